@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { registerSiteRoutes } from './domains/site/routes.tsx';
+import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
+import type { Database } from './platform/db/database.ts';
+import { registerAssets } from './platform/http/assets.ts';
+import { csrfPlugin } from './platform/http/csrf.ts';
+import { registerErrorPages } from './platform/http/errors.tsx';
+import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
+import { renderPlugin } from './platform/http/render.tsx';
+import { purgeExpiredSessions, sessionPlugin } from './platform/http/session.ts';
+import { contentSecurityPolicy } from './platform/http/security-headers.ts';
+import { createWorker, type Worker } from './platform/jobs/worker.ts';
+import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
+import { registerOutboxRoutes } from './platform/mail/outbox-routes.tsx';
+import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    database: Database;
+    metrics: Metrics;
+    worker: Worker;
+    maintenance: MaintenanceService;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * Builds the portal's HTTP application on an open, migrated database. No side effect at import;
+ * the job worker is created but started only by server.ts (tests drain it by hand).
+ */
+export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    },
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const db = database.db;
+  const metrics = createMetrics();
+  const maintenance = createMaintenanceService(db, config.maintenanceCacheSeconds);
+  app.decorate('config', config);
+  app.decorate('database', database);
+  app.decorate('metrics', metrics);
+  app.decorate('maintenance', maintenance);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
+    hsts: config.isProduction ? { maxAge: 63_072_000, includeSubDomains: true, preload: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
+  await app.register(cookie, { secret: config.sessionSecret });
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+
+  const assets = await registerAssets(app);
+  registerHttpMetrics(app, metrics, config.metricsToken);
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await database.execScript('select 1');
+      return { status: 'ok' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  await app.register(sessionPlugin, { db, config });
+  await app.register(renderPlugin, {
+    assets,
+    devOutbox: config.devOutbox,
+    pageExtras: async () => {
+      const state = await maintenance.state();
+      return { banners: state.banners, user: null };
+    },
+  });
+  await app.register(csrfPlugin);
+  maintenanceGate(app, maintenance);
+  registerErrorPages(app);
+
+  registerSiteRoutes(app, { maintenance });
+  if (config.devOutbox) registerOutboxRoutes(app, db);
+
+  const worker = createWorker({
+    db,
+    log: app.log,
+    metrics,
+    pollMs: config.jobs.pollMs,
+    handlers: { [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }) },
+    periodic: async () => {
+      const purged = await purgeExpiredSessions(db, config);
+      if (purged) app.log.info({ purged }, 'expired sessions purged');
+    },
+  });
+  app.decorate('worker', worker);
+  app.addHook('onClose', async () => {
+    await worker.stop();
+  });
+  return app;
+}

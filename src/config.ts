@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting the portal reads from its environment. Validated once at start-up and frozen:
+ * a bad value stops the process with a message that names the variable.
+ */
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'doit commencer par postgres:// ou postgresql://')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SESSION_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: booleanFlag.default(false),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'doit commencer par smtp:// ou smtps://').optional(),
+  MAIL_FROM: z.string().min(3).default('Portail des titres sécurisés <ne-pas-repondre@titres.localhost>'),
+  DEV_OUTBOX: booleanFlag.optional(),
+  DEMO_DATA: booleanFlag.optional(),
+  JOBS_WORKER: booleanFlag.default(true),
+  JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  MAINTENANCE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly isProduction: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly database:
+    | { readonly kind: 'pglite'; readonly dataDir: string | null }
+    | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
+  readonly dataDir: string;
+  readonly sessionSecret: string;
+  readonly sessionIdleMinutes: number;
+  readonly sessionMaxHours: number;
+  readonly logLevel: string;
+  readonly trustProxy: boolean;
+  readonly mail: { readonly smtpUrl: string | null; readonly from: string };
+  readonly devOutbox: boolean;
+  readonly demoData: boolean;
+  readonly jobs: { readonly worker: boolean; readonly pollMs: number };
+  readonly maintenanceCacheSeconds: number;
+  readonly metricsToken: string | null;
+}
+
+export class ConfigError extends Error {}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A development secret kept in the data folder, so sessions survive a restart of `npm start`. */
+function localSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, source[k] === '' ? undefined : source[k]]),
+  );
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${String(i.path[0])} : ${i.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (isProduction && !e.SESSION_SECRET) problems.push('  - SESSION_SECRET : obligatoire en production');
+  if (isProduction && !e.DATABASE_URL) problems.push('  - DATABASE_URL : obligatoire en production');
+  if (isProduction && !e.SMTP_URL) problems.push('  - SMTP_URL : obligatoire en production');
+  if (isProduction && !e.PUBLIC_URL) problems.push('  - PUBLIC_URL : obligatoire en production');
+  if (isProduction && e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://'))
+    problems.push('  - PUBLIC_URL : doit être en https:// en production');
+  if (isProduction && e.DEV_OUTBOX) problems.push('  - DEV_OUTBOX : interdit en production');
+  if (problems.length) throw new ConfigError(`Configuration invalide :\n${problems.join('\n')}`);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  const embedded = !e.DATABASE_URL;
+  const config: Config = {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    sessionSecret: e.SESSION_SECRET ?? localSessionSecret(dataDir),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.SESSION_MAX_HOURS,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    devOutbox: e.DEV_OUTBOX ?? !isProduction,
+    demoData: e.DEMO_DATA ?? embedded,
+    jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
+    maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
+    metricsToken: e.METRICS_TOKEN ?? null,
+  };
+  return deepFreeze(config);
+}
+
+/** Config for tests: embedded database in memory unless TEST_DATABASE_URL/DATABASE_URL points to PostgreSQL. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const base = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    DATABASE_URL: process.env.DATABASE_URL,
+    DATA_DIR: process.env.TEST_DATA_DIR ?? './.tmp/test-data',
+    MAINTENANCE_CACHE_SECONDS: '0',
+    JOBS_WORKER: 'false',
+    ...overrides,
+  });
+  if (base.database.kind === 'pglite') {
+    return deepFreeze({ ...base, database: { kind: 'pglite' as const, dataDir: null } });
+  }
+  return base;
+}

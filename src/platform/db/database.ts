@@ -1,0 +1,68 @@
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../../config.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { DB } from './schema.ts';
+
+export type Db = Kysely<DB>;
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Db;
+  /** Runs a multi-statement SQL script on one connection (migrations, test resets). */
+  execScript(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// bigint counts come back as JS numbers on both backends (ids and counters stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export async function openDatabase(database: Config['database']): Promise<Database> {
+  if (database.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: database.url, max: database.poolSize });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      kind: 'postgres',
+      db,
+      async execScript(script) {
+        const client = await pool.connect();
+        try {
+          await client.query(script);
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+      async close() {
+        await db.destroy();
+      },
+    };
+  }
+
+  const pglite = await PGlite.create({
+    dataDir: database.dataDir ?? undefined,
+    parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
+  });
+  const dialect = new PGliteDialect(pglite);
+  const db = new Kysely<DB>({ dialect });
+  return {
+    kind: 'pglite',
+    db,
+    execScript: (script) =>
+      dialect.driver.withConnection(async (conn) => {
+        try {
+          await conn.exec(script);
+        } catch (error) {
+          await conn.exec('rollback').catch(() => undefined);
+          throw error;
+        }
+      }),
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

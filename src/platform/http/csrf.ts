@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false for a server-to-server endpoint authenticated otherwise (e.g. a signed provider callback). */
+    csrf?: boolean;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class CsrfError extends Error {
+  readonly statusCode = 403;
+}
+
+function originMatchesHost(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin || origin === 'null') return origin !== 'null';
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every state-changing request carries the session's synchronizer token (form field `_csrf` or
+ * header `x-csrf-token`), and, when the browser sends an Origin, comes from this very host.
+ */
+export const csrfPlugin = fp(async (app: FastifyInstance) => {
+  app.addHook('preHandler', async (request) => {
+    if (!UNSAFE.has(request.method) || request.routeOptions.config?.csrf === false) return;
+    const body = request.body as Record<string, unknown> | undefined;
+    const token = (body && typeof body === 'object' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
+    if (!originMatchesHost(request) || !request.session?.verifyCsrf(token)) {
+      request.log.warn({ event: 'csrf_rejected', url: request.url }, 'CSRF token rejected');
+      throw new CsrfError('Jeton CSRF invalide');
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import {
+  BadRequestPage,
+  CsrfErrorPage,
+  NotFoundPage,
+  ServerErrorPage,
+  TooManyRequestsPage,
+} from '../../views/pages/errors.tsx';
+
+function wantsHtml(accept: string | undefined): boolean {
+  return !accept || accept.includes('text/html') || accept.includes('*/*');
+}
+
+/** 404 and error pages in the DSFR style; they never show a stack, a query or an internal message. */
+export function registerErrorPages(app: FastifyInstance): void {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (!wantsHtml(request.headers.accept)) return reply.code(404).send({ error: 'Introuvable' });
+    return reply.render(<NotFoundPage />, 404);
+  });
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status, code: error.code }, 'request refused');
+    if (!wantsHtml(request.headers.accept)) return reply.code(status).send({ error: status >= 500 ? 'Erreur interne' : 'Requête refusée' });
+    const page =
+      status === 403 ? <CsrfErrorPage /> : status === 404 ? <NotFoundPage /> : status === 429 ? <TooManyRequestsPage /> : status < 500 ? <BadRequestPage /> : <ServerErrorPage />;
+    try {
+      return await reply.render(page, status);
+    } catch (renderError) {
+      request.log.error({ err: renderError }, 'error page failed to render');
+      return reply.code(status).type('text/plain; charset=utf-8').send('Erreur inattendue. Réessayez plus tard.');
+    }
+  });
+}

@@ -1,0 +1,217 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Db } from '../db/database.ts';
+
+export type FlashKind = 'success' | 'info' | 'warning' | 'error';
+export interface Flash {
+  kind: FlashKind;
+  message: string;
+}
+
+interface SessionData {
+  flash?: Flash[];
+  [key: string]: unknown;
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+function hashId(id: string): string {
+  return createHash('sha256').update(id).digest('hex');
+}
+
+/**
+ * A server-side session. The cookie carries only a random 256-bit id (signed); the database keeps
+ * its SHA-256 and the data. A session is written only once something needs it (a CSRF token, a
+ * flash message, a sign-in), so anonymous page views create no rows.
+ */
+export class Session {
+  private dirty = false;
+  private destroyed = false;
+  private previousIdHash: string | null = null;
+
+  constructor(
+    private id: string,
+    private data: SessionData,
+    private persisted: boolean,
+    private userIdValue: number | null,
+    readonly lastSeenAt: Date,
+    private readonly secret: string,
+  ) {}
+
+  static fresh(secret: string): Session {
+    return new Session(randomBytes(32).toString('base64url'), {}, false, null, new Date(), secret);
+  }
+
+  get isNew(): boolean {
+    return !this.persisted;
+  }
+  get userId(): number | null {
+    return this.userIdValue;
+  }
+  get cookieValue(): string {
+    return this.id;
+  }
+  get idHash(): string {
+    return hashId(this.id);
+  }
+
+  get<T>(key: string): T | undefined {
+    return this.data[key] as T | undefined;
+  }
+  set(key: string, value: unknown): void {
+    if (value === undefined) delete this.data[key];
+    else this.data[key] = value;
+    this.dirty = true;
+  }
+
+  /** The synchronizer token for this session's forms: HMAC of the session id, never stored. */
+  csrfToken(): string {
+    this.dirty ||= !this.persisted;
+    return createHmac('sha256', this.secret).update(`csrf:${this.id}`).digest('base64url');
+  }
+
+  verifyCsrf(token: unknown): boolean {
+    if (!this.persisted || typeof token !== 'string') return false;
+    const expected = Buffer.from(this.csrfToken());
+    const given = Buffer.from(token);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  flash(kind: FlashKind, message: string): void {
+    this.set('flash', [...(this.data.flash ?? []), { kind, message }]);
+  }
+  takeFlash(): Flash[] {
+    const flash = this.data.flash ?? [];
+    if (flash.length) this.set('flash', undefined);
+    return flash;
+  }
+
+  /** New id, same data: call on every sign-in and privilege change (prevents session fixation). */
+  rotate(userId: number | null): void {
+    if (this.persisted) this.previousIdHash = this.idHash;
+    this.id = randomBytes(32).toString('base64url');
+    this.persisted = false;
+    this.userIdValue = userId;
+    this.dirty = true;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+
+  /** Writes what changed; returns whether the cookie must be (re)set or cleared. */
+  async save(db: Db, config: Config): Promise<'set' | 'clear' | 'none'> {
+    if (this.destroyed) {
+      if (this.persisted) await db.deleteFrom('sessions').where('id_hash', '=', this.idHash).execute();
+      return 'clear';
+    }
+    if (this.previousIdHash) {
+      await db.deleteFrom('sessions').where('id_hash', '=', this.previousIdHash).execute();
+      this.previousIdHash = null;
+    }
+    const now = new Date();
+    if (!this.persisted && this.dirty) {
+      await db
+        .insertInto('sessions')
+        .values({
+          id_hash: this.idHash,
+          data: JSON.stringify(this.data),
+          user_id: this.userIdValue,
+          last_seen_at: now,
+          expires_at: new Date(now.getTime() + config.sessionMaxHours * 3_600_000),
+        })
+        .execute();
+      this.persisted = true;
+      return 'set';
+    }
+    if (this.persisted && this.dirty) {
+      await db
+        .updateTable('sessions')
+        .set({ data: JSON.stringify(this.data), last_seen_at: now })
+        .where('id_hash', '=', this.idHash)
+        .execute();
+    } else if (this.persisted && now.getTime() - this.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', this.idHash).execute();
+    }
+    return 'none';
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: Session;
+  }
+}
+
+export function sessionCookieName(config: Config): string {
+  return config.isProduction ? '__Host-sid' : 'sid';
+}
+
+export async function loadSession(db: Db, config: Config, cookieId: string): Promise<Session | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .select(['data', 'user_id', 'last_seen_at'])
+    .where('id_hash', '=', hashId(cookieId))
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${config.sessionIdleMinutes})`)
+    .executeTakeFirst();
+  if (!row) return null;
+  return new Session(cookieId, row.data as SessionData, true, row.user_id, row.last_seen_at, config.sessionSecret);
+}
+
+export async function purgeExpiredSessions(db: Db, config: Config): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<=', sql<Date>`now()`),
+        eb('last_seen_at', '<=', sql<Date>`now() - make_interval(mins => ${config.sessionIdleMinutes})`),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Static assets and probes never read nor write a session. */
+const SESSIONLESS = /^\/(assets\/|healthz$|metrics$|favicon\.ico$)/;
+function isSessionless(url: string): boolean {
+  return SESSIONLESS.test(url.split('?')[0] ?? url);
+}
+
+export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config }) => {
+  const { db, config } = opts;
+  const cookieName = sessionCookieName(config);
+  const cookieOptions = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.isProduction,
+    signed: true,
+  };
+
+  app.decorateRequest('session', null as unknown as Session);
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (isSessionless(request.url)) return;
+    const raw = request.cookies[cookieName];
+    let session: Session | null = null;
+    if (raw) {
+      const unsigned = request.unsignCookie(raw);
+      if (unsigned.valid && unsigned.value) session = await loadSession(db, config, unsigned.value);
+    }
+    request.session = session ?? Session.fresh(config.sessionSecret);
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    const session = request.session;
+    if (!session) return payload;
+    const action = await session.save(db, config);
+    if (action === 'set') reply.setCookie(cookieName, session.cookieValue, cookieOptions);
+    if (action === 'clear') reply.clearCookie(cookieName, { path: '/', secure: config.isProduction });
+    if (action !== 'none' || !session.isNew) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+});

@@ -1,0 +1,89 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../db/database.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { claimJobs, completeJob, failJob } from './queue.ts';
+
+export type JobHandler = (payload: unknown, ctx: { jobId: number; attempt: number }) => Promise<void>;
+export type JobHandlers = Record<string, JobHandler>;
+
+export interface Worker {
+  /** Runs every ready job once; returns how many ran. Used by the loop and by tests. */
+  drain(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createWorker(opts: {
+  db: Db;
+  handlers: JobHandlers;
+  log: FastifyBaseLogger;
+  metrics: Metrics;
+  pollMs: number;
+  batch?: number;
+  /** periodic housekeeping (purges), run at most every `periodicMs` */
+  periodic?: () => Promise<void>;
+  periodicMs?: number;
+}): Worker {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = true;
+  let lastPeriodic = 0;
+
+  async function runOnce(): Promise<number> {
+    const jobs = await claimJobs(opts.db, opts.batch ?? 10);
+    for (const job of jobs) {
+      const handler = opts.handlers[job.kind];
+      try {
+        if (!handler) throw new Error(`Aucun traitement pour les tâches « ${job.kind} »`);
+        await handler(job.payload, { jobId: job.id, attempt: job.attempts });
+        await completeJob(opts.db, job.id);
+        opts.metrics.jobsProcessed.inc({ kind: job.kind, outcome: 'done' });
+      } catch (error) {
+        const outcome = await failJob(opts.db, job, error);
+        opts.metrics.jobsProcessed.inc({ kind: job.kind, outcome });
+        opts.log.warn({ err: error, jobId: job.id, kind: job.kind, outcome }, 'job failed');
+      }
+    }
+    return jobs.length;
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await runOnce();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  async function tick(): Promise<void> {
+    try {
+      await drain();
+      if (opts.periodic && Date.now() - lastPeriodic > (opts.periodicMs ?? 600_000)) {
+        lastPeriodic = Date.now();
+        await opts.periodic();
+      }
+    } catch (error) {
+      opts.log.error({ err: error }, 'job worker tick failed');
+    }
+    if (!stopped) timer = setTimeout(loop, opts.pollMs);
+  }
+
+  function loop(): void {
+    running = tick();
+  }
+
+  return {
+    drain,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      timer = setTimeout(loop, 0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../../config.ts';
+import type { Db } from '../db/database.ts';
+import { enqueue } from '../jobs/queue.ts';
+import type { JobHandler } from '../jobs/worker.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+export interface EmailMessage {
+  channel: 'email';
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+export interface SmsMessage {
+  channel: 'sms';
+  to: string;
+  text: string;
+}
+export type OutgoingMessage = EmailMessage | SmsMessage;
+
+export const SEND_MESSAGE_JOB = 'send-message';
+
+/** Queues an email or SMS; call it with the transaction of the write it reports on. */
+export async function queueMessage(db: Db, message: OutgoingMessage, dedupeKey?: string): Promise<void> {
+  await enqueue(db, SEND_MESSAGE_JOB, message, { dedupeKey });
+}
+
+/**
+ * The job that delivers a message: through SMTP when SMTP_URL is set, else into the dev outbox
+ * (stored, readable at /dev/outbox). Each delivery is recorded in outgoing_messages, which is the
+ * notification log. A job that already delivered (crash before completion) does not send again.
+ */
+export function createSendMessageHandler(opts: { db: Db; config: Config; metrics: Metrics }): JobHandler {
+  const { db, config, metrics } = opts;
+  let transporter: Transporter | null = null;
+  if (config.mail.smtpUrl) transporter = nodemailer.createTransport(config.mail.smtpUrl);
+
+  return async (payload, { jobId }) => {
+    const message = payload as OutgoingMessage;
+    const already = await db
+      .selectFrom('outgoing_messages')
+      .select('id')
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'sent')
+      .executeTakeFirst();
+    if (already) return;
+
+    const record = {
+      channel: message.channel,
+      recipient: message.to,
+      subject: message.channel === 'email' ? message.subject : null,
+      body_text: message.text,
+      body_html: message.channel === 'email' ? (message.html ?? null) : null,
+      job_id: jobId,
+    };
+    if (message.channel === 'email' && transporter) {
+      try {
+        const info = await transporter.sendMail({
+          from: config.mail.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+        });
+        await db.insertInto('outgoing_messages').values({ ...record, transport: 'smtp', status: 'sent', provider_id: info.messageId ?? null }).execute();
+        metrics.messagesSent.inc({ channel: 'email', transport: 'smtp', status: 'sent' });
+      } catch (error) {
+        await db.insertInto('outgoing_messages').values({ ...record, transport: 'smtp', status: 'failed', error: (error as Error).message }).execute();
+        metrics.messagesSent.inc({ channel: 'email', transport: 'smtp', status: 'failed' });
+        throw error;
+      }
+      return;
+    }
+    if (!config.devOutbox) throw new Error(`Aucun transport configuré pour les messages « ${message.channel} »`);
+    await db.insertInto('outgoing_messages').values({ ...record, transport: 'outbox', status: 'sent' }).execute();
+    metrics.messagesSent.inc({ channel: message.channel, transport: 'outbox', status: 'sent' });
+  };
+}

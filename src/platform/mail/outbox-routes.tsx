@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { OutboxListPage, OutboxMessagePage } from '../../views/pages/outbox.tsx';
+
+const PAGE_SIZE = 25;
+
+/** /dev/outbox: every email and SMS stored by the embedded mode. Never registered in production. */
+export function registerOutboxRoutes(app: FastifyInstance, db: Db): void {
+  app.get('/dev/outbox', async (request, reply) => {
+    const q = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1) }).parse(request.query);
+    const [{ count }] = (await db
+      .selectFrom('outgoing_messages')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .execute()) as [{ count: number }];
+    const messages = await db
+      .selectFrom('outgoing_messages')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(PAGE_SIZE)
+      .offset((q.page - 1) * PAGE_SIZE)
+      .execute();
+    return reply.render(
+      <OutboxListPage messages={messages} page={q.page} pageCount={Math.max(1, Math.ceil(Number(count) / PAGE_SIZE))} />,
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/dev/outbox/:id', async (request, reply) => {
+    const id = z.coerce.number().int().positive().safeParse(request.params.id);
+    if (!id.success) return reply.callNotFound();
+    const message = await db.selectFrom('outgoing_messages').selectAll().where('id', '=', id.data).executeTakeFirst();
+    if (!message) return reply.callNotFound();
+    return reply.render(<OutboxMessagePage message={message} />);
+  });
+}

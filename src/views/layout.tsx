@@ -1,0 +1,269 @@
+import type { ComponentChildren } from 'preact';
+import { formatWindow } from './format.ts';
+import { usePage } from './page-context.ts';
+
+export const SERVICE_NAME = 'Portail des titres sécurisés';
+export const SERVICE_TAGLINE = 'Carte grise, permis de conduire, carte d’identité et passeport';
+
+const NAV = [
+  { href: '/', label: 'Accueil' },
+  { href: '/demarches/carte-grise', label: 'Carte grise' },
+  { href: '/demarches/permis-de-conduire', label: 'Permis de conduire' },
+  { href: '/demarches/carte-identite-passeport', label: 'Carte d’identité et passeport' },
+];
+
+function Header() {
+  const page = usePage();
+  return (
+    <header role="banner" class="fr-header">
+      <div class="fr-header__body">
+        <div class="fr-container">
+          <div class="fr-header__body-row">
+            <div class="fr-header__brand fr-enlarge-link">
+              <div class="fr-header__brand-top">
+                <div class="fr-header__logo">
+                  <p class="fr-logo">
+                    République
+                    <br />
+                    Française
+                  </p>
+                </div>
+              </div>
+              <div class="fr-header__service">
+                <a href="/" title={`Accueil - ${SERVICE_NAME}`}>
+                  <p class="fr-header__service-title">{SERVICE_NAME}</p>
+                </a>
+                <p class="fr-header__service-tagline">{SERVICE_TAGLINE}</p>
+              </div>
+            </div>
+            <div class="fr-header__tools">
+              <div class="fr-header__tools-links">
+                <ul class="fr-btns-group">
+                  {page.user ? (
+                    <li>
+                      <a class="fr-btn fr-icon-account-circle-line" href="/compte">
+                        {page.user.displayName}
+                      </a>
+                    </li>
+                  ) : (
+                    <li>
+                      <a class="fr-btn fr-icon-account-circle-line" href="/connexion">
+                        Se connecter
+                      </a>
+                    </li>
+                  )}
+                </ul>
+              </div>
+            </div>
+          </div>
+        </div>
+      </div>
+      <MainNavigation />
+    </header>
+  );
+}
+
+/** Always visible, at every width: the navigation needs no JavaScript (see public/app.css). */
+function MainNavigation() {
+  const page = usePage();
+  const current = (href: string) =>
+    href === '/' ? page.path === '/' : page.path === href || page.path.startsWith(`${href}/`);
+  return (
+    <div class="fr-header__menu app-header__menu" id="navigation">
+      <div class="fr-container">
+        <nav class="fr-nav" role="navigation" aria-label="Menu principal">
+          <ul class="fr-nav__list">
+            {NAV.map((item) => (
+              <li class="fr-nav__item" key={item.href}>
+                <a class="fr-nav__link" href={item.href} aria-current={current(item.href) ? 'page' : undefined}>
+                  {item.label}
+                </a>
+              </li>
+            ))}
+            {page.devOutbox && (
+              <li class="fr-nav__item">
+                <a class="fr-nav__link" href="/dev/outbox" aria-current={current('/dev/outbox') ? 'page' : undefined}>
+                  Boîte d’envoi (dév.)
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
+      </div>
+    </div>
+  );
+}
+
+function Footer() {
+  return (
+    <footer class="fr-footer" role="contentinfo" id="pied-de-page">
+      <div class="fr-container">
+        <div class="fr-footer__body">
+          <div class="fr-footer__brand fr-enlarge-link">
+            <a href="/" title={`Retour à l’accueil du site - ${SERVICE_NAME} - République Française`}>
+              <p class="fr-logo">
+                République
+                <br />
+                Française
+              </p>
+            </a>
+          </div>
+          <div class="fr-footer__content">
+            <p class="fr-footer__content-desc">
+              {SERVICE_NAME} : démarches en ligne pour la carte grise, le permis de conduire, la carte d’identité
+              et le passeport.
+            </p>
+            <ul class="fr-footer__content-list">
+              <li class="fr-footer__content-item">
+                <a class="fr-footer__content-link" href="/cgu">
+                  Conditions générales d’utilisation
+                </a>
+              </li>
+            </ul>
+          </div>
+        </div>
+        <div class="fr-footer__bottom">
+          <ul class="fr-footer__bottom-list">
+            <li class="fr-footer__bottom-item">
+              <a class="fr-footer__bottom-link" href="/accessibilite">
+                Accessibilité : non conforme
+              </a>
+            </li>
+            <li class="fr-footer__bottom-item">
+              <a class="fr-footer__bottom-link" href="/mentions-legales">
+                Mentions légales
+              </a>
+            </li>
+            <li class="fr-footer__bottom-item">
+              <a class="fr-footer__bottom-link" href="/donnees-personnelles">
+                Données personnelles
+              </a>
+            </li>
+            <li class="fr-footer__bottom-item">
+              <a class="fr-footer__bottom-link" href="/cookies">
+                Gestion des cookies
+              </a>
+            </li>
+            <li class="fr-footer__bottom-item">
+              <a class="fr-footer__bottom-link" href="/plan-du-site">
+                Plan du site
+              </a>
+            </li>
+          </ul>
+          <div class="fr-footer__bottom-copy">
+            <p>
+              Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont
+              proposés sous licence etalab-2.0.
+            </p>
+          </div>
+        </div>
+      </div>
+    </footer>
+  );
+}
+
+function MaintenanceBanners() {
+  const page = usePage();
+  if (!page.banners.length) return null;
+  return (
+    <>
+      {page.banners.map((b, i) => (
+        <div class="fr-notice fr-notice--info" key={i}>
+          <div class="fr-container">
+            <div class="fr-notice__body">
+              <p class="fr-notice__title">
+                {b.message} <span class="app-notice__window">({formatWindow(b.startsAt, b.endsAt)})</span>
+              </p>
+            </div>
+          </div>
+        </div>
+      ))}
+    </>
+  );
+}
+
+function FlashMessages() {
+  const page = usePage();
+  if (!page.flash.length) return null;
+  return (
+    <div class="fr-mb-4w">
+      {page.flash.map((f, i) => (
+        <div class={`fr-alert fr-alert--${f.kind} fr-alert--sm fr-mb-2w`} role={f.kind === 'error' ? 'alert' : 'status'} key={i}>
+          <p>{f.message}</p>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export interface LayoutProps {
+  /** The page's own title, without the service name; prefixed "Erreur : " when a form has errors. */
+  title: string;
+  hasErrors?: boolean;
+  children: ComponentChildren;
+  /** Full-width pages (home) manage their own containers. */
+  wide?: boolean;
+}
+
+export function Layout({ title, hasErrors, children, wide }: LayoutProps) {
+  const page = usePage();
+  const fullTitle = `${hasErrors ? 'Erreur : ' : ''}${title} - ${SERVICE_NAME}`;
+  return (
+    <html lang="fr" data-fr-scheme="light">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
+        <meta name="format-detection" content="telephone=no" />
+        <title>{fullTitle}</title>
+        <link rel="stylesheet" href={page.assets.dsfrCss} />
+        <link rel="stylesheet" href={page.assets.dsfrIconsCss} />
+        <link rel="stylesheet" href={page.assets.own['app.css']} />
+        <link rel="icon" href={page.assets.dsfr('favicon/favicon.svg')} type="image/svg+xml" />
+        <link rel="apple-touch-icon" href={page.assets.dsfr('favicon/apple-touch-icon.png')} />
+      </head>
+      <body>
+        <div class="fr-skiplinks">
+          <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+            <ul class="fr-skiplinks__list">
+              <li>
+                <a class="fr-link" href="#contenu">
+                  Contenu
+                </a>
+              </li>
+              <li>
+                <a class="fr-link" href="#navigation">
+                  Menu
+                </a>
+              </li>
+              <li>
+                <a class="fr-link" href="#pied-de-page">
+                  Pied de page
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </div>
+        <Header />
+        <MaintenanceBanners />
+        <main id="contenu" role="main" tabIndex={-1}>
+          {wide ? (
+            <>
+              <div class="fr-container fr-mt-4w">
+                <FlashMessages />
+              </div>
+              {children}
+            </>
+          ) : (
+            <div class="fr-container fr-my-6w">
+              <FlashMessages />
+              {children}
+            </div>
+          )}
+        </main>
+        <Footer />
+        <script type="module" src={page.assets.dsfrModuleJs}></script>
+        <script noModule src={page.assets.dsfrNoModuleJs}></script>
+      </body>
+    </html>
+  );
+}

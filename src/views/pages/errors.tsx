@@ -1,0 +1,73 @@
+import type { ComponentChildren } from 'preact';
+import { Layout } from '../layout.tsx';
+import { usePage } from '../page-context.ts';
+
+function ErrorPage(props: { title: string; code: number; lead: string; children?: ComponentChildren }) {
+  const page = usePage();
+  return (
+    <Layout title={props.title}>
+      <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--middle fr-grid-row--center">
+        <div class="fr-col-12 fr-col-md-8">
+          <h1>{props.title}</h1>
+          <p class="fr-text--sm fr-mb-3w">Erreur {props.code}</p>
+          <p class="fr-text--lead fr-mb-3w">{props.lead}</p>
+          {props.children}
+          <p class="fr-text--sm">Référence de la requête : {page.requestId}</p>
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <a class="fr-btn" href="/">
+                Page d’accueil
+              </a>
+            </li>
+          </ul>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+export function NotFoundPage() {
+  return (
+    <ErrorPage title="Page non trouvée" code={404} lead="La page que vous cherchez est introuvable. Excusez-nous pour la gêne occasionnée.">
+      <p>
+        Si vous avez tapé l’adresse web dans le navigateur, vérifiez qu’elle est correcte. La page n’est peut-être
+        plus disponible. Dans ce cas, pour continuer votre visite vous pouvez consulter notre page d’accueil.
+      </p>
+    </ErrorPage>
+  );
+}
+
+export function ServerErrorPage() {
+  return (
+    <ErrorPage title="Erreur inattendue" code={500} lead="Désolé, le service rencontre un problème, nous travaillons pour le résoudre le plus rapidement possible.">
+      <p>
+        Ce que vous aviez saisi et déjà enregistré est conservé. Essayez de rafraîchir la page ou réessayez plus
+        tard. Si le problème persiste, indiquez la référence ci-dessous au support.
+      </p>
+    </ErrorPage>
+  );
+}
+
+export function CsrfErrorPage() {
+  return (
+    <ErrorPage title="Formulaire expiré" code={403} lead="Votre formulaire n’a pas pu être envoyé : la session a expiré ou la page a été ouverte trop longtemps.">
+      <p>Revenez à la page précédente, rechargez-la, puis envoyez à nouveau le formulaire.</p>
+    </ErrorPage>
+  );
+}
+
+export function BadRequestPage() {
+  return (
+    <ErrorPage title="Requête invalide" code={400} lead="La demande envoyée au service n’a pas pu être comprise.">
+      <p>Revenez à la page précédente et réessayez. Si le problème persiste, contactez le support.</p>
+    </ErrorPage>
+  );
+}
+
+export function TooManyRequestsPage() {
+  return (
+    <ErrorPage title="Trop de tentatives" code={429} lead="Vous avez fait trop de demandes en peu de temps.">
+      <p>Patientez quelques minutes avant de réessayer.</p>
+    </ErrorPage>
+  );
+}
