@@ -42,10 +42,14 @@ export async function openDatabase(database: Config['database']): Promise<Databa
     };
   }
 
-  const pglite = await PGlite.create({
-    dataDir: database.dataDir ?? undefined,
-    parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
-  });
+  const pglite = await PGlite.create({ dataDir: database.dataDir ?? undefined, ...PGLITE_OPTIONS });
+  return wrapPglite(pglite);
+}
+
+export const PGLITE_OPTIONS = { parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) } };
+
+/** Kysely and scripts over one PGlite instance; closing the Database closes the instance. */
+export function wrapPglite(pglite: PGlite): Database {
   const dialect = new PGliteDialect(pglite);
   const db = new Kysely<DB>({ dialect });
   return {

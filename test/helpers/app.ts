@@ -1,0 +1,99 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { testConfig } from '../../src/config.ts';
+import { openTestDatabase, type TestDatabase } from './database.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The real app on a test database (one per test file). */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  extend?: (app: FastifyInstance) => void,
+): Promise<TestApp> {
+  const database = await openTestDatabase();
+  const app = await buildApp(testConfig(env), database);
+  extend?.(app);
+  await app.ready();
+  return {
+    app,
+    database,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** A browser-like client over app.inject: keeps cookies, reads CSRF tokens from the last page. */
+export class TestClient {
+  private cookies = new Map<string, string>();
+  lastHtml = '';
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private withCookies(headers: Record<string, string>): Record<string, string> {
+    if (!this.cookies.size) return headers;
+    return { ...headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+  }
+
+  hasCookie(name: string): boolean {
+    return this.cookies.has(name);
+  }
+
+  private remember(res: LightMyRequestResponse): void {
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      const expired = c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()) || c.value === '';
+      if (expired) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({ method: 'GET', url, headers: this.withCookies({ accept: 'text/html', ...headers }) });
+    this.remember(res);
+    this.lastHtml = res.body;
+    return res;
+  }
+
+  csrfToken(): string {
+    const m = /name="_csrf" value="([^"]+)"/.exec(this.lastHtml);
+    if (!m) throw new Error('no CSRF token on the last page');
+    return m[1]!;
+  }
+
+  /** Posts a form as the browser would, with the CSRF token of the last page unless given. */
+  async post(url: string, fields: Record<string, string | string[]>, opts: { csrf?: string | null } = {}): Promise<LightMyRequestResponse> {
+    const body = new URLSearchParams();
+    const token = opts.csrf === undefined ? this.csrfToken() : opts.csrf;
+    if (token !== null) body.append('_csrf', token);
+    for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      headers: this.withCookies({ 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }),
+    });
+    this.remember(res);
+    if (res.headers['content-type']?.toString().startsWith('text/html')) this.lastHtml = res.body;
+    return res;
+  }
+}
+
+/** The visible text of an HTML page, whitespace collapsed: for assertions on what a person reads. */
+export function textOf(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,0 +1,67 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createTestApp, type TestApp } from './app.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface E2E extends TestApp {
+  baseUrl: string;
+  browser: Browser;
+  /** A new page in a fresh context; JavaScript on unless said otherwise. Console errors are collected. */
+  newPage(opts?: BrowserContextOptions): Promise<Page & { consoleErrors: string[] }>;
+}
+
+/** Starts the real app on a free loopback port and Debian's Chromium, headless. */
+export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
+  const testApp = await createTestApp(env);
+  await testApp.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = testApp.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  return {
+    ...testApp,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    browser,
+    async newPage(opts = {}) {
+      const context = await browser.newContext({ locale: 'fr-FR', ...opts });
+      const page = (await context.newPage()) as Page & { consoleErrors: string[] };
+      page.consoleErrors = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') page.consoleErrors.push(msg.text());
+      });
+      page.on('pageerror', (err) => page.consoleErrors.push(err.message));
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await testApp.close();
+    },
+  };
+}
+
+/** axe-core on the current page (WCAG 2.1 A/AA rules and best practices); returns readable violations. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`,
+  );
+}
+
+/** True when the page scrolls sideways at the current viewport width. */
+export async function hasHorizontalScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
+export const MOBILE = { viewport: { width: 375, height: 740 } } as const;

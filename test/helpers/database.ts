@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { openDatabase, PGLITE_OPTIONS, wrapPglite, type Database } from '../../src/platform/db/database.ts';
+import { migrate, readMigrations } from '../../src/platform/db/migrate.ts';
+
+export interface TestDatabase extends Database {
+  /** Empties every table but schema_migrations (between tests). */
+  reset(): Promise<void>;
+}
+
+const TMP = path.resolve('.tmp');
+
+/** A migrated PGlite data folder, dumped once per set of migrations: loading it takes ~0.3 s, initdb ~3 s. */
+async function pgliteTemplate(): Promise<Blob> {
+  const key = createHash('sha256')
+    .update(readMigrations().map((m) => m.checksum).join())
+    .digest('hex')
+    .slice(0, 12);
+  const file = path.join(TMP, `pglite-template-${key}.tar`);
+  if (!existsSync(file)) {
+    const pglite = await PGlite.create(PGLITE_OPTIONS);
+    await migrate(wrapPglite(pglite));
+    const dump = await pglite.dumpDataDir('none');
+    await pglite.close();
+    mkdirSync(TMP, { recursive: true });
+    writeFileSync(`${file}.${process.pid}`, Buffer.from(await dump.arrayBuffer()));
+    renameSync(`${file}.${process.pid}`, file);
+  }
+  return new Blob([readFileSync(file)]);
+}
+
+/** A fresh PostgreSQL database per test file, created through DATABASE_URL and dropped at close. */
+async function openPostgres(adminUrl: string): Promise<Database> {
+  const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  await migrate(database);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const drop = new pg.Client({ connectionString: adminUrl });
+      await drop.connect();
+      await drop.query(`drop database if exists ${name} with (force)`);
+      await drop.end();
+    },
+  };
+}
+
+/** The database a test file runs on: PGlite in memory, or PostgreSQL when DATABASE_URL is set. */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  const database = url
+    ? await openPostgres(url)
+    : wrapPglite(await PGlite.create({ loadDataDir: await pgliteTemplate(), ...PGLITE_OPTIONS }));
+  return {
+    ...database,
+    async reset() {
+      const tables = await sql<{ tablename: string }>`
+        select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations'`.execute(database.db);
+      if (tables.rows.length)
+        await database.execScript(`truncate ${tables.rows.map((t) => `"${t.tablename}"`).join(', ')} restart identity cascade`);
+    },
+  };
+}

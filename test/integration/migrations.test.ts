@@ -1,0 +1,46 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, MIGRATIONS_DIR, readMigrations } from '../../src/platform/db/migrate.ts';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
+
+describe('migrations', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(() => database.close());
+
+  it('are numbered without gaps and all applied', async () => {
+    const files = readMigrations();
+    const applied = await sql<{ version: number }>`select version from schema_migrations order by version`.execute(database.db);
+    expect(applied.rows.map((r) => r.version)).toEqual(files.map((f) => f.version));
+  });
+
+  it('apply nothing the second time', async () => {
+    expect(await migrate(database)).toEqual([]);
+  });
+
+  it('apply a new file once, and roll back a failing one entirely', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+    const next = String(readMigrations().length + 1).padStart(4, '0');
+    writeFileSync(path.join(dir, `${next}_probe.sql`), 'create table probe_ok (id int);');
+    expect(await migrate(database, dir)).toEqual([`${next}_probe`]);
+    const after = String(readMigrations().length + 2).padStart(4, '0');
+    writeFileSync(path.join(dir, `${after}_broken.sql`), 'create table probe_half (id int);\nselect * from no_such_table;');
+    await expect(migrate(database, dir)).rejects.toThrow(`Échec de la migration ${after}_broken`);
+    const half = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename = 'probe_half'`.execute(database.db);
+    expect(half.rows[0]!.n).toBe(0);
+  });
+
+  it('refuse to run when an applied migration was edited', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+    cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+    const first = readMigrations()[0]!;
+    writeFileSync(path.join(dir, `${first.name}.sql`), `${first.sql}\n-- edited`);
+    await expect(migrate(database, dir)).rejects.toThrow(`Migration ${first.name} modifiée après application`);
+  });
+});

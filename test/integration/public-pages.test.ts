@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+
+describe('public pages', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({}, (app) => {
+      app.get('/test/boom', async () => {
+        throw new Error('secret internal detail: password=hunter2');
+      });
+    });
+  });
+  afterAll(() => t.close());
+  beforeEach(() => t.database.reset());
+
+  it('home page shows the catalogue of procedures and the sign-in entry', async () => {
+    const res = await new TestClient(t.app).get('/');
+    expect(res.statusCode).toBe(200);
+    const text = textOf(res.body);
+    for (const family of ['Carte grise', 'Permis de conduire', 'Carte d’identité et passeport']) expect(text).toContain(family);
+    expect(res.body).toContain('href="/demarches/carte-grise"');
+    expect(res.body).toContain('href="/connexion"');
+    expect(text).toContain('Se connecter');
+    expect(res.body).toMatch(/<html lang="fr"/);
+    expect(res.body).toContain('<title>Accueil - Portail des titres sécurisés</title>');
+  });
+
+  it('layout has the République Française block, skip links and the mandatory footer links', async () => {
+    const res = await new TestClient(t.app).get('/');
+    expect(res.body).toContain('<p class="fr-logo">République<br/>Française</p>');
+    expect(res.body).toContain('href="#contenu"');
+    expect(res.body).toContain('<main id="contenu"');
+    for (const [href, label] of [
+      ['/accessibilite', 'Accessibilité : non conforme'],
+      ['/mentions-legales', 'Mentions légales'],
+      ['/donnees-personnelles', 'Données personnelles'],
+      ['/cookies', 'Gestion des cookies'],
+    ]) expect(res.body).toContain(`href="${href}">${label}</a>`);
+  });
+
+  it('every page linked from the layout exists and has its own title', async () => {
+    const client = new TestClient(t.app);
+    const pages: [string, string][] = [
+      ['/demarches/carte-grise', 'Carte grise'],
+      ['/demarches/permis-de-conduire', 'Permis de conduire'],
+      ['/demarches/carte-identite-passeport', 'Carte d’identité et passeport'],
+      ['/cgu', 'Conditions générales d’utilisation'],
+      ['/mentions-legales', 'Mentions légales'],
+      ['/donnees-personnelles', 'Données personnelles'],
+      ['/cookies', 'Gestion des cookies'],
+      ['/accessibilite', 'Déclaration d’accessibilité'],
+      ['/plan-du-site', 'Plan du site'],
+    ];
+    for (const [url, title] of pages) {
+      const res = await client.get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).toContain(`<h1>${title}</h1>`);
+      expect(res.body, url).toContain(`<title>${title} - Portail des titres sécurisés</title>`);
+    }
+  });
+
+  it('terms of use show the versioned agency text, in English marked as such', async () => {
+    const res = await new TestClient(t.app).get('/cgu');
+    const text = textOf(res.body);
+    expect(text).toContain('Version 1, en vigueur depuis le 25 novembre 2026');
+    expect(res.body).toContain('<div lang="en" class="app-terms">');
+    expect(text).toContain('1.17. Agreement on proof');
+    expect(text).toContain('1.4. Modification and development of the ANTS Portal');
+    expect((await new TestClient(t.app).get('/cgu?version=42')).statusCode).toBe(404);
+  });
+
+  it('answers an unknown page with a French 404 page', async () => {
+    const res = await new TestClient(t.app).get('/nulle-part');
+    expect(res.statusCode).toBe(404);
+    expect(textOf(res.body)).toContain('Page non trouvée');
+    expect(textOf(res.body)).toContain('La page que vous cherchez est introuvable');
+  });
+
+  it('answers a crash with a French 500 page that leaks nothing', async () => {
+    const res = await new TestClient(t.app).get('/test/boom');
+    expect(res.statusCode).toBe(500);
+    const text = textOf(res.body);
+    expect(text).toContain('Erreur inattendue');
+    expect(text).toContain(`Référence de la requête : ${res.headers['x-request-id']}`);
+    expect(res.body).not.toContain('hunter2');
+    expect(res.body).not.toContain('secret internal detail');
+    expect(res.body).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('sends the security headers: strict CSP without unsafe-inline, nosniff, referrer policy', async () => {
+    const res = await t.app.inject({ method: 'HEAD', url: '/' });
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
+    expect(res.headers['strict-transport-security']).toBeUndefined(); // HSTS only in production
+  });
+
+  it('keeps a valid incoming request id and makes one otherwise', async () => {
+    const kept = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'lb-1234567890' } });
+    expect(kept.headers['x-request-id']).toBe('lb-1234567890');
+    const made = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id <script>' } });
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('compresses pages with brotli or gzip', async () => {
+    const br = await t.app.inject({ url: '/cgu', headers: { 'accept-encoding': 'br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    const gz = await t.app.inject({ url: '/cgu', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('serves the DSFR from the package and our assets under hashed names, cached for a year', async () => {
+    const home = await new TestClient(t.app).get('/');
+    const dsfr = /href="(\/assets\/dsfr\/[\d.]+\/dsfr\.min\.css)"/.exec(home.body)?.[1];
+    const app = /href="(\/assets\/app\.[0-9a-f]{10}\.css)"/.exec(home.body)?.[1];
+    expect(dsfr).toBeDefined();
+    expect(app).toBeDefined();
+    for (const url of [dsfr!, app!]) {
+      const res = await t.app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['cache-control'], url).toBe('public, max-age=31536000, immutable');
+      expect(res.headers['content-type'], url).toContain('text/css');
+      expect(res.headers['set-cookie'], url).toBeUndefined();
+    }
+    expect((await t.app.inject({ url: '/assets/app.0000000000.css' })).statusCode).toBe(404);
+  });
+
+  it('reports health and Prometheus metrics', async () => {
+    const health = await t.app.inject({ url: '/healthz' });
+    expect(health.json()).toEqual({ status: 'ok' });
+    await t.app.inject({ url: '/' });
+    const metrics = await t.app.inject({ url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/",status="200"\} \d+/);
+    expect(metrics.body).toContain('process_cpu_user_seconds_total');
+  });
+});

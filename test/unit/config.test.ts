@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+const base = { SESSION_SECRET: 'x'.repeat(40), DATA_DIR: './.tmp/config-test' };
+
+describe('configuration', () => {
+  it('defaults to the embedded database on port 3000 with the dev outbox and demo data', () => {
+    const c = loadConfig(base);
+    expect(c.database.kind).toBe('pglite');
+    expect(c.port).toBe(3000);
+    expect(c.publicUrl).toBe('http://localhost:3000');
+    expect(c.devOutbox).toBe(true);
+    expect(c.demoData).toBe(true);
+  });
+
+  it('switches to PostgreSQL when DATABASE_URL is set, without demo data', () => {
+    const c = loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/portal' });
+    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/portal', poolSize: 10 });
+    expect(c.demoData).toBe(false);
+  });
+
+  it('refuses a bad value and names the variable', () => {
+    expect(() => loadConfig({ ...base, PORT: 'soixante' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, PORT: 'soixante' })).toThrow(/PORT/);
+    expect(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL : doit commencer par postgres/);
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'court' })).toThrow(/SESSION_SECRET : au moins 32 caractères/);
+  });
+
+  it('requires the production settings in production and forbids the dev outbox there', () => {
+    const error = (() => {
+      try {
+        loadConfig({ NODE_ENV: 'production', DEV_OUTBOX: 'true' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    for (const name of ['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL', 'DEV_OUTBOX']) expect(error).toContain(name);
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'y'.repeat(40),
+        DATABASE_URL: 'postgres://db/portal',
+        SMTP_URL: 'smtp://mail:25',
+        PUBLIC_URL: 'http://titres.example',
+      }),
+    ).toThrow(/PUBLIC_URL : doit être en https/);
+  });
+
+  it('is frozen', () => {
+    const c = loadConfig(base);
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.database)).toBe(true);
+    expect(() => {
+      (c as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+});
