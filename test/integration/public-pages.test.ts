@@ -128,6 +128,9 @@ describe('public pages', () => {
       expect(res.headers['set-cookie'], url).toBeUndefined();
     }
     expect((await t.app.inject({ url: '/assets/app.0000000000.css' })).statusCode).toBe(404);
+    const br = await t.app.inject({ url: dsfr!, headers: { 'accept-encoding': 'gzip, br' } });
+    expect(br.headers['content-encoding']).toBe('br'); // compressed once at start-up, not per request
+    expect(br.rawPayload.length).toBeLessThan((await t.app.inject({ url: dsfr! })).rawPayload.length / 4);
   });
 
   it('reports health and Prometheus metrics', async () => {

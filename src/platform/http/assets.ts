@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -38,8 +39,26 @@ function hashOwnAssets(): { urls: Record<string, string>; files: Map<string, str
   return { urls, files };
 }
 
+/** The big text files every page loads, compressed once at start-up (brotli 11, gzip 9) and kept in memory. */
+const PRECOMPRESSED = ['dsfr.min.css', 'utility/utility.min.css', 'dsfr.module.min.js', 'dsfr.nomodule.min.js'];
+const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+function registerPrecompressed(app: FastifyInstance, url: string, file: string): void {
+  const raw = readFileSync(file);
+  const variants = { br: brotliCompressSync(raw), gzip: gzipSync(raw, { level: 9 }), identity: raw };
+  const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+  app.get(url, { config: { compress: false } } as never, async (request, reply) => {
+    const accept = String(request.headers['accept-encoding'] ?? '');
+    const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : 'identity';
+    reply.header('cache-control', IMMUTABLE).header('vary', 'accept-encoding').type(type);
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.send(variants[encoding]);
+  });
+}
+
 export async function registerAssets(app: FastifyInstance): Promise<AssetUrls> {
   const dsfrPrefix = `/assets/dsfr/${DSFR_VERSION}/`;
+  for (const file of PRECOMPRESSED) registerPrecompressed(app, `${dsfrPrefix}${file}`, path.join(DSFR_DIST, file));
   // The DSFR is served from the installed package, under its version: a new version is a new URL.
   await app.register(fastifyStatic, {
     root: DSFR_DIST,

@@ -1,0 +1,60 @@
+/**
+ * HTTP benchmark: starts the portal on a loopback port (PGlite, or PostgreSQL when DATABASE_URL is
+ * set) and fires bounded bursts of requests from a child process, printing throughput and latency
+ * percentiles. Not a test: run with `npm run bench`.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../../src/app.ts';
+import { testConfig } from '../../src/config.ts';
+import { openTestDatabase } from '../helpers/database.ts';
+
+const SCENARIOS = [
+  { name: 'GET / (home, anonymous)', path: '/' },
+  { name: 'GET /cgu (terms, 33 kB of text)', path: '/cgu' },
+  { name: 'GET /healthz', path: '/healthz' },
+  { name: 'GET static CSS (DSFR)', path: '/assets/dsfr/1.14.3/dsfr.min.css' },
+];
+const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+if (process.argv[2] === 'load') {
+  // Child: the load generator, so that it does not share the server's event loop.
+  const [url, duration, concurrency] = [process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])];
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = Date.now() + duration;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        const res = await fetch(url).catch(() => null);
+        if (!res || !res.ok) errors++;
+        await res?.arrayBuffer();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+  process.send!({ count: latencies.length, errors, rps: Math.round(latencies.length / (duration / 1000)), p50: p(0.5), p95: p(0.95), p99: p(0.99) });
+  process.exit(0);
+}
+
+const database = await openTestDatabase();
+const app = await buildApp(testConfig({ MAINTENANCE_CACHE_SECONDS: '5' }), database);
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : 0;
+console.log(`Backend: ${database.kind}, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s per scenario\n`);
+console.log('scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors');
+console.log('---|---|---|---|---|---|---');
+for (const s of SCENARIOS) {
+  const child = fork(fileURLToPath(import.meta.url), ['load', `http://127.0.0.1:${port}${s.path}`, String(DURATION_MS), String(CONCURRENCY)], {
+    execArgv: ['--import', 'tsx'],
+  });
+  const r = await new Promise<Record<string, number | string>>((resolve) => child.once('message', resolve as never));
+  console.log(`${s.name} | ${r.count} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors}`);
+}
+await app.close();
+await database.close();
