@@ -4,8 +4,12 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
+import { displayName } from './domains/accounts/model.ts';
+import { registerAccountRoutes } from './domains/accounts/routes.tsx';
+import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
+import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerSiteRoutes } from './domains/site/routes.tsx';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
@@ -28,6 +32,9 @@ declare module 'fastify' {
     metrics: Metrics;
     worker: Worker;
     maintenance: MaintenanceService;
+    accounts: AccountsService;
+    /** set when FranceConnect is configured: the provider's logout URL for an ID token */
+    franceConnectLogoutUrl: ((idToken: string) => Promise<string>) | null;
   }
 }
 
@@ -58,6 +65,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorate('database', database);
   app.decorate('metrics', metrics);
   app.decorate('maintenance', maintenance);
+  const accounts = createAccountsService({ db, config });
+  app.decorate('accounts', accounts);
+  app.decorate('franceConnectLogoutUrl', null);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -94,9 +104,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(renderPlugin, {
     assets,
     devOutbox: config.devOutbox,
-    pageExtras: async () => {
+    pageExtras: async (request) => {
       const state = await maintenance.state();
-      return { banners: state.banners, user: null };
+      return { banners: state.banners, user: await currentUserName(request) };
     },
   });
   await app.register(csrfPlugin);
@@ -104,6 +114,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerErrorPages(app);
 
   registerSiteRoutes(app, { maintenance });
+  registerAccountRoutes(app, accounts);
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({
@@ -113,11 +124,26 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     pollMs: config.jobs.pollMs,
     handlers: { [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }) },
     periodic: async () => {
+      await purgeThrottle(db);
       const purged = await purgeExpiredSessions(db, config);
       if (purged) app.log.info({ purged }, 'expired sessions purged');
     },
   });
   app.decorate('worker', worker);
+
+  /** The name shown in the header: the signed-in user's or agent's. */
+  async function currentUserName(request: FastifyRequest): Promise<{ displayName: string; kind: 'user' | 'agent' } | null> {
+    const session = request.session;
+    if (!session) return null;
+    const agentId = session.get<number>('agentId');
+    if (agentId) {
+      const agent = await db.selectFrom('agents').select('display_name').where('id', '=', agentId).executeTakeFirst();
+      return agent ? { displayName: agent.display_name, kind: 'agent' } : null;
+    }
+    if (session.userId === null) return null;
+    const account = await accounts.findById(session.userId);
+    return account ? { displayName: displayName(account), kind: 'user' } : null;
+  }
   app.addHook('onClose', async () => {
     await worker.stop();
   });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -35,6 +35,9 @@ const envSchema = z.object({
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAINTENANCE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
+  FRANCECONNECT_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
+  FRANCECONNECT_CLIENT_SECRET: z.string().min(16, 'au moins 16 caractères').optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -60,6 +63,18 @@ export interface Config {
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
   readonly metricsToken: string | null;
+  /**
+   * FranceConnect: the real provider when FRANCECONNECT_ISSUER is set (required in production),
+   * otherwise the built-in simulator served by this process under /fc-simulateur.
+   */
+  readonly franceConnect: {
+    readonly mode: 'remote' | 'simulator';
+    readonly issuer: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUri: string;
+    readonly postLogoutRedirectUri: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -101,21 +116,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction && e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://'))
     problems.push('  - PUBLIC_URL : doit être en https:// en production');
   if (isProduction && e.DEV_OUTBOX) problems.push('  - DEV_OUTBOX : interdit en production');
+  if (isProduction && !e.FRANCECONNECT_ISSUER) problems.push('  - FRANCECONNECT_ISSUER : obligatoire en production');
+  if (e.FRANCECONNECT_ISSUER && (!e.FRANCECONNECT_CLIENT_ID || !e.FRANCECONNECT_CLIENT_SECRET))
+    problems.push('  - FRANCECONNECT_CLIENT_ID : obligatoire (avec FRANCECONNECT_CLIENT_SECRET) quand FRANCECONNECT_ISSUER est défini');
   if (problems.length) throw new ConfigError(`Configuration invalide :\n${problems.join('\n')}`);
 
   const dataDir = path.resolve(e.DATA_DIR);
   const embedded = !e.DATABASE_URL;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const sessionSecret = e.SESSION_SECRET ?? localSessionSecret(dataDir);
   const config: Config = {
     env: e.NODE_ENV,
     isProduction,
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
-    sessionSecret: e.SESSION_SECRET ?? localSessionSecret(dataDir),
+    sessionSecret,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     logLevel: e.LOG_LEVEL,
@@ -126,6 +146,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    franceConnect: e.FRANCECONNECT_ISSUER
+      ? {
+          mode: 'remote',
+          issuer: e.FRANCECONNECT_ISSUER,
+          clientId: e.FRANCECONNECT_CLIENT_ID!,
+          clientSecret: e.FRANCECONNECT_CLIENT_SECRET!,
+          redirectUri: `${publicUrl}/connexion/franceconnect/retour`,
+          postLogoutRedirectUri: `${publicUrl}/deconnexion/retour`,
+        }
+      : {
+          mode: 'simulator',
+          issuer: `${publicUrl}/fc-simulateur`,
+          clientId: 'portail-titres-securises',
+          clientSecret: createHmac('sha256', sessionSecret).update('franceconnect-simulator-client').digest('base64url'),
+          redirectUri: `${publicUrl}/connexion/franceconnect/retour`,
+          postLogoutRedirectUri: `${publicUrl}/deconnexion/retour`,
+        },
   };
   return deepFreeze(config);
 }

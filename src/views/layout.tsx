@@ -40,11 +40,21 @@ function Header() {
               <div class="fr-header__tools-links">
                 <ul class="fr-btns-group">
                   {page.user ? (
-                    <li>
-                      <a class="fr-btn fr-icon-account-circle-line" href="/compte">
-                        {page.user.displayName}
-                      </a>
-                    </li>
+                    <>
+                      <li>
+                        <a class="fr-btn fr-icon-account-circle-line" href={page.user.kind === 'agent' ? '/agents' : '/compte'}>
+                          {page.user.displayName}
+                        </a>
+                      </li>
+                      <li>
+                        <form method="post" action={page.user.kind === 'agent' ? '/agents/deconnexion' : '/deconnexion'}>
+                          <input type="hidden" name="_csrf" value={page.csrfToken()} />
+                          <button type="submit" class="fr-btn fr-icon-logout-box-r-line">
+                            Se déconnecter
+                          </button>
+                        </form>
+                      </li>
+                    </>
                   ) : (
                     <li>
                       <a class="fr-btn fr-icon-account-circle-line" href="/connexion">

@@ -14,7 +14,7 @@ export interface PageContext {
   path: string;
   assets: AssetUrls;
   csrfToken: () => string;
-  user: { displayName: string } | null;
+  user: { displayName: string; kind: 'user' | 'agent' } | null;
   banners: NoticeView[];
   flash: Flash[];
   devOutbox: boolean;

@@ -1,6 +1,18 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { createServer } from 'node:net';
 import { createTestApp, type TestApp } from './app.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -13,10 +25,10 @@ export interface E2E extends TestApp {
 
 /** Starts the real app on a free loopback port and Debian's Chromium, headless. */
 export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
-  const testApp = await createTestApp(env);
-  await testApp.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = testApp.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
+  const port = await freePort();
+  // PUBLIC_URL is the real address, so that links in emails and OIDC redirects work in the browser.
+  const testApp = await createTestApp({ PUBLIC_URL: `http://127.0.0.1:${port}`, PORT: String(port), ...env });
+  await testApp.app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -32,7 +44,7 @@ export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
   });
   return {
     ...testApp,
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
     browser,
     async newPage(opts = {}) {
       const context = await browser.newContext({ locale: 'fr-FR', ...opts });

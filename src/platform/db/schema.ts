@@ -54,7 +54,133 @@ export interface MaintenanceNoticesTable {
   cancelled_at: Date | null;
 }
 
+export type Profile =
+  | 'individual'
+  | 'automotive_professional'
+  | 'driving_school'
+  | 'road_safety_centre'
+  | 'town_hall'
+  | 'legal_entity';
+export type AccountStatus = 'pending_activation' | 'active' | 'suspended' | 'deactivated';
+export type TokenPurpose = 'activation' | 'password_reset' | 'set_password' | 'link_franceconnect';
+export type AgentRole = 'instruction_centre' | 'licence_service' | 'prefecture' | 'operator';
+export type HabilitationStatus = 'requested' | 'validated' | 'refused' | 'suspended' | 'terminated';
+
+export interface AccountsTable {
+  id: Generated<number>;
+  profile: Profile;
+  email: string;
+  password_hash: string | null;
+  status: AccountStatus;
+  certified: Generated<boolean>;
+  given_name: string | null;
+  family_name: string | null;
+  organisation_name: string | null;
+  approval_number: string | null;
+  siret: string | null;
+  commune: string | null;
+  scanner_count: number | null;
+  terms_version: string;
+  terms_sha256: string;
+  terms_accepted_at: Timestamp;
+  created_at: Generated<Date>;
+  activated_at: Date | null;
+  suspended_until: Date | null;
+  suspension_reason: string | null;
+}
+
+export interface AccountTokensTable {
+  token_hash: string;
+  account_id: number;
+  purpose: TokenPurpose;
+  payload: Json<Record<string, unknown> | null> | null;
+  expires_at: Timestamp;
+  used_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface FranceconnectIdentitiesTable {
+  sub: string;
+  account_id: number;
+  given_name: string;
+  family_name: string;
+  birthdate: string;
+  gender: string;
+  birthplace: string;
+  birthcountry: string;
+  email: string;
+  linked_at: Generated<Date>;
+  last_login_at: Date | null;
+}
+
+export interface ConnectionHistoryTable {
+  id: Generated<number>;
+  account_id: number;
+  at: Generated<Date>;
+  ip: string;
+  method: 'password' | 'franceconnect';
+  user_agent: string | null;
+}
+
+export interface SignInThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: Date | null;
+  last_failure_at: Timestamp;
+}
+
+export interface AgentsTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  role: AgentRole;
+  scope: string | null;
+  password_hash: string;
+  status: Generated<'active' | 'disabled'>;
+  created_at: Generated<Date>;
+}
+
+export interface SivHabilitationsTable {
+  id: Generated<number>;
+  company_name: string;
+  siret: string;
+  habilitation_number: string;
+  department: string;
+  contact_given_name: string;
+  contact_family_name: string;
+  email: string;
+  status: HabilitationStatus;
+  account_id: number | null;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  terms_version: string;
+  terms_sha256: string;
+  terms_accepted_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  actor_kind: 'user' | 'agent' | 'system';
+  actor_id: number | null;
+  action: string;
+  subject_kind: string | null;
+  subject_id: number | null;
+  ip: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
 export interface DB {
+  accounts: AccountsTable;
+  account_tokens: AccountTokensTable;
+  franceconnect_identities: FranceconnectIdentitiesTable;
+  connection_history: ConnectionHistoryTable;
+  sign_in_throttle: SignInThrottleTable;
+  agents: AgentsTable;
+  siv_habilitations: SivHabilitationsTable;
+  audit_events: AuditEventsTable;
   sessions: SessionsTable;
   jobs: JobsTable;
   outgoing_messages: OutgoingMessagesTable;
@@ -64,3 +190,6 @@ export interface DB {
 export type MaintenanceNotice = Selectable<MaintenanceNoticesTable>;
 export type NewMaintenanceNotice = Insertable<MaintenanceNoticesTable>;
 export type OutgoingMessage = Selectable<OutgoingMessagesTable>;
+export type Account = Selectable<AccountsTable>;
+export type Agent = Selectable<AgentsTable>;
+export type SivHabilitation = Selectable<SivHabilitationsTable>;
