@@ -9,14 +9,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a test database (one per test file). */
+/** The real app on a test database (one per test file); `extend` runs before the app is ready. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  extend?: (app: FastifyInstance) => void,
+  extend?: (app: FastifyInstance) => void | Promise<void>,
 ): Promise<TestApp> {
   const database = await openTestDatabase();
   const app = await buildApp(testConfig(env), database);
-  extend?.(app);
+  await extend?.(app);
   await app.ready();
   return {
     app,

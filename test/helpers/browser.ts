@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { createTestApp, type TestApp } from './app.ts';
 
 function freePort(): Promise<number> {
@@ -23,11 +24,14 @@ export interface E2E extends TestApp {
   newPage(opts?: BrowserContextOptions): Promise<Page & { consoleErrors: string[] }>;
 }
 
-/** Starts the real app on a free loopback port and Debian's Chromium, headless. */
-export async function startE2E(env: Record<string, string> = {}): Promise<E2E> {
+/** Starts the real app on a free loopback port and Debian's Chromium, headless; `extend` runs before the app is ready. */
+export async function startE2E(
+  env: Record<string, string> = {},
+  extend?: (app: FastifyInstance) => void | Promise<void>,
+): Promise<E2E> {
   const port = await freePort();
   // PUBLIC_URL is the real address, so that links in emails and OIDC redirects work in the browser.
-  const testApp = await createTestApp({ PUBLIC_URL: `http://127.0.0.1:${port}`, PORT: String(port), ...env });
+  const testApp = await createTestApp({ PUBLIC_URL: `http://127.0.0.1:${port}`, PORT: String(port), ...env }, extend);
   await testApp.app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
