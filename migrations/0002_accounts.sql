@@ -16,13 +16,14 @@ create table accounts (
   siret text,
   commune text,                  -- town hall
   scanner_count integer check (scanner_count is null or scanner_count between 1 and 50),
-  terms_version text not null,
-  terms_sha256 text not null,
-  terms_accepted_at timestamptz not null,
+  terms_version text,             -- null until the user ticks the box (accounts created by an agent)
+  terms_sha256 text,
+  terms_accepted_at timestamptz,
   created_at timestamptz not null default now(),
   activated_at timestamptz,
   suspended_until timestamptz,
-  suspension_reason text
+  suspension_reason text,
+  check (status = 'pending_activation' or terms_version is not null)
 );
 create unique index accounts_email on accounts (email);
 

@@ -10,6 +10,8 @@ import { displayName } from './domains/accounts/model.ts';
 import { registerAccountRoutes } from './domains/accounts/routes.tsx';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
+import { registerAgentRoutes } from './domains/agents/routes.tsx';
+import { createAgentsService } from './domains/agents/service.ts';
 import { registerSiteRoutes } from './domains/site/routes.tsx';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
@@ -115,6 +117,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   registerSiteRoutes(app, { maintenance });
   registerAccountRoutes(app, accounts);
+  registerAgentRoutes(app, createAgentsService({ db, config }));
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({

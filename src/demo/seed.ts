@@ -1,5 +1,27 @@
 import type { Config } from '../config.ts';
+import { hashPassword } from '../domains/accounts/passwords.ts';
+import { currentTerms } from '../domains/site/terms.ts';
 import type { Db } from '../platform/db/database.ts';
+import type { AgentRole, Profile } from '../platform/db/schema.ts';
+
+/** The password of every demo account and agent (documented in the README). */
+export const DEMO_PASSWORD = 'demo demo demo demo';
+
+export const DEMO_ACCOUNTS: { profile: Profile; email: string; given_name?: string; family_name?: string; organisation_name?: string; approval_number?: string; siret?: string; commune?: string; scanner_count?: number; certified?: boolean }[] = [
+  { profile: 'individual', email: 'demo.particulier@example.fr', given_name: 'Camille', family_name: 'Martin' },
+  { profile: 'driving_school', email: 'demo.auto-ecole@example.fr', organisation_name: 'Auto-école de la Gare (démo)', approval_number: 'E2407500120' },
+  { profile: 'road_safety_centre', email: 'demo.cssr@example.fr', organisation_name: 'Centre Prévention Routière (démo)', approval_number: 'R2301300051' },
+  { profile: 'legal_entity', email: 'demo.entreprise@example.fr', organisation_name: 'Transports Démo SARL', siret: '73282932000074' },
+  { profile: 'automotive_professional', email: 'demo.garage@example.fr', given_name: 'Luc', family_name: 'Garnier', organisation_name: 'Garage du Centre (démo)', siret: '35600000049837', certified: true },
+  { profile: 'town_hall', email: 'demo.mairie@example.fr', organisation_name: 'Mairie de Villedémo', commune: 'Villedémo (75)', scanner_count: 2 },
+];
+
+export const DEMO_AGENTS: { email: string; display_name: string; role: AgentRole; scope: string | null }[] = [
+  { email: 'agent.prefecture@example.fr', display_name: 'Agent de la préfecture de Paris (démo)', role: 'prefecture', scope: '75' },
+  { email: 'agent.operateur@example.fr', display_name: 'Opérateur de l’agence (démo)', role: 'operator', scope: null },
+  { email: 'agent.cert@example.fr', display_name: 'Agent du CERT (démo)', role: 'instruction_centre', scope: null },
+  { email: 'agent.permis@example.fr', display_name: 'Agent du service permis (démo)', role: 'licence_service', scope: null },
+];
 
 /**
  * Demo data for the embedded mode, created once with the database. Each domain adds its part here;
@@ -7,6 +29,8 @@ import type { Db } from '../platform/db/database.ts';
  * Returns false when the demo data already exists.
  */
 export async function seedDemoData(db: Db, _config: Config): Promise<boolean> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const terms = currentTerms();
   return db.transaction().execute(async (trx) => {
     const marker = await trx
       .insertInto('jobs')
@@ -14,6 +38,61 @@ export async function seedDemoData(db: Db, _config: Config): Promise<boolean> {
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst();
-    return marker !== undefined;
+    if (!marker) return false;
+    for (const a of DEMO_ACCOUNTS) {
+      const { certified, ...fields } = a;
+      const account = await trx
+        .insertInto('accounts')
+        .values({
+          ...fields,
+          certified: certified ?? false,
+          password_hash: passwordHash,
+          status: 'active',
+          terms_version: terms.version,
+          terms_sha256: terms.sha256,
+          terms_accepted_at: new Date(),
+          activated_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (a.profile === 'automotive_professional') {
+        await trx
+          .insertInto('siv_habilitations')
+          .values({
+            company_name: a.organisation_name!,
+            siret: a.siret!,
+            habilitation_number: 'HAB-75-0001',
+            department: '75',
+            contact_given_name: a.given_name!,
+            contact_family_name: a.family_name!,
+            email: a.email,
+            status: 'validated',
+            account_id: account.id,
+            decided_at: new Date(),
+            terms_version: terms.version,
+            terms_sha256: terms.sha256,
+            terms_accepted_at: new Date(),
+          })
+          .execute();
+      }
+    }
+    await trx
+      .insertInto('siv_habilitations')
+      .values({
+        company_name: 'Carrosserie des Lilas (démo)',
+        siret: '73282932000074',
+        habilitation_number: 'HAB-75-0002',
+        department: '75',
+        contact_given_name: 'Nadia',
+        contact_family_name: 'Benali',
+        email: 'demo.carrosserie@example.fr',
+        status: 'requested',
+        terms_version: terms.version,
+        terms_sha256: terms.sha256,
+        terms_accepted_at: new Date(),
+      })
+      .execute();
+    for (const agent of DEMO_AGENTS) await trx.insertInto('agents').values({ ...agent, password_hash: passwordHash }).execute();
+    return true;
   });
 }

@@ -152,15 +152,17 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
     app.get<{ Params: { token: string } }>(`/mot-de-passe/${segment}/:token`, async (request, reply) => {
       const check = await accounts.checkPasswordToken(request.params.token, purpose);
       if (!check.ok) return reply.render(<BadPasswordLinkPage reason={check.reason} />, 410);
-      return reply.render(<SetPasswordPage action={`/mot-de-passe/${segment}/${request.params.token}`} title={title} errors={{}} />);
+      const needsTerms = purpose === 'set_password' && (await accounts.needsTerms(request.params.token));
+      return reply.render(<SetPasswordPage action={`/mot-de-passe/${segment}/${request.params.token}`} title={title} errors={{}} needsTerms={needsTerms} />);
     });
     app.post<{ Params: { token: string } }>(`/mot-de-passe/${segment}/:token`, async (request, reply) => {
-      const result = await accounts.setPassword(request.params.token, purpose, body(request).password ?? '', actorOf(request));
+      const needsTerms = purpose === 'set_password' && (await accounts.needsTerms(request.params.token));
+      const result = await accounts.setPassword(request.params.token, purpose, body(request).password ?? '', actorOf(request), body(request).terms === 'oui');
       if (!result.ok && 'token' in result) {
         if (!result.token.ok) return reply.render(<BadPasswordLinkPage reason={result.token.reason} />, 410);
       }
       if (!result.ok && 'errors' in result)
-        return reply.render(<SetPasswordPage action={`/mot-de-passe/${segment}/${request.params.token}`} title={title} errors={result.errors} />, 400);
+        return reply.render(<SetPasswordPage action={`/mot-de-passe/${segment}/${request.params.token}`} title={title} errors={result.errors} needsTerms={needsTerms} />, 400);
       request.session.flash('success', 'Votre mot de passe est enregistré. Connectez-vous avec ce nouveau mot de passe.');
       return reply.redirect('/connexion', 303);
     });

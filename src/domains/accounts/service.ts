@@ -196,13 +196,25 @@ export function createAccountsService(deps: { db: Db; config: Config }) {
     checkPasswordToken: (token: string, purpose: 'password_reset' | 'set_password') => checkToken(db, token, purpose),
 
     /** Sets the password from an emailed link; ends every open session of the account. */
-    async setPassword(token: string, purpose: 'password_reset' | 'set_password', password: string, actor: Actor): Promise<Outcome<Account> | { ok: false; token: TokenCheck }> {
+    /** Whether the account behind a set-password link has yet to accept the terms (accounts made by an agent). */
+    async needsTerms(token: string): Promise<boolean> {
+      const check = await checkToken(db, token, 'set_password');
+      if (!check.ok) return false;
+      const account = await repo.findAccountById(db, check.accountId);
+      return !!account && account.terms_version === null;
+    },
+
+    async setPassword(token: string, purpose: 'password_reset' | 'set_password', password: string, actor: Actor, termsAccepted = false): Promise<Outcome<Account> | { ok: false; token: TokenCheck }> {
       const check = await checkToken(db, token, purpose);
       if (!check.ok) return { ok: false, token: check };
       const account = await repo.findAccountById(db, check.accountId);
       if (!account) return { ok: false, token: { ok: false, reason: 'unknown' } };
       const problem = password ? passwordProblem(password, { email: account.email, names: [account.given_name, account.family_name, account.organisation_name].filter((n): n is string => !!n) }) : 'Saisissez un mot de passe';
-      if (problem) return { ok: false, errors: { password: problem } };
+      const errors: FieldErrors = problem ? { password: problem } : {};
+      const needsTerms = account.terms_version === null;
+      if (needsTerms && !termsAccepted) errors.terms = 'Cochez la case pour indiquer que vous avez lu les conditions générales d’utilisation';
+      if (Object.keys(errors).length) return { ok: false, errors };
+      const t = terms();
       const passwordHash = await hashPassword(password);
       return db.transaction().execute(async (trx) => {
         const used = await consumeToken(trx, token, purpose);
@@ -212,6 +224,7 @@ export function createAccountsService(deps: { db: Db; config: Config }) {
           .set({
             password_hash: passwordHash,
             ...(account.status === 'pending_activation' ? { status: 'active' as const, activated_at: new Date() } : {}),
+            ...(needsTerms ? { terms_version: t.version, terms_sha256: t.sha256, terms_accepted_at: new Date() } : {}),
           })
           .where('id', '=', account.id)
           .execute();

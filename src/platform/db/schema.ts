@@ -80,9 +80,9 @@ export interface AccountsTable {
   siret: string | null;
   commune: string | null;
   scanner_count: number | null;
-  terms_version: string;
-  terms_sha256: string;
-  terms_accepted_at: Timestamp;
+  terms_version: string | null;
+  terms_sha256: string | null;
+  terms_accepted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Generated<Date>;
   activated_at: Date | null;
   suspended_until: Date | null;

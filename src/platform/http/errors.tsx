@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { CsrfError } from './csrf.ts';
 import {
   BadRequestPage,
   CsrfErrorPage,
+  ForbiddenPage,
   NotFoundPage,
   ServerErrorPage,
   TooManyRequestsPage,
@@ -24,7 +26,7 @@ export function registerErrorPages(app: FastifyInstance): void {
     else request.log.info({ status, code: error.code }, 'request refused');
     if (!wantsHtml(request.headers.accept)) return reply.code(status).send({ error: status >= 500 ? 'Erreur interne' : 'Requête refusée' });
     const page =
-      status === 403 ? <CsrfErrorPage /> : status === 404 ? <NotFoundPage /> : status === 429 ? <TooManyRequestsPage /> : status < 500 ? <BadRequestPage /> : <ServerErrorPage />;
+      error instanceof CsrfError ? <CsrfErrorPage /> : status === 403 ? <ForbiddenPage /> : status === 404 ? <NotFoundPage /> : status === 429 ? <TooManyRequestsPage /> : status < 500 ? <BadRequestPage /> : <ServerErrorPage />;
     try {
       return await reply.render(page, status);
     } catch (renderError) {

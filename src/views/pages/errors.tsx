@@ -71,3 +71,11 @@ export function TooManyRequestsPage() {
     </ErrorPage>
   );
 }
+
+export function ForbiddenPage() {
+  return (
+    <ErrorPage title="Accès refusé" code={403} lead="Vous n’avez pas accès à cette page ou à cette action.">
+      <p>Si vous pensez qu’il s’agit d’une erreur, vérifiez que vous êtes connecté avec le bon compte.</p>
+    </ErrorPage>
+  );
+}

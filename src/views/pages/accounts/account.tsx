@@ -34,7 +34,7 @@ export function AccountPage(props: {
           ...(props.franceConnect
             ? [{ key: 'Identité FranceConnect', value: `Née ou né le ${props.franceConnect.birthdate}${props.franceConnect.birthplace ? `, lieu INSEE ${props.franceConnect.birthplace}` : ''}` }]
             : []),
-          { key: 'Conditions d’utilisation acceptées', value: `Version ${a.terms_version}, le ${formatDate(a.terms_accepted_at)}` },
+          { key: 'Conditions d’utilisation acceptées', value: a.terms_accepted_at ? `Version ${a.terms_version}, le ${formatDate(a.terms_accepted_at)}` : 'Pas encore acceptées' },
           ...(a.password_hash ? [{ key: 'Mot de passe', value: '••••••••••••', changeHref: '/mot-de-passe-oublie' }] : []),
         ]}
       />

@@ -1,6 +1,6 @@
 import type { TokenCheck } from '../../../domains/accounts/tokens.ts';
 import { Alert } from '../../components/content.tsx';
-import { ErrorSummary, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { Checkbox, ErrorSummary, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
 import { ResendActivationForm } from './sign-up.tsx';
 
@@ -86,9 +86,9 @@ export function ResetRequestedPage() {
   );
 }
 
-export function SetPasswordPage({ action, title, errors }: { action: string; title: string; errors: FieldErrors }) {
+export function SetPasswordPage({ action, title, errors, needsTerms }: { action: string; title: string; errors: FieldErrors; needsTerms?: boolean }) {
   return (
-    <Layout title={title} hasErrors={!!errors.password}>
+    <Layout title={title} hasErrors={Object.keys(errors).length > 0}>
       <ErrorSummary errors={errors} />
       <h1>{title}</h1>
       <Form action={action}>
@@ -100,6 +100,16 @@ export function SetPasswordPage({ action, title, errors }: { action: string; tit
           autocomplete="new-password"
           error={errors.password}
         />
+        {needsTerms && (
+          <>
+            <Checkbox name="terms" label="J’ai lu les conditions générales d’utilisation" error={errors.terms} />
+            <p class="fr-mt-1w">
+              <a href="/cgu" target="_blank" rel="noopener" title="Conditions générales d’utilisation - nouvelle fenêtre">
+                Lire les conditions générales d’utilisation
+              </a>
+            </p>
+          </>
+        )}
         <SubmitButton>Enregistrer le mot de passe</SubmitButton>
       </Form>
     </Layout>

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { lastEmailTo } from '../helpers/outbox.ts';
+
+describe('agents: habilitations and accounts administration', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.database.reset();
+    await seedDemoData(t.database.db, t.app.config);
+  });
+
+  async function agent(email: string) {
+    const client = new TestClient(t.app);
+    await client.get('/agents/connexion');
+    const res = await client.post('/agents/connexion', { email, password: DEMO_PASSWORD });
+    expect(res.headers.location).toBe('/agents');
+    return client;
+  }
+  async function user(email: string, password = DEMO_PASSWORD) {
+    const client = new TestClient(t.app);
+    await client.get('/connexion');
+    return { client, res: await client.post('/connexion', { email, password }) };
+  }
+
+  it('a professional asks for the habilitation; the prefecture validates it; the professional sets a password and signs in certified', async () => {
+    const pro = new TestClient(t.app);
+    await pro.get('/habilitation-siv');
+    const sent = await pro.post('/habilitation-siv', {
+      company_name: 'Garage des Pins',
+      siret: '35600000000048',
+      habilitation_number: 'hab-75-0042',
+      department: '75',
+      contact_given_name: 'Hugo',
+      contact_family_name: 'Lambert',
+      email: 'hugo@garage-des-pins.example',
+      terms: 'oui',
+    });
+    expect(sent.headers.location).toBe('/habilitation-siv/envoyee');
+    expect((await lastEmailTo(t.app, 'hugo@garage-des-pins.example')).subject).toBe('Demande d’habilitation SIV reçue');
+    expect(await t.database.db.selectFrom('accounts').select('id').where('email', '=', 'hugo@garage-des-pins.example').execute()).toEqual([]);
+
+    const prefecture = await agent('agent.prefecture@example.fr');
+    const list = await prefecture.get('/agents/habilitations?statut=requested');
+    expect(textOf(list.body)).toContain('Garage des Pins');
+    const id = /href="\/agents\/habilitations\/(\d+)">Garage des Pins/.exec(list.body)![1];
+    await prefecture.get(`/agents/habilitations/${id}`);
+    const validated = await prefecture.post(`/agents/habilitations/${id}/validate`, {});
+    expect(validated.headers.location).toBe(`/agents/habilitations/${id}`);
+
+    const mail = await lastEmailTo(t.app, 'hugo@garage-des-pins.example');
+    expect(mail.subject).toBe('Votre compte est prêt : choisissez votre mot de passe');
+    await pro.get(mail.link!);
+    await pro.post(mail.link!, { password: 'une phrase de passe pour le garage' });
+    const { res } = await user('hugo@garage-des-pins.example', 'une phrase de passe pour le garage');
+    expect(res.headers.location).toBe('/compte');
+    const account = await t.database.db.selectFrom('accounts').selectAll().where('email', '=', 'hugo@garage-des-pins.example').executeTakeFirstOrThrow();
+    expect(account.profile).toBe('automotive_professional');
+    expect(account.certified).toBe(true);
+    expect(account.terms_version).toBe('1');
+  });
+
+  it('suspending the habilitation deactivates the account (refused at sign-in, data kept); reinstating restores it', async () => {
+    const prefecture = await agent('agent.prefecture@example.fr');
+    const row = await t.database.db.selectFrom('siv_habilitations').select(['id', 'account_id']).where('email', '=', 'demo.garage@example.fr').executeTakeFirstOrThrow();
+    await prefecture.get(`/agents/habilitations/${row.id}`);
+    const missing = await prefecture.post(`/agents/habilitations/${row.id}/suspend`, { reason: '' });
+    expect(textOf(missing.body)).toContain('Saisissez le motif de la décision');
+    await prefecture.get(`/agents/habilitations/${row.id}`);
+    await prefecture.post(`/agents/habilitations/${row.id}/suspend`, { reason: 'Contrôle en cours' });
+    expect((await lastEmailTo(t.app, 'demo.garage@example.fr')).text).toContain('Motif : Contrôle en cours');
+
+    const refused = await user('demo.garage@example.fr');
+    expect(refused.res.statusCode).toBe(403);
+    expect(textOf(refused.res.body)).toContain('Votre compte est désactivé : votre habilitation a été suspendue par la préfecture');
+    expect(await t.database.db.selectFrom('accounts').select('status').where('id', '=', row.account_id!).executeTakeFirst()).toEqual({ status: 'deactivated' });
+
+    await prefecture.get(`/agents/habilitations/${row.id}`);
+    await prefecture.post(`/agents/habilitations/${row.id}/reinstate`, {});
+    expect((await user('demo.garage@example.fr')).res.headers.location).toBe('/compte');
+  });
+
+  it('terminating the habilitation deletes the account and its data', async () => {
+    const prefecture = await agent('agent.prefecture@example.fr');
+    const row = await t.database.db.selectFrom('siv_habilitations').select(['id', 'account_id']).where('email', '=', 'demo.garage@example.fr').executeTakeFirstOrThrow();
+    await prefecture.get(`/agents/habilitations/${row.id}`);
+    await prefecture.post(`/agents/habilitations/${row.id}/terminate`, { reason: 'Fin d’activité' });
+    expect(await t.database.db.selectFrom('accounts').select('id').where('id', '=', row.account_id!).execute()).toEqual([]);
+    expect(textOf((await user('demo.garage@example.fr')).res.body)).toContain('Adresse électronique ou mot de passe incorrect');
+  });
+
+  it('a prefecture sees only its department; a decision not allowed from the current state is refused', async () => {
+    await t.database.db.updateTable('agents').set({ scope: '13' }).where('email', '=', 'agent.prefecture@example.fr').execute();
+    const prefecture = await agent('agent.prefecture@example.fr');
+    const list = await prefecture.get('/agents/habilitations');
+    expect(textOf(list.body)).toContain('Aucune demande dans cet état.');
+    const row = await t.database.db.selectFrom('siv_habilitations').select('id').where('status', '=', 'requested').executeTakeFirstOrThrow();
+    expect((await prefecture.get(`/agents/habilitations/${row.id}`)).statusCode).toBe(404);
+
+    await t.database.db.updateTable('agents').set({ scope: '75' }).execute();
+    const ok = await agent('agent.prefecture@example.fr');
+    await ok.get(`/agents/habilitations/${row.id}`);
+    const wrong = await ok.post(`/agents/habilitations/${row.id}/reinstate`, {});
+    expect(textOf(wrong.body)).toContain('Cette décision n’est plus possible');
+  });
+
+  it('an operator suspends an account with a reason and an end date, then reactivates it', async () => {
+    const operator = await agent('agent.operateur@example.fr');
+    const search = await operator.get('/agents/comptes?q=demo.part');
+    const id = /href="\/agents\/comptes\/(\d+)">demo.particulier@example.fr/.exec(search.body)![1];
+    await operator.get(`/agents/comptes/${id}`);
+    const bad = await operator.post(`/agents/comptes/${id}/suspendre`, { reason: '', until: '2001-01-01' });
+    expect(textOf(bad.body)).toContain('Saisissez le motif de la suspension');
+    expect(textOf(bad.body)).toContain('La fin de la suspension doit être dans le futur');
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await operator.post(`/agents/comptes/${id}/suspendre`, { reason: 'Usage frauduleux suspecté', until });
+    const mail = await lastEmailTo(t.app, 'demo.particulier@example.fr');
+    expect(mail.subject).toBe('Votre compte est suspendu');
+    expect(mail.text).toContain('Usage frauduleux suspecté');
+    const refused = await user('demo.particulier@example.fr');
+    expect(textOf(refused.res.body)).toMatch(/Votre compte est suspendu jusqu’au .* : Usage frauduleux suspecté/);
+
+    await operator.get(`/agents/comptes/${id}`);
+    await operator.post(`/agents/comptes/${id}/reactiver`, {});
+    expect((await user('demo.particulier@example.fr')).res.headers.location).toBe('/compte');
+  });
+
+  it('an operator deletes an account with a reason; the audit keeps who did it', async () => {
+    const operator = await agent('agent.operateur@example.fr');
+    const acc = await t.database.db.selectFrom('accounts').select('id').where('email', '=', 'demo.entreprise@example.fr').executeTakeFirstOrThrow();
+    await operator.get(`/agents/comptes/${acc.id}`);
+    await operator.post(`/agents/comptes/${acc.id}/supprimer`, { delete_reason: 'Manquements répétés' });
+    expect(await t.database.db.selectFrom('accounts').select('id').where('id', '=', acc.id).execute()).toEqual([]);
+    const trail = await t.database.db.selectFrom('audit_events').select(['actor_kind', 'action']).where('subject_id', '=', acc.id).where('action', '=', 'account.deleted').execute();
+    expect(trail).toEqual([{ actor_kind: 'agent', action: 'account.deleted' }]);
+  });
+
+  it('an operator creates a town hall account; the town hall accepts the terms while setting its password', async () => {
+    const operator = await agent('agent.operateur@example.fr');
+    await operator.get('/agents/mairies/nouvelle');
+    const bad = await operator.post('/agents/mairies/nouvelle', { commune: 'Ville-Neuve', department: '99', email: 'mairie@ville-neuve.example', scanner_count: '0' });
+    expect(textOf(bad.body)).toContain('Saisissez un numéro de département valide');
+    expect(textOf(bad.body)).toContain('La mairie doit avoir au moins un dispositif de recueil');
+    expect(bad.body).toContain('value="Ville-Neuve"');
+    await operator.post('/agents/mairies/nouvelle', { commune: 'Ville-Neuve', department: '33', email: 'mairie@ville-neuve.example', scanner_count: '3' });
+    const mail = await lastEmailTo(t.app, 'mairie@ville-neuve.example');
+    expect(mail.text).toContain('pour 3 dispositif(s) de recueil');
+    const townHall = new TestClient(t.app);
+    const page = await townHall.get(mail.link!);
+    expect(textOf(page.body)).toContain('J’ai lu les conditions générales d’utilisation');
+    const noTerms = await townHall.post(mail.link!, { password: 'les clés du beffroi sont bleues' });
+    expect(textOf(noTerms.body)).toContain('Cochez la case pour indiquer que vous avez lu les conditions générales d’utilisation');
+    const guessable = await townHall.post(mail.link!, { password: 'la mairie choisit une phrase', terms: 'oui' });
+    expect(textOf(guessable.body)).toContain('trop facile à deviner'); // contains the address' local part
+    await townHall.post(mail.link!, { password: 'les clés du beffroi sont bleues', terms: 'oui' });
+    expect((await user('mairie@ville-neuve.example', 'les clés du beffroi sont bleues')).res.headers.location).toBe('/compte');
+  });
+
+  it('keeps users and agents apart: a user never reaches the back office, an agent never a user page', async () => {
+    const { client } = await user('demo.particulier@example.fr');
+    expect((await client.get('/agents')).headers.location).toBe('/agents/connexion');
+    expect((await client.get('/agents/comptes')).headers.location).toBe('/agents/connexion');
+    const operator = await agent('agent.operateur@example.fr');
+    expect((await operator.get('/compte')).headers.location).toBe('/connexion?retour=%2Fcompte');
+    // and an agent only reaches the tools of its role
+    expect((await operator.get('/agents/habilitations')).statusCode).toBe(403);
+    expect(textOf((await operator.get('/agents/habilitations')).body)).toContain('Accès refusé');
+  });
+
+  it('an agent with a wrong password is refused with a generic message', async () => {
+    const client = new TestClient(t.app);
+    await client.get('/agents/connexion');
+    const res = await client.post('/agents/connexion', { email: 'agent.operateur@example.fr', password: 'mauvais' });
+    expect(res.statusCode).toBe(401);
+    expect(textOf(res.body)).toContain('Adresse électronique ou mot de passe incorrect');
+  });
+});
