@@ -22,6 +22,11 @@ export interface E2E extends TestApp {
   browser: Browser;
   /** A new page in a fresh context; JavaScript on unless said otherwise. Console errors are collected. */
   newPage(opts?: BrowserContextOptions): Promise<Page & { consoleErrors: string[] }>;
+  /**
+   * axe on what `page` shows now, even with JavaScript off there (axe needs it): the same HTML,
+   * at the same URL, is replayed in a JavaScript-enabled page with the same viewport.
+   */
+  axe(page: Page): Promise<string[]>;
 }
 
 /** Starts the real app on a free loopback port and Debian's Chromium, headless; `extend` runs before the app is ready. */
@@ -52,6 +57,7 @@ export async function startE2E(
     browser,
     async newPage(opts = {}) {
       const context = await browser.newContext({ locale: 'fr-FR', ...opts });
+      context.setDefaultTimeout(5000); // a missing element fails fast, naming its locator
       const page = (await context.newPage()) as Page & { consoleErrors: string[] };
       page.consoleErrors = [];
       page.on('console', (msg) => {
@@ -59,6 +65,18 @@ export async function startE2E(
       });
       page.on('pageerror', (err) => page.consoleErrors.push(err.message));
       return page;
+    },
+    async axe(page) {
+      const [html, url] = [await page.content(), page.url()];
+      const context = await browser.newContext({ locale: 'fr-FR', viewport: page.viewportSize() ?? undefined });
+      try {
+        const replay = await context.newPage();
+        await replay.route(url, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+        await replay.goto(url);
+        return await axeViolations(replay);
+      } finally {
+        await context.close();
+      }
     },
     async close() {
       await browser.close();
