@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { constants as zlib } from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { displayName } from './domains/accounts/model.ts';
+import { registerFranceConnectRoutes } from './domains/accounts/franceconnect-routes.tsx';
 import { registerAccountRoutes } from './domains/accounts/routes.tsx';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
@@ -22,7 +23,10 @@ import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
 import { renderPlugin } from './platform/http/render.tsx';
 import { purgeExpiredSessions, sessionPlugin } from './platform/http/session.ts';
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
+import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
+import { createFranceConnectClient } from './platform/oidc/franceconnect-client.ts';
+import { registerFranceConnectSimulator } from './platform/oidc/franceconnect-simulator.tsx';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
 import { registerOutboxRoutes } from './platform/mail/outbox-routes.tsx';
 import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
@@ -117,6 +121,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   registerSiteRoutes(app, { maintenance });
   registerAccountRoutes(app, accounts);
+  // FranceConnect: the real provider, or the built-in simulator reached in-process (no network hop).
+  const simulator = config.franceConnect.mode === 'simulator';
+  if (simulator) await registerFranceConnectSimulator(app, config);
+  const franceConnect = createFranceConnectClient(config.franceConnect, simulator ? { fetch: injectFetch(app) } : {});
+  registerFranceConnectRoutes(app, franceConnect, accounts);
+  app.franceConnectLogoutUrl = (idToken) => franceConnect.logoutUrl(idToken, randomBytes(16).toString('base64url'));
   registerAgentRoutes(app, createAgentsService({ db, config }));
   if (config.devOutbox) registerOutboxRoutes(app, db);
 

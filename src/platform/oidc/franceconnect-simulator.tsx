@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 // oidc-provider ships no type declarations: the few parts used here are typed by hand below.
 // @ts-expect-error TS7016: no declaration file for 'oidc-provider'
-import OidcProvider, { interactionPolicy } from 'oidc-provider';
+import OidcProvider from 'oidc-provider';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.ts';
@@ -127,23 +127,24 @@ export const SIMULATOR_IDENTITIES: readonly SimulatorIdentity[] = [
 
 const IDENTITIES = new Map(SIMULATOR_IDENTITIES.map((identity) => [identity.id, identity]));
 const PIVOT_CLAIMS = ['given_name', 'family_name', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'email', 'preferred_username'];
-const DSFR_CSS = `/assets/dsfr/${dsfrPackage.version}/dsfr.min.css`;
+const DSFR = `/assets/dsfr/${dsfrPackage.version}`;
 const AUTO_SUBMIT_JS = `${SIMULATOR_PATH}/envoi-automatique.js`;
 
 // ---- the parts of oidc-provider used here -------------------------------------------------------
 
 interface KoaContext {
   req: IncomingMessage;
+  method: string;
+  path: string;
   status: number;
   type: string;
   body: unknown;
   set(field: string, value: string): void;
-  response: { get(field: string): string };
+  response: { get(field: string): string | number | string[] | undefined };
   oidc?: {
     route: string;
     account?: { accountId: string };
     session?: { accountId?: string; state?: { secret?: string } };
-    result?: { login?: unknown };
     urlFor(name: string): string;
   };
 }
@@ -161,10 +162,6 @@ interface Provider {
   interactionResult(req: IncomingMessage, res: ServerResponse, result: object, opts?: { mergeWithLastSubmission: boolean }): Promise<string>;
 }
 const Provider = OidcProvider as new (issuer: string, configuration: object) => Provider;
-const { base: basePolicy, Check } = interactionPolicy as {
-  base(): { get(name: string): { checks: unknown[] } };
-  Check: new (reason: string, description: string, error: string, check: (ctx: KoaContext) => boolean) => unknown;
-};
 
 // ---- keys and identifiers -----------------------------------------------------------------------
 
@@ -200,7 +197,8 @@ function SimulatorPage(props: { title: string; hasErrors?: boolean; children: Co
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.hasErrors ? 'Erreur : ' : ''}${props.title} - Simulateur FranceConnect`}</title>
-        <link rel="stylesheet" href={DSFR_CSS} />
+        <link rel="stylesheet" href={`${DSFR}/dsfr.min.css`} />
+        <link rel="icon" href={`${DSFR}/favicon/favicon.svg`} type="image/svg+xml" />
       </head>
       <body>
         <header role="banner" class="fr-container fr-py-2w">
@@ -221,7 +219,7 @@ function SimulatorPage(props: { title: string; hasErrors?: boolean; children: Co
 const html = (page: VNode): string => `<!DOCTYPE html>${renderToString(page)}`;
 
 function LoginPage(props: { action: string; error?: string }) {
-  const errors = props.error ? { identite: props.error } : {};
+  const errors: Record<string, string> = props.error ? { identite: props.error } : {};
   return (
     <SimulatorPage title="Choisir une identité" hasErrors={Boolean(props.error)}>
       <ErrorSummary errors={errors} />
@@ -278,15 +276,9 @@ function MessagePage(props: { title: string; children: ComponentChildren; portal
  */
 export async function registerFranceConnectSimulator(app: FastifyInstance, config: Config): Promise<void> {
   const fc = config.franceConnect;
-  if (new URL(fc.issuer).pathname !== SIMULATOR_PATH) throw new Error(`the simulator's issuer must end with ${SIMULATOR_PATH}`);
+  if (new URL(fc.issuer).pathname !== SIMULATOR_PATH) throw new Error(`the simulator's issuer must be ${config.publicUrl}${SIMULATOR_PATH}`);
   const portalUrl = `${config.publicUrl}/`;
   const pairwiseSalt = derive(config.sessionSecret, 'pairwise').toString('base64url');
-
-  const policy = basePolicy();
-  // Like a shared computer at a demo: an identity is chosen at every sign-in, never remembered.
-  policy
-    .get('login')
-    .checks.push(new Check('simulator_login', 'an identity is chosen at every sign-in', 'login_required', (ctx) => !ctx.oidc?.result?.login));
 
   const provider = new Provider(fc.issuer, {
     clients: [
@@ -328,7 +320,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
       if (!identity) return undefined;
       return { accountId: id, claims: async () => ({ sub: id, ...identity.claims }) };
     },
-    interactions: { policy, url: async (_ctx: KoaContext, interaction: Interaction) => `${SIMULATOR_PATH}/interaction/${interaction.uid}` },
+    interactions: { url: async (_ctx: KoaContext, interaction: Interaction) => `${SIMULATOR_PATH}/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       jwtUserinfo: { enabled: true },
@@ -378,19 +370,24 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
   provider.proxy = config.trustProxy;
   provider.on('server_error', (_ctx, error) => app.log.error({ err: error }, 'franceconnect simulator error'));
 
-  // Faulty behaviours of the test identities, applied to the provider's own responses.
+  const sessionCookie = /(?:^|;\s*)fc_sim_session(?:\.sig)?=[^;]*/g;
   provider.use(async (ctx, next) => {
+    // No single sign-on: the authorization request and its resumption ignore any earlier simulator
+    // session, so an identity is chosen at every sign-in and switching identities needs no logout step.
+    if (ctx.method === 'GET' && /^\/auth(\/|$)/.test(ctx.path) && ctx.req.headers.cookie)
+      ctx.req.headers.cookie = ctx.req.headers.cookie.replace(sessionCookie, '');
     await next();
+    // Faulty behaviours of the test identities, applied to the provider's own responses.
     if (ctx.oidc?.route === 'userinfo' && IDENTITIES.get(ctx.oidc.account?.accountId ?? '')?.failure === 'userinfo-500') {
       ctx.status = 500;
       ctx.type = 'json';
       ctx.body = { error: 'server_error', error_description: 'panne simulée' };
     }
-    const location = ctx.response.get('location');
+    const location = ctx.oidc?.route === 'resume' ? ctx.response.get('location') : undefined;
     if (
-      ctx.oidc?.route === 'resume' &&
+      typeof location === 'string' &&
       location.startsWith(`${fc.redirectUri}?`) &&
-      IDENTITIES.get(ctx.oidc.session?.accountId ?? '')?.failure === 'tampered-state'
+      IDENTITIES.get(ctx.oidc?.session?.accountId ?? '')?.failure === 'tampered-state'
     ) {
       const url = new URL(location);
       url.searchParams.set('state', `${url.searchParams.get('state') ?? ''}-modifie`);
@@ -422,9 +419,12 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
     return null;
   }
 
+  const loginAction = (details: Interaction) => `${SIMULATOR_PATH}/interaction/${details.uid}`;
+
   app.get<{ Params: { uid: string } }>(interactionRoute, async (request, reply) => {
-    if (!(await interaction(request, reply))) return reply;
-    return reply.type('text/html; charset=utf-8').send(html(<LoginPage action={request.url} />));
+    const details = await interaction(request, reply);
+    if (!details) return reply;
+    return reply.type('text/html; charset=utf-8').send(html(<LoginPage action={loginAction(details)} />));
   });
 
   app.post<{ Params: { uid: string }; Body: { identite?: string; action?: string } }>(interactionRoute, noCsrf, async (request, reply) => {
@@ -439,7 +439,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
       return reply
         .code(400)
         .type('text/html; charset=utf-8')
-        .send(html(<LoginPage action={request.url} error="Choisissez une identité de test." />));
+        .send(html(<LoginPage action={loginAction(details)} error="Choisissez une identité de test." />));
     // Consent is implied: every scope asked for is granted.
     const grant = new provider.Grant({ accountId: identity.id, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope ?? 'openid'));

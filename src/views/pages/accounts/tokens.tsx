@@ -10,13 +10,15 @@ const REASONS: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {
   used: 'Ce lien a déjà été utilisé.',
 };
 
-export function ActivationPage({ token }: { token: string }) {
+/** The page an emailed link opens: one button that uses the link (mail scanners only GET it). */
+export function ActivationPage({ token, action, title, button }: { token: string; action?: string; title?: string; button?: string }) {
+  const heading = title ?? 'Activer votre compte';
   return (
-    <Layout title="Activer votre compte">
-      <h1>Activer votre compte</h1>
-      <p>Confirmez l’activation de votre compte pour pouvoir vous connecter.</p>
-      <Form action={`/activation/${token}`}>
-        <SubmitButton>Activer mon compte</SubmitButton>
+    <Layout title={heading}>
+      <h1>{heading}</h1>
+      <p>{button ? 'Confirmez pour continuer.' : 'Confirmez l’activation de votre compte pour pouvoir vous connecter.'}</p>
+      <Form action={action ?? `/activation/${token}`}>
+        <SubmitButton>{button ?? 'Activer mon compte'}</SubmitButton>
       </Form>
     </Layout>
   );

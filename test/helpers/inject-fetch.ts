@@ -1,0 +1,1 @@
+export { injectFetch } from '../../src/platform/http/inject-fetch.ts';
