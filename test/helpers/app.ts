@@ -59,6 +59,27 @@ export class TestClient {
     return res;
   }
 
+  /** Follows redirects (relative or absolute) as a browser would, until a page. */
+  async follow(res: LightMyRequestResponse, max = 10): Promise<LightMyRequestResponse & { url: string }> {
+    let url = '';
+    for (let i = 0; i < max && res.statusCode >= 300 && res.statusCode < 400; i++) {
+      const next = new URL(String(res.headers.location), 'http://localhost:3000' + (url || '/'));
+      url = next.pathname + next.search;
+      res = await this.get(url);
+    }
+    return Object.assign(res, { url });
+  }
+
+  /** Submits the first form of the last page whose action matches, with its hidden fields plus `fields`. */
+  async submit(actionMatch: RegExp, fields: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const forms = [...this.lastHtml.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
+    const form = forms.find((f) => actionMatch.test(f[1]!.replace(/&amp;/g, '&')));
+    if (!form) throw new Error(`no form matching ${actionMatch} on the last page`);
+    const hidden = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    const action = new URL(form[1]!.replace(/&amp;/g, '&'), 'http://localhost:3000/');
+    return this.post(action.pathname + action.search, { ...hidden, ...fields }, { csrf: null });
+  }
+
   csrfToken(): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(this.lastHtml);
     if (!m) throw new Error('no CSRF token on the last page');
