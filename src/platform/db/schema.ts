@@ -1,8 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { BackofficeTables } from '../../domains/instruction/tables.ts';
+import type { VehiclesTables } from '../../domains/vehicles/tables.ts';
 
 /** Kysely table types; they mirror migrations/*.sql. */
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Json<T> = ColumnType<T, string, string>;
 
 export interface SessionsTable {
   id_hash: string;
@@ -172,7 +174,11 @@ export interface AuditEventsTable {
   details: Json<Record<string, unknown>>;
 }
 
-export interface DB {
+/**
+ * The whole database. Each later domain keeps its table types in its own file
+ * (domains/<name>/tables.ts) and adds its interface to this `extends` list.
+ */
+export interface DB extends VehiclesTables, BackofficeTables {
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   franceconnect_identities: FranceconnectIdentitiesTable;
