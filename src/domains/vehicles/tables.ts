@@ -1,3 +1,108 @@
-/** Table types of the vehicles domain; mirrors its migrations. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface VehiclesTables {}
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Json, Timestamp } from '../../platform/db/schema.ts';
+
+/** Table types of the vehicles domain; mirrors migrations/0003_vehicles.sql. */
+type DateColumn = ColumnType<Date, Date | string, Date | string>;
+
+export interface VehicleHoldersTable {
+  id: Generated<number>;
+  kind: 'natural' | 'legal';
+  birth_name: string | null;
+  usage_name: string | null;
+  given_names: string | null;
+  birth_date: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  birth_place: string | null;
+  company_name: string | null;
+  siren: string | null;
+  address_line1: string;
+  address_line2: string | null;
+  postcode: string;
+  commune: string;
+  country: Generated<string>;
+  email: string | null;
+  account_id: number | null;
+}
+
+export interface VehiclesTable {
+  id: Generated<number>;
+  plate: string;
+  plate_kind: 'siv' | 'fni';
+  vin: string;
+  certificate_number: string | null;
+  certificate_date: DateColumn;
+  first_registration_date: DateColumn;
+  category: string;
+  fiscal_power: number;
+  energy: string;
+  holder_id: number;
+  long_term_lease: Generated<boolean>;
+  previous_title_address: string | null;
+  address_changes_since_siv: Generated<number>;
+  sold_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface VehicleCoHoldersTable {
+  vehicle_id: number;
+  holder_id: number;
+}
+
+export type EncumbranceKind = 'gage' | 'otci_judiciaire' | 'otci_huissier' | 'otci_tresor' | 'otci_vei';
+export interface VehicleEncumbrancesTable {
+  id: Generated<number>;
+  vehicle_id: number;
+  kind: EncumbranceKind;
+  registered_at: DateColumn;
+  lifted_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
+export interface ConfidentialCodesTable {
+  vehicle_id: number;
+  certificate_number: string | null;
+  code_hash: string;
+  issued_at: Generated<Date>;
+  failed_attempts: Generated<number>;
+  locked_until: Date | null;
+}
+
+export interface PostalLettersTable {
+  id: Generated<number>;
+  recipient_lines: Json<string[]>;
+  subject: string;
+  body: string;
+  pdf: Buffer | null;
+  status: Generated<'queued' | 'sent'>;
+  vehicle_id: number | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+export type ProcedureKind = 'address_change' | 'duplicate' | 'sale_declaration' | 'holder_change';
+export type ProcedureStatus = 'awaiting_code' | 'in_progress' | 'awaiting_payment' | 'completed' | 'cancelled';
+export interface VehicleProceduresTable {
+  id: Generated<number>;
+  file_number: string;
+  account_id: number;
+  kind: ProcedureKind;
+  initiator: 'self' | 'other';
+  vehicle_id: number;
+  status: ProcedureStatus;
+  code_verified: Generated<boolean>;
+  data: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface VehiclesTables {
+  vehicle_holders: VehicleHoldersTable;
+  vehicles: VehiclesTable;
+  vehicle_co_holders: VehicleCoHoldersTable;
+  vehicle_encumbrances: VehicleEncumbrancesTable;
+  confidential_codes: ConfidentialCodesTable;
+  postal_letters: PostalLettersTable;
+  vehicle_procedures: VehicleProceduresTable;
+}
+
+export type Vehicle = Selectable<VehiclesTable>;
+export type VehicleHolder = Selectable<VehicleHoldersTable>;
+export type VehicleProcedure = Selectable<VehicleProceduresTable>;
