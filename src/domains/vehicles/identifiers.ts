@@ -1,0 +1,44 @@
+/** Vehicle identifiers (french-rules.md §1). Pure functions, French messages. */
+
+export type PlateCheck = { ok: true; plate: string; kind: 'siv' | 'fni' } | { ok: false; message: string };
+
+const SIV_LETTER = '[A-HJ-NP-TV-Z]'; // no I, O, U
+
+/**
+ * Reads a plate as typed ("ab123cd", "AB 123 CD", "1234 ab 75") and returns it normalised
+ * (`AB-123-CD`, `1234 AB 75`) or says in French what is wrong.
+ */
+export function checkPlate(input: string): PlateCheck {
+  const raw = input.trim().toUpperCase().replace(/\s+/g, ' ');
+  if (!raw) return { ok: false, message: 'Saisissez le numéro d’immatriculation' };
+  const compact = raw.replace(/[\s-]/g, '');
+  const siv = /^([A-Z]{2})(\d{3})([A-Z]{2})$/.exec(compact);
+  if (siv) {
+    const [, left, digits, right] = siv as unknown as [string, string, string, string];
+    const plate = `${left}-${digits}-${right}`;
+    if (!new RegExp(`^${SIV_LETTER}{2}$`).test(left) || !new RegExp(`^${SIV_LETTER}{2}$`).test(right))
+      return { ok: false, message: 'Un numéro d’immatriculation ne contient jamais les lettres I, O ou U' };
+    if (left === 'SS' || right === 'SS') return { ok: false, message: 'Les lettres SS ne sont jamais attribuées' };
+    if (left === 'WW') return { ok: false, message: 'Les numéros WW sont des immatriculations provisoires : saisissez le numéro définitif' };
+    if (digits === '000') return { ok: false, message: 'Le nombre 000 n’est jamais attribué' };
+    return { ok: true, plate, kind: 'siv' };
+  }
+  const fni = /^(\d{1,4}) ?([A-Z]{1,3}) ?(\d{2,3}|2A|2B)$/.exec(raw.replace(/-/g, ' '));
+  if (fni) {
+    const [, number, letters, dept] = fni as unknown as [string, string, string, string];
+    const validDept = /^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/.test(dept);
+    if (validDept && Number(number) > 0) return { ok: true, plate: `${number} ${letters} ${dept}`, kind: 'fni' };
+  }
+  return { ok: false, message: 'Le numéro d’immatriculation doit être de la forme AB-123-CD (ou 1234 AB 75 pour un ancien numéro)' };
+}
+
+/** VIN (field E): 17 characters, letters I, O and Q never used (ISO 3779). */
+export function isValidVin(vin: string): boolean {
+  return /^[A-HJ-NPR-Z0-9]{17}$/.test(vin.trim().toUpperCase());
+}
+
+/** Numéro de formule: year printed + 2 letters + 5 digits, e.g. 2017RV48832 (SIV certificates only). */
+export function isValidCertificateNumber(value: string): boolean {
+  const m = /^(\d{4})([A-Z]{2})(\d{5})$/.exec(value.trim().toUpperCase().replace(/\s/g, ''));
+  return !!m && Number(m[1]) >= 2009 && Number(m[1]) <= new Date().getFullYear();
+}

@@ -1,0 +1,72 @@
+import type { ProcedureKind } from './tables.ts';
+
+/**
+ * "Téléprocédures : les éléments nécessaires" — the table of the agency's training slides, as data.
+ * For each procedure, account kind and initiator: what the portal requires. `null` means the
+ * procedure is not open to that account kind (change of holder: certified accounts only).
+ */
+export type AccountKind = 'ants' | 'certified';
+export type Initiator = 'self' | 'other';
+
+export interface Requirements {
+  plate: boolean;
+  confidentialCode: boolean;
+  cardPayment: boolean;
+  /** code de cession, or else the certificate number (SIV) / certificate date (FNI) */
+  cessionCode: boolean;
+}
+
+const r = (plate: boolean, confidentialCode: boolean, cardPayment: boolean, cessionCode: boolean): Requirements => ({
+  plate,
+  confidentialCode,
+  cardPayment,
+  cessionCode,
+});
+const OUI = true;
+const NON = false;
+
+export const REQUIREMENTS: Record<ProcedureKind, Record<AccountKind, Record<Initiator, Requirements> | null>> = {
+  duplicate: {
+    ants: { self: r(OUI, OUI, OUI, NON), other: r(OUI, OUI, OUI, NON) },
+    certified: { self: r(OUI, NON, OUI, NON), other: r(OUI, OUI, OUI, NON) },
+  },
+  address_change: {
+    ants: { self: r(OUI, OUI, OUI, NON), other: r(OUI, OUI, OUI, NON) },
+    certified: { self: r(OUI, NON, OUI, NON), other: r(OUI, OUI, OUI, NON) },
+  },
+  sale_declaration: {
+    ants: { self: r(OUI, OUI, NON, NON), other: r(OUI, OUI, NON, NON) },
+    certified: { self: r(OUI, NON, NON, NON), other: r(OUI, OUI, NON, NON) },
+  },
+  holder_change: {
+    ants: null,
+    certified: { self: r(OUI, NON, OUI, OUI), other: r(OUI, NON, OUI, OUI) },
+  },
+};
+
+export function requirementsFor(kind: ProcedureKind, account: AccountKind, initiator: Initiator): Requirements | null {
+  return REQUIREMENTS[kind][account]?.[initiator] ?? null;
+}
+
+export const PROCEDURE_LABELS: Record<ProcedureKind, string> = {
+  address_change: 'Changement d’adresse',
+  duplicate: 'Demande de duplicata',
+  sale_declaration: 'Déclaration de cession',
+  holder_change: 'Changement de titulaire',
+};
+
+/**
+ * How a new confidential code travels ("mode d'acheminement" slide): natural or legal person
+ * for themselves → email (through the portal) and letter; for someone else → letter to the
+ * holder's address on the certificate; a habilitated professional → email and letter in both
+ * cases; a long-term lease → the letter goes to the previous title's shipping address.
+ */
+export interface CodeDelivery {
+  email: boolean;
+  letter: 'holder_address' | 'previous_title_address';
+}
+
+export function codeDelivery(opts: { professional: boolean; initiator: Initiator; longTermLease: boolean }): CodeDelivery {
+  const email = opts.professional || opts.initiator === 'self';
+  return { email, letter: opts.longTermLease ? 'previous_title_address' : 'holder_address' };
+}
