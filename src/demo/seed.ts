@@ -1,4 +1,6 @@
 import type { Config } from '../config.ts';
+import { demoRegistry } from '../domains/vehicles/demo-registry.ts';
+import { insertRegistryEntry } from '../domains/vehicles/registry.ts';
 import { hashPassword } from '../domains/accounts/passwords.ts';
 import { currentTerms } from '../domains/site/terms.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -28,7 +30,7 @@ export const DEMO_AGENTS: { email: string; display_name: string; role: AgentRole
  * the whole seed runs in one transaction, so a crash half-way leaves nothing to clean up.
  * Returns false when the demo data already exists.
  */
-export async function seedDemoData(db: Db, _config: Config): Promise<boolean> {
+export async function seedDemoData(db: Db, config: Config): Promise<boolean> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const terms = currentTerms();
   return db.transaction().execute(async (trx) => {
@@ -39,6 +41,7 @@ export async function seedDemoData(db: Db, _config: Config): Promise<boolean> {
       .returning('id')
       .executeTakeFirst();
     if (!marker) return false;
+    const ids: Partial<Record<Profile, number>> = {};
     for (const a of DEMO_ACCOUNTS) {
       const { certified, ...fields } = a;
       const account = await trx
@@ -55,6 +58,7 @@ export async function seedDemoData(db: Db, _config: Config): Promise<boolean> {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      ids[a.profile] = account.id;
       if (a.profile === 'automotive_professional') {
         await trx
           .insertInto('siv_habilitations')
@@ -93,6 +97,8 @@ export async function seedDemoData(db: Db, _config: Config): Promise<boolean> {
       })
       .execute();
     for (const agent of DEMO_AGENTS) await trx.insertInto('agents').values({ ...agent, password_hash: passwordHash }).execute();
+    for (const entry of demoRegistry({ individual: ids.individual!, legalEntity: ids.legal_entity! }))
+      await insertRegistryEntry(trx, config.sessionSecret, entry);
     return true;
   });
 }

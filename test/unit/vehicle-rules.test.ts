@@ -79,3 +79,26 @@ describe('delivery of a new confidential code (mode d’acheminement)', () => {
     expect(codeDelivery({ professional: false, initiator: 'other', longTermLease: true })).toEqual({ email: false, letter: 'previous_title_address' });
   });
 });
+
+describe('the demo registry', () => {
+  it('has a few hundred vehicles with valid, unique plates, VINs and certificate numbers, covering every case', async () => {
+    const { demoRegistry } = await import('../../src/domains/vehicles/demo-registry.ts');
+    const entries = demoRegistry({ individual: 1, legalEntity: 2 });
+    expect(entries.length).toBeGreaterThanOrEqual(250);
+    expect(new Set(entries.map((e) => e.plate)).size).toBe(entries.length);
+    for (const e of entries) {
+      expect(checkPlate(e.plate), e.plate).toMatchObject({ ok: true, plate: e.plate, kind: e.plateKind });
+      expect(isValidVin(e.vin), e.vin).toBe(true);
+      if (e.certificateNumber) expect(isValidCertificateNumber(e.certificateNumber), e.certificateNumber).toBe(true);
+    }
+    const has = (f: (e: (typeof entries)[number]) => boolean) => entries.some(f);
+    expect(has((e) => e.plateKind === 'fni')).toBe(true);
+    expect(has((e) => e.holder.kind === 'legal')).toBe(true);
+    expect(has((e) => !!e.coHolders?.length)).toBe(true);
+    expect(has((e) => !!e.longTermLease)).toBe(true);
+    expect(has((e) => !!e.encumbrances?.some((x) => x.kind === 'gage'))).toBe(true);
+    expect(has((e) => !!e.encumbrances?.some((x) => x.kind.startsWith('otci')))).toBe(true);
+    expect(has((e) => e.addressChangesSinceSiv === 3)).toBe(true);
+    expect(entries.filter((e) => e.accountId === 1).map((e) => e.plate)).toEqual(['AB-123-CD', '1234 AB 75', 'VW-654-XY']);
+  });
+});
