@@ -59,6 +59,13 @@ describe('durable jobs and the dev outbox', () => {
     expect(job.run_at.getTime()).toBeGreaterThan(Date.now() + 20_000);
   });
 
+  it('runs due jobs oldest first, on both databases', async () => {
+    for (let i = 1; i <= 8; i++) await queueMessage(t.database.db, { channel: 'sms', to: '+33600000000', text: `message ${i}` });
+    await t.app.worker.drain();
+    const sent = await t.database.db.selectFrom('outgoing_messages').select('body_text').orderBy('id').execute();
+    expect(sent.map((m) => m.body_text)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => `message ${i}`));
+  });
+
   it('gives up after the last attempt', async () => {
     await enqueue(t.database.db, 'no-such-kind', {}, { maxAttempts: 1 });
     await t.app.worker.drain();

@@ -38,7 +38,7 @@ const LOCK_SECONDS = 300;
 
 /** Claims up to `limit` ready jobs; `FOR UPDATE SKIP LOCKED` lets several workers share the table. */
 export async function claimJobs(db: Db, limit: number): Promise<ClaimedJob[]> {
-  const result = await sql<ClaimedJob>`
+  const result = await sql<ClaimedJob & { run_at: Date }>`
     update jobs set locked_until = now() + make_interval(secs => ${LOCK_SECONDS}), attempts = attempts + 1
     where id in (
       select id from jobs
@@ -48,8 +48,11 @@ export async function claimJobs(db: Db, limit: number): Promise<ClaimedJob[]> {
       limit ${limit}
       for update skip locked
     )
-    returning id, kind, payload, attempts, max_attempts`.execute(db);
-  return result.rows;
+    returning id, kind, payload, attempts, max_attempts, run_at`.execute(db);
+  // UPDATE … RETURNING does not keep the subquery's order: run them oldest first.
+  return result.rows
+    .sort((a, b) => a.run_at.getTime() - b.run_at.getTime() || a.id - b.id)
+    .map(({ run_at: _runAt, ...job }) => job);
 }
 
 export async function completeJob(db: Db, id: number): Promise<void> {
