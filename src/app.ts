@@ -13,7 +13,11 @@ import { createAccountsService, type AccountsService } from './domains/accounts/
 import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerAgentRoutes } from './domains/agents/routes.tsx';
 import { createAgentsService } from './domains/agents/service.ts';
+import { createRecordAuditHeadHandler, enqueueDailyAuditHead, RECORD_AUDIT_HEAD_JOB } from './domains/instruction/audit-heads.ts';
 import { registerSiteRoutes } from './domains/site/routes.tsx';
+import { registerVehicleRoutes } from './domains/vehicles/routes.tsx';
+import { createVehiclesService } from './domains/vehicles/service.ts';
+import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/letters/letters.ts';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
@@ -127,7 +131,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const franceConnect = createFranceConnectClient(config.franceConnect, simulator ? { fetch: injectFetch(app) } : {});
   registerFranceConnectRoutes(app, franceConnect, accounts);
   app.franceConnectLogoutUrl = (idToken) => franceConnect.logoutUrl(idToken, randomBytes(16).toString('base64url'));
-  registerAgentRoutes(app, createAgentsService({ db, config }));
+  registerAgentRoutes(app, createAgentsService({ db, config, maintenance }));
+  registerVehicleRoutes(app, createVehiclesService({ db, config }), accounts);
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({
@@ -135,9 +140,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     log: app.log,
     metrics,
     pollMs: config.jobs.pollMs,
-    handlers: { [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }) },
+    handlers: {
+      [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }),
+      [PRODUCE_LETTER_JOB]: createProduceLetterHandler(db),
+      [RECORD_AUDIT_HEAD_JOB]: createRecordAuditHeadHandler({ db, log: app.log }),
+    },
     periodic: async () => {
       await purgeThrottle(db);
+      await enqueueDailyAuditHead(db); // once per day across nodes (dedupe key)
       const purged = await purgeExpiredSessions(db, config);
       if (purged) app.log.info({ purged }, 'expired sessions purged');
     },

@@ -20,9 +20,23 @@ export function registerOutboxRoutes(app: FastifyInstance, db: Db): void {
       .limit(PAGE_SIZE)
       .offset((q.page - 1) * PAGE_SIZE)
       .execute();
+    const letters = await db
+      .selectFrom('postal_letters')
+      .select(['id', 'recipient_lines', 'subject', 'status', 'created_at'])
+      .orderBy('id', 'desc')
+      .limit(PAGE_SIZE)
+      .execute();
     return reply.render(
-      <OutboxListPage messages={messages} page={q.page} pageCount={Math.max(1, Math.ceil(Number(count) / PAGE_SIZE))} />,
+      <OutboxListPage messages={messages} letters={letters} page={q.page} pageCount={Math.max(1, Math.ceil(Number(count) / PAGE_SIZE))} />,
     );
+  });
+
+  app.get<{ Params: { id: string } }>('/dev/outbox/courriers/:id', async (request, reply) => {
+    const id = z.coerce.number().int().positive().safeParse(request.params.id.replace(/\.pdf$/, ''));
+    if (!id.success) return reply.callNotFound();
+    const letter = await db.selectFrom('postal_letters').select(['pdf']).where('id', '=', id.data).executeTakeFirst();
+    if (!letter?.pdf) return reply.callNotFound();
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="courrier-${id.data}.pdf"`).send(Buffer.from(letter.pdf));
   });
 
   app.get<{ Params: { id: string } }>('/dev/outbox/:id', async (request, reply) => {

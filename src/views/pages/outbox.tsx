@@ -5,7 +5,15 @@ import { Layout } from '../layout.tsx';
 
 const channelLabel = (c: OutgoingMessage['channel']) => (c === 'email' ? 'Courriel' : 'SMS');
 
-export function OutboxListPage({ messages, page, pageCount }: { messages: OutgoingMessage[]; page: number; pageCount: number }) {
+interface LetterRow {
+  id: number;
+  recipient_lines: unknown;
+  subject: string;
+  status: 'queued' | 'sent';
+  created_at: Date;
+}
+
+export function OutboxListPage({ messages, letters, page, pageCount }: { messages: OutgoingMessage[]; letters: LetterRow[]; page: number; pageCount: number }) {
   return (
     <Layout title="Boîte d’envoi de développement">
       <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Boîte d’envoi' }]} />
@@ -26,6 +34,18 @@ export function OutboxListPage({ messages, page, pageCount }: { messages: Outgoi
         ])}
       />
       <Pagination page={page} pageCount={pageCount} hrefFor={(n) => `/dev/outbox?page=${n}`} />
+      <h2 class="fr-mt-6w">Courriers postaux</h2>
+      <Table
+        caption="Les 25 derniers courriers, du plus récent au plus ancien"
+        headers={['Date', 'Destinataire', 'Objet', 'État']}
+        empty="Aucun courrier."
+        rows={letters.map((l) => [
+          formatShortDateTime(l.created_at),
+          ((l.recipient_lines as string[])[0] ?? '') + ((l.recipient_lines as string[]).length > 1 ? `, ${(l.recipient_lines as string[]).at(-1)}` : ''),
+          l.status === 'sent' ? <a href={`/dev/outbox/courriers/${l.id}.pdf`}>{l.subject} (PDF)</a> : l.subject,
+          l.status === 'sent' ? 'Envoyé' : 'En préparation',
+        ])}
+      />
     </Layout>
   );
 }

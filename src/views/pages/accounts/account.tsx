@@ -38,6 +38,12 @@ export function AccountPage(props: {
           ...(a.password_hash ? [{ key: 'Mot de passe', value: '••••••••••••', changeHref: '/mot-de-passe-oublie' }] : []),
         ]}
       />
+      <h2>Mes démarches</h2>
+      <p>
+        <a class="fr-btn" href="/vehicules">
+          Mon espace véhicule
+        </a>
+      </p>
       <h2>Historique de connexion</h2>
       <p>
         Ces enregistrements font foi entre vous et l’agence (conditions générales d’utilisation, article 1.17). Si une

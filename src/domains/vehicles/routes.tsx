@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Account } from '../../platform/db/schema.ts';
+import { actorOf, requireUser } from '../../platform/http/guards.ts';
+import { NewCodePage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from '../../views/pages/vehicles/pages.tsx';
+import type { AccountsService } from '../accounts/service.ts';
+import type { VehiclesService } from './service.ts';
+
+type Body = Record<string, string | undefined>;
+const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    account: Account | null;
+  }
+}
+
+/** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code. */
+export function registerVehicleRoutes(app: FastifyInstance, vehicles: VehiclesService, accounts: AccountsService): void {
+  app.decorateRequest('account', null);
+  app.register(async (scope) => {
+    scope.addHook('preHandler', requireUser);
+    scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (reply.sent) return;
+      const account = await accounts.findById(request.session.userId!);
+      if (!account) return reply.redirect('/connexion', 303);
+      request.account = account;
+    });
+
+    async function showProcedure(request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors: Record<string, string> = {}, status = 200) {
+      const procedure = await vehicles.procedure(request.account!, fileNumber);
+      if (!procedure) return reply.callNotFound(); // another user's file number looks like an unknown one
+      const details = await vehicles.details(procedure);
+      return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} />, status);
+    }
+
+    scope.get('/vehicules', async (request, reply) => reply.render(<VehicleSpacePage groups={await vehicles.list(request.account!)} />));
+
+    scope.get('/vehicules/demandes/nouvelle', (request, reply) =>
+      reply.render(<StartProcedurePage values={{ idempotency_key: randomBytes(16).toString('base64url') }} errors={{}} certified={request.account!.certified} />),
+    );
+    scope.post('/vehicules/demandes/nouvelle', async (request, reply) => {
+      const form = body(request);
+      const outcome = await vehicles.start(request.account!, form, actorOf(request));
+      if (!outcome.ok) return reply.render(<StartProcedurePage values={form} errors={outcome.errors} certified={request.account!.certified} />, 400);
+      return reply.redirect(`/vehicules/demandes/${outcome.value.fileNumber}`, 303);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file', (request, reply) => showProcedure(request, reply, request.params.file));
+
+    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/code', async (request, reply) => {
+      const result = await vehicles.enterCode(request.account!, request.params.file, body(request).code ?? '', actorOf(request));
+      if (!result.ok) return showProcedure(request, reply, request.params.file, 'errors' in result ? result.errors : {}, 'locked' in result ? 429 : 400);
+      request.session.flash('success', 'Code confidentiel accepté.');
+      return reply.redirect(`/vehicules/demandes/${request.params.file}`, 303);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      if (!procedure) return reply.callNotFound();
+      const { vehicle } = await vehicles.details(procedure);
+      return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={{}} errors={{}} />);
+    });
+    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      if (!procedure) return reply.callNotFound();
+      const form = body(request);
+      const outcome = await vehicles.requestNewCode(request.account!, procedure.file_number, form, actorOf(request));
+      if (!outcome.ok) {
+        const { vehicle } = await vehicles.details(procedure);
+        return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={form} errors={outcome.errors} />, 400);
+      }
+      request.session.flash(
+        'success',
+        outcome.value.email
+          ? 'Un nouveau code vous est envoyé par courriel, et par courrier au titulaire. Votre démarche vous attend ici.'
+          : 'Un nouveau code est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise. Votre démarche vous attend ici.',
+      );
+      return reply.redirect(`/vehicules/demandes/${procedure.file_number}`, 303);
+    });
+
+    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/abandon', async (request, reply) => {
+      if (!(await vehicles.cancel(request.account!, request.params.file, actorOf(request)))) return reply.callNotFound();
+      request.session.flash('info', 'La démarche est abandonnée.');
+      return reply.redirect('/vehicules', 303);
+    });
+  });
+}

@@ -1,0 +1,160 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { lastEmailTo } from '../helpers/outbox.ts';
+
+describe('Mon espace véhicule: starting a procedure and the confidential code', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.database.reset();
+    await seedDemoData(t.database.db, t.app.config);
+  });
+
+  async function signedIn(email: string) {
+    const client = new TestClient(t.app);
+    await client.get('/connexion');
+    await client.post('/connexion', { email, password: DEMO_PASSWORD });
+    return client;
+  }
+  async function start(client: TestClient, fields: Record<string, string>) {
+    await client.get('/vehicules/demandes/nouvelle');
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
+    return client.post('/vehicules/demandes/nouvelle', { idempotency_key: key, ...fields });
+  }
+
+  it('an ANTS account starting an address change for itself waits for the code, then continues with the right code', async () => {
+    const client = await signedIn('demo.particulier@example.fr');
+    const res = await start(client, { kind: 'address_change', initiator: 'self', plate: 'ab123cd' });
+    expect(res.statusCode).toBe(303);
+    const page = await client.follow(res);
+    const text = textOf(page.body);
+    expect(text).toContain('Changement d’adresse — AB-123-CD');
+    expect(text).toContain('En attente du code confidentiel');
+    expect(text).not.toContain('Camille MARTIN'); // holder data only once the code is proven
+
+    const space = textOf((await client.get('/vehicules')).body);
+    expect(space).toMatch(/Démarches en attente .*AB-123-CD En attente du code confidentiel/);
+
+    const wrong = await client.post(`${page.url}/code`, { code: '00000' });
+    expect(textOf(wrong.body)).toContain('Le code confidentiel est incorrect');
+    await client.get(page.url);
+    const malformed = await client.post(`${page.url}/code`, { code: '12a' });
+    expect(textOf(malformed.body)).toContain('Le code confidentiel comporte 5 chiffres');
+    await client.get(page.url);
+    const ok = await client.follow(await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] }));
+    expect(textOf(ok.body)).toContain('Code confidentiel accepté.');
+    expect(textOf(ok.body)).toContain('Camille MARTIN');
+    expect(textOf((await client.get('/vehicules')).body)).toMatch(/Démarches en cours .*AB-123-CD En cours/);
+  });
+
+  it('five wrong codes lock code entry for the vehicle and tell the holder', async () => {
+    const client = await signedIn('demo.particulier@example.fr');
+    const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' }));
+    for (let i = 0; i < 4; i++) {
+      await client.get(page.url);
+      expect((await client.post(`${page.url}/code`, { code: '11111' })).statusCode).toBe(400);
+    }
+    await client.get(page.url);
+    const fifth = await client.post(`${page.url}/code`, { code: '11111' });
+    expect(fifth.statusCode).toBe(429);
+    expect(textOf(fifth.body)).toContain('la saisie du code confidentiel de ce véhicule est bloquée jusqu’au');
+    const mail = await lastEmailTo(t.app, 'demo.particulier@example.fr');
+    expect(mail.subject).toBe('Saisie du code confidentiel bloquée');
+    // Even the right code is refused while locked.
+    const right = await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] }, { csrf: client.csrfToken() });
+    expect(right.statusCode).toBe(429);
+  });
+
+  it('"pour quelqu’un d’autre": a new code goes by post to the holder’s address on the certificate', async () => {
+    const client = await signedIn('demo.auto-ecole@example.fr');
+    const page = await client.follow(await start(client, { kind: 'address_change', initiator: 'other', plate: 'QR-321-ST' }));
+    await client.get(`${page.url}/nouveau-code`);
+    const wrong = await client.post(`${page.url}/nouveau-code`, { birth_name: 'DUPONT', given_names: 'Jean', birth_date: '1950-02-01', birth_place: 'Lille' });
+    expect(textOf(wrong.body)).toContain('Ces informations ne correspondent pas au titulaire');
+    expect(wrong.body).toContain('value="DUPONT"');
+    const ok = await client.follow(await client.post(`${page.url}/nouveau-code`, { birth_name: 'Dupont', given_names: 'Jean', birth_date: '1950-01-31', birth_place: 'LILLE' }));
+    expect(textOf(ok.body)).toContain('Un nouveau code est envoyé par courrier à l’adresse du titulaire');
+    expect(textOf(ok.body)).toContain('En attente du code confidentiel');
+    await t.app.worker.drain();
+    const letter = await t.database.db.selectFrom('postal_letters').selectAll().executeTakeFirstOrThrow();
+    expect(letter.status).toBe('sent');
+    expect(letter.recipient_lines).toEqual(['JEAN DUPONT', 'RESIDENCE LES ACACIAS BAT B', '3 RUE PASTEUR', '59000 LILLE']);
+    expect(Buffer.from(letter.pdf!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await t.database.db.selectFrom('outgoing_messages').select('id').where('recipient', '=', 'demo.auto-ecole@example.fr').execute()).toEqual([]);
+    // the new code works; the letter's text carries it
+    const code = /est : (\d{5})/.exec(letter.body)![1]!;
+    await client.get(page.url);
+    expect(textOf((await client.follow(await client.post(`${page.url}/code`, { code }))).body)).toContain('Code confidentiel accepté.');
+  });
+
+  it('"pour moi-même": the new code comes by email and by letter; a long-term lease letter goes to the previous title’s address', async () => {
+    const client = await signedIn('demo.entreprise@example.fr');
+    const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'self', plate: 'GH-456-JK' }));
+    await client.get(`${page.url}/nouveau-code`);
+    await client.post(`${page.url}/nouveau-code`, { birth_name: 'Transports Démo SARL' });
+    expect((await lastEmailTo(t.app, 'demo.entreprise@example.fr')).subject).toBe('Votre nouveau code confidentiel (GH-456-JK)');
+    const letter = await t.database.db.selectFrom('postal_letters').select('recipient_lines').executeTakeFirstOrThrow();
+    expect(letter.recipient_lines).toEqual(['LOCAVIA LLD', '8 AVENUE DE FRANCE', '75013 PARIS']);
+  });
+
+  it('refuses bad input on each field, keeping what was typed', async () => {
+    const client = await signedIn('demo.particulier@example.fr');
+    const empty = await start(client, { plate: '' });
+    const text = textOf(empty.body);
+    expect(text).toContain('Choisissez la démarche');
+    expect(text).toContain('Indiquez pour qui vous faites la démarche');
+    expect(text).toContain('Saisissez le numéro d’immatriculation');
+    const badPlate = await start(client, { kind: 'duplicate', initiator: 'self', plate: 'AI-123-CD' });
+    expect(textOf(badPlate.body)).toContain('ne contient jamais les lettres I, O ou U');
+    expect(badPlate.body).toContain('value="AI-123-CD"');
+    const unknown = await start(client, { kind: 'duplicate', initiator: 'self', plate: 'ZZ-999-ZZ' });
+    expect(textOf(unknown.body)).toContain('Aucun véhicule ne porte ce numéro d’immatriculation');
+  });
+
+  it('opens the change of holder to certified accounts only, and refuses a sale blocked by an opposition', async () => {
+    const ants = await signedIn('demo.particulier@example.fr');
+    const holder = await start(ants, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
+    expect(textOf(holder.body)).toContain('Le changement de titulaire est réservé aux comptes certifiés');
+    const company = await signedIn('demo.entreprise@example.fr');
+    const blocked = await start(company, { kind: 'sale_declaration', initiator: 'self', plate: 'LM-789-NP' });
+    expect(textOf(blocked.body)).toContain('Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente');
+  });
+
+  it('a certified account needs no code for its own vehicle, but must be its holder', async () => {
+    await sql`update accounts set certified = true where email = 'demo.particulier@example.fr'`.execute(t.database.db);
+    const client = await signedIn('demo.particulier@example.fr');
+    const own = await client.follow(await start(client, { kind: 'address_change', initiator: 'self', plate: 'AB-123-CD' }));
+    expect(textOf(own.body)).toContain('Identification faite');
+    const notHers = await start(client, { kind: 'address_change', initiator: 'self', plate: 'QR-321-ST' });
+    expect(textOf(notHers.body)).toContain('Votre identité ne correspond pas à celle du titulaire de ce véhicule');
+  });
+
+  it('a double submission starts one procedure; another user never sees it', async () => {
+    const client = await signedIn('demo.particulier@example.fr');
+    await client.get('/vehicules/demandes/nouvelle');
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
+    const token = client.csrfToken();
+    const fields = { idempotency_key: key, kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' };
+    const a = await client.post('/vehicules/demandes/nouvelle', fields, { csrf: token });
+    const b = await client.post('/vehicules/demandes/nouvelle', fields, { csrf: token });
+    expect(a.headers.location).toBe(b.headers.location);
+    expect(await t.database.db.selectFrom('vehicle_procedures').select('id').execute()).toHaveLength(1);
+    const other = await signedIn('demo.entreprise@example.fr');
+    expect((await other.get(String(a.headers.location))).statusCode).toBe(404);
+    await other.get('/vehicules');
+    expect((await other.post(`${a.headers.location}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] })).statusCode).toBe(404);
+  });
+
+  it('abandoning a procedure moves it to the finished list', async () => {
+    const client = await signedIn('demo.particulier@example.fr');
+    const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'self', plate: '1234 AB 75' }));
+    await client.post(`${page.url}/abandon`, {});
+    expect(textOf((await client.get('/vehicules')).body)).toMatch(/Démarches terminées .*1234 AB 75 Abandonnée/);
+  });
+});
