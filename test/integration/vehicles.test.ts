@@ -151,6 +151,19 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     expect((await other.post(`${a.headers.location}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] })).statusCode).toBe(404);
   });
 
+  it('imports a CSV of vehicles all or nothing, and the imported vehicle can be used at once', async () => {
+    const { importVehiclesCsv } = await import('../../src/domains/vehicles/csv-import.ts');
+    const header = 'plate,vin,certificate_date,first_registration_date,category,fiscal_power,energy,holder_kind,birth_name,given_names,birth_date,birth_place,address_line1,postcode,commune';
+    const good = `${header}\nCD-456-EF,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes`;
+    const clash = `${header}\nEF-789-GH,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes\nAB-123-CD,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes`;
+    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, clash)).toEqual({ imported: 0, errors: ['Ces immatriculations existent déjà : AB-123-CD'] });
+    expect(await t.database.db.selectFrom('vehicles').select('id').where('plate', '=', 'EF-789-GH').execute()).toEqual([]);
+    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, good)).toEqual({ imported: 1, errors: [] });
+    const client = await signedIn('demo.particulier@example.fr');
+    const res = await start(client, { kind: 'duplicate', initiator: 'other', plate: 'cd-456-ef' });
+    expect(res.statusCode).toBe(303);
+  });
+
   it('abandoning a procedure moves it to the finished list', async () => {
     const client = await signedIn('demo.particulier@example.fr');
     const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'self', plate: '1234 AB 75' }));
