@@ -17,6 +17,11 @@ import { createRecordAuditHeadHandler, enqueueDailyAuditHead, RECORD_AUDIT_HEAD_
 import { registerSiteRoutes } from './domains/site/routes.tsx';
 import { registerVehicleRoutes } from './domains/vehicles/routes.tsx';
 import { createVehiclesService } from './domains/vehicles/service.ts';
+import { registerVerificationRoute } from './domains/vehicles/sale-routes.tsx';
+import { createSaleService } from './domains/vehicles/sale-service.ts';
+import { createTransferService } from './domains/vehicles/transfer-service.ts';
+import { registerTaxRoutes } from './domains/vehicles/tax-routes.tsx';
+import { createTaxService } from './domains/vehicles/tax-service.ts';
 import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/letters/letters.ts';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
@@ -132,7 +137,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerFranceConnectRoutes(app, franceConnect, accounts);
   app.franceConnectLogoutUrl = (idToken) => franceConnect.logoutUrl(idToken, randomBytes(16).toString('base64url'));
   registerAgentRoutes(app, createAgentsService({ db, config, maintenance }));
-  registerVehicleRoutes(app, createVehiclesService({ db, config }), accounts);
+  const sales = createSaleService({ db, config });
+  const taxes = createTaxService(db);
+  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, createTransferService({ db, config, sales, taxes }), accounts);
+  registerVerificationRoute(app, sales);
+  registerTaxRoutes(app, taxes);
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts';
 import { createMaintenanceService } from '../domains/site/maintenance-service.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
+import { parseParisTime } from '../platform/time.ts';
 import { formatWindow } from '../views/format.ts';
 
 const USAGE = `Usage :
@@ -13,16 +14,6 @@ const USAGE = `Usage :
 Les heures sans fuseau sont lues en heure de Paris. Une indisponibilité est annoncée sur la page
 d'accueil dans les 30 jours qui la précèdent ; pendant la fenêtre, toutes les pages répondent 503.
 Le portail doit être arrêté pour utiliser cette commande en mode embarqué (PGlite n'a qu'un accès).`;
-
-/** "2026-12-01T22:00" read in Europe/Paris; a string with an offset or Z is taken as is. */
-export function parseParisTime(value: string): Date {
-  if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) return new Date(value);
-  const naive = new Date(`${value}Z`);
-  if (Number.isNaN(naive.getTime())) return naive;
-  const paris = new Date(naive.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
-  const utc = new Date(naive.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(naive.getTime() - (paris.getTime() - utc.getTime()));
-}
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({

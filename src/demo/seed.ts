@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { enrolDemoAgentsTotp } from './agents-totp.ts';
 import { demoRegistry } from '../domains/vehicles/demo-registry.ts';
 import { insertRegistryEntry } from '../domains/vehicles/registry.ts';
 import { hashPassword } from '../domains/accounts/passwords.ts';
@@ -97,6 +98,8 @@ export async function seedDemoData(db: Db, config: Config): Promise<boolean> {
       })
       .execute();
     for (const agent of DEMO_AGENTS) await trx.insertInto('agents').values({ ...agent, password_hash: passwordHash }).execute();
+    // -- second factor of the demo agents: the TOTP secret documented in the README (src/demo/agents-totp.ts) --
+    await enrolDemoAgentsTotp(trx, config, DEMO_AGENTS.map((agent) => agent.email));
     for (const entry of demoRegistry({ individual: ids.individual!, legalEntity: ids.legal_entity! }))
       await insertRegistryEntry(trx, config.sessionSecret, entry);
     return true;

@@ -175,8 +175,9 @@ function Footer() {
 function MaintenanceBanners() {
   const page = usePage();
   if (!page.banners.length) return null;
+  // A landmark of its own: axe wants all content in one (rule "region").
   return (
-    <>
+    <div role="region" aria-label="Avis de maintenance">
       {page.banners.map((b, i) => (
         <div class="fr-notice fr-notice--info" key={i}>
           <div class="fr-container">
@@ -188,7 +189,7 @@ function MaintenanceBanners() {
           </div>
         </div>
       ))}
-    </>
+    </div>
   );
 }
 

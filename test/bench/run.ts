@@ -7,20 +7,37 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../src/app.ts';
 import { testConfig } from '../../src/config.ts';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 
-const SCENARIOS = [
+/** Signs the demo individual in through the real form; returns the session cookie. */
+async function signIn(base: string): Promise<string> {
+  const page = await fetch(`${base}/connexion`);
+  const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${base}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: first, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: 'demo.particulier@example.fr', password: DEMO_PASSWORD }).toString(),
+  });
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+const SCENARIOS: { name: string; path: string; signedIn?: boolean }[] = [
   { name: 'GET / (home, anonymous)', path: '/' },
   { name: 'GET /cgu (terms, 33 kB of text)', path: '/cgu' },
   { name: 'GET /healthz', path: '/healthz' },
   { name: 'GET static CSS (DSFR)', path: '/assets/dsfr/1.14.3/dsfr.min.css' },
+  { name: 'GET /compte (signed in: session, account, history)', path: '/compte', signedIn: true },
+  { name: 'GET /vehicules (signed in: procedures list)', path: '/vehicules', signedIn: true },
 ];
 const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 if (process.argv[2] === 'load') {
   // Child: the load generator, so that it does not share the server's event loop.
-  const [url, duration, concurrency] = [process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])];
+  const [url, duration, concurrency, cookie] = [process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]), process.argv[6] ?? ''];
   const latencies: number[] = [];
   let errors = 0;
   const end = Date.now() + duration;
@@ -28,7 +45,7 @@ if (process.argv[2] === 'load') {
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < end) {
         const t0 = performance.now();
-        const res = await fetch(url).catch(() => null);
+        const res = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' }).catch(() => null);
         if (!res || !res.ok) errors++;
         await res?.arrayBuffer();
         latencies.push(performance.now() - t0);
@@ -43,14 +60,16 @@ if (process.argv[2] === 'load') {
 
 const database = await openTestDatabase();
 const app = await buildApp(testConfig({ MAINTENANCE_CACHE_SECONDS: '5' }), database);
+await seedDemoData(database.db, app.config);
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
+const cookie = await signIn(`http://127.0.0.1:${port}`);
 console.log(`Backend: ${database.kind}, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s per scenario\n`);
 console.log('scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors');
 console.log('---|---|---|---|---|---|---');
 for (const s of SCENARIOS) {
-  const child = fork(fileURLToPath(import.meta.url), ['load', `http://127.0.0.1:${port}${s.path}`, String(DURATION_MS), String(CONCURRENCY)], {
+  const child = fork(fileURLToPath(import.meta.url), ['load', `http://127.0.0.1:${port}${s.path}`, String(DURATION_MS), String(CONCURRENCY), s.signedIn ? cookie : ''], {
     execArgv: ['--import', 'tsx'],
   });
   const r = await new Promise<Record<string, number | string>>((resolve) => child.once('message', resolve as never));

@@ -8,7 +8,7 @@ import { openDatabase, PGLITE_OPTIONS, wrapPglite, type Database } from '../../s
 import { migrate, readMigrations } from '../../src/platform/db/migrate.ts';
 
 export interface TestDatabase extends Database {
-  /** Empties every table but schema_migrations (between tests). */
+  /** Empties every table but the reference data loaded by migrations (between tests). */
   reset(): Promise<void>;
 }
 
@@ -50,6 +50,13 @@ async function openPostgres(adminUrl: string): Promise<Database> {
       await database.close();
       const drop = new pg.Client({ connectionString: adminUrl });
       await drop.connect();
+      // pg's pool.end() resolves before its sockets close: wait for them, or FORCE kills them and
+      // each killed client throws "terminating connection due to administrator command" in the test.
+      for (let i = 0; i < 100; i++) {
+        const open = await drop.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (open.rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await drop.query(`drop database if exists ${name} with (force)`);
       await drop.end();
     },
@@ -66,7 +73,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     ...database,
     async reset() {
       const tables = await sql<{ tablename: string }>`
-        select tablename from pg_tables where schemaname = 'public' and tablename <> 'schema_migrations'`.execute(database.db);
+        select tablename from pg_tables where schemaname = 'public' and tablename not in ('schema_migrations', 'tax_rates', 'regions')`.execute(database.db);
       if (tables.rows.length)
         await database.execScript(`truncate ${tables.rows.map((t) => `"${t.tablename}"`).join(', ')} restart identity cascade`);
     },

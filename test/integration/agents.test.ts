@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_TOTP_SECRET } from '../../src/demo/agents-totp.ts';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { groupSecret, totpAt, totpNow } from '../../src/domains/agents/totp.ts';
 import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { signInAgent } from '../helpers/agents.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
 
 describe('agents: habilitations and accounts administration', () => {
@@ -14,13 +19,7 @@ describe('agents: habilitations and accounts administration', () => {
     await seedDemoData(t.database.db, t.app.config);
   });
 
-  async function agent(email: string) {
-    const client = new TestClient(t.app);
-    await client.get('/agents/connexion');
-    const res = await client.post('/agents/connexion', { email, password: DEMO_PASSWORD });
-    expect(res.headers.location).toBe('/agents');
-    return client;
-  }
+  const agent = (email: string) => signInAgent(new TestClient(t.app), email);
   async function user(email: string, password = DEMO_PASSWORD) {
     const client = new TestClient(t.app);
     await client.get('/connexion');
@@ -177,5 +176,167 @@ describe('agents: habilitations and accounts administration', () => {
     const res = await client.post('/agents/connexion', { email: 'agent.operateur@example.fr', password: 'mauvais' });
     expect(res.statusCode).toBe(401);
     expect(textOf(res.body)).toContain('Adresse électronique ou mot de passe incorrect');
+  });
+});
+
+describe('agents: second factor (TOTP)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.database.reset();
+    await seedDemoData(t.database.db, t.app.config);
+  });
+
+  const OPERATOR = 'agent.operateur@example.fr';
+  const auditActions = async () => (await t.database.db.selectFrom('audit_events').select('action').where('actor_kind', '=', 'agent').orderBy('id').execute()).map((r) => r.action);
+  const throttle = (key: string) => t.database.db.selectFrom('sign_in_throttle').select(['failures', 'locked_until']).where('key', '=', key).executeTakeFirst();
+  const operatorRow = () => t.database.db.selectFrom('agents').selectAll().where('email', '=', OPERATOR).executeTakeFirstOrThrow();
+
+  async function password(email = OPERATOR) {
+    const client = new TestClient(t.app);
+    await client.get('/agents/connexion');
+    const res = await client.post('/agents/connexion', { email, password: DEMO_PASSWORD });
+    return { client, res };
+  }
+
+  it('the demo agents are enrolled with the demo secret documented in the README', async () => {
+    const rows = await t.database.db.selectFrom('agents').select(['email', 'totp_secret', 'totp_confirmed_at']).execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.totp_confirmed_at, row.email).toBeInstanceOf(Date);
+      expect(row.totp_secret, row.email).not.toContain(DEMO_TOTP_SECRET);
+    }
+    expect(textOf(readFileSync('README.md', 'utf8'))).toContain(DEMO_TOTP_SECRET);
+  });
+
+  it('a correct password alone does not sign the agent in: the back office stays closed until the code', async () => {
+    const { client, res } = await password();
+    expect(res.headers.location).toBe('/agents/connexion/code');
+    for (const url of ['/agents', '/agents/comptes', '/agents/maintenance'])
+      expect((await client.get(url)).headers.location, url).toBe('/agents/connexion');
+    const page = await client.get('/agents/connexion/code');
+    expect(page.statusCode).toBe(200);
+    expect(textOf(page.body)).toContain('Votre mot de passe est correct. Pour terminer la connexion, saisissez le code');
+    expect(textOf(page.body)).not.toContain('Opérateur de l’agence (démo)'); // not shown as signed in
+    expect(await auditActions()).toEqual(['agent.password_verified']);
+
+    const done = await client.post('/agents/connexion/code', { code: totpNow(DEMO_TOTP_SECRET) });
+    expect(done.headers.location).toBe('/agents');
+    expect((await client.get('/agents')).statusCode).toBe(200);
+    expect(await auditActions()).toEqual(['agent.password_verified', 'agent.signed_in']);
+  });
+
+  it('refuses a wrong code with a French message, counts it in the throttle, then locks', async () => {
+    const { client } = await password();
+    await client.get('/agents/connexion/code');
+    const wrong = await client.post('/agents/connexion/code', { code: totpNow(DEMO_TOTP_SECRET) === '000000' ? '111111' : '000000' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('<title>Erreur : ');
+    expect(textOf(wrong.body)).toContain('Le code est incorrect ou a expiré : saisissez le code affiché en ce moment par votre application');
+    const malformed = await client.post('/agents/connexion/code', { code: '12ab' });
+    expect(textOf(malformed.body)).toContain('Le code comporte 6 chiffres');
+    const empty = await client.post('/agents/connexion/code', { code: '' });
+    expect(textOf(empty.body)).toContain('Saisissez le code à 6 chiffres affiché par votre application d’authentification');
+    const { id } = await operatorRow();
+    expect((await throttle(`agent-totp:${id}`))?.failures).toBe(2); // the empty field is not an attempt
+    expect((await client.get('/agents')).headers.location).toBe('/agents/connexion');
+
+    await client.get('/agents/connexion/code');
+    for (let i = 0; i < 4; i++) await client.post('/agents/connexion/code', { code: '999999' === totpNow(DEMO_TOTP_SECRET) ? '888888' : '999999' });
+    const locked = await client.post('/agents/connexion/code', { code: totpNow(DEMO_TOTP_SECRET) }); // even the right code, now
+    expect(locked.statusCode).toBe(429);
+    expect(textOf(locked.body)).toContain('Connexion temporairement bloquée');
+    expect((await throttle(`agent-totp:${id}`))?.locked_until).toBeInstanceOf(Date);
+    expect(await auditActions()).not.toContain('agent.signed_in');
+    expect((await auditActions()).filter((a) => a === 'agent.second_factor_failed')).toHaveLength(6);
+  });
+
+  it('accepts a code once: the same code is refused on the next sign-in, in every session', async () => {
+    const code = totpNow(DEMO_TOTP_SECRET);
+    const first = await password();
+    await first.client.get('/agents/connexion/code');
+    expect((await first.client.post('/agents/connexion/code', { code })).headers.location).toBe('/agents');
+
+    const second = await password();
+    await second.client.get('/agents/connexion/code');
+    const replay = await second.client.post('/agents/connexion/code', { code });
+    expect(replay.statusCode).toBe(400);
+    expect(textOf(replay.body)).toContain('Ce code a déjà été utilisé : attendez le code suivant de votre application');
+    expect((await second.client.get('/agents')).headers.location).toBe('/agents/connexion');
+    await second.client.get('/agents/connexion/code');
+    // the code of the previous step, older than the one used, is refused too
+    const older = await second.client.post('/agents/connexion/code', { code: totpAt(DEMO_TOTP_SECRET, Date.now() - 30_000) });
+    expect(older.statusCode).toBe(400);
+    // the next step's code is a new one
+    expect((await second.client.post('/agents/connexion/code', { code: totpAt(DEMO_TOTP_SECRET, Date.now() + 30_000) })).headers.location).toBe('/agents');
+  });
+
+  it('an agent without a second factor enrols: secret and otpauth link shown, a first code confirms, never shown again', async () => {
+    await t.database.db.updateTable('agents').set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null }).where('email', '=', OPERATOR).execute();
+    const { client, res } = await password();
+    expect(res.headers.location).toBe('/agents/connexion/enrolement');
+    expect((await client.get('/agents/connexion/code')).headers.location).toBe('/agents/connexion/enrolement');
+    const page = await client.get('/agents/connexion/enrolement');
+    expect(page.headers['cache-control']).toBe('no-store');
+    const text = textOf(page.body);
+    expect(text).toContain('Activer la double authentification');
+    const secret = /<code id="cle-totp">([A-Z2-7 ]+)<\/code>/.exec(page.body)![1]!.replace(/ /g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(page.body).toContain(`otpauth://totp/Portail%20des%20titres%20s%C3%A9curis%C3%A9s:agent.operateur%40example.fr?secret=${secret}&amp;issuer=`);
+    const stored = await operatorRow();
+    expect(stored.totp_secret).not.toContain(secret); // encrypted at rest
+    expect(stored.totp_confirmed_at).toBeNull();
+    expect((await client.get('/agents')).headers.location).toBe('/agents/connexion');
+
+    // reloading shows the same secret (an app already set up stays valid)
+    expect((await client.get('/agents/connexion/enrolement')).body).toContain(groupSecret(secret));
+    const wrong = await client.post('/agents/connexion/enrolement', { code: totpNow(secret) === '123456' ? '654321' : '123456' });
+    expect(wrong.statusCode).toBe(400);
+    expect(textOf(wrong.body)).toContain('Le code est incorrect ou a expiré');
+    expect(wrong.body).toContain(groupSecret(secret)); // still there to finish the set-up
+
+    const ok = await client.post('/agents/connexion/enrolement', { code: totpNow(secret) });
+    expect(ok.headers.location).toBe('/agents');
+    expect(textOf((await client.get('/agents')).body)).toContain('La double authentification est activée');
+    expect((await operatorRow()).totp_confirmed_at).toBeInstanceOf(Date);
+    expect(await auditActions()).toEqual(['agent.password_verified', 'agent.second_factor_failed', 'agent.totp_enrolled', 'agent.signed_in']);
+
+    // from now on: the code page, and the secret is never shown again
+    const next = await password();
+    expect(next.res.headers.location).toBe('/agents/connexion/code');
+    const again = await next.client.get('/agents/connexion/enrolement');
+    expect(again.headers.location).toBe('/agents/connexion/code');
+    expect(again.body).not.toContain(secret);
+    await signInAgent(new TestClient(t.app), OPERATOR, secret);
+  });
+
+  it('the pending sign-in expires after 10 minutes; the code pages need a password first', async () => {
+    const stranger = new TestClient(t.app);
+    expect((await stranger.get('/agents/connexion/code')).headers.location).toBe('/agents/connexion');
+    expect((await stranger.get('/agents/connexion/enrolement')).headers.location).toBe('/agents/connexion');
+
+    const { client } = await password();
+    await client.get('/agents/connexion/code');
+    await sql`update sessions set data = jsonb_set(data, '{agentPending,at}', to_jsonb(${Date.now() - 11 * 60_000}::bigint))`.execute(t.database.db);
+    const late = await client.post('/agents/connexion/code', { code: totpNow(DEMO_TOTP_SECRET) });
+    expect(late.headers.location).toBe('/agents/connexion');
+    expect(textOf((await client.get('/agents/connexion')).body)).toContain('Votre connexion a expiré : saisissez de nouveau votre adresse électronique et votre mot de passe.');
+    expect((await client.get('/agents')).headers.location).toBe('/agents/connexion');
+  });
+
+  it('a disabled agent, or a session without the second factor, never reaches the back office', async () => {
+    const { client } = await password();
+    await client.get('/agents/connexion/code');
+    await t.database.db.updateTable('agents').set({ status: 'disabled' }).where('email', '=', OPERATOR).execute();
+    expect((await client.post('/agents/connexion/code', { code: totpNow(DEMO_TOTP_SECRET) })).headers.location).toBe('/agents/connexion');
+
+    // a session that names an agent without a confirmed second factor is refused too
+    await t.database.db.updateTable('agents').set({ status: 'active' }).execute();
+    const signedIn = await signInAgent(new TestClient(t.app), OPERATOR);
+    await t.database.db.updateTable('agents').set({ totp_confirmed_at: null }).where('email', '=', OPERATOR).execute();
+    expect((await signedIn.get('/agents')).headers.location).toBe('/agents/connexion');
   });
 });

@@ -243,10 +243,11 @@ export function createAccountsService(deps: { db: Db; config: Config }) {
       if (!fc && !(await verifyPassword(account.password_hash, password ?? '')))
         return { ok: false, errors: { password: 'Le mot de passe est incorrect' } };
       await db.transaction().execute(async (trx) => {
-        await audit(trx, actor, 'account.deleted_by_user', { kind: 'account', id: accountId }, { profile: account.profile });
         await trx.deleteFrom('sessions').where('user_id', '=', accountId).execute();
         await trx.deleteFrom('accounts').where('id', '=', accountId).execute();
         await queueMessage(trx, emails.deletionEmail(account.email, 'Vous avez supprimé votre compte du Portail des titres sécurisés.'));
+        // last: appending to the audit chain holds its lock until commit
+        await audit(trx, actor, 'account.deleted_by_user', { kind: 'account', id: accountId }, { profile: account.profile });
       });
       return { ok: true, value: null };
     },

@@ -12,14 +12,40 @@ import {
   HabilitationsPage,
   TownHallPage,
 } from '../../views/pages/agents/pages.tsx';
+import { AgentCodePage, AgentEnrolmentPage } from '../../views/pages/agents/second-factor.tsx';
 import { HABILITATION_ACTIONS, HABILITATION_STATUS_LABELS, type HabilitationAction } from './model.ts';
-import type { AgentsService } from './service.ts';
+import { registerMaintenanceAdminRoutes } from './maintenance-routes.tsx';
+import type { AgentsService, SecondFactorOutcome } from './service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     agent: Agent | null;
   }
 }
+
+/** Who typed the right password, waiting for the TOTP code; valid PENDING_MINUTES. */
+interface PendingAgent {
+  id: number;
+  at: number;
+}
+const PENDING_KEY = 'agentPending';
+const PENDING_MINUTES = 10;
+
+function pendingAgentId(request: FastifyRequest): number | null {
+  const pending = request.session.get<PendingAgent>(PENDING_KEY);
+  if (!pending || typeof pending.id !== 'number' || typeof pending.at !== 'number') return null;
+  return Date.now() - pending.at < PENDING_MINUTES * 60_000 ? pending.id : null;
+}
+
+const SECOND_FACTOR_ERRORS: Record<Exclude<SecondFactorOutcome, { ok: true }>['reason'], string> = {
+  empty: 'Saisissez le code à 6 chiffres affiché par votre application d’authentification',
+  format: 'Le code comporte 6 chiffres, sans lettre ni espace, par exemple 123456',
+  invalid: 'Le code est incorrect ou a expiré : saisissez le code affiché en ce moment par votre application',
+  reused: 'Ce code a déjà été utilisé : attendez le code suivant de votre application (il change toutes les 30 secondes)',
+  locked: 'Connexion temporairement bloquée',
+  no_agent: 'Votre connexion a expiré : recommencez',
+  unreadable: 'Votre code ne peut pas être vérifié : la double authentification de votre compte doit être réinitialisée. Contactez l’administrateur de l’espace agent.',
+};
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -50,10 +76,67 @@ export function registerAgentRoutes(app: FastifyInstance, agents: AgentsService)
       if (result.locked) return reply.render(<AgentSignInPage email={form.email ?? ''} lockedUntil={result.locked} />, 429);
       return reply.render(<AgentSignInPage email={form.email ?? ''} error="Adresse électronique ou mot de passe incorrect" />, 401);
     }
+    // Not signed in yet: the session only remembers who typed the right password, for a few minutes.
     request.session.rotate(null);
-    request.session.set('agentId', result.agent.id);
-    return reply.redirect('/agents', 303);
+    request.session.set('agentId', undefined);
+    request.session.set(PENDING_KEY, { id: result.agent.id, at: Date.now() } satisfies PendingAgent);
+    return reply.redirect(result.enrolled ? '/agents/connexion/code' : '/agents/connexion/enrolement', 303);
   });
+
+  // ---- Second factor (TOTP): the code, or the enrolment of an agent who has none yet ----
+  const restart = (request: FastifyRequest, reply: FastifyReply) => {
+    request.session.set(PENDING_KEY, undefined);
+    request.session.flash('warning', 'Votre connexion a expiré : saisissez de nouveau votre adresse électronique et votre mot de passe.');
+    return reply.redirect('/agents/connexion', 303);
+  };
+
+  app.get('/agents/connexion/code', async (request, reply) => {
+    const id = pendingAgentId(request);
+    const state = id ? await agents.secondFactorState(id) : undefined;
+    if (!state) return restart(request, reply);
+    if (!state.enrolled) return reply.redirect('/agents/connexion/enrolement', 303);
+    return reply.render(<AgentCodePage />);
+  });
+
+  app.get('/agents/connexion/enrolement', async (request, reply) => {
+    const id = pendingAgentId(request);
+    const state = id ? await agents.secondFactorState(id) : undefined;
+    if (!state) return restart(request, reply);
+    if (state.enrolled) return reply.redirect('/agents/connexion/code', 303);
+    const enrolment = await agents.enrolment(state.agent.id);
+    if (!enrolment) return restart(request, reply);
+    reply.header('cache-control', 'no-store');
+    return reply.render(<AgentEnrolmentPage {...enrolment} />);
+  });
+
+  const secondFactor = (page: 'code' | 'enrolement') =>
+    app.post(`/agents/connexion/${page}`, async (request, reply) => {
+      const id = pendingAgentId(request);
+      if (!id) return restart(request, reply);
+      const outcome = await agents.verifySecondFactor(id, body(request).code ?? '', request.ip);
+      if (outcome.ok) {
+        request.session.rotate(null);
+        request.session.set(PENDING_KEY, undefined);
+        request.session.set('agentId', outcome.agent.id);
+        if (outcome.enrolled) request.session.flash('success', 'La double authentification est activée : à chaque connexion, saisissez le code de votre application.');
+        return reply.redirect('/agents', 303);
+      }
+      if (outcome.reason === 'no_agent') return restart(request, reply);
+      const lockedUntil = outcome.reason === 'locked' ? outcome.until : undefined;
+      const error = outcome.reason === 'locked' ? undefined : SECOND_FACTOR_ERRORS[outcome.reason];
+      const status = lockedUntil ? 429 : outcome.reason === 'unreadable' ? 500 : 400;
+      if (page === 'enrolement') {
+        const enrolment = await agents.enrolment(id);
+        if (enrolment) {
+          reply.header('cache-control', 'no-store');
+          return reply.render(<AgentEnrolmentPage {...enrolment} error={error} lockedUntil={lockedUntil} />, status);
+        }
+      }
+      return reply.render(<AgentCodePage error={error} lockedUntil={lockedUntil} />, status);
+    });
+  secondFactor('code');
+  secondFactor('enrolement');
+
   app.post('/agents/deconnexion', async (request, reply) => {
     request.session.destroy();
     return reply.redirect('/agents/connexion', 303);
@@ -64,7 +147,7 @@ export function registerAgentRoutes(app: FastifyInstance, agents: AgentsService)
     scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const agentId = request.session.get<number>('agentId');
       const agent = agentId ? await agents.findAgent(agentId) : undefined;
-      if (!agent) return reply.redirect('/agents/connexion', 303);
+      if (!agent || !agent.totp_confirmed_at) return reply.redirect('/agents/connexion', 303); // both factors, always
       request.agent = agent;
     });
 
@@ -134,6 +217,8 @@ export function registerAgentRoutes(app: FastifyInstance, agents: AgentsService)
       'Le compte est supprimé ; l’usager en est informé par courriel.',
       () => '/agents/comptes',
     );
+
+    registerMaintenanceAdminRoutes(scope, agents);
 
     scope.get('/agents/mairies/nouvelle', (_request, reply) => reply.render(<TownHallPage values={{}} errors={{}} />));
     scope.post('/agents/mairies/nouvelle', async (request, reply) => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -11,6 +12,9 @@ import { findAccountByEmail, findAccountById } from '../accounts/repository.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../accounts/service.ts';
 import { ACCOUNT_POLICY, clearFailures, IP_POLICY, lockedUntil, recordFailure } from '../accounts/throttle.ts';
 import { issueToken } from '../accounts/tokens.ts';
+import type { Notice } from '../site/maintenance-model.ts';
+import { noticeFormSchema } from '../site/maintenance-model.ts';
+import type { MaintenanceService } from '../site/maintenance-service.ts';
 import { currentTerms } from '../site/terms.ts';
 import {
   HABILITATION_TRANSITIONS,
@@ -20,6 +24,7 @@ import {
   townHallSchema,
   type HabilitationAction,
 } from './model.ts';
+import { decryptTotpSecret, encryptTotpSecret, generateTotpSecret, matchingStep, otpauthUri } from './totp.ts';
 
 export class ForbiddenError extends Error {
   readonly statusCode = 403;
@@ -27,14 +32,28 @@ export class ForbiddenError extends Error {
 
 const agentActor = (agent: Agent, ip: string | null): Actor => ({ kind: 'agent', id: agent.id, ip });
 
+export type SecondFactorOutcome =
+  | { ok: true; agent: Agent; /** true when this code confirmed the enrolment */ enrolled: boolean }
+  | { ok: false; reason: 'empty' | 'format' | 'invalid' | 'reused' | 'no_agent' | 'unreadable' }
+  | { ok: false; reason: 'locked'; until: Date };
+
 function requireRole(agent: Agent, ...roles: AgentRole[]): void {
   if (!roles.includes(agent.role)) throw new ForbiddenError('Action réservée à un autre rôle');
 }
 
 /** Back-office use cases for agents: their sign-in, SIV habilitations, accounts administration. */
-export function createAgentsService(deps: { db: Db; config: Config }) {
-  const { db, config } = deps;
+export function createAgentsService(deps: { db: Db; config: Config; maintenance: MaintenanceService }) {
+  const { db, config, maintenance } = deps;
   const url = (path: string) => `${config.publicUrl}${path}`;
+
+  /** The agent's TOTP secret in clear, or null when it cannot be opened (session secret changed). */
+  function readSecret(agent: Agent): string | null {
+    try {
+      return agent.totp_secret ? decryptTotpSecret(config.sessionSecret, agent.id, agent.totp_secret) : null;
+    } catch {
+      return null;
+    }
+  }
 
   async function habilitationInScope(agent: Agent, id: number) {
     requireRole(agent, 'prefecture');
@@ -46,7 +65,11 @@ export function createAgentsService(deps: { db: Db; config: Config }) {
   return {
     findAgent: (id: number) => db.selectFrom('agents').selectAll().where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
 
-    async signIn(rawEmail: string, password: string, ip: string): Promise<{ ok: true; agent: Agent } | { ok: false; locked?: Date }> {
+    /**
+     * First factor. A correct password does not sign the agent in: the route keeps a pending agent
+     * in the session until the TOTP code (or the enrolment) is done, see verifySecondFactor.
+     */
+    async signIn(rawEmail: string, password: string, ip: string): Promise<{ ok: true; agent: Agent; enrolled: boolean } | { ok: false; locked?: Date }> {
       const email = rawEmail.trim().toLowerCase();
       const keys = [`agent:${email}`, `ip:${ip}`];
       const until = await lockedUntil(db, keys);
@@ -63,9 +86,116 @@ export function createAgentsService(deps: { db: Db; config: Config }) {
       }
       await db.transaction().execute(async (trx) => {
         await clearFailures(trx, keys[0]!);
-        await audit(trx, agentActor(agent, ip), 'agent.signed_in', { kind: 'agent', id: agent.id });
+        await audit(trx, agentActor(agent, ip), 'agent.password_verified', { kind: 'agent', id: agent.id });
       });
-      return { ok: true, agent };
+      return { ok: true, agent, enrolled: agent.totp_confirmed_at !== null };
+    },
+
+    /** Whether this (active) agent has confirmed a TOTP secret; undefined when there is no such agent. */
+    async secondFactorState(agentId: number): Promise<{ agent: Agent; enrolled: boolean } | undefined> {
+      const agent = await db.selectFrom('agents').selectAll().where('id', '=', agentId).where('status', '=', 'active').executeTakeFirst();
+      return agent && { agent, enrolled: agent.totp_confirmed_at !== null };
+    },
+
+    /**
+     * The secret to add to the authenticator app, for an agent not yet enrolled: created on first
+     * call and kept (encrypted) until the agent confirms it with a code; never shown after that.
+     */
+    async enrolment(agentId: number): Promise<{ secret: string; uri: string } | null> {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const agent = await db.selectFrom('agents').selectAll().where('id', '=', agentId).where('status', '=', 'active').executeTakeFirst();
+        if (!agent || agent.totp_confirmed_at) return null;
+        const kept = readSecret(agent);
+        if (kept) return { secret: kept, uri: otpauthUri(kept, agent.email) };
+        // none yet (or unreadable after a change of session secret): a new one, unless another tab stored one first
+        const secret = generateTotpSecret();
+        const stored = await db
+          .updateTable('agents')
+          .set({ totp_secret: encryptTotpSecret(config.sessionSecret, agent.id, secret), totp_last_step: null })
+          .where('id', '=', agent.id)
+          .where('totp_confirmed_at', 'is', null)
+          .where((eb) => (agent.totp_secret ? eb('totp_secret', '=', agent.totp_secret) : eb('totp_secret', 'is', null)))
+          .executeTakeFirst();
+        if (Number(stored.numUpdatedRows) === 1) return { secret, uri: otpauthUri(secret, agent.email) };
+      }
+      return null;
+    },
+
+    /**
+     * Second factor: the 6-digit code of the agent's authenticator app, for the current 30-second
+     * step or the one before or after. A step is accepted once (the last one is stored); wrong and
+     * replayed codes count in the throttle (`agent-totp:<id>` and the IP). For an agent not yet
+     * enrolled, the first valid code confirms the secret. Success writes `agent.signed_in`.
+     */
+    async verifySecondFactor(agentId: number, rawCode: string, ip: string): Promise<SecondFactorOutcome> {
+      const agent = await db.selectFrom('agents').selectAll().where('id', '=', agentId).where('status', '=', 'active').executeTakeFirst();
+      if (!agent?.totp_secret) return { ok: false, reason: 'no_agent' };
+      const keys = [`agent-totp:${agent.id}`, `ip:${ip}`];
+      const until = await lockedUntil(db, keys);
+      if (until) return { ok: false, reason: 'locked', until };
+      const code = rawCode.replace(/\s/g, '');
+      if (!code) return { ok: false, reason: 'empty' };
+      const secret = readSecret(agent);
+      if (!secret) return { ok: false, reason: 'unreadable' };
+      const step = matchingStep(secret, code);
+      const actor = agentActor(agent, ip);
+      if (step !== null) {
+        const accepted = await db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('agents')
+            .set({ totp_last_step: step, totp_confirmed_at: sql<Date>`coalesce(totp_confirmed_at, now())` })
+            .where('id', '=', agent.id)
+            .where('totp_secret', '=', agent.totp_secret)
+            .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) !== 1) return false;
+          await clearFailures(trx, keys[0]!);
+          if (!agent.totp_confirmed_at) await audit(trx, actor, 'agent.totp_enrolled', { kind: 'agent', id: agent.id });
+          await audit(trx, actor, 'agent.signed_in', { kind: 'agent', id: agent.id });
+          return true;
+        });
+        if (accepted) return { ok: true, agent, enrolled: !agent.totp_confirmed_at };
+      }
+      const reason = step !== null ? 'reused' : /^\d{6}$/.test(code) ? 'invalid' : 'format';
+      await db.transaction().execute(async (trx) => {
+        await recordFailure(trx, keys[0]!, ACCOUNT_POLICY);
+        await recordFailure(trx, keys[1]!, IP_POLICY);
+        await audit(trx, actor, 'agent.second_factor_failed', { kind: 'agent', id: agent.id }, { reason });
+      });
+      const lock = await lockedUntil(db, keys);
+      return lock ? { ok: false, reason: 'locked', until: lock } : { ok: false, reason };
+    },
+
+    // ---- Maintenance notices (operators) ----
+
+    async listNotices(agent: Agent) {
+      requireRole(agent, 'operator');
+      return { notices: await maintenance.list(), state: await maintenance.state() };
+    },
+
+    async notice(agent: Agent, id: number) {
+      requireRole(agent, 'operator');
+      return maintenance.find(id);
+    },
+
+    /** Schedules a banner or an unavailability window; times are typed in Paris time. */
+    async scheduleNotice(agent: Agent, input: Record<string, unknown>, ip: string): Promise<Outcome<Notice>> {
+      requireRole(agent, 'operator');
+      const parsed = noticeFormSchema(new Date()).safeParse(input);
+      if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
+      const d = parsed.data;
+      const notice = await maintenance.schedule(
+        { kind: d.kind, message: d.message, startsAt: d.starts_at, endsAt: d.ends_at, createdBy: `${agent.display_name} <${agent.email}>` },
+        agentActor(agent, ip),
+      );
+      return { ok: true, value: notice };
+    },
+
+    async cancelNotice(agent: Agent, id: number, ip: string): Promise<Outcome<null>> {
+      requireRole(agent, 'operator');
+      if (!(await maintenance.find(id)) || !(await maintenance.cancel(id, agentActor(agent, ip))))
+        return { ok: false, errors: { form: 'Cet avis est déjà annulé ou terminé : il n’est plus affiché.' } };
+      return { ok: true, value: null };
     },
 
     // ---- SIV habilitations ----
@@ -249,10 +379,10 @@ export function createAgentsService(deps: { db: Db; config: Config }) {
       const account = await findAccountById(db, id);
       if (!account) return { ok: false, errors: { form: 'Ce compte n’existe plus.' } };
       await db.transaction().execute(async (trx) => {
-        await audit(trx, agentActor(agent, ip), 'account.deleted', { kind: 'account', id }, { reason, profile: account.profile });
         await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
         await trx.deleteFrom('accounts').where('id', '=', id).execute();
         await queueMessage(trx, emails.deletionEmail(account.email, `L’agence a supprimé votre compte du Portail des titres sécurisés, pour le motif suivant : ${reason}.`));
+        await audit(trx, agentActor(agent, ip), 'account.deleted', { kind: 'account', id }, { reason, profile: account.profile }); // last: see audit()
       });
       return { ok: true, value: null };
     },

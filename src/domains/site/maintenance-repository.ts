@@ -22,6 +22,18 @@ export async function listCurrentAndFutureNotices(db: Db): Promise<Notice[]> {
   return rows.map(toNotice);
 }
 
+/** A notice not cancelled whose window has not ended, or undefined. */
+export async function findCurrentOrFutureNotice(db: Db, id: number): Promise<Notice | undefined> {
+  const row = await db
+    .selectFrom('maintenance_notices')
+    .select(['id', 'kind', 'message', 'starts_at', 'ends_at'])
+    .where('id', '=', id)
+    .where('cancelled_at', 'is', null)
+    .where('ends_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  return row && toNotice(row);
+}
+
 export async function insertNotice(db: Db, input: NoticeInput): Promise<Notice> {
   const row = await db
     .insertInto('maintenance_notices')

@@ -1,3 +1,4 @@
+import { audit, SYSTEM, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { maintenanceStateAt, noticeInput, type MaintenanceState, type Notice } from './maintenance-model.ts';
 import * as repo from './maintenance-repository.ts';
@@ -5,6 +6,7 @@ import * as repo from './maintenance-repository.ts';
 /**
  * Reads the maintenance state for every request. The notices are cached `cacheSeconds` per process
  * (every node converges within that delay); the state itself is recomputed from them at each call.
+ * Scheduling and cancelling are audited (by an agent from the back office, by `system` from the command).
  */
 export function createMaintenanceService(db: Db, cacheSeconds: number) {
   let cached: { at: number; notices: Notice[] } | null = null;
@@ -21,17 +23,32 @@ export function createMaintenanceService(db: Db, cacheSeconds: number) {
     async state(now = new Date()): Promise<MaintenanceState> {
       return maintenanceStateAt(await notices(), now);
     },
-    async schedule(input: unknown): Promise<Notice> {
-      const notice = await repo.insertNotice(db, noticeInput.parse(input));
+    async schedule(input: unknown, actor: Actor = SYSTEM): Promise<Notice> {
+      const parsed = noticeInput.parse(input);
+      const notice = await db.transaction().execute(async (trx) => {
+        const created = await repo.insertNotice(trx, parsed);
+        await audit(trx, actor, 'maintenance.scheduled', { kind: 'maintenance_notice', id: created.id }, {
+          kind: created.kind,
+          starts_at: created.startsAt.toISOString(),
+          ends_at: created.endsAt.toISOString(),
+          by: parsed.createdBy,
+        });
+        return created;
+      });
       cached = null;
       return notice;
     },
-    async cancel(id: number): Promise<boolean> {
-      const done = await repo.cancelNotice(db, id);
+    async cancel(id: number, actor: Actor = SYSTEM): Promise<boolean> {
+      const done = await db.transaction().execute(async (trx) => {
+        if (!(await repo.cancelNotice(trx, id))) return false;
+        await audit(trx, actor, 'maintenance.cancelled', { kind: 'maintenance_notice', id });
+        return true;
+      });
       cached = null;
       return done;
     },
     list: () => repo.listCurrentAndFutureNotices(db),
+    find: (id: number) => repo.findCurrentOrFutureNotice(db, id),
   };
 }
 export type MaintenanceService = ReturnType<typeof createMaintenanceService>;

@@ -4,7 +4,11 @@ import type { Account } from '../../platform/db/schema.ts';
 import { actorOf, requireUser } from '../../platform/http/guards.ts';
 import { NewCodePage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from '../../views/pages/vehicles/pages.tsx';
 import type { AccountsService } from '../accounts/service.ts';
+import { registerSaleRoutes } from './sale-routes.tsx';
+import type { SaleService } from './sale-service.ts';
 import type { VehiclesService } from './service.ts';
+import { registerTransferRoutes } from './transfer-routes.tsx';
+import type { TransferService } from './transfer-service.ts';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -16,7 +20,7 @@ declare module 'fastify' {
 }
 
 /** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code. */
-export function registerVehicleRoutes(app: FastifyInstance, vehicles: VehiclesService, accounts: AccountsService): void {
+export function registerVehicleRoutes(app: FastifyInstance, vehicles: VehiclesService, sales: SaleService, transfers: TransferService, accounts: AccountsService): void {
   app.decorateRequest('account', null);
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
@@ -33,6 +37,9 @@ export function registerVehicleRoutes(app: FastifyInstance, vehicles: VehiclesSe
       const details = await vehicles.details(procedure);
       return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} />, status);
     }
+
+    registerSaleRoutes(scope, sales);
+    registerTransferRoutes(scope, transfers);
 
     scope.get('/vehicules', async (request, reply) => reply.render(<VehicleSpacePage groups={await vehicles.list(request.account!)} />));
 

@@ -73,7 +73,8 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
           if (blocking) return { ok: false, errors: { plate: 'Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente de ce véhicule tant qu’elle n’est pas levée' } };
         }
       }
-      if (initiator === 'self' && !needs.confidentialCode && !(await accountIsHolder(account, holder)))
+      // "Pour moi-même" without a code means "I am the holder" — except for a change of holder, where I am the buyer.
+      if (kind !== 'holder_change' && initiator === 'self' && !needs.confidentialCode && !(await accountIsHolder(account, holder)))
         return { ok: false, errors: { initiator: 'Votre identité ne correspond pas à celle du titulaire de ce véhicule : choisissez « pour quelqu’un d’autre »' } };
       const key = typeof input.idempotency_key === 'string' ? input.idempotency_key.slice(0, 64) : null;
       if (key) {

@@ -93,7 +93,50 @@ export interface VehicleProceduresTable {
   updated_at: Timestamp;
 }
 
+export interface CessionCodesTable {
+  id: Generated<number>;
+  vehicle_id: number;
+  procedure_id: number;
+  code_hash: string;
+  expires_at: Timestamp;
+  used_at: Date | null;
+  used_by_procedure_id: number | null;
+  created_at: Generated<Date>;
+}
+
+export type IssuedDocumentKind = 'certificat_cession' | 'csa';
+export interface IssuedDocumentsTable {
+  token: string;
+  kind: IssuedDocumentKind;
+  procedure_id: number;
+  plate: string;
+  content: Json<Record<string, unknown>>;
+  issued_at: Generated<Date>;
+}
+
+export type TaxRateKind = 'regional_per_cv' | 'regional_ev_reduction' | 'transport' | 'fixed' | 'delivery';
+export interface TaxRatesTable {
+  id: Generated<number>;
+  kind: TaxRateKind;
+  key: string;
+  effective_from: DateColumn;
+  amount_cents: number;
+  verified: Generated<boolean>;
+  source: string;
+  updated_by: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+export interface RegionsTable {
+  code: string;
+  name: string;
+}
+
 export interface VehiclesTables {
+  tax_rates: TaxRatesTable;
+  regions: RegionsTable;
+  cession_codes: CessionCodesTable;
+  issued_documents: IssuedDocumentsTable;
   vehicle_holders: VehicleHoldersTable;
   vehicles: VehiclesTable;
   vehicle_co_holders: VehicleCoHoldersTable;

@@ -140,6 +140,10 @@ export interface AgentsTable {
   password_hash: string;
   status: Generated<'active' | 'disabled'>;
   created_at: Generated<Date>;
+  /** TOTP secret, AES-256-GCM encrypted (domains/agents/totp.ts); confirmed once a first code is typed */
+  totp_secret: string | null;
+  totp_confirmed_at: Date | null;
+  totp_last_step: number | null;
 }
 
 export interface SivHabilitationsTable {
@@ -172,6 +176,9 @@ export interface AuditEventsTable {
   subject_id: number | null;
   ip: string | null;
   details: Json<Record<string, unknown>>;
+  /** hash chain (platform/audit.ts): the previous row's hash, and this row's */
+  prev_hash: string;
+  hash: string;
 }
 
 /**

@@ -2,8 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { MaintenanceService } from '../../domains/site/maintenance-service.ts';
 import { UnavailablePage } from '../../views/pages/unavailable.tsx';
 
-/** Paths that stay up during an unavailability window: probes, assets, and the dev outbox. */
-const ALWAYS_UP = /^\/(assets\/|healthz$|metrics$|dev\/outbox)/;
+/**
+ * Paths that stay up during an unavailability window: probes, assets, the dev outbox, and the
+ * back office (/agents and below), so that an operator can sign in and lift the window.
+ */
+const ALWAYS_UP = /^\/(assets\/|healthz$|metrics$|dev\/outbox|agents(?:[/?]|$))/;
 
 /** While an unavailability window is in force, every page answers 503 with the explanation page. */
 export function maintenanceGate(app: FastifyInstance, maintenance: MaintenanceService): void {

@@ -81,7 +81,7 @@ function Label({ id, label, hint }: { id: string; label: string; hint?: string }
 export function TextInput(
   props: FieldBase & {
     value?: string;
-    type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'number' | 'search';
+    type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'datetime-local' | 'number' | 'search';
     autocomplete?: string;
     inputMode?: 'numeric' | 'text' | 'email' | 'tel';
     spellcheck?: boolean;

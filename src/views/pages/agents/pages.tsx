@@ -61,6 +61,9 @@ export function AgentHomePage({ agent }: { agent: Agent }) {
             <li>
               <a href="/agents/mairies/nouvelle">Créer le compte d’une mairie</a>
             </li>
+            <li>
+              <a href="/agents/maintenance">Avis de maintenance et indisponibilités du service</a>
+            </li>
           </>
         )}
         {(agent.role === 'instruction_centre' || agent.role === 'licence_service') && (

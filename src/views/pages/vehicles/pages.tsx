@@ -137,7 +137,21 @@ export function ProcedurePage(props: {
             </p>
           </>
         ))}
-      {procedure.status === 'in_progress' && (
+      {procedure.kind === 'sale_declaration' && (procedure.status === 'in_progress' || procedure.status === 'completed') && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/cession`}>
+            {procedure.status === 'completed' ? 'Voir la déclaration et ses documents' : 'Continuer la déclaration de cession'}
+          </a>
+        </p>
+      )}
+      {procedure.kind === 'holder_change' && procedure.status !== 'cancelled' && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/titulaire`}>
+            {procedure.status === 'awaiting_payment' ? 'Voir la demande' : 'Continuer le changement de titulaire'}
+          </a>
+        </p>
+      )}
+      {procedure.status === 'in_progress' && procedure.kind !== 'sale_declaration' && (
         <Alert kind="success" title="Identification faite">
           <p>
             Le véhicule et votre droit à faire la démarche sont vérifiés. Votre dossier {procedure.file_number} est enregistré dans « Mon espace

@@ -1,0 +1,93 @@
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { isValidSiren } from '../accounts/identifiers.ts';
+
+/** The declaration of sale ("Vendre ou donner") as the agency's page lays it out: five tabs. */
+export const SALE_STEPS = ['start', 'documents', 'declaration', 'summary', 'done'] as const;
+export type SaleStep = (typeof SALE_STEPS)[number];
+export const SALE_STEP_TITLES: Record<SaleStep, string> = {
+  start: 'Pour commencer',
+  documents: 'Documents nécessaires à la vente',
+  declaration: 'Déclaration de cession',
+  summary: 'Récapitulatif',
+  done: 'Pour terminer',
+};
+
+export const CESSION_CODE_VALID_DAYS = 15;
+const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** 11 letters and digits, like 4KFNTNJJL1L. */
+export const newCessionCode = (): string => Array.from({ length: 11 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+export const normalizeCessionCode = (s: string): string => s.toUpperCase().replace(/[\s-]/g, '');
+
+/** The accessible check against automated requests: a sum written in words, answered in digits. */
+const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
+export function newChallenge(): { question: string; answer: string } {
+  const a = randomInt(1, 10);
+  const b = randomInt(1, 10);
+  return { question: `Combien font ${WORDS[a]} plus ${WORDS[b]} ? Répondez en chiffres.`, answer: String(a + b) };
+}
+
+const text = (message: string, max = 100) => z.string({ error: message }).trim().min(1, message).max(max, `${max} caractères au plus`);
+
+/** Whole years between two ISO dates. */
+export function ageAt(birthDate: string, at: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [ay, am, ad] = at.split('-').map(Number) as [number, number, number];
+  return ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
+}
+
+/** Paris wall-clock date and time → UTC instant. */
+export function parisInstant(date: string, time: string): Date {
+  const naive = new Date(`${date}T${time}:00Z`);
+  const paris = new Date(naive.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
+  const utc = new Date(naive.toLocaleString('en-US', { timeZone: 'UTC' }));
+  return new Date(naive.getTime() - (paris.getTime() - utc.getTime()));
+}
+
+const declarationFields = z.object({
+  buyer_kind: z.enum(['natural', 'legal'], { error: 'Indiquez si l’acheteur est une personne physique ou une personne morale' }),
+  buyer_birth_name: z.string().trim().max(100).optional(),
+  buyer_given_names: z.string().trim().max(100).optional(),
+  buyer_birth_date: z.string().trim().optional(),
+  buyer_company_name: z.string().trim().max(200).optional(),
+  buyer_siren: z.string().trim().optional(),
+  buyer_address_line1: text('Saisissez l’adresse de l’acheteur', 38 * 2),
+  buyer_postcode: text('Saisissez le code postal de l’acheteur', 12),
+  buyer_commune: text('Saisissez la commune de l’acheteur'),
+  buyer_country: z.string().trim().max(60).optional(),
+  sale_date: z.iso.date({ error: 'Saisissez la date de la vente' }),
+  sale_time: z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30'),
+  mileage: z.coerce.number({ error: 'Saisissez le kilométrage' }).int('Saisissez un kilométrage entier, sans espace').min(0, 'Le kilométrage ne peut pas être négatif').max(2_000_000, 'Vérifiez le kilométrage'),
+  buyer_is_professional: z.literal('oui').optional(),
+});
+export type Declaration = z.infer<typeof declarationFields>;
+
+/** Checks that involve several fields; they run on what was typed even when other fields are wrong. */
+function crossProblems(raw: Record<string, unknown>): Record<string, string> {
+  const v = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
+  const problems: Record<string, string> = {};
+  const abroad = v('buyer_country') && v('buyer_country').toUpperCase() !== 'FRANCE';
+  if (v('buyer_postcode') && !abroad && !/^\d{5}$/.test(v('buyer_postcode'))) problems.buyer_postcode = 'Le code postal comporte 5 chiffres';
+  const saleDate = z.iso.date().safeParse(v('sale_date')).success ? v('sale_date') : null;
+  if (v('buyer_kind') === 'natural') {
+    if (!v('buyer_birth_name')) problems.buyer_birth_name = 'Saisissez le nom de naissance de l’acheteur';
+    if (!v('buyer_given_names')) problems.buyer_given_names = 'Saisissez les prénoms de l’acheteur';
+    if (!z.iso.date().safeParse(v('buyer_birth_date')).success) problems.buyer_birth_date = 'Saisissez la date de naissance de l’acheteur, même s’il réside à l’étranger';
+    else if (ageAt(v('buyer_birth_date'), saleDate ?? new Date().toISOString().slice(0, 10)) < 18) problems.buyer_birth_date = 'L’acheteur doit être majeur à la date de la vente';
+  } else if (v('buyer_kind') === 'legal') {
+    if (!v('buyer_company_name')) problems.buyer_company_name = 'Saisissez la raison sociale de l’acheteur';
+    if (!isValidSiren(v('buyer_siren').replace(/\s/g, ''))) problems.buyer_siren = 'Le numéro SIREN comporte 9 chiffres et doit être valide';
+  }
+  const time = /^([01]\d|2[0-3]):[0-5]\d$/.test(v('sale_time')) ? v('sale_time') : '00:00';
+  if (saleDate && parisInstant(saleDate, time) > new Date()) problems.sale_date = 'La date et l’heure de la vente ne peuvent pas être dans le futur';
+  return problems;
+}
+
+/** Every problem of the declaration form at once, each on its field; or the clean values. */
+export function validateDeclaration(raw: Record<string, unknown>): { ok: true; data: Declaration } | { ok: false; errors: Record<string, string> } {
+  const parsed = declarationFields.safeParse(raw);
+  const errors: Record<string, string> = {};
+  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+  for (const [k, m] of Object.entries(crossProblems(raw))) errors[k] ??= m;
+  return parsed.success && !Object.keys(errors).length ? { ok: true, data: parsed.data } : { ok: false, errors };
+}

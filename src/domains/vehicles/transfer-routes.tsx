@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../../platform/http/guards.ts';
+import { formatDateTime } from '../../views/format.ts';
+import { TransferCodePage, TransferHolderPage, TransferPaymentPage, TransferSummaryPage } from '../../views/pages/vehicles/transfer.tsx';
+import type { VehicleProcedure } from './tables.ts';
+import type { TransferService } from './transfer-service.ts';
+
+type Body = Record<string, string | undefined>;
+type Params = { Params: { file: string } };
+const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+/** The steps of the change of holder, inside the signed-in scope of "Mon espace véhicule". */
+export function registerTransferRoutes(scope: FastifyInstance, transfers: TransferService): void {
+  const base = (p: VehicleProcedure) => `/vehicules/demandes/${p.file_number}/titulaire`;
+
+  async function load(request: FastifyRequest<Params>, reply: FastifyReply) {
+    const p = await transfers.load(request.account!, request.params.file);
+    if (!p) await reply.callNotFound();
+    return p;
+  }
+
+  async function render(request: FastifyRequest<Params>, reply: FastifyReply, p: VehicleProcedure, errors: Record<string, string> = {}, values?: Body, lockedUntil?: Date) {
+    const state = transfers.stateOf(p);
+    const { vehicle, formerHolder } = await transfers.vehicleFacts(p);
+    const status = lockedUntil ? 429 : Object.keys(errors).length ? 400 : 200;
+    switch (state.step) {
+      case 'code':
+        return reply.render(<TransferCodePage fileNumber={p.file_number} plate={vehicle.plate} fni={!vehicle.certificate_number} values={values ?? {}} errors={errors} lockedUntil={lockedUntil ? formatDateTime(lockedUntil) : undefined} />, status);
+      case 'holder':
+        return reply.render(<TransferHolderPage fileNumber={p.file_number} plate={vehicle.plate} formerHolder={formerHolder} values={values ?? (await transfers.prefill(request.account!, p))} errors={errors} />, status);
+      case 'summary':
+        return reply.render(<TransferSummaryPage fileNumber={p.file_number} plate={vehicle.plate} formerHolder={formerHolder} holder={state.holder!} taxes={await transfers.taxLines(p)} errors={errors} />, status);
+      case 'payment':
+        return reply.render(<TransferPaymentPage fileNumber={p.file_number} plate={vehicle.plate} />);
+    }
+  }
+
+  scope.get<Params>('/vehicules/demandes/:file/titulaire', async (request, reply) => {
+    const p = await load(request, reply);
+    if (p) return render(request, reply, p);
+  });
+
+  scope.post<Params>('/vehicules/demandes/:file/titulaire/code', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    const form = body(request);
+    const result = await transfers.checkCode(request.account!, p, form, actorOf(request));
+    if (!result.ok) return render(request, reply, p, 'errors' in result ? result.errors : {}, form, 'locked' in result ? result.locked : undefined);
+    return reply.redirect(base(p), 303);
+  });
+
+  scope.post<Params>('/vehicules/demandes/:file/titulaire/nouveau-titulaire', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    const form = body(request);
+    const outcome = await transfers.saveHolder(p, form);
+    if (!outcome.ok) return render(request, reply, p, outcome.errors, form);
+    return reply.redirect(base(p), 303);
+  });
+
+  scope.post<Params>('/vehicules/demandes/:file/titulaire/modifier', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    await transfers.backToHolder(p);
+    return reply.redirect(base(p), 303);
+  });
+
+  scope.post<Params>('/vehicules/demandes/:file/titulaire/confirmer', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    if (transfers.stateOf(p).step === 'payment') return reply.redirect(base(p), 303); // double click
+    if (body(request).clu !== 'oui') return render(request, reply, p, { clu: 'Cochez la case pour accepter les conditions légales d’utilisation' });
+    const outcome = await transfers.confirm(p, actorOf(request));
+    if (!outcome.ok) return render(request, reply, p, outcome.errors);
+    return reply.redirect(base(p), 303);
+  });
+
+  scope.get<Params>('/vehicules/demandes/:file/recapitulatif.pdf', async (request, reply) => {
+    const pdf = await transfers.summaryPdf(request.account!, request.params.file);
+    if (!pdf) return reply.callNotFound();
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="recapitulatif-${request.params.file}.pdf"`).send(pdf);
+  });
+}

@@ -1,0 +1,185 @@
+import type { ComponentChildren } from 'preact';
+import { DOCUMENT_TITLES, ENCUMBRANCE_LABELS, type SaleDocumentContent } from '../../../domains/vehicles/documents.ts';
+import { SALE_STEP_TITLES, SALE_STEPS, type SaleStep } from '../../../domains/vehicles/sale-model.ts';
+import type { IssuedDocumentKind } from '../../../domains/vehicles/tables.ts';
+import { Alert, Breadcrumb, Stepper, SummaryList } from '../../components/content.tsx';
+import { Checkbox, ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { formatDate, formatDateTime } from '../../format.ts';
+import { Layout } from '../../layout.tsx';
+
+type Values = Record<string, string | undefined>;
+
+function SaleLayout(props: { fileNumber: string; plate: string; step: SaleStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  const errors = props.errors ?? {};
+  const sorted = Object.fromEntries([...(props.order ?? []), 'form'].filter((k) => errors[k]).map((k) => [k, errors[k]!]));
+  return (
+    <Layout title={`Déclaration de cession ${props.plate} : ${SALE_STEP_TITLES[props.step]}`} hasErrors={Object.keys(errors).length > 0}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: `Déclaration de cession ${props.fileNumber}` }]} />
+      <ErrorSummary errors={sorted} />
+      <h1>Déclaration de cession — {props.plate}</h1>
+      <Stepper steps={SALE_STEPS.map((s) => SALE_STEP_TITLES[s])} current={SALE_STEPS.indexOf(props.step)} />
+      {props.children}
+    </Layout>
+  );
+}
+
+export function SaleStartPage({ fileNumber, plate, question, errors }: { fileNumber: string; plate: string; question: string; errors: FieldErrors }) {
+  return (
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="start" errors={errors} order={['understood', 'answer']}>
+      <p>Vous vendez ou donnez votre véhicule : déclarez-le dans les 15 jours qui suivent la remise du véhicule.</p>
+      <ul>
+        <li>Vous pouvez commencer la déclaration avant la vente et la terminer après.</li>
+        <li>À la fin, vous obtenez le code de cession, à remettre à l’acheteur : il ne sera affiché qu’une seule fois.</li>
+        <li>Une opposition au transfert (OTCI) empêche la vente tant qu’elle n’est pas levée ; un gage ne l’empêche pas.</li>
+      </ul>
+      <Form action={`/vehicules/demandes/${fileNumber}/cession/commencer`}>
+        <Checkbox name="understood" label="J’ai compris ces informations" error={errors.understood} />
+        <TextInput name="answer" label={`Vérification : ${question}`} hint="Cette question nous assure qu’une personne remplit le formulaire." inputMode="numeric" autocomplete="off" error={errors.answer} />
+        <SubmitButton>Poursuivre</SubmitButton>
+      </Form>
+    </SaleLayout>
+  );
+}
+
+export function SaleDocumentsPage({ fileNumber, plate }: { fileNumber: string; plate: string }) {
+  return (
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="documents">
+      <p>Le jour de la vente, vous remettez à l’acheteur :</p>
+      <ul>
+        <li>l’exemplaire n° 2 du certificat de cession (cerfa n° 15776*02), que vous téléchargerez à la fin ;</li>
+        <li>un certificat de situation administrative (CSA) de moins de 15 jours, téléchargeable à la fin ;</li>
+        <li>la carte grise barrée avec la mention « Vendu le » ou « Cédé le » (jour et heure), signée, le coupon détachable rempli (sauf vente à un professionnel) ;</li>
+        <li>si le véhicule a plus de 4 ans, un contrôle technique de moins de 6 mois (2 mois en cas de contre-visite) ;</li>
+        <li>le code de cession, affiché à la fin de cette déclaration.</li>
+      </ul>
+      <Form action={`/vehicules/demandes/${fileNumber}/cession/documents`}>
+        <SubmitButton>Poursuivre</SubmitButton>
+      </Form>
+    </SaleLayout>
+  );
+}
+
+const DECLARATION_ORDER = ['buyer_kind', 'buyer_birth_name', 'buyer_given_names', 'buyer_birth_date', 'buyer_company_name', 'buyer_siren', 'buyer_address_line1', 'buyer_postcode', 'buyer_commune', 'buyer_country', 'sale_date', 'sale_time', 'mileage'];
+
+export function SaleDeclarationPage({ fileNumber, plate, holder, values, errors }: { fileNumber: string; plate: string; holder: string; values: Values; errors: FieldErrors }) {
+  return (
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="declaration" errors={errors} order={DECLARATION_ORDER}>
+      <p>
+        Titulaire actuel : <strong>{holder}</strong>
+      </p>
+      <Form action={`/vehicules/demandes/${fileNumber}/cession/declaration`}>
+        <h2 class="fr-h4">L’acheteur</h2>
+        <RadioGroup
+          name="buyer_kind"
+          label="L’acheteur est"
+          value={values.buyer_kind}
+          error={errors.buyer_kind}
+          options={[
+            { value: 'natural', label: 'Une personne physique' },
+            { value: 'legal', label: 'Une personne morale (entreprise, association…)' },
+          ]}
+        />
+        <p class="fr-hint-text">Pour une personne physique, renseignez nom, prénoms et date de naissance ; pour une personne morale, raison sociale et SIREN.</p>
+        <TextInput name="buyer_birth_name" label="Nom de naissance" value={values.buyer_birth_name} error={errors.buyer_birth_name} />
+        <TextInput name="buyer_given_names" label="Prénoms" value={values.buyer_given_names} error={errors.buyer_given_names} />
+        <TextInput name="buyer_birth_date" type="date" label="Date de naissance" hint="Obligatoire, même si l’acheteur réside à l’étranger" value={values.buyer_birth_date} error={errors.buyer_birth_date} />
+        <TextInput name="buyer_company_name" label="Raison sociale" value={values.buyer_company_name} error={errors.buyer_company_name} />
+        <TextInput name="buyer_siren" label="Numéro SIREN" hint="9 chiffres" inputMode="numeric" value={values.buyer_siren} error={errors.buyer_siren} />
+        <Checkbox name="buyer_is_professional" label="L’acheteur est un professionnel de l’automobile" checked={values.buyer_is_professional === 'oui'} />
+        <h2 class="fr-h4 fr-mt-4w">Adresse de l’acheteur</h2>
+        <TextInput name="buyer_address_line1" label="Numéro et voie" autocomplete="street-address" value={values.buyer_address_line1} error={errors.buyer_address_line1} />
+        <TextInput name="buyer_postcode" label="Code postal" autocomplete="postal-code" value={values.buyer_postcode} error={errors.buyer_postcode} />
+        <TextInput name="buyer_commune" label="Commune" autocomplete="address-level2" value={values.buyer_commune} error={errors.buyer_commune} />
+        <TextInput name="buyer_country" label="Pays" hint="Laissez FRANCE, ou indiquez le pays si l’acheteur réside à l’étranger" value={values.buyer_country ?? 'FRANCE'} error={errors.buyer_country} />
+        <h2 class="fr-h4 fr-mt-4w">La vente</h2>
+        <TextInput name="sale_date" type="date" label="Date de la vente" value={values.sale_date} error={errors.sale_date} />
+        <TextInput name="sale_time" label="Heure de la vente" hint="Format hh:mm, par exemple 14:30" value={values.sale_time} error={errors.sale_time} />
+        <TextInput name="mileage" label="Kilométrage inscrit au compteur" inputMode="numeric" value={values.mileage} error={errors.mileage} />
+        <SubmitButton>Poursuivre</SubmitButton>
+      </Form>
+    </SaleLayout>
+  );
+}
+
+export function SaleSummaryPage({ fileNumber, plate, content, errors }: { fileNumber: string; plate: string; content: SaleDocumentContent; errors: FieldErrors }) {
+  const change = `/vehicules/demandes/${fileNumber}/cession/modifier`;
+  return (
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="summary" errors={errors} order={['certify']}>
+      <SummaryList
+        rows={[
+          { key: 'Véhicule', value: `${content.plate} (${content.category}), VIN ${content.vin}` },
+          { key: 'Vendeur', value: content.seller.name },
+          { key: 'Acheteur', value: `${content.buyer.name}${content.buyer.professional ? ', professionnel de l’automobile' : ''}`, changeHref: change },
+          { key: 'Adresse de l’acheteur', value: content.buyer.address.join(', '), changeHref: change },
+          { key: 'Date et heure de la vente', value: formatDateTime(new Date(content.saleAt)), changeHref: change },
+          { key: 'Kilométrage', value: `${content.mileage.toLocaleString('fr-FR')} km`, changeHref: change },
+          { key: 'Gages et oppositions', value: content.encumbrances.length ? content.encumbrances.map((e) => ENCUMBRANCE_LABELS[e.kind] ?? e.kind).join(' ; ') : 'Aucun' },
+        ]}
+      />
+      <Form action={`/vehicules/demandes/${fileNumber}/cession/confirmer`}>
+        <Checkbox name="certify" label="Je certifie exactes les informations de cette déclaration *" error={errors.certify} />
+        <p class="fr-hint-text">* Case obligatoire.</p>
+        <SubmitButton>Valider la déclaration</SubmitButton>
+      </Form>
+    </SaleLayout>
+  );
+}
+
+export function SaleDonePage({ fileNumber, plate, code, documents }: { fileNumber: string; plate: string; code: string | null; documents: { kind: IssuedDocumentKind }[] }) {
+  return (
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="done">
+      <Alert kind="success" title="Votre déclaration est terminée">
+        <p>Numéro de dossier : {fileNumber}</p>
+      </Alert>
+      {code ? (
+        <div class="fr-callout app-cession-code">
+          <h2 class="fr-callout__title">Code de cession du véhicule</h2>
+          <p class="fr-callout__text">
+            <strong class="app-code" id="code-de-cession">
+              {code}
+            </strong>
+          </p>
+          <p>
+            L’acheteur en aura besoin pour immatriculer le véhicule à son nom. Il est valable 15 jours. <strong>Notez-le maintenant :</strong> il ne
+            sera plus affiché et n’est envoyé ni par courriel ni par courrier.
+          </p>
+        </div>
+      ) : (
+        <p>Le code de cession a été affiché une seule fois, à la fin de la déclaration.</p>
+      )}
+      <h2>Documents à télécharger</h2>
+      <ul>
+        {documents.map((d) => (
+          <li key={d.kind}>
+            <a href={`/vehicules/demandes/${fileNumber}/documents/${d.kind}.pdf`}>{DOCUMENT_TITLES[d.kind]} (PDF)</a>
+          </li>
+        ))}
+      </ul>
+    </SaleLayout>
+  );
+}
+
+export function VerificationPage({ doc }: { doc: { kind: IssuedDocumentKind; plate: string; issued_at: Date; content: { fileNumber: string; saleAt: string } } | null }) {
+  return (
+    <Layout title="Vérification d’un document">
+      <h1>Vérification d’un document</h1>
+      {doc ? (
+        <Alert kind="success" title="Ce document a bien été délivré par le portail">
+          <SummaryList
+            rows={[
+              { key: 'Document', value: DOCUMENT_TITLES[doc.kind] },
+              { key: 'Immatriculation', value: doc.plate },
+              { key: 'Numéro de dossier', value: doc.content.fileNumber },
+              { key: 'Date de la cession', value: formatDate(new Date(doc.content.saleAt)) },
+              { key: 'Délivré le', value: formatDateTime(doc.issued_at) },
+            ]}
+          />
+        </Alert>
+      ) : (
+        <Alert kind="error" title="Document inconnu">
+          <p>Aucun document délivré par le portail ne correspond à ce code. Le document présenté n’est peut-être pas authentique.</p>
+        </Alert>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,130 @@
+import type { ComponentChildren } from 'preact';
+import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from '../../../domains/vehicles/transfer-model.ts';
+import { Alert, Breadcrumb, Stepper, SummaryList } from '../../components/content.tsx';
+import { Checkbox, ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { Layout } from '../../layout.tsx';
+import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
+import { TaxDetail } from './taxes.tsx';
+
+type Values = Record<string, string | undefined>;
+
+function TransferLayout(props: { fileNumber: string; plate: string; step: TransferStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  const errors = props.errors ?? {};
+  const sorted = Object.fromEntries([...(props.order ?? []), 'form'].filter((k) => errors[k]).map((k) => [k, errors[k]!]));
+  return (
+    <Layout title={`Changement de titulaire ${props.plate} : ${TRANSFER_STEP_TITLES[props.step]}`} hasErrors={Object.keys(errors).length > 0}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: `Changement de titulaire ${props.fileNumber}` }]} />
+      <ErrorSummary errors={sorted} />
+      <h1>Changement de titulaire — {props.plate}</h1>
+      <Stepper steps={TRANSFER_STEPS.map((s) => TRANSFER_STEP_TITLES[s])} current={TRANSFER_STEPS.indexOf(props.step)} />
+      {props.children}
+    </Layout>
+  );
+}
+
+export function TransferCodePage({ fileNumber, plate, fni, values, errors, lockedUntil }: { fileNumber: string; plate: string; fni: boolean; values: Values; errors: FieldErrors; lockedUntil?: string }) {
+  return (
+    <TransferLayout fileNumber={fileNumber} plate={plate} step="code" errors={errors} order={['has_code', 'cession_code', 'certificate_number', 'certificate_date']}>
+      {lockedUntil && <Alert kind="error" title="Trop d’essais">{`Par sécurité, la saisie est bloquée jusqu’au ${lockedUntil}.`}</Alert>}
+      <Form action={`/vehicules/demandes/${fileNumber}/titulaire/code`}>
+        <RadioGroup
+          name="has_code"
+          label="Avez-vous un code de cession ?"
+          hint="Le vendeur l’obtient à la fin de sa déclaration de cession ; il est valable 15 jours."
+          value={values.has_code}
+          error={errors.has_code}
+          inline
+          options={[
+            { value: 'oui', label: 'Oui' },
+            { value: 'non', label: 'Non' },
+          ]}
+        />
+        <TextInput name="cession_code" label="Si oui : code de cession" hint="11 lettres et chiffres, par exemple 4KFNTNJJL1L" value={values.cession_code} error={errors.cession_code} spellcheck={false} autocomplete="off" />
+        {fni ? (
+          <TextInput name="certificate_date" type="date" label="Si non : date du certificat d’immatriculation (repère I)" value={values.certificate_date} error={errors.certificate_date} />
+        ) : (
+          <TextInput name="certificate_number" label="Si non : numéro de formule de la carte grise" hint="11 caractères, par exemple 2017RV48832" value={values.certificate_number} error={errors.certificate_number} spellcheck={false} />
+        )}
+        <SubmitButton>Poursuivre</SubmitButton>
+      </Form>
+    </TransferLayout>
+  );
+}
+
+const HOLDER_ORDER = ['use', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'address_line1', 'postcode', 'commune'];
+
+export function TransferHolderPage({ fileNumber, plate, formerHolder, values, errors }: { fileNumber: string; plate: string; formerHolder: string; values: Values; errors: FieldErrors }) {
+  return (
+    <TransferLayout fileNumber={fileNumber} plate={plate} step="holder" errors={errors} order={HOLDER_ORDER}>
+      <p>
+        Ancien titulaire : <strong>{formerHolder}</strong>
+      </p>
+      <Form action={`/vehicules/demandes/${fileNumber}/titulaire/nouveau-titulaire`}>
+        <RadioGroup name="use" label="Usage du véhicule" value={values.use} error={errors.use} options={USES.map((u) => ({ value: u.value, label: u.label }))} />
+        <TextInput name="birth_name" label="Nom de naissance" autocomplete="family-name" value={values.birth_name} error={errors.birth_name} />
+        <TextInput name="given_names" label="Prénoms" autocomplete="given-name" value={values.given_names} error={errors.given_names} />
+        <TextInput name="birth_date" type="date" label="Date de naissance" value={values.birth_date} error={errors.birth_date} />
+        <TextInput name="birth_place" label="Commune de naissance" value={values.birth_place} error={errors.birth_place} />
+        <TextInput name="address_line1" label="Numéro et voie" autocomplete="street-address" value={values.address_line1} error={errors.address_line1} />
+        <TextInput name="postcode" label="Code postal" autocomplete="postal-code" inputMode="numeric" value={values.postcode} error={errors.postcode} />
+        <TextInput name="commune" label="Commune" autocomplete="address-level2" value={values.commune} error={errors.commune} />
+        <SubmitButton>Poursuivre</SubmitButton>
+      </Form>
+    </TransferLayout>
+  );
+}
+
+export function TransferSummaryPage({ fileNumber, plate, formerHolder, holder, taxes, errors }: { fileNumber: string; plate: string; formerHolder: string; holder: NewHolder; taxes: TaxLine[] | null; errors: FieldErrors }) {
+  return (
+    <TransferLayout fileNumber={fileNumber} plate={plate} step="summary" errors={errors} order={['clu']}>
+      <SummaryList
+        rows={[
+          { key: 'Véhicule', value: plate },
+          { key: 'Ancien titulaire', value: formerHolder },
+          { key: 'Nouveau titulaire', value: `${holder.given_names} ${holder.birth_name.toUpperCase()}` },
+          { key: 'Usage', value: USES.find((u) => u.value === holder.use)?.label ?? holder.use },
+          ...(taxes ? [{ key: 'Montant à payer', value: formatEuros(taxes.at(-1)!.amountCents) }] : []),
+        ]}
+      />
+      <details class="fr-mb-3w">
+        <summary>+ Détail de l’identité et de l’adresse</summary>
+        <p>
+          {holder.given_names} {holder.birth_name.toUpperCase()}, né(e) le {holder.birth_date.split('-').reverse().join('/')} à {holder.birth_place}
+          <br />
+          {holder.address_line1}, {holder.postcode} {holder.commune.toUpperCase()}
+        </p>
+      </details>
+      <details class="fr-mb-3w">
+        <summary>+ Détail des taxes</summary>
+        {taxes ? <TaxDetail lines={taxes} /> : <p>La région du nouveau titulaire n’a pas pu être déterminée depuis son code postal : les taxes seront calculées au paiement.</p>}
+      </details>
+      <Form action={`/vehicules/demandes/${fileNumber}/titulaire/modifier`}>
+        <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm fr-mb-3w">
+          Modifier le nouveau titulaire
+        </button>
+      </Form>
+      <Form action={`/vehicules/demandes/${fileNumber}/titulaire/confirmer`}>
+        <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" error={errors.clu} />
+        <p class="fr-hint-text">* Case obligatoire.</p>
+        <SubmitButton>Valider la demande</SubmitButton>
+      </Form>
+    </TransferLayout>
+  );
+}
+
+export function TransferPaymentPage({ fileNumber, plate }: { fileNumber: string; plate: string }) {
+  return (
+    <TransferLayout fileNumber={fileNumber} plate={plate} step="payment">
+      <Alert kind="info" title="Demande enregistrée, en attente de paiement">
+        <p>
+          Votre demande {fileNumber} est enregistrée et le code de cession est utilisé. Le paiement en ligne par carte bancaire n’est pas encore ouvert
+          sur ce portail : votre demande vous attend dans « Mon espace véhicule », à l’état « En attente de paiement ». Le certificat provisoire
+          d’immatriculation sera délivré après le paiement.
+        </p>
+      </Alert>
+      <p>
+        <a href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`}>Télécharger le récapitulatif de la demande (PDF)</a>
+      </p>
+    </TransferLayout>
+  );
+}

@@ -1,0 +1,95 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { totpNow } from '../../src/domains/agents/totp.ts';
+import { parisDay } from '../../src/platform/time.ts';
+import { signInAgentInBrowser } from '../helpers/agents.ts';
+import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+
+/** What a datetime-local field holds for `h` hours from now, in Paris time. */
+function localInput(h: number): string {
+  const d = new Date(Date.now() + h * 3_600_000);
+  return `${parisDay(d)}T${new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d)}`;
+}
+
+describe('back office in Chromium, JavaScript off, 375 px', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    await seedDemoData(e2e.database.db, e2e.app.config);
+  });
+  afterAll(() => e2e.close());
+
+  const found: Record<string, string[]> = {};
+  const scrolling: string[] = [];
+  async function check(page: Page, label: string) {
+    const violations = await e2e.axe(page);
+    if (violations.length) found[label] = violations;
+    if (await hasHorizontalScroll(page)) scrolling.push(label);
+  }
+
+  it('an operator schedules a banner through the form (after a mistake), sees it on the site, then cancels it', async () => {
+    const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    await signInAgentInBrowser(page, e2e.baseUrl, 'agent.operateur@example.fr');
+    await page.getByRole('link', { name: 'Avis de maintenance et indisponibilités du service' }).click();
+    await check(page, 'liste vide');
+    await page.getByRole('link', { name: 'Programmer un avis' }).click();
+    await check(page, 'formulaire');
+
+    // A mistake first: the end before the start. The page says what is wrong and keeps what was typed.
+    await page.getByText('Bandeau d’information').click(); // the radio's label, as a person clicks it
+    await page.getByLabel('Message affiché aux usagers').fill('Le paiement en ligne est ralenti.');
+    await page.getByLabel('Début').fill(localInput(2));
+    await page.getByLabel('Fin').fill(localInput(1));
+    await page.getByRole('button', { name: 'Programmer l’avis' }).click();
+    expect(await page.title()).toMatch(/^Erreur : /);
+    expect(await page.locator('#error-summary').textContent()).toContain('La fin doit être après le début');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+    expect(await page.getByLabel('Message affiché aux usagers').inputValue()).toBe('Le paiement en ligne est ralenti.');
+    await check(page, 'formulaire en erreur');
+    await page.locator('#error-summary a').first().click();
+    await page.getByLabel('Début').fill(localInput(-1));
+    await page.getByLabel('Fin').fill(localInput(3));
+    await page.getByRole('button', { name: 'Programmer l’avis' }).click();
+
+    expect(await page.locator('.fr-alert--success').textContent()).toContain('L’avis est programmé.');
+    expect(await page.locator('table').textContent()).toContain('Le paiement en ligne est ralenti.');
+    await check(page, 'liste');
+    const visitor = await e2e.newPage({ javaScriptEnabled: false });
+    await visitor.goto(`${e2e.baseUrl}/`);
+    expect(await visitor.locator('.fr-notice').textContent()).toContain('Le paiement en ligne est ralenti.');
+
+    await page.getByRole('link', { name: /^Annuler/ }).click();
+    expect(await page.locator('h1').textContent()).toBe('Annuler cet avis ?');
+    await check(page, 'confirmation');
+    await page.getByRole('button', { name: 'Confirmer l’annulation' }).click();
+    expect(await page.locator('.fr-alert--success').textContent()).toContain('L’avis est annulé');
+    await visitor.reload();
+    expect(await visitor.locator('.fr-notice').count()).toBe(0);
+    await visitor.context().close();
+    await page.context().close();
+  });
+
+  it('an agent without a second factor enrols by typing the key into an app (here: computing the code from it)', async () => {
+    await e2e.database.db.updateTable('agents').set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null }).where('email', '=', 'agent.permis@example.fr').execute();
+    const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    await page.goto(`${e2e.baseUrl}/agents/connexion`);
+    await page.getByLabel('Adresse électronique professionnelle').fill('agent.permis@example.fr');
+    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Activer la double authentification');
+    await check(page, 'enrôlement');
+    const key = (await page.locator('#cle-totp').textContent())!.replace(/\s/g, '');
+    expect(await page.getByText(/^otpauth:\/\/totp\//).count()).toBe(1);
+    await page.getByLabel('Code affiché par l’application').fill(totpNow(key));
+    await page.getByRole('button', { name: 'Activer et me connecter' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Espace agent');
+    expect(await page.locator('.fr-alert--success').textContent()).toContain('La double authentification est activée');
+    await page.context().close();
+  });
+
+  it('no axe violation and no sideways scroll on the back-office pages checked above', () => {
+    expect(found).toEqual({});
+    expect(scrolling).toEqual([]);
+  });
+});

@@ -1,0 +1,118 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { startE2E, type E2E } from '../helpers/browser.ts';
+import { pdfText } from '../helpers/pdf.ts';
+
+const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
+
+describe('a sale and the change of holder, in Chromium with JavaScript off', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    await seedDemoData(e2e.database.db, e2e.app.config);
+  });
+  afterAll(() => e2e.close());
+
+  async function startProcedure(page: Page, kind: string, plate: string) {
+    await page.goto(`${e2e.baseUrl}/vehicules`);
+    await page.getByRole('link', { name: 'Ajouter une demande' }).click();
+    await page.locator('label', { hasText: kind }).first().click();
+    await page.getByText('Pour moi-même').click();
+    await page.getByLabel('Numéro d’immatriculation').fill(plate);
+    await page.getByRole('button', { name: 'Commencer la démarche' }).click();
+  }
+
+  it('the seller declares the sale and reads the code; a FranceConnect buyer changes the holder with it; a second use is refused', async () => {
+    const a11y: Record<string, string[]> = {};
+    const check = async (page: Page) => {
+      const v = await e2e.axe(page);
+      if (v.length) a11y[page.url()] = v;
+    };
+    // Seller: Camille Martin, portal account, confidential code.
+    const seller = await e2e.newPage({ javaScriptEnabled: false });
+    await seller.goto(`${e2e.baseUrl}/connexion`);
+    await seller.getByLabel('Adresse électronique').fill('demo.particulier@example.fr');
+    await seller.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await seller.getByRole('button', { name: 'Se connecter' }).click();
+    await startProcedure(seller, 'Déclaration de cession', 'AB-123-CD');
+    await seller.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES['AB-123-CD']);
+    await seller.getByRole('button', { name: 'Valider le code' }).click();
+    await seller.getByRole('link', { name: 'Continuer la déclaration de cession' }).click();
+    await check(seller);
+    const question = await seller.getByLabel(/Vérification/).evaluate((el) => document.querySelector(`label[for="${el.id}"]`)!.textContent!);
+    const m = /Combien font (\S+) plus (\S+) \?/.exec(question)!;
+    await seller.getByText('J’ai compris ces informations').click();
+    await seller.getByLabel(/Vérification/).fill(String(WORDS.indexOf(m[1]!) + WORDS.indexOf(m[2]!)));
+    await seller.getByRole('button', { name: 'Poursuivre' }).click();
+    await check(seller);
+    await seller.getByRole('button', { name: 'Poursuivre' }).click();
+    await check(seller);
+    await seller.getByText('Une personne physique', { exact: true }).click();
+    await seller.getByLabel('Nom de naissance').fill('de La Fontaine-Dupont');
+    await seller.getByLabel('Prénoms').fill('Jean-Baptiste Marie');
+    await seller.getByLabel('Date de naissance').fill('1979-07-14');
+    await seller.getByLabel('Numéro et voie').fill('10 avenue Foch');
+    await seller.getByLabel('Code postal').fill('75016');
+    await seller.getByLabel('Commune').fill('Paris');
+    await seller.getByLabel('Date de la vente').fill('2026-11-22');
+    await seller.getByLabel('Heure de la vente').fill('09:15');
+    await seller.getByLabel('Kilométrage inscrit au compteur').fill('45210');
+    await seller.getByRole('button', { name: 'Poursuivre' }).click();
+    await check(seller);
+    await seller.getByText(/Je certifie exactes/).click();
+    await seller.getByRole('button', { name: 'Valider la déclaration' }).click();
+    const code = (await seller.locator('#code-de-cession').textContent())!.trim();
+    expect(code).toMatch(/^[A-Z0-9]{11}$/);
+    await check(seller);
+    const href = await seller.getByRole('link', { name: /Certificat de cession/ }).getAttribute('href');
+    const certificate = await seller.request.get(`${e2e.baseUrl}${href}`);
+    expect(certificate.headers()['content-type']).toBe('application/pdf');
+    const text = pdfText(await certificate.body());
+    expect(text).toContain('Camille MARTIN');
+    expect(text).toContain('Jean-Baptiste Marie DE LA FONTAINE-DUPONT');
+
+    // Buyer: signs in with FranceConnect (simulator), certified account.
+    const buyer = await e2e.newPage({ javaScriptEnabled: false });
+    await buyer.goto(`${e2e.baseUrl}/connexion/franceconnect`);
+    await buyer.locator('label', { hasText: 'Jean-Baptiste Marie de La Fontaine-Dupont' }).click();
+    await buyer.getByRole('button', { name: 'Se connecter avec cette identité' }).click();
+    await buyer.getByText('J’ai lu les conditions générales d’utilisation').click();
+    await buyer.getByRole('button', { name: 'Créer mon compte' }).click();
+    await startProcedure(buyer, 'Changement de titulaire', 'AB-123-CD');
+    await buyer.getByRole('link', { name: 'Continuer le changement de titulaire' }).click();
+    await check(buyer);
+    await buyer.getByText('Oui', { exact: true }).click();
+    await buyer.getByLabel('Si oui : code de cession').fill(code);
+    await buyer.getByRole('button', { name: 'Poursuivre' }).click();
+    expect(await buyer.locator('main').textContent()).toContain('Ancien titulaire : Camille MARTIN');
+    expect(await buyer.getByLabel('Prénoms').inputValue()).toBe('Jean-Baptiste Marie'); // from FranceConnect
+    await buyer.getByText('Usage personnel').click();
+    await buyer.getByLabel('Commune de naissance').fill('Versailles');
+    await buyer.getByLabel('Numéro et voie').fill('10 avenue Foch');
+    await buyer.getByLabel('Code postal').fill('75016');
+    await buyer.getByLabel('Commune', { exact: true }).fill('Paris');
+    await buyer.getByRole('button', { name: 'Poursuivre' }).click();
+    await check(buyer);
+    await buyer.getByText(/J’accepte les conditions légales d’utilisation/).click();
+    await buyer.getByRole('button', { name: 'Valider la demande' }).click();
+    expect(await buyer.locator('main').textContent()).toContain('Demande enregistrée, en attente de paiement');
+    await check(buyer);
+    const summaryHref = await buyer.getByRole('link', { name: /récapitulatif/ }).getAttribute('href');
+    const summary = pdfText(await (await buyer.request.get(`${e2e.baseUrl}${summaryHref}`)).body());
+    expect(summary).toContain('Camille MARTIN');
+    expect(summary).toContain('Jean-Baptiste Marie DE LA FONTAINE-DUPONT');
+
+    // The same code a second time: refused.
+    await startProcedure(buyer, 'Changement de titulaire', 'AB-123-CD');
+    await buyer.getByRole('link', { name: 'Continuer le changement de titulaire' }).click();
+    await buyer.getByText('Oui', { exact: true }).click();
+    await buyer.getByLabel('Si oui : code de cession').fill(code);
+    await buyer.getByRole('button', { name: 'Poursuivre' }).click();
+    expect(await buyer.locator('#error-summary').textContent()).toContain('Ce code de cession a déjà été utilisé');
+    expect(a11y).toEqual({});
+    await seller.context().close();
+    await buyer.context().close();
+  }, 90_000);
+});

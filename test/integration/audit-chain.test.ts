@@ -1,0 +1,212 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { enqueueDailyAuditHead, recordAuditHead, RECORD_AUDIT_HEAD_JOB } from '../../src/domains/instruction/audit-heads.ts';
+import { audit, GENESIS_HASH, SYSTEM, verifyAuditChain } from '../../src/platform/audit.ts';
+import { openDatabase } from '../../src/platform/db/database.ts';
+import { migrate, MIGRATIONS_DIR } from '../../src/platform/db/migrate.ts';
+import { addDays, parisDay } from '../../src/platform/time.ts';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('audit trail: hash chain, verification, daily heads', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(() => t.database.reset());
+
+  const db = () => t.database.db;
+  const rows = () => db().selectFrom('audit_events').select(['id', 'prev_hash', 'hash']).orderBy('id').execute();
+
+  async function writeRows(n: number) {
+    for (let i = 0; i < n; i++) await audit(db(), { kind: 'agent', id: 3, ip: '192.0.2.1' }, 'test.action', { kind: 'account', id: i + 1 }, { i, note: `ligne ${i}` });
+    return rows();
+  }
+
+  it('links each row to the one before, from the genesis hash, through audited actions', async () => {
+    await db().transaction().execute(async (trx) => {
+      await audit(trx, SYSTEM, 'test.first', null);
+      await audit(trx, { kind: 'user', id: 12, ip: '2001:db8::1' }, 'test.second', { kind: 'account', id: 12 }, { nested: { b: 1, a: [true, null, 'é"\n\\'] }, amount: 12.5 });
+    });
+    await writeRows(3);
+    const chain = await rows();
+    expect(chain).toHaveLength(5);
+    expect(chain[0]!.prev_hash).toBe(GENESIS_HASH);
+    chain.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(chain[i]!.hash));
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, rows: 5, lastId: chain[4]!.id, lastHash: chain[4]!.hash });
+  });
+
+  it('does not fork when 20 transactions append at the same time, nor when 20 appends run outside a transaction', async () => {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t.database.db.transaction().execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          await sleep((i * 7) % 5);
+          await audit(trx, SYSTEM, 'test.concurrent', { kind: 'probe', id: i });
+          await sleep((i * 3) % 4);
+        }),
+      ),
+    );
+    await Promise.all(Array.from({ length: 20 }, (_, i) => audit(db(), SYSTEM, 'test.concurrent_root', { kind: 'probe', id: i })));
+    const chain = await rows();
+    expect(chain).toHaveLength(40);
+    expect(new Set(chain.map((r) => r.prev_hash)).size).toBe(40);
+    expect(await verifyAuditChain(db(), 7)).toMatchObject({ ok: true, rows: 40 }); // small pages: the walk crosses pages
+  });
+
+  it('an audit row written in a transaction that rolls back leaves the chain intact', async () => {
+    await writeRows(2);
+    await expect(
+      db().transaction().execute(async (trx) => {
+        await audit(trx, SYSTEM, 'test.rolled_back', null);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    await writeRows(2);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, rows: 4 });
+  });
+
+  it('detects a row whose details were edited, naming it', async () => {
+    const chain = await writeRows(5);
+    const target = chain[2]!.id;
+    await sql`update audit_events set details = '{"i": 2, "note": "réécrite"}'::jsonb where id = ${target}`.execute(db());
+    expect(await verifyAuditChain(db())).toEqual({
+      ok: false,
+      rows: 2,
+      brokenAt: target,
+      reason: 'edited',
+      message: `La ligne n° ${target} a été modifiée : son contenu ne correspond plus à son empreinte.`,
+    });
+  });
+
+  it('detects an edit of any hashed field, even a microsecond of its time', async () => {
+    const edits = [
+      sql`update audit_events set at = at + interval '1 microsecond'`,
+      sql`update audit_events set actor_id = 4`,
+      sql`update audit_events set action = 'test.other'`,
+      sql`update audit_events set ip = '192.0.2.2'`,
+      sql`update audit_events set subject_id = null`,
+    ];
+    for (const edit of edits) {
+      await t.database.reset();
+      const chain = await writeRows(3);
+      await sql`${edit} where id = ${chain[1]!.id}`.execute(db());
+      expect(await verifyAuditChain(db())).toMatchObject({ ok: false, brokenAt: chain[1]!.id, reason: 'edited' });
+    }
+  });
+
+  it('detects a deleted middle row at the row after it, and a deleted first row', async () => {
+    const chain = await writeRows(5);
+    await db().deleteFrom('audit_events').where('id', '=', chain[2]!.id).execute();
+    const check = await verifyAuditChain(db());
+    expect(check).toMatchObject({ ok: false, brokenAt: chain[3]!.id, reason: 'chain_broken' });
+    expect(check.ok === false && check.message).toBe(`La chaîne est rompue entre les lignes n° ${chain[1]!.id} et n° ${chain[3]!.id} : une ligne a été supprimée ou réécrite entre elles.`);
+
+    await t.database.reset();
+    const again = await writeRows(3);
+    await db().deleteFrom('audit_events').where('id', '=', again[0]!.id).execute();
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: false, brokenAt: again[1]!.id, reason: 'chain_broken' });
+  });
+
+  it('detects the last rows deleted or rewritten after a daily head was recorded', async () => {
+    const chain = await writeRows(4);
+    const today = parisDay(new Date());
+    expect(await recordAuditHead(db(), today)).toEqual({ day: today, lastId: chain[3]!.id, hash: chain[3]!.hash });
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, heads: 1 });
+
+    await db().deleteFrom('audit_events').where('id', '>=', chain[2]!.id).execute(); // no later row points to them
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: false, brokenAt: chain[3]!.id, reason: 'head_missing' });
+  });
+
+  it('records one head per day, even when the job is enqueued twice or runs twice', async () => {
+    const chain = await writeRows(3);
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const day = await enqueueDailyAuditHead(db(), tomorrow);
+    expect(day).toBe(parisDay(new Date()));
+    expect(await enqueueDailyAuditHead(db(), tomorrow)).toBe(day);
+    const jobs = await db().selectFrom('jobs').select(['kind', 'dedupe_key']).execute();
+    expect(jobs).toEqual([{ kind: RECORD_AUDIT_HEAD_JOB, dedupe_key: `audit-head-${day}` }]);
+    expect(await t.app.worker.drain()).toBe(1);
+
+    await writeRows(2); // later rows do not move the head already recorded
+    await recordAuditHead(db(), day);
+    const heads = await sql<{ day: string; last_id: number; hash: string }>`select day::text as day, last_id, hash from audit_heads`.execute(db());
+    expect(heads.rows).toEqual([{ day, last_id: chain[2]!.id, hash: chain[2]!.hash }]);
+  });
+
+  it('the head of a day is the last row written before midnight, Paris time', async () => {
+    const chain = await writeRows(3);
+    expect(await recordAuditHead(db(), addDays(parisDay(new Date()), -1))).toBeNull(); // nothing yet before today
+    await sql`update audit_events set at = now() - interval '3 days'`.execute(db()); // breaks the hashes, not the point here
+    const day = addDays(parisDay(new Date()), -2);
+    expect(await recordAuditHead(db(), day)).toEqual({ day, lastId: chain[2]!.id, hash: chain[2]!.hash });
+  });
+
+  it('every node’s periodic housekeeping enqueues yesterday’s head job, which the worker knows how to run', async () => {
+    await writeRows(1);
+    t.app.worker.start();
+    const key = `audit-head-${addDays(parisDay(new Date()), -1)}`;
+    for (let i = 0; i < 100; i++) {
+      const job = await db().selectFrom('jobs').select('id').where('dedupe_key', '=', key).executeTakeFirst();
+      if (job) break;
+      await sleep(50);
+    }
+    await t.app.worker.stop();
+    await t.app.worker.drain();
+    const job = await db().selectFrom('jobs').select(['kind', 'done_at', 'last_error']).where('dedupe_key', '=', key).executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ kind: RECORD_AUDIT_HEAD_JOB, last_error: null });
+    expect(job.done_at).toBeInstanceOf(Date);
+  });
+
+  it('migration 0004 chains the rows written before it with the same canonical form as the code', async () => {
+    const migration = readFileSync(path.join(MIGRATIONS_DIR, '0004_backoffice_security.sql'), 'utf8');
+    const block = /do \$chain\$[\s\S]*?\$chain\$;/.exec(migration)![0];
+    const legacy = [
+      { actor_kind: 'user', actor_id: 5, action: 'account.signed_in', subject_kind: 'account', subject_id: 5, ip: '203.0.113.9', details: { method: 'password' } },
+      { actor_kind: 'system', actor_id: null, action: 'account.suspension_ended', subject_kind: null, subject_id: null, ip: null, details: {} },
+      { actor_kind: 'agent', actor_id: 2, action: 'account.deleted', subject_kind: 'account', subject_id: 9, ip: '::1', details: { reason: 'Motif « cité », avec "guillemets", \\ et\nretour\tà la ligne \u0001 😀', n: 1.5, z: [1, { b: null, a: true }], long_key_first: 0 } },
+    ];
+    for (const [i, row] of legacy.entries())
+      await db().insertInto('audit_events').values({ ...row, details: JSON.stringify(row.details), prev_hash: `legacy-${i}`, hash: `legacy-${i}` } as never).execute();
+    await t.database.execScript(block);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, rows: 3 });
+    await audit(db(), SYSTEM, 'test.after_migration', null); // the code carries on from the migrated chain
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, rows: 4 });
+  });
+});
+
+describe('npm run audit:verify', () => {
+  it('exits 0 on an intact chain, and 1 naming the first broken row after an edit', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'audit-verify-'));
+    try {
+      const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dir, 'pglite') });
+      await migrate(database);
+      for (let i = 0; i < 3; i++) await audit(database.db, SYSTEM, 'test.cli', { kind: 'probe', id: i });
+      await database.close();
+      const run = () =>
+        spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/audit-verify.ts'], {
+          env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, NODE_ENV: 'development', LOG_LEVEL: 'silent' },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+      const ok = run();
+      expect(ok.stdout).toContain('Journal d’audit intègre : 3 ligne(s) vérifiée(s)');
+      expect(ok.status).toBe(0);
+
+      const reopened = await openDatabase({ kind: 'pglite', dataDir: path.join(dir, 'pglite') });
+      await sql`update audit_events set details = '{"forged": true}'::jsonb where id = 2`.execute(reopened.db);
+      await reopened.close();
+      const broken = run();
+      expect(broken.stderr).toContain('Journal d’audit ALTÉRÉ : La ligne n° 2 a été modifiée');
+      expect(broken.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

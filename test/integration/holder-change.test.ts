@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { pdfText } from '../helpers/pdf.ts';
+
+const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
+
+describe('change of holder with the code de cession', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.database.reset();
+    await seedDemoData(t.database.db, t.app.config);
+  });
+
+  async function signIn(email: string) {
+    const client = new TestClient(t.app);
+    await client.get('/connexion');
+    await client.post('/connexion', { email, password: DEMO_PASSWORD });
+    return client;
+  }
+  async function start(client: TestClient, fields: Record<string, string>) {
+    await client.get('/vehicules/demandes/nouvelle');
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
+    return client.follow(await client.post('/vehicules/demandes/nouvelle', { idempotency_key: key, ...fields }));
+  }
+
+  /** Camille sells AB-123-CD and reads the code de cession. */
+  async function sellCamillesCar(): Promise<string> {
+    const seller = await signIn('demo.particulier@example.fr');
+    const page = await start(seller, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
+    await seller.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+    const base = `${page.url}/cession`;
+    const first = await seller.get(base);
+    const m = /Combien font (\S+) plus (\S+) \?/.exec(textOf(first.body))!;
+    await seller.post(`${base}/commencer`, { understood: 'oui', answer: String(WORDS.indexOf(m[1]!) + WORDS.indexOf(m[2]!)) });
+    await seller.post(`${base}/documents`, {});
+    await seller.get(base);
+    await seller.post(`${base}/declaration`, {
+      buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03',
+      buyer_address_line1: '2 place Bellecour', buyer_postcode: '69002', buyer_commune: 'Lyon', buyer_country: 'FRANCE',
+      sale_date: '2026-11-21', sale_time: '10:00', mileage: '60000',
+    });
+    await seller.get(base);
+    const done = await seller.follow(await seller.post(`${base}/confirmer`, { certify: 'oui' }));
+    return /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)![1]!;
+  }
+  const certify = (email: string) => sql`update accounts set certified = true where email = ${email}`.execute(t.database.db);
+
+  it('a certified buyer changes the holder with the code; the summary PDF names both; a second use is refused', async () => {
+    const code = await sellCamillesCar();
+    await certify('demo.entreprise@example.fr');
+    const buyer = await signIn('demo.entreprise@example.fr');
+    const proc = await start(buyer, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
+    expect(textOf(proc.body)).toContain('Continuer le changement de titulaire');
+    const base = `${proc.url}/titulaire`;
+    await buyer.get(base);
+    const bad = await buyer.post(`${base}/code`, { has_code: 'oui', cession_code: 'AAAAAAAAAAA' });
+    expect(textOf(bad.body)).toContain('Ce code de cession ne correspond pas à ce véhicule');
+    expect(bad.body).toContain('value="AAAAAAAAAAA"');
+    await buyer.post(`${base}/code`, { has_code: 'oui', cession_code: code.toLowerCase() });
+    const holderPage = await buyer.get(base);
+    expect(textOf(holderPage.body)).toContain('Ancien titulaire : Camille MARTIN');
+    const missing = await buyer.post(`${base}/nouveau-titulaire`, { birth_name: 'Durand' });
+    expect(textOf(missing.body)).toContain('Choisissez l’usage du véhicule');
+    expect(textOf(missing.body)).toContain('Saisissez le code postal');
+    expect(missing.body).toContain('value="Durand"');
+    await buyer.post(`${base}/nouveau-titulaire`, { use: 'professionnel', birth_name: 'Durand', given_names: 'Paul', birth_date: '1970-05-05', birth_place: 'Lyon', address_line1: '4 quai de la Gare', postcode: '69003', commune: 'Lyon' });
+    const summary = await buyer.get(base);
+    const summaryText = textOf(summary.body);
+    expect(summaryText).toContain('+ Détail des taxes');
+    // 5 CV, Auvergne-Rhône-Alpes (69003) at 43 €/CV: 215 € + 11 € = 226 €, plus 2,76 € delivery.
+    expect(summaryText).toContain('Montant à payer 228,76 €');
+    expect(summaryText).toContain('Y.1 Taxe régionale 215,00 €');
+    const noClu = await buyer.post(`${base}/confirmer`, {});
+    expect(textOf(noClu.body)).toContain('Cochez la case pour accepter les conditions légales d’utilisation');
+    await buyer.get(base);
+    const filed = await buyer.follow(await buyer.post(`${base}/confirmer`, { clu: 'oui' }));
+    expect(textOf(filed.body)).toContain('Demande enregistrée, en attente de paiement');
+    const pdf = await buyer.get(`${proc.url}/recapitulatif.pdf`);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = pdfText(pdf.rawPayload);
+    expect(text).toContain('Ancien titulaire');
+    expect(text).toContain('Camille MARTIN');
+    expect(text).toContain('Paul DURAND');
+    const used = await t.database.db.selectFrom('cession_codes').select(['used_at']).executeTakeFirstOrThrow();
+    expect(used.used_at).not.toBeNull();
+
+    // A second buyer with the same code is refused.
+    await certify('demo.auto-ecole@example.fr');
+    const other = await signIn('demo.auto-ecole@example.fr');
+    const second = await start(other, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
+    await other.get(`${second.url}/titulaire`);
+    const reuse = await other.post(`${second.url}/titulaire/code`, { has_code: 'oui', cession_code: code });
+    expect(textOf(reuse.body)).toContain('Ce code de cession a déjà été utilisé');
+  });
+
+  it('refuses an expired code, and without a code accepts the old certificate only once the seller declared the sale', async () => {
+    await certify('demo.entreprise@example.fr');
+    const buyer = await signIn('demo.entreprise@example.fr');
+    const before = await start(buyer, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
+    await buyer.get(`${before.url}/titulaire`);
+    const notDeclared = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019AB12345' });
+    expect(textOf(notDeclared.body)).toContain('Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente');
+
+    const code = await sellCamillesCar();
+    await sql`update cession_codes set expires_at = now() - interval '1 hour'`.execute(t.database.db);
+    await buyer.get(`${before.url}/titulaire`);
+    const expired = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'oui', cession_code: code });
+    expect(textOf(expired.body)).toContain('Ce code de cession a expiré');
+    await buyer.get(`${before.url}/titulaire`);
+    const wrongNumber = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019AB99999' });
+    expect(textOf(wrongNumber.body)).toContain('Le numéro de formule ne correspond pas');
+    await buyer.get(`${before.url}/titulaire`);
+    await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019 ab 12345' });
+    expect(textOf((await buyer.get(`${before.url}/titulaire`)).body)).toContain('Ancien titulaire : Camille MARTIN');
+  });
+
+  it('a habilitated professional may go on without the code', async () => {
+    const pro = await signIn('demo.garage@example.fr');
+    const proc = await start(pro, { kind: 'holder_change', initiator: 'other', plate: 'QR-321-ST' });
+    await pro.get(`${proc.url}/titulaire`);
+    await pro.post(`${proc.url}/titulaire/code`, { has_code: 'non' });
+    expect(textOf((await pro.get(`${proc.url}/titulaire`)).body)).toContain('Ancien titulaire : Jean DUPONT');
+  });
+});

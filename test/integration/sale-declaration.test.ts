@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { pdfText } from '../helpers/pdf.ts';
+
+const BUYER = {
+  buyer_kind: 'natural',
+  buyer_birth_name: 'Lemaire',
+  buyer_given_names: 'Sophie Anne',
+  buyer_birth_date: '1990-04-15',
+  buyer_address_line1: '8 rue des Acacias',
+  buyer_postcode: '33000',
+  buyer_commune: 'Bordeaux',
+  buyer_country: 'FRANCE',
+  sale_date: '2026-11-20',
+  sale_time: '14:30',
+  mileage: '84500',
+};
+
+describe('declaration of sale', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.database.reset();
+    await seedDemoData(t.database.db, t.app.config);
+  });
+
+  /** Signs in the demo individual, starts the sale of AB-123-CD and enters its confidential code. */
+  async function saleOfCamillesCar() {
+    const client = new TestClient(t.app);
+    await client.get('/connexion');
+    await client.post('/connexion', { email: 'demo.particulier@example.fr', password: DEMO_PASSWORD });
+    await client.get('/vehicules/demandes/nouvelle');
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
+    const page = await client.follow(await client.post('/vehicules/demandes/nouvelle', { idempotency_key: key, kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' }));
+    await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+    const base = `${page.url}/cession`;
+    return { client, base, file: page.url.split('/').pop()! };
+  }
+  const answerOf = (html: string) => {
+    const m = /Combien font (\S+) plus (\S+) \?/.exec(textOf(html))!;
+    const words = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
+    return String(words.indexOf(m[1]!) + words.indexOf(m[2]!));
+  };
+
+  it('goes through the five tabs and ends with the code de cession shown once, the vehicle sold, two PDFs with a QR code', async () => {
+    const { client, base, file } = await saleOfCamillesCar();
+    const start = await client.get(base);
+    expect(textOf(start.body)).toContain('Pour commencer Étape 1 sur 5');
+    const wrong = await client.post(`${base}/commencer`, { understood: 'oui', answer: '99' });
+    expect(textOf(wrong.body)).toContain('La réponse à la question de vérification est incorrecte');
+    await client.post(`${base}/commencer`, { understood: 'oui', answer: answerOf(wrong.body) });
+    expect(textOf((await client.get(base)).body)).toContain('Documents nécessaires à la vente Étape 2 sur 5');
+    await client.post(`${base}/documents`, {});
+    const form = await client.get(base);
+    expect(textOf(form.body)).toContain('Titulaire actuel : Camille MARTIN');
+    await client.post(`${base}/declaration`, BUYER);
+    const summary = await client.get(base);
+    const s = textOf(summary.body);
+    expect(s).toContain('Récapitulatif Étape 4 sur 5');
+    expect(s).toContain('Sophie Anne LEMAIRE');
+    expect(s).toContain('84 500 km');
+    expect(s).toContain('Gage (n’empêche pas la vente)');
+    expect(s).toMatch(/vendredi 20 novembre 2026 à 14 h 30/);
+    const unticked = await client.post(`${base}/confirmer`, {});
+    expect(textOf(unticked.body)).toContain('Cochez la case pour certifier les informations de la déclaration');
+    await client.get(base);
+    const done = await client.follow(await client.post(`${base}/confirmer`, { certify: 'oui' }));
+    const d = textOf(done.body);
+    expect(d).toContain(`Numéro de dossier : ${file}`);
+    const code = /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)?.[1];
+    expect(code).toMatch(/^[A-Z0-9]{11}$/);
+    // shown once
+    const again = await client.get(base);
+    expect(again.body).not.toContain(code!);
+    expect(textOf(again.body)).toContain('Le code de cession a été affiché une seule fois');
+
+    const vehicle = await t.database.db.selectFrom('vehicles').select('sold_at').where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
+    expect(vehicle.sold_at?.toISOString()).toBe('2026-11-20T13:30:00.000Z');
+    const stored = await t.database.db.selectFrom('cession_codes').selectAll().executeTakeFirstOrThrow();
+    expect(stored.code_hash).not.toContain(code!);
+    expect(Math.round((stored.expires_at.getTime() - Date.now()) / 86_400_000)).toBe(15);
+
+    const texts: Record<string, string> = {};
+    for (const kind of ['certificat_cession', 'csa']) {
+      const pdf = await client.get(`/vehicules/demandes/${file}/documents/${kind}.pdf`);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      texts[kind] = pdfText(pdf.rawPayload);
+    }
+    expect(texts.certificat_cession).toContain('Camille MARTIN');
+    expect(texts.certificat_cession).toContain('Sophie Anne LEMAIRE');
+    expect(texts.certificat_cession).toContain('20/11/2026 14:30');
+    expect(texts.csa).toContain('Gage');
+    expect(texts.csa).not.toContain('LEMAIRE');
+    const doc = await t.database.db.selectFrom('issued_documents').select('token').where('kind', '=', 'certificat_cession').executeTakeFirstOrThrow();
+    const verify = await new TestClient(t.app).get(`/verification/${doc.token}`);
+    expect(textOf(verify.body)).toContain('Ce document a bien été délivré par le portail');
+    expect(textOf(verify.body)).toContain('AB-123-CD');
+    expect((await new TestClient(t.app).get('/verification/AAAAAAAAAAAAAAAAAAAAAA')).statusCode).toBe(404);
+  });
+
+  it('refuses a sale in the future, an under-age buyer and missing fields, keeping what was typed', async () => {
+    const { client, base } = await saleOfCamillesCar();
+    const start = await client.get(base);
+    await client.post(`${base}/commencer`, { understood: 'oui', answer: answerOf(start.body) });
+    await client.post(`${base}/documents`, {});
+    await client.get(base);
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const res = await client.post(`${base}/declaration`, { ...BUYER, sale_date: future, buyer_birth_date: new Date(Date.now() - 16 * 365 * 86_400_000).toISOString().slice(0, 10), buyer_commune: '', mileage: 'beaucoup' });
+    const text = textOf(res.body);
+    expect(res.statusCode).toBe(400);
+    expect(text).toContain('La date et l’heure de la vente ne peuvent pas être dans le futur');
+    expect(text).toContain('L’acheteur doit être majeur à la date de la vente');
+    expect(text).toContain('Saisissez la commune de l’acheteur');
+    expect(text).toContain('Saisissez le kilométrage');
+    expect(res.body).toContain('value="Lemaire"');
+    expect(res.body).toContain('value="beaucoup"');
+    const legal = await client.post(`${base}/declaration`, { ...BUYER, buyer_kind: 'legal', buyer_company_name: '', buyer_siren: '123' });
+    expect(textOf(legal.body)).toContain('Saisissez la raison sociale de l’acheteur');
+    expect(textOf(legal.body)).toContain('Le numéro SIREN comporte 9 chiffres et doit être valide');
+  });
+
+  it('a vehicle already sold cannot be declared again', async () => {
+    const first = await saleOfCamillesCar();
+    const start = await first.client.get(first.base);
+    await first.client.post(`${first.base}/commencer`, { understood: 'oui', answer: answerOf(start.body) });
+    await first.client.post(`${first.base}/documents`, {});
+    await first.client.get(first.base);
+    await first.client.post(`${first.base}/declaration`, BUYER);
+    await first.client.get(first.base);
+    await first.client.post(`${first.base}/confirmer`, { certify: 'oui' });
+    const second = new TestClient(t.app);
+    await second.get('/connexion');
+    await second.post('/connexion', { email: 'demo.particulier@example.fr', password: DEMO_PASSWORD });
+    await second.get('/vehicules/demandes/nouvelle');
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(second.lastHtml)![1]!;
+    const res = await second.post('/vehicules/demandes/nouvelle', { idempotency_key: key, kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
+    expect(textOf(res.body)).toContain('Ce véhicule a déjà été déclaré vendu');
+  });
+
+  it('a double click on "Valider" issues one code and one pair of documents', async () => {
+    const { client, base } = await saleOfCamillesCar();
+    const start = await client.get(base);
+    await client.post(`${base}/commencer`, { understood: 'oui', answer: answerOf(start.body) });
+    await client.post(`${base}/documents`, {});
+    await client.get(base);
+    await client.post(`${base}/declaration`, BUYER);
+    await client.get(base);
+    const token = client.csrfToken();
+    await client.post(`${base}/confirmer`, { certify: 'oui' }, { csrf: token });
+    const second = await client.post(`${base}/confirmer`, { certify: 'oui' }, { csrf: token });
+    expect(second.statusCode).toBe(303);
+    expect(await t.database.db.selectFrom('cession_codes').select('id').execute()).toHaveLength(1);
+    expect(await t.database.db.selectFrom('issued_documents').select('token').execute()).toHaveLength(2);
+  });
+});
