@@ -12,6 +12,9 @@ const PUBLIC_PAGES = [
   '/cookies',
   '/accessibilite',
   '/plan-du-site',
+  '/simulateur-taxes',
+  '/simulateur-taxes?procedure=holder_change&region=IDF&category=M1&fiscal_power=5&energy=EL&first_registration_date=2020-03-01',
+  '/simulateur-taxes?procedure=holder_change&region=IDF',
   '/page-inexistante',
   '/dev/outbox',
 ];

@@ -208,7 +208,16 @@ export function SiteMapPage({ families }: { families: { slug: string; title: str
           </li>
         ))}
         <li>
+          <a href="/simulateur-taxes">Simulateur du coût d’une carte grise</a>
+        </li>
+        <li>
           <a href="/connexion">Se connecter</a>
+        </li>
+        <li>
+          <a href="/inscription">Créer un compte</a>
+        </li>
+        <li>
+          <a href="/habilitation-siv">Demander l’habilitation SIV (professionnels de l’automobile)</a>
         </li>
         <li>
           <a href="/cgu">Conditions générales d’utilisation</a>

@@ -22,8 +22,13 @@ export function ProcedureFamilyPage({ family, signedIn }: { family: ProcedureFam
           <li key={n}>{n}</li>
         ))}
       </ul>
+      {family.slug === 'carte-grise' && (
+        <p>
+          Combien coûte une carte grise ? <a href="/simulateur-taxes">Simulez le montant des taxes</a>.
+        </p>
+      )}
       <p>
-        <a class="fr-btn" href={signedIn ? '/compte' : '/connexion'}>
+        <a class="fr-btn" href={signedIn ? (family.slug === 'carte-grise' ? '/vehicules' : '/compte') : '/connexion'}>
           {signedIn ? 'Commencer depuis mon espace' : 'Se connecter pour commencer'}
         </a>
       </p>
