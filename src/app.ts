@@ -22,6 +22,15 @@ import { createSaleService } from './domains/vehicles/sale-service.ts';
 import { createTransferService } from './domains/vehicles/transfer-service.ts';
 import { registerTaxRoutes } from './domains/vehicles/tax-routes.tsx';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
+import { registerPaymentRoutes } from './platform/payment/routes.tsx';
+import { createPaymentService } from './platform/payment/service.ts';
+import {
+  createNotifyHandler,
+  createSimulatedProvider,
+  notificationKey as paymentNotificationKey,
+  NOTIFY_JOB,
+  registerSimulatedProvider,
+} from './platform/payment/simulated-provider.tsx';
 import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/letters/letters.ts';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
@@ -139,7 +148,22 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerAgentRoutes(app, createAgentsService({ db, config, maintenance }));
   const sales = createSaleService({ db, config });
   const taxes = createTaxService(db);
-  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, createTransferService({ db, config, sales, taxes }), accounts);
+  const transfers = createTransferService({ db, config, sales, taxes });
+  // Card payments: the built-in simulated provider outside production (no real adapter yet).
+  const notificationKey = paymentNotificationKey(config.sessionSecret);
+  const provider = config.isProduction ? null : createSimulatedProvider({ db, publicUrl: config.publicUrl });
+  const payments = provider ? createPaymentService({ db, provider, onPaid: (trx, payment) => transfers.finalizePaid(trx, payment.procedure_id) }) : null;
+  if (provider && payments) {
+    registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour` });
+    registerPaymentRoutes(app, payments, {
+      notificationKey,
+      procedureUrl: async (id) => {
+        const p = await db.selectFrom('vehicle_procedures').select('file_number').where('id', '=', id).executeTakeFirstOrThrow();
+        return `/vehicules/demandes/${p.file_number}/titulaire`;
+      },
+    });
+  }
+  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, payments, accounts);
   registerVerificationRoute(app, sales);
   registerTaxRoutes(app, taxes);
   if (config.devOutbox) registerOutboxRoutes(app, db);
@@ -153,10 +177,18 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }),
       [PRODUCE_LETTER_JOB]: createProduceLetterHandler(db),
       [RECORD_AUDIT_HEAD_JOB]: createRecordAuditHeadHandler({ db, log: app.log }),
+      // The simulated provider's signed notification, delivered to our own endpoint.
+      [NOTIFY_JOB]: createNotifyHandler({
+        key: notificationKey,
+        send: async (body, signature) =>
+          (await app.inject({ method: 'POST', url: '/paiement/notification', headers: { 'content-type': 'application/json', 'x-signature': signature }, payload: body })).statusCode,
+      }),
     },
     periodic: async () => {
       await purgeThrottle(db);
       await enqueueDailyAuditHead(db); // once per day across nodes (dedupe key)
+      const expired = await payments?.expire();
+      if (expired) app.log.info({ expired }, 'payment attempts expired');
       const purged = await purgeExpiredSessions(db, config);
       if (purged) app.log.info({ purged }, 'expired sessions purged');
     },

@@ -97,9 +97,28 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     await check(buyer);
     await buyer.getByText(/J’accepte les conditions légales d’utilisation/).click();
     await buyer.getByRole('button', { name: 'Valider la demande' }).click();
-    expect(await buyer.locator('main').textContent()).toContain('Demande enregistrée, en attente de paiement');
+    expect(await buyer.locator('main').textContent()).toContain('Montant à payer');
     await check(buyer);
-    const summaryHref = await buyer.getByRole('link', { name: /récapitulatif/ }).getAttribute('href');
+    // Pay: a declined card first, then a good one.
+    for (const [card, expected] of [
+      ['4000 0000 0000 0002', 'Le paiement a été refusé par la banque'],
+      ['4242 4242 4242 4242', 'Votre paiement est enregistré.'],
+    ] as const) {
+      await buyer.getByRole('button', { name: 'Payer par carte bancaire' }).click();
+      await check(buyer);
+      await buyer.getByLabel('Numéro de la carte').fill(card);
+      await buyer.getByLabel('Date d’expiration').fill('12/30');
+      await buyer.getByLabel('Cryptogramme').fill('123');
+      await buyer.getByRole('button', { name: 'Valider' }).click();
+      await buyer.getByRole('link', { name: 'Cliquer ici pour enregistrer votre paiement' }).click();
+      expect(await buyer.locator('main').textContent()).toContain(expected);
+    }
+    const cpiHref = await buyer.getByRole('link', { name: /Certificat provisoire d’immatriculation/ }).getAttribute('href');
+    const cpi = pdfText(await (await buyer.request.get(`${e2e.baseUrl}${cpiHref}`)).body());
+    expect(cpi).toContain('Jean-Baptiste Marie DE LA FONTAINE-DUPONT');
+    expect(cpi).toContain('AB-123-CD');
+    await check(buyer);
+    const summaryHref = await buyer.getByRole('link', { name: /récapitulatif/i }).getAttribute('href');
     const summary = pdfText(await (await buyer.request.get(`${e2e.baseUrl}${summaryHref}`)).body());
     expect(summary).toContain('Camille MARTIN');
     expect(summary).toContain('Jean-Baptiste Marie DE LA FONTAINE-DUPONT');

@@ -81,7 +81,7 @@ describe('change of holder with the code de cession', () => {
     expect(textOf(noClu.body)).toContain('Cochez la case pour accepter les conditions légales d’utilisation');
     await buyer.get(base);
     const filed = await buyer.follow(await buyer.post(`${base}/confirmer`, { clu: 'oui' }));
-    expect(textOf(filed.body)).toContain('Demande enregistrée, en attente de paiement');
+    expect(textOf(filed.body)).toContain('Montant à payer : 228,76 €');
     const pdf = await buyer.get(`${proc.url}/recapitulatif.pdf`);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
@@ -99,6 +99,57 @@ describe('change of holder with the code de cession', () => {
     await other.get(`${second.url}/titulaire`);
     const reuse = await other.post(`${second.url}/titulaire/code`, { has_code: 'oui', cession_code: code });
     expect(textOf(reuse.body)).toContain('Ce code de cession a déjà été utilisé');
+  });
+
+  it('a declined card then a good one: paid once, the registry shows the new holder, the CPI names them', async () => {
+    const code = await sellCamillesCar();
+    await certify('demo.entreprise@example.fr');
+    const buyer = await signIn('demo.entreprise@example.fr');
+    const proc = await start(buyer, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
+    const base = `${proc.url}/titulaire`;
+    await buyer.get(base);
+    await buyer.post(`${base}/code`, { has_code: 'oui', cession_code: code });
+    await buyer.get(base);
+    await buyer.post(`${base}/nouveau-titulaire`, { use: 'personnel', birth_name: 'Durand', given_names: 'Paul', birth_date: '1970-05-05', birth_place: 'Lyon', address_line1: '4 quai de la Gare', postcode: '69003', commune: 'Lyon' });
+    await buyer.get(base);
+    await buyer.post(`${base}/confirmer`, { clu: 'oui' });
+
+    const pay = async (card: string) => {
+      await buyer.get(base);
+      const key = /name="idempotency_key" value="([^"]+)"/.exec(buyer.lastHtml)![1]!;
+      const toProvider = await buyer.post(`${base}/payer`, { idempotency_key: key });
+      const providerPage = await buyer.follow(toProvider);
+      expect(textOf(providerPage.body)).toContain('Montant : 228,76 €');
+      const done = await buyer.submit(/paiement-simule/, { card_number: card, expiry: '12/30', cvc: '123', action: 'valider' });
+      expect(textOf(done.body)).toContain('Cliquer ici pour enregistrer votre paiement');
+      return buyer.follow(await buyer.get('/paiement/retour'));
+    };
+    const declined = await pay('4000 0000 0000 0002');
+    expect(textOf(declined.body)).toContain('Le paiement a été refusé par la banque. Votre demande est conservée');
+    expect(textOf(declined.body)).toContain('Payer par carte bancaire');
+    const paid = await pay('4242 4242 4242 4242');
+    expect(textOf(paid.body)).toContain('Votre paiement est enregistré.');
+    expect(textOf(paid.body)).toContain('Le véhicule AB-123-CD est enregistré à votre nom');
+
+    // The provider's notifications arrive afterwards (durable job): applied at most once.
+    await t.app.worker.drain();
+    const attempts = await t.database.db.selectFrom('payments').select(['status']).orderBy('id').execute();
+    expect(attempts.map((a) => a.status)).toEqual(['failed', 'success']);
+    const vehicle = await t.database.db.selectFrom('vehicles').innerJoin('vehicle_holders', 'vehicle_holders.id', 'vehicles.holder_id').select(['birth_name', 'given_names', 'sold_at', 'certificate_number']).where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
+    expect(vehicle).toMatchObject({ birth_name: 'DURAND', given_names: 'Paul', sold_at: null });
+    expect(vehicle.certificate_number).not.toBe('2019AB12345');
+    const cpi = await buyer.get(`${proc.url}/cpi.pdf`);
+    expect(cpi.headers['content-type']).toBe('application/pdf');
+    expect(pdfText(cpi.rawPayload)).toContain('Paul DURAND');
+
+    // A replayed notification changes nothing; a forged one is refused.
+    const reference = (await t.database.db.selectFrom('payments').select('reference').where('status', '=', 'success').executeTakeFirstOrThrow()).reference;
+    const forged = await t.app.inject({ method: 'POST', url: '/paiement/notification', headers: { 'content-type': 'application/json', 'x-signature': '0'.repeat(64) }, payload: JSON.stringify({ reference, status: 'paid' }) });
+    expect(forged.statusCode).toBe(400);
+    expect(await t.database.db.selectFrom('payments').select('id').where('status', '=', 'success').execute()).toHaveLength(1);
+    // The seller's old code is gone for good, and paying again is impossible.
+    await buyer.get(base);
+    expect(textOf(buyer.lastHtml)).not.toContain('Payer par carte bancaire');
   });
 
   it('refuses an expired code, and without a code accepts the old certificate only once the seller declared the sale', async () => {

@@ -22,7 +22,48 @@ export interface SaleDocumentContent {
 export const DOCUMENT_TITLES: Record<IssuedDocumentKind, string> = {
   certificat_cession: 'Certificat de cession d’un véhicule d’occasion (cerfa n° 15776*02)',
   csa: 'Certificat de situation administrative (CSA)',
+  cpi: 'Certificat provisoire d’immatriculation (CPI)',
 };
+
+/** What the CPI prints: valid one month, in France only. */
+export interface CpiContent {
+  fileNumber: string;
+  plate: string;
+  vin: string;
+  category: string;
+  holder: string;
+  address: string[];
+  issuedAt: string;
+  validUntil: string;
+}
+
+export async function cpiPdf(c: CpiContent, verifyUrl: string): Promise<Buffer> {
+  const qr = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 240 });
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: DOCUMENT_TITLES.cpi, Author: 'Agence nationale des titres sécurisés' } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
+    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
+    doc.image(qr, 445, 40, { width: 100 });
+    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(DOCUMENT_TITLES.cpi, { width: 380 });
+    doc.moveDown().font('Helvetica').fontSize(10);
+    const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
+    line('Numéro de dossier', c.fileNumber);
+    line('Numéro d’immatriculation (A)', c.plate);
+    line('Numéro d’identification (E)', c.vin);
+    line('Genre national (J.1)', c.category);
+    line('Titulaire (C.1)', c.holder);
+    line('Adresse (C.3)', c.address.join(', '));
+    line('Délivré le', paris(c.issuedAt));
+    line('Valable jusqu’au', paris(c.validUntil, false));
+    doc.moveDown().text('Ce certificat permet de circuler en France uniquement, pendant un mois, dans l’attente du certificat d’immatriculation envoyé au domicile du titulaire.', { width: 495 });
+    doc.moveDown(2).fontSize(8).text(`Vérifiez l’authenticité de ce document : ${verifyUrl}`, { width: 495 });
+    doc.end();
+  });
+}
 
 export const ENCUMBRANCE_LABELS: Record<string, string> = {
   gage: 'Gage (n’empêche pas la vente)',

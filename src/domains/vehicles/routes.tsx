@@ -9,6 +9,7 @@ import type { SaleService } from './sale-service.ts';
 import type { VehiclesService } from './service.ts';
 import { registerTransferRoutes } from './transfer-routes.tsx';
 import type { TransferService } from './transfer-service.ts';
+import type { PaymentService } from '../../platform/payment/service.ts';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -20,7 +21,14 @@ declare module 'fastify' {
 }
 
 /** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code. */
-export function registerVehicleRoutes(app: FastifyInstance, vehicles: VehiclesService, sales: SaleService, transfers: TransferService, accounts: AccountsService): void {
+export function registerVehicleRoutes(
+  app: FastifyInstance,
+  vehicles: VehiclesService,
+  sales: SaleService,
+  transfers: TransferService,
+  payments: PaymentService | null,
+  accounts: AccountsService,
+): void {
   app.decorateRequest('account', null);
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
@@ -39,7 +47,7 @@ export function registerVehicleRoutes(app: FastifyInstance, vehicles: VehiclesSe
     }
 
     registerSaleRoutes(scope, sales);
-    registerTransferRoutes(scope, transfers);
+    registerTransferRoutes(scope, transfers, payments);
 
     scope.get('/vehicules', async (request, reply) => reply.render(<VehicleSpacePage groups={await vehicles.list(request.account!)} />));
 

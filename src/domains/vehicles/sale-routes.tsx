@@ -111,6 +111,6 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService): 
 export function registerVerificationRoute(app: FastifyInstance, sales: SaleService): void {
   app.get<{ Params: { token: string } }>('/verification/:token', async (request, reply) => {
     const doc = await sales.verify(request.params.token);
-    return reply.render(<VerificationPage doc={doc ? { ...doc, content: doc.content as unknown as { fileNumber: string; saleAt: string } } : null} />, doc ? 200 : 404);
+    return reply.render(<VerificationPage doc={doc ? { ...doc, content: doc.content as unknown as { fileNumber: string; saleAt?: string; validUntil?: string } } : null} />, doc ? 200 : 404);
   });
 }

@@ -104,7 +104,7 @@ export interface CessionCodesTable {
   created_at: Generated<Date>;
 }
 
-export type IssuedDocumentKind = 'certificat_cession' | 'csa';
+export type IssuedDocumentKind = 'certificat_cession' | 'csa' | 'cpi';
 export interface IssuedDocumentsTable {
   token: string;
   kind: IssuedDocumentKind;

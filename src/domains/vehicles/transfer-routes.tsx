@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PaymentService } from '../../platform/payment/service.ts';
 import { actorOf } from '../../platform/http/guards.ts';
 import { formatDateTime } from '../../views/format.ts';
 import { TransferCodePage, TransferHolderPage, TransferPaymentPage, TransferSummaryPage } from '../../views/pages/vehicles/transfer.tsx';
@@ -10,7 +12,7 @@ type Params = { Params: { file: string } };
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 
 /** The steps of the change of holder, inside the signed-in scope of "Mon espace véhicule". */
-export function registerTransferRoutes(scope: FastifyInstance, transfers: TransferService): void {
+export function registerTransferRoutes(scope: FastifyInstance, transfers: TransferService, payments: PaymentService | null): void {
   const base = (p: VehicleProcedure) => `/vehicules/demandes/${p.file_number}/titulaire`;
 
   async function load(request: FastifyRequest<Params>, reply: FastifyReply) {
@@ -30,8 +32,21 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
         return reply.render(<TransferHolderPage fileNumber={p.file_number} plate={vehicle.plate} formerHolder={formerHolder} values={values ?? (await transfers.prefill(request.account!, p))} errors={errors} />, status);
       case 'summary':
         return reply.render(<TransferSummaryPage fileNumber={p.file_number} plate={vehicle.plate} formerHolder={formerHolder} holder={state.holder!} taxes={await transfers.taxLines(p)} errors={errors} />, status);
-      case 'payment':
-        return reply.render(<TransferPaymentPage fileNumber={p.file_number} plate={vehicle.plate} />);
+      case 'payment': {
+        const taxes = await transfers.taxLines(p);
+        const last = payments ? await payments.latest(p.id) : undefined;
+        return reply.render(
+          <TransferPaymentPage
+            fileNumber={p.file_number}
+            plate={vehicle.plate}
+            paid={p.status === 'completed'}
+            amountCents={taxes?.at(-1)?.amountCents ?? null}
+            canPay={!!payments}
+            lastAttempt={last?.status ?? null}
+            idempotencyKey={randomBytes(16).toString('base64url')}
+          />,
+        );
+      }
     }
   }
 
@@ -73,6 +88,28 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
     const outcome = await transfers.confirm(p, actorOf(request));
     if (!outcome.ok) return render(request, reply, p, outcome.errors);
     return reply.redirect(base(p), 303);
+  });
+
+  scope.post<Params>('/vehicules/demandes/:file/titulaire/payer', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    if (!payments || p.status !== 'awaiting_payment') return reply.redirect(base(p), 303);
+    const amount = (await transfers.taxLines(p))?.at(-1)?.amountCents;
+    const key = body(request).idempotency_key ?? '';
+    if (!amount || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) return render(request, reply, p, { form: 'Le montant n’a pas pu être calculé : rechargez la page.' });
+    const started = await payments.start({ accountId: request.account!.id, procedureId: p.id, amountCents: amount, description: `Changement de titulaire ${p.file_number}`, idempotencyKey: key }, actorOf(request));
+    if ('error' in started) {
+      request.session.flash('warning', started.error);
+      return reply.redirect(base(p), 303);
+    }
+    request.session.set('paymentRef', started.reference);
+    return reply.redirect(started.redirectUrl, 303);
+  });
+
+  scope.get<Params>('/vehicules/demandes/:file/cpi.pdf', async (request, reply) => {
+    const pdf = await transfers.cpi(request.account!, request.params.file);
+    if (!pdf) return reply.callNotFound();
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="cpi-${request.params.file}.pdf"`).send(pdf);
   });
 
   scope.get<Params>('/vehicules/demandes/:file/recapitulatif.pdf', async (request, reply) => {

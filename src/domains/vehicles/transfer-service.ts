@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
@@ -7,7 +8,12 @@ import type { Account } from '../../platform/db/schema.ts';
 import type { Outcome } from '../accounts/service.ts';
 import { ACCOUNT_POLICY, lockedUntil, recordFailure } from '../accounts/throttle.ts';
 import { formatDateTime } from '../../views/format.ts';
+import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
+import { cpiPdf, type CpiContent } from './documents.ts';
 import { isValidCertificateNumber } from './identifiers.ts';
+
+const LETTERS = 'ABCDEFGHJKLMNPQRSTVWXYZ';
+const newCertificateLetters = () => `${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}`;
 import type { SaleService } from './sale-service.ts';
 import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
@@ -16,6 +22,9 @@ import { newHolderSchema, USES, type NewHolder, type TransferStep } from './tran
 
 export interface TransferState {
   step: TransferStep;
+  /** kept when the request is filed: the registry shows the new holder once paid */
+  formerHolder?: string;
+  filedAt?: string;
   via?: 'code' | 'certificate' | 'professional';
   cessionCodeId?: number;
   holder?: NewHolder;
@@ -128,6 +137,71 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       });
     },
 
+    /**
+     * Paid: in the payment's transaction, the registry takes the new holder, the vehicle gets a new
+     * certificate (and a new confidential code, to be requested online), and the CPI is issued.
+     */
+    async finalizePaid(trx: Db, procedureId: number): Promise<void> {
+      const p = await trx.selectFrom('vehicle_procedures').selectAll().where('id', '=', procedureId).executeTakeFirst();
+      const state = p ? stateOf(p) : null;
+      if (!p || p.kind !== 'holder_change' || p.status !== 'awaiting_payment' || !state?.holder) return;
+      const h = state.holder;
+      const vehicle = await trx.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+      const account = await trx.selectFrom('accounts').select(['email', 'id']).where('id', '=', p.account_id).executeTakeFirstOrThrow();
+      const holder = await trx
+        .insertInto('vehicle_holders')
+        .values({
+          kind: 'natural',
+          birth_name: h.birth_name.toUpperCase(),
+          given_names: h.given_names,
+          birth_date: h.birth_date,
+          birth_place: h.birth_place.toUpperCase(),
+          address_line1: h.address_line1.toUpperCase(),
+          postcode: h.postcode,
+          commune: h.commune.toUpperCase(),
+          email: p.initiator === 'self' ? account.email : null,
+          account_id: p.initiator === 'self' ? account.id : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const year = new Date().getFullYear();
+      const certificate = `${year}${newCertificateLetters()}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
+      const today = new Date().toISOString().slice(0, 10);
+      await trx.deleteFrom('vehicle_co_holders').where('vehicle_id', '=', vehicle.id).execute();
+      await trx
+        .updateTable('vehicles')
+        .set({ holder_id: holder.id, certificate_number: certificate, certificate_date: today, sold_at: null, address_changes_since_siv: 0, long_term_lease: false, previous_title_address: null })
+        .where('id', '=', vehicle.id)
+        .execute();
+      await trx
+        .updateTable('confidential_codes')
+        .set({ certificate_number: certificate, code_hash: hashConfidentialCode(deps.config.sessionSecret, vehicle.id, certificate, newConfidentialCode()), issued_at: new Date(), failed_attempts: 0, locked_until: null })
+        .where('vehicle_id', '=', vehicle.id)
+        .execute();
+      const issuedAt = new Date();
+      const content: CpiContent = {
+        fileNumber: p.file_number,
+        plate: vehicle.plate,
+        vin: vehicle.vin,
+        category: vehicle.category,
+        holder: `${h.given_names} ${h.birth_name.toUpperCase()}`,
+        address: [h.address_line1, `${h.postcode} ${h.commune.toUpperCase()}`],
+        issuedAt: issuedAt.toISOString(),
+        validUntil: new Date(issuedAt.getTime() + 30 * 86_400_000).toISOString(),
+      };
+      await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'cpi', procedure_id: p.id, plate: vehicle.plate, content: JSON.stringify(content) }).execute();
+      await trx.updateTable('vehicle_procedures').set({ status: 'completed', updated_at: new Date() }).where('id', '=', p.id).execute();
+      await audit(trx, { kind: 'system', id: null, ip: null }, 'vehicle.holder_changed', { kind: 'vehicle', id: vehicle.id }, { procedure: p.file_number });
+    },
+
+    /** The CPI of a paid change of holder, for its owner. */
+    async cpi(account: Account, fileNumber: string): Promise<Buffer | null> {
+      const p = await db.selectFrom('vehicle_procedures').select('id').where('file_number', '=', fileNumber).where('account_id', '=', account.id).executeTakeFirst();
+      if (!p) return null;
+      const doc = await db.selectFrom('issued_documents').selectAll().where('procedure_id', '=', p.id).where('kind', '=', 'cpi').executeTakeFirst();
+      return doc ? cpiPdf(doc.content as unknown as CpiContent, `${deps.config.publicUrl}/verification/${doc.token}`) : null;
+    },
+
     async backToHolder(p: VehicleProcedure) {
       const state = stateOf(p);
       if (state.step === 'summary') await save(p, { ...state, step: 'holder' });
@@ -137,6 +211,8 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
     async confirm(p: VehicleProcedure, actor: Actor): Promise<Outcome<null>> {
       const state = stateOf(p);
       if (state.step !== 'summary' || !state.holder) return { ok: false, errors: { form: 'La demande n’est pas complète.' } };
+      const { formerHolder } = await this.vehicleFacts(p);
+      const filed: TransferState = { ...state, step: 'payment', formerHolder, filedAt: new Date().toISOString() };
       const ok = await db.transaction().execute(async (trx) => {
         if (state.cessionCodeId) {
           const used = await trx
@@ -150,7 +226,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
         }
         await trx
           .updateTable('vehicle_procedures')
-          .set({ status: 'awaiting_payment', data: JSON.stringify({ ...(p.data as object), transfer: { ...state, step: 'payment' } }), updated_at: new Date() })
+          .set({ status: 'awaiting_payment', data: JSON.stringify({ ...(p.data as object), transfer: filed }), updated_at: new Date() })
           .where('id', '=', p.id)
           .execute();
         await audit(trx, actor, 'vehicle.holder_change_filed', { kind: 'vehicle_procedure', id: p.id }, { via: state.via });
@@ -165,7 +241,8 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       const p = await load(account, fileNumber);
       const state = p ? stateOf(p) : null;
       if (!p || !state?.holder || state.step !== 'payment') return null;
-      const { vehicle, formerHolder } = await this.vehicleFacts(p);
+      const { vehicle, formerHolder: current } = await this.vehicleFacts(p);
+      const formerHolder = state.formerHolder ?? current;
       const h = state.holder;
       return new Promise((resolve, reject) => {
         const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: 'Récapitulatif de la demande de changement de titulaire' } });
@@ -178,13 +255,13 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
         doc.moveDown().font('Helvetica').fontSize(10);
         const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
         line('Numéro de dossier', p.file_number);
-        line('Déposée le', formatDateTime(p.updated_at));
+        line('Déposée le', formatDateTime(state.filedAt ? new Date(state.filedAt) : p.updated_at));
         line('Véhicule', `${vehicle.plate} (${vehicle.category}), VIN ${vehicle.vin}`);
         line('Ancien titulaire', formerHolder);
         line('Nouveau titulaire', `${h.given_names} ${h.birth_name.toUpperCase()}, né(e) le ${h.birth_date.split('-').reverse().join('/')} à ${h.birth_place}`);
         line('Adresse', `${h.address_line1}, ${h.postcode} ${h.commune.toUpperCase()}`);
         line('Usage', USES.find((u) => u.value === h.use)?.label ?? h.use);
-        line('État', 'En attente de paiement');
+        line('État', p.status === 'completed' ? 'Payée, certificat provisoire délivré' : 'En attente de paiement');
         doc.end();
       });
     },

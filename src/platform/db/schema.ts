@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { BackofficeTables } from '../../domains/instruction/tables.ts';
 import type { VehiclesTables } from '../../domains/vehicles/tables.ts';
+import type { PaymentTables } from '../payment/tables.ts';
 
 /** Kysely table types; they mirror migrations/*.sql. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -185,7 +186,7 @@ export interface AuditEventsTable {
  * The whole database. Each later domain keeps its table types in its own file
  * (domains/<name>/tables.ts) and adds its interface to this `extends` list.
  */
-export interface DB extends VehiclesTables, BackofficeTables {
+export interface DB extends VehiclesTables, BackofficeTables, PaymentTables {
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   franceconnect_identities: FranceconnectIdentitiesTable;

@@ -159,7 +159,7 @@ export function SaleDonePage({ fileNumber, plate, code, documents }: { fileNumbe
   );
 }
 
-export function VerificationPage({ doc }: { doc: { kind: IssuedDocumentKind; plate: string; issued_at: Date; content: { fileNumber: string; saleAt: string } } | null }) {
+export function VerificationPage({ doc }: { doc: { kind: IssuedDocumentKind; plate: string; issued_at: Date; content: { fileNumber: string; saleAt?: string; validUntil?: string } } | null }) {
   return (
     <Layout title="Vérification d’un document">
       <h1>Vérification d’un document</h1>
@@ -170,7 +170,10 @@ export function VerificationPage({ doc }: { doc: { kind: IssuedDocumentKind; pla
               { key: 'Document', value: DOCUMENT_TITLES[doc.kind] },
               { key: 'Immatriculation', value: doc.plate },
               { key: 'Numéro de dossier', value: doc.content.fileNumber },
-              { key: 'Date de la cession', value: formatDate(new Date(doc.content.saleAt)) },
+              ...(doc.content.saleAt ? [{ key: 'Date de la cession', value: formatDate(new Date(doc.content.saleAt)) }] : []),
+              ...(doc.content.validUntil
+                ? [{ key: 'Valable jusqu’au', value: `${formatDate(new Date(doc.content.validUntil))}${new Date(doc.content.validUntil) < new Date() ? ' (expiré)' : ''}` }]
+                : []),
               { key: 'Délivré le', value: formatDateTime(doc.issued_at) },
             ]}
           />

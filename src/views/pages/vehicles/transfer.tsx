@@ -112,19 +112,62 @@ export function TransferSummaryPage({ fileNumber, plate, formerHolder, holder, t
   );
 }
 
-export function TransferPaymentPage({ fileNumber, plate }: { fileNumber: string; plate: string }) {
+export function TransferPaymentPage(props: {
+  fileNumber: string;
+  plate: string;
+  paid: boolean;
+  amountCents: number | null;
+  canPay: boolean;
+  lastAttempt: string | null;
+  idempotencyKey: string;
+}) {
+  const { fileNumber, plate } = props;
   return (
     <TransferLayout fileNumber={fileNumber} plate={plate} step="payment">
-      <Alert kind="info" title="Demande enregistrée, en attente de paiement">
-        <p>
-          Votre demande {fileNumber} est enregistrée et le code de cession est utilisé. Le paiement en ligne par carte bancaire n’est pas encore ouvert
-          sur ce portail : votre demande vous attend dans « Mon espace véhicule », à l’état « En attente de paiement ». Le certificat provisoire
-          d’immatriculation sera délivré après le paiement.
-        </p>
-      </Alert>
-      <p>
-        <a href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`}>Télécharger le récapitulatif de la demande (PDF)</a>
-      </p>
+      {props.paid ? (
+        <>
+          <Alert kind="success" title="Demande payée et enregistrée">
+            <p>
+              Le véhicule {plate} est enregistré à votre nom. Imprimez le certificat provisoire d’immatriculation : il vous permet de circuler en
+              France pendant un mois, en attendant la carte grise envoyée à votre domicile.
+            </p>
+          </Alert>
+          <ul>
+            <li>
+              <a href={`/vehicules/demandes/${fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
+            </li>
+            <li>
+              <a href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
+            </li>
+          </ul>
+        </>
+      ) : (
+        <>
+          <p>
+            Votre demande {fileNumber} est enregistrée et le code de cession est utilisé. Elle vous attend dans « Mon espace véhicule » tant
+            qu’elle n’est pas payée.
+          </p>
+          {props.lastAttempt && ['failed', 'error', 'cancelled', 'expired'].includes(props.lastAttempt) && (
+            <Alert kind="warning" small>
+              Le dernier paiement n’a pas abouti. Vous pouvez payer de nouveau : rien ne sera débité deux fois.
+            </Alert>
+          )}
+          {props.amountCents !== null && <p class="fr-text--lead">Montant à payer : {formatEuros(props.amountCents)}</p>}
+          {props.canPay && props.amountCents !== null ? (
+            <Form action={`/vehicules/demandes/${fileNumber}/titulaire/payer`}>
+              <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
+              <SubmitButton>Payer par carte bancaire</SubmitButton>
+            </Form>
+          ) : (
+            <Alert kind="info" small>
+              Le paiement en ligne n’est pas encore ouvert sur ce portail.
+            </Alert>
+          )}
+          <p class="fr-mt-3w">
+            <a href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`}>Télécharger le récapitulatif de la demande (PDF)</a>
+          </p>
+        </>
+      )}
     </TransferLayout>
   );
 }
