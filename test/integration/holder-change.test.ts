@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
 import { pdfText } from '../helpers/pdf.ts';
+import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
 
@@ -18,17 +19,8 @@ describe('change of holder with the code de cession', () => {
     await seedDemoData(t.database.db, t.app.config);
   });
 
-  async function signIn(email: string) {
-    const client = new TestClient(t.app);
-    await client.get('/connexion');
-    await client.post('/connexion', { email, password: DEMO_PASSWORD });
-    return client;
-  }
-  async function start(client: TestClient, fields: Record<string, string>) {
-    await client.get('/vehicules/demandes/nouvelle');
-    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
-    return client.follow(await client.post('/vehicules/demandes/nouvelle', { idempotency_key: key, ...fields }));
-  }
+  const signIn = (email: string) => signInUser(t.app, email);
+  const start = async (client: TestClient, fields: Record<string, string>) => client.follow(await postNewProcedure(client, fields));
 
   /** Camille sells AB-123-CD and reads the code de cession. */
   async function sellCamillesCar(): Promise<string> {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
 import { pdfText } from '../helpers/pdf.ts';
+import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 const BUYER = {
   buyer_kind: 'natural',
@@ -31,12 +32,8 @@ describe('declaration of sale', () => {
 
   /** Signs in the demo individual, starts the sale of AB-123-CD and enters its confidential code. */
   async function saleOfCamillesCar() {
-    const client = new TestClient(t.app);
-    await client.get('/connexion');
-    await client.post('/connexion', { email: 'demo.particulier@example.fr', password: DEMO_PASSWORD });
-    await client.get('/vehicules/demandes/nouvelle');
-    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
-    const page = await client.follow(await client.post('/vehicules/demandes/nouvelle', { idempotency_key: key, kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' }));
+    const client = await signInUser(t.app, 'demo.particulier@example.fr');
+    const page = await client.follow(await postNewProcedure(client, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' }));
     await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
     const base = `${page.url}/cession`;
     return { client, base, file: page.url.split('/').pop()! };
@@ -134,12 +131,8 @@ describe('declaration of sale', () => {
     await first.client.post(`${first.base}/declaration`, BUYER);
     await first.client.get(first.base);
     await first.client.post(`${first.base}/confirmer`, { certify: 'oui' });
-    const second = new TestClient(t.app);
-    await second.get('/connexion');
-    await second.post('/connexion', { email: 'demo.particulier@example.fr', password: DEMO_PASSWORD });
-    await second.get('/vehicules/demandes/nouvelle');
-    const key = /name="idempotency_key" value="([^"]+)"/.exec(second.lastHtml)![1]!;
-    const res = await second.post('/vehicules/demandes/nouvelle', { idempotency_key: key, kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
+    const second = await signInUser(t.app, 'demo.particulier@example.fr');
+    const res = await postNewProcedure(second, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
     expect(textOf(res.body)).toContain('Ce véhicule a déjà été déclaré vendu');
   });
 

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
-import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { createTestApp, textOf, type TestApp } from '../helpers/app.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
+import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 describe('Mon espace véhicule: starting a procedure and the confidential code', () => {
   let t: TestApp;
@@ -16,17 +17,8 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     await seedDemoData(t.database.db, t.app.config);
   });
 
-  async function signedIn(email: string) {
-    const client = new TestClient(t.app);
-    await client.get('/connexion');
-    await client.post('/connexion', { email, password: DEMO_PASSWORD });
-    return client;
-  }
-  async function start(client: TestClient, fields: Record<string, string>) {
-    await client.get('/vehicules/demandes/nouvelle');
-    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
-    return client.post('/vehicules/demandes/nouvelle', { idempotency_key: key, ...fields });
-  }
+  const signedIn = (email: string) => signInUser(t.app, email);
+  const start = postNewProcedure;
 
   it('an ANTS account starting an address change for itself waits for the code, then continues with the right code', async () => {
     const client = await signedIn('demo.particulier@example.fr');

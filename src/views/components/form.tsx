@@ -225,3 +225,17 @@ export function SubmitButton({ children, secondary }: { children: ComponentChild
     </button>
   );
 }
+
+/** The box every account creation requires (terms of use §1.1), with the link to read them. */
+export function TermsCheckbox({ checked, error }: { checked?: boolean; error?: string }) {
+  return (
+    <>
+      <Checkbox name="terms" label="J’ai lu les conditions générales d’utilisation" checked={checked} error={error} />
+      <p class="fr-mt-1w">
+        <a href="/cgu" target="_blank" rel="noopener" title="Conditions générales d’utilisation - nouvelle fenêtre">
+          Lire les conditions générales d’utilisation
+        </a>
+      </p>
+    </>
+  );
+}

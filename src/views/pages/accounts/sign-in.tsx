@@ -1,5 +1,5 @@
 import { Alert, Breadcrumb } from '../../components/content.tsx';
-import { Checkbox, ErrorSummary, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { ErrorSummary, TermsCheckbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
 
@@ -68,12 +68,7 @@ export function FranceConnectTermsPage({ givenName, errors }: { givenName: strin
       <h1>Bienvenue {givenName}</h1>
       <p>C’est votre première connexion au portail avec FranceConnect : votre compte certifié va être créé.</p>
       <Form action="/connexion/franceconnect/premiere-connexion">
-        <Checkbox name="terms" label="J’ai lu les conditions générales d’utilisation" error={errors.terms} />
-        <p class="fr-mt-1w">
-          <a href="/cgu" target="_blank" rel="noopener" title="Conditions générales d’utilisation - nouvelle fenêtre">
-            Lire les conditions générales d’utilisation
-          </a>
-        </p>
+        <TermsCheckbox error={errors.terms} />
         <SubmitButton>Créer mon compte</SubmitButton>
       </Form>
     </Layout>

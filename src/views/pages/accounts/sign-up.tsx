@@ -1,6 +1,6 @@
 import { PROFILES, SELF_SERVICE_PROFILES, type SelfServiceProfile } from '../../../domains/accounts/model.ts';
 import { Alert, Breadcrumb } from '../../components/content.tsx';
-import { Checkbox, ErrorSummary, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { ErrorSummary, TermsCheckbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
 
 type Values = Record<string, string | undefined>;
@@ -121,18 +121,7 @@ export function SignUpPage({ profile, values, errors }: { profile: SelfServicePr
           autocomplete="new-password"
           error={errors.password}
         />
-        <Checkbox
-          name="terms"
-          label="J’ai lu les conditions générales d’utilisation"
-          hint="Les conditions générales d’utilisation sont consultables sur la page dédiée (lien ci-dessous)."
-          checked={values.terms === 'oui'}
-          error={errors.terms}
-        />
-        <p class="fr-mt-1w">
-          <a href="/cgu" target="_blank" rel="noopener" title="Conditions générales d’utilisation - nouvelle fenêtre">
-            Lire les conditions générales d’utilisation
-          </a>
-        </p>
+        <TermsCheckbox checked={values.terms === 'oui'} error={errors.terms} />
         <SubmitButton>Créer mon compte</SubmitButton>
       </Form>
     </Layout>

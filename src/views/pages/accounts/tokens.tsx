@@ -1,6 +1,6 @@
 import type { TokenCheck } from '../../../domains/accounts/tokens.ts';
 import { Alert } from '../../components/content.tsx';
-import { Checkbox, ErrorSummary, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { ErrorSummary, TermsCheckbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
 import { ResendActivationForm } from './sign-up.tsx';
 
@@ -104,12 +104,7 @@ export function SetPasswordPage({ action, title, errors, needsTerms }: { action:
         />
         {needsTerms && (
           <>
-            <Checkbox name="terms" label="J’ai lu les conditions générales d’utilisation" error={errors.terms} />
-            <p class="fr-mt-1w">
-              <a href="/cgu" target="_blank" rel="noopener" title="Conditions générales d’utilisation - nouvelle fenêtre">
-                Lire les conditions générales d’utilisation
-              </a>
-            </p>
+            <TermsCheckbox error={errors.terms} />
           </>
         )}
         <SubmitButton>Enregistrer le mot de passe</SubmitButton>

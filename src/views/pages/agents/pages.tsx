@@ -8,7 +8,7 @@ import {
 } from '../../../domains/agents/model.ts';
 import type { Account, Agent, HabilitationStatus, SivHabilitation } from '../../../platform/db/schema.ts';
 import { Alert, Breadcrumb, SummaryList, Table } from '../../components/content.tsx';
-import { Checkbox, ErrorSummary, Form, Select, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { ErrorSummary, TermsCheckbox, Form, Select, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
 
@@ -231,12 +231,7 @@ export function HabilitationRequestPage({ values, errors }: { values: Record<str
         <TextInput name="contact_given_name" label="Prénom de la personne à contacter" autocomplete="given-name" value={values.contact_given_name} error={errors.contact_given_name} />
         <TextInput name="contact_family_name" label="Nom de la personne à contacter" autocomplete="family-name" value={values.contact_family_name} error={errors.contact_family_name} />
         <TextInput name="email" type="email" label="Adresse électronique" autocomplete="email" value={values.email} error={errors.email} />
-        <Checkbox name="terms" label="J’ai lu les conditions générales d’utilisation" checked={values.terms === 'oui'} error={errors.terms} />
-        <p class="fr-mt-1w">
-          <a href="/cgu" target="_blank" rel="noopener" title="Conditions générales d’utilisation - nouvelle fenêtre">
-            Lire les conditions générales d’utilisation
-          </a>
-        </p>
+        <TermsCheckbox checked={values.terms === 'oui'} error={errors.terms} />
         <SubmitButton>Envoyer la demande</SubmitButton>
       </Form>
     </Layout>

@@ -2,25 +2,16 @@ import type { ComponentChildren } from 'preact';
 import { DOCUMENT_TITLES, ENCUMBRANCE_LABELS, type SaleDocumentContent } from '../../../domains/vehicles/documents.ts';
 import { SALE_STEP_TITLES, SALE_STEPS, type SaleStep } from '../../../domains/vehicles/sale-model.ts';
 import type { IssuedDocumentKind } from '../../../domains/vehicles/tables.ts';
-import { Alert, Breadcrumb, Stepper, SummaryList } from '../../components/content.tsx';
-import { Checkbox, ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { Alert, SummaryList } from '../../components/content.tsx';
+import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { ProcedureStepsLayout } from './procedure-steps.tsx';
 
 type Values = Record<string, string | undefined>;
 
 function SaleLayout(props: { fileNumber: string; plate: string; step: SaleStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  const errors = props.errors ?? {};
-  const sorted = Object.fromEntries([...(props.order ?? []), 'form'].filter((k) => errors[k]).map((k) => [k, errors[k]!]));
-  return (
-    <Layout title={`Déclaration de cession ${props.plate} : ${SALE_STEP_TITLES[props.step]}`} hasErrors={Object.keys(errors).length > 0}>
-      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: `Déclaration de cession ${props.fileNumber}` }]} />
-      <ErrorSummary errors={sorted} />
-      <h1>Déclaration de cession — {props.plate}</h1>
-      <Stepper steps={SALE_STEPS.map((s) => SALE_STEP_TITLES[s])} current={SALE_STEPS.indexOf(props.step)} />
-      {props.children}
-    </Layout>
-  );
+  return <ProcedureStepsLayout procedure="Déclaration de cession" steps={SALE_STEPS} titles={SALE_STEP_TITLES} {...props} />;
 }
 
 export function SaleStartPage({ fileNumber, plate, question, errors }: { fileNumber: string; plate: string; question: string; errors: FieldErrors }) {

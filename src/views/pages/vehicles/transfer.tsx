@@ -1,25 +1,15 @@
 import type { ComponentChildren } from 'preact';
 import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from '../../../domains/vehicles/transfer-model.ts';
-import { Alert, Breadcrumb, Stepper, SummaryList } from '../../components/content.tsx';
-import { Checkbox, ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
-import { Layout } from '../../layout.tsx';
+import { Alert, SummaryList } from '../../components/content.tsx';
+import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { ProcedureStepsLayout } from './procedure-steps.tsx';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import { TaxDetail } from './taxes.tsx';
 
 type Values = Record<string, string | undefined>;
 
 function TransferLayout(props: { fileNumber: string; plate: string; step: TransferStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  const errors = props.errors ?? {};
-  const sorted = Object.fromEntries([...(props.order ?? []), 'form'].filter((k) => errors[k]).map((k) => [k, errors[k]!]));
-  return (
-    <Layout title={`Changement de titulaire ${props.plate} : ${TRANSFER_STEP_TITLES[props.step]}`} hasErrors={Object.keys(errors).length > 0}>
-      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: `Changement de titulaire ${props.fileNumber}` }]} />
-      <ErrorSummary errors={sorted} />
-      <h1>Changement de titulaire — {props.plate}</h1>
-      <Stepper steps={TRANSFER_STEPS.map((s) => TRANSFER_STEP_TITLES[s])} current={TRANSFER_STEPS.indexOf(props.step)} />
-      {props.children}
-    </Layout>
-  );
+  return <ProcedureStepsLayout procedure="Changement de titulaire" steps={TRANSFER_STEPS} titles={TRANSFER_STEP_TITLES} {...props} />;
 }
 
 export function TransferCodePage({ fileNumber, plate, fni, values, errors, lockedUntil }: { fileNumber: string; plate: string; fni: boolean; values: Values; errors: FieldErrors; lockedUntil?: string }) {

@@ -1,0 +1,34 @@
+import type { ComponentChildren } from 'preact';
+import { Breadcrumb, Stepper } from '../../components/content.tsx';
+import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
+import { Layout } from '../../layout.tsx';
+
+/**
+ * The frame of a step-by-step vehicle procedure: title with the step, breadcrumb back to "Mon espace
+ * véhicule", the error summary (fields in form order, then the form-wide problem), the stepper.
+ */
+export function ProcedureStepsLayout<S extends string>(props: {
+  procedure: string;
+  fileNumber: string;
+  plate: string;
+  steps: readonly S[];
+  titles: Record<S, string>;
+  step: S;
+  errors?: FieldErrors;
+  order?: string[];
+  children: ComponentChildren;
+}) {
+  const errors = props.errors ?? {};
+  const sorted = Object.fromEntries([...(props.order ?? []), 'form'].filter((k) => errors[k]).map((k) => [k, errors[k]!]));
+  return (
+    <Layout title={`${props.procedure} ${props.plate} : ${props.titles[props.step]}`} hasErrors={Object.keys(errors).length > 0}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: `${props.procedure} ${props.fileNumber}` }]} />
+      <ErrorSummary errors={sorted} />
+      <h1>
+        {props.procedure} — {props.plate}
+      </h1>
+      <Stepper steps={props.steps.map((s) => props.titles[s])} current={props.steps.indexOf(props.step)} />
+      {props.children}
+    </Layout>
+  );
+}
