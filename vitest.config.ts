@@ -4,7 +4,7 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
-    testTimeout: 30_000,
+    testTimeout: 120_000, // end-to-end flows on a loaded 2-core machine; a broken locator still fails after 5 s
     hookTimeout: 90_000,
     pool: 'forks',
     maxWorkers: 2,
