@@ -48,6 +48,7 @@ import { registerFranceConnectSimulator } from './platform/oidc/franceconnect-si
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
 import { registerOutboxRoutes } from './platform/mail/outbox-routes.tsx';
 import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
+import { redactUrl } from './platform/observability/redact.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -73,6 +74,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     logger: {
       level: config.logLevel,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+      },
     },
     trustProxy: config.trustProxy,
     genReqId: (req) => {
