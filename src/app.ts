@@ -20,6 +20,7 @@ import { createVehiclesService } from './domains/vehicles/service.ts';
 import { registerVerificationRoute } from './domains/vehicles/sale-routes.tsx';
 import { createSaleService } from './domains/vehicles/sale-service.ts';
 import { createTransferService } from './domains/vehicles/transfer-service.ts';
+import { createAddressService } from './domains/vehicles/address-service.ts';
 import { registerTaxRoutes } from './domains/vehicles/tax-routes.tsx';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
@@ -33,7 +34,7 @@ import {
 } from './platform/payment/simulated-provider.tsx';
 import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/letters/letters.ts';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
-import type { Database } from './platform/db/database.ts';
+import type { Database, Db } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
@@ -153,21 +154,27 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const sales = createSaleService({ db, config });
   const taxes = createTaxService(db);
   const transfers = createTransferService({ db, config, sales, taxes });
+  const addresses = createAddressService({ db, config, taxes });
   // Card payments: the built-in simulated provider outside production (no real adapter yet).
   const notificationKey = paymentNotificationKey(config.sessionSecret);
   const provider = config.isProduction ? null : createSimulatedProvider({ db, publicUrl: config.publicUrl });
-  const payments = provider ? createPaymentService({ db, provider, onPaid: (trx, payment) => transfers.finalizePaid(trx, payment.procedure_id) }) : null;
+  const onPaid = async (trx: Db, payment: { procedure_id: number }) => {
+    // each finalizer acts only on its own kind of procedure
+    await transfers.finalizePaid(trx, payment.procedure_id);
+    await addresses.finalizePaid(trx, payment.procedure_id);
+  };
+  const payments = provider ? createPaymentService({ db, provider, onPaid }) : null;
   if (provider && payments) {
     registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour` });
     registerPaymentRoutes(app, payments, {
       notificationKey,
       procedureUrl: async (id) => {
-        const p = await db.selectFrom('vehicle_procedures').select('file_number').where('id', '=', id).executeTakeFirstOrThrow();
-        return `/vehicules/demandes/${p.file_number}/titulaire`;
+        const p = await db.selectFrom('vehicle_procedures').select(['file_number', 'kind']).where('id', '=', id).executeTakeFirstOrThrow();
+        return `/vehicules/demandes/${p.file_number}/${p.kind === 'address_change' ? 'adresse' : 'titulaire'}`;
       },
     });
   }
-  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, payments, accounts);
+  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, payments, accounts);
   registerVerificationRoute(app, sales);
   registerTaxRoutes(app, taxes);
   if (config.devOutbox) registerOutboxRoutes(app, db);

@@ -10,6 +10,8 @@ import type { VehiclesService } from './service.ts';
 import { registerTransferRoutes } from './transfer-routes.tsx';
 import type { TransferService } from './transfer-service.ts';
 import type { PaymentService } from '../../platform/payment/service.ts';
+import { registerAddressRoutes } from './address-routes.tsx';
+import type { AddressService } from './address-service.ts';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -26,6 +28,7 @@ export function registerVehicleRoutes(
   vehicles: VehiclesService,
   sales: SaleService,
   transfers: TransferService,
+  addresses: AddressService,
   payments: PaymentService | null,
   accounts: AccountsService,
 ): void {
@@ -48,6 +51,7 @@ export function registerVehicleRoutes(
 
     registerSaleRoutes(scope, sales);
     registerTransferRoutes(scope, transfers, payments);
+    registerAddressRoutes(scope, addresses, payments);
 
     scope.get('/vehicules', async (request, reply) => reply.render(<VehicleSpacePage groups={await vehicles.list(request.account!)} />));
 

@@ -151,6 +151,13 @@ export function ProcedurePage(props: {
           </a>
         </p>
       )}
+      {procedure.kind === 'address_change' && ['in_progress', 'awaiting_payment', 'completed'].includes(procedure.status) && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/adresse`}>
+            {procedure.status === 'in_progress' ? 'Continuer le changement d’adresse' : 'Voir la demande'}
+          </a>
+        </p>
+      )}
       {procedure.status === 'in_progress' && procedure.kind !== 'sale_declaration' && (
         <Alert kind="success" title="Identification faite">
           <p>

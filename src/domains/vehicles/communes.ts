@@ -1,0 +1,70 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The embedded reference of French communes (@etalab/decoupage-administratif, INSEE data): postcode
+ * → official commune names. Loaded on first use (about 37,000 communes). A production adapter for
+ * the national address base (BAN) can replace it behind `checkAddress`.
+ */
+interface Commune {
+  nom: string;
+  type: string;
+  codesPostaux?: string[];
+}
+let byPostcode: Map<string, string[]> | null = null;
+
+function index(): Map<string, string[]> {
+  if (byPostcode) return byPostcode;
+  const require = createRequire(import.meta.url);
+  const communes = require('@etalab/decoupage-administratif/data/communes.json') as Commune[];
+  byPostcode = new Map();
+  for (const c of communes) {
+    if (c.type !== 'commune-actuelle') continue;
+    for (const pc of c.codesPostaux ?? []) byPostcode.set(pc, [...(byPostcode.get(pc) ?? []), c.nom]);
+  }
+  return byPostcode;
+}
+
+export const communesForPostcode = (postcode: string): string[] => index().get(postcode) ?? [];
+
+/** Upper case, no accents, no punctuation, single spaces, 38 characters at most (NF Z10-011). */
+export function postalLine(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[.,;:"!?()]/g, ' ')
+    .replace(/['’-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export interface PostalAddress {
+  line1: string;
+  line2: string | null;
+  postcode: string;
+  commune: string;
+}
+
+/** Checks an address against the reference and proposes its normalised form, or names each problem. */
+export function checkAddress(input: { line1?: string; line2?: string; postcode?: string; commune?: string }):
+  | { ok: true; proposed: PostalAddress; corrected: boolean }
+  | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const line1 = postalLine(input.line1 ?? '');
+  const line2 = postalLine(input.line2 ?? '');
+  const postcode = (input.postcode ?? '').trim();
+  if (!line1) errors.line1 = 'Saisissez le numéro et le nom de la voie';
+  else if (line1.length > 38) errors.line1 = 'La ligne d’adresse dépasse 38 caractères : mettez le complément sur la ligne suivante';
+  if (line2.length > 38) errors.line2 = 'Le complément d’adresse dépasse 38 caractères';
+  const candidates = /^\d{5}$/.test(postcode) ? communesForPostcode(postcode) : [];
+  if (!/^\d{5}$/.test(postcode)) errors.postcode = 'Le code postal comporte 5 chiffres';
+  else if (!candidates.length) errors.postcode = 'Ce code postal n’existe pas : vérifiez-le';
+  const typed = postalLine(input.commune ?? '');
+  const commune = candidates.find((c) => postalLine(c) === typed) ?? (candidates.length === 1 && !typed ? candidates[0] : undefined);
+  if (!typed && candidates.length !== 1) errors.commune = 'Saisissez la commune';
+  else if (candidates.length && !commune) errors.commune = `Cette commune ne correspond pas au code postal ${postcode} : ${candidates.slice(0, 6).join(', ')}${candidates.length > 6 ? '…' : ''}`;
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const proposed = { line1, line2: line2 || null, postcode, commune: postalLine(commune!) };
+  const corrected = proposed.line1 !== (input.line1 ?? '').trim() || (proposed.line2 ?? '') !== (input.line2 ?? '').trim() || proposed.commune !== (input.commune ?? '').trim();
+  return { ok: true, proposed, corrected };
+}
