@@ -1,4 +1,3 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -7,8 +6,7 @@ import { addressBlock } from '../../platform/letters/address.ts';
 import { queueLetter } from '../../platform/letters/letters.ts';
 import type { Outcome } from '../accounts/service.ts';
 import { checkAddress, type PostalAddress } from './communes.ts';
-import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
-import type { CpiContent } from './documents.ts';
+import { issueNewCertificate, newSivPlate } from './new-certificate.ts';
 import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
 import { issuesCertificate, regionOfPostcode, type TaxLine } from './taxes.ts';
@@ -20,9 +18,6 @@ export interface AddressState {
   previous?: string[];
   outcome?: 'label' | 'certificate';
 }
-
-const LETTERS = 'ABCDEFGHJKLMNPQRSTVWXYZ';
-const letter = () => LETTERS[randomInt(LETTERS.length)]!;
 
 /**
  * Change of address: the new address checked against the commune reference and normalised to the
@@ -122,42 +117,15 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
       const a = state.proposed;
       const vehicle = await trx.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
       const holder = await trx.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
-      let plate = vehicle.plate;
-      if (vehicle.plate_kind === 'fni') {
-        for (;;) {
-          const candidate = `${letter()}${letter()}-${String(randomInt(1, 1000)).padStart(3, '0')}-${letter()}${letter()}`;
-          if (candidate.startsWith('SS') || candidate.startsWith('WW') || candidate.endsWith('SS')) continue;
-          const taken = await trx.selectFrom('vehicles').select('id').where('plate', '=', candidate).executeTakeFirst();
-          if (!taken) {
-            plate = candidate;
-            break;
-          }
-        }
-      }
-      const certificate = `${new Date().getFullYear()}${letter()}${letter()}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
+      const plate = vehicle.plate_kind === 'fni' ? await newSivPlate(trx) : vehicle.plate;
       await trx.updateTable('vehicle_holders').set({ address_line1: a.line1, address_line2: a.line2, postcode: a.postcode, commune: a.commune }).where('id', '=', holder.id).execute();
-      await trx
-        .updateTable('vehicles')
-        .set({ plate, plate_kind: 'siv', certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0 })
-        .where('id', '=', vehicle.id)
-        .execute();
-      await trx
-        .updateTable('confidential_codes')
-        .set({ certificate_number: certificate, code_hash: hashConfidentialCode(deps.config.sessionSecret, vehicle.id, certificate, newConfidentialCode()), issued_at: new Date(), failed_attempts: 0 })
-        .where('vehicle_id', '=', vehicle.id)
-        .execute();
-      const issuedAt = new Date();
-      const content: CpiContent = {
-        fileNumber: p.file_number,
-        plate,
-        vin: vehicle.vin,
-        category: vehicle.category,
+      await issueNewCertificate(trx, deps.config.sessionSecret, {
+        vehicle,
+        procedure: { id: p.id, fileNumber: p.file_number },
         holder: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
         address: [a.line1, ...(a.line2 ? [a.line2] : []), `${a.postcode} ${a.commune}`],
-        issuedAt: issuedAt.toISOString(),
-        validUntil: new Date(issuedAt.getTime() + 30 * 86_400_000).toISOString(),
-      };
-      await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'cpi', procedure_id: p.id, plate, content: JSON.stringify(content) }).execute();
+        changes: { plate, plate_kind: 'siv' },
+      });
       await save(trx, p, { ...state, step: 'done' }, 'completed');
       await audit(trx, { kind: 'system', id: null, ip: null }, 'vehicle.address_changed', { kind: 'vehicle', id: vehicle.id }, { outcome: 'certificate', procedure: p.file_number, new_plate: plate !== vehicle.plate });
     },

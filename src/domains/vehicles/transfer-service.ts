@@ -1,4 +1,3 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
@@ -8,12 +7,9 @@ import type { Account } from '../../platform/db/schema.ts';
 import type { Outcome } from '../accounts/service.ts';
 import { ACCOUNT_POLICY, lockedUntil, recordFailure } from '../accounts/throttle.ts';
 import { formatDateTime } from '../../views/format.ts';
-import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
 import { cpiPdf, type CpiContent } from './documents.ts';
 import { isValidCertificateNumber } from './identifiers.ts';
-
-const LETTERS = 'ABCDEFGHJKLMNPQRSTVWXYZ';
-const newCertificateLetters = () => `${LETTERS[randomInt(LETTERS.length)]}${LETTERS[randomInt(LETTERS.length)]}`;
+import { issueNewCertificate } from './new-certificate.ts';
 import type { SaleService } from './sale-service.ts';
 import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
@@ -164,32 +160,14 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const year = new Date().getFullYear();
-      const certificate = `${year}${newCertificateLetters()}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
-      const today = new Date().toISOString().slice(0, 10);
       await trx.deleteFrom('vehicle_co_holders').where('vehicle_id', '=', vehicle.id).execute();
-      await trx
-        .updateTable('vehicles')
-        .set({ holder_id: holder.id, certificate_number: certificate, certificate_date: today, sold_at: null, address_changes_since_siv: 0, long_term_lease: false, previous_title_address: null })
-        .where('id', '=', vehicle.id)
-        .execute();
-      await trx
-        .updateTable('confidential_codes')
-        .set({ certificate_number: certificate, code_hash: hashConfidentialCode(deps.config.sessionSecret, vehicle.id, certificate, newConfidentialCode()), issued_at: new Date(), failed_attempts: 0, locked_until: null })
-        .where('vehicle_id', '=', vehicle.id)
-        .execute();
-      const issuedAt = new Date();
-      const content: CpiContent = {
-        fileNumber: p.file_number,
-        plate: vehicle.plate,
-        vin: vehicle.vin,
-        category: vehicle.category,
+      await issueNewCertificate(trx, deps.config.sessionSecret, {
+        vehicle,
+        procedure: { id: p.id, fileNumber: p.file_number },
         holder: `${h.given_names} ${h.birth_name.toUpperCase()}`,
         address: [h.address_line1, `${h.postcode} ${h.commune.toUpperCase()}`],
-        issuedAt: issuedAt.toISOString(),
-        validUntil: new Date(issuedAt.getTime() + 30 * 86_400_000).toISOString(),
-      };
-      await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'cpi', procedure_id: p.id, plate: vehicle.plate, content: JSON.stringify(content) }).execute();
+        changes: { holder_id: holder.id, sold_at: null, long_term_lease: false, previous_title_address: null },
+      });
       await trx.updateTable('vehicle_procedures').set({ status: 'completed', updated_at: new Date() }).where('id', '=', p.id).execute();
       await audit(trx, { kind: 'system', id: null, ip: null }, 'vehicle.holder_changed', { kind: 'vehicle', id: vehicle.id }, { procedure: p.file_number });
     },
