@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../platform/http/guards.ts';
+import { sendToPayment } from '../../platform/payment/routes.tsx';
 import type { PaymentService } from '../../platform/payment/service.ts';
 import { AddressDonePage, AddressFormPage, AddressSummaryPage } from '../../views/pages/vehicles/address.tsx';
 import type { AddressService } from './address-service.ts';
@@ -84,12 +85,6 @@ export function registerAddressRoutes(scope: FastifyInstance, addresses: Address
     const amount = (await addresses.taxLines(p)).at(-1)!.amountCents;
     const key = body(request).idempotency_key ?? '';
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(key)) return reply.redirect(base(p), 303);
-    const started = await payments.start({ accountId: request.account!.id, procedureId: p.id, amountCents: amount, description: `Changement d’adresse ${p.file_number}`, idempotencyKey: key }, actorOf(request));
-    if ('error' in started) {
-      request.session.flash('warning', started.error);
-      return reply.redirect(base(p), 303);
-    }
-    request.session.set('paymentRef', started.reference);
-    return reply.redirect(started.redirectUrl, 303);
+    return sendToPayment(request, reply, payments, { procedureId: p.id, amountCents: amount, description: `Changement d’adresse ${p.file_number}`, idempotencyKey: key, back: base(p) });
   });
 }

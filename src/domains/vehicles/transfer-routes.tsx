@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendToPayment } from '../../platform/payment/routes.tsx';
 import type { PaymentService } from '../../platform/payment/service.ts';
 import { actorOf } from '../../platform/http/guards.ts';
 import { formatDateTime } from '../../views/format.ts';
@@ -97,13 +98,7 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
     const amount = (await transfers.taxLines(p))?.at(-1)?.amountCents;
     const key = body(request).idempotency_key ?? '';
     if (!amount || !/^[A-Za-z0-9_-]{16,64}$/.test(key)) return render(request, reply, p, { form: 'Le montant n’a pas pu être calculé : rechargez la page.' });
-    const started = await payments.start({ accountId: request.account!.id, procedureId: p.id, amountCents: amount, description: `Changement de titulaire ${p.file_number}`, idempotencyKey: key }, actorOf(request));
-    if ('error' in started) {
-      request.session.flash('warning', started.error);
-      return reply.redirect(base(p), 303);
-    }
-    request.session.set('paymentRef', started.reference);
-    return reply.redirect(started.redirectUrl, 303);
+    return sendToPayment(request, reply, payments, { procedureId: p.id, amountCents: amount, description: `Changement de titulaire ${p.file_number}`, idempotencyKey: key, back: base(p) });
   });
 
   scope.get<Params>('/vehicules/demandes/:file/cpi.pdf', async (request, reply) => {

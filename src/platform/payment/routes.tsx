@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../http/guards.ts';
 import type { ProviderStatus } from './port.ts';
 import type { PaymentService } from './service.ts';
@@ -52,4 +52,26 @@ export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentSer
       return reply.code(status ? 200 : 404).send({ status });
     });
   });
+}
+
+/**
+ * Starts (or resumes, for the same idempotency key) a procedure's payment and sends the user to the
+ * provider; the attempt's reference stays in the session for the return. On refusal, back to `back`.
+ */
+export async function sendToPayment(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payments: PaymentService,
+  req: { procedureId: number; amountCents: number; description: string; idempotencyKey: string; back: string },
+) {
+  const started = await payments.start(
+    { accountId: request.session.userId!, procedureId: req.procedureId, amountCents: req.amountCents, description: req.description, idempotencyKey: req.idempotencyKey },
+    actorOf(request),
+  );
+  if ('error' in started) {
+    request.session.flash('warning', started.error);
+    return reply.redirect(req.back, 303);
+  }
+  request.session.set('paymentRef', started.reference);
+  return reply.redirect(started.redirectUrl, 303);
 }
