@@ -36,6 +36,9 @@ import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/lette
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database, Db } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
+import { createAttachments, type Attachments } from './platform/files/attachments.ts';
+import { multipartPlugin } from './platform/files/multipart.ts';
+import { localStorage, s3Storage } from './platform/files/storage.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
 import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
@@ -59,6 +62,7 @@ declare module 'fastify' {
     worker: Worker;
     maintenance: MaintenanceService;
     accounts: AccountsService;
+    attachments: Attachments;
     /** set when FranceConnect is configured: the provider's logout URL for an ID token */
     franceConnectLogoutUrl: ((idToken: string) => Promise<string>) | null;
   }
@@ -117,6 +121,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(multipartPlugin);
+  const attachments = createAttachments({ db, storage: config.files.kind === 's3' ? s3Storage(config.files) : localStorage(config.files.dir) });
+  app.decorate('attachments', attachments);
 
   const assets = await registerAssets(app);
   registerHttpMetrics(app, metrics, config.metricsToken);

@@ -35,6 +35,12 @@ const envSchema = z.object({
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAINTENANCE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
+  FILES_DIR: z.string().min(1).optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_REGION: z.string().min(1).default('fr-par'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(8).optional(),
   FRANCECONNECT_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
   FRANCECONNECT_CLIENT_SECRET: z.string().min(16, 'au moins 16 caractères').optional(),
@@ -63,6 +69,10 @@ export interface Config {
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
   readonly metricsToken: string | null;
+  /** attachments: a local folder (embedded mode, or a shared volume) or an S3-compatible bucket */
+  readonly files:
+    | { readonly kind: 'local'; readonly dir: string }
+    | { readonly kind: 's3'; readonly endpoint: string; readonly region: string; readonly bucket: string; readonly accessKeyId: string; readonly secretAccessKey: string };
   /**
    * FranceConnect: the real provider when FRANCECONNECT_ISSUER is set (required in production),
    * otherwise the built-in simulator served by this process under /fc-simulateur.
@@ -119,6 +129,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction && !e.FRANCECONNECT_ISSUER) problems.push('  - FRANCECONNECT_ISSUER : obligatoire en production');
   if (e.FRANCECONNECT_ISSUER && (!e.FRANCECONNECT_CLIENT_ID || !e.FRANCECONNECT_CLIENT_SECRET))
     problems.push('  - FRANCECONNECT_CLIENT_ID : obligatoire (avec FRANCECONNECT_CLIENT_SECRET) quand FRANCECONNECT_ISSUER est défini');
+  if (isProduction && !e.S3_ENDPOINT && !e.FILES_DIR) problems.push('  - S3_ENDPOINT : obligatoire en production (ou FILES_DIR pour un volume partagé)');
+  if (e.S3_ENDPOINT && (!e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY))
+    problems.push('  - S3_BUCKET : obligatoire (avec S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY) quand S3_ENDPOINT est défini');
   if (problems.length) throw new ConfigError(`Configuration invalide :\n${problems.join('\n')}`);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -146,6 +159,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    files: e.S3_ENDPOINT
+      ? { kind: 's3', endpoint: e.S3_ENDPOINT, region: e.S3_REGION, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
+      : { kind: 'local', dir: path.resolve(e.FILES_DIR ?? path.join(dataDir, 'files')) },
     franceConnect: e.FRANCECONNECT_ISSUER
       ? {
           mode: 'remote',

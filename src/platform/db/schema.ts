@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { BackofficeTables } from '../../domains/instruction/tables.ts';
 import type { VehiclesTables } from '../../domains/vehicles/tables.ts';
 import type { PaymentTables } from '../payment/tables.ts';
+import type { FileTables } from '../files/tables.ts';
 
 /** Kysely table types; they mirror migrations/*.sql. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -43,6 +44,9 @@ export interface OutgoingMessagesTable {
   provider_id: string | null;
   error: string | null;
   job_id: number | null;
+  /** the account the message was for (the user's notification page), and the page it links to */
+  account_id: Generated<number | null>;
+  link: Generated<string | null>;
   created_at: Generated<Date>;
 }
 
@@ -78,6 +82,7 @@ export interface AccountsTable {
   certified: Generated<boolean>;
   given_name: string | null;
   family_name: string | null;
+  mobile_phone: Generated<string | null>;
   organisation_name: string | null;
   approval_number: string | null;
   siret: string | null;
@@ -186,7 +191,7 @@ export interface AuditEventsTable {
  * The whole database. Each later domain keeps its table types in its own file
  * (domains/<name>/tables.ts) and adds its interface to this `extends` list.
  */
-export interface DB extends VehiclesTables, BackofficeTables, PaymentTables {
+export interface DB extends VehiclesTables, BackofficeTables, PaymentTables, FileTables {
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   franceconnect_identities: FranceconnectIdentitiesTable;

@@ -5,14 +5,20 @@ import { enqueue } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
 
-export interface EmailMessage {
+interface Addressed {
+  /** the account the message is for: listed on its notification page */
+  accountId?: number;
+  /** the portal page the message is about */
+  link?: string;
+}
+export interface EmailMessage extends Addressed {
   channel: 'email';
   to: string;
   subject: string;
   text: string;
   html?: string;
 }
-export interface SmsMessage {
+export interface SmsMessage extends Addressed {
   channel: 'sms';
   to: string;
   text: string;
@@ -53,6 +59,8 @@ export function createSendMessageHandler(opts: { db: Db; config: Config; metrics
       body_text: message.text,
       body_html: message.channel === 'email' ? (message.html ?? null) : null,
       job_id: jobId,
+      account_id: message.accountId ?? null,
+      link: message.link ?? null,
     };
     if (message.channel === 'email' && transporter) {
       try {
