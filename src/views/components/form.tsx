@@ -239,3 +239,30 @@ export function TermsCheckbox({ checked, error }: { checked?: boolean; error?: s
     </>
   );
 }
+
+/**
+ * A file field (DSFR "fr-upload-group"); its form needs enctype="multipart/form-data". A file is
+ * never kept across a re-render (browsers forbid it): the hint says so when the form comes back.
+ */
+export function FileInput(props: FieldBase & { accept?: string; kept?: string }) {
+  const id = fieldId(props.name);
+  return (
+    <div class={`fr-upload-group${props.error ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={id}>
+        {props.label}
+        <span class="fr-hint-text">{props.hint ?? 'Formats acceptés : JPG, PNG, BMP, TIFF ou PDF. Taille maximale : 11 Mo.'}</span>
+        {props.kept && <span class="fr-hint-text">Fichier déjà joint : {props.kept}. Joignez-en un autre seulement pour le remplacer.</span>}
+      </label>
+      <input
+        class="fr-upload"
+        type="file"
+        id={id}
+        name={props.name}
+        accept={props.accept ?? '.jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf'}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={`${id}-messages`}
+      />
+      <Messages id={id} error={props.error} />
+    </div>
+  );
+}
