@@ -13,6 +13,8 @@ import { createAccountsService, type AccountsService } from './domains/accounts/
 import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerAgentRoutes } from './domains/agents/routes.tsx';
 import { createAgentsService } from './domains/agents/service.ts';
+import { registerInstructionRoutes } from './domains/instruction/routes.tsx';
+import { createVehicleInstruction } from './domains/instruction/vehicle-instruction.ts';
 import { createRecordAuditHeadHandler, enqueueDailyAuditHead, RECORD_AUDIT_HEAD_JOB } from './domains/instruction/audit-heads.ts';
 import { registerSiteRoutes } from './domains/site/routes.tsx';
 import { registerVehicleRoutes } from './domains/vehicles/routes.tsx';
@@ -21,6 +23,7 @@ import { registerVerificationRoute } from './domains/vehicles/sale-routes.tsx';
 import { createSaleService } from './domains/vehicles/sale-service.ts';
 import { createTransferService } from './domains/vehicles/transfer-service.ts';
 import { createAddressService } from './domains/vehicles/address-service.ts';
+import { createDuplicateService } from './domains/vehicles/duplicate-service.ts';
 import { registerTaxRoutes } from './domains/vehicles/tax-routes.tsx';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
@@ -157,11 +160,13 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const franceConnect = createFranceConnectClient(config.franceConnect, simulator ? { fetch: injectFetch(app) } : {});
   registerFranceConnectRoutes(app, franceConnect, accounts);
   app.franceConnectLogoutUrl = (idToken) => franceConnect.logoutUrl(idToken, randomBytes(16).toString('base64url'));
-  registerAgentRoutes(app, createAgentsService({ db, config, maintenance }));
+  const agentsService = createAgentsService({ db, config, maintenance });
+  registerAgentRoutes(app, agentsService);
   const sales = createSaleService({ db, config });
   const taxes = createTaxService(db);
   const transfers = createTransferService({ db, config, sales, taxes });
   const addresses = createAddressService({ db, config, taxes });
+  const duplicates = createDuplicateService({ db, config, taxes, attachments });
   // Card payments: the built-in simulated provider outside production (no real adapter yet).
   const notificationKey = paymentNotificationKey(config.sessionSecret);
   const provider = config.isProduction ? null : createSimulatedProvider({ db, publicUrl: config.publicUrl });
@@ -169,6 +174,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     // each finalizer acts only on its own kind of procedure
     await transfers.finalizePaid(trx, payment.procedure_id);
     await addresses.finalizePaid(trx, payment.procedure_id);
+    await duplicates.finalizePaid(trx, payment.procedure_id);
   };
   const payments = provider ? createPaymentService({ db, provider, onPaid }) : null;
   if (provider && payments) {
@@ -177,12 +183,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       notificationKey,
       procedureUrl: async (id) => {
         const p = await db.selectFrom('vehicle_procedures').select(['file_number', 'kind']).where('id', '=', id).executeTakeFirstOrThrow();
-        return `/vehicules/demandes/${p.file_number}/${p.kind === 'address_change' ? 'adresse' : 'titulaire'}`;
+        const step = { address_change: 'adresse', duplicate: 'duplicata', holder_change: 'titulaire', sale_declaration: 'cession' }[p.kind];
+        return `/vehicules/demandes/${p.file_number}/${step}`;
       },
     });
   }
-  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, payments, accounts);
+  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, duplicates, payments, accounts);
   registerVerificationRoute(app, sales);
+  registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments }));
   registerTaxRoutes(app, taxes);
   if (config.devOutbox) registerOutboxRoutes(app, db);
 

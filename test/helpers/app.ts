@@ -86,6 +86,15 @@ export class TestClient {
     return m[1]!;
   }
 
+  /** Posts a form with files (multipart/form-data), with the CSRF token of the last page. */
+  async postFiles(url: string, fields: Record<string, string>, files: TestFile[]): Promise<LightMyRequestResponse> {
+    const { payload, contentType } = multipartBody({ _csrf: this.csrfToken(), ...fields }, files);
+    const res = await this.app.inject({ method: 'POST', url, payload, headers: this.withCookies({ 'content-type': contentType, accept: 'text/html' }) });
+    this.remember(res);
+    if (res.headers['content-type']?.toString().startsWith('text/html')) this.lastHtml = res.body;
+    return res;
+  }
+
   /** Posts a form as the browser would, with the CSRF token of the last page unless given. */
   async post(url: string, fields: Record<string, string | string[]>, opts: { csrf?: string | null } = {}): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
@@ -102,6 +111,26 @@ export class TestClient {
     if (res.headers['content-type']?.toString().startsWith('text/html')) this.lastHtml = res.body;
     return res;
   }
+}
+
+export interface TestFile {
+  field: string;
+  filename: string;
+  bytes: Buffer;
+  contentType?: string;
+}
+
+/** A multipart/form-data body, as a browser builds it for a form with file inputs. */
+export function multipartBody(fields: Record<string, string>, files: TestFile[]): { payload: Buffer; contentType: string } {
+  const boundary = `----test${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.field}"; filename="${f.filename}"\r\nContent-Type: ${f.contentType ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(f.bytes, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 /** The visible text of an HTML page, whitespace collapsed: for assertions on what a person reads. */

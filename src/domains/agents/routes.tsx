@@ -23,6 +23,19 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The back office's guard: an agent signed in with both factors, always; a user's session never
+ * gets in. Other domains' agent pages register their own scope with it.
+ */
+export function agentGuard(agents: Pick<AgentsService, 'findAgent'>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const agentId = request.session.get<number>('agentId');
+    const agent = agentId ? await agents.findAgent(agentId) : undefined;
+    if (!agent || !agent.totp_confirmed_at) return reply.redirect('/agents/connexion', 303);
+    request.agent = agent;
+  };
+}
+
 /** Who typed the right password, waiting for the TOTP code; valid PENDING_MINUTES. */
 interface PendingAgent {
   id: number;
@@ -144,12 +157,7 @@ export function registerAgentRoutes(app: FastifyInstance, agents: AgentsService)
 
   // ---- Back office: agents only (a user session never gets in) ----
   app.register(async (scope) => {
-    scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-      const agentId = request.session.get<number>('agentId');
-      const agent = agentId ? await agents.findAgent(agentId) : undefined;
-      if (!agent || !agent.totp_confirmed_at) return reply.redirect('/agents/connexion', 303); // both factors, always
-      request.agent = agent;
-    });
+    scope.addHook('preHandler', agentGuard(agents));
 
     scope.get('/agents', (request, reply) => reply.render(<AgentHomePage agent={request.agent!} />));
 

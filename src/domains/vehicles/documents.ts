@@ -23,6 +23,7 @@ export const DOCUMENT_TITLES: Record<IssuedDocumentKind, string> = {
   certificat_cession: 'Certificat de cession d’un véhicule d’occasion (cerfa n° 15776*02)',
   csa: 'Certificat de situation administrative (CSA)',
   cpi: 'Certificat provisoire d’immatriculation (CPI)',
+  recapitulatif: 'Récapitulatif de la demande',
 };
 
 /** What the CPI prints: valid one month, in France only. */
@@ -115,6 +116,47 @@ export async function saleDocumentPdf(kind: IssuedDocumentKind, c: SaleDocumentC
       if (!c.encumbrances.length) doc.text('Aucun gage ni aucune opposition n’est inscrit.');
       for (const e of c.encumbrances) doc.text(`• ${ENCUMBRANCE_LABELS[e.kind] ?? e.kind}, inscrit le ${paris(e.registeredAt, false)}`);
       doc.moveDown().text('Un certificat de situation administrative de moins de 15 jours est remis à l’acheteur.', { width: 495 });
+    }
+    doc.moveDown(2).fontSize(8).text(`Vérifiez l’authenticité de ce document : ${verifyUrl}`, { width: 495 });
+    doc.end();
+  });
+}
+
+/** What the summary of a request (récapitulatif) prints: what was asked, by whom, what was paid. */
+export interface SummaryContent {
+  fileNumber: string;
+  procedure: string;
+  plate: string;
+  rows: { label: string; value: string }[];
+  taxes: { field: string; label: string; amountCents: number }[];
+  issuedAt: string;
+}
+
+const euros = (cents: number) => new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+
+export async function summaryPdf(c: SummaryContent, verifyUrl: string): Promise<Buffer> {
+  const qr = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 240 });
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 50, lang: 'fr-FR', tagged: true, displayTitle: true, info: { Title: `${DOCUMENT_TITLES.recapitulatif} — ${c.procedure}`, Author: 'Agence nationale des titres sécurisés' } } as PDFKit.PDFDocumentOptions);
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
+    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
+    doc.image(qr, 445, 40, { width: 100 });
+    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(`${DOCUMENT_TITLES.recapitulatif} : ${c.procedure}`, { width: 380 });
+    doc.moveDown().font('Helvetica').fontSize(10);
+    const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value, { width: 495 });
+    line('Numéro de dossier', c.fileNumber);
+    line('Numéro d’immatriculation', c.plate);
+    line('Date', paris(c.issuedAt));
+    doc.moveDown();
+    for (const r of c.rows) line(r.label, r.value);
+    if (c.taxes.length) {
+      doc.moveDown().font('Helvetica-Bold').text('Taxes et redevances');
+      doc.font('Helvetica');
+      for (const t of c.taxes) doc.text(`${t.field} — ${t.label} : ${euros(t.amountCents)}`, { width: 495 });
     }
     doc.moveDown(2).fontSize(8).text(`Vérifiez l’authenticité de ce document : ${verifyUrl}`, { width: 495 });
     doc.end();

@@ -5,25 +5,90 @@ import type { ProcedureKind, ProcedureStatus } from './tables.ts';
 export const STATUS_LABELS: Record<ProcedureStatus, string> = {
   awaiting_code: 'En attente du code confidentiel',
   in_progress: 'En cours',
+  awaiting_review: 'En attente de contrôle',
+  to_complete: 'À compléter',
   awaiting_payment: 'En attente de paiement',
   completed: 'Terminée',
+  rejected: 'Rejetée',
   cancelled: 'Abandonnée',
 };
 
+/** The "panier": requests in progress (to resume), waiting (for a code or the instruction centre), finished. */
 export const STATUS_GROUPS = {
-  in_progress: { label: 'Démarches en cours', statuses: ['in_progress', 'awaiting_payment'] },
-  waiting: { label: 'Démarches en attente', statuses: ['awaiting_code'] },
-  finished: { label: 'Démarches terminées', statuses: ['completed', 'cancelled'] },
+  in_progress: { label: 'Démarches en cours', statuses: ['in_progress', 'to_complete', 'awaiting_payment'] },
+  waiting: { label: 'Démarches en attente', statuses: ['awaiting_code', 'awaiting_review'] },
+  finished: { label: 'Démarches terminées', statuses: ['completed', 'rejected', 'cancelled'] },
 } as const satisfies Record<string, { label: string; statuses: readonly ProcedureStatus[] }>;
 
+interface Transition {
+  from: readonly ProcedureStatus[];
+  to: ProcedureStatus;
+  by: 'user' | 'agent' | 'system';
+  /** the email (and SMS) the user receives; none when the user's own click is the whole story */
+  notify?: { subject: string; text: string };
+}
+
+/**
+ * The state machine of a vehicle procedure, as data: every status change goes through
+ * `applyTransition` (procedure-transitions.ts), which checks it here.
+ */
 export const PROCEDURE_TRANSITIONS = {
-  code_verified: { from: ['awaiting_code'], to: 'in_progress' },
-  cancel: { from: ['awaiting_code', 'in_progress', 'awaiting_payment'], to: 'cancelled' },
-} as const satisfies Record<string, { from: readonly ProcedureStatus[]; to: ProcedureStatus }>;
+  code_verified: { from: ['awaiting_code'], to: 'in_progress', by: 'user' },
+  submit_for_review: {
+    from: ['in_progress'],
+    to: 'awaiting_review',
+    by: 'user',
+    notify: { subject: 'Votre demande est transmise au centre d’instruction', text: 'Votre demande et ses pièces justificatives sont transmises au centre d’expertise et de ressources des titres (CERT), qui va les contrôler. Vous recevrez un message dès qu’il aura répondu ; vous n’avez rien à faire d’ici là.' } },
+  resubmit: {
+    from: ['to_complete'],
+    to: 'awaiting_review',
+    by: 'user',
+    notify: { subject: 'Votre réponse est transmise au centre d’instruction', text: 'Votre réponse et vos pièces sont transmises au centre d’instruction, qui va les contrôler de nouveau. Vous recevrez un message dès qu’il aura répondu.' } },
+  ask_complement: {
+    from: ['awaiting_review'],
+    to: 'to_complete',
+    by: 'agent',
+    notify: { subject: 'Votre demande est à compléter', text: 'Le centre d’instruction a examiné votre demande et vous demande un complément. Lisez sa note sur la page de votre demande, puis répondez et joignez de nouveau le document demandé.' } },
+  accept_pieces: {
+    from: ['awaiting_review'],
+    to: 'in_progress',
+    by: 'agent',
+    notify: { subject: 'Vos pièces sont validées : finalisez votre demande', text: 'Le centre d’instruction a validé vos pièces justificatives. Reprenez votre demande depuis « Mon espace véhicule » pour la finaliser et payer.' } },
+  process: {
+    from: ['awaiting_review'],
+    to: 'completed',
+    by: 'agent',
+    notify: { subject: 'Votre demande est traitée', text: 'Le centre d’instruction a traité votre demande. Sa réponse est sur la page de votre demande.' } },
+  reject: {
+    from: ['awaiting_review', 'to_complete'],
+    to: 'rejected',
+    by: 'agent',
+    notify: { subject: 'Votre demande est rejetée', text: 'Le centre d’instruction a rejeté votre demande. Le motif est indiqué sur la page de votre demande ; vous pouvez faire une nouvelle demande.' } },
+  file_for_payment: { from: ['in_progress'], to: 'awaiting_payment', by: 'user' },
+  paid: {
+    from: ['awaiting_payment'],
+    to: 'completed',
+    by: 'system',
+    notify: { subject: 'Votre demande est terminée', text: 'Votre paiement est enregistré et votre demande est terminée. Vos documents (certificat provisoire, récapitulatif) sont téléchargeables sur la page de votre demande.' } },
+  cancel: { from: ['awaiting_code', 'in_progress', 'awaiting_review', 'to_complete', 'awaiting_payment'], to: 'cancelled', by: 'user' },
+} as const satisfies Record<string, Transition>;
 export type ProcedureAction = keyof typeof PROCEDURE_TRANSITIONS;
 
 export const canApply = (status: ProcedureStatus, action: ProcedureAction): boolean =>
   (PROCEDURE_TRANSITIONS[action].from as readonly ProcedureStatus[]).includes(status);
+
+/** What the instruction centre may decide, per kind of procedure (the others never reach it). */
+export const AGENT_ACTIONS: Partial<Record<ProcedureKind, readonly ProcedureAction[]>> = {
+  duplicate: ['accept_pieces', 'ask_complement', 'reject'],
+};
+export const AGENT_ACTION_LABELS: Partial<Record<ProcedureAction, string>> = {
+  accept_pieces: 'Valider les pièces (l’usager finalise et paie)',
+  process: 'Demande traitée (réponse à l’usager)',
+  ask_complement: 'Demander un complément',
+  reject: 'Rejeter la demande',
+};
+export const agentActionsFor = (kind: ProcedureKind, status: ProcedureStatus): ProcedureAction[] =>
+  (AGENT_ACTIONS[kind] ?? []).filter((a) => canApply(status, a));
 
 export const PROCEDURE_KINDS: ProcedureKind[] = ['address_change', 'duplicate', 'sale_declaration', 'holder_change'];
 

@@ -12,6 +12,10 @@ import type { TransferService } from './transfer-service.ts';
 import type { PaymentService } from '../../platform/payment/service.ts';
 import { registerAddressRoutes } from './address-routes.tsx';
 import type { AddressService } from './address-service.ts';
+import { registerDuplicateRoutes } from './duplicate-routes.tsx';
+import type { DuplicateService } from './duplicate-service.ts';
+import { renderIssuedDocument } from './issued-documents.ts';
+import { sendAttachment } from '../../platform/files/attachments.ts';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -29,6 +33,7 @@ export function registerVehicleRoutes(
   sales: SaleService,
   transfers: TransferService,
   addresses: AddressService,
+  duplicates: DuplicateService,
   payments: PaymentService | null,
   accounts: AccountsService,
 ): void {
@@ -52,6 +57,25 @@ export function registerVehicleRoutes(
     registerSaleRoutes(scope, sales);
     registerTransferRoutes(scope, transfers, payments);
     registerAddressRoutes(scope, addresses, payments);
+    registerDuplicateRoutes(scope, duplicates, payments);
+
+    // A piece the user sent with one of their requests (another user's id looks unknown).
+    scope.get<{ Params: { file: string; id: string } }>('/vehicules/demandes/:file/pieces/:id', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      const id = Number(request.params.id);
+      const attachment = procedure && Number.isSafeInteger(id) ? await app.attachments.find({ kind: 'vehicle_procedure', id: procedure.id }, id) : undefined;
+      if (!attachment) return reply.callNotFound();
+      return sendAttachment(reply, app.attachments, attachment);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/recapitulatif.pdf', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      const doc = procedure ? await vehicles.issuedDocument(procedure, 'recapitulatif') : undefined;
+      // a change of holder prints its summary from the request's state, as soon as it is filed
+      const pdf = doc ? await renderIssuedDocument(doc, app.config.publicUrl) : procedure?.kind === 'holder_change' ? await transfers.summaryPdf(request.account!, procedure.file_number) : null;
+      if (!pdf) return reply.callNotFound();
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="recapitulatif-${request.params.file}.pdf"`).send(pdf);
+    });
 
     scope.get('/vehicules', async (request, reply) => reply.render(<VehicleSpacePage groups={await vehicles.list(request.account!)} />));
 

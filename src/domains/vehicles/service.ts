@@ -8,12 +8,13 @@ import { addressBlock } from '../../platform/letters/address.ts';
 import { queueLetter } from '../../platform/letters/letters.ts';
 import { queueMessage } from '../../platform/mail/messages.ts';
 import { formatDateTime } from '../../views/format.ts';
+import { unreadCounts } from '../instruction/threads.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../accounts/service.ts';
 import { CODE_LOCK_AFTER, CODE_LOCK_HOURS, confidentialCodeMatches, hashConfidentialCode, isCodeShape, newConfidentialCode } from './confidential-code.ts';
 import { checkPlate } from './identifiers.ts';
 import { canApply, codeRequestSchema, missingIdentityFields, newFileNumber, sameName, startSchema, STATUS_GROUPS } from './model.ts';
 import { codeDelivery, PROCEDURE_LABELS, requirementsFor } from './requirements.ts';
-import type { Vehicle, VehicleHolder, VehicleProcedure } from './tables.ts';
+import type { IssuedDocumentKind, Vehicle, VehicleHolder, VehicleProcedure } from './tables.ts';
 
 const LETTER_SIGNATURE = '\n\nL’Agence nationale des titres sécurisés';
 
@@ -40,11 +41,15 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       const rows = await db
         .selectFrom('vehicle_procedures')
         .innerJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
-        .select(['vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.updated_at', 'vehicles.plate'])
+        .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.updated_at', 'vehicles.plate'])
         .where('vehicle_procedures.account_id', '=', account.id)
         .orderBy('vehicle_procedures.updated_at', 'desc')
         .limit(200)
-        .execute();
+        .execute()
+        .then(async (found) => {
+          const unread = await unreadCounts(db, 'vehicle_procedure', found.map((r) => r.id), 'user');
+          return found.map((r) => ({ ...r, unread: unread.get(r.id) ?? 0 }));
+        });
       return Object.fromEntries(
         Object.entries(STATUS_GROUPS).map(([key, group]) => [key, rows.filter((r) => (group.statuses as readonly string[]).includes(r.status))]),
       ) as Record<keyof typeof STATUS_GROUPS, typeof rows>;
@@ -194,6 +199,9 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
     },
 
     /** What the procedure page may show: the vehicle, and its holder only once the code (or identity) is proven. */
+    issuedDocument: (procedure: VehicleProcedure, kind: IssuedDocumentKind) =>
+      db.selectFrom('issued_documents').select(['kind', 'token', 'content']).where('procedure_id', '=', procedure.id).where('kind', '=', kind).orderBy('issued_at', 'desc').executeTakeFirst(),
+
     async details(procedure: VehicleProcedure) {
       const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', procedure.vehicle_id).executeTakeFirstOrThrow();
       const holder = procedure.code_verified ? await holderOf(vehicle) : null;

@@ -78,7 +78,7 @@ export interface PostalLettersTable {
 }
 
 export type ProcedureKind = 'address_change' | 'duplicate' | 'sale_declaration' | 'holder_change';
-export type ProcedureStatus = 'awaiting_code' | 'in_progress' | 'awaiting_payment' | 'completed' | 'cancelled';
+export type ProcedureStatus = 'awaiting_code' | 'in_progress' | 'awaiting_review' | 'to_complete' | 'awaiting_payment' | 'completed' | 'rejected' | 'cancelled';
 export interface VehicleProceduresTable {
   id: Generated<number>;
   file_number: string;
@@ -91,6 +91,21 @@ export interface VehicleProceduresTable {
   data: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+  /** last sent to the instruction centre (0009) */
+  submitted_at: Generated<Date | null>;
+  department: Generated<string | null>;
+  assigned_agent_id: Generated<number | null>;
+  assigned_at: Generated<Date | null>;
+  /** what the instruction centre told the user last (complement asked, rejection reason) */
+  decision_note: Generated<string | null>;
+}
+
+export interface InvalidatedCertificatesTable {
+  certificate_number: string;
+  vehicle_id: number;
+  reason: 'loss' | 'theft' | 'damage' | 'replaced';
+  procedure_id: number | null;
+  invalidated_at: Generated<Date>;
 }
 
 export interface CessionCodesTable {
@@ -104,7 +119,7 @@ export interface CessionCodesTable {
   created_at: Generated<Date>;
 }
 
-export type IssuedDocumentKind = 'certificat_cession' | 'csa' | 'cpi';
+export type IssuedDocumentKind = 'certificat_cession' | 'csa' | 'cpi' | 'recapitulatif';
 export interface IssuedDocumentsTable {
   token: string;
   kind: IssuedDocumentKind;
@@ -144,6 +159,7 @@ export interface VehiclesTables {
   confidential_codes: ConfidentialCodesTable;
   postal_letters: PostalLettersTable;
   vehicle_procedures: VehicleProceduresTable;
+  invalidated_certificates: InvalidatedCertificatesTable;
 }
 
 export type Vehicle = Selectable<VehiclesTable>;

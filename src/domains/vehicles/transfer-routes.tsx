@@ -107,9 +107,4 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
     return reply.type('application/pdf').header('content-disposition', `inline; filename="cpi-${request.params.file}.pdf"`).send(pdf);
   });
 
-  scope.get<Params>('/vehicules/demandes/:file/recapitulatif.pdf', async (request, reply) => {
-    const pdf = await transfers.summaryPdf(request.account!, request.params.file);
-    if (!pdf) return reply.callNotFound();
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="recapitulatif-${request.params.file}.pdf"`).send(pdf);
-  });
 }

@@ -53,9 +53,12 @@ export function ErrorSummary({ errors, fieldIds }: { errors: FieldErrors; fieldI
 }
 
 export const fieldId = (name: string): string => `champ-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+const idOf = (props: { name: string; idSuffix?: string }) => fieldId(props.idSuffix ? `${props.name}-${props.idSuffix}` : props.name);
 
 interface FieldBase {
   name: string;
+  /** when several forms of a page share a field name: the id becomes champ-<name>-<suffix> */
+  idSuffix?: string;
   label: string;
   hint?: string;
   error?: string;
@@ -89,7 +92,7 @@ export function TextInput(
     width?: 'sm';
   },
 ) {
-  const id = fieldId(props.name);
+  const id = idOf(props);
   return (
     <div class={`fr-input-group${props.error ? ' fr-input-group--error' : ''}`}>
       <Label id={id} label={props.label} hint={props.hint} />
@@ -112,7 +115,7 @@ export function TextInput(
 }
 
 export function TextArea(props: FieldBase & { value?: string; rows?: number; maxLength?: number }) {
-  const id = fieldId(props.name);
+  const id = idOf(props);
   return (
     <div class={`fr-input-group${props.error ? ' fr-input-group--error' : ''}`}>
       <Label id={id} label={props.label} hint={props.hint} />
@@ -139,7 +142,7 @@ export interface Option {
 }
 
 export function Select(props: FieldBase & { value?: string; options: Option[]; placeholder?: string }) {
-  const id = fieldId(props.name);
+  const id = idOf(props);
   return (
     <div class={`fr-select-group${props.error ? ' fr-select-group--error' : ''}`}>
       <Label id={id} label={props.label} hint={props.hint} />
@@ -166,7 +169,7 @@ export function Select(props: FieldBase & { value?: string; options: Option[]; p
 
 /** Radio buttons in a fieldset; the legend is the question. The first radio carries the field id. */
 export function RadioGroup(props: FieldBase & { value?: string; options: Option[]; inline?: boolean }) {
-  const id = fieldId(props.name);
+  const id = idOf(props);
   return (
     <fieldset
       class={`fr-fieldset${props.error ? ' fr-fieldset--error' : ''}`}
@@ -197,7 +200,7 @@ export function RadioGroup(props: FieldBase & { value?: string; options: Option[
 }
 
 export function Checkbox(props: FieldBase & { checked?: boolean; value?: string }) {
-  const id = fieldId(props.name);
+  const id = idOf(props);
   return (
     <div class={`fr-checkbox-group${props.error ? ' fr-checkbox-group--error' : ''}`}>
       <input
@@ -245,7 +248,7 @@ export function TermsCheckbox({ checked, error }: { checked?: boolean; error?: s
  * never kept across a re-render (browsers forbid it): the hint says so when the form comes back.
  */
 export function FileInput(props: FieldBase & { accept?: string; kept?: string }) {
-  const id = fieldId(props.name);
+  const id = idOf(props);
   return (
     <div class={`fr-upload-group${props.error ? ' fr-input-group--error' : ''}`}>
       <label class="fr-label" for={id}>

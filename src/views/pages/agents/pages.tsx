@@ -64,10 +64,20 @@ export function AgentHomePage({ agent }: { agent: Agent }) {
             <li>
               <a href="/agents/maintenance">Avis de maintenance et indisponibilités du service</a>
             </li>
+            <li>
+              <a href="/agents/historique">Exporter l’historique d’une demande (preuve en cas de litige)</a>
+            </li>
           </>
         )}
-        {(agent.role === 'instruction_centre' || agent.role === 'licence_service') && (
-          <li>Les files d’instruction des demandes arrivent avec les démarches en ligne.</li>
+        {agent.role === 'instruction_centre' && (
+          <>
+            <li>
+              <a href="/agents/vehicules?statut=awaiting_review">Demandes véhicules en attente de contrôle</a>
+            </li>
+            <li>
+              <a href="/agents/vehicules?statut=to_complete">Demandes véhicules en attente de l’usager</a>
+            </li>
+          </>
         )}
       </ul>
     </Layout>

@@ -6,7 +6,7 @@ import { ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErro
 import { formatDate, formatDateTime, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
 
-type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string };
+type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string; unread: number };
 type Values = Record<string, string | undefined>;
 
 export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATUS_GROUPS, Row[]> }) {
@@ -30,7 +30,11 @@ export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATU
               <a href={`/vehicules/demandes/${r.file_number}`}>{r.file_number}</a>,
               PROCEDURE_LABELS[r.kind],
               r.plate,
-              STATUS_LABELS[r.status],
+              <>
+                {STATUS_LABELS[r.status]}
+                {r.status === 'to_complete' && <p class="fr-badge fr-badge--sm fr-badge--warning fr-mb-0">Action requise</p>}
+                {r.unread > 0 && <p class="fr-badge fr-badge--sm fr-badge--new fr-mb-0">{r.unread === 1 ? '1 message non lu' : `${r.unread} messages non lus`}</p>}
+              </>,
               formatShortDateTime(r.updated_at),
             ])}
           />
@@ -155,6 +159,13 @@ export function ProcedurePage(props: {
         <p>
           <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/adresse`}>
             {procedure.status === 'in_progress' ? 'Continuer le changement d’adresse' : 'Voir la demande'}
+          </a>
+        </p>
+      )}
+      {procedure.kind === 'duplicate' && !['awaiting_code', 'cancelled'].includes(procedure.status) && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/duplicata`}>
+            {procedure.status === 'to_complete' ? 'Répondre au centre d’instruction' : procedure.status === 'in_progress' ? 'Continuer la demande de duplicata' : 'Voir la demande'}
           </a>
         </p>
       )}
