@@ -250,7 +250,7 @@ export function TermsCheckbox({ checked, error }: { checked?: boolean; error?: s
 export function FileInput(props: FieldBase & { accept?: string; kept?: string }) {
   const id = idOf(props);
   return (
-    <div class={`fr-upload-group${props.error ? ' fr-input-group--error' : ''}`}>
+    <div class={`fr-upload-group${props.error ? ' fr-upload-group--error' : ''}`}>
       <label class="fr-label" for={id}>
         {props.label}
         <span class="fr-hint-text">{props.hint ?? 'Formats acceptés : JPG, PNG, BMP, TIFF ou PDF. Taille maximale : 11 Mo.'}</span>

@@ -1,0 +1,181 @@
+import { sql } from 'kysely';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { verifyAuditChain } from '../../src/platform/audit.ts';
+import { signInAgentInBrowser } from '../helpers/agents.ts';
+import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { pdfText } from '../helpers/pdf.ts';
+
+const FIXTURES = path.resolve('test/fixtures');
+
+describe('duplicate in Chromium, JavaScript off, 375 px, with the instruction centre', () => {
+  let e2e: E2E;
+  const a11y: Record<string, string[]> = {};
+  const scroll: string[] = [];
+  beforeAll(async () => {
+    e2e = await startE2E();
+    await seedDemoData(e2e.database.db, e2e.app.config);
+  });
+  afterAll(() => e2e.close());
+
+  async function check(page: Page) {
+    const v = await e2e.axe(page);
+    if (v.length) a11y[page.url()] = v;
+    if (await hasHorizontalScroll(page))
+      scroll.push(
+        `${page.url()} ${await page.evaluate(() =>
+          [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || e.getBoundingClientRect().left < -1 || e.scrollWidth > e.clientWidth + 1)
+            .slice(0, 8)
+            .map((e) => `${e.tagName}.${e.className} [${Math.round(e.getBoundingClientRect().left)},${Math.round(e.getBoundingClientRect().right)} sw=${e.scrollWidth} cw=${e.clientWidth}]`)
+            .join(' ') + ` doc sw=${document.documentElement.scrollWidth} cw=${document.documentElement.clientWidth}`,
+        )}`,
+      );
+  }
+
+  async function startDuplicate(page: Page, plate: keyof typeof DEMO_VEHICLE_CODES) {
+    await page.goto(`${e2e.baseUrl}/connexion`);
+    await page.getByLabel('Adresse électronique').fill('demo.particulier@example.fr');
+    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
+    await page.locator('label', { hasText: 'Demande de duplicata' }).first().click();
+    await page.getByText('Pour moi-même').click();
+    await page.getByLabel('Numéro d’immatriculation').fill(plate);
+    await page.getByRole('button', { name: 'Commencer la démarche' }).click();
+    await page.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES[plate]);
+    await page.getByRole('button', { name: 'Valider le code' }).click();
+    await page.getByRole('link', { name: 'Continuer la demande de duplicata' }).click();
+    await check(page);
+  }
+
+  async function pay(page: Page, card: string, expected: string) {
+    await page.getByRole('button', { name: 'Payer par carte bancaire' }).click();
+    await page.getByLabel('Numéro de la carte').fill(card);
+    await page.getByLabel('Date d’expiration').fill('12/30');
+    await page.getByLabel('Cryptogramme').fill('123');
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByRole('link', { name: 'Cliquer ici pour enregistrer votre paiement' }).click();
+    expect(await page.locator('main').textContent()).toContain(expected);
+  }
+
+  it('after a loss: declared, a declined card then a good one charges once, the CPI downloads', async () => {
+    const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    await startDuplicate(page, 'VW-654-XY');
+    await page.getByText('Suite à la perte de ma carte grise').click();
+    await page.getByRole('button', { name: 'Poursuivre' }).click();
+    expect(await page.locator('#error-summary').textContent()).toContain('Cochez la case pour faire la déclaration sur l’honneur');
+    await check(page);
+    await page.getByText(/je fais la déclaration sur l’honneur/).click();
+    await page.getByRole('button', { name: 'Poursuivre' }).click();
+    expect(await page.locator('main').textContent()).toContain('Montant à payer');
+    await page.getByText('+ Détail des taxes').click();
+    await check(page);
+    await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
+    await page.getByRole('button', { name: 'Valider la demande' }).click();
+    await check(page);
+    await pay(page, '4000 0000 0000 0002', 'Le paiement a été refusé par la banque');
+    await pay(page, '4242 4242 4242 4242', 'Demande de duplicata terminée');
+    await check(page);
+    const href = await page.getByRole('link', { name: 'Certificat provisoire d’immatriculation (PDF)' }).getAttribute('href');
+    const cpi = await page.request.get(`${e2e.baseUrl}${href}`);
+    expect(cpi.headers()['content-type']).toBe('application/pdf');
+    expect(pdfText(await cpi.body())).toContain('VW-654-XY');
+    const recap = await page.getByRole('link', { name: 'Récapitulatif de la demande (PDF)' }).getAttribute('href');
+    expect(pdfText(await (await page.request.get(`${e2e.baseUrl}${recap}`)).body())).toContain('Motif : Perte');
+    const charged = await e2e.database.db.selectFrom('payments').select('status').where('status', '=', 'success').execute();
+    expect(charged).toHaveLength(1);
+    await page.context().close();
+  });
+
+  it('after a theft: the report is refused with a note, sent again from the basket, accepted, then paid; each step is emailed; the audit chain holds', async () => {
+    const user = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    await startDuplicate(user, 'AB-123-CD');
+    await user.getByText('Suite au vol de ma carte grise').click();
+    await user.getByRole('button', { name: 'Poursuivre' }).click();
+    await check(user);
+    // a wrong file first: refused with the reason, the message kept
+    await user.getByLabel('Message pour le centre d’instruction (facultatif)').fill('Volée le 3 novembre, plainte déposée à Paris 11e.');
+    await user.getByLabel('Récépissé de déclaration de vol').setInputFiles(path.join(FIXTURES, 'not-a-pdf.pdf'));
+    await user.getByRole('button', { name: 'Valider et envoyer au centre d’instruction' }).click();
+    expect(await user.locator('#error-summary').textContent()).toContain('n’est pas au format JPG, PNG, BMP, TIFF ou PDF');
+    expect(await user.getByLabel('Message pour le centre d’instruction (facultatif)').inputValue()).toBe('Volée le 3 novembre, plainte déposée à Paris 11e.');
+    await check(user);
+    await user.getByLabel('Récépissé de déclaration de vol').setInputFiles(path.join(FIXTURES, 'recepisse-vol.pdf'));
+    await user.getByRole('button', { name: 'Valider et envoyer au centre d’instruction' }).click();
+    expect(await user.locator('main').textContent()).toContain('Demande en attente de contrôle');
+    await check(user);
+    const file = (await user.locator('nav[aria-label] li').last().textContent())!.match(/V\d{2}-[A-Z0-9]{8}/)![0];
+
+    // the instruction centre refuses the report (unreadable) and asks for a complement
+    const agent = await e2e.newPage({ javaScriptEnabled: false });
+    await signInAgentInBrowser(agent, e2e.baseUrl, 'agent.cert@example.fr');
+    await agent.getByRole('link', { name: 'Demandes véhicules en attente de contrôle' }).click();
+    await check(agent);
+    await agent.getByRole('link', { name: file }).click();
+    await agent.getByRole('button', { name: 'Prendre la demande' }).click();
+    await check(agent);
+    await agent.getByText('Refuser la pièce').click();
+    await agent.getByLabel('Motif du refus').selectOption('illisible');
+    await agent.getByLabel('Précision (montrée à l’usager)').fill('Le tampon du commissariat est illisible.');
+    await agent.getByRole('button', { name: 'Enregistrer l’examen' }).click();
+    await agent.getByLabel('Note à l’usager : ce qu’il doit compléter').fill('Merci de renvoyer un récépissé lisible, tampon compris.');
+    await agent.getByRole('button', { name: 'Demander un complément' }).click();
+    expect(await agent.locator('main').textContent()).toContain('À compléter');
+    await check(agent);
+
+    // the user resumes from the basket, reads the note, answers with a new scan
+    await user.goto(`${e2e.baseUrl}/vehicules`);
+    expect(await user.locator('main').textContent()).toContain('1 message non lu');
+    await check(user);
+    await user.getByRole('link', { name: file }).click();
+    await user.getByRole('link', { name: 'Répondre au centre d’instruction' }).click();
+    const note = await user.locator('main').textContent();
+    expect(note).toContain('Merci de renvoyer un récépissé lisible, tampon compris.');
+    expect(note).toContain('Document illisible — Le tampon du commissariat est illisible.');
+    await check(user);
+    await user.getByLabel('Votre réponse').fill('Voici un nouveau scan, en couleur.');
+    await user.getByLabel(/Nouveau récépissé de déclaration de vol/).setInputFiles(path.join(FIXTURES, 'scan.png'));
+    await user.getByRole('button', { name: 'Envoyer' }).click();
+    expect(await user.locator('main').textContent()).toContain('Demande en attente de contrôle');
+
+    // the centre accepts the new piece and validates
+    await agent.goto(`${e2e.baseUrl}/agents/vehicules/${file}`);
+    expect(await agent.locator('main').textContent()).toContain('Voici un nouveau scan, en couleur.');
+    await agent.getByRole('button', { name: 'Prendre la demande' }).click();
+    await agent.getByText('Accepter la pièce').click();
+    await agent.getByRole('button', { name: 'Enregistrer l’examen' }).click();
+    await agent.getByRole('button', { name: 'Valider les pièces (l’usager finalise et paie)' }).click();
+    expect(await agent.locator('main').textContent()).toContain('La décision est enregistrée');
+    await check(agent);
+
+    // the user finalises and pays
+    await user.goto(`${e2e.baseUrl}/vehicules/demandes/${file}/duplicata`);
+    expect(await user.locator('main').textContent()).toContain('Le centre d’instruction a accepté votre déclaration de vol');
+    await user.getByText(/J’accepte les conditions légales d’utilisation/).click();
+    await user.getByRole('button', { name: 'Valider la demande' }).click();
+    await pay(user, '4242 4242 4242 4242', 'Demande de duplicata terminée');
+
+    // the outbox shows each notification
+    await e2e.app.worker.drain();
+    await user.goto(`${e2e.baseUrl}/dev/outbox`);
+    const outbox = await user.locator('main').textContent();
+    for (const subject of ['Votre demande est transmise au centre d’instruction', 'Votre demande est à compléter', 'Votre réponse est transmise au centre d’instruction', 'Vos pièces sont validées', 'Votre demande est terminée'])
+      expect(outbox).toContain(subject);
+
+    // the audit chain verifies; altering one row breaks it
+    expect(await verifyAuditChain(e2e.database.db)).toMatchObject({ ok: true });
+    await sql`update audit_events set details = '{"note": "réécrite"}'::jsonb where action = 'vehicle_procedure.ask_complement'`.execute(e2e.database.db);
+    expect(await verifyAuditChain(e2e.database.db)).toMatchObject({ ok: false });
+
+    expect(a11y).toEqual({});
+    expect(scroll).toEqual([]);
+    // the refused file's page answers 400 on purpose (the form comes back with its error)
+    expect(user.consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
+    await user.context().close();
+    await agent.context().close();
+  });
+});
