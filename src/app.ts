@@ -24,6 +24,7 @@ import { createSaleService } from './domains/vehicles/sale-service.ts';
 import { createTransferService } from './domains/vehicles/transfer-service.ts';
 import { createAddressService } from './domains/vehicles/address-service.ts';
 import { createDuplicateService } from './domains/vehicles/duplicate-service.ts';
+import { createTpcService } from './domains/vehicles/tpc-service.ts';
 import { registerTaxRoutes } from './domains/vehicles/tax-routes.tsx';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
@@ -167,6 +168,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const transfers = createTransferService({ db, config, sales, taxes });
   const addresses = createAddressService({ db, config, taxes });
   const duplicates = createDuplicateService({ db, config, taxes, attachments });
+  const tpc = createTpcService({ db, config, attachments });
   // Card payments: the built-in simulated provider outside production (no real adapter yet).
   const notificationKey = paymentNotificationKey(config.sessionSecret);
   const provider = config.isProduction ? null : createSimulatedProvider({ db, publicUrl: config.publicUrl });
@@ -183,12 +185,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       notificationKey,
       procedureUrl: async (id) => {
         const p = await db.selectFrom('vehicle_procedures').select(['file_number', 'kind']).where('id', '=', id).executeTakeFirstOrThrow();
-        const step = { address_change: 'adresse', duplicate: 'duplicata', holder_change: 'titulaire', sale_declaration: 'cession' }[p.kind];
+        const step = { address_change: 'adresse', duplicate: 'duplicata', holder_change: 'titulaire', sale_declaration: 'cession', complementary: 'complementaire' }[p.kind];
         return `/vehicules/demandes/${p.file_number}/${step}`;
       },
     });
   }
-  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, duplicates, payments, accounts);
+  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, duplicates, tpc, payments, accounts);
   registerVerificationRoute(app, sales);
   registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments }));
   registerTaxRoutes(app, taxes);

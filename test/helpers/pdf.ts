@@ -1,5 +1,8 @@
 import { inflateSync } from 'node:zlib';
 
+/** WinAnsiEncoding bytes 0x80–0x9F that differ from Latin-1 (typographic quotes, dashes, euro…). */
+const WIN_ANSI: Record<number, string> = { 0x80: '€', 0x85: '…', 0x8c: 'Œ', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—', 0x9c: 'œ' };
+
 /**
  * The text of a PDF made by pdfkit with its standard fonts: content streams are inflated and the
  * hex strings of their TJ/Tj operators decoded (WinAnsi). Enough to check what a document says.
@@ -18,7 +21,7 @@ export function pdfText(pdf: Buffer): string {
     }
     for (const line of content.matchAll(/\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
       const hexes = line[1] ? [...line[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]!) : [line[2]!];
-      parts.push(hexes.map((h) => Buffer.from(h, 'hex').toString('latin1')).join(''));
+      parts.push(hexes.map((h) => [...Buffer.from(h, 'hex')].map((b) => WIN_ANSI[b] ?? String.fromCharCode(b)).join('')).join(''));
     }
   }
   return parts.join(' ').replace(/\s+/g, ' ');

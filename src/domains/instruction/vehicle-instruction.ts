@@ -77,8 +77,8 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
     async queue(agent: Agent, f: QueueFilters) {
       let q = db
         .selectFrom('vehicle_procedures as vp')
-        .innerJoin('vehicles as v', 'v.id', 'vp.vehicle_id')
-        .innerJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
+        .leftJoin('vehicles as v', 'v.id', 'vp.vehicle_id')
+        .leftJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
         .innerJoin('accounts as a', 'a.id', 'vp.account_id')
         .leftJoin('agents as ag', 'ag.id', 'vp.assigned_agent_id')
         .select([
@@ -90,8 +90,9 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
           'vp.department',
           'vp.assigned_agent_id',
           'ag.display_name as assigned_to',
-          'v.plate',
-          sql<string>`coalesce(h.company_name, h.given_names || ' ' || h.birth_name)`.as('holder'),
+          sql<string>`coalesce(v.plate, '—')`.as('plate'),
+          // a complementary request may concern a vehicle not in the registry: its part 2 names the holder
+          sql<string>`coalesce(h.company_name, h.given_names || ' ' || h.birth_name, vp.data->'tpc'->'holder'->>'company_name', (vp.data->'tpc'->'holder'->>'given_names') || ' ' || (vp.data->'tpc'->'holder'->>'birth_name'), '—')`.as('holder'),
         ])
         .where('vp.submitted_at', 'is not', null)
         .where('vp.kind', 'in', INSTRUCTED_KINDS)
@@ -109,6 +110,8 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
             eb('vp.file_number', '=', f.q.toUpperCase()),
             eb(sql`replace(v.plate, ' ', '')`, '=', plate),
             eb('h.birth_name', 'ilike', like),
+            eb(sql`vp.data->'tpc'->'holder'->>'birth_name'`, 'ilike', like),
+            eb(sql`vp.data->'tpc'->'holder'->>'company_name'`, 'ilike', like),
             eb('h.company_name', 'ilike', like),
             eb('h.usage_name', 'ilike', like),
             eb('a.email', 'ilike', like),
@@ -132,10 +135,10 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
       const found = await find(agent, fileNumber);
       if (!found.ok) return found;
       const p = found.p;
-      const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
-      const holder = await db.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
-      const encumbrances = await db.selectFrom('vehicle_encumbrances').selectAll().where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).execute();
-      const invalidated = await db.selectFrom('invalidated_certificates').selectAll().where('vehicle_id', '=', vehicle.id).orderBy('invalidated_at', 'desc').execute();
+      const vehicle = p.vehicle_id ? ((await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirst()) ?? null) : null;
+      const holder = vehicle ? ((await db.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirst()) ?? null) : null;
+      const encumbrances = vehicle ? await db.selectFrom('vehicle_encumbrances').selectAll().where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).execute() : [];
+      const invalidated = vehicle ? await db.selectFrom('invalidated_certificates').selectAll().where('vehicle_id', '=', vehicle.id).orderBy('invalidated_at', 'desc').execute() : [];
       const account = await db.selectFrom('accounts').select(['email', 'given_name', 'family_name', 'organisation_name', 'profile', 'certified']).where('id', '=', p.account_id).executeTakeFirstOrThrow();
       const assignee = p.assigned_agent_id ? await db.selectFrom('agents').select('display_name').where('id', '=', p.assigned_agent_id).executeTakeFirst() : undefined;
       const pieces = await attachments.list(owner(p));
@@ -235,7 +238,12 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
       if (p.assigned_agent_id !== agent.id) return { ok: false, error: p.assigned_agent_id ? 'Un autre agent a pris cette demande : vous ne pouvez pas la décider.' : 'Prenez d’abord la demande pour la décider.', status: 409 };
       const note = (form.note ?? '').trim();
       const pieces = await attachments.list(owner(p));
-      if ((a === 'ask_complement' || a === 'reject') && !note) return { ok: false, errors: { [`note-${a}`]: a === 'reject' ? 'Indiquez le motif du rejet, qui sera montré à l’usager' : 'Écrivez la note qui explique à l’usager ce qu’il doit compléter' } };
+      const NOTE_REQUIRED: Partial<Record<ProcedureAction, string>> = {
+        reject: 'Indiquez le motif du rejet, qui sera montré à l’usager',
+        ask_complement: 'Écrivez la note qui explique à l’usager ce qu’il doit compléter',
+        process: 'Écrivez la réponse à l’usager : ce qui a été fait pour sa demande',
+      };
+      if (NOTE_REQUIRED[a] && !note) return { ok: false, errors: { [`note-${a}`]: NOTE_REQUIRED[a] } };
       if (note.length > MESSAGE_MAX) return { ok: false, errors: { [`note-${a}`]: `La note ne doit pas dépasser ${MESSAGE_MAX} caractères` } };
       if (a === 'accept_pieces' || a === 'process') {
         if (pieces.some((x) => x.review_status === 'pending')) return { ok: false, errors: { [`note-${a}`]: 'Examinez d’abord chaque pièce en attente' } };

@@ -80,6 +80,7 @@ export const canApply = (status: ProcedureStatus, action: ProcedureAction): bool
 /** What the instruction centre may decide, per kind of procedure (the others never reach it). */
 export const AGENT_ACTIONS: Partial<Record<ProcedureKind, readonly ProcedureAction[]>> = {
   duplicate: ['accept_pieces', 'ask_complement', 'reject'],
+  complementary: ['process', 'ask_complement', 'reject'],
 };
 export const AGENT_ACTION_LABELS: Partial<Record<ProcedureAction, string>> = {
   accept_pieces: 'Valider les pièces (l’usager finalise et paie)',

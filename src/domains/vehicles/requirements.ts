@@ -42,6 +42,11 @@ export const REQUIREMENTS: Record<ProcedureKind, Record<AccountKind, Record<Init
     ants: null,
     certified: { self: r(OUI, NON, OUI, OUI), other: r(OUI, NON, OUI, OUI) },
   },
+  // "Pour effectuer une TPC, il faut un compte ANTS certifié" — the plate, when there is one, is asked in part 1.
+  complementary: {
+    ants: null,
+    certified: { self: r(NON, NON, NON, NON), other: r(NON, NON, NON, NON) },
+  },
 };
 
 export function requirementsFor(kind: ProcedureKind, account: AccountKind, initiator: Initiator): Requirements | null {
@@ -53,6 +58,7 @@ export const PROCEDURE_LABELS: Record<ProcedureKind, string> = {
   duplicate: 'Demande de duplicata',
   sale_declaration: 'Déclaration de cession',
   holder_change: 'Changement de titulaire',
+  complementary: 'Téléprocédure complémentaire (autre demande)',
 };
 
 /**

@@ -15,6 +15,8 @@ import type { AddressService } from './address-service.ts';
 import { registerDuplicateRoutes } from './duplicate-routes.tsx';
 import type { DuplicateService } from './duplicate-service.ts';
 import { renderIssuedDocument } from './issued-documents.ts';
+import { registerTpcRoutes } from './tpc-routes.tsx';
+import type { TpcService } from './tpc-service.ts';
 import { sendAttachment } from '../../platform/files/attachments.ts';
 
 type Body = Record<string, string | undefined>;
@@ -34,6 +36,7 @@ export function registerVehicleRoutes(
   transfers: TransferService,
   addresses: AddressService,
   duplicates: DuplicateService,
+  tpc: TpcService,
   payments: PaymentService | null,
   accounts: AccountsService,
 ): void {
@@ -50,6 +53,7 @@ export function registerVehicleRoutes(
     async function showProcedure(request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors: Record<string, string> = {}, status = 200) {
       const procedure = await vehicles.procedure(request.account!, fileNumber);
       if (!procedure) return reply.callNotFound(); // another user's file number looks like an unknown one
+      if (procedure.kind === 'complementary') return reply.redirect(`/vehicules/demandes/${procedure.file_number}/complementaire`, 303);
       const details = await vehicles.details(procedure);
       return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} />, status);
     }
@@ -58,6 +62,7 @@ export function registerVehicleRoutes(
     registerTransferRoutes(scope, transfers, payments);
     registerAddressRoutes(scope, addresses, payments);
     registerDuplicateRoutes(scope, duplicates, payments);
+    registerTpcRoutes(scope, tpc);
 
     // A piece the user sent with one of their requests (another user's id looks unknown).
     scope.get<{ Params: { file: string; id: string } }>('/vehicules/demandes/:file/pieces/:id', async (request, reply) => {

@@ -118,7 +118,7 @@ export function createSaleService(deps: { db: Db; config: Config }) {
         if (blocked) throw new Error('opposition');
         await trx
           .insertInto('cession_codes')
-          .values({ vehicle_id: p.vehicle_id, procedure_id: p.id, code_hash: hashCode(code), expires_at: sql<Date>`now() + make_interval(days => ${CESSION_CODE_VALID_DAYS})` })
+          .values({ vehicle_id: p.vehicle_id!, procedure_id: p.id, code_hash: hashCode(code), expires_at: sql<Date>`now() + make_interval(days => ${CESSION_CODE_VALID_DAYS})` })
           .execute();
         for (const kind of ['certificat_cession', 'csa'] as const)
           await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind, procedure_id: p.id, plate: content.plate, content: JSON.stringify(content) }).execute();
@@ -127,7 +127,7 @@ export function createSaleService(deps: { db: Db; config: Config }) {
           .set({ status: 'completed', data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done' } }), updated_at: new Date() })
           .where('id', '=', p.id)
           .execute();
-        await audit(trx, actor, 'vehicle.sale_declared', { kind: 'vehicle', id: p.vehicle_id }, { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind });
+        await audit(trx, actor, 'vehicle.sale_declared', { kind: 'vehicle', id: p.vehicle_id! }, { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind });
         return true;
       }).catch((error: Error) => {
         if (error.message === 'opposition') return 'opposition' as const;

@@ -36,11 +36,37 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
     return db.selectFrom('vehicle_procedures').selectAll().where('file_number', '=', fileNumber).where('account_id', '=', account.id).executeTakeFirst();
   }
 
+  const idempotencyKeyOf = (input: Record<string, unknown>) => (typeof input.idempotency_key === 'string' ? input.idempotency_key.slice(0, 64) : null);
+  async function earlierWithKey(account: Account, key: string | null) {
+    if (!key) return undefined;
+    return db.selectFrom('vehicle_procedures').select('file_number').where('account_id', '=', account.id).where(sql<boolean>`data->>'idempotencyKey' = ${key}`).executeTakeFirst();
+  }
+
+  /** "Je souhaite faire une autre demande" (TPC): certified accounts only; the plate, if any, comes in part 1. */
+  async function startComplementary(account: Account, input: Record<string, unknown>, actor: Actor): Promise<Outcome<{ fileNumber: string }>> {
+    const initiator = input.initiator === 'self' || input.initiator === 'other' ? input.initiator : null;
+    if (!account.certified) return { ok: false, errors: { kind: 'La téléprocédure complémentaire est réservée aux comptes certifiés : connectez-vous avec FranceConnect' } };
+    if (!initiator) return { ok: false, errors: { initiator: 'Indiquez pour qui vous faites la démarche' } };
+    const key = idempotencyKeyOf(input);
+    const earlier = await earlierWithKey(account, key);
+    if (earlier) return { ok: true, value: { fileNumber: earlier.file_number } };
+    const fileNumber = newFileNumber(randomInt);
+    await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('vehicle_procedures')
+        .values({ file_number: fileNumber, account_id: account.id, kind: 'complementary', initiator, vehicle_id: null, status: 'in_progress', code_verified: true, data: JSON.stringify({ idempotencyKey: key, tpc: { step: 'category' } }), updated_at: new Date() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(trx, actor, 'vehicle_procedure.started', { kind: 'vehicle_procedure', id: row.id }, { kind: 'complementary', initiator });
+    });
+    return { ok: true, value: { fileNumber } };
+  }
+
   return {
     async list(account: Account) {
       const rows = await db
         .selectFrom('vehicle_procedures')
-        .innerJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
+        .leftJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
         .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.updated_at', 'vehicles.plate'])
         .where('vehicle_procedures.account_id', '=', account.id)
         .orderBy('vehicle_procedures.updated_at', 'desc')
@@ -59,6 +85,7 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
 
     /** "Ajouter une demande": who for, which plate; applies the slides' matrix. */
     async start(account: Account, input: Record<string, unknown>, actor: Actor): Promise<Outcome<{ fileNumber: string }>> {
+      if (input.kind === 'complementary') return startComplementary(account, input, actor);
       const parsed = startSchema.safeParse(input);
       const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error);
       const plate = checkPlate(String(input.plate ?? ''));

@@ -77,7 +77,7 @@ export interface PostalLettersTable {
   sent_at: Date | null;
 }
 
-export type ProcedureKind = 'address_change' | 'duplicate' | 'sale_declaration' | 'holder_change';
+export type ProcedureKind = 'address_change' | 'duplicate' | 'sale_declaration' | 'holder_change' | 'complementary';
 export type ProcedureStatus = 'awaiting_code' | 'in_progress' | 'awaiting_review' | 'to_complete' | 'awaiting_payment' | 'completed' | 'rejected' | 'cancelled';
 export interface VehicleProceduresTable {
   id: Generated<number>;
@@ -85,7 +85,8 @@ export interface VehicleProceduresTable {
   account_id: number;
   kind: ProcedureKind;
   initiator: 'self' | 'other';
-  vehicle_id: number;
+  /** null only for a complementary procedure about a vehicle not in the registry (0013) */
+  vehicle_id: number | null;
   status: ProcedureStatus;
   code_verified: Generated<boolean>;
   data: Json<Record<string, unknown>>;

@@ -74,6 +74,12 @@ export function createAttachments(deps: { db: Db; storage: FileStorage }) {
 
     bytes: (attachment: Attachment) => storage.get(attachment.storage_key),
 
+    /** A piece withdrawn by its user before the request is sent: the row, then the bytes. */
+    async remove(attachment: Attachment): Promise<void> {
+      await db.deleteFrom('attachments').where('id', '=', attachment.id).execute();
+      await storage.delete(attachment.storage_key);
+    },
+
     /** Records an agent's review of a piece; only a pending piece can be reviewed (returns false otherwise). */
     async review(trx: Db, id: number, review: { status: Exclude<ReviewStatus, 'pending'>; reason: RefusalReason | null; note: string | null; agentId: number }): Promise<boolean> {
       const r = await trx

@@ -15,7 +15,8 @@ import { ErrorSummary, Form, RadioGroup, Select, SubmitButton, TextArea, TextInp
 import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
 
-const PIECE_LABELS = { police_report: 'Récépissé de déclaration de vol' };
+import { PIECE_LABELS } from '../vehicles/tpc.tsx';
+import { categoryOf, subcategoryOf, type TpcState } from '../../../domains/vehicles/tpc-model.ts';
 
 export interface QueueRow {
   id: number;
@@ -114,8 +115,8 @@ const ACTOR_LABELS = { user: 'Usager', agent: 'Agent', system: 'Portail' } as co
 
 export interface RequestView {
   p: VehicleProcedure;
-  vehicle: Vehicle;
-  holder: VehicleHolder;
+  vehicle: Vehicle | null;
+  holder: VehicleHolder | null;
   encumbrances: { kind: string; registered_at: Date }[];
   invalidated: { certificate_number: string; reason: string; invalidated_at: Date }[];
   account: { email: string; given_name: string | null; family_name: string | null; organisation_name: string | null; certified: boolean };
@@ -131,6 +132,7 @@ export function VehicleRequestPage(props: { agent: Agent; view: RequestView; err
   const { p, vehicle, holder, account } = props.view;
   const mine = p.assigned_agent_id === props.agent.id;
   const reason = (p.data as { duplicate?: { reason?: DuplicateReason } }).duplicate?.reason;
+  const tpc = (p.data as { tpc?: TpcState }).tpc;
   const reviewable = mine && p.status === 'awaiting_review';
   return (
     <Layout title={`Demande ${p.file_number}`} hasErrors={Object.keys(props.errors).length > 0}>
@@ -162,18 +164,48 @@ export function VehicleRequestPage(props: { agent: Agent; view: RequestView; err
         )
       )}
 
+      {tpc?.subcategory && (
+        <>
+          <h2 class="fr-mt-4w">Demande complémentaire</h2>
+          <SummaryList
+            rows={[
+              { key: 'Catégorie', value: categoryOf(tpc.category)?.label ?? '—' },
+              { key: 'Sous-catégorie', value: subcategoryOf(tpc.category, tpc.subcategory)?.label ?? '—' },
+              { key: 'Objet', value: <span class="app-thread__body">{tpc.object}</span> },
+              { key: 'Véhicule diplomatique', value: tpc.diplomatic ? 'Oui (pièces facultatives)' : 'Non' },
+              ...(tpc.holder
+                ? [
+                    {
+                      key: 'Titulaire déclaré',
+                      value:
+                        tpc.holder.kind === 'natural'
+                          ? `${tpc.holder.given_names} ${tpc.holder.birth_name}, né(e) le ${tpc.holder.birth_date?.split('-').reverse().join('/')} à ${tpc.holder.birth_place}`
+                          : `${tpc.holder.company_name} (SIREN ${tpc.holder.siren})`,
+                    },
+                    { key: 'Adresse déclarée', value: [tpc.holder.line1, tpc.holder.line2, `${tpc.holder.postcode} ${tpc.holder.commune}`].filter(Boolean).join(', ') },
+                  ]
+                : []),
+            ]}
+          />
+        </>
+      )}
+
       <h2 class="fr-mt-4w">Données du registre (SIV)</h2>
-      <SummaryList
-        rows={[
-          { key: 'Immatriculation', value: `${vehicle.plate} (${vehicle.plate_kind === 'siv' ? 'SIV' : 'FNI'})` },
-          { key: 'Numéro d’identification (VIN)', value: vehicle.vin },
-          { key: 'Certificat', value: vehicle.certificate_number ? `${vehicle.certificate_number} du ${formatDate(vehicle.certificate_date)}` : `du ${formatDate(vehicle.certificate_date)}` },
-          { key: 'Titulaire', value: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}${holder.birth_date ? `, né(e) le ${formatDate(holder.birth_date)}` : ''}` : `${holder.company_name} (SIREN ${holder.siren ?? '—'})` },
-          { key: 'Adresse', value: [holder.address_line1, holder.address_line2, `${holder.postcode} ${holder.commune}`].filter(Boolean).join(', ') },
-          { key: 'Gages et oppositions', value: props.view.encumbrances.length ? props.view.encumbrances.map((e) => ENCUMBRANCE_LABELS[e.kind] ?? e.kind).join(' ; ') : 'Aucun' },
-          ...(props.view.invalidated.length ? [{ key: 'Certificats invalidés', value: props.view.invalidated.map((c) => `${c.certificate_number} (${formatDate(c.invalidated_at)})`).join(', ') }] : []),
-        ]}
-      />
+      {vehicle && holder ? (
+        <SummaryList
+          rows={[
+            { key: 'Immatriculation', value: `${vehicle.plate} (${vehicle.plate_kind === 'siv' ? 'SIV' : 'FNI'})` },
+            { key: 'Numéro d’identification (VIN)', value: vehicle.vin },
+            { key: 'Certificat', value: vehicle.certificate_number ? `${vehicle.certificate_number} du ${formatDate(vehicle.certificate_date)}` : `du ${formatDate(vehicle.certificate_date)}` },
+            { key: 'Titulaire', value: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}${holder.birth_date ? `, né(e) le ${formatDate(holder.birth_date)}` : ''}` : `${holder.company_name} (SIREN ${holder.siren ?? '—'})` },
+            { key: 'Adresse', value: [holder.address_line1, holder.address_line2, `${holder.postcode} ${holder.commune}`].filter(Boolean).join(', ') },
+            { key: 'Gages et oppositions', value: props.view.encumbrances.length ? props.view.encumbrances.map((e) => ENCUMBRANCE_LABELS[e.kind] ?? e.kind).join(' ; ') : 'Aucun' },
+            ...(props.view.invalidated.length ? [{ key: 'Certificats invalidés', value: props.view.invalidated.map((c) => `${c.certificate_number} (${formatDate(c.invalidated_at)})`).join(', ') }] : []),
+          ]}
+        />
+      ) : (
+        <p>Cette demande ne concerne pas un véhicule inscrit au registre (par exemple une première immatriculation en France).</p>
+      )}
 
       <h2 class="fr-mt-4w">Pièces jointes</h2>
       <AttachmentList items={props.view.pieces} hrefFor={(a) => `/agents/vehicules/${p.file_number}/pieces/${a.id}`} labels={PIECE_LABELS} />
@@ -212,7 +244,7 @@ export function VehicleRequestPage(props: { agent: Agent; view: RequestView; err
                 <TextArea
                   name="note"
                   idSuffix={a}
-                  label={a === 'reject' ? 'Motif du rejet (montré à l’usager)' : a === 'ask_complement' ? 'Note à l’usager : ce qu’il doit compléter' : 'Message à l’usager (facultatif)'}
+                  label={a === 'reject' ? 'Motif du rejet (montré à l’usager)' : a === 'ask_complement' ? 'Note à l’usager : ce qu’il doit compléter' : a === 'process' ? 'Réponse à l’usager : ce qui a été fait' : 'Message à l’usager (facultatif)'}
                   value={props.values[`note-${a}`]}
                   error={props.errors[`note-${a}`]}
                   maxLength={4000}

@@ -6,7 +6,7 @@ import { ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErro
 import { formatDate, formatDateTime, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
 
-type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string; unread: number };
+type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string | null; unread: number };
 type Values = Record<string, string | undefined>;
 
 export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATUS_GROUPS, Row[]> }) {
@@ -29,7 +29,7 @@ export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATU
             rows={groups[key].map((r) => [
               <a href={`/vehicules/demandes/${r.file_number}`}>{r.file_number}</a>,
               PROCEDURE_LABELS[r.kind],
-              r.plate,
+              r.plate ?? '—',
               <>
                 {STATUS_LABELS[r.status]}
                 {r.status === 'to_complete' && <p class="fr-badge fr-badge--sm fr-badge--warning fr-mb-0">Action requise</p>}
@@ -68,7 +68,12 @@ export function StartProcedurePage({ values, errors, certified }: { values: Valu
           options={(Object.keys(PROCEDURE_LABELS) as ProcedureKind[]).map((k) => ({
             value: k,
             label: PROCEDURE_LABELS[k],
-            hint: k === 'holder_change' ? 'Réservé aux comptes certifiés (FranceConnect ou professionnel habilité), avec le code de cession remis par le vendeur' : undefined,
+            hint:
+              k === 'holder_change'
+                ? 'Réservé aux comptes certifiés (FranceConnect ou professionnel habilité), avec le code de cession remis par le vendeur'
+                : k === 'complementary'
+                  ? 'Toute autre demande (première immatriculation en France, correction, changement de situation, justificatif…), transmise au centre d’instruction. Réservé aux comptes certifiés ; le numéro d’immatriculation est demandé ensuite s’il y en a un.'
+                  : undefined,
           }))}
         />
         <RadioGroup
@@ -82,7 +87,7 @@ export function StartProcedurePage({ values, errors, certified }: { values: Valu
             { value: 'other', label: 'Pour quelqu’un d’autre' },
           ]}
         />
-        <TextInput name="plate" label="Numéro d’immatriculation" hint="Repère A de la carte grise, par exemple AB-123-CD ou 1234 AB 75" value={values.plate} error={errors.plate} spellcheck={false} />
+        <TextInput name="plate" label="Numéro d’immatriculation" hint="Repère A de la carte grise, par exemple AB-123-CD ou 1234 AB 75 (à laisser vide pour une demande complémentaire)" value={values.plate} error={errors.plate} spellcheck={false} />
         <SubmitButton>Commencer la démarche</SubmitButton>
       </Form>
     </Layout>
