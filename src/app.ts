@@ -9,6 +9,8 @@ import type { Config } from './config.ts';
 import { displayName } from './domains/accounts/model.ts';
 import { registerFranceConnectRoutes } from './domains/accounts/franceconnect-routes.tsx';
 import { registerAccountRoutes } from './domains/accounts/routes.tsx';
+import { createActivity } from './domains/accounts/activity.ts';
+import { registerActivityRoutes } from './domains/accounts/activity-routes.tsx';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerAgentRoutes } from './domains/agents/routes.tsx';
@@ -155,6 +157,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   registerSiteRoutes(app, { maintenance });
   registerAccountRoutes(app, accounts);
+  registerActivityRoutes(app, createActivity(db));
   // FranceConnect: the real provider, or the built-in simulator reached in-process (no network hop).
   const simulator = config.franceConnect.mode === 'simulator';
   if (simulator) await registerFranceConnectSimulator(app, config);

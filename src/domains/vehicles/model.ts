@@ -24,8 +24,8 @@ interface Transition {
   from: readonly ProcedureStatus[];
   to: ProcedureStatus;
   by: 'user' | 'agent' | 'system';
-  /** the email (and SMS) the user receives; none when the user's own click is the whole story */
-  notify?: { subject: string; text: string };
+  /** the email the user receives (and an SMS when `sms` and a mobile is known); none when the user's own click is the whole story */
+  notify?: { subject: string; text: string; sms?: boolean };
 }
 
 /**
@@ -48,22 +48,22 @@ export const PROCEDURE_TRANSITIONS = {
     from: ['awaiting_review'],
     to: 'to_complete',
     by: 'agent',
-    notify: { subject: 'Votre demande est à compléter', text: 'Le centre d’instruction a examiné votre demande et vous demande un complément. Lisez sa note sur la page de votre demande, puis répondez et joignez de nouveau le document demandé.' } },
+    notify: { subject: 'Votre demande est à compléter', text: 'Le centre d’instruction a examiné votre demande et vous demande un complément. Lisez sa note sur la page de votre demande, puis répondez et joignez de nouveau le document demandé.', sms: true } },
   accept_pieces: {
     from: ['awaiting_review'],
     to: 'in_progress',
     by: 'agent',
-    notify: { subject: 'Vos pièces sont validées : finalisez votre demande', text: 'Le centre d’instruction a validé vos pièces justificatives. Reprenez votre demande depuis « Mon espace véhicule » pour la finaliser et payer.' } },
+    notify: { subject: 'Vos pièces sont validées : finalisez votre demande', text: 'Le centre d’instruction a validé vos pièces justificatives. Reprenez votre demande depuis « Mon espace véhicule » pour la finaliser et payer.', sms: true } },
   process: {
     from: ['awaiting_review'],
     to: 'completed',
     by: 'agent',
-    notify: { subject: 'Votre demande est traitée', text: 'Le centre d’instruction a traité votre demande. Sa réponse est sur la page de votre demande.' } },
+    notify: { subject: 'Votre demande est traitée', text: 'Le centre d’instruction a traité votre demande. Sa réponse est sur la page de votre demande.', sms: true } },
   reject: {
     from: ['awaiting_review', 'to_complete'],
     to: 'rejected',
     by: 'agent',
-    notify: { subject: 'Votre demande est rejetée', text: 'Le centre d’instruction a rejeté votre demande. Le motif est indiqué sur la page de votre demande ; vous pouvez faire une nouvelle demande.' } },
+    notify: { subject: 'Votre demande est rejetée', text: 'Le centre d’instruction a rejeté votre demande. Le motif est indiqué sur la page de votre demande ; vous pouvez faire une nouvelle demande.', sms: true } },
   file_for_payment: { from: ['in_progress'], to: 'awaiting_payment', by: 'user' },
   paid: {
     from: ['awaiting_payment'],

@@ -41,6 +41,7 @@ export async function applyTransition(
       accountId: procedure.account_id,
       subject: `${t.notify.subject} (${PROCEDURE_LABELS[procedure.kind]} ${procedure.file_number})`,
       text: t.notify.text,
+      sms: 'sms' in t.notify && t.notify.sms,
       link: `${config.publicUrl}/vehicules/demandes/${procedure.file_number}`,
       dedupeKey: `vehicle-procedure:${procedure.id}:${action}:${updated.updated_at.getTime()}`,
     });

@@ -44,6 +44,15 @@ export function AccountPage(props: {
           Mon espace véhicule
         </a>
       </p>
+      <h2>Mes messages et mon historique</h2>
+      <ul>
+        <li>
+          <a href="/compte/notifications">Mes notifications</a> : tous les messages que le portail vous a envoyés, et votre numéro de mobile pour les SMS
+        </li>
+        <li>
+          <a href="/compte/historique">Mon historique</a> : les opérations enregistrées sur votre compte et vos démarches
+        </li>
+      </ul>
       <h2>Historique de connexion</h2>
       <p>
         Ces enregistrements font foi entre vous et l’agence (conditions générales d’utilisation, article 1.17). Si une
