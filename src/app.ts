@@ -28,6 +28,8 @@ import { createAddressService } from './domains/vehicles/address-service.ts';
 import { createDuplicateService } from './domains/vehicles/duplicate-service.ts';
 import { createTpcService } from './domains/vehicles/tpc-service.ts';
 import { registerTaxRoutes } from './domains/vehicles/tax-routes.tsx';
+import { createTaxAdmin } from './domains/vehicles/tax-admin.ts';
+import { registerTaxAdminRoutes } from './domains/vehicles/tax-admin-routes.tsx';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
 import { createPaymentService } from './platform/payment/service.ts';
@@ -197,6 +199,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerVerificationRoute(app, sales);
   registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments }));
   registerTaxRoutes(app, taxes);
+  registerTaxAdminRoutes(app, agentsService, createTaxAdmin(db));
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({

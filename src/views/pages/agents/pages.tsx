@@ -67,6 +67,9 @@ export function AgentHomePage({ agent }: { agent: Agent }) {
             <li>
               <a href="/agents/historique">Exporter l’historique d’une demande (preuve en cas de litige)</a>
             </li>
+            <li>
+              <a href="/agents/taxes">Taux des taxes sur les certificats d’immatriculation</a>
+            </li>
           </>
         )}
         {agent.role === 'instruction_centre' && (
