@@ -33,6 +33,7 @@ import { registerTaxAdminRoutes } from './domains/vehicles/tax-admin-routes.tsx'
 import { createTaxService } from './domains/vehicles/tax-service.ts';
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
 import { createPaymentService } from './platform/payment/service.ts';
+import { createPayfipProvider } from './platform/payment/payfip-provider.ts';
 import {
   createNotifyHandler,
   createSimulatedProvider,
@@ -174,9 +175,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const addresses = createAddressService({ db, config, taxes });
   const duplicates = createDuplicateService({ db, config, taxes, attachments });
   const tpc = createTpcService({ db, config, attachments });
-  // Card payments: the built-in simulated provider outside production (no real adapter yet).
+  // Card payments: a PayFiP-style provider when configured, else the built-in simulator (never in production).
   const notificationKey = paymentNotificationKey(config.sessionSecret);
-  const provider = config.isProduction ? null : createSimulatedProvider({ db, publicUrl: config.publicUrl });
+  const provider =
+    config.payment.kind === 'payfip'
+      ? createPayfipProvider({ ...config.payment, notifyUrl: `${config.publicUrl}/paiement/notification/payfip`, returnUrl: `${config.publicUrl}/paiement/retour` })
+      : config.payment.kind === 'simulator'
+        ? createSimulatedProvider({ db, publicUrl: config.publicUrl })
+        : null;
   const onPaid = async (trx: Db, payment: { procedure_id: number }) => {
     // each finalizer acts only on its own kind of procedure
     await transfers.finalizePaid(trx, payment.procedure_id);
@@ -185,7 +191,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   };
   const payments = provider ? createPaymentService({ db, provider, onPaid }) : null;
   if (provider && payments) {
-    registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour` });
+    if (config.payment.kind === 'simulator') registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour` });
     registerPaymentRoutes(app, payments, {
       notificationKey,
       procedureUrl: async (id) => {

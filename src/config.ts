@@ -41,6 +41,10 @@ const envSchema = z.object({
   S3_BUCKET: z.string().min(3).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(8).optional(),
+  PAYFIP_WS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PAYFIP_PAYMENT_URL: z.url({ protocol: /^https?$/ }).default('https://www.payfip.gouv.fr/tpa/paiementws.web'),
+  PAYFIP_NUMCLI: z.string().regex(/^\d{6}$/, '6 chiffres (numéro client PayFiP)').optional(),
+  PAYFIP_SAISIE: z.enum(['T', 'X', 'W']).optional(),
   FRANCECONNECT_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
   FRANCECONNECT_CLIENT_SECRET: z.string().min(16, 'au moins 16 caractères').optional(),
@@ -69,6 +73,14 @@ export interface Config {
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
   readonly metricsToken: string | null;
+  /**
+   * Card payments: a PayFiP-style provider when PAYFIP_WS_URL is set; otherwise the built-in
+   * simulator outside production, and no online payment in production.
+   */
+  readonly payment:
+    | { readonly kind: 'payfip'; readonly wsUrl: string; readonly paymentUrl: string; readonly numcli: string; readonly saisie: 'T' | 'X' | 'W' }
+    | { readonly kind: 'simulator' }
+    | { readonly kind: 'none' };
   /** attachments: a local folder (embedded mode, or a shared volume) or an S3-compatible bucket */
   readonly files:
     | { readonly kind: 'local'; readonly dir: string }
@@ -132,6 +144,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction && !e.S3_ENDPOINT && !e.FILES_DIR) problems.push('  - S3_ENDPOINT : obligatoire en production (ou FILES_DIR pour un volume partagé)');
   if (e.S3_ENDPOINT && (!e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY))
     problems.push('  - S3_BUCKET : obligatoire (avec S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY) quand S3_ENDPOINT est défini');
+  if (e.PAYFIP_WS_URL && !e.PAYFIP_NUMCLI) problems.push('  - PAYFIP_NUMCLI : obligatoire quand PAYFIP_WS_URL est défini');
   if (problems.length) throw new ConfigError(`Configuration invalide :\n${problems.join('\n')}`);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -159,6 +172,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
     metricsToken: e.METRICS_TOKEN ?? null,
+    payment: e.PAYFIP_WS_URL
+      ? { kind: 'payfip', wsUrl: e.PAYFIP_WS_URL, paymentUrl: e.PAYFIP_PAYMENT_URL, numcli: e.PAYFIP_NUMCLI!, saisie: e.PAYFIP_SAISIE ?? (isProduction ? 'W' : 'T') }
+      : isProduction
+        ? { kind: 'none' }
+        : { kind: 'simulator' },
     files: e.S3_ENDPOINT
       ? { kind: 's3', endpoint: e.S3_ENDPOINT, region: e.S3_REGION, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY! }
       : { kind: 'local', dir: path.resolve(e.FILES_DIR ?? path.join(dataDir, 'files')) },

@@ -7,7 +7,7 @@ export type ProviderStatus = 'pending' | 'paid' | 'declined' | 'error' | 'cancel
 export interface PaymentProvider {
   readonly name: string;
   /** Opens a transaction; the user is sent to `redirectUrl` (the provider's hosted page). */
-  start(req: { reference: string; amountCents: number; description: string }): Promise<{ transactionId: string; redirectUrl: string }>;
+  start(req: { reference: string; amountCents: number; description: string; payerEmail?: string }): Promise<{ transactionId: string; redirectUrl: string }>;
   /** The hosted page of an open transaction (to resume it after a double click). */
   redirectUrl(transactionId: string): string;
   /** Asks the provider where the transaction stands (the return URL carries nothing). */

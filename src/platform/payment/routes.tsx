@@ -31,6 +31,14 @@ export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentSer
     return reply.redirect(await deps.procedureUrl(payment.procedure_id), 303);
   });
 
+  // PayFiP-style notification: only the transaction id, posted as a form; the status is asked from the provider.
+  app.post('/paiement/notification/payfip', { config: { csrf: false } }, async (request, reply) => {
+    const idOp = String(((request.body ?? {}) as Record<string, unknown>).idOp ?? ((request.body ?? {}) as Record<string, unknown>).idop ?? '');
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(idOp)) return reply.code(400).send({ error: 'notification invalide' });
+    const status = await payments.refresh(idOp);
+    return reply.code(status ? 200 : 404).send({ status });
+  });
+
   app.register(async (scope) => {
     // The notification body is kept raw: its signature covers the exact bytes.
     scope.removeAllContentTypeParsers();
@@ -65,7 +73,7 @@ export async function sendToPayment(
   req: { procedureId: number; amountCents: number; description: string; idempotencyKey: string; back: string },
 ) {
   const started = await payments.start(
-    { accountId: request.session.userId!, procedureId: req.procedureId, amountCents: req.amountCents, description: req.description, idempotencyKey: req.idempotencyKey },
+    { accountId: request.session.userId!, procedureId: req.procedureId, amountCents: req.amountCents, description: req.description, idempotencyKey: req.idempotencyKey, payerEmail: request.account?.email },
     actorOf(request),
   );
   if ('error' in started) {

@@ -41,7 +41,7 @@ export function createPaymentService(deps: { db: Db; provider: PaymentProvider; 
 
   return {
     /** Starts (or, for the same idempotency key, resumes) an attempt; returns where to send the user. */
-    async start(req: { accountId: number; procedureId: number; amountCents: number; description: string; idempotencyKey: string }, actor: Actor): Promise<{ redirectUrl: string; reference: string } | { error: string }> {
+    async start(req: { accountId: number; procedureId: number; amountCents: number; description: string; idempotencyKey: string; payerEmail?: string }, actor: Actor): Promise<{ redirectUrl: string; reference: string } | { error: string }> {
       const paid = await db.selectFrom('payments').select('id').where('procedure_id', '=', req.procedureId).where('status', '=', 'success').executeTakeFirst();
       if (paid) return { error: 'Cette démarche est déjà payée.' };
       const existing = await db.selectFrom('payments').selectAll().where('idempotency_key', '=', req.idempotencyKey).executeTakeFirst();
@@ -50,7 +50,7 @@ export function createPaymentService(deps: { db: Db; provider: PaymentProvider; 
         if (existing.status === 'started' && existing.provider_transaction_id) return { redirectUrl: provider.redirectUrl(existing.provider_transaction_id), reference: existing.reference };
         return { error: 'Ce paiement est terminé : recommencez depuis la page de la démarche.' };
       }
-      const reference = randomBytes(12).toString('base64url');
+      const reference = randomBytes(12).toString('hex'); // letters and digits only: PayFiP's refdet
       const created = await db
         .insertInto('payments')
         .values({
@@ -68,7 +68,13 @@ export function createPaymentService(deps: { db: Db; provider: PaymentProvider; 
         .returningAll()
         .executeTakeFirst();
       if (!created) return this.start(req, actor); // the twin request won the race: resume it
-      const started = await provider.start({ reference, amountCents: req.amountCents, description: req.description });
+      let started: { transactionId: string; redirectUrl: string };
+      try {
+        started = await provider.start({ reference, amountCents: req.amountCents, description: req.description, payerEmail: req.payerEmail });
+      } catch (error) {
+        await db.updateTable('payments').set({ status: 'error', failure_reason: String((error as Error).message).slice(0, 200), updated_at: new Date() }).where('id', '=', created.id).execute();
+        return { error: 'Le service de paiement ne répond pas. Votre demande est conservée : réessayez dans quelques minutes.' };
+      }
       await db.updateTable('payments').set({ status: 'started', provider_transaction_id: started.transactionId, updated_at: new Date() }).where('id', '=', created.id).execute();
       await audit(db, actor, 'payment.started', { kind: 'vehicle_procedure', id: req.procedureId }, { reference, amount_cents: req.amountCents });
       return { redirectUrl: started.redirectUrl, reference };
@@ -80,6 +86,13 @@ export function createPaymentService(deps: { db: Db; provider: PaymentProvider; 
       if (!payment?.provider_transaction_id) return null;
       await apply(payment, await provider.status(payment.provider_transaction_id), actor);
       return (await db.selectFrom('payments').selectAll().where('id', '=', payment.id).executeTakeFirst()) ?? null;
+    },
+
+    /** A provider's notification that carries only its transaction id: its status is asked from the provider. */
+    async refresh(transactionId: string): Promise<PaymentStatus | null> {
+      const payment = await db.selectFrom('payments').selectAll().where('provider_transaction_id', '=', transactionId).where('provider', '=', provider.name).executeTakeFirst();
+      if (!payment) return null;
+      return apply(payment, await provider.status(transactionId), { kind: 'system', id: null, ip: null });
     },
 
     /** The provider's notification, already authenticated by the caller; applied at most once. */

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { createTestApp, textOf, type TestApp } from '../helpers/app.ts';
+import { postNewProcedure, signInUser } from '../helpers/users.ts';
+
+describe('a PayFiP-style provider configured but not answering', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // port 9 (discard) on loopback: nothing listens, the connection is refused at once
+    t = await createTestApp({ PAYFIP_WS_URL: 'http://127.0.0.1:9/tpa/services/securite', PAYFIP_NUMCLI: '012345' });
+    await seedDemoData(t.database.db, t.app.config);
+  });
+  afterAll(() => t.close());
+
+  it('keeps the request payable and says so in French; the attempt is recorded as an error; the simulator is not served', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/paiement-simule/x' })).statusCode).toBe(404);
+    const client = await signInUser(t.app, 'demo.particulier@example.fr');
+    const page = await client.follow(await postNewProcedure(client, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' }));
+    await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+    const base = `${page.url}/duplicata`;
+    await client.get(base);
+    await client.post(base, { reason: 'damage', declaration: 'oui' });
+    await client.get(base);
+    await client.post(`${base}/confirmer`, { clu: 'oui' });
+    await client.get(base);
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
+    const back = await client.follow(await client.post(`${base}/payer`, { idempotency_key: key }));
+    expect(back.url).toBe(base);
+    expect(textOf(back.body)).toContain('Le service de paiement ne répond pas. Votre demande est conservée');
+    expect(textOf(back.body)).toContain('Payer par carte bancaire');
+    const attempt = await t.database.db.selectFrom('payments').select(['status', 'provider']).executeTakeFirstOrThrow();
+    expect(attempt).toEqual({ status: 'error', provider: 'payfip' });
+  });
+});
