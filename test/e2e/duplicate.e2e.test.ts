@@ -11,7 +11,7 @@ import { pdfText } from '../helpers/pdf.ts';
 
 const FIXTURES = path.resolve('test/fixtures');
 
-describe('duplicate in Chromium, JavaScript off, 375 px, with the instruction centre', () => {
+describe('duplicate and complementary procedure in Chromium, JavaScript off, 375 px, with the instruction centre', () => {
   let e2e: E2E;
   const a11y: Record<string, string[]> = {};
   const scroll: string[] = [];
@@ -176,6 +176,64 @@ describe('duplicate in Chromium, JavaScript off, 375 px, with the instruction ce
     // the refused file's page answers 400 on purpose (the form comes back with its error)
     expect(user.consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
     await user.context().close();
+    await agent.context().close();
+  });
+
+  it('a complementary procedure (TPC) with its pieces reaches the instruction centre’s queue', async () => {
+    const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    await page.goto(`${e2e.baseUrl}/connexion`);
+    await page.getByLabel('Adresse électronique').fill('demo.garage@example.fr');
+    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
+    await page.locator('label', { hasText: 'Téléprocédure complémentaire' }).first().click();
+    await page.getByText('Pour moi-même').click();
+    await page.getByRole('button', { name: 'Commencer la démarche' }).click();
+    await check(page);
+    await page.getByText('Signaler un changement sur la situation de mon véhicule').click();
+    await page.getByRole('button', { name: 'Poursuivre' }).click();
+    await page.getByText('Modification technique du véhicule').click();
+    await page.getByRole('button', { name: 'Poursuivre' }).click();
+    await page.getByLabel('Objet de la demande').fill('Pose d’un attelage : mise à jour du poids total roulant autorisé.');
+    await page.getByLabel('Numéro d’immatriculation du véhicule').fill('GH-456-JK');
+    await page.getByRole('button', { name: 'Poursuivre' }).click();
+    await check(page);
+    await page.getByText('Une personne morale (société, association…)').click();
+    await page.getByLabel('Raison sociale').fill('Garage du Centre (démo)');
+    await page.getByLabel('Numéro SIREN').fill('356000000');
+    await page.getByLabel('Numéro et voie').fill('5 rue du Moulin');
+    await page.getByLabel('Code postal').fill('35000');
+    await page.getByLabel('Commune', { exact: true }).fill('Rennes');
+    await page.getByRole('button', { name: 'Poursuivre' }).click();
+    expect(await page.locator('main').textContent()).toContain('Pièce justificative de la modification technique du véhicule');
+    await check(page);
+    await page.getByRole('button', { name: 'Poursuivre vers le récapitulatif' }).click();
+    expect(await page.locator('#error-summary').textContent()).toContain('Joignez : pièce justificative de la modification technique du véhicule');
+    await check(page);
+    await page.getByLabel('Pièce justificative de la modification technique du véhicule').setInputFiles(path.join(FIXTURES, 'recepisse-vol.pdf'));
+    await page.getByRole('button', { name: 'Joindre les fichiers' }).click();
+    expect(await page.locator('main').textContent()).toContain('recepisse-vol.pdf');
+    await page.getByRole('button', { name: 'Poursuivre vers le récapitulatif' }).click();
+    expect(await page.locator('main').textContent()).toContain('Pose d’un attelage');
+    await check(page);
+    await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
+    await page.getByRole('button', { name: 'Valider la demande' }).click();
+    expect(await page.locator('main').textContent()).toContain('Demande transmise au centre d’instruction');
+    await check(page);
+    const file = (await page.locator('nav[aria-label] li').last().textContent())!.match(/V\d{2}-[A-Z0-9]{8}/)![0];
+
+    const agent = await e2e.newPage({ javaScriptEnabled: false });
+    await signInAgentInBrowser(agent, e2e.baseUrl, 'agent.cert@example.fr');
+    await agent.goto(`${e2e.baseUrl}/agents/vehicules?demarche=complementary`);
+    expect(await agent.locator('main').textContent()).toContain(file);
+    await agent.getByRole('link', { name: file }).click();
+    const view = await agent.locator('main').textContent();
+    expect(view).toContain('Modification technique du véhicule');
+    expect(view).toContain('GH-456-JK');
+    await check(agent);
+    expect(a11y).toEqual({});
+    expect(scroll).toEqual([]);
+    await page.context().close();
     await agent.context().close();
   });
 });

@@ -70,6 +70,9 @@ export function AgentHomePage({ agent }: { agent: Agent }) {
             <li>
               <a href="/agents/taxes">Taux des taxes sur les certificats d’immatriculation</a>
             </li>
+            <li>
+              <a href="/agents/demandes-de-contact">Demandes de contact des usagers (réponse sous 15 jours ouvrés)</a>
+            </li>
           </>
         )}
         {agent.role === 'instruction_centre' && (

@@ -72,7 +72,7 @@ export function StartProcedurePage({ values, errors, certified }: { values: Valu
               k === 'holder_change'
                 ? 'Réservé aux comptes certifiés (FranceConnect ou professionnel habilité), avec le code de cession remis par le vendeur'
                 : k === 'complementary'
-                  ? 'Toute autre demande (première immatriculation en France, correction, changement de situation, justificatif…), transmise au centre d’instruction. Réservé aux comptes certifiés ; le numéro d’immatriculation est demandé ensuite s’il y en a un.'
+                  ? 'Toute autre demande (première immatriculation en France, correction, changement de situation, justificatif…), transmise au centre d’instruction. Réservé aux comptes certifiés ; la plaque du véhicule, s’il y en a une, est demandée ensuite.'
                   : undefined,
           }))}
         />
