@@ -1,0 +1,67 @@
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { formatCents } from '../stamps/model.ts';
+import { DOCUMENT_LABELS, EYE_LABELS, groupNumber, REASON_LABELS } from './model.ts';
+import type { PreApplication } from './tables.ts';
+
+const paris = (d: Date, withTime = false) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}) }).format(d);
+const frenchDate = (iso: string) => iso.split('-').reverse().join('/');
+
+/**
+ * The printable summary of a submitted pre-application: agency header, the number in large type,
+ * a QR code (an embedded PNG image) that opens the town hall's retrieval page with the number,
+ * the validity date and the data the town hall will check.
+ */
+export async function preApplicationPdf(p: PreApplication, retrievalUrl: string): Promise<Buffer> {
+  const qr = await QRCode.toBuffer(retrievalUrl, { type: 'png', margin: 2, width: 300, errorCorrectionLevel: 'M' });
+  const d = p.data;
+  const title = `Récapitulatif de pré-demande — ${DOCUMENT_LABELS[p.document]}`;
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: title, Author: 'Agence nationale des titres sécurisés' } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
+    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
+    doc.text('Portail des titres sécurisés');
+    doc.image(qr, 425, 40, { width: 120 });
+    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(title, { width: 360 });
+    doc.moveDown(0.5).font('Helvetica').fontSize(11).text('Numéro de pré-demande', { width: 360 });
+    doc.font('Helvetica-Bold').fontSize(22).text(groupNumber(p.number ?? ''), { width: 360 });
+    doc.font('Helvetica').fontSize(10);
+    doc.text(`Enregistrée le ${paris(p.submitted_at!, true)} — valable jusqu’au ${paris(p.expires_at!)}`, { width: 360 });
+    doc.moveDown(1.5);
+    const section = (name: string) => doc.moveDown(0.5).font('Helvetica-Bold').fontSize(12).text(name).fontSize(10);
+    const line = (label: string, value: string | undefined) => {
+      if (value) doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
+    };
+    section('Demande');
+    line('Titre demandé', DOCUMENT_LABELS[p.document]);
+    line('Motif', d.reason ? REASON_LABELS[d.reason] : undefined);
+    line('Demandée', d.forWhom === 'other' ? 'pour un enfant mineur ou une autre personne' : 'pour soi-même');
+    line('Timbre fiscal', p.fee_cents > 0 ? `${formatCents(p.fee_cents)}, timbre électronique se terminant par ${p.stamp_last4}` : 'aucun (gratuit)');
+    section('État civil');
+    line('Sexe', d.sex === 'F' ? 'Féminin' : 'Masculin');
+    line('Nom de naissance', d.birthName?.toUpperCase());
+    line('Nom d’usage', d.usageName?.toUpperCase());
+    line('Prénoms', d.givenNames);
+    line('Né(e) le', d.birthDate ? frenchDate(d.birthDate) : undefined);
+    line('À', d.birthPlace && d.birthCountry ? `${d.birthPlace} (${d.birthCountry})` : undefined);
+    section('Filiation');
+    line('Premier parent', d.parent1Name ? `${d.parent1Name.toUpperCase()} ${d.parent1GivenNames ?? ''}` : undefined);
+    line('Second parent', d.parent2Name ? `${d.parent2Name.toUpperCase()} ${d.parent2GivenNames ?? ''}` : 'non renseigné');
+    section('Adresse et signalement');
+    line('Adresse', [d.line1, d.line2, `${d.postcode} ${d.commune}`].filter(Boolean).join(', '));
+    line('Taille', d.heightCm ? `${d.heightCm} cm` : undefined);
+    line('Couleur des yeux', d.eyes ? EYE_LABELS[d.eyes] : undefined);
+    doc.moveDown(1.5).font('Helvetica-Bold').fontSize(11).text('Et maintenant ?');
+    doc.font('Helvetica').fontSize(10).text(
+      'Prenez rendez-vous dans une mairie équipée d’un dispositif de recueil. Apportez ce récapitulatif (ou son numéro), une photo d’identité de moins de 6 mois, un justificatif de domicile et, le cas échéant, votre ancien titre ou la déclaration de perte ou de vol. La personne concernée doit être présente : ses empreintes sont relevées au dépôt.',
+      { width: 495 },
+    );
+    doc.moveDown().fontSize(8).text(`La mairie lit le QR code ou saisit le numéro : ${retrievalUrl}`, { width: 495 });
+    doc.end();
+  });
+}

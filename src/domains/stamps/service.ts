@@ -1,0 +1,165 @@
+import { createHmac, randomInt } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Config } from '../../config.ts';
+import { audit, SYSTEM, type Actor } from '../../platform/audit.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { lockedUntil, recordFailure, type ThrottlePolicy } from '../accounts/throttle.ts';
+import { addMonths, luhnDigit, parseStampNumber, refundProblem, STAMP_DIGITS, STAMP_VALIDITY_MONTHS, stampProblem } from './model.ts';
+
+export type StampResult = { ok: true } | { ok: false; error: string };
+
+/** Unknown stamp numbers tried from one session (or one IP) before a growing lock. */
+export const STAMP_SESSION_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60 };
+export const STAMP_IP_POLICY: ThrottlePolicy = { free: 20, maxLockMinutes: 60 };
+
+/** Where the attempts come from: the keys of the shared throttle table (accounts/throttle.ts). */
+export interface StampThrottle {
+  sessionIdHash: string;
+  ip: string;
+}
+const throttleKeys = (t: StampThrottle) => ({ session: `stamp:session:${t.sessionIdHash}`, ip: `stamp:ip:${t.ip}` });
+
+const UNKNOWN = 'Ce numéro ne correspond à aucun timbre fiscal électronique : vérifiez-le sur le justificatif d’achat';
+
+/**
+ * The fiscal stamp service: sells stamps in the embedded demo shop, checks a number against the
+ * amount due, consumes a stamp once (a conditional update: of two concurrent procedures, one wins)
+ * and refunds an unused one. Numbers are stored as an HMAC plus their last 4 digits.
+ */
+export function createStampService(deps: { db: Db; config: Pick<Config, 'sessionSecret'> }) {
+  const { db } = deps;
+  // A key of its own, derived from the session secret: a leaked table cannot be brute-forced offline.
+  const key = createHmac('sha256', deps.config.sessionSecret).update('fiscal-stamp-number-v1').digest();
+  const hashNumber = (digits: string) => createHmac('sha256', key).update(digits).digest('hex');
+
+  async function findByDigits(trx: Db, digits: string) {
+    return trx.selectFrom('fiscal_stamps').selectAll().where('number_hash', '=', hashNumber(digits)).executeTakeFirst();
+  }
+
+  async function lockMessage(t: StampThrottle): Promise<string | null> {
+    const k = throttleKeys(t);
+    const until = await lockedUntil(db, [k.session, k.ip]);
+    if (!until) return null;
+    const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+    return `Trop de numéros de timbre inconnus ont été saisis : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}`;
+  }
+
+  async function refundWhere(trx: Db, stamp: { id: number; last4: string } | undefined, accountId: number, problemOf: () => string | null): Promise<StampResult> {
+    if (!stamp) return { ok: false, error: UNKNOWN };
+    const problem = problemOf();
+    if (problem) return { ok: false, error: problem };
+    const done = await trx
+      .updateTable('fiscal_stamps')
+      .set({ status: 'refunded', refunded_at: new Date(), refunded_by: accountId })
+      .where('id', '=', stamp.id)
+      .where('status', '=', 'available')
+      .where('purchased_at', '>', sql<Date>`now() - interval '18 months'`)
+      .returning('id')
+      .executeTakeFirst();
+    if (!done) return { ok: false, error: 'Ce timbre ne peut plus être remboursé : il vient d’être utilisé ou remboursé' };
+    await audit(trx, { kind: 'user', id: accountId, ip: null }, 'stamp.refunded', { kind: 'fiscal_stamp', id: stamp.id }, { last4: stamp.last4 });
+    return { ok: true };
+  }
+
+  return {
+    /** Buys a stamp (demo shop: no real payment). A replayed idempotency key returns the same stamp id, without its number. */
+    async buy(trx: Db, input: { amountCents: number; accountId: number; idempotencyKey?: string; actor?: Actor }): Promise<{ number: string; id: number }> {
+      if (!Number.isInteger(input.amountCents) || input.amountCents <= 0) throw new Error('invalid stamp amount');
+      for (let attempt = 0; ; attempt++) {
+        let partial = '';
+        for (let i = 0; i < STAMP_DIGITS - 1; i++) partial += String(randomInt(10));
+        const digits = partial + luhnDigit(partial);
+        const row = await trx
+          .insertInto('fiscal_stamps')
+          .values({ number_hash: hashNumber(digits), last4: digits.slice(-4), amount_cents: input.amountCents, account_id: input.accountId, idempotency_key: input.idempotencyKey ?? null })
+          .onConflict((oc) => oc.doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (row) {
+          await audit(trx, input.actor ?? { kind: 'user', id: input.accountId, ip: null }, 'stamp.bought', { kind: 'fiscal_stamp', id: row.id }, { amount_cents: input.amountCents, last4: digits.slice(-4) });
+          return { number: digits, id: row.id };
+        }
+        if (input.idempotencyKey) {
+          const existing = await trx.selectFrom('fiscal_stamps').select('id').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
+          if (existing) return { number: '', id: existing.id };
+        }
+        if (attempt > 5) throw new Error('could not draw a free stamp number');
+      }
+    },
+
+    /** The stamp bought with this idempotency key, if any (a double click on "Acheter"). */
+    async findByIdempotencyKey(idempotencyKey: string) {
+      return db.selectFrom('fiscal_stamps').select(['id', 'account_id']).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+    },
+
+    /**
+     * Can this number pay `amountCents` now? French message if not. With `throttle`, unknown
+     * numbers count as failures for the session and the IP, and a locked key refuses every check.
+     */
+    async check(number: string, amountCents: number, opts: { throttle?: StampThrottle } = {}): Promise<StampResult> {
+      const parsed = parseStampNumber(number);
+      if (!parsed.ok) return parsed;
+      if (opts.throttle) {
+        const locked = await lockMessage(opts.throttle);
+        if (locked) return { ok: false, error: locked };
+      }
+      const stamp = await findByDigits(db, parsed.digits);
+      if (!stamp) {
+        if (opts.throttle) {
+          const k = throttleKeys(opts.throttle);
+          await recordFailure(db, k.session, STAMP_SESSION_POLICY);
+          await recordFailure(db, k.ip, STAMP_IP_POLICY);
+        }
+        return { ok: false, error: UNKNOWN };
+      }
+      const problem = stampProblem(stamp, amountCents, new Date());
+      return problem ? { ok: false, error: problem } : { ok: true };
+    },
+
+    /** Uses the stamp for a procedure, once: of two concurrent calls, exactly one succeeds. */
+    async consume(trx: Db, number: string, input: { amountCents: number; usage: string }): Promise<StampResult & { stampId?: number; last4?: string }> {
+      const parsed = parseStampNumber(number);
+      if (!parsed.ok) return parsed;
+      const used = await trx
+        .updateTable('fiscal_stamps')
+        .set({ status: 'used', used_at: new Date(), usage: input.usage })
+        .where('number_hash', '=', hashNumber(parsed.digits))
+        .where('status', '=', 'available')
+        .where('amount_cents', '>=', input.amountCents)
+        .where('purchased_at', '>', addMonths(new Date(), -STAMP_VALIDITY_MONTHS))
+        .returning(['id', 'last4'])
+        .executeTakeFirst();
+      if (!used) {
+        const stamp = await findByDigits(trx, parsed.digits);
+        return { ok: false, error: stamp ? (stampProblem(stamp, input.amountCents, new Date()) ?? 'Ce timbre vient d’être utilisé pour une autre démarche') : UNKNOWN };
+      }
+      await audit(trx, SYSTEM, 'stamp.consumed', { kind: 'fiscal_stamp', id: used.id }, { usage: input.usage, last4: used.last4 });
+      return { ok: true, stampId: used.id, last4: used.last4 };
+    },
+
+    /** Refunds an unused stamp within 18 months of purchase, by its number (whoever holds it). */
+    async refund(trx: Db, number: string, accountId: number): Promise<StampResult> {
+      const parsed = parseStampNumber(number);
+      if (!parsed.ok) return parsed;
+      const stamp = await findByDigits(trx, parsed.digits);
+      return refundWhere(trx, stamp, accountId, () => (stamp ? refundProblem(stamp, new Date()) : null));
+    },
+
+    /** Refunds one of the stamps this account bought (the shop's "Demander le remboursement" button). */
+    async refundOwned(trx: Db, stampId: number, accountId: number): Promise<StampResult | null> {
+      const stamp = await trx.selectFrom('fiscal_stamps').selectAll().where('id', '=', stampId).where('account_id', '=', accountId).executeTakeFirst();
+      if (!stamp) return null;
+      return refundWhere(trx, stamp, accountId, () => refundProblem(stamp, new Date()));
+    },
+
+    /** The stamps this account bought, newest first. */
+    async listOwned(accountId: number) {
+      return db.selectFrom('fiscal_stamps').select(['id', 'last4', 'amount_cents', 'status', 'purchased_at', 'used_at', 'usage', 'refunded_at']).where('account_id', '=', accountId).orderBy('purchased_at', 'desc').orderBy('id', 'desc').execute();
+    },
+
+    async findOwned(stampId: number, accountId: number) {
+      return db.selectFrom('fiscal_stamps').select(['id', 'last4', 'amount_cents', 'status', 'purchased_at', 'used_at', 'usage', 'refunded_at']).where('id', '=', stampId).where('account_id', '=', accountId).executeTakeFirst();
+    },
+  };
+}
+export type StampService = ReturnType<typeof createStampService>;

@@ -1,0 +1,133 @@
+import { formatCents, groupDigits, SHOP_AMOUNTS_CENTS, STAMP_REFUND_MONTHS, STAMP_STATUS_LABELS, STAMP_VALIDITY_MONTHS } from '../../../domains/stamps/model.ts';
+import type { StampStatus } from '../../../domains/stamps/tables.ts';
+import { Alert, Breadcrumb, SummaryList, Table } from '../../components/content.tsx';
+import { ErrorSummary, Form, RadioGroup, SubmitButton, type FieldErrors } from '../../components/form.tsx';
+import { formatDate, formatShortDateTime } from '../../format.ts';
+import { Layout } from '../../layout.tsx';
+
+export interface StampRow {
+  id: number;
+  last4: string;
+  amount_cents: number;
+  status: StampStatus;
+  purchased_at: Date;
+  used_at: Date | null;
+  usage: string | null;
+  refunded_at: Date | null;
+  refundable: boolean;
+}
+
+const AMOUNT_HINTS: Record<number, string> = {
+  2500: 'Carte d’identité ou permis de conduire après une perte ou un vol',
+  1250: 'Les mêmes démarches en Guyane',
+  8600: 'Passeport d’une personne majeure',
+  4300: 'Passeport d’une personne majeure, en Guyane',
+  4200: 'Passeport d’un mineur de 15 à 17 ans',
+  2100: 'Passeport d’un mineur de 15 à 17 ans, en Guyane',
+  1700: 'Passeport d’un mineur de moins de 15 ans',
+  850: 'Passeport d’un mineur de moins de 15 ans, en Guyane',
+};
+
+function DemoNotice() {
+  return (
+    <Alert kind="warning" title="Boutique de démonstration">
+      <p>
+        Cette boutique simule l’achat d’un timbre fiscal électronique : aucun paiement n’est demandé et les timbres n’ont de valeur que sur ce
+        portail de démonstration. Les vrais timbres s’achètent sur timbres.impots.gouv.fr ou chez un buraliste agréé.
+      </p>
+    </Alert>
+  );
+}
+
+function stateText(s: StampRow): string {
+  if (s.status === 'used' && s.used_at) return `${STAMP_STATUS_LABELS.used} le ${formatDate(s.used_at)}${s.usage ? ` (${s.usage})` : ''}`;
+  if (s.status === 'refunded' && s.refunded_at) return `${STAMP_STATUS_LABELS.refunded} le ${formatDate(s.refunded_at)}`;
+  return STAMP_STATUS_LABELS[s.status];
+}
+
+export function StampShopPage(props: { stamps: StampRow[]; values: Record<string, string | undefined>; errors: FieldErrors }) {
+  const { errors } = props;
+  return (
+    <Layout title="Timbres fiscaux électroniques" hasErrors={Object.keys(errors).length > 0}>
+      <Breadcrumb items={[{ href: '/compte', label: 'Mon compte' }, { label: 'Timbres fiscaux' }]} />
+      <ErrorSummary errors={errors} />
+      <h1>Timbres fiscaux électroniques</h1>
+      <DemoNotice />
+      <p>
+        Un timbre fiscal électronique est un numéro de 16 chiffres. Il s’utilise une seule fois, dans les {STAMP_VALIDITY_MONTHS} mois suivant son
+        achat ; s’il n’a pas servi, vous pouvez en demander le remboursement dans les {STAMP_REFUND_MONTHS} mois suivant l’achat.
+      </p>
+      <h2>Acheter un timbre</h2>
+      <Form action="/timbres/acheter">
+        <input type="hidden" name="idempotency_key" value={props.values.idempotency_key} />
+        <RadioGroup
+          name="amount"
+          label="Montant du timbre"
+          hint="Choisissez le montant demandé par votre démarche."
+          value={props.values.amount}
+          error={errors.amount}
+          options={SHOP_AMOUNTS_CENTS.map((c) => ({ value: String(c), label: formatCents(c), hint: AMOUNT_HINTS[c] }))}
+        />
+        <SubmitButton>Acheter ce timbre (démonstration, sans paiement)</SubmitButton>
+      </Form>
+      <h2 class="fr-mt-6w">Mes timbres</h2>
+      {props.stamps.length === 0 ? (
+        <p>Vous n’avez acheté aucun timbre.</p>
+      ) : (
+        <Table
+          caption="Les timbres que vous avez achetés"
+          headers={['Numéro', 'Montant', 'Acheté le', 'État', 'Action']}
+          rows={props.stamps.map((s) => [
+            <a href={`/timbres/${s.id}`}>
+              <span class="fr-sr-only">Timbre se terminant par </span>•••• {s.last4}
+            </a>,
+            formatCents(s.amount_cents),
+            formatShortDateTime(s.purchased_at),
+            stateText(s),
+            s.refundable ? (
+              <Form action={`/timbres/${s.id}/remboursement`}>
+                <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
+                  Demander le remboursement<span class="fr-sr-only"> du timbre se terminant par {s.last4}</span>
+                </button>
+              </Form>
+            ) : (
+              '—'
+            ),
+          ])}
+        />
+      )}
+    </Layout>
+  );
+}
+
+export function StampPage(props: { stamp: StampRow; number: string | null }) {
+  const s = props.stamp;
+  return (
+    <Layout title={`Timbre fiscal se terminant par ${s.last4}`}>
+      <Breadcrumb items={[{ href: '/compte', label: 'Mon compte' }, { href: '/timbres', label: 'Timbres fiscaux' }, { label: `Timbre •••• ${s.last4}` }]} />
+      <h1>Timbre fiscal électronique</h1>
+      <DemoNotice />
+      {props.number && (
+        <Alert kind="success" title="Votre timbre est acheté">
+          <p>
+            Numéro du timbre : <strong class="app-stamp-number" data-stamp-number={props.number}>{groupDigits(props.number)}</strong>
+          </p>
+          <p>Notez ce numéro maintenant : pour le protéger, le portail n’en garde que les 4 derniers chiffres et ne pourra plus vous l’afficher.</p>
+        </Alert>
+      )}
+      <SummaryList
+        rows={[
+          { key: 'Numéro', value: props.number ? groupDigits(props.number) : `•••• •••• •••• ${s.last4}` },
+          { key: 'Montant', value: formatCents(s.amount_cents) },
+          { key: 'Acheté le', value: formatShortDateTime(s.purchased_at) },
+          { key: 'État', value: stateText(s) },
+        ]}
+      />
+      <p>
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/timbres">
+          Retour à mes timbres
+        </a>
+      </p>
+    </Layout>
+  );
+}
