@@ -30,7 +30,19 @@ import { createTpcService } from './domains/vehicles/tpc-service.ts';
 import { registerTaxRoutes } from './domains/vehicles/tax-routes.tsx';
 import { createTaxAdmin } from './domains/vehicles/tax-admin.ts';
 import { registerTaxAdminRoutes } from './domains/vehicles/tax-admin-routes.tsx';
+import { registerDirectoryRoutes } from './domains/directory/routes.tsx';
+import { createDirectoryService } from './domains/directory/service.ts';
+import { loadMapConfig } from './domains/directory/map-config.ts';
+import { registerHelpRoutes } from './domains/help/routes.tsx';
+import { createContactService } from './domains/help/contact-service.ts';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
+import { createStampService, registerStampRoutes, type StampService } from './domains/stamps/index.ts';
+import { registerPreApplicationRoutes } from './domains/identity-docs/routes.tsx';
+import { createPreApplicationService, PRE_APPLICATION_REMINDERS_JOB } from './domains/identity-docs/service.ts';
+import { registerLicenceAgentRoutes } from './domains/licences/agent-routes.tsx';
+import { createPhotoService } from './domains/licences/photo-service.ts';
+import { registerLicenceRoutes } from './domains/licences/routes.tsx';
+import { createLicencesService, PURGE_JOB as LICENCE_PURGE_JOB } from './domains/licences/service.ts';
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
 import { createPaymentService } from './platform/payment/service.ts';
 import { createPayfipProvider } from './platform/payment/payfip-provider.ts';
@@ -72,6 +84,8 @@ declare module 'fastify' {
     maintenance: MaintenanceService;
     accounts: AccountsService;
     attachments: Attachments;
+    /** the fiscal stamp service (timbres fiscaux électroniques), shared by every procedure */
+    stamps: StampService;
     /** set when FranceConnect is configured: the provider's logout URL for an ID token */
     franceConnectLogoutUrl: ((idToken: string) => Promise<string>) | null;
   }
@@ -110,6 +124,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const accounts = createAccountsService({ db, config });
   app.decorate('accounts', accounts);
   app.decorate('franceConnectLogoutUrl', null);
+  const stamps = createStampService({ db, config });
+  app.decorate('stamps', stamps);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -206,6 +222,16 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments }));
   registerTaxRoutes(app, taxes);
   registerTaxAdminRoutes(app, agentsService, createTaxAdmin(db));
+  await registerDirectoryRoutes(app, createDirectoryService({ db }), loadMapConfig());
+  registerHelpRoutes(app, { contact: createContactService({ db, config, attachments }), accounts, attachments });
+  if (!config.isProduction) registerStampRoutes(app, stamps); // the demo shop of the embedded mode
+  const preApplications = createPreApplicationService({ db, config, stamps });
+  registerPreApplicationRoutes(app, preApplications, accounts);
+  // Driving-licence requests (user side and the licence service's back office)
+  const photos = createPhotoService({ db, sessionSecret: config.sessionSecret });
+  const licences = createLicencesService({ db, config, attachments, photos, stamps });
+  registerLicenceRoutes(app, licences, photos, accounts);
+  registerLicenceAgentRoutes(app, licences, attachments);
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({
@@ -214,6 +240,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     metrics,
     pollMs: config.jobs.pollMs,
     handlers: {
+      [PRE_APPLICATION_REMINDERS_JOB]: async () => {
+        const reminded = await preApplications.remindExpiring();
+        if (reminded) app.log.info({ reminded }, 'pre-application expiry reminders');
+      },
+      [LICENCE_PURGE_JOB]: async () => {
+        const done = await licences.purge();
+        app.log.info(done, 'licence requests purge');
+      },
       [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }),
       [PRODUCE_LETTER_JOB]: createProduceLetterHandler(db),
       [RECORD_AUDIT_HEAD_JOB]: createRecordAuditHeadHandler({ db, log: app.log }),
@@ -225,6 +259,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       }),
     },
     periodic: async () => {
+      await preApplications.enqueueDailyReminders(); // once per day across nodes (dedupe key)
+      await licences.enqueueDailyPurge(); // once per day across nodes (dedupe key)
       await purgeThrottle(db);
       await enqueueDailyAuditHead(db); // once per day across nodes (dedupe key)
       const expired = await payments?.expire();

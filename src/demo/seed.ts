@@ -1,9 +1,13 @@
 import type { Config } from '../config.ts';
+import { seedIdentityDocsDemo } from '../domains/identity-docs/demo.ts';
 import { enrolDemoAgentsTotp } from './agents-totp.ts';
 import { demoRegistry } from '../domains/vehicles/demo-registry.ts';
 import { insertRegistryEntry } from '../domains/vehicles/registry.ts';
+import { createPhotoService, DEMO_PHOTO_CODES } from '../domains/licences/photo-service.ts';
+import { seedLicenceDemo } from '../domains/licences/demo.ts';
 import { hashPassword } from '../domains/accounts/passwords.ts';
 import { currentTerms } from '../domains/site/terms.ts';
+import { seedDirectoryDemo } from '../domains/directory/demo.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { AgentRole, Profile } from '../platform/db/schema.ts';
 
@@ -102,6 +106,14 @@ export async function seedDemoData(db: Db, config: Config): Promise<boolean> {
     await enrolDemoAgentsTotp(trx, config, DEMO_AGENTS.map((agent) => agent.email));
     for (const entry of demoRegistry({ individual: ids.individual!, legalEntity: ids.legal_entity! }))
       await insertRegistryEntry(trx, config.sessionSecret, entry);
+    // -- driving licence: the photo-signature codes of the demo photographer (README) --
+    const photos = createPhotoService({ db: trx, sessionSecret: config.sessionSecret });
+    for (const code of DEMO_PHOTO_CODES) await photos.issue(trx, 'Photographe agréé (démo)', code);
+    await seedLicenceDemo(trx, ids.individual!);
+    // -- directory of places: a garage, a photographer and a town hall in each of the 101 départements --
+    await seedDirectoryDemo(trx, terms);
+    // -- identity card / passport: a submitted pre-application for the demo town hall (README) --
+    await seedIdentityDocsDemo(trx, ids.individual!);
     return true;
   });
 }

@@ -10,6 +10,8 @@ const NAV = [
   { href: '/demarches/carte-grise', label: 'Carte grise' },
   { href: '/demarches/permis-de-conduire', label: 'Permis de conduire' },
   { href: '/demarches/carte-identite-passeport', label: 'Carte d’identité et passeport' },
+  { href: '/lieux', label: 'Trouver un lieu' },
+  { href: '/aide', label: 'Aide et contact' },
 ];
 
 function Header() {
@@ -81,6 +83,8 @@ function MainNavigation() {
   return (
     <div class="fr-header__menu app-header__menu" id="navigation">
       <div class="fr-container">
+        {/* DSFR's header script copies the tools links here for its burger menu; we show the nav at every width, so it stays hidden */}
+        <div class="fr-header__menu-links" hidden></div>
         <nav class="fr-nav" role="navigation" aria-label="Menu principal">
           <ul class="fr-nav__list">
             {NAV.map((item) => (
@@ -90,6 +94,20 @@ function MainNavigation() {
                 </a>
               </li>
             ))}
+            {page.user?.kind === 'user' && (
+              <li class="fr-nav__item">
+                <a class="fr-nav__link" href="/permis" aria-current={current('/permis') ? 'page' : undefined}>
+                  Mon espace permis
+                </a>
+              </li>
+            )}
+            {page.user?.kind === 'user' && (
+              <li class="fr-nav__item">
+                <a class="fr-nav__link" href="/pre-demandes" aria-current={current('/pre-demandes') || current('/mairie/pre-demandes') ? 'page' : undefined}>
+                  Mes pré-demandes
+                </a>
+              </li>
+            )}
             {page.devOutbox && (
               <li class="fr-nav__item">
                 <a class="fr-nav__link" href="/dev/outbox" aria-current={current('/dev/outbox') ? 'page' : undefined}>

@@ -95,9 +95,11 @@ describe('agents: habilitations and accounts administration', () => {
   it('a prefecture sees only its department; a decision not allowed from the current state is refused', async () => {
     await t.database.db.updateTable('agents').set({ scope: '13' }).where('email', '=', 'agent.prefecture@example.fr').execute();
     const prefecture = await agent('agent.prefecture@example.fr');
-    const list = await prefecture.get('/agents/habilitations');
+    // the demo directory has a validated garage in every département; the Paris request stays out of sight
+    const list = await prefecture.get('/agents/habilitations?statut=requested');
     expect(textOf(list.body)).toContain('Aucune demande dans cet état.');
-    const row = await t.database.db.selectFrom('siv_habilitations').select('id').where('status', '=', 'requested').executeTakeFirstOrThrow();
+    const row = await t.database.db.selectFrom('siv_habilitations').select(['id', 'company_name']).where('status', '=', 'requested').executeTakeFirstOrThrow();
+    expect(textOf((await prefecture.get('/agents/habilitations')).body)).not.toContain(row.company_name);
     expect((await prefecture.get(`/agents/habilitations/${row.id}`)).statusCode).toBe(404);
 
     await t.database.db.updateTable('agents').set({ scope: '75' }).execute();

@@ -143,6 +143,7 @@ describe('sessions and CSRF', () => {
         FRANCECONNECT_ISSUER: 'https://fcp.integ01.dev-franceconnect.fr/api/v1',
         FRANCECONNECT_CLIENT_ID: 'portail-test',
         FRANCECONNECT_CLIENT_SECRET: 'a-secret-of-sixteen-chars',
+        FILES_DIR: './.tmp/test-data/files',
         DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://unused@127.0.0.1/unused',
       },
       extend,

@@ -3,6 +3,11 @@ import type { BackofficeTables } from '../../domains/instruction/tables.ts';
 import type { VehiclesTables } from '../../domains/vehicles/tables.ts';
 import type { PaymentTables } from '../payment/tables.ts';
 import type { FileTables } from '../files/tables.ts';
+import type { StampTables } from '../../domains/stamps/tables.ts';
+import type { IdentityDocsTables } from '../../domains/identity-docs/tables.ts';
+import type { LicenceTables } from '../../domains/licences/tables.ts';
+import type { DirectoryTables } from '../../domains/directory/tables.ts';
+import type { HelpTables } from '../../domains/help/tables.ts';
 
 /** Kysely table types; they mirror migrations/*.sql. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -191,7 +196,7 @@ export interface AuditEventsTable {
  * The whole database. Each later domain keeps its table types in its own file
  * (domains/<name>/tables.ts) and adds its interface to this `extends` list.
  */
-export interface DB extends VehiclesTables, BackofficeTables, PaymentTables, FileTables {
+export interface DB extends VehiclesTables, BackofficeTables, PaymentTables, FileTables, StampTables, IdentityDocsTables, LicenceTables, DirectoryTables, HelpTables {
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   franceconnect_identities: FranceconnectIdentitiesTable;

@@ -28,7 +28,7 @@ export function ProcedureFamilyPage({ family, signedIn }: { family: ProcedureFam
         </p>
       )}
       <p>
-        <a class="fr-btn" href={signedIn ? (family.slug === 'carte-grise' ? '/vehicules' : '/compte') : '/connexion'}>
+        <a class="fr-btn" href={signedIn ? ({ 'carte-grise': '/vehicules', 'permis-de-conduire': '/permis', 'carte-identite-passeport': '/pre-demandes' }[family.slug] ?? '/compte') : '/connexion'}>
           {signedIn ? 'Commencer depuis mon espace' : 'Se connecter pour commencer'}
         </a>
       </p>

@@ -39,11 +39,23 @@ export function AccountPage(props: {
         ]}
       />
       <h2>Mes démarches</h2>
-      <p>
-        <a class="fr-btn" href="/vehicules">
-          Mon espace véhicule
-        </a>
-      </p>
+      <ul class="fr-btns-group fr-btns-group--inline-md">
+        <li>
+          <a class="fr-btn" href="/vehicules">
+            Mon espace véhicule
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--secondary" href="/permis">
+            Mon espace permis
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--secondary" href="/pre-demandes">
+            Mes pré-demandes de carte d’identité ou de passeport
+          </a>
+        </li>
+      </ul>
       <h2>Mes messages et mon historique</h2>
       <ul>
         <li>
@@ -51,6 +63,9 @@ export function AccountPage(props: {
         </li>
         <li>
           <a href="/compte/historique">Mon historique</a> : les opérations enregistrées sur votre compte et vos démarches
+        </li>
+        <li>
+          <a href="/contact/demandes">Mes demandes de contact</a> : vos questions à l’agence et ses réponses
         </li>
       </ul>
       <h2>Historique de connexion</h2>

@@ -75,6 +75,11 @@ export function AgentHomePage({ agent }: { agent: Agent }) {
             </li>
           </>
         )}
+        {agent.role === 'licence_service' && (
+          <li>
+            <a href="/agents/permis">Demandes de permis de conduire à instruire</a>
+          </li>
+        )}
         {agent.role === 'instruction_centre' && (
           <>
             <li>
