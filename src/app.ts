@@ -14,6 +14,7 @@ import { registerActivityRoutes } from './domains/accounts/activity-routes.tsx';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerAgentRoutes } from './domains/agents/routes.tsx';
+import { registerNotificationLogRoutes } from './domains/agents/notification-log.tsx';
 import { createAgentsService } from './domains/agents/service.ts';
 import { registerInstructionRoutes } from './domains/instruction/routes.tsx';
 import { createVehicleInstruction } from './domains/instruction/vehicle-instruction.ts';
@@ -185,6 +186,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.franceConnectLogoutUrl = (idToken) => franceConnect.logoutUrl(idToken, randomBytes(16).toString('base64url'));
   const agentsService = createAgentsService({ db, config, maintenance });
   registerAgentRoutes(app, agentsService);
+  registerNotificationLogRoutes(app, agentsService);
   const sales = createSaleService({ db, config });
   const taxes = createTaxService(db);
   const transfers = createTransferService({ db, config, sales, taxes });

@@ -1,4 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { buildApp } from '../../src/app.ts';
 import { testConfig } from '../../src/config.ts';
 import { openTestDatabase, type TestDatabase } from './database.ts';
@@ -26,6 +28,23 @@ export async function createTestApp(
       await database.close();
     },
   };
+}
+
+/**
+ * The usual frame of an integration test file: one app on its own database for the file, emptied
+ * and given the demo data again before each test. `use` receives the app once it is ready.
+ */
+export function useSeededApp(use: (t: TestApp) => void, env: Record<string, string> = {}): void {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(env);
+    use(t);
+  });
+  afterAll(() => t.close());
+  beforeEach(async () => {
+    await t.database.reset();
+    await seedDemoData(t.database.db, t.app.config);
+  });
 }
 
 /** A browser-like client over app.inject: keeps cookies, reads CSRF tokens from the last page. */

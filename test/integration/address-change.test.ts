@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { checkAddress } from '../../src/domains/vehicles/communes.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
-import { createTestApp, textOf, type TestApp, type TestClient } from '../helpers/app.ts';
+import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { pdfText } from '../helpers/pdf.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 describe('change of address', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   async function open(plate: keyof typeof DEMO_VEHICLE_CODES): Promise<{ client: TestClient; base: string; file: string }> {
     const client = await signInUser(t.app, 'demo.particulier@example.fr');
@@ -54,6 +46,9 @@ describe('change of address', () => {
     expect(summary).toContain('Montant à payer 0,00 €');
     await client.post(`${base}/confirmer`, { clu: 'oui' });
     expect(textOf((await client.get(base)).body)).toContain('Changement d’adresse enregistré');
+    const recap = pdfText((await client.get(`${base.replace('/adresse', '')}/recapitulatif.pdf`)).rawPayload);
+    expect(recap).toContain('Nouvelle adresse : 8 RUE MERCIERE, 69002 LYON');
+    expect(recap).toContain('Ancienne adresse : 12 RUE DE LA ROQUETTE, 75011 PARIS');
     const vehicle = await t.database.db.selectFrom('vehicles').innerJoin('vehicle_holders', 'vehicle_holders.id', 'vehicles.holder_id').select(['address_line1', 'postcode', 'commune', 'address_changes_since_siv']).where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
     expect(vehicle).toEqual({ address_line1: '8 RUE MERCIERE', postcode: '69002', commune: 'LYON', address_changes_since_siv: 1 });
     await t.app.worker.drain();

@@ -1,23 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOTP_SECRET } from '../../src/demo/agents-totp.ts';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { groupSecret, totpAt, totpNow } from '../../src/domains/agents/totp.ts';
-import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
 
 describe('agents: habilitations and accounts administration', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   const agent = (email: string) => signInAgent(new TestClient(t.app), email);
   async function user(email: string, password = DEMO_PASSWORD) {
@@ -182,15 +175,8 @@ describe('agents: habilitations and accounts administration', () => {
 });
 
 describe('agents: second factor (TOTP)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   const OPERATOR = 'agent.operateur@example.fr';
   const auditActions = async () => (await t.database.db.selectFrom('audit_events').select('action').where('actor_kind', '=', 'agent').orderBy('id').execute()).map((r) => r.action);

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { missingPieces, piecesFor, subcategoryOf, TPC_CATEGORIES } from '../../src/domains/vehicles/tpc-model.ts';
-import { createTestApp, textOf, TestClient, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
 import { pdfText } from '../helpers/pdf.ts';
@@ -15,15 +14,8 @@ const CERTIFIED = 'demo.garage@example.fr';
 const HOLDER = { kind: 'natural', birth_name: 'Moreau', given_names: 'Lucie', birth_date: '1985-06-14', birth_place: 'Nantes', line1: '3, place du Commerce', postcode: '44000', commune: 'nantes' };
 
 describe('complementary procedure (TPC)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   it('has exactly the slides’ tree: 7 categories, their sub-categories and pieces, mandate pieces for someone else, none required for a diplomatic vehicle', () => {
     expect(TPC_CATEGORIES.map((c) => c.subcategories.length)).toEqual([2, 4, 3, 4, 3, 6, 1]);

@@ -1,9 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { formatDay } from '../../src/domains/help/contact-service.ts';
 import { addWorkingDays, parisDate } from '../../src/domains/help/working-days.ts';
-import { createTestApp, multipartBody, TestClient, textOf, type TestApp, type TestFile } from '../helpers/app.ts';
+import { multipartBody, type TestApp, TestClient, type TestFile, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
@@ -12,15 +11,8 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 describe('contact requests', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   /** Posts the contact form of the last page as the browser does (multipart, with its hidden fields). */
   async function send(client: TestClient, fields: Record<string, string>, files: TestFile[] = []): Promise<LightMyRequestResponse> {

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { communesForPostcode, distanceKm } from '../../src/domains/directory/communes-geo.ts';
 import { locate } from '../../src/domains/directory/service.ts';
 import { createDirectoryService } from '../../src/domains/directory/service.ts';
 import { loadMapConfig } from '../../src/domains/directory/map-config.ts';
-import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 
 const sample = (name: string) => readFileSync(new URL(`../../src/domains/directory/samples/${name}.csv`, import.meta.url), 'utf8');
 /** "à 1,2 km" → 1.2, in page order, for one list */
@@ -15,15 +14,8 @@ function distances(html: string, slug: string): number[] {
 }
 
 describe('directory of places', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   it('demo data covers the 101 départements in each of the three lists, every name marked (démo)', async () => {
     const rows = await t.database.db.selectFrom('directory_places').select(['kind', 'department', 'name']).execute();

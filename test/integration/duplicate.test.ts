@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { createVehicleInstruction } from '../../src/domains/instruction/vehicle-instruction.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
-import { createTestApp, textOf, TestClient, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { emailCount, lastEmailTo } from '../helpers/outbox.ts';
 import { pdfText } from '../helpers/pdf.ts';
@@ -16,15 +15,8 @@ const FAKE_PDF = readFileSync('test/fixtures/not-a-pdf.pdf');
 const USER = 'demo.particulier@example.fr';
 
 describe('duplicate (duplicata) of a registration certificate', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   async function open(plate: keyof typeof DEMO_VEHICLE_CODES = 'AB-123-CD') {
     const client = await signInUser(t.app, USER);
@@ -262,5 +254,32 @@ describe('duplicate (duplicata) of a registration certificate', () => {
     const cert = await signInAgent(new TestClient(t.app), 'agent.cert@example.fr');
     const refused = await cert.follow(await cert.get(`/agents/historique?dossier=${file}`));
     expect(textOf(refused.body)).toContain('L’export de l’historique est réservé aux opérateurs de l’agence.');
+  });
+
+  it('while the centre examines the request, the user writes to it with a file; the agent sees it unread; outside that state the message is refused', async () => {
+    const { client, base, file } = await theftUnderReview();
+    await client.get(base);
+    const empty = await client.postFiles(`${base}/message`, { user_message: ' ' }, []);
+    expect(textOf(empty.body)).toContain('Écrivez votre message');
+    const wrong = await client.postFiles(`${base}/message`, { user_message: 'Je joins la photo de la plainte.' }, [{ field: 'user_message_file', filename: 'plainte.pdf', bytes: FAKE_PDF }]);
+    expect(textOf(wrong.body)).toContain('n’est pas au format JPG, PNG, BMP, TIFF ou PDF');
+    expect(wrong.body).toContain('Je joins la photo de la plainte.');
+    await client.postFiles(`${base}/message`, { user_message: 'Je joins la photo de la plainte.' }, [{ field: 'user_message_file', filename: 'plainte.png', bytes: SCAN_PNG }]);
+    const page = textOf((await client.get(base)).body);
+    expect(page).toContain('Je joins la photo de la plainte.');
+    expect(page).toContain('Pièce jointe à un message : plainte.png');
+    const agent = await signInAgent(new TestClient(t.app), 'agent.cert@example.fr');
+    expect(textOf((await agent.get('/agents/vehicules')).body)).toContain('1 non lu');
+    const view = textOf((await agent.get(`/agents/vehicules/${file}`)).body);
+    expect(view).toContain('Je joins la photo de la plainte.');
+    expect(view).toContain('Pièce jointe à un message : plainte.png');
+    expect(textOf((await agent.get('/agents/vehicules')).body)).not.toContain('1 non lu');
+    // once sent back to the user, the answer goes through "Répondre", not a loose message
+    await agent.post(`/agents/vehicules/${file}/prendre`, {});
+    await agent.get(`/agents/vehicules/${file}`);
+    await agent.post(`/agents/vehicules/${file}/decision/ask_complement`, { note: 'Précisez la date du vol.' });
+    await client.get(base);
+    const late = await client.postFiles(`${base}/message`, { user_message: 'Encore un mot.' }, []);
+    expect(textOf(late.body)).toContain('Le centre d’instruction n’examine pas cette demande en ce moment');
   });
 });

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
-import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
 
 describe('signing in to the portal with FranceConnect (built-in simulator)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   /** Clicks "S'identifier avec FranceConnect", picks an identity on the simulator, comes back to the portal. */
   async function franceConnect(client: TestClient, identity: string, action = 'connexion') {

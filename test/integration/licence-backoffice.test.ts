@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enrolDemoAgentsTotp } from '../../src/demo/agents-totp.ts';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
 import { hashPassword } from '../../src/domains/accounts/passwords.ts';
@@ -8,21 +8,14 @@ import { createPhotoService, DEMO_PHOTO_CODES } from '../../src/domains/licences
 import { DEMO_LICENCE_FILE } from '../../src/domains/licences/demo.ts';
 import { createLicencesService, PURGE_JOB } from '../../src/domains/licences/service.ts';
 import { enqueue } from '../../src/platform/jobs/queue.ts';
-import { createTestApp, textOf, TestClient, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { signInUser } from '../helpers/users.ts';
 import { IDENTITY, PDF, PNG, postMultipart, startRequest } from './licence-helpers.ts';
 
 describe('driving-licence requests: the licence service’s back office and the 6-month purge', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   const base = (file: string) => `/permis/demandes/${file}`;
   const step = (file: string, slug: string) => `${base(file)}/etape/${slug}`;

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PHOTO_CODES, hashPhotoCode } from '../../src/domains/licences/photo-service.ts';
-import { createTestApp, textOf, TestClient, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { pdfText } from '../helpers/pdf.ts';
 import { signInUser } from '../helpers/users.ts';
 import { IDENTITY, PDF, PNG, postMultipart, startRequest } from './licence-helpers.ts';
 
 describe('driving-licence requests: reasons, form and bad input', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   const base = (file: string) => `/permis/demandes/${file}`;
   const step = (file: string, slug: string) => `${base(file)}/etape/${slug}`;

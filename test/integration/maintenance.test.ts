@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
 import { parisDay, parseParisTime } from '../../src/platform/time.ts';
 import { signInAgent } from '../helpers/agents.ts';
-import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { createTestApp, type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 
 const hours = (h: number) => new Date(Date.now() + h * 3_600_000);
 
@@ -73,15 +72,8 @@ function localInput(h: number): string {
 }
 
 describe('maintenance notices managed by operators in the back office', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   const operator = () => signInAgent(new TestClient(t.app), 'agent.operateur@example.fr');
   const trail = async () =>

@@ -1,24 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { normaliseMobile } from '../../src/domains/accounts/activity.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
-import { createTestApp, textOf, TestClient, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 const USER = 'demo.particulier@example.fr';
 
 describe('a user’s notifications and history', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   async function theftAskedForComplement(mobile?: string) {
     const client = await signInUser(t.app, USER);
@@ -86,5 +78,17 @@ describe('a user’s notifications and history', () => {
     expect(history).toContain(file);
     const other = await signInUser(t.app, 'demo.garage@example.fr');
     expect(textOf((await other.get('/compte/historique')).body)).not.toContain(file);
+  });
+
+  it('operators read the notification log, by recipient, with the delivery status; other agents cannot', async () => {
+    const { file } = await theftAskedForComplement();
+    const operator = await signInAgent(new TestClient(t.app), 'agent.operateur@example.fr');
+    const log = textOf((await operator.get(`/agents/notifications?q=${encodeURIComponent(USER)}`)).body);
+    expect(log).toContain(`Votre demande est à compléter (Demande de duplicata ${file})`);
+    expect(log).toContain('Remis');
+    expect(textOf((await operator.get('/agents/notifications?q=personne%40example.fr')).body)).toContain('Aucun message.');
+    const cert = await signInAgent(new TestClient(t.app), 'agent.cert@example.fr');
+    const refused = await cert.follow(await cert.get('/agents/notifications'));
+    expect(textOf(refused.body)).toContain('Le journal des notifications est réservé aux opérateurs de l’agence.');
   });
 });

@@ -1,19 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { luhn, notificationKey, notificationSignatureValid, signNotification } from '../../src/platform/payment/simulated-provider.tsx';
-import { seedDemoData } from '../../src/demo/seed.ts';
-import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 
 describe('payments and the built-in provider', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   /** A procedure awaiting payment, and a started attempt on it, through the real service. */
   async function attempt(key = 'idem-key-0123456789') {

@@ -1,19 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
-import { createTestApp, textOf, type TestApp, type TestClient } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInUser } from '../helpers/users.ts';
 
 describe('fiscal stamps: the service and the demo shop', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   const accountId = async (email: string) => (await t.database.db.selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
   // (PGlite runs one transaction at a time: no query on the root connection inside a transaction)

@@ -1,21 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
-import { createTestApp, textOf, type TestApp } from '../helpers/app.ts';
+import { type TestApp, textOf, useSeededApp } from '../helpers/app.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 describe('Mon espace véhicule: starting a procedure and the confidential code', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
-  beforeEach(async () => {
-    await t.database.reset();
-    await seedDemoData(t.database.db, t.app.config);
-  });
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
 
   const signedIn = (email: string) => signInUser(t.app, email);
   const start = postNewProcedure;

@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
 import { formatCents } from '../stamps/model.ts';
 import { DOCUMENT_LABELS, EYE_LABELS, groupNumber, REASON_LABELS } from './model.ts';
 import type { PreApplication } from './tables.ts';
@@ -13,21 +12,10 @@ const frenchDate = (iso: string) => iso.split('-').reverse().join('/');
  * a QR code (an embedded PNG image) that opens the town hall's retrieval page with the number,
  * the validity date and the data the town hall will check.
  */
-export async function preApplicationPdf(p: PreApplication, retrievalUrl: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(retrievalUrl, { type: 'png', margin: 2, width: 300, errorCorrectionLevel: 'M' });
+export function preApplicationPdf(p: PreApplication, retrievalUrl: string): Promise<Buffer> {
   const d = p.data;
   const title = `Récapitulatif de pré-demande — ${DOCUMENT_LABELS[p.document]}`;
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: title, Author: 'Agence nationale des titres sécurisés' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
-    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
-    doc.text('Portail des titres sécurisés');
-    doc.image(qr, 425, 40, { width: 120 });
-    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(title, { width: 360 });
+  return officialDocumentPdf({ title, qrUrl: retrievalUrl, qrWidth: 120, headerLines: ['Portail des titres sécurisés'], footer: `La mairie lit le QR code ou saisit le numéro : ${retrievalUrl}` }, ({ doc }) => {
     doc.moveDown(0.5).font('Helvetica').fontSize(11).text('Numéro de pré-demande', { width: 360 });
     doc.font('Helvetica-Bold').fontSize(22).text(groupNumber(p.number ?? ''), { width: 360 });
     doc.font('Helvetica').fontSize(10);
@@ -61,7 +49,5 @@ export async function preApplicationPdf(p: PreApplication, retrievalUrl: string)
       'Prenez rendez-vous dans une mairie équipée d’un dispositif de recueil. Apportez ce récapitulatif (ou son numéro), une photo d’identité de moins de 6 mois, un justificatif de domicile et, le cas échéant, votre ancien titre ou la déclaration de perte ou de vol. La personne concernée doit être présente : ses empreintes sont relevées au dépôt.',
       { width: 495 },
     );
-    doc.moveDown().fontSize(8).text(`La mairie lit le QR code ou saisit le numéro : ${retrievalUrl}`, { width: 495 });
-    doc.end();
   });
 }

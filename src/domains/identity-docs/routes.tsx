@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import type { Account } from '../../platform/db/schema.ts';
-import { actorOf, requireUser } from '../../platform/http/guards.ts';
+import { actorOf, loadAccount, requireUser } from '../../platform/http/guards.ts';
 import { ForbiddenPage } from '../../views/pages/errors.tsx';
 import {
   PreApplicationListPage,
@@ -64,12 +64,7 @@ export function registerPreApplicationRoutes(app: FastifyInstance, service: PreA
 
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
-    scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (reply.sent) return;
-      const account = await accounts.findById(request.session.userId!);
-      if (!account) return reply.redirect('/connexion', 303);
-      request.account = account;
-    });
+    scope.addHook('preHandler', loadAccount(accounts));
 
     async function load(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) {
       const p = await service.load(request.account!.id, Number(request.params.id));

@@ -1,6 +1,5 @@
+import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 
 /**
  * The PDFs of a licence request: the récépissé de dépôt (at submission), the formulaire de dépôt
@@ -46,20 +45,8 @@ const paris = (d: Date, withTime = true) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}) }).format(d);
 const frDate = (iso: string) => iso.split('-').reverse().join('/');
 
-export async function licencePdf(kind: LicenceDocument, c: DocumentContent, verifyUrl: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 240 });
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: DOCUMENT_TITLES[kind], Author: 'Agence nationale des titres sécurisés' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
-    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
-    doc.image(qr, 445, 40, { width: 100 });
-    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(DOCUMENT_TITLES[kind], { width: 380 });
-    doc.moveDown().font('Helvetica').fontSize(10);
-    const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
+export function licencePdf(kind: LicenceDocument, c: DocumentContent, verifyUrl: string): Promise<Buffer> {
+  return officialDocumentPdf({ title: DOCUMENT_TITLES[kind], qrUrl: verifyUrl, footer: `Vérifiez l’authenticité de ce document : ${verifyUrl}` }, ({ doc, line }) => {
     line('Numéro de dossier', c.fileNumber);
     line('Motif', c.reason);
     line('Personne concernée', c.person.name);
@@ -94,7 +81,5 @@ export async function licencePdf(kind: LicenceDocument, c: DocumentContent, veri
         { width: 495 },
       );
     }
-    doc.moveDown(2).fontSize(8).text(`Vérifiez l’authenticité de ce document : ${verifyUrl}`, 50, undefined, { width: 495 });
-    doc.end();
   });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendAttachment } from '../../platform/files/attachments.ts';
-import { actorOf, requireUser } from '../../platform/http/guards.ts';
+import { actorOf, loadAccount, requireUser } from '../../platform/http/guards.ts';
 import { stampThrottleOf } from '../stamps/routes.tsx';
 import type { AccountsService } from '../accounts/service.ts';
 import { ContactPage, DetailsPage, IdentityPage, LicenceSpacePage, PhotoBoothPage, PiecesPage, RequestPage, StartPage, SummaryPage, VerifyPage, type RequestView } from '../../views/pages/licences/user.tsx';
@@ -71,12 +71,7 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
 
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
-    scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (reply.sent) return;
-      const account = await accounts.findById(request.session.userId!);
-      if (!account) return reply.redirect('/connexion', 303);
-      request.account = account;
-    });
+    scope.addHook('preHandler', loadAccount(accounts));
 
     async function load(request: FastifyRequest<Params>, reply: FastifyReply): Promise<LicenceRequest | null> {
       const r = await licences.load(request.account!, request.params.file);

@@ -6,6 +6,7 @@ import { addressBlock } from '../../platform/letters/address.ts';
 import { queueLetter } from '../../platform/letters/letters.ts';
 import type { Outcome } from '../accounts/service.ts';
 import { checkAddress, type PostalAddress } from './communes.ts';
+import { issueSummary } from './issued-documents.ts';
 import { issueNewCertificate, newSivPlate } from './new-certificate.ts';
 import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
@@ -103,6 +104,18 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
           body: `Madame, Monsieur,\n\nVotre changement d’adresse pour le véhicule ${vehicle.plate} est enregistré (changement n° ${vehicle.address_changes_since_siv + 1} depuis l’immatriculation au SIV). Collez l’étiquette ci-jointe sur votre certificat d’immatriculation, à l’emplacement prévu.\n\nNouvelle adresse : ${a.line1}${a.line2 ? `, ${a.line2}` : ''}, ${a.postcode} ${a.commune}\n\nL’Agence nationale des titres sécurisés`,
           vehicleId: vehicle.id,
         });
+        await issueSummary(trx, {
+          procedureId: p.id,
+          fileNumber: p.file_number,
+          procedure: 'Changement d’adresse',
+          plate: vehicle.plate,
+          rows: [
+            { label: 'Titulaire', value: name },
+            { label: 'Ancienne adresse', value: current.join(', ') },
+            { label: 'Nouvelle adresse', value: [a.line1, a.line2, `${a.postcode} ${a.commune}`].filter(Boolean).join(', ') },
+            { label: 'Changement depuis l’immatriculation au SIV', value: `n° ${vehicle.address_changes_since_siv + 1} : étiquette gratuite envoyée par courrier` },
+          ],
+        });
         await save(trx, p, { ...state, step: 'done', previous: current, outcome: 'label' }, 'completed');
         await audit(trx, actor, 'vehicle.address_changed', { kind: 'vehicle', id: vehicle.id }, { outcome: 'label', procedure: p.file_number });
       });
@@ -125,6 +138,20 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
         holder: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
         address: [a.line1, ...(a.line2 ? [a.line2] : []), `${a.postcode} ${a.commune}`],
         changes: { plate, plate_kind: 'siv' },
+      });
+      const paid = await trx.selectFrom('payments').select('amount_cents').where('procedure_id', '=', p.id).where('status', '=', 'success').executeTakeFirst();
+      await issueSummary(trx, {
+        procedureId: p.id,
+        fileNumber: p.file_number,
+        procedure: 'Changement d’adresse',
+        plate,
+        rows: [
+          { label: 'Titulaire', value: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? '') },
+          { label: 'Ancienne adresse', value: (state.previous ?? []).join(', ') },
+          { label: 'Nouvelle adresse', value: [a.line1, a.line2, `${a.postcode} ${a.commune}`].filter(Boolean).join(', ') },
+          { label: 'Nouveau certificat', value: plate !== vehicle.plate ? `nouveau numéro ${plate} (ancien ${vehicle.plate})` : 'délivré, avec un certificat provisoire' },
+          { label: 'Montant payé', value: paid ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(paid.amount_cents / 100) : '—' },
+        ],
       });
       await save(trx, p, { ...state, step: 'done' }, 'completed');
       await audit(trx, { kind: 'system', id: null, ip: null }, 'vehicle.address_changed', { kind: 'vehicle', id: vehicle.id }, { outcome: 'certificate', procedure: p.file_number, new_plate: plate !== vehicle.plate });

@@ -68,3 +68,7 @@ export function checkAddress(input: { line1?: string; line2?: string; postcode?:
   const corrected = proposed.line1 !== (input.line1 ?? '').trim() || (proposed.line2 ?? '') !== (input.line2 ?? '').trim() || proposed.commune !== (input.commune ?? '').trim();
   return { ok: true, proposed, corrected };
 }
+
+/** The département of a postcode: 2 digits, 3 overseas (97x), 2A/2B in Corsica. */
+export const departmentOfPostcode = (postcode: string): string =>
+  postcode.startsWith('97') ? postcode.slice(0, 3) : postcode.startsWith('20') ? (Number(postcode) < 20200 ? '2A' : '2B') : postcode.slice(0, 2);

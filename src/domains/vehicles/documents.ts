@@ -1,5 +1,4 @@
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
 import type { IssuedDocumentKind } from './tables.ts';
 
 /** What the certificate of sale and the CSA print; kept with the issued document to render it again. */
@@ -38,20 +37,8 @@ export interface CpiContent {
   validUntil: string;
 }
 
-export async function cpiPdf(c: CpiContent, verifyUrl: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 240 });
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: DOCUMENT_TITLES.cpi, Author: 'Agence nationale des titres sécurisés' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
-    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
-    doc.image(qr, 445, 40, { width: 100 });
-    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(DOCUMENT_TITLES.cpi, { width: 380 });
-    doc.moveDown().font('Helvetica').fontSize(10);
-    const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
+export function cpiPdf(c: CpiContent, verifyUrl: string): Promise<Buffer> {
+  return officialDocumentPdf({ title: DOCUMENT_TITLES.cpi, qrUrl: verifyUrl, footer: `Vérifiez l’authenticité de ce document : ${verifyUrl}` }, ({ doc, line }) => {
     line('Numéro de dossier', c.fileNumber);
     line('Numéro d’immatriculation (A)', c.plate);
     line('Numéro d’identification (E)', c.vin);
@@ -61,8 +48,6 @@ export async function cpiPdf(c: CpiContent, verifyUrl: string): Promise<Buffer> 
     line('Délivré le', paris(c.issuedAt));
     line('Valable jusqu’au', paris(c.validUntil, false));
     doc.moveDown().text('Ce certificat permet de circuler en France uniquement, pendant un mois, dans l’attente du certificat d’immatriculation envoyé au domicile du titulaire.', { width: 495 });
-    doc.moveDown(2).fontSize(8).text(`Vérifiez l’authenticité de ce document : ${verifyUrl}`, { width: 495 });
-    doc.end();
   });
 }
 
@@ -78,20 +63,8 @@ const paris = (iso: string, withTime = true) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', ...(withTime ? { timeStyle: 'short' } : {}) }).format(new Date(iso));
 
 /** Renders one of the sale documents as a PDF, with a QR code to its public verification page. */
-export async function saleDocumentPdf(kind: IssuedDocumentKind, c: SaleDocumentContent, verifyUrl: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 240 });
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: DOCUMENT_TITLES[kind], Author: 'Agence nationale des titres sécurisés' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
-    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
-    doc.image(qr, 445, 40, { width: 100 });
-    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(DOCUMENT_TITLES[kind], { width: 380 });
-    doc.moveDown().font('Helvetica').fontSize(10);
-    const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
+export function saleDocumentPdf(kind: IssuedDocumentKind, c: SaleDocumentContent, verifyUrl: string): Promise<Buffer> {
+  return officialDocumentPdf({ title: DOCUMENT_TITLES[kind], qrUrl: verifyUrl, footer: `Vérifiez l’authenticité de ce document : ${verifyUrl}` }, ({ doc, line }) => {
     line('Numéro de dossier', c.fileNumber);
     line('Numéro d’immatriculation (A)', c.plate);
     line('Numéro d’identification (E)', c.vin);
@@ -117,8 +90,6 @@ export async function saleDocumentPdf(kind: IssuedDocumentKind, c: SaleDocumentC
       for (const e of c.encumbrances) doc.text(`• ${ENCUMBRANCE_LABELS[e.kind] ?? e.kind}, inscrit le ${paris(e.registeredAt, false)}`);
       doc.moveDown().text('Un certificat de situation administrative de moins de 15 jours est remis à l’acheteur.', { width: 495 });
     }
-    doc.moveDown(2).fontSize(8).text(`Vérifiez l’authenticité de ce document : ${verifyUrl}`, { width: 495 });
-    doc.end();
   });
 }
 
@@ -134,31 +105,20 @@ export interface SummaryContent {
 
 const euros = (cents: number) => new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 
-export async function summaryPdf(c: SummaryContent, verifyUrl: string): Promise<Buffer> {
-  const qr = await QRCode.toBuffer(verifyUrl, { margin: 1, width: 240 });
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 50, lang: 'fr-FR', tagged: true, displayTitle: true, info: { Title: `${DOCUMENT_TITLES.recapitulatif} — ${c.procedure}`, Author: 'Agence nationale des titres sécurisés' } } as PDFKit.PDFDocumentOptions);
-    const chunks: Buffer[] = [];
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-    doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
-    doc.font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
-    doc.image(qr, 445, 40, { width: 100 });
-    doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text(`${DOCUMENT_TITLES.recapitulatif} : ${c.procedure}`, { width: 380 });
-    doc.moveDown().font('Helvetica').fontSize(10);
-    const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value, { width: 495 });
-    line('Numéro de dossier', c.fileNumber);
-    line('Numéro d’immatriculation', c.plate);
-    line('Date', paris(c.issuedAt));
-    doc.moveDown();
-    for (const r of c.rows) line(r.label, r.value);
-    if (c.taxes.length) {
-      doc.moveDown().font('Helvetica-Bold').text('Taxes et redevances');
-      doc.font('Helvetica');
-      for (const t of c.taxes) doc.text(`${t.field} — ${t.label} : ${euros(t.amountCents)}`, { width: 495 });
-    }
-    doc.moveDown(2).fontSize(8).text(`Vérifiez l’authenticité de ce document : ${verifyUrl}`, { width: 495 });
-    doc.end();
-  });
+export function summaryPdf(c: SummaryContent, verifyUrl: string): Promise<Buffer> {
+  return officialDocumentPdf(
+    { title: `${DOCUMENT_TITLES.recapitulatif} : ${c.procedure}`, qrUrl: verifyUrl, footer: `Vérifiez l’authenticité de ce document : ${verifyUrl}` },
+    ({ doc, line }) => {
+      line('Numéro de dossier', c.fileNumber);
+      line('Numéro d’immatriculation', c.plate);
+      line('Date', paris(c.issuedAt));
+      doc.moveDown();
+      for (const r of c.rows) line(r.label, r.value);
+      if (c.taxes.length) {
+        doc.moveDown().font('Helvetica-Bold').text('Taxes et redevances');
+        doc.font('Helvetica');
+        for (const t of c.taxes) doc.text(`${t.field} — ${t.label} : ${euros(t.amountCents)}`, { width: 495 });
+      }
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { sendToPayment } from '../../platform/payment/routes.tsx';
 import type { PaymentService } from '../../platform/payment/service.ts';
 import { DuplicateDonePage, DuplicateReasonPage, DuplicateReportPage, DuplicateReviewPage, DuplicateSummaryPage } from '../../views/pages/vehicles/duplicate.tsx';
 import type { DuplicateService } from './duplicate-service.ts';
+import type { UserMessages } from './user-messages.ts';
 import { issuedDocuments } from './issued-documents.ts';
 import type { VehicleProcedure } from './tables.ts';
 
@@ -13,7 +14,7 @@ type Params = { Params: { file: string } };
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 
 /** The steps of a duplicate request, inside the signed-in scope of "Mon espace véhicule". */
-export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: DuplicateService, payments: PaymentService | null): void {
+export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: DuplicateService, payments: PaymentService | null, messages: UserMessages): void {
   const base = (p: VehicleProcedure) => `/vehicules/demandes/${p.file_number}/duplicata`;
   async function load(request: FastifyRequest<Params>, reply: FastifyReply) {
     const p = await duplicates.load(request.account!, request.params.file);
@@ -42,7 +43,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     }
     if (p.status === 'awaiting_review' || p.status === 'to_complete' || p.status === 'rejected')
       return reply.render(
-        <DuplicateReviewPage {...common} status={p.status} note={p.decision_note} reports={await duplicates.reports(p)} messages={await duplicates.thread(p)} values={values} errors={errors} />,
+        <DuplicateReviewPage {...common} status={p.status} note={p.decision_note} reports={await duplicates.pieces(p)} messages={await duplicates.thread(p)} values={values} errors={errors} />,
         status,
       );
     if (p.status !== 'in_progress') return reply.redirect(`/vehicules/demandes/${p.file_number}`, 303);
@@ -97,6 +98,16 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     const outcome = await duplicates.answer(p, request.uploads, form.message ?? '', actorOf(request));
     if (!outcome.ok) return render(reply, p, outcome.errors, form);
     request.session.flash('success', 'Votre réponse est transmise au centre d’instruction.');
+    return reply.redirect(base(p), 303);
+  });
+
+  scope.post<Params>('/vehicules/demandes/:file/duplicata/message', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    const form = body(request);
+    const outcome = await messages.send(request.account!, p.file_number, form.user_message ?? '', request.uploads, actorOf(request));
+    if (outcome && !outcome.ok) return render(reply, p, outcome.errors, form);
+    request.session.flash('success', 'Votre message est envoyé au centre d’instruction.');
     return reply.redirect(base(p), 303);
   });
 

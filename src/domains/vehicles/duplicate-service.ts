@@ -6,6 +6,7 @@ import type { Attachments } from '../../platform/files/attachments.ts';
 import type { Upload } from '../../platform/files/validation.ts';
 import { zodErrors, type Outcome } from '../accounts/service.ts';
 import { listMessages, markRead, postMessage } from '../instruction/threads.ts';
+import { departmentOfPostcode } from './communes.ts';
 import { ANSWER_MAX, DECLARATIONS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateState } from './duplicate-model.ts';
 import { issueSummary } from './issued-documents.ts';
 import { issueNewCertificate } from './new-certificate.ts';
@@ -14,7 +15,6 @@ import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
 import { regionOfPostcode, type TaxLine } from './taxes.ts';
 
-const departmentOf = (postcode: string) => (postcode.startsWith('97') ? postcode.slice(0, 3) : postcode.startsWith('20') ? (Number(postcode) < 20200 ? '2A' : '2B') : postcode.slice(0, 2));
 const SYSTEM: Actor = { kind: 'system', id: null, ip: null };
 
 /**
@@ -42,6 +42,8 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
   }
   /** The police reports sent, newest last, with the centre's review of each. */
   const reports = async (p: VehicleProcedure) => (await attachments.list(owner(p))).filter((a) => a.purpose === POLICE_REPORT);
+  /** Every piece of the request: reports and files sent with messages. */
+  const pieces = (p: VehicleProcedure) => attachments.list(owner(p));
   const reportAccepted = async (p: VehicleProcedure) => (await reports(p)).at(-1)?.review_status === 'accepted';
 
   async function storeReport(trx: Db, p: VehicleProcedure, file: Upload & { mime: string }) {
@@ -53,6 +55,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     stateOf,
     facts,
     reports,
+    pieces,
     reportAccepted,
     thread: async (p: VehicleProcedure) => {
       const messages = await listMessages(db, owner(p), 'user');
@@ -88,7 +91,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
         if (comment.trim()) await postMessage(trx, owner(p), { kind: 'user', accountId: p.account_id }, comment.trim());
         await save(trx, p, { ...state, step: 'report' });
         const moved = await applyTransition(trx, config, p, 'submit_for_review', actor, {
-          set: { submitted_at: new Date(), department: departmentOf(holder.postcode), assigned_agent_id: null, assigned_at: null },
+          set: { submitted_at: new Date(), department: departmentOfPostcode(holder.postcode), assigned_agent_id: null, assigned_at: null },
         });
         if (!moved.ok) throw new Error('rollback');
         return true;

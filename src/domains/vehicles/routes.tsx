@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../../platform/db/schema.ts';
-import { actorOf, requireUser } from '../../platform/http/guards.ts';
+import { actorOf, loadAccount, requireUser } from '../../platform/http/guards.ts';
 import { NewCodePage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from '../../views/pages/vehicles/pages.tsx';
 import type { AccountsService } from '../accounts/service.ts';
 import { registerSaleRoutes } from './sale-routes.tsx';
@@ -16,6 +16,7 @@ import { registerDuplicateRoutes } from './duplicate-routes.tsx';
 import type { DuplicateService } from './duplicate-service.ts';
 import { renderIssuedDocument } from './issued-documents.ts';
 import { registerTpcRoutes } from './tpc-routes.tsx';
+import { createUserMessages } from './user-messages.ts';
 import type { TpcService } from './tpc-service.ts';
 import { sendAttachment } from '../../platform/files/attachments.ts';
 
@@ -43,12 +44,7 @@ export function registerVehicleRoutes(
   app.decorateRequest('account', null);
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
-    scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (reply.sent) return;
-      const account = await accounts.findById(request.session.userId!);
-      if (!account) return reply.redirect('/connexion', 303);
-      request.account = account;
-    });
+    scope.addHook('preHandler', loadAccount(accounts));
 
     async function showProcedure(request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors: Record<string, string> = {}, status = 200) {
       const procedure = await vehicles.procedure(request.account!, fileNumber);
@@ -61,8 +57,9 @@ export function registerVehicleRoutes(
     registerSaleRoutes(scope, sales);
     registerTransferRoutes(scope, transfers, payments);
     registerAddressRoutes(scope, addresses, payments);
-    registerDuplicateRoutes(scope, duplicates, payments);
-    registerTpcRoutes(scope, tpc);
+    const messages = createUserMessages({ db: app.database.db, attachments: app.attachments });
+    registerDuplicateRoutes(scope, duplicates, payments, messages);
+    registerTpcRoutes(scope, tpc, messages);
 
     // A piece the user sent with one of their requests (another user's id looks unknown).
     scope.get<{ Params: { file: string; id: string } }>('/vehicules/demandes/:file/pieces/:id', async (request, reply) => {

@@ -108,11 +108,9 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       // "Pour moi-même" without a code means "I am the holder" — except for a change of holder, where I am the buyer.
       if (kind !== 'holder_change' && initiator === 'self' && !needs.confidentialCode && !(await accountIsHolder(account, holder)))
         return { ok: false, errors: { initiator: 'Votre identité ne correspond pas à celle du titulaire de ce véhicule : choisissez « pour quelqu’un d’autre »' } };
-      const key = typeof input.idempotency_key === 'string' ? input.idempotency_key.slice(0, 64) : null;
-      if (key) {
-        const earlier = await db.selectFrom('vehicle_procedures').select('file_number').where('account_id', '=', account.id).where(sql<boolean>`data->>'idempotencyKey' = ${key}`).executeTakeFirst();
-        if (earlier) return { ok: true, value: { fileNumber: earlier.file_number } };
-      }
+      const key = idempotencyKeyOf(input);
+      const earlier = await earlierWithKey(account, key);
+      if (earlier) return { ok: true, value: { fileNumber: earlier.file_number } };
       const fileNumber = newFileNumber(randomInt);
       await db.transaction().execute(async (trx) => {
         const row = await trx

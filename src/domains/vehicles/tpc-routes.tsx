@@ -4,13 +4,14 @@ import { TpcCategoryPage, TpcHolderPage, TpcObjectPage, TpcPiecesPage, TpcStatus
 import type { VehicleProcedure } from './tables.ts';
 import { TPC_STEPS, type TpcStep } from './tpc-model.ts';
 import type { TpcService } from './tpc-service.ts';
+import type { UserMessages } from './user-messages.ts';
 
 type Body = Record<string, string | undefined>;
 type Params = { Params: { file: string } };
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 
 /** The steps of a complementary procedure, inside the signed-in scope of "Mon espace véhicule". */
-export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService): void {
+export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messages: UserMessages): void {
   const base = (p: VehicleProcedure) => `/vehicules/demandes/${p.file_number}/complementaire`;
   async function load(request: FastifyRequest<Params>, reply: FastifyReply) {
     const p = await tpc.load(request.account!, request.params.file);
@@ -81,6 +82,7 @@ export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService): void
     if (form.clu !== 'oui') return { ok: false, errors: { clu: 'Cochez la case pour accepter les conditions légales d’utilisation' } };
     return tpc.submit(p, actorOf(request));
   }, 'Votre demande est transmise au centre d’instruction.');
+  step('/message', async (p, form, request) => (await messages.send(request.account!, p.file_number, form.user_message ?? '', request.uploads, actorOf(request))) ?? { ok: true }, 'Votre message est envoyé au centre d’instruction.');
   step('/complement', async (p, form, request) => (p.status !== 'to_complete' ? { ok: true } : tpc.answer(p, request.uploads, form.message ?? '', actorOf(request))), 'Votre réponse est transmise au centre d’instruction.');
 
   scope.post<{ Params: { file: string; id: string } }>('/vehicules/demandes/:file/complementaire/pieces/:id/retirer', async (request, reply) => {

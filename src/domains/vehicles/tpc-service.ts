@@ -6,16 +6,13 @@ import type { Attachments } from '../../platform/files/attachments.ts';
 import type { Upload } from '../../platform/files/validation.ts';
 import { zodErrors, type Outcome } from '../accounts/service.ts';
 import { listMessages, markRead, postMessage } from '../instruction/threads.ts';
-import { checkAddress } from './communes.ts';
+import { checkAddress, departmentOfPostcode } from './communes.ts';
 import { ANSWER_MAX } from './duplicate-model.ts';
 import { checkPlate } from './identifiers.ts';
 import { issueSummary } from './issued-documents.ts';
 import { applyTransition } from './procedure-transitions.ts';
 import type { VehicleProcedure } from './tables.ts';
 import { categoryOf, holderSchema, missingPieces, objectSchema, piecesFor, subcategoryOf, TPC_PIECES, type TpcPiece, type TpcState, type TpcStep } from './tpc-model.ts';
-
-export const departmentOfPostcode = (postcode: string) =>
-  postcode.startsWith('97') ? postcode.slice(0, 3) : postcode.startsWith('20') ? (Number(postcode) < 20200 ? '2A' : '2B') : postcode.slice(0, 2);
 
 /**
  * The complementary procedure: category and sub-category from the slides' tree, part 1 (object,

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../audit.ts';
+import type { Account } from '../db/schema.ts';
 
 /** The actor behind a request, for the audit trail. */
 export function actorOf(request: FastifyRequest): Actor {
@@ -13,6 +14,19 @@ export async function requireUser(request: FastifyRequest, reply: FastifyReply):
   if (request.session.userId !== null && !request.session.get('agentId')) return;
   const back = request.method === 'GET' ? `?retour=${encodeURIComponent(request.url)}` : '';
   return reply.redirect(`/connexion${back}`, 303);
+}
+
+/**
+ * After requireUser: the signed-in account on `request.account` (an account deleted meanwhile sends
+ * back to sign-in). `findById` is the accounts service's.
+ */
+export function loadAccount(accounts: { findById(id: number): Promise<Account | undefined> }) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (reply.sent) return;
+    const account = await accounts.findById(request.session.userId!);
+    if (!account) return reply.redirect('/connexion', 303);
+    request.account = account;
+  };
 }
 
 /** A safe local path to go back to after sign-in (never another site). */

@@ -2,6 +2,7 @@ import { formatSize, REFUSAL_REASONS, type RefusalReason } from '../../platform/
 import type { Attachment } from '../../platform/files/tables.ts';
 import type { ThreadMessage } from '../../domains/instruction/threads.ts';
 import { formatShortDateTime } from '../format.ts';
+import { FileInput, Form, SubmitButton, TextArea } from './form.tsx';
 
 const REVIEW_BADGES = {
   pending: ['fr-badge--info', 'En attente de contrôle'],
@@ -57,5 +58,16 @@ export function MessageThread(props: { messages: ThreadMessage[]; viewer: 'user'
         );
       })}
     </ol>
+  );
+}
+
+/** "Écrire au centre d'instruction" while it examines the request: a message and, if useful, a file. */
+export function UserMessageForm(props: { action: string; value?: string; errors: Record<string, string> }) {
+  return (
+    <Form action={props.action} enctype="multipart/form-data">
+      <TextArea name="user_message" label="Écrire au centre d’instruction" hint="Une précision sur votre demande ; le centre vous répond sur cette page." value={props.value} error={props.errors.user_message} maxLength={2000} />
+      <FileInput name="user_message_file" label="Joindre un fichier (facultatif)" error={props.errors.user_message_file} />
+      <SubmitButton secondary>Envoyer le message</SubmitButton>
+    </Form>
   );
 }

@@ -71,6 +71,9 @@ export function AgentHomePage({ agent }: { agent: Agent }) {
               <a href="/agents/taxes">Taux des taxes sur les certificats d’immatriculation</a>
             </li>
             <li>
+              <a href="/agents/notifications">Journal des notifications (courriels et SMS envoyés, état de remise)</a>
+            </li>
+            <li>
               <a href="/agents/demandes-de-contact">Demandes de contact des usagers (réponse sous 15 jours ouvrés)</a>
             </li>
           </>

@@ -3,7 +3,7 @@ import type { PostalAddress } from '../../../domains/vehicles/communes.ts';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import { Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
-import { ProcedureStepsLayout } from './procedure-steps.tsx';
+import { PaymentDue, ProcedureStepsLayout } from './procedure-steps.tsx';
 import { TaxDetail } from './taxes.tsx';
 
 const STEPS = ['address', 'summary', 'done'] as const;
@@ -72,31 +72,32 @@ export function AddressDonePage(props: { fileNumber: string; plate: string; outc
       {props.outcome === 'label' ? (
         <Alert kind="success" title="Changement d’adresse enregistré">
           <p>Une étiquette gratuite vous est envoyée par courrier à votre nouvelle adresse : collez-la sur votre carte grise.</p>
+          <p>
+            <a href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
+          </p>
         </Alert>
       ) : props.paid ? (
         <>
           <Alert kind="success" title="Changement d’adresse payé et enregistré">
             <p>Un nouveau certificat d’immatriculation vous est envoyé. Imprimez le certificat provisoire pour circuler en France pendant un mois.</p>
           </Alert>
-          <p>
-            <a href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
-          </p>
+          <ul>
+            <li>
+              <a href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
+            </li>
+            <li>
+              <a href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
+            </li>
+          </ul>
         </>
       ) : (
-        <>
-          <p>Ce changement produit un nouveau certificat d’immatriculation : votre demande vous attend dans « Mon espace véhicule » jusqu’au paiement.</p>
-          <p class="fr-text--lead">Montant à payer : {formatEuros(props.amountCents)}</p>
-          {props.canPay ? (
-            <Form action={`/vehicules/demandes/${props.fileNumber}/adresse/payer`}>
-              <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
-              <SubmitButton>Payer par carte bancaire</SubmitButton>
-            </Form>
-          ) : (
-            <Alert kind="info" small>
-              Le paiement en ligne n’est pas encore ouvert sur ce portail.
-            </Alert>
-          )}
-        </>
+        <PaymentDue
+          intro="Ce changement produit un nouveau certificat d’immatriculation : votre demande vous attend dans « Mon espace véhicule » jusqu’au paiement."
+          action={`/vehicules/demandes/${props.fileNumber}/adresse/payer`}
+          amountCents={props.amountCents}
+          canPay={props.canPay}
+          idempotencyKey={props.idempotencyKey}
+        />
       )}
     </AddressLayout>
   );

@@ -3,10 +3,10 @@ import type { ThreadMessage } from '../../../domains/instruction/threads.ts';
 import { DECLARATIONS, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from '../../../domains/vehicles/duplicate-model.ts';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
-import { AttachmentList, MessageThread } from '../../components/attachments.tsx';
+import { AttachmentList, MessageThread, UserMessageForm } from '../../components/attachments.tsx';
 import { Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, type FieldErrors } from '../../components/form.tsx';
-import { ProcedureStepsLayout } from './procedure-steps.tsx';
+import { PaymentDue, ProcedureStepsLayout } from './procedure-steps.tsx';
 import { TaxDetail } from './taxes.tsx';
 
 interface Common {
@@ -14,7 +14,7 @@ interface Common {
   plate: string;
 }
 const base = (file: string) => `/vehicules/demandes/${file}/duplicata`;
-const LABELS = { police_report: 'Récépissé de déclaration de vol' };
+const LABELS = { police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
 
 function DuplicateLayout(props: Common & { step: DuplicateStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
   return <ProcedureStepsLayout procedure="Demande de duplicata" steps={DUPLICATE_STEPS} titles={DUPLICATE_STEP_TITLES} {...props} />;
@@ -77,7 +77,7 @@ export function DuplicateReviewPage(
   props: Common & { status: 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; values: Record<string, string | undefined>; errors: FieldErrors },
 ) {
   return (
-    <DuplicateLayout {...props} step="report" order={['message', 'report']}>
+    <DuplicateLayout {...props} step="report" order={['message', 'report', 'user_message', 'user_message_file']}>
       {props.status === 'awaiting_review' && (
         <Alert kind="info" title="Demande en attente de contrôle">
           <p>Le centre d’instruction contrôle votre déclaration de vol. Vous recevrez un courriel dès qu’il aura répondu ; vous n’avez rien à faire d’ici là.</p>
@@ -97,6 +97,7 @@ export function DuplicateReviewPage(
       <AttachmentList items={props.reports} hrefFor={(a) => `/vehicules/demandes/${props.fileNumber}/pieces/${a.id}`} labels={LABELS} />
       <h2 class="fr-h4">Messages</h2>
       <MessageThread messages={props.messages} viewer="user" />
+      {props.status === 'awaiting_review' && <UserMessageForm action={`${base(props.fileNumber)}/message`} value={props.values.user_message} errors={props.errors} />}
       {props.status === 'to_complete' && (
         <>
           <h2 class="fr-h4">Répondre au centre d’instruction</h2>
@@ -174,20 +175,13 @@ export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: 
           </ul>
         </>
       ) : (
-        <>
-          <p>Votre demande est enregistrée et vous attend dans « Mon espace véhicule » jusqu’au paiement.</p>
-          <p class="fr-text--lead">Montant à payer : {formatEuros(props.amountCents)}</p>
-          {props.canPay ? (
-            <Form action={`${base(props.fileNumber)}/payer`}>
-              <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
-              <SubmitButton>Payer par carte bancaire</SubmitButton>
-            </Form>
-          ) : (
-            <Alert kind="info" small>
-              Le paiement en ligne n’est pas encore ouvert sur ce portail.
-            </Alert>
-          )}
-        </>
+        <PaymentDue
+          intro="Votre demande est enregistrée et vous attend dans « Mon espace véhicule » jusqu’au paiement."
+          action={`${base(props.fileNumber)}/payer`}
+          amountCents={props.amountCents}
+          canPay={props.canPay}
+          idempotencyKey={props.idempotencyKey}
+        />
       )}
     </DuplicateLayout>
   );

@@ -1,6 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { Breadcrumb, Stepper } from '../../components/content.tsx';
-import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
+import { ErrorSummary, Form, SubmitButton, type FieldErrors } from '../../components/form.tsx';
+import { Alert } from '../../components/content.tsx';
+import { formatEuros } from '../../../domains/vehicles/taxes.ts';
 import { Layout } from '../../layout.tsx';
 
 /**
@@ -30,5 +32,25 @@ export function ProcedureStepsLayout<S extends string>(props: {
       <Stepper steps={props.steps.map((s) => props.titles[s])} current={props.steps.indexOf(props.step)} />
       {props.children}
     </Layout>
+  );
+}
+
+/** A filed request waiting for its payment: the amount and the card button (with its idempotency key). */
+export function PaymentDue(props: { intro: string; action: string; amountCents: number; canPay: boolean; idempotencyKey: string }) {
+  return (
+    <>
+      <p>{props.intro}</p>
+      <p class="fr-text--lead">Montant à payer : {formatEuros(props.amountCents)}</p>
+      {props.canPay ? (
+        <Form action={props.action}>
+          <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
+          <SubmitButton>Payer par carte bancaire</SubmitButton>
+        </Form>
+      ) : (
+        <Alert kind="info" small>
+          Le paiement en ligne n’est pas encore ouvert sur ce portail.
+        </Alert>
+      )}
+    </>
   );
 }

@@ -3,7 +3,7 @@ import type { ThreadMessage } from '../../../domains/instruction/threads.ts';
 import { categoryOf, subcategoryOf, TPC_CATEGORIES, TPC_PIECES, TPC_STEP_TITLES, TPC_STEPS, type TpcPiece, type TpcState, type TpcStep } from '../../../domains/vehicles/tpc-model.ts';
 import type { ProcedureStatus } from '../../../domains/vehicles/tables.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
-import { AttachmentList, MessageThread } from '../../components/attachments.tsx';
+import { AttachmentList, MessageThread, UserMessageForm } from '../../components/attachments.tsx';
 import { Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
@@ -14,7 +14,7 @@ interface Common {
   plate: string;
 }
 const base = (file: string) => `/vehicules/demandes/${file}/complementaire`;
-export const PIECE_LABELS: Record<string, string> = { ...TPC_PIECES, police_report: 'Récépissé de déclaration de vol' };
+export const PIECE_LABELS: Record<string, string> = { ...TPC_PIECES, police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
 
 function TpcLayout(props: Common & { step: TpcStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
   return <ProcedureStepsLayout procedure="Téléprocédure complémentaire" steps={TPC_STEPS} titles={TPC_STEP_TITLES} {...props} />;
@@ -216,7 +216,7 @@ export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'se
 export function TpcStatusPage(props: Common & { status: ProcedureStatus; note: string | null; sent: Attachment[]; messages: ThreadMessage[]; values: Values; errors: FieldErrors }) {
   const b = base(props.fileNumber);
   return (
-    <TpcLayout {...props} step="done" order={['message', 'piece_other']}>
+    <TpcLayout {...props} step="done" order={['message', 'piece_other', 'user_message', 'user_message_file']}>
       {props.status === 'awaiting_review' && (
         <Alert kind="success" title="Demande transmise au centre d’instruction">
           <p>Le centre d’instruction va examiner votre demande et ses pièces. Vous recevrez un courriel dès qu’il vous aura répondu.</p>
@@ -244,6 +244,7 @@ export function TpcStatusPage(props: Common & { status: ProcedureStatus; note: s
       <AttachmentList items={props.sent} hrefFor={(a) => `/vehicules/demandes/${props.fileNumber}/pieces/${a.id}`} labels={PIECE_LABELS} />
       <h2 class="fr-h4">Messages</h2>
       <MessageThread messages={props.messages} viewer="user" />
+      {props.status === 'awaiting_review' && <UserMessageForm action={`${b}/message`} value={props.values.user_message} errors={props.errors} />}
       {props.status === 'to_complete' && (
         <>
           <h2 class="fr-h4">Répondre au centre d’instruction</h2>
