@@ -86,9 +86,9 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 const cookie = await signIn(`http://127.0.0.1:${port}`);
-// 5,000 requests waiting for the instruction centre, one per minute back in time
+// 5,000 requests (of the demo company, so the individual's own list stays small) waiting for the instruction centre, one per minute back in time
 await sql`insert into vehicle_procedures (file_number, account_id, kind, initiator, vehicle_id, status, code_verified, data, updated_at, submitted_at, department)
-  select 'V26-B' || lpad(g::text, 7, '0'), (select id from accounts where email = 'demo.particulier@example.fr'), 'duplicate', 'self',
+  select 'V26-B' || lpad(g::text, 7, '0'), (select id from accounts where email = 'demo.entreprise@example.fr'), 'duplicate', 'self',
          (select id from vehicles order by id limit 1 offset g % 300), 'awaiting_review', true, '{"duplicate":{"step":"report","reason":"theft"}}'::jsonb,
          now(), now() - make_interval(mins => g), '75'
   from generate_series(1, 5000) g`.execute(database.db);
