@@ -41,6 +41,9 @@ const envSchema = z.object({
   S3_BUCKET: z.string().min(3).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(8).optional(),
+  SMS_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMS_API_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
+  SMS_SENDER: z.string().regex(/^[A-Za-z0-9]{3,11}$/, '3 à 11 lettres ou chiffres').default('ANTS'),
   PAYFIP_WS_URL: z.url({ protocol: /^https?$/ }).optional(),
   PAYFIP_PAYMENT_URL: z.url({ protocol: /^https?$/ }).default('https://www.payfip.gouv.fr/tpa/paiementws.web'),
   PAYFIP_NUMCLI: z.string().regex(/^\d{6}$/, '6 chiffres (numéro client PayFiP)').optional(),
@@ -68,6 +71,8 @@ export interface Config {
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
+  /** an SMS gateway's HTTP API (POST JSON with a bearer token); without it SMS go to the dev outbox */
+  readonly sms: { readonly apiUrl: string; readonly apiToken: string; readonly sender: string } | null;
   readonly devOutbox: boolean;
   readonly demoData: boolean;
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
@@ -144,6 +149,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction && !e.S3_ENDPOINT && !e.FILES_DIR) problems.push('  - S3_ENDPOINT : obligatoire en production (ou FILES_DIR pour un volume partagé)');
   if (e.S3_ENDPOINT && (!e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY))
     problems.push('  - S3_BUCKET : obligatoire (avec S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY) quand S3_ENDPOINT est défini');
+  if (e.SMS_API_URL && !e.SMS_API_TOKEN) problems.push('  - SMS_API_TOKEN : obligatoire quand SMS_API_URL est défini');
+  if (isProduction && !e.SMS_API_URL) problems.push('  - SMS_API_URL : obligatoire en production (passerelle d’envoi des SMS)');
   if (e.PAYFIP_WS_URL && !e.PAYFIP_NUMCLI) problems.push('  - PAYFIP_NUMCLI : obligatoire quand PAYFIP_WS_URL est défini');
   if (problems.length) throw new ConfigError(`Configuration invalide :\n${problems.join('\n')}`);
 
@@ -167,6 +174,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    sms: e.SMS_API_URL ? { apiUrl: e.SMS_API_URL, apiToken: e.SMS_API_TOKEN!, sender: e.SMS_SENDER } : null,
     devOutbox: e.DEV_OUTBOX ?? !isProduction,
     demoData: e.DEMO_DATA ?? embedded,
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },

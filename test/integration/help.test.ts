@@ -71,9 +71,16 @@ describe('help centre', () => {
     expect(renderToString(h(HelpLink, { topic: 'inconnu' }))).toBe('');
   });
 
-  it('every <HelpLink topic> used in the pages names an existing article', () => {
+  it('every <HelpLink topic> and procedure layout help="…" used in the pages names an existing article', () => {
     const files = (readdirSync('src', { recursive: true }) as string[]).filter((f) => f.endsWith('.tsx')).map((f) => path.join('src', f));
-    const topics = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/<HelpLink[^>]*\stopic="([^"]+)"/g)].map((m) => ({ file: f, topic: m[1]! })));
+    const topics = files.flatMap((f) => {
+      const text = readFileSync(f, 'utf8');
+      const links = [...text.matchAll(/<HelpLink[^>]*\stopic="([^"]+)"/g)].map((m) => m[1]!);
+      // help="duplicata", or help={step === 'pieces' ? 'pieces-justificatives' : 'autres-demandes'}
+      const layouts = [...text.matchAll(/\shelp=(?:"([^"]+)"|\{([^}]*)\})/g)].flatMap((m) => (m[1] ? [m[1]] : [...m[2]!.matchAll(/'([a-z0-9-]+)'(?!\s*\?)/g)].map((q) => q[1]!)));
+      return [...links, ...layouts].map((topic) => ({ file: f, topic }));
+    });
+    expect(topics.map((t) => t.topic)).toEqual(expect.arrayContaining(['duplicata', 'changement-adresse', 'autres-demandes', 'pieces-justificatives', 'code-confidentiel']));
     expect(topics.length).toBeGreaterThan(0);
     expect(topics.filter((t) => !articleBySlug(t.topic))).toEqual([]);
   });

@@ -144,6 +144,8 @@ describe('sessions and CSRF', () => {
         FRANCECONNECT_CLIENT_ID: 'portail-test',
         FRANCECONNECT_CLIENT_SECRET: 'a-secret-of-sixteen-chars',
         FILES_DIR: './.tmp/test-data/files',
+        SMS_API_URL: 'https://sms.example/v1/messages',
+        SMS_API_TOKEN: 'a-token-of-sixteen-chars',
         DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://unused@127.0.0.1/unused',
       },
       extend,

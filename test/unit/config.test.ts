@@ -35,7 +35,7 @@ describe('configuration', () => {
       }
       return '';
     })();
-    for (const name of ['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL', 'DEV_OUTBOX', 'S3_ENDPOINT']) expect(error).toContain(name);
+    for (const name of ['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL', 'DEV_OUTBOX', 'S3_ENDPOINT', 'SMS_API_URL']) expect(error).toContain(name);
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',

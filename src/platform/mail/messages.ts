@@ -33,7 +33,8 @@ export async function queueMessage(db: Db, message: OutgoingMessage, dedupeKey?:
 }
 
 /**
- * The job that delivers a message: through SMTP when SMTP_URL is set, else into the dev outbox
+ * The job that delivers a message: emails through SMTP when SMTP_URL is set, SMS through the
+ * gateway of SMS_API_URL when set, else into the dev outbox
  * (stored, readable at /dev/outbox). Each delivery is recorded in outgoing_messages, which is the
  * notification log. A job that already delivered (crash before completion) does not send again.
  */
@@ -76,6 +77,26 @@ export function createSendMessageHandler(opts: { db: Db; config: Config; metrics
       } catch (error) {
         await db.insertInto('outgoing_messages').values({ ...record, transport: 'smtp', status: 'failed', error: (error as Error).message }).execute();
         metrics.messagesSent.inc({ channel: 'email', transport: 'smtp', status: 'failed' });
+        throw error;
+      }
+      return;
+    }
+    if (message.channel === 'sms' && config.sms) {
+      // An SMS gateway's HTTP API: POST {to, text, sender} with a bearer token; its id is kept.
+      try {
+        const res = await fetch(config.sms.apiUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${config.sms.apiToken}` },
+          body: JSON.stringify({ to: message.to, text: message.text, sender: config.sms.sender }),
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!res.ok) throw new Error(`passerelle SMS : HTTP ${res.status}`);
+        const answer = (await res.json().catch(() => ({}))) as { id?: unknown };
+        await db.insertInto('outgoing_messages').values({ ...record, transport: 'sms', status: 'sent', provider_id: typeof answer.id === 'string' ? answer.id.slice(0, 100) : null }).execute();
+        metrics.messagesSent.inc({ channel: 'sms', transport: 'sms', status: 'sent' });
+      } catch (error) {
+        await db.insertInto('outgoing_messages').values({ ...record, transport: 'sms', status: 'failed', error: (error as Error).message }).execute();
+        metrics.messagesSent.inc({ channel: 'sms', transport: 'sms', status: 'failed' });
         throw error;
       }
       return;

@@ -11,7 +11,7 @@ const TITLES = { address: 'Nouvelle adresse', summary: 'Récapitulatif', done: '
 type Step = (typeof STEPS)[number];
 
 function AddressLayout(props: { fileNumber: string; plate: string; step: Step; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Changement d’adresse" steps={STEPS} titles={TITLES} {...props} />;
+  return <ProcedureStepsLayout procedure="Changement d’adresse" steps={STEPS} titles={TITLES} help="changement-adresse" {...props} />;
 }
 
 export function AddressFormPage(props: { fileNumber: string; plate: string; holder: string; current: string[]; values: Record<string, string | undefined>; errors: FieldErrors }) {

@@ -17,7 +17,7 @@ const base = (file: string) => `/vehicules/demandes/${file}/duplicata`;
 const LABELS = { police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
 
 function DuplicateLayout(props: Common & { step: DuplicateStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Demande de duplicata" steps={DUPLICATE_STEPS} titles={DUPLICATE_STEP_TITLES} {...props} />;
+  return <ProcedureStepsLayout procedure="Demande de duplicata" steps={DUPLICATE_STEPS} titles={DUPLICATE_STEP_TITLES} help="duplicata" {...props} />;
 }
 
 export function DuplicateReasonPage(props: Common & { holder: string; values: Record<string, string | undefined>; errors: FieldErrors }) {

@@ -5,6 +5,7 @@ import { Alert, Breadcrumb, SummaryList, Table } from '../../components/content.
 import { ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatDateTime, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { HelpLink } from '../help/help-link.tsx';
 
 type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string | null; unread: number };
 type Values = Record<string, string | undefined>;
@@ -135,6 +136,7 @@ export function ProcedurePage(props: {
         ) : (
           <>
             <h2>Code confidentiel</h2>
+            <HelpLink topic="code-confidentiel" />
             <p>Saisissez le code confidentiel à 5 chiffres du véhicule.</p>
             <Form action={`/vehicules/demandes/${procedure.file_number}/code`}>
               <TextInput name="code" label="Code confidentiel" hint="5 chiffres" inputMode="numeric" autocomplete="off" error={props.errors.code} />

@@ -4,6 +4,7 @@ import { ErrorSummary, Form, SubmitButton, type FieldErrors } from '../../compon
 import { Alert } from '../../components/content.tsx';
 import { formatEuros } from '../../../domains/vehicles/taxes.ts';
 import { Layout } from '../../layout.tsx';
+import { HelpLink } from '../help/help-link.tsx';
 
 /**
  * The frame of a step-by-step vehicle procedure: title with the step, breadcrumb back to "Mon espace
@@ -18,6 +19,8 @@ export function ProcedureStepsLayout<S extends string>(props: {
   step: S;
   errors?: FieldErrors;
   order?: string[];
+  /** the help centre's article for this procedure (a slug of src/domains/help/articles.ts) */
+  help?: string;
   children: ComponentChildren;
 }) {
   const errors = props.errors ?? {};
@@ -30,6 +33,7 @@ export function ProcedureStepsLayout<S extends string>(props: {
         {props.procedure} — {props.plate}
       </h1>
       <Stepper steps={props.steps.map((s) => props.titles[s])} current={props.steps.indexOf(props.step)} />
+      {props.help && <HelpLink topic={props.help} />}
       {props.children}
     </Layout>
   );

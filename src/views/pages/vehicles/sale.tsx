@@ -11,7 +11,7 @@ import { ProcedureStepsLayout } from './procedure-steps.tsx';
 type Values = Record<string, string | undefined>;
 
 function SaleLayout(props: { fileNumber: string; plate: string; step: SaleStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Déclaration de cession" steps={SALE_STEPS} titles={SALE_STEP_TITLES} {...props} />;
+  return <ProcedureStepsLayout procedure="Déclaration de cession" steps={SALE_STEPS} titles={SALE_STEP_TITLES} help="declaration-de-cession" {...props} />;
 }
 
 export function SaleStartPage({ fileNumber, plate, question, errors }: { fileNumber: string; plate: string; question: string; errors: FieldErrors }) {

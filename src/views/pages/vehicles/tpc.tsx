@@ -17,7 +17,7 @@ const base = (file: string) => `/vehicules/demandes/${file}/complementaire`;
 export const PIECE_LABELS: Record<string, string> = { ...TPC_PIECES, police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
 
 function TpcLayout(props: Common & { step: TpcStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Téléprocédure complémentaire" steps={TPC_STEPS} titles={TPC_STEP_TITLES} {...props} />;
+  return <ProcedureStepsLayout procedure="Téléprocédure complémentaire" steps={TPC_STEPS} titles={TPC_STEP_TITLES} help={props.step === 'pieces' ? 'pieces-justificatives' : 'autres-demandes'} {...props} />;
 }
 
 /** The category, then (same step) its sub-category, exactly the tree of the slides. */

@@ -9,7 +9,7 @@ import { TaxDetail } from './taxes.tsx';
 type Values = Record<string, string | undefined>;
 
 function TransferLayout(props: { fileNumber: string; plate: string; step: TransferStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Changement de titulaire" steps={TRANSFER_STEPS} titles={TRANSFER_STEP_TITLES} {...props} />;
+  return <ProcedureStepsLayout procedure="Changement de titulaire" steps={TRANSFER_STEPS} titles={TRANSFER_STEP_TITLES} help="changement-de-titulaire" {...props} />;
 }
 
 export function TransferCodePage({ fileNumber, plate, fni, values, errors, lockedUntil }: { fileNumber: string; plate: string; fni: boolean; values: Values; errors: FieldErrors; lockedUntil?: string }) {
