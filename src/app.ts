@@ -33,7 +33,6 @@ import { createTaxAdmin } from './domains/vehicles/tax-admin.ts';
 import { registerTaxAdminRoutes } from './domains/vehicles/tax-admin-routes.tsx';
 import { registerDirectoryRoutes } from './domains/directory/routes.tsx';
 import { createDirectoryService } from './domains/directory/service.ts';
-import { loadMapConfig } from './domains/directory/map-config.ts';
 import { registerHelpRoutes } from './domains/help/routes.tsx';
 import { createContactService } from './domains/help/contact-service.ts';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
@@ -224,7 +223,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments }));
   registerTaxRoutes(app, taxes);
   registerTaxAdminRoutes(app, agentsService, createTaxAdmin(db));
-  await registerDirectoryRoutes(app, createDirectoryService({ db }), loadMapConfig());
+  await registerDirectoryRoutes(app, createDirectoryService({ db }), config.map);
   registerHelpRoutes(app, { contact: createContactService({ db, config, attachments }), accounts, attachments });
   if (!config.isProduction) registerStampRoutes(app, stamps); // the demo shop of the embedded mode
   const preApplications = createPreApplicationService({ db, config, stamps });

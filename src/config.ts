@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { loadMapConfig, type MapConfig } from './domains/directory/map-config.ts';
 
 /**
  * Every setting the portal reads from its environment. Validated once at start-up and frozen:
@@ -41,6 +42,8 @@ const envSchema = z.object({
   S3_BUCKET: z.string().min(3).optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(8).optional(),
+  MAP_TILES_URL: z.string().min(1).optional(),
+  MAP_TILES_ATTRIBUTION: z.string().min(1).optional(),
   SMS_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   SMS_API_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
   SMS_SENDER: z.string().regex(/^[A-Za-z0-9]{3,11}$/, '3 à 11 lettres ou chiffres').default('ANTS'),
@@ -71,6 +74,8 @@ export interface Config {
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
+  /** the directory's map tiles (validated by domains/directory/map-config.ts) */
+  readonly map: MapConfig;
   /** an SMS gateway's HTTP API (POST JSON with a bearer token); without it SMS go to the dev outbox */
   readonly sms: { readonly apiUrl: string; readonly apiToken: string; readonly sender: string } | null;
   readonly devOutbox: boolean;
@@ -152,6 +157,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.SMS_API_URL && !e.SMS_API_TOKEN) problems.push('  - SMS_API_TOKEN : obligatoire quand SMS_API_URL est défini');
   if (isProduction && !e.SMS_API_URL) problems.push('  - SMS_API_URL : obligatoire en production (passerelle d’envoi des SMS)');
   if (e.PAYFIP_WS_URL && !e.PAYFIP_NUMCLI) problems.push('  - PAYFIP_NUMCLI : obligatoire quand PAYFIP_WS_URL est défini');
+  let map: MapConfig | null = null;
+  try {
+    map = loadMapConfig({ MAP_TILES_URL: e.MAP_TILES_URL, MAP_TILES_ATTRIBUTION: e.MAP_TILES_ATTRIBUTION });
+  } catch (error) {
+    problems.push(...(error as Error).message.split('\n').slice(1));
+  }
   if (problems.length) throw new ConfigError(`Configuration invalide :\n${problems.join('\n')}`);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -174,6 +185,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    map: map!,
     sms: e.SMS_API_URL ? { apiUrl: e.SMS_API_URL, apiToken: e.SMS_API_TOKEN!, sender: e.SMS_SENDER } : null,
     devOutbox: e.DEV_OUTBOX ?? !isProduction,
     demoData: e.DEMO_DATA ?? embedded,

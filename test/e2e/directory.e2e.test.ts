@@ -7,20 +7,13 @@ const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQV
 
 describe('directory of places in Chromium', () => {
   let e2e: E2E;
-  const saved = { url: process.env.MAP_TILES_URL, attribution: process.env.MAP_TILES_ATTRIBUTION };
   beforeAll(async () => {
-    process.env.MAP_TILES_URL = '/tuiles-de-test/{z}/{x}/{y}.png';
-    process.env.MAP_TILES_ATTRIBUTION = '© Tuiles de test';
-    e2e = await startE2E({}, (app) => {
+    e2e = await startE2E({ MAP_TILES_URL: '/tuiles-de-test/{z}/{x}/{y}.png', MAP_TILES_ATTRIBUTION: '© Tuiles de test' }, (app) => {
       app.get('/tuiles-de-test/:z/:x/:y', (_request, reply) => reply.type('image/png').send(TILE));
     });
     await seedDemoData(e2e.database.db, e2e.app.config);
   });
-  afterAll(async () => {
-    await e2e.close();
-    process.env.MAP_TILES_URL = saved.url ?? '';
-    process.env.MAP_TILES_ATTRIBUTION = saved.attribution ?? '';
-  });
+  afterAll(() => e2e.close());
 
   it('with JavaScript on, a postcode search shows the three lists by distance and the map with their markers', async () => {
     const page = await e2e.newPage();

@@ -55,4 +55,9 @@ describe('configuration', () => {
       (c as { port: number }).port = 1;
     }).toThrow(TypeError);
   });
+
+  it('checks the map tiles settings with the rest', () => {
+    expect(loadConfig(base).map).toMatchObject({ tilesOrigin: 'https://tile.openstreetmap.org' });
+    expect(() => loadConfig({ ...base, MAP_TILES_URL: 'https://tiles.example.fr/{z}/{x}/{y}.png' })).toThrow(/MAP_TILES_ATTRIBUTION : obligatoire/);
+  });
 });

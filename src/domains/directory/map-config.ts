@@ -20,8 +20,8 @@ const tilesUrl = z
   .refine((v) => /\{z\}/.test(v) && /\{x\}/.test(v) && /\{y\}/.test(v), 'doit contenir {z}, {x} et {y}')
   .refine((v) => /^https?:\/\/[^/]+\//.test(v) || /^\/(?!\/)/.test(v), 'doit commencer par https:// (ou par / pour des tuiles servies par le portail)');
 
-/** Reads MAP_TILES_URL and MAP_TILES_ATTRIBUTION; a bad value stops the start-up, naming the variable. */
-export function loadMapConfig(env: Record<string, string | undefined> = process.env): MapConfig {
+/** Checks MAP_TILES_URL and MAP_TILES_ATTRIBUTION (called by config.ts); a bad value stops the start-up, naming the variable. */
+export function loadMapConfig(env: Record<string, string | undefined>): MapConfig {
   const url = env.MAP_TILES_URL || DEFAULT_TILES_URL;
   const parsed = tilesUrl.safeParse(url);
   if (!parsed.success) throw new Error(`Configuration invalide :\n  - MAP_TILES_URL : ${parsed.error.issues[0]!.message}`);
