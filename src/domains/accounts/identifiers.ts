@@ -1,6 +1,7 @@
 /** French identifiers used by account creation (french-rules.md §1). Pure functions. */
 
-function luhnValid(digits: string): boolean {
+/** Luhn check over a string of digits (the last one being the check digit): SIREN, SIRET, stamps. */
+export function luhnValid(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);

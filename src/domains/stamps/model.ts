@@ -1,3 +1,6 @@
+import { luhnValid } from '../accounts/identifiers.ts';
+
+export { luhnValid };
 /**
  * The electronic fiscal stamp (timbre fiscal électronique): a 16-digit number, usable once by a
  * procedure within 12 months of purchase, refundable if unused within 18 months
@@ -31,20 +34,6 @@ export const STAMP_STATUS_LABELS: Record<StampStatus, string> = {
 
 export const formatCents = (cents: number): string =>
   `${(cents / 100).toLocaleString('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
-
-/** Luhn check over a string of digits (the last one being the check digit). */
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
 
 /** The check digit that makes `partial` + digit pass Luhn. */
 export function luhnDigit(partial: string): string {

@@ -10,7 +10,7 @@ import { issueSummary } from './issued-documents.ts';
 import { issueNewCertificate, newSivPlate } from './new-certificate.ts';
 import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
-import { issuesCertificate, regionOfPostcode, type TaxLine } from './taxes.ts';
+import { issuesCertificate, type TaxLine } from './taxes.ts';
 
 export interface AddressState {
   step: 'address' | 'summary' | 'done';
@@ -67,18 +67,7 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
     /** What this change costs and produces, computed by the tax engine. */
     async taxLines(p: VehicleProcedure): Promise<TaxLine[]> {
       const { vehicle } = await facts(p);
-      const region = regionOfPostcode(stateOf(p).proposed?.postcode ?? '') ?? 'IDF';
-      return deps.taxes.compute({
-        procedure: 'address_change',
-        category: vehicle.category,
-        fiscalPower: vehicle.fiscal_power,
-        energy: vehicle.energy,
-        firstRegistrationDate: vehicle.first_registration_date.toISOString().slice(0, 10),
-        fni: vehicle.plate_kind === 'fni',
-        addressChangesSinceSiv: vehicle.address_changes_since_siv,
-        region,
-        at: new Date().toISOString().slice(0, 10),
-      });
+      return deps.taxes.forVehicle('address_change', vehicle, stateOf(p).proposed?.postcode ?? '');
     },
 
     /** Files the change: a free label now, or a certificate once paid. */

@@ -13,7 +13,7 @@ import { issueNewCertificate } from './new-certificate.ts';
 import { applyTransition } from './procedure-transitions.ts';
 import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
-import { regionOfPostcode, type TaxLine } from './taxes.ts';
+import type { TaxLine } from './taxes.ts';
 
 const SYSTEM: Actor = { kind: 'system', id: null, ip: null };
 
@@ -125,17 +125,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     /** What the duplicate costs (fixed tax and delivery), computed by the tax engine. */
     async taxLines(p: VehicleProcedure): Promise<TaxLine[]> {
       const { vehicle, holder } = await facts(p);
-      return deps.taxes.compute({
-        procedure: 'duplicate',
-        category: vehicle.category,
-        fiscalPower: vehicle.fiscal_power,
-        energy: vehicle.energy,
-        firstRegistrationDate: vehicle.first_registration_date.toISOString().slice(0, 10),
-        fni: vehicle.plate_kind === 'fni',
-        addressChangesSinceSiv: vehicle.address_changes_since_siv,
-        region: regionOfPostcode(holder.postcode) ?? 'IDF',
-        at: new Date().toISOString().slice(0, 10),
-      });
+      return deps.taxes.forVehicle('duplicate', vehicle, holder.postcode);
     },
 
     /** Summary validated with the terms: the request waits for its payment, kept in the basket. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { checkPlate } from './identifiers.ts';
-import { computeTaxes, type RateLookup, type TaxInput, type TaxLine, type TaxProcedure, type WeightClass } from './taxes.ts';
+import { computeTaxes, regionOfPostcode, type RateLookup, type TaxInput, type TaxLine, type TaxProcedure, type WeightClass } from './taxes.ts';
 
 /** Reads the effective-dated rates (cached a minute per process) and computes the taxes. */
 export function createTaxService(db: Db) {
@@ -23,6 +23,26 @@ export function createTaxService(db: Db) {
   return {
     regions: async () => (await load()).regions,
     compute: async (input: TaxInput): Promise<TaxLine[]> => computeTaxes(input, (await load()).lookup),
+    /** The taxes of a procedure on a registered vehicle, today, for a holder living in `postcode`. */
+    forVehicle: async (
+      procedure: TaxProcedure,
+      vehicle: { category: string; fiscal_power: number; energy: string; first_registration_date: Date; plate_kind: 'siv' | 'fni'; address_changes_since_siv: number },
+      postcode: string,
+    ): Promise<TaxLine[]> =>
+      computeTaxes(
+        {
+          procedure,
+          category: vehicle.category,
+          fiscalPower: vehicle.fiscal_power,
+          energy: vehicle.energy,
+          firstRegistrationDate: vehicle.first_registration_date.toISOString().slice(0, 10),
+          fni: vehicle.plate_kind === 'fni',
+          addressChangesSinceSiv: vehicle.address_changes_since_siv,
+          region: regionOfPostcode(postcode) ?? 'IDF',
+          at: new Date().toISOString().slice(0, 10),
+        },
+        (await load()).lookup,
+      ),
     vehicleByPlate: async (plate: string) => {
       const check = checkPlate(plate);
       if (!check.ok) return { error: check.message };
