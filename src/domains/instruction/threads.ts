@@ -69,6 +69,13 @@ export async function markRead(db: Db, owner: ThreadOwner, reader: Reader): Prom
     .execute();
 }
 
+/** The thread as the reader sees it now (what was unread is flagged), then marked read. */
+export async function readThread(db: Db, owner: ThreadOwner, reader: Reader): Promise<ThreadMessage[]> {
+  const messages = await listMessages(db, owner, reader);
+  await markRead(db, owner, reader);
+  return messages;
+}
+
 /** Unread messages per owner id, for lists (the user's basket, the agents' queue). */
 export async function unreadCounts(db: Db, ownerKind: string, ids: number[], reader: Reader): Promise<Map<number, number>> {
   if (!ids.length) return new Map();

@@ -9,7 +9,7 @@ import { AGENT_ACTIONS, agentActionsFor, STATUS_LABELS, type ProcedureAction } f
 import { applyTransition } from '../vehicles/procedure-transitions.ts';
 import { PROCEDURE_LABELS } from '../vehicles/requirements.ts';
 import type { ProcedureKind, ProcedureStatus, VehicleProcedure } from '../vehicles/tables.ts';
-import { listMessages, markRead, MESSAGE_MAX, postMessage, unreadCounts } from './threads.ts';
+import { MESSAGE_MAX, postMessage, readThread, unreadCounts } from './threads.ts';
 
 /** The statuses a vehicle request can have in the instruction centre's queues. */
 export const QUEUE_STATUSES = ['awaiting_review', 'to_complete', 'in_progress', 'awaiting_payment', 'completed', 'rejected', 'cancelled'] as const satisfies readonly ProcedureStatus[];
@@ -142,8 +142,7 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
       const account = await db.selectFrom('accounts').select(['email', 'given_name', 'family_name', 'organisation_name', 'profile', 'certified']).where('id', '=', p.account_id).executeTakeFirstOrThrow();
       const assignee = p.assigned_agent_id ? await db.selectFrom('agents').select('display_name').where('id', '=', p.assigned_agent_id).executeTakeFirst() : undefined;
       const pieces = await attachments.list(owner(p));
-      const messages = await listMessages(db, owner(p), 'agent');
-      await markRead(db, owner(p), 'agent');
+      const messages = await readThread(db, owner(p), 'agent');
       const history = await db
         .selectFrom('audit_events')
         .leftJoin('agents', (j) => j.onRef('agents.id', '=', 'audit_events.actor_id').on('audit_events.actor_kind', '=', 'agent'))

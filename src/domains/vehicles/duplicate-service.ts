@@ -5,7 +5,7 @@ import type { Account } from '../../platform/db/schema.ts';
 import type { Attachments } from '../../platform/files/attachments.ts';
 import type { Upload } from '../../platform/files/validation.ts';
 import { zodErrors, type Outcome } from '../accounts/service.ts';
-import { listMessages, markRead, postMessage } from '../instruction/threads.ts';
+import { postMessage, readThread } from '../instruction/threads.ts';
 import { departmentOfPostcode } from './communes.ts';
 import { ANSWER_MAX, DECLARATIONS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateState } from './duplicate-model.ts';
 import { issueSummary } from './issued-documents.ts';
@@ -57,11 +57,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     reports,
     pieces,
     reportAccepted,
-    thread: async (p: VehicleProcedure) => {
-      const messages = await listMessages(db, owner(p), 'user');
-      await markRead(db, owner(p), 'user');
-      return messages;
-    },
+    thread: (p: VehicleProcedure) => readThread(db, owner(p), 'user'),
 
     /** Step 1: the reason; loss and damage need the declaration on honour. */
     async chooseReason(p: VehicleProcedure, input: Record<string, string | undefined>): Promise<Outcome<null>> {

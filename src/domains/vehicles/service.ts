@@ -14,7 +14,7 @@ import { CODE_LOCK_AFTER, CODE_LOCK_HOURS, confidentialCodeMatches, hashConfiden
 import { checkPlate } from './identifiers.ts';
 import { canApply, codeRequestSchema, missingIdentityFields, newFileNumber, sameName, startSchema, STATUS_GROUPS } from './model.ts';
 import { codeDelivery, PROCEDURE_LABELS, requirementsFor } from './requirements.ts';
-import type { IssuedDocumentKind, Vehicle, VehicleHolder, VehicleProcedure } from './tables.ts';
+import type { IssuedDocumentKind, ProcedureKind, Vehicle, VehicleHolder, VehicleProcedure } from './tables.ts';
 
 const LETTER_SIGNATURE = '\n\nL’Agence nationale des titres sécurisés';
 
@@ -36,10 +36,41 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
     return db.selectFrom('vehicle_procedures').selectAll().where('file_number', '=', fileNumber).where('account_id', '=', account.id).executeTakeFirst();
   }
 
-  const idempotencyKeyOf = (input: Record<string, unknown>) => (typeof input.idempotency_key === 'string' ? input.idempotency_key.slice(0, 64) : null);
-  async function earlierWithKey(account: Account, key: string | null) {
-    if (!key) return undefined;
-    return db.selectFrom('vehicle_procedures').select('file_number').where('account_id', '=', account.id).where(sql<boolean>`data->>'idempotencyKey' = ${key}`).executeTakeFirst();
+  /**
+   * A new procedure, once per idempotency key (a double click on "Commencer la démarche" returns
+   * the same file): a file number, the row, the audit entry, in one transaction.
+   */
+  async function createProcedure(
+    account: Account,
+    input: Record<string, unknown>,
+    actor: Actor,
+    p: { kind: ProcedureKind; initiator: 'self' | 'other'; vehicleId: number | null; needsCode: boolean; data: Record<string, unknown>; audited: Record<string, unknown> },
+  ): Promise<Outcome<{ fileNumber: string }>> {
+    const key = typeof input.idempotency_key === 'string' ? input.idempotency_key.slice(0, 64) : null;
+    if (key) {
+      const earlier = await db.selectFrom('vehicle_procedures').select('file_number').where('account_id', '=', account.id).where(sql<boolean>`data->>'idempotencyKey' = ${key}`).executeTakeFirst();
+      if (earlier) return { ok: true, value: { fileNumber: earlier.file_number } };
+    }
+    const fileNumber = newFileNumber(randomInt);
+    await db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('vehicle_procedures')
+        .values({
+          file_number: fileNumber,
+          account_id: account.id,
+          kind: p.kind,
+          initiator: p.initiator,
+          vehicle_id: p.vehicleId,
+          status: p.needsCode ? 'awaiting_code' : 'in_progress',
+          code_verified: !p.needsCode,
+          data: JSON.stringify({ idempotencyKey: key, ...p.data }),
+          updated_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(trx, actor, 'vehicle_procedure.started', { kind: 'vehicle_procedure', id: row.id }, p.audited);
+    });
+    return { ok: true, value: { fileNumber } };
   }
 
   /** "Je souhaite faire une autre demande" (TPC): certified accounts only; the plate, if any, comes in part 1. */
@@ -47,19 +78,14 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
     const initiator = input.initiator === 'self' || input.initiator === 'other' ? input.initiator : null;
     if (!account.certified) return { ok: false, errors: { kind: 'La téléprocédure complémentaire est réservée aux comptes certifiés : connectez-vous avec FranceConnect' } };
     if (!initiator) return { ok: false, errors: { initiator: 'Indiquez pour qui vous faites la démarche' } };
-    const key = idempotencyKeyOf(input);
-    const earlier = await earlierWithKey(account, key);
-    if (earlier) return { ok: true, value: { fileNumber: earlier.file_number } };
-    const fileNumber = newFileNumber(randomInt);
-    await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('vehicle_procedures')
-        .values({ file_number: fileNumber, account_id: account.id, kind: 'complementary', initiator, vehicle_id: null, status: 'in_progress', code_verified: true, data: JSON.stringify({ idempotencyKey: key, tpc: { step: 'category' } }), updated_at: new Date() })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await audit(trx, actor, 'vehicle_procedure.started', { kind: 'vehicle_procedure', id: row.id }, { kind: 'complementary', initiator });
+    return createProcedure(account, input, actor, {
+      kind: 'complementary',
+      initiator,
+      vehicleId: null,
+      needsCode: false,
+      data: { tpc: { step: 'category' } },
+      audited: { kind: 'complementary', initiator },
     });
-    return { ok: true, value: { fileNumber } };
   }
 
   return {
@@ -108,29 +134,14 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       // "Pour moi-même" without a code means "I am the holder" — except for a change of holder, where I am the buyer.
       if (kind !== 'holder_change' && initiator === 'self' && !needs.confidentialCode && !(await accountIsHolder(account, holder)))
         return { ok: false, errors: { initiator: 'Votre identité ne correspond pas à celle du titulaire de ce véhicule : choisissez « pour quelqu’un d’autre »' } };
-      const key = idempotencyKeyOf(input);
-      const earlier = await earlierWithKey(account, key);
-      if (earlier) return { ok: true, value: { fileNumber: earlier.file_number } };
-      const fileNumber = newFileNumber(randomInt);
-      await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('vehicle_procedures')
-          .values({
-            file_number: fileNumber,
-            account_id: account.id,
-            kind,
-            initiator,
-            vehicle_id: vehicle.id,
-            status: needs.confidentialCode ? 'awaiting_code' : 'in_progress',
-            code_verified: !needs.confidentialCode,
-            data: JSON.stringify({ idempotencyKey: key, requirements: needs }),
-            updated_at: new Date(),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await audit(trx, actor, 'vehicle_procedure.started', { kind: 'vehicle_procedure', id: row.id }, { kind, initiator, plate: vehicle.plate });
+      return createProcedure(account, input, actor, {
+        kind,
+        initiator,
+        vehicleId: vehicle.id,
+        needsCode: needs.confidentialCode,
+        data: { requirements: needs },
+        audited: { kind, initiator, plate: vehicle.plate },
       });
-      return { ok: true, value: { fileNumber } };
     },
 
     /** Five wrong codes lock code entry for the vehicle for a day, and the holder is told. */

@@ -5,7 +5,7 @@ import type { Account } from '../../platform/db/schema.ts';
 import type { Attachments } from '../../platform/files/attachments.ts';
 import type { Upload } from '../../platform/files/validation.ts';
 import { zodErrors, type Outcome } from '../accounts/service.ts';
-import { listMessages, markRead, postMessage } from '../instruction/threads.ts';
+import { postMessage, readThread } from '../instruction/threads.ts';
 import { checkAddress, departmentOfPostcode } from './communes.ts';
 import { ANSWER_MAX } from './duplicate-model.ts';
 import { checkPlate } from './identifiers.ts';
@@ -46,11 +46,7 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
     stateOf,
     pieces,
     requirements,
-    thread: async (p: VehicleProcedure) => {
-      const messages = await listMessages(db, owner(p), 'user');
-      await markRead(db, owner(p), 'user');
-      return messages;
-    },
+    thread: (p: VehicleProcedure) => readThread(db, owner(p), 'user'),
 
     async chooseCategory(p: VehicleProcedure, category: string | undefined): Promise<Outcome<null>> {
       if (!editable(p)) return NOT_EDITABLE;

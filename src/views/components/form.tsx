@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { ACCEPT_ATTRIBUTE, UPLOAD_HINT } from '../../platform/files/validation.ts';
 import { usePage } from '../page-context.ts';
 
 /** Field name → French message. */
@@ -167,14 +168,17 @@ export function Select(props: FieldBase & { value?: string; options: Option[]; p
   );
 }
 
-/** Radio buttons in a fieldset; the legend is the question. The first radio carries the field id. */
-export function RadioGroup(props: FieldBase & { value?: string; options: Option[]; inline?: boolean }) {
+/**
+ * Radio buttons or checkboxes in a fieldset; the legend is the question. The first input carries
+ * the field id the error summary links to.
+ */
+function ChoiceFieldset(props: FieldBase & { type: 'radio' | 'checkbox'; options: Option[]; isChecked: (value: string) => boolean; inline?: boolean }) {
   const id = idOf(props);
   return (
     <fieldset
       class={`fr-fieldset${props.error ? ' fr-fieldset--error' : ''}`}
       aria-labelledby={`${id}-legend ${id}-messages`}
-      role="radiogroup"
+      role={props.type === 'radio' ? 'radiogroup' : undefined}
     >
       <legend class="fr-fieldset__legend" id={`${id}-legend`}>
         {props.label}
@@ -184,8 +188,8 @@ export function RadioGroup(props: FieldBase & { value?: string; options: Option[
         const optionId = i === 0 ? id : `${id}-${i}`;
         return (
           <div class={`fr-fieldset__element${props.inline ? ' fr-fieldset__element--inline' : ''}`} key={o.value}>
-            <div class="fr-radio-group">
-              <input type="radio" id={optionId} name={props.name} value={o.value} checked={o.value === props.value} />
+            <div class={props.type === 'radio' ? 'fr-radio-group' : 'fr-checkbox-group'}>
+              <input type={props.type} id={optionId} name={props.name} value={o.value} checked={props.isChecked(o.value)} />
               <label class="fr-label" for={optionId}>
                 {o.label}
                 {o.hint && <span class="fr-hint-text">{o.hint}</span>}
@@ -197,6 +201,15 @@ export function RadioGroup(props: FieldBase & { value?: string; options: Option[
       <Messages id={id} error={props.error} />
     </fieldset>
   );
+}
+
+export function RadioGroup(props: FieldBase & { value?: string; options: Option[]; inline?: boolean }) {
+  return <ChoiceFieldset {...props} type="radio" isChecked={(v) => v === props.value} />;
+}
+
+/** Several boxes to tick among options (e.g. licence categories). */
+export function CheckboxGroup(props: FieldBase & { values: string[]; options: Option[] }) {
+  return <ChoiceFieldset {...props} type="checkbox" isChecked={(v) => props.values.includes(v)} />;
 }
 
 export function Checkbox(props: FieldBase & { checked?: boolean; value?: string }) {
@@ -250,10 +263,10 @@ export function TermsCheckbox({ checked, error }: { checked?: boolean; error?: s
 export function FileInput(props: FieldBase & { accept?: string; kept?: string }) {
   const id = idOf(props);
   return (
-    <div class={`fr-upload-group${props.error ? ' fr-upload-group--error' : ''}`}>
+    <div class={`fr-upload-group${props.error ? ' fr-upload-group--error' : ''} fr-mb-3w`}>
       <label class="fr-label" for={id}>
         {props.label}
-        <span class="fr-hint-text">{props.hint ?? 'Formats acceptés : JPG, PNG, BMP, TIFF ou PDF. Taille maximale : 11 Mo.'}</span>
+        <span class="fr-hint-text">{props.hint ?? UPLOAD_HINT}</span>
         {props.kept && <span class="fr-hint-text">Fichier déjà joint : {props.kept}. Joignez-en un autre seulement pour le remplacer.</span>}
       </label>
       <input
@@ -261,7 +274,7 @@ export function FileInput(props: FieldBase & { accept?: string; kept?: string })
         type="file"
         id={id}
         name={props.name}
-        accept={props.accept ?? '.jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf'}
+        accept={props.accept ?? ACCEPT_ATTRIBUTE}
         aria-invalid={props.error ? 'true' : undefined}
         aria-describedby={`${id}-messages`}
       />

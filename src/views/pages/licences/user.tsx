@@ -21,12 +21,12 @@ import {
 import type { LicenceData } from '../../../domains/licences/tables.ts';
 import { REFUSAL_REASONS, formatSize } from '../../../platform/files/attachments.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
-import { ACCEPT_ATTRIBUTE, UPLOAD_HINT } from '../../../platform/files/validation.ts';
+import { UPLOAD_HINT } from '../../../platform/files/validation.ts';
 import { Alert, Breadcrumb, Stepper, SummaryList, Table } from '../../components/content.tsx';
-import { Checkbox, ErrorSummary, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
+import { Checkbox, CheckboxGroup, ErrorSummary, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
-import { CheckboxGroup, FileInput, StatusBadge, stepHref, StepLayout } from './components.tsx';
+import { StatusBadge, stepHref, StepLayout } from './components.tsx';
 
 type Values = Record<string, string | string[] | undefined>;
 const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -256,7 +256,7 @@ export function PiecesPage(props: { r: RequestView; required: Piece[]; pieces: A
           const have = props.pieces.filter((a) => a.purpose === p);
           return (
             <div key={p}>
-              <FileInput name={p} label={PIECES[p].label} hint={`${PIECES[p].hint ? `${PIECES[p].hint} ` : ''}${have.length ? 'Déjà joint : ajoutez un fichier pour le compléter ou le remplacer.' : UPLOAD_HINT}`} accept={ACCEPT_ATTRIBUTE} error={errors[p]} />
+              <FileInput name={p} label={PIECES[p].label} hint={`${PIECES[p].hint ? `${PIECES[p].hint} ` : ''}${have.length ? 'Déjà joint : ajoutez un fichier pour le compléter ou le remplacer.' : UPLOAD_HINT}`} error={errors[p]} />
               {have.length > 0 && (
                 <ul class="fr-mb-3w">
                   {have.map((a) => (
