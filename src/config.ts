@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseParisTime } from './platform/time.ts';
 import { loadMapConfig, type MapConfig } from './domains/directory/map-config.ts';
 
 /**
@@ -54,6 +55,10 @@ const envSchema = z.object({
   FRANCECONNECT_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
   FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
   FRANCECONNECT_CLIENT_SECRET: z.string().min(16, 'au moins 16 caractères').optional(),
+  APP_CLOCK_START: z
+    .string()
+    .refine((v) => !Number.isNaN(parseParisTime(v).getTime()), 'date et heure attendues, par exemple 2027-02-01T09:00 (heure de Paris)')
+    .optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -80,6 +85,8 @@ export interface Config {
   readonly sms: { readonly apiUrl: string; readonly apiToken: string; readonly sender: string } | null;
   readonly devOutbox: boolean;
   readonly demoData: boolean;
+  /** APP_CLOCK_START: the instant the app clock starts at (never in production); null = the real clock. */
+  readonly clockStart: Date | null;
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
   readonly metricsToken: string | null;
@@ -147,6 +154,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (isProduction && !e.PUBLIC_URL) problems.push('  - PUBLIC_URL : obligatoire en production');
   if (isProduction && e.PUBLIC_URL && !e.PUBLIC_URL.startsWith('https://'))
     problems.push('  - PUBLIC_URL : doit être en https:// en production');
+  if (isProduction && e.APP_CLOCK_START) problems.push('  - APP_CLOCK_START : interdit en production (l’horloge du portail est celle du serveur)');
+  if (isProduction && e.DEMO_DATA)
+    problems.push('  - DEMO_DATA : interdit en production (les comptes de démonstration ont des mots de passe et des clés publics)');
+  if (isProduction && !e.METRICS_TOKEN) problems.push('  - METRICS_TOKEN : obligatoire en production (/metrics ne doit pas être public)');
   if (isProduction && e.DEV_OUTBOX) problems.push('  - DEV_OUTBOX : interdit en production');
   if (isProduction && !e.FRANCECONNECT_ISSUER) problems.push('  - FRANCECONNECT_ISSUER : obligatoire en production');
   if (e.FRANCECONNECT_ISSUER && (!e.FRANCECONNECT_CLIENT_ID || !e.FRANCECONNECT_CLIENT_SECRET))
@@ -189,6 +200,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sms: e.SMS_API_URL ? { apiUrl: e.SMS_API_URL, apiToken: e.SMS_API_TOKEN!, sender: e.SMS_SENDER } : null,
     devOutbox: e.DEV_OUTBOX ?? !isProduction,
     demoData: e.DEMO_DATA ?? embedded,
+    clockStart: e.APP_CLOCK_START ? parseParisTime(e.APP_CLOCK_START) : null,
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
     metricsToken: e.METRICS_TOKEN ?? null,

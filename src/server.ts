@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { seedDemoData } from './demo/seed.ts';
+import { startClockAt } from './platform/time.ts';
 
 /** Entry point: config from the environment, database opened and migrated, demo data, listen. */
 async function main(): Promise<void> {
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  if (config.clockStart) {
+    startClockAt(config.clockStart);
+    console.warn(`Horloge du portail déplacée au ${config.clockStart.toISOString()} (APP_CLOCK_START)`);
   }
   const database = await openDatabase(config.database);
   const applied = await migrate(database);

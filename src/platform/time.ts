@@ -5,9 +5,16 @@ export function parseParisTime(value: string): Date {
   if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) return new Date(value);
   const naive = new Date(`${value}Z`);
   if (Number.isNaN(naive.getTime())) return naive;
-  const paris = new Date(naive.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
-  const utc = new Date(naive.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(naive.getTime() - (paris.getTime() - utc.getTime()));
+  // The offset is read at the instant found, not at the naive one: on a change of time, the two differ.
+  const first = new Date(naive.getTime() - parisOffsetMs(naive));
+  return new Date(naive.getTime() - parisOffsetMs(first));
+}
+
+/** Paris's offset from UTC at an instant, in milliseconds (1 h in winter, 2 h in summer). */
+function parisOffsetMs(instant: Date): number {
+  const paris = new Date(instant.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
+  const utc = new Date(instant.toLocaleString('en-US', { timeZone: 'UTC' }));
+  return paris.getTime() - utc.getTime();
 }
 
 const parisDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -40,4 +47,37 @@ export function parseFormDateTime(value: string): Date | null {
   if (calendar.getUTCMonth() !== mo - 1 || calendar.getUTCDate() !== d || h > 23 || mi > 59) return null;
   const date = parseParisTime(`${parts[0]}-${parts[1]}-${parts[2]}T${parts[3]}:${parts[4]}`);
   return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * The app clock. Every "now" of the process — `Date.now()`, `new Date()`, and PGlite's `now()`,
+ * which reads the same Date — flows from the real clock unless `startClockAt` moved it: then the
+ * process lives at that instant plus the real time elapsed since. Tests start it at a fixed instant
+ * (APP_CLOCK_START, default in test/setup/clock.ts) so that no test depends on the day it runs;
+ * outside production, `APP_CLOCK_START` does the same for a demo or a rehearsal of a given date.
+ */
+const RealDate = Date;
+const realNow = Date.now.bind(Date);
+let offsetMs = 0;
+
+/** Milliseconds between the app clock and the real one (0 unless moved). */
+export const clockOffsetMs = (): number => offsetMs;
+
+/** The app clock's instant. */
+export const now = (): Date => new Date();
+
+/** Moves the clock of the whole process so that "now" is `start`; time flows on from there. */
+export function startClockAt(start: Date | string): void {
+  const instant = typeof start === 'string' ? parseParisTime(start) : start;
+  if (Number.isNaN(instant.getTime())) throw new Error(`APP_CLOCK_START: date illisible (${String(start)})`);
+  offsetMs = instant.getTime() - realNow();
+  if (globalThis.Date !== RealDate) return;
+  function ShiftedDate(this: unknown, ...args: unknown[]): Date | string {
+    if (!new.target) return new RealDate(realNow() + offsetMs).toString();
+    return args.length === 0 ? new RealDate(realNow() + offsetMs) : new (RealDate as unknown as new (...a: unknown[]) => Date)(...args);
+  }
+  Object.setPrototypeOf(ShiftedDate, RealDate);
+  ShiftedDate.prototype = RealDate.prototype;
+  Object.defineProperty(ShiftedDate, 'now', { value: () => realNow() + offsetMs, writable: true, configurable: true });
+  globalThis.Date = ShiftedDate as unknown as DateConstructor;
 }

@@ -1,4 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
+import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +16,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The Chromium of `@sparticuz/chromium` (unpacked by test/setup/chromium.ts), or CHROMIUM_PATH. */
+const chromiumPath = async (): Promise<string> => process.env.CHROMIUM_PATH || (await sparticuz.executablePath());
 
 export interface E2E extends TestApp {
   baseUrl: string;
@@ -29,7 +31,7 @@ export interface E2E extends TestApp {
   axe(page: Page): Promise<string[]>;
 }
 
-/** Starts the real app on a free loopback port and Debian's Chromium, headless; `extend` runs before the app is ready. */
+/** Starts the real app on a free loopback port and a headless Chromium; `extend` runs before the app is ready. */
 export async function startE2E(
   env: Record<string, string> = {},
   extend?: (app: FastifyInstance) => void | Promise<void>,
@@ -39,7 +41,7 @@ export async function startE2E(
   const testApp = await createTestApp({ PUBLIC_URL: `http://127.0.0.1:${port}`, PORT: String(port), ...env }, extend);
   await testApp.app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: await chromiumPath(),
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, PGLITE_OPTIONS, wrapPglite, type Database } from '../../src/platform/db/database.ts';
 import { migrate, readMigrations } from '../../src/platform/db/migrate.ts';
+import { clockOffsetMs } from '../../src/platform/time.ts';
 
 export interface TestDatabase extends Database {
   /** Empties every table but the reference data loaded by migrations (between tests). */
@@ -33,6 +34,24 @@ async function pgliteTemplate(): Promise<Blob> {
   return new Blob([readFileSync(file)]);
 }
 
+/**
+ * PGlite reads the process's Date, so its now() follows the app clock (test/setup/clock.ts); a
+ * PostgreSQL server has its own. The test database gets a `testclock.now()` that adds the app
+ * clock's offset, found before pg_catalog's by the database's search_path, so that the SQL now()
+ * of migrations' defaults and of queries is the app's "now" too.
+ */
+async function followAppClock(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`
+    create schema testclock;
+    create function testclock.now() returns timestamptz language sql stable
+      as $$ select pg_catalog.now() + make_interval(secs => current_setting('testclock.offset_ms')::float8 / 1000) $$;
+    alter database ${name} set testclock.offset_ms = '${clockOffsetMs()}';
+    alter database ${name} set search_path = testclock, public, pg_catalog;`);
+  await client.end();
+}
+
 /** A fresh PostgreSQL database per test file, created through DATABASE_URL and dropped at close. */
 async function openPostgres(adminUrl: string): Promise<Database> {
   const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -42,6 +61,7 @@ async function openPostgres(adminUrl: string): Promise<Database> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  await followAppClock(url.toString(), name);
   const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
   await migrate(database);
   return {

@@ -47,6 +47,35 @@ describe('configuration', () => {
     ).toThrow(/PUBLIC_URL : doit être en https/);
   });
 
+  it('refuses demo data, a moved clock and a public /metrics in production', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'y'.repeat(40),
+      DATABASE_URL: 'postgres://db/portal',
+      SMTP_URL: 'smtp://mail:25',
+      PUBLIC_URL: 'https://titres.example',
+      FRANCECONNECT_ISSUER: 'https://fc.example',
+      FRANCECONNECT_CLIENT_ID: 'client',
+      FRANCECONNECT_CLIENT_SECRET: 'z'.repeat(20),
+      S3_ENDPOINT: 'https://s3.example',
+      S3_BUCKET: 'titres',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret-secret',
+      SMS_API_URL: 'https://sms.example',
+      SMS_API_TOKEN: 't'.repeat(20),
+      METRICS_TOKEN: 'm'.repeat(20),
+    };
+    expect(loadConfig(production).demoData).toBe(false);
+    expect(() => loadConfig({ ...production, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA : interdit en production/);
+    expect(() => loadConfig({ ...production, APP_CLOCK_START: '2027-02-01T09:00' })).toThrow(/APP_CLOCK_START : interdit en production/);
+    expect(() => loadConfig({ ...production, METRICS_TOKEN: undefined as unknown as string })).toThrow(/METRICS_TOKEN : obligatoire en production/);
+  });
+
+  it('reads APP_CLOCK_START in Paris time and names a bad one', () => {
+    expect(loadConfig({ ...base, APP_CLOCK_START: '2027-12-31T23:59' }).clockStart?.toISOString()).toBe('2027-12-31T22:59:00.000Z');
+    expect(() => loadConfig({ ...base, APP_CLOCK_START: 'demain' })).toThrow(/APP_CLOCK_START : date et heure attendues/);
+  });
+
   it('is frozen', () => {
     const c = loadConfig(base);
     expect(Object.isFrozen(c)).toBe(true);
