@@ -146,6 +146,7 @@ describe('sessions and CSRF', () => {
         FILES_DIR: './.tmp/test-data/files',
         SMS_API_URL: 'https://sms.example/v1/messages',
         SMS_API_TOKEN: 'a-token-of-sixteen-chars',
+        METRICS_TOKEN: 'a-metrics-token-of-sixteen',
         DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://unused@127.0.0.1/unused',
       },
       extend,
