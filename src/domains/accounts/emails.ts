@@ -75,3 +75,19 @@ export const habilitationDecisionEmail = (to: string, decision: 'refused' | 'sus
   }[decision];
   return { channel: 'email', to, subject: 'Décision sur votre habilitation SIV', text: `Bonjour,\n\n${what}${reason ? `\n\nMotif : ${reason}` : ''}${SIGNATURE}` };
 };
+
+/** Wrong passwords pile up on an agent's account (from any address): the account stays open, the agent is told. */
+export const agentSignInAlertEmail = (to: string, attempts: number, signInUrl: string): EmailMessage => ({
+  channel: 'email',
+  to,
+  subject: 'Tentatives de connexion à votre compte agent',
+  text: `Bonjour,\n\nCes dernières heures, ${attempts} tentatives de connexion avec un mot de passe incorrect ont visé votre compte agent du Portail des titres sécurisés.\n\nVotre compte n’est pas bloqué : sans le code de votre application d’authentification, personne ne peut s’y connecter. Vous pouvez continuer à vous connecter normalement :\n\n${signInUrl}\n\nSi vous n’êtes pas à l’origine de ces tentatives, prévenez le responsable de la sécurité de votre service.${SIGNATURE}`,
+});
+
+/** Wrong TOTP codes after a right password: someone may know the agent's password. */
+export const agentSecondFactorAlertEmail = (to: string, attempts: number): EmailMessage => ({
+  channel: 'email',
+  to,
+  subject: 'Codes de vérification refusés sur votre compte agent',
+  text: `Bonjour,\n\nLe mot de passe de votre compte agent du Portail des titres sécurisés a été saisi correctement, puis ${attempts} codes de vérification incorrects ont été refusés.\n\nSi vous n’êtes pas à l’origine de ces essais, quelqu’un connaît peut-être votre mot de passe : faites-le changer sans attendre par l’administrateur et prévenez le responsable de la sécurité de votre service.${SIGNATURE}`,
+});

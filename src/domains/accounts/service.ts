@@ -11,7 +11,7 @@ import * as emails from './emails.ts';
 import { canTransition, emailField, SIGN_UP_SCHEMAS, type SelfServiceProfile } from './model.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import * as repo from './repository.ts';
-import { ACCOUNT_POLICY, clearFailures, IP_POLICY, lockedUntil, recordFailure } from './throttle.ts';
+import { forgetKeys, signInLimits, throttle } from './throttle.ts';
 import { checkToken, consumeToken, issueToken, type TokenCheck } from './tokens.ts';
 
 export type FieldErrors = Record<string, string>;
@@ -155,24 +155,19 @@ export function createAccountsService(deps: { db: Db; config: Config }) {
 
     async signIn(rawEmail: string, password: string, ctx: ConnectionContext): Promise<SignInResult> {
       const email = rawEmail.trim().toLowerCase();
-      const keys = [`account:${email}`, `ip:${ctx.ip}`];
-      const until = await lockedUntil(db, keys);
-      if (until) return { ok: false, reason: 'locked', until };
+      // Per account and address, and per address: wrong passwords from elsewhere never lock the account.
+      const attempt = await throttle(db, signInLimits('account', email, ctx.ip));
+      if (!attempt.admitted) return { ok: false, reason: 'locked', until: attempt.lockedUntil! };
       const account = await repo.findAccountByEmail(db, email);
       const valid = await verifyPassword(account?.password_hash ?? null, password);
       if (!account || !valid) {
-        await db.transaction().execute(async (trx) => {
-          await recordFailure(trx, keys[0]!, ACCOUNT_POLICY);
-          await recordFailure(trx, keys[1]!, IP_POLICY);
-          if (account) await audit(trx, { kind: 'user', id: account.id, ip: ctx.ip }, 'account.sign_in_failed', { kind: 'account', id: account.id });
-        });
-        const lock = await lockedUntil(db, keys);
-        return lock ? { ok: false, reason: 'locked', until: lock } : { ok: false, reason: 'invalid' };
+        if (account) await audit(db, { kind: 'user', id: account.id, ip: ctx.ip }, 'account.sign_in_failed', { kind: 'account', id: account.id });
+        return attempt.lockedUntil ? { ok: false, reason: 'locked', until: attempt.lockedUntil } : { ok: false, reason: 'invalid' };
       }
+      await attempt.succeeded(db);
       const result = await admissible(account);
       if (!result.ok) return result;
       await db.transaction().execute(async (trx) => {
-        await clearFailures(trx, keys[0]!);
         await recordConnection(trx, account, 'password', ctx);
       });
       return result;
@@ -229,7 +224,7 @@ export function createAccountsService(deps: { db: Db; config: Config }) {
           .where('id', '=', account.id)
           .execute();
         await trx.deleteFrom('sessions').where('user_id', '=', account.id).execute();
-        await clearFailures(trx, `account:${account.email}`);
+        await forgetKeys(trx, `account:${account.email.toLowerCase()}|`);
         await audit(trx, { ...actor, kind: 'user', id: account.id }, purpose === 'set_password' ? 'account.password_set' : 'account.password_reset', { kind: 'account', id: account.id });
         return { ok: true as const, value: account };
       });
@@ -317,16 +312,13 @@ export function createAccountsService(deps: { db: Db; config: Config }) {
     /** Links a FranceConnect identity to the local account of the same email, confirmed by its password. */
     async linkWithPassword(identity: IdentitePivot, password: string, ctx: ConnectionContext): Promise<Outcome<Account> | { ok: false; locked: Date }> {
       const account = await repo.findAccountByEmail(db, identity.email);
-      const keys = [`account:${identity.email.toLowerCase()}`, `ip:${ctx.ip}`];
-      const until = await lockedUntil(db, keys);
-      if (until) return { ok: false, locked: until };
+      const attempt = await throttle(db, signInLimits('account', identity.email, ctx.ip));
+      if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil! };
       if (!account || !(await verifyPassword(account.password_hash, password))) {
-        await db.transaction().execute(async (trx) => {
-          await recordFailure(trx, keys[0]!, ACCOUNT_POLICY);
-          await recordFailure(trx, keys[1]!, IP_POLICY);
-        });
+        if (attempt.lockedUntil) return { ok: false, locked: attempt.lockedUntil };
         return { ok: false, errors: { password: 'Le mot de passe est incorrect' } };
       }
+      await attempt.succeeded(db);
       return link(account, identity, ctx);
     },
 

@@ -10,7 +10,7 @@ import { canTransition } from '../accounts/model.ts';
 import { verifyPassword } from '../accounts/passwords.ts';
 import { findAccountByEmail, findAccountById } from '../accounts/repository.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../accounts/service.ts';
-import { ACCOUNT_POLICY, clearFailures, IP_POLICY, lockedUntil, recordFailure } from '../accounts/throttle.ts';
+import { addressKey, AGENT_WATCH_POLICY, IP_POLICY, limit, signInLimits, throttle, TOTP_POLICY } from '../accounts/throttle.ts';
 import { issueToken } from '../accounts/tokens.ts';
 import type { Notice } from '../site/maintenance-model.ts';
 import { noticeFormSchema } from '../site/maintenance-model.ts';
@@ -71,21 +71,25 @@ export function createAgentsService(deps: { db: Db; config: Config; maintenance:
      */
     async signIn(rawEmail: string, password: string, ip: string): Promise<{ ok: true; agent: Agent; enrolled: boolean } | { ok: false; locked?: Date }> {
       const email = rawEmail.trim().toLowerCase();
-      const keys = [`agent:${email}`, `ip:${ip}`];
-      const until = await lockedUntil(db, keys);
-      if (until) return { ok: false, locked: until };
       const agent = await db.selectFrom('agents').selectAll().where('email', '=', email).executeTakeFirst();
+      // Locked per (agent, address) and per address, never for the agent alone: wrong passwords
+      // from elsewhere cannot lock an agent out (the second factor protects the account); they are
+      // counted on a key that never locks, and the agent is told by email when they pile up.
+      const limits = signInLimits('agent', email, ip);
+      if (agent) limits.push(limit(`agent-watch:${agent.id}`, AGENT_WATCH_POLICY));
+      const attempt = await throttle(db, limits);
+      if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil! };
       const valid = await verifyPassword(agent?.password_hash ?? null, password);
       if (!agent || !valid || agent.status !== 'active') {
         await db.transaction().execute(async (trx) => {
-          await recordFailure(trx, keys[0]!, ACCOUNT_POLICY);
-          await recordFailure(trx, keys[1]!, IP_POLICY);
+          const alerts = await attempt.failed(trx);
+          if (agent?.status === 'active' && alerts.length) await queueMessage(trx, emails.agentSignInAlertEmail(agent.email, alerts[0]!.failures, url('/agents/connexion')));
+          if (agent) await audit(trx, agentActor(agent, ip), 'agent.sign_in_failed', { kind: 'agent', id: agent.id });
         });
-        const lock = await lockedUntil(db, keys);
-        return lock ? { ok: false, locked: lock } : { ok: false };
+        return attempt.lockedUntil ? { ok: false, locked: attempt.lockedUntil } : { ok: false };
       }
       await db.transaction().execute(async (trx) => {
-        await clearFailures(trx, keys[0]!);
+        await attempt.succeeded(trx);
         await audit(trx, agentActor(agent, ip), 'agent.password_verified', { kind: 'agent', id: agent.id });
       });
       return { ok: true, agent, enrolled: agent.totp_confirmed_at !== null };
@@ -124,19 +128,19 @@ export function createAgentsService(deps: { db: Db; config: Config; maintenance:
     /**
      * Second factor: the 6-digit code of the agent's authenticator app, for the current 30-second
      * step or the one before or after. A step is accepted once (the last one is stored); wrong and
-     * replayed codes count in the throttle (`agent-totp:<id>` and the IP). For an agent not yet
+     * replayed codes count in the throttle (`agent-totp:<id>` and the IP; the agent is emailed when
+     * they pile up: someone has the password). For an agent not yet
      * enrolled, the first valid code confirms the secret. Success writes `agent.signed_in`.
      */
     async verifySecondFactor(agentId: number, rawCode: string, ip: string): Promise<SecondFactorOutcome> {
       const agent = await db.selectFrom('agents').selectAll().where('id', '=', agentId).where('status', '=', 'active').executeTakeFirst();
       if (!agent?.totp_secret) return { ok: false, reason: 'no_agent' };
-      const keys = [`agent-totp:${agent.id}`, `ip:${ip}`];
-      const until = await lockedUntil(db, keys);
-      if (until) return { ok: false, reason: 'locked', until };
       const code = rawCode.replace(/\s/g, '');
-      if (!code) return { ok: false, reason: 'empty' };
+      if (!code) return { ok: false, reason: 'empty' }; // not an attempt
       const secret = readSecret(agent);
       if (!secret) return { ok: false, reason: 'unreadable' };
+      const attempt = await throttle(db, [limit(`agent-totp:${agent.id}`, TOTP_POLICY), limit(`ip:${addressKey(ip)}`, IP_POLICY)]);
+      if (!attempt.admitted) return { ok: false, reason: 'locked', until: attempt.lockedUntil! };
       const step = matchingStep(secret, code);
       const actor = agentActor(agent, ip);
       if (step !== null) {
@@ -149,7 +153,7 @@ export function createAgentsService(deps: { db: Db; config: Config; maintenance:
             .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
             .executeTakeFirst();
           if (Number(updated.numUpdatedRows) !== 1) return false;
-          await clearFailures(trx, keys[0]!);
+          await attempt.succeeded(trx);
           if (!agent.totp_confirmed_at) await audit(trx, actor, 'agent.totp_enrolled', { kind: 'agent', id: agent.id });
           await audit(trx, actor, 'agent.signed_in', { kind: 'agent', id: agent.id });
           return true;
@@ -158,12 +162,11 @@ export function createAgentsService(deps: { db: Db; config: Config; maintenance:
       }
       const reason = step !== null ? 'reused' : /^\d{6}$/.test(code) ? 'invalid' : 'format';
       await db.transaction().execute(async (trx) => {
-        await recordFailure(trx, keys[0]!, ACCOUNT_POLICY);
-        await recordFailure(trx, keys[1]!, IP_POLICY);
+        const alerts = await attempt.failed(trx);
+        if (alerts.length) await queueMessage(trx, emails.agentSecondFactorAlertEmail(agent.email, alerts[0]!.failures));
         await audit(trx, actor, 'agent.second_factor_failed', { kind: 'agent', id: agent.id }, { reason });
       });
-      const lock = await lockedUntil(db, keys);
-      return lock ? { ok: false, reason: 'locked', until: lock } : { ok: false, reason };
+      return attempt.lockedUntil ? { ok: false, reason: 'locked', until: attempt.lockedUntil } : { ok: false, reason };
     },
 
     // ---- Maintenance notices (operators) ----

@@ -6,7 +6,7 @@ import type { Account } from '../../platform/db/schema.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { notifyUser } from '../../platform/notify/notify.ts';
 import { parisDay } from '../../platform/time.ts';
-import { clearFailures, lockedUntil, recordFailure, type ThrottlePolicy } from '../accounts/throttle.ts';
+import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/throttle.ts';
 import type { StampService, StampThrottle } from '../stamps/service.ts';
 import { addMonths, formatCents } from '../stamps/model.ts';
 import {
@@ -44,7 +44,7 @@ export const PRE_APPLICATION_REMINDERS_JOB = 'pre-application-reminders';
 export const REMINDER_DAYS = 14;
 
 /** Numbers a town hall (or an IP) may look up in vain before a growing lock. */
-export const TOWN_HALL_LOOKUP_POLICY: ThrottlePolicy = { free: 10, maxLockMinutes: 60 };
+export const TOWN_HALL_LOOKUP_POLICY: ThrottlePolicy = { free: 10, maxLockMinutes: 60, onSuccess: 'refund' };
 
 /** What a town hall gets when it looks up a number: the data only when it may see them. */
 export type Retrieval =
@@ -283,14 +283,18 @@ export function createPreApplicationService(deps: { db: Db; config: Pick<Config,
      * pre-application is open, or to the town hall that took it.
      */
     async retrieve(townHall: Account, rawNumber: string, actor: Actor): Promise<Retrieval> {
-      const keys = [`pre-application:town-hall:${townHall.id}`, `pre-application:ip:${actor.ip ?? ''}`];
       const parsed = parsePreApplicationNumber(rawNumber);
       if (!parsed.ok) {
         await audit(db, actor, 'pre_application.lookup', null, { result: 'malformed' });
         return { kind: 'malformed', error: parsed.error };
       }
-      const until = await lockedUntil(db, keys);
-      if (until) {
+      // Counted before the look-up, given back when the number exists (see accounts/throttle.ts).
+      const attempt = await throttle(db, [
+        limit(`pre-application:town-hall:${townHall.id}`, TOWN_HALL_LOOKUP_POLICY),
+        limit(`pre-application:ip:${addressKey(actor.ip ?? '')}`, TOWN_HALL_LOOKUP_POLICY),
+      ]);
+      const until = attempt.lockedUntil;
+      if (!attempt.admitted && until) {
         await audit(db, actor, 'pre_application.lookup', null, { result: 'locked' });
         const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
         return { kind: 'locked', error: `Trop de numéros inconnus ont été saisis : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}.` };
@@ -298,12 +302,10 @@ export function createPreApplicationService(deps: { db: Db; config: Pick<Config,
       const number = parsed.number;
       const p = await byNumber(number);
       if (!p) {
-        await recordFailure(db, keys[0]!, TOWN_HALL_LOOKUP_POLICY);
-        await recordFailure(db, keys[1]!, TOWN_HALL_LOOKUP_POLICY);
         await audit(db, actor, 'pre_application.lookup', null, { result: 'unknown' });
         return { kind: 'unknown', number };
       }
-      await clearFailures(db, keys[0]!);
+      await attempt.succeeded(db);
       let result: Retrieval;
       if (p.status === 'taken') result = p.town_hall_account_id === townHall.id ? { kind: 'taken_here', p } : { kind: 'taken_elsewhere', number, takenAt: p.taken_at! };
       else if (isExpired(p)) result = { kind: 'expired', number, expiredAt: p.expires_at! };

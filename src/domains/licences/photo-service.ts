@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import { IP_POLICY, lockedUntil, recordFailure, type ThrottlePolicy } from '../accounts/throttle.ts';
+import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/throttle.ts';
 import { normalizePhotoCode, PHOTO_CODE } from './model.ts';
 
 /**
@@ -11,7 +11,8 @@ import { normalizePhotoCode, PHOTO_CODE } from './model.ts';
  * wrong codes count in the throttle per account and per IP.
  */
 export const PHOTO_CODE_VALIDITY_MONTHS = 6;
-export const PHOTO_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60 };
+export const PHOTO_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60, onSuccess: 'refund' };
+export const PHOTO_IP_POLICY: ThrottlePolicy = { free: 20, maxLockMinutes: 60, onSuccess: 'refund' };
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /** Demo codes, issued with the demo data (README): unused until a request takes them. */
@@ -36,7 +37,8 @@ export type PhotoCheck = { ok: true; id: number } | { ok: false; error: string; 
 
 export function createPhotoService(deps: { db: Db; sessionSecret: string }) {
   const { db, sessionSecret } = deps;
-  const throttleKeys = (accountId: number, ip: string) => [`licence-photo:${accountId}`, `licence-photo-ip:${ip}`];
+  // refund on success: one good code of his own must not reset the count of someone trying others'
+  const throttleKeys = (accountId: number, ip: string) => [limit(`licence-photo:${accountId}`, PHOTO_POLICY), limit(`licence-photo-ip:${addressKey(ip)}`, PHOTO_IP_POLICY)];
 
   return {
     /** Issues a new code for a photographer (the demo booth, the seed). Returns the code, shown once. */
@@ -66,20 +68,17 @@ export function createPhotoService(deps: { db: Db; sessionSecret: string }) {
       const code = normalizePhotoCode(input);
       if (!code) return { ok: false, error: 'Saisissez le code de 22 caractères inscrit sur la planche photo-signature' };
       if (!PHOTO_CODE.test(code)) return { ok: false, error: 'Le code photo-signature comporte 22 lettres et chiffres, tel qu’inscrit sur la planche remise par le photographe ou la cabine' };
-      const keys = throttleKeys(who.accountId, who.ip);
-      const until = await lockedUntil(db, keys);
-      if (until)
+      const attempt = await throttle(db, throttleKeys(who.accountId, who.ip));
+      const until = attempt.lockedUntil;
+      if (!attempt.admitted && until)
         return { ok: false, locked: true, error: `Trop de codes erronés : la vérification est bloquée jusqu’à ${until.toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' })}. Vérifiez le code sur votre planche photo.` };
       const row = await db.selectFrom('licence_photo_codes').selectAll().where('code_hash', '=', hashPhotoCode(sessionSecret, code)).executeTakeFirst();
       let error: string | null = null;
       if (!row) error = 'Ce code photo-signature est inconnu : vérifiez-le sur votre planche photo (22 caractères)';
       else if (row.used_at && row.used_by_request_id !== requestId) error = 'Ce code photo-signature a déjà été utilisé pour une autre demande : un code ne sert qu’une fois. Faites une nouvelle photo chez un photographe ou dans une cabine agréés';
       else if (row.expires_at.getTime() < Date.now()) error = 'Ce code photo-signature a expiré (validité 6 mois) : faites une nouvelle photo';
-      if (error || !row) {
-        await recordFailure(db, keys[0]!, PHOTO_POLICY);
-        await recordFailure(db, keys[1]!, IP_POLICY);
-        return { ok: false, error: error! };
-      }
+      if (error || !row) return { ok: false, error: error! }; // counted already
+      await attempt.succeeded(db);
       return { ok: true, id: row.id };
     },
 

@@ -3,21 +3,21 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, SYSTEM, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { lockedUntil, recordFailure, type ThrottlePolicy } from '../accounts/throttle.ts';
+import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/throttle.ts';
 import { addMonths, luhnDigit, parseStampNumber, refundProblem, STAMP_DIGITS, STAMP_VALIDITY_MONTHS, stampProblem } from './model.ts';
 
 export type StampResult = { ok: true } | { ok: false; error: string };
 
 /** Unknown stamp numbers tried from one session (or one IP) before a growing lock. */
-export const STAMP_SESSION_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60 };
-export const STAMP_IP_POLICY: ThrottlePolicy = { free: 20, maxLockMinutes: 60 };
+export const STAMP_SESSION_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60, onSuccess: 'refund' };
+export const STAMP_IP_POLICY: ThrottlePolicy = { free: 20, maxLockMinutes: 60, onSuccess: 'refund' };
 
 /** Where the attempts come from: the keys of the shared throttle table (accounts/throttle.ts). */
 export interface StampThrottle {
   sessionIdHash: string;
   ip: string;
 }
-const throttleKeys = (t: StampThrottle) => ({ session: `stamp:session:${t.sessionIdHash}`, ip: `stamp:ip:${t.ip}` });
+const throttleKeys = (t: StampThrottle) => [limit(`stamp:session:${t.sessionIdHash}`, STAMP_SESSION_POLICY), limit(`stamp:ip:${addressKey(t.ip)}`, STAMP_IP_POLICY)];
 
 const UNKNOWN = 'Ce numéro ne correspond à aucun timbre fiscal électronique : vérifiez-le sur le justificatif d’achat';
 
@@ -36,10 +36,7 @@ export function createStampService(deps: { db: Db; config: Pick<Config, 'session
     return trx.selectFrom('fiscal_stamps').selectAll().where('number_hash', '=', hashNumber(digits)).executeTakeFirst();
   }
 
-  async function lockMessage(t: StampThrottle): Promise<string | null> {
-    const k = throttleKeys(t);
-    const until = await lockedUntil(db, [k.session, k.ip]);
-    if (!until) return null;
+  function lockMessage(until: Date): string {
     const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
     return `Trop de numéros de timbre inconnus ont été saisis : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}`;
   }
@@ -99,19 +96,12 @@ export function createStampService(deps: { db: Db; config: Pick<Config, 'session
     async check(number: string, amountCents: number, opts: { throttle?: StampThrottle } = {}): Promise<StampResult> {
       const parsed = parseStampNumber(number);
       if (!parsed.ok) return parsed;
-      if (opts.throttle) {
-        const locked = await lockMessage(opts.throttle);
-        if (locked) return { ok: false, error: locked };
-      }
+      // Counted before the look-up, given back when the number exists (see accounts/throttle.ts).
+      const attempt = opts.throttle ? await throttle(db, throttleKeys(opts.throttle)) : null;
+      if (attempt && !attempt.admitted) return { ok: false, error: lockMessage(attempt.lockedUntil!) };
       const stamp = await findByDigits(db, parsed.digits);
-      if (!stamp) {
-        if (opts.throttle) {
-          const k = throttleKeys(opts.throttle);
-          await recordFailure(db, k.session, STAMP_SESSION_POLICY);
-          await recordFailure(db, k.ip, STAMP_IP_POLICY);
-        }
-        return { ok: false, error: UNKNOWN };
-      }
+      if (!stamp) return { ok: false, error: UNKNOWN };
+      await attempt?.succeeded(db);
       const problem = stampProblem(stamp, amountCents, new Date());
       return problem ? { ok: false, error: problem } : { ok: true };
     },

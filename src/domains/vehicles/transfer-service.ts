@@ -5,7 +5,7 @@ import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Account } from '../../platform/db/schema.ts';
 import type { Outcome } from '../accounts/service.ts';
-import { ACCOUNT_POLICY, lockedUntil, recordFailure } from '../accounts/throttle.ts';
+import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/throttle.ts';
 import { formatDateTime } from '../../views/format.ts';
 import { cpiPdf, type CpiContent } from './documents.ts';
 import { isValidCertificateNumber } from './identifiers.ts';
@@ -25,6 +25,10 @@ export interface TransferState {
   cessionCodeId?: number;
   holder?: NewHolder;
 }
+
+/** Codes de cession (or old certificates' references) tried per account and per address; a good one gives its attempt back. */
+export const CESSION_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60, onSuccess: 'refund' };
+export const CESSION_IP_POLICY: ThrottlePolicy = { free: 20, maxLockMinutes: 60, onSuccess: 'refund' };
 
 /** The change of holder; answers are saved with the procedure at each step. */
 export function createTransferService(deps: { db: Db; config: Config; sales: SaleService; taxes: TaxService }) {
@@ -59,18 +63,21 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       if (state.step !== 'code') return { ok: true, value: null };
       const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
       if (input.has_code !== 'oui' && input.has_code !== 'non') return { ok: false, errors: { has_code: 'Indiquez si vous avez un code de cession' } };
-      const key = `cession:${account.id}`;
-      const lock = await lockedUntil(db, [key]);
-      if (lock) return { ok: false, locked: lock };
+      const guess = async () => {
+        const attempt = await throttle(db, [limit(`cession:${account.id}`, CESSION_POLICY), limit(`cession-ip:${addressKey(actor.ip ?? '')}`, CESSION_IP_POLICY)]);
+        return { attempt, locked: attempt.admitted ? null : { ok: false as const, locked: attempt.lockedUntil! } };
+      };
       if (input.has_code === 'oui') {
         const code = (input.cession_code ?? '').toUpperCase().replace(/[\s-]/g, '');
         if (!/^[A-Z0-9]{11}$/.test(code)) return { ok: false, errors: { cession_code: 'Le code de cession comporte 11 lettres et chiffres, par exemple 4KFNTNJJL1L' } };
+        const { attempt, locked } = await guess();
+        if (locked) return locked;
         const row = await db.selectFrom('cession_codes').selectAll().where('code_hash', '=', sales.hashCode(code)).executeTakeFirst();
         if (!row || row.vehicle_id !== vehicle.id) {
-          await recordFailure(db, key, ACCOUNT_POLICY);
           await audit(db, actor, 'cession_code.refused', { kind: 'vehicle', id: vehicle.id });
           return { ok: false, errors: { cession_code: 'Ce code de cession ne correspond pas à ce véhicule : vérifiez-le auprès du vendeur' } };
         }
+        await attempt.succeeded(db);
         if (row.used_at) return { ok: false, errors: { cession_code: 'Ce code de cession a déjà été utilisé : il ne sert qu’une fois' } };
         if (row.expires_at <= new Date()) return { ok: false, errors: { cession_code: 'Ce code de cession a expiré (il est valable 15 jours) : sans code, répondez « Non » et saisissez les références de l’ancienne carte grise' } };
         await save(p, { step: 'holder', via: 'code', cessionCodeId: row.id });
@@ -81,15 +88,17 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
         return { ok: true, value: null };
       }
       if (!vehicle.sold_at) return { ok: false, errors: { has_code: 'Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente. Demandez-lui de faire sa déclaration de cession.' } };
+      const { attempt, locked } = await guess();
+      if (locked) return locked;
       const matches = vehicle.certificate_number
         ? isValidCertificateNumber(input.certificate_number ?? '') && (input.certificate_number ?? '').toUpperCase().replace(/\s/g, '') === vehicle.certificate_number
         : (input.certificate_date ?? '') === vehicle.certificate_date.toISOString().slice(0, 10);
       if (!matches) {
-        await recordFailure(db, key, ACCOUNT_POLICY);
         return vehicle.certificate_number
           ? { ok: false, errors: { certificate_number: 'Le numéro de formule ne correspond pas à la carte grise de ce véhicule (11 caractères, par exemple 2017RV48832)' } }
           : { ok: false, errors: { certificate_date: 'La date ne correspond pas à celle du certificat d’immatriculation de ce véhicule' } };
       }
+      await attempt.succeeded(db);
       await save(p, { step: 'holder', via: 'certificate' });
       return { ok: true, value: null };
     },

@@ -140,6 +140,11 @@ export interface SignInThrottleTable {
   failures: number;
   locked_until: Date | null;
   last_failure_at: Timestamp;
+  free: number | null;
+  max_lock_minutes: Generated<number>;
+  admitted: Generated<boolean>;
+  refused: Generated<number>;
+  alerted_at: Date | null;
 }
 
 export interface AgentsTable {
