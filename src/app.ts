@@ -63,6 +63,7 @@ import { localStorage, s3Storage } from './platform/files/storage.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
 import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
+import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
 import { renderPlugin } from './platform/http/render.tsx';
 import { purgeExpiredSessions, sessionPlugin } from './platform/http/session.ts';
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
@@ -112,7 +113,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseUrlEncoded },
   });
   const db = database.db;
   const metrics = createMetrics();
@@ -145,10 +146,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
   await app.register(cookie, { secret: config.sessionSecret });
-  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(formbody, { bodyLimit: 256 * 1024, parser: parseUrlEncoded });
   await app.register(multipartPlugin);
   const attachments = createAttachments({ db, storage: config.files.kind === 's3' ? s3Storage(config.files) : localStorage(config.files.dir) });
   app.decorate('attachments', attachments);
+  await app.register(inputPlugin); // after the multipart fields are read, before CSRF and the routes
 
   const assets = await registerAssets(app);
   registerHttpMetrics(app, metrics, config.metricsToken);

@@ -7,7 +7,7 @@ import type { AccountsService } from '../accounts/service.ts';
 import { ContactPage, DetailsPage, IdentityPage, LicenceSpacePage, PhotoBoothPage, PiecesPage, RequestPage, StartPage, SummaryPage, VerifyPage, type RequestView } from '../../views/pages/licences/user.tsx';
 import { STEP_SLUGS, stepHref } from '../../views/pages/licences/components.tsx';
 import { verificationMatches, type LicenceDocument } from './documents.ts';
-import { EDITABLE, type Step } from './model.ts';
+import { EDITABLE, PIECES, type Step } from './model.ts';
 import type { PhotoService } from './photo-service.ts';
 import { dataOf, deletionDate, feeOf, progress, type LicencesService } from './service.ts';
 import type { LicenceRequest } from './tables.ts';
@@ -155,7 +155,8 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
       return renderStep(reply, r, step);
     });
 
-    scope.post<{ Params: { file: string; step: string } }>('/permis/demandes/:file/etape/:step', async (request, reply) => {
+    // the categories and the exclusions are checkbox groups (each ticked box sends the field once); the pieces step has one file field per piece
+    scope.post<{ Params: { file: string; step: string } }>('/permis/demandes/:file/etape/:step', { config: { multiValued: ['categories', 'exclusions'], uploads: { maxFiles: Object.keys(PIECES).length } } }, async (request, reply) => {
       const r = await load(request, reply);
       if (!r) return;
       const step = SLUG_STEPS[request.params.step];

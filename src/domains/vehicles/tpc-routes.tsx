@@ -2,13 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../platform/http/guards.ts';
 import { TpcCategoryPage, TpcHolderPage, TpcObjectPage, TpcPiecesPage, TpcStatusPage, TpcSummaryPage } from '../../views/pages/vehicles/tpc.tsx';
 import type { VehicleProcedure } from './tables.ts';
-import { TPC_STEPS, type TpcStep } from './tpc-model.ts';
+import { piecesFor, TPC_CATEGORIES, TPC_STEPS, type TpcStep } from './tpc-model.ts';
 import type { TpcService } from './tpc-service.ts';
 import type { UserMessages } from './user-messages.ts';
 
 type Body = Record<string, string | undefined>;
 type Params = { Params: { file: string } };
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+/** The pieces page has one file field per piece the sub-category asks for, plus "Autre pièce utile": at most this many files in one post. */
+const MAX_PIECE_FILES =
+  1 + Math.max(...TPC_CATEGORIES.flatMap((c) => c.subcategories.flatMap((s) => [true, false].map((diplomatic) => new Set(Object.values(piecesFor(s, { initiator: 'other', diplomatic })).flat()).size))));
 
 /** The steps of a complementary procedure, inside the signed-in scope of "Mon espace véhicule". */
 export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messages: UserMessages): void {
@@ -50,7 +54,7 @@ export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messa
   }
 
   const step = (path: string, run: (p: VehicleProcedure, form: Body, request: FastifyRequest) => Promise<{ ok: true } | { ok: false; errors: Record<string, string> }>, done?: string) =>
-    scope.post<Params>(`/vehicules/demandes/:file/complementaire${path}`, async (request, reply) => {
+    scope.post<Params>(`/vehicules/demandes/:file/complementaire${path}`, path === '/pieces' ? { config: { uploads: { maxFiles: MAX_PIECE_FILES } } } : {}, async (request, reply) => {
       const p = await load(request, reply);
       if (!p) return;
       const form = body(request);

@@ -14,7 +14,7 @@ export class CsrfError extends Error {
   readonly statusCode = 403;
 }
 
-function originMatchesHost(request: FastifyRequest): boolean {
+export function originMatchesHost(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (!origin || origin === 'null') return origin !== 'null';
   try {

@@ -1,9 +1,11 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { CsrfError } from './csrf.ts';
+import { InvalidInputError } from './input.ts';
 import {
   BadRequestPage,
   CsrfErrorPage,
   ForbiddenPage,
+  InvalidInputPage,
   NotFoundPage,
   ServerErrorPage,
   TooManyRequestsPage,
@@ -24,6 +26,13 @@ export function registerErrorPages(app: FastifyInstance): void {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status, code: error.code }, 'request refused');
+    if (error instanceof InvalidInputError) {
+      if (!wantsHtml(request.headers.accept)) return reply.code(error.statusCode).send({ error: `Requête invalide : ${error.frenchMessage}` });
+      // back to the form: the page at the same address, when there is one (never the query sent)
+      const path = request.url.split('?')[0]!;
+      const back = request.method !== 'GET' && request.routeOptions.url && app.hasRoute({ method: 'GET', url: request.routeOptions.url }) ? path : null;
+      return reply.render(<InvalidInputPage message={error.frenchMessage} back={back} code={error.statusCode} />, error.statusCode);
+    }
     if (!wantsHtml(request.headers.accept)) return reply.code(status).send({ error: status >= 500 ? 'Erreur interne' : 'Requête refusée' });
     const page =
       error instanceof CsrfError ? <CsrfErrorPage /> : status === 403 ? <ForbiddenPage /> : status === 404 ? <NotFoundPage /> : status === 429 ? <TooManyRequestsPage /> : status < 500 ? <BadRequestPage /> : <ServerErrorPage />;

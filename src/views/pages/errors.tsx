@@ -64,6 +64,23 @@ export function BadRequestPage() {
   );
 }
 
+/** A form or an address with a value the service cannot read (repeated field, NUL, bad encoding, too long). */
+export function InvalidInputPage(props: { message: string; back: string | null; code?: number }) {
+  return (
+    <ErrorPage title="Requête invalide" code={props.code ?? 400} lead="Le formulaire ou l’adresse envoyés contiennent une valeur que le service ne peut pas lire.">
+      <p>{props.message}</p>
+      <p>Rien n’a été enregistré. Revenez au formulaire, vérifiez ce que vous avez saisi (ou copié-collé) et envoyez-le de nouveau.</p>
+      {props.back && (
+        <p>
+          <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={props.back}>
+            Revenir au formulaire
+          </a>
+        </p>
+      )}
+    </ErrorPage>
+  );
+}
+
 export function TooManyRequestsPage() {
   return (
     <ErrorPage title="Trop de tentatives" code={429} lead="Vous avez fait trop de demandes en peu de temps.">
