@@ -46,6 +46,8 @@ import { createLicencesService, PURGE_JOB as LICENCE_PURGE_JOB } from './domains
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
 import { createPaymentService } from './platform/payment/service.ts';
 import { createPayfipProvider } from './platform/payment/payfip-provider.ts';
+import { createNotificationLimiter } from './platform/payment/notification-limit.ts';
+import { registerPaymentRefundRoutes } from './domains/agents/payment-refunds.tsx';
 import {
   createNotifyHandler,
   createSimulatedProvider,
@@ -188,6 +190,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const agentsService = createAgentsService({ db, config, maintenance });
   registerAgentRoutes(app, agentsService);
   registerNotificationLogRoutes(app, agentsService);
+  registerPaymentRefundRoutes(app, agentsService);
   const sales = createSaleService({ db, config });
   const taxes = createTaxService(db);
   const transfers = createTransferService({ db, config, sales, taxes });
@@ -209,10 +212,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     await duplicates.finalizePaid(trx, payment.procedure_id);
   };
   const payments = provider ? createPaymentService({ db, provider, onPaid }) : null;
+  const notificationLimiter = createNotificationLimiter(db);
   if (provider && payments) {
     if (config.payment.kind === 'simulator') registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour` });
     registerPaymentRoutes(app, payments, {
       notificationKey,
+      limiter: notificationLimiter,
       procedureUrl: async (id) => {
         const p = await db.selectFrom('vehicle_procedures').select(['file_number', 'kind']).where('id', '=', id).executeTakeFirstOrThrow();
         const step = { address_change: 'adresse', duplicate: 'duplicata', holder_change: 'titulaire', sale_declaration: 'cession', complementary: 'complementaire' }[p.kind];
@@ -266,6 +271,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await licences.enqueueDailyPurge(); // once per day across nodes (dedupe key)
       await purgeThrottle(db);
       await enqueueDailyAuditHead(db); // once per day across nodes (dedupe key)
+      await notificationLimiter.purge();
       const expired = await payments?.expire();
       if (expired) app.log.info({ expired }, 'payment attempts expired');
       const purged = await purgeExpiredSessions(db, config);

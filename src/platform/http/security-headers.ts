@@ -1,6 +1,17 @@
 import type { Config } from '../../config.ts';
 
-/** Strict CSP: only our own origin, no inline script or style, no framing. */
+/**
+ * The origins a form of ours may lead to besides our own (Chromium applies `form-action` to the
+ * redirects that follow a POST): the configured PayFiP payment page (the "Payer" form answers with
+ * a redirect there) and the configured FranceConnect provider (the sign-out form redirects to its
+ * logout endpoint). Exactly those, from the config; nothing else.
+ */
+export function formActionOrigins(config: Config): string[] {
+  const urls = [config.franceConnect.issuer, ...(config.payment.kind === 'payfip' ? [config.payment.paymentUrl] : [])];
+  return [...new Set(urls.map((url) => new URL(url).origin))];
+}
+
+/** Strict CSP: only our own origin, no inline script or style, no framing; forms may lead to PayFiP and FranceConnect. */
 export function contentSecurityPolicy(config: Config): Record<string, string[] | null> {
   return {
     'default-src': ["'self'"],
@@ -11,7 +22,7 @@ export function contentSecurityPolicy(config: Config): Record<string, string[] |
     'connect-src': ["'self'"],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
-    'form-action': ["'self'"],
+    'form-action': ["'self'", ...formActionOrigins(config)],
     'frame-ancestors': ["'none'"],
     ...(config.isProduction ? { 'upgrade-insecure-requests': [] } : {}),
   };

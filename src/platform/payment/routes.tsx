@@ -1,16 +1,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../http/guards.ts';
+import type { NotificationLimiter } from './notification-limit.ts';
 import type { ProviderStatus } from './port.ts';
 import type { PaymentService } from './service.ts';
+import type { PaymentStatus } from './tables.ts';
 import { notificationSignatureValid } from './simulated-provider.tsx';
 
 const STATUSES: ProviderStatus[] = ['pending', 'paid', 'declined', 'error', 'cancelled'];
 
 /**
  * The provider sends the user back to /paiement/retour (no reference in the URL: the session knows
- * the attempt) and notifies /paiement/notification server to server, signed with HMAC.
+ * the attempt) and notifies /paiement/notification server to server, signed with HMAC (PayFiP:
+ * /paiement/notification/payfip, its operation id only). Valid notifications are stored and applied;
+ * invalid ones are logged, counted per address and dropped, and an address that sent too many is
+ * refused (429) before its body is read.
  */
-export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentService, deps: { notificationKey: Buffer; procedureUrl: (procedureId: number) => Promise<string> }): void {
+export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentService, deps: { notificationKey: Buffer; limiter: NotificationLimiter; procedureUrl: (procedureId: number) => Promise<string> }): void {
+  const { limiter } = deps;
   app.get('/paiement/retour', async (request, reply) => {
     const reference = request.session.get<string>('paymentRef');
     if (!reference) {
@@ -25,37 +31,61 @@ export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentSer
       failed: ['error', 'Le paiement a été refusé par la banque. Votre demande est conservée : vous pouvez payer de nouveau.'],
       error: ['error', 'Le prestataire de paiement a rencontré une erreur. Votre demande est conservée : vous pouvez payer de nouveau.'],
       cancelled: ['info', 'Vous avez annulé le paiement. Votre demande est conservée : vous pouvez payer quand vous voulez.'],
+      to_refund: ['warning', 'Votre démarche était déjà payée : ce second paiement vous sera remboursé sur votre carte bancaire. Vous n’avez rien à faire.'],
     };
     const [kind, text] = messages[payment.status] ?? ['info', 'Le paiement est en cours de traitement.'];
     request.session.flash(kind, text);
     return reply.redirect(await deps.procedureUrl(payment.procedure_id), 303);
   });
 
+  /** Before the body is read: an address that sent too many invalid notifications waits for its window to end. */
+  const refuseFlood = async (request: FastifyRequest, reply: FastifyReply) => {
+    const wait = await limiter.refusedFor(request.ip);
+    if (wait > 0) return reply.code(429).header('retry-after', String(wait)).send({ error: 'trop de notifications invalides : réessayez plus tard' });
+  };
+  /** An invalid notification is logged (while the address is under its limit), counted, and dropped. */
+  const dropInvalid = async (request: FastifyRequest, reply: FastifyReply, reason: string, facts: { reference?: string; bytes: number }, code = 400) => {
+    const rank = await limiter.countInvalid(request.ip);
+    if (rank <= limiter.limit) request.log.warn({ ip: request.ip, url: request.url, reason, rank, reference: facts.reference?.replace(/[^A-Za-z0-9_-]/g, '?').slice(0, 64), bytes: facts.bytes }, 'payment notification dropped');
+    if (rank === limiter.limit) request.log.warn({ ip: request.ip, limit: limiter.limit }, 'payment notifications from this address refused until its window ends');
+    return reply.code(code).send({ error: code === 404 ? 'paiement inconnu' : 'notification invalide' });
+  };
+
   // PayFiP-style notification: only the transaction id, posted as a form; the status is asked from the provider.
-  app.post('/paiement/notification/payfip', { config: { csrf: false } }, async (request, reply) => {
-    const idOp = String(((request.body ?? {}) as Record<string, unknown>).idOp ?? ((request.body ?? {}) as Record<string, unknown>).idop ?? '');
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(idOp)) return reply.code(400).send({ error: 'notification invalide' });
-    const status = await payments.refresh(idOp);
-    return reply.code(status ? 200 : 404).send({ status });
+  app.post('/paiement/notification/payfip', { config: { csrf: false }, onRequest: refuseFlood }, async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const idOp = form.idOp ?? form.idop;
+    if (typeof idOp !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(idOp)) return dropInvalid(request, reply, 'idop', { reference: typeof idOp === 'string' ? idOp : undefined, bytes: Number(request.headers['content-length'] ?? 0) });
+    let status: PaymentStatus | null;
+    try {
+      status = await payments.refresh(idOp);
+    } catch (error) {
+      request.log.error({ err: error, idOp }, 'payment provider unreachable for a notification');
+      return reply.code(503).send({ error: 'prestataire de paiement injoignable : renvoyez la notification plus tard' });
+    }
+    if (!status) return dropInvalid(request, reply, 'unknown_idop', { reference: idOp, bytes: idOp.length }, 404);
+    return reply.code(200).send({ status });
   });
 
   app.register(async (scope) => {
     // The notification body is kept raw: its signature covers the exact bytes.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => done(null, body));
-    scope.post('/paiement/notification', { config: { csrf: false } }, async (request, reply) => {
+    scope.post('/paiement/notification', { config: { csrf: false }, onRequest: refuseFlood }, async (request, reply) => {
       const body = String(request.body ?? '');
       const signature = request.headers['x-signature'];
       const valid = notificationSignatureValid(deps.notificationKey, body, typeof signature === 'string' ? signature : undefined);
       let parsed: { reference?: unknown; status?: unknown } = {};
       try {
-        parsed = JSON.parse(body) as typeof parsed;
+        parsed = (JSON.parse(body) ?? {}) as typeof parsed;
       } catch {
-        /* recorded as invalid below */
+        /* refused below */
       }
       const reference = typeof parsed.reference === 'string' ? parsed.reference.slice(0, 64) : '';
-      await app.database.db.insertInto('payment_notifications').values({ reference, payload: body.slice(0, 4000), signature_valid: valid }).execute();
-      if (!valid || !reference || !STATUSES.includes(parsed.status as ProviderStatus)) return reply.code(400).send({ error: 'notification invalide' });
+      const reason = !valid ? 'signature' : !reference ? 'reference' : !STATUSES.includes(parsed.status as ProviderStatus) ? 'status' : null;
+      if (reason) return dropInvalid(request, reply, reason, { reference, bytes: body.length });
+      // signed by the provider: kept, whatever it says
+      await app.database.db.insertInto('payment_notifications').values({ reference, payload: body.slice(0, 4000), signature_valid: true }).execute();
       const status = await payments.notified(reference, parsed.status as ProviderStatus);
       return reply.code(status ? 200 : 404).send({ status });
     });

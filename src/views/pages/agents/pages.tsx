@@ -74,6 +74,9 @@ export function AgentHomePage({ agent }: { agent: Agent }) {
               <a href="/agents/notifications">Journal des notifications (courriels et SMS envoyés, état de remise)</a>
             </li>
             <li>
+              <a href="/agents/paiements-a-rembourser">Paiements à rembourser (carte débitée deux fois pour une démarche)</a>
+            </li>
+            <li>
               <a href="/agents/demandes-de-contact">Demandes de contact des usagers (réponse sous 15 jours ouvrés)</a>
             </li>
           </>

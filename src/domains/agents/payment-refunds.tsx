@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import { listRefunds, markRefunded, type RefundRow } from '../../platform/payment/refunds.ts';
+import { Breadcrumb, Table } from '../../views/components/content.tsx';
+import { Form } from '../../views/components/form.tsx';
+import { formatShortDateTime } from '../../views/format.ts';
+import { Layout } from '../../views/layout.tsx';
+import { formatEuros } from '../vehicles/taxes.ts';
+import { agentGuard } from './routes.tsx';
+import type { AgentsService } from './service.ts';
+
+const PROVIDER_LABELS: Record<string, string> = { payfip: 'PayFiP', simulateur: 'Simulateur (démonstration)' };
+const REASON_LABELS: Record<RefundRow['reason'], string> = {
+  already_paid: 'Démarche déjà payée par un autre paiement',
+  not_payable: 'Démarche qui n’attendait plus de paiement',
+};
+
+function PaymentRefundsPage({ rows }: { rows: RefundRow[] }) {
+  const open = rows.filter((r) => !r.refunded_at).length;
+  return (
+    <Layout title="Paiements à rembourser">
+      <Breadcrumb items={[{ href: '/agents', label: 'Espace agent' }, { label: 'Paiements à rembourser' }]} />
+      <h1>Paiements à rembourser</h1>
+      <p>
+        Le prestataire de paiement a débité la carte de l’usager alors que la démarche était déjà payée (par exemple, un paiement dans deux onglets) ou
+        n’attendait plus de paiement. Remboursez chaque paiement depuis l’espace du prestataire, avec sa référence de transaction, puis marquez-le comme
+        remboursé : l’action est journalisée.
+      </p>
+      <p>{open === 0 ? 'Aucun paiement à rembourser.' : open === 1 ? '1 paiement à rembourser.' : `${open} paiements à rembourser.`}</p>
+      <Table
+        caption="Paiements à rembourser, les plus anciens d’abord, puis les derniers remboursés"
+        headers={['Détecté le', 'Demande', 'Montant', 'Prestataire et transaction', 'Motif', 'État']}
+        empty="Aucun paiement en double n’a été signalé par le prestataire."
+        rows={rows.map((r) => [
+          formatShortDateTime(r.detected_at),
+          r.file_number,
+          formatEuros(r.amount_cents),
+          `${PROVIDER_LABELS[r.provider] ?? r.provider} : ${r.provider_transaction_id ?? '—'} (référence ${r.reference})`,
+          REASON_LABELS[r.reason],
+          r.refunded_at ? (
+            `Remboursé le ${formatShortDateTime(r.refunded_at)}`
+          ) : (
+            <>
+              <p class="fr-mb-1w">À rembourser</p>
+              <Form action={`/agents/paiements-a-rembourser/${r.payment_id}/rembourse`}>
+                <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
+                  Marquer comme remboursé<span class="fr-sr-only"> : paiement de la demande {r.file_number}</span>
+                </button>
+              </Form>
+            </>
+          ),
+        ])}
+      />
+    </Layout>
+  );
+}
+
+/** The operators' list of charges the portal could not use (decision 0016), and their refund. */
+export function registerPaymentRefundRoutes(app: FastifyInstance, agents: AgentsService): void {
+  app.register(async (scope) => {
+    scope.addHook('preHandler', agentGuard(agents));
+    scope.addHook('preHandler', async (request, reply) => {
+      if (request.agent && request.agent.role !== 'operator') {
+        request.session.flash('error', 'Les paiements à rembourser sont réservés aux opérateurs de l’agence.');
+        return reply.redirect('/agents', 303);
+      }
+    });
+    scope.get('/agents/paiements-a-rembourser', async (_request, reply) => reply.render(<PaymentRefundsPage rows={await listRefunds(app.database.db)} />));
+    scope.post<{ Params: { id: string } }>('/agents/paiements-a-rembourser/:id/rembourse', async (request, reply) => {
+      const id = Number(request.params.id);
+      if (!Number.isSafeInteger(id) || id <= 0) return reply.callNotFound();
+      const done = await markRefunded(app.database.db, id, { kind: 'agent', id: request.agent!.id, ip: request.ip });
+      request.session.flash(done ? 'success' : 'info', done ? 'Le remboursement est enregistré.' : 'Ce paiement était déjà marqué comme remboursé.');
+      return reply.redirect('/agents/paiements-a-rembourser', 303);
+    });
+  });
+}
