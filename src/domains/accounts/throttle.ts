@@ -104,6 +104,8 @@ export async function throttle(db: Db, limits: Limit[]): Promise<Attempt> {
   // Sorted: concurrent statements lock the same rows in the same order (no deadlock on PostgreSQL).
   const keys = [...byKey.keys()].sort();
   const rows = sql.join(keys.map((k) => sql`(${k}::text, ${byKey.get(k)!.policy.free}::int, ${byKey.get(k)!.policy.maxLockMinutes}::int)`));
+  // A count plus one, bounded (never an integer overflow, whatever is stored).
+  const next = (column: string) => `(least(${column}, ${MAX_COUNT - 1}) + 1)`;
   const lock = (failures: string, free: string, cap: string) =>
     sql.raw(`now() + make_interval(mins => least(${cap}::float8, power(2, least(${failures} - ${free} - 1, ${MAX_EXPONENT})))::int)`);
   const result = await sql<{ key: string; admitted: boolean; failures: number; locked_until: Date | null; locks: boolean }>`
@@ -113,11 +115,11 @@ export async function throttle(db: Db, limits: Limit[]): Promise<Attempt> {
     order by v.key
     on conflict (key) do update set
       admitted = t.locked_until is null or t.locked_until <= now(),
-      failures = case when t.locked_until > now() then t.failures else least(t.failures + 1, ${MAX_COUNT}) end,
-      refused = case when t.locked_until > now() then least(t.refused + 1, ${MAX_COUNT}) else t.refused end,
+      failures = case when t.locked_until > now() then t.failures else ${sql.raw(next('t.failures'))} end,
+      refused = case when t.locked_until > now() then ${sql.raw(next('t.refused'))} else t.refused end,
       locked_until = case
         when t.locked_until > now() then t.locked_until
-        when t.failures + 1 > excluded.free then ${lock('(t.failures + 1)', 'excluded.free', 'excluded.max_lock_minutes')}
+        when ${sql.raw(next('t.failures'))} > excluded.free then ${lock(next('t.failures'), 'excluded.free', 'excluded.max_lock_minutes')}
         else t.locked_until end,
       last_failure_at = now(),
       free = excluded.free,
