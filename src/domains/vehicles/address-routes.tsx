@@ -61,7 +61,7 @@ export function registerAddressRoutes(scope: FastifyInstance, addresses: Address
     return reply.redirect(base(p), 303);
   });
 
-  scope.get<Params>('/vehicules/demandes/:file/adresse/modifier', async (request, reply) => {
+  scope.post<Params>('/vehicules/demandes/:file/adresse/modifier', async (request, reply) => {
     const p = await load(request, reply);
     if (!p) return;
     await addresses.back(p);

@@ -72,7 +72,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     return reply.redirect(base(p), 303);
   });
 
-  scope.get<Params>('/vehicules/demandes/:file/duplicata/modifier', async (request, reply) => {
+  scope.post<Params>('/vehicules/demandes/:file/duplicata/modifier', async (request, reply) => {
     const p = await load(request, reply);
     if (!p) return;
     await duplicates.back(p);

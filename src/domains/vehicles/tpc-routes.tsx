@@ -68,7 +68,7 @@ export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messa
     const p = await load(request, reply);
     if (p) return render(reply, p);
   });
-  scope.get<{ Params: { file: string; step: string } }>('/vehicules/demandes/:file/complementaire/modifier/:step', async (request, reply) => {
+  scope.post<{ Params: { file: string; step: string } }>('/vehicules/demandes/:file/complementaire/modifier/:step', async (request, reply) => {
     const p = await load(request, reply);
     if (!p) return;
     if ((TPC_STEPS as readonly string[]).includes(request.params.step)) await tpc.goTo(p, request.params.step as TpcStep);

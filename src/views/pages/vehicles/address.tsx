@@ -48,7 +48,7 @@ export function AddressSummaryPage(props: { fileNumber: string; plate: string; p
       )}
       <SummaryList
         rows={[
-          { key: 'Nouvelle adresse', value: [a.line1, a.line2, `${a.postcode} ${a.commune}`].filter(Boolean).join(', '), changeHref: `/vehicules/demandes/${props.fileNumber}/adresse/modifier` },
+          { key: 'Nouvelle adresse', value: [a.line1, a.line2, `${a.postcode} ${a.commune}`].filter(Boolean).join(', '), changeAction: `/vehicules/demandes/${props.fileNumber}/adresse/modifier` },
           { key: 'Ce que vous recevrez', value: props.certificate ? 'Un nouveau certificat d’immatriculation, et un certificat provisoire à imprimer' : 'Une étiquette gratuite, à coller sur votre carte grise' },
           { key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) },
         ]}

@@ -4,7 +4,7 @@ import { DECLARATIONS, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../components/attachments.tsx';
-import { Alert, SummaryList } from '../../components/content.tsx';
+import { Alert, ChangeButton, SummaryList } from '../../components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, type FieldErrors } from '../../components/form.tsx';
 import { PaymentDue, ProcedureStepsLayout } from './procedure-steps.tsx';
 import { TaxDetail } from './taxes.tsx';
@@ -65,9 +65,9 @@ export function DuplicateReportPage(props: Common & { values: Record<string, str
         <TextArea name="comment" label="Message pour le centre d’instruction (facultatif)" value={props.values.comment} error={props.errors.comment} maxLength={2000} />
         <SubmitButton>Valider et envoyer au centre d’instruction</SubmitButton>
       </Form>
-      <p class="fr-mt-3w">
-        <a href={`${base(props.fileNumber)}/modifier`}>Modifier le motif de la demande</a>
-      </p>
+      <div class="fr-mt-3w">
+        <ChangeButton action={`${base(props.fileNumber)}/modifier`}>Modifier le motif de la demande</ChangeButton>
+      </div>
     </DuplicateLayout>
   );
 }
@@ -122,7 +122,7 @@ export function DuplicateSummaryPage(props: Common & { reason: DuplicateReason; 
       )}
       <SummaryList
         rows={[
-          { key: 'Motif', value: DUPLICATE_REASONS[props.reason], changeHref: props.reviewed ? undefined : `${base(props.fileNumber)}/modifier` },
+          { key: 'Motif', value: DUPLICATE_REASONS[props.reason], changeAction: props.reviewed ? undefined : `${base(props.fileNumber)}/modifier` },
           ...(props.reason !== 'theft' ? [{ key: 'Déclaration sur l’honneur', value: DECLARATIONS[props.reason] }] : []),
           { key: 'Certificat actuel', value: `${props.certificate ?? 'ancien format'} — il ne sera plus valable` },
           { key: 'Ce que vous recevrez', value: 'Un nouveau certificat d’immatriculation à l’adresse du titulaire, et un certificat provisoire à imprimer' },

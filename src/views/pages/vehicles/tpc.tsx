@@ -59,7 +59,7 @@ export function TpcObjectPage(props: Common & { state: TpcState; initiator: 'sel
     <TpcLayout {...props} step="object" order={['object', 'plate', 'diplomatic']}>
       <SummaryList
         rows={[
-          { key: 'Motif', value: `${category.label} — ${subcategoryOf(props.state.category, props.state.subcategory)!.label}`, changeHref: `${base(props.fileNumber)}/modifier/category` },
+          { key: 'Motif', value: `${category.label} — ${subcategoryOf(props.state.category, props.state.subcategory)!.label}`, changeAction: `${base(props.fileNumber)}/modifier/category` },
           { key: 'Demande faite', value: props.initiator === 'self' ? 'Pour moi-même' : 'Pour quelqu’un d’autre : le mandat (cerfa n° 13757) et la pièce d’identité du mandant vous seront demandés' },
         ]}
       />
@@ -188,19 +188,19 @@ export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'se
     <TpcLayout {...props} step="summary" order={['clu']}>
       <SummaryList
         rows={[
-          { key: 'Catégorie', value: categoryOf(s.category)!.label, changeHref: `${b}/modifier/category` },
-          { key: 'Sous-catégorie', value: subcategoryOf(s.category, s.subcategory)!.label, changeHref: `${b}/modifier/category` },
-          { key: 'Objet de la demande', value: <span class="app-thread__body">{s.object}</span>, changeHref: `${b}/modifier/object` },
-          ...(s.plate ? [{ key: 'Immatriculation', value: s.plate, changeHref: `${b}/modifier/object` }] : []),
+          { key: 'Catégorie', value: categoryOf(s.category)!.label, changeAction: `${b}/modifier/category` },
+          { key: 'Sous-catégorie', value: subcategoryOf(s.category, s.subcategory)!.label, changeAction: `${b}/modifier/category` },
+          { key: 'Objet de la demande', value: <span class="app-thread__body">{s.object}</span>, changeAction: `${b}/modifier/object` },
+          ...(s.plate ? [{ key: 'Immatriculation', value: s.plate, changeAction: `${b}/modifier/object` }] : []),
           { key: 'Demande faite', value: props.initiator === 'self' ? 'Pour moi-même' : 'Pour quelqu’un d’autre (mandat)' },
           ...(s.diplomatic ? [{ key: 'Véhicule diplomatique', value: 'Oui' }] : []),
           {
             key: 'Titulaire',
             value: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}, né(e) le ${h.birth_date!.split('-').reverse().join('/')} à ${h.birth_place}` : `${h.company_name} (SIREN ${h.siren})`,
-            changeHref: `${b}/modifier/holder`,
+            changeAction: `${b}/modifier/holder`,
           },
-          { key: 'Adresse', value: [h.line1, h.line2, `${h.postcode} ${h.commune}`].filter(Boolean).join(', '), changeHref: `${b}/modifier/holder` },
-          { key: 'Pièces jointes', value: props.sent.length ? props.sent.map((a) => `${PIECE_LABELS[a.purpose] ?? a.purpose} : ${a.filename}`).join(' ; ') : 'Aucune', changeHref: `${b}/modifier/pieces` },
+          { key: 'Adresse', value: [h.line1, h.line2, `${h.postcode} ${h.commune}`].filter(Boolean).join(', '), changeAction: `${b}/modifier/holder` },
+          { key: 'Pièces jointes', value: props.sent.length ? props.sent.map((a) => `${PIECE_LABELS[a.purpose] ?? a.purpose} : ${a.filename}`).join(' ; ') : 'Aucune', changeAction: `${b}/modifier/pieces` },
         ]}
       />
       <Form action={`${b}/confirmer`}>

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/app.ts';
+import { postNewProcedure, signInUser } from '../helpers/users.ts';
+
+/**
+ * Issue 15, point 7: going back a step changes a procedure's state, so it is a POST with the form's
+ * CSRF token ("Modifier" is a button that looks like a link); a GET (a link followed by a crawler,
+ * a prefetch, an <img> on another site) changes nothing.
+ */
+describe('going back a step is a POST', () => {
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
+
+  async function open(kind: 'address_change' | 'duplicate', plate: keyof typeof DEMO_VEHICLE_CODES = 'AB-123-CD') {
+    const client = await signInUser(t.app, 'demo.particulier@example.fr');
+    const page = await client.follow(await postNewProcedure(client, { kind, initiator: 'self', plate }));
+    await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES[plate] });
+    return { client, file: page.url.split('/').pop()! };
+  }
+
+  /** GET on the old address: not found, the step unchanged; the page's "Modifier" form: back to the step. */
+  async function expectPostOnly(client: TestClient, page: string, modifier: string, stepMarker: RegExp) {
+    const summary = (await client.get(page)).body;
+    expect(summary).toMatch(new RegExp(`<form[^>]*action="${modifier}"[^>]*method="post"`));
+    expect(summary).not.toMatch(new RegExp(`<a[^>]*href="${modifier}"`));
+    const get = await client.get(modifier);
+    expect(get.statusCode).toBe(404);
+    expect((await client.get(page)).body, 'still on the summary').toMatch(new RegExp(`<form[^>]*action="${modifier}"`));
+    const back = await client.submit(new RegExp(`^${modifier}$`));
+    expect(back.statusCode).toBe(303);
+    expect((await client.get(page)).body).toMatch(stepMarker);
+  }
+
+  it('change of address: "Modifier" on the summary posts back to the address form; a GET changes nothing', async () => {
+    const { client, file } = await open('address_change');
+    const base = `/vehicules/demandes/${file}/adresse`;
+    await client.get(base);
+    await client.post(base, { line1: '8, rue Mercière', postcode: '69002', commune: 'lyon' });
+    expect(textOf((await client.get(base)).body)).toContain('Nouvelle adresse');
+    await expectPostOnly(client, base, `${base}/modifier`, /name="line1"/);
+  });
+
+  it('duplicate: "Modifier" on the summary posts back to the reason; a GET changes nothing', async () => {
+    const { client, file } = await open('duplicate');
+    const base = `/vehicules/demandes/${file}/duplicata`;
+    await client.get(base);
+    await client.post(base, { reason: 'loss', declaration: 'oui' });
+    await expectPostOnly(client, base, `${base}/modifier`, /name="reason"/);
+  });
+
+  it('complementary procedure: each "Modifier" of the summary posts back to its part; a GET changes nothing', async () => {
+    const client = await signInUser(t.app, 'demo.garage@example.fr');
+    const base = (await client.follow(await postNewProcedure(client, { kind: 'complementary', initiator: 'other', plate: '' }))).url;
+    await client.post(`${base}/categorie`, { category: 'question' });
+    await client.post(`${base}/sous-categorie`, { subcategory: 'free' });
+    await client.post(`${base}/objet`, { object: 'Question sur un véhicule du corps diplomatique.', diplomatic: 'oui' });
+    await client.post(`${base}/titulaire`, { kind: 'legal', company_name: 'Ambassade de Démonstration', siren: '130 000 004', line1: '1 avenue Foch', postcode: '75016', commune: 'Paris' });
+    await client.get(base);
+    await client.post(`${base}/poursuivre`, {});
+    expect(textOf((await client.get(base)).body)).toContain('Récapitulatif');
+    await expectPostOnly(client, base, `${base}/modifier/object`, /name="object"/);
+  });
+});
