@@ -15,7 +15,7 @@ import {
 import { AgentCodePage, AgentEnrolmentPage } from '../../views/pages/agents/second-factor.tsx';
 import { HABILITATION_ACTIONS, HABILITATION_STATUS_LABELS, type HabilitationAction } from './model.ts';
 import { registerMaintenanceAdminRoutes } from './maintenance-routes.tsx';
-import type { AgentsService, SecondFactorOutcome } from './service.ts';
+import { ForbiddenError, type AgentsService, type SecondFactorOutcome } from './service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -228,7 +228,10 @@ export function registerAgentRoutes(app: FastifyInstance, agents: AgentsService)
 
     registerMaintenanceAdminRoutes(scope, agents);
 
-    scope.get('/agents/mairies/nouvelle', (_request, reply) => reply.render(<TownHallPage values={{}} errors={{}} />));
+    scope.get('/agents/mairies/nouvelle', (request, reply) => {
+      if (request.agent!.role !== 'operator') throw new ForbiddenError('Création des comptes de mairie réservée aux opérateurs');
+      return reply.render(<TownHallPage values={{}} errors={{}} />);
+    });
     scope.post('/agents/mairies/nouvelle', async (request, reply) => {
       const form = body(request);
       const outcome = await agents.createTownHall(request.agent!, form, request.ip);
