@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { birthDateProblem, isPlausiblePostcode, POSTCODE_UNKNOWN } from '../../platform/plausible.ts';
 
 /**
  * Identity card and passport pre-applications (pré-demandes): the user fills the form online,
@@ -188,8 +189,8 @@ export function parseBirthDate(input: string | undefined, today: string): { ok: 
   if (!iso) return { ok: false, error: 'La date de naissance doit être une date réelle, par exemple 27/03/2007' };
   const d = new Date(`${iso}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso) return { ok: false, error: 'La date de naissance doit être une date réelle, par exemple 27/03/2007' };
-  if (iso > today) return { ok: false, error: 'La date de naissance doit être dans le passé' };
-  if (ageOn(iso, today) > 130) return { ok: false, error: 'Vérifiez l’année de naissance' };
+  const problem = birthDateProblem(iso, today);
+  if (problem) return { ok: false, error: problem };
   return { ok: true, date: iso };
 }
 
@@ -218,7 +219,7 @@ export const parentsStep = z.object({
 export const addressStep = z.object({
   line1: z.string().trim().min(1, 'Saisissez le numéro et le nom de la voie').max(38, 'Numéro et voie : 38 caractères au plus'),
   line2: z.string().trim().max(38, 'Complément d’adresse : 38 caractères au plus').optional().transform((v) => v || undefined),
-  postcode: z.string().trim().regex(/^\d{5}$/, 'Le code postal comporte 5 chiffres, par exemple 75011'),
+  postcode: z.string().trim().regex(/^\d{5}$/, 'Le code postal comporte 5 chiffres, par exemple 75011').refine(isPlausiblePostcode, POSTCODE_UNKNOWN),
   commune: z.string().trim().min(1, 'Saisissez la commune').max(60, 'Commune : 60 caractères au plus'),
   heightCm: z
     .string()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { birthDateProblem, isPlausiblePostcode, POSTCODE_UNKNOWN } from '../../platform/plausible.ts';
 
 /**
  * Driving-licence requests (issue 8). Sources: the ANTS FAQ (../shared/seeds/driving-licence-faq.txt)
@@ -256,10 +257,13 @@ export const identitySchema = z.object({
   usage_name: z.string().trim().max(100, '100 caractères au plus').optional().default(''),
   given_names: text('Saisissez le ou les prénoms'),
   sex: z.enum(['F', 'M'], { error: 'Indiquez le sexe tel qu’il figure sur la pièce d’identité' }),
-  birth_date: isoDate('Saisissez une date de naissance valide, au format jj/mm/aaaa').refine((v) => v < new Date().toISOString().slice(0, 10), 'La date de naissance doit être dans le passé'),
+  birth_date: isoDate('Saisissez une date de naissance valide, au format jj/mm/aaaa').superRefine((v, ctx) => {
+    const problem = birthDateProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   birth_place: text('Saisissez la commune (et le pays si hors de France) de naissance'),
   address_line1: text('Saisissez le numéro et le nom de la voie', 38),
-  postcode: z.string({ error: 'Saisissez le code postal' }).trim().regex(/^\d{5}$/, 'Le code postal comporte 5 chiffres, par exemple 75011'),
+  postcode: z.string({ error: 'Saisissez le code postal' }).trim().regex(/^\d{5}$/, 'Le code postal comporte 5 chiffres, par exemple 75011').refine(isPlausiblePostcode, POSTCODE_UNKNOWN),
   commune: text('Saisissez la commune', 60),
 });
 

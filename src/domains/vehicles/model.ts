@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { birthDateProblem } from '../../platform/plausible.ts';
 import type { ProcedureKind, ProcedureStatus } from './tables.ts';
 
 /** Procedure statuses, the lists of "Mon espace véhicule" they fall into, and who moves them. */
@@ -99,11 +100,17 @@ export const startSchema = z.object({
   plate: z.string({ error: 'Saisissez le numéro d’immatriculation' }),
 });
 
+/** A zod refinement: a birth date from 1900 to today (platform/plausible.ts), in French. */
+export function plausibleBirthDate(value: string, ctx: z.RefinementCtx): void {
+  const problem = birthDateProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
 /** What "Demander un nouveau code" asks: the holder's identity, checked against the registry. */
 export const codeRequestSchema = z.object({
   birth_name: z.string({ error: 'Saisissez le nom de naissance du titulaire' }).trim().min(1, 'Saisissez le nom de naissance du titulaire (ou la raison sociale)').max(100),
   given_names: z.string().trim().max(100).optional(),
-  birth_date: z.union([z.literal(''), z.iso.date({ error: 'Saisissez une date de naissance valide' })]).optional(),
+  birth_date: z.union([z.literal(''), z.iso.date({ error: 'Saisissez une date de naissance valide' }).superRefine(plausibleBirthDate)]).optional(),
   birth_place: z.string().trim().max(100).optional(),
 });
 

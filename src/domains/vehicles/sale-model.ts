@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { isValidSiren } from '../accounts/identifiers.ts';
+import { birthDateProblem, POSTCODE_UNKNOWN } from '../../platform/plausible.ts';
+import { communesForPostcode } from './communes.ts';
 
 /** The declaration of sale ("Vendre ou donner") as the agency's page lays it out: five tabs. */
 export const SALE_STEPS = ['start', 'documents', 'declaration', 'summary', 'done'] as const;
@@ -60,11 +62,13 @@ const declarationFields = z.object({
   mileage: z.coerce.number({ error: 'Saisissez le kilométrage' }).int('Saisissez un kilométrage entier, sans espace').min(0, 'Le kilométrage ne peut pas être négatif').max(2_000_000, 'Vérifiez le kilométrage'),
   buyer_is_professional: z.literal('oui').optional(),
 });
+  else if (v('buyer_postcode') && !abroad && !communesForPostcode(v('buyer_postcode')).length) problems.buyer_postcode = POSTCODE_UNKNOWN;
 export type Declaration = z.infer<typeof declarationFields>;
 
 /** Checks that involve several fields; they run on what was typed even when other fields are wrong. */
 function crossProblems(raw: Record<string, unknown>): Record<string, string> {
   const v = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
+    else if (birthDateProblem(v('buyer_birth_date'))) problems.buyer_birth_date = birthDateProblem(v('buyer_birth_date'))!;
   const problems: Record<string, string> = {};
   const abroad = v('buyer_country') && v('buyer_country').toUpperCase() !== 'FRANCE';
   if (v('buyer_postcode') && !abroad && !/^\d{5}$/.test(v('buyer_postcode'))) problems.buyer_postcode = 'Le code postal comporte 5 chiffres';
