@@ -28,14 +28,14 @@ async function readyToPay(app: FastifyInstance) {
   return { client, base, file: page.url.split('/').pop()! };
 }
 
-/** The operator's list of payments to refund, as the operator reads it. */
-async function operatorRefundList(app: FastifyInstance): Promise<string> {
+/** The operator's list of payments to refund, as the operator reads it (the operator's client stays on that page). */
+async function operatorRefundList(app: FastifyInstance): Promise<{ text: string; operator: TestClient }> {
   const operator = await signInAgent(new TestClient(app), 'agent.operateur@example.fr');
   const home = textOf((await operator.get('/agents')).body);
   expect(home).toContain('Paiements à rembourser');
   const res = await operator.get('/agents/paiements-a-rembourser');
   expect(res.statusCode).toBe(200);
-  return textOf(res.body);
+  return { text: textOf(res.body), operator };
 }
 
 describe('payments under attack, with the built-in provider', () => {
@@ -87,7 +87,7 @@ describe('payments under attack, with the built-in provider', () => {
     await expect(twin).rejects.toThrow(/payments_one_open/);
   });
 
-  it('a second success reported by the provider is recorded "to refund", shown to operators and audited; no 500, every notification job completes', async () => {
+  it('a second success reported by the provider is recorded "to refund", shown to operators who record the refund, audited; no 500, every notification job completes', async () => {
     const { client, base, file } = await readyToPay(t.app);
     // Tab A opens the provider's page, then is left aside past the attempt's validity.
     const toA = await client.post(`${base}/payer`, { idempotency_key: keyOf(client.lastHtml) });
@@ -123,10 +123,45 @@ describe('payments under attack, with the built-in provider', () => {
     const audited = await db().selectFrom('audit_events').select(['action', 'details']).where('action', 'like', 'payment.%').orderBy('id').execute();
     expect(audited.map((a) => a.action)).toContain('payment.to_refund');
 
-    const list = await operatorRefundList(t.app);
+    const { text: list, operator } = await operatorRefundList(t.app);
     expect(list).toContain(file);
     expect(list).toMatch(/13,76\s€/);
+    expect(list).toContain('1 paiement à rembourser.');
     expect(list).toContain('À rembourser');
+
+    // the operator refunds it in the provider's back office, then records it here (once)
+    const marked = await operator.follow(await operator.submit(/\/rembourse$/));
+    expect(textOf(marked.body)).toContain('Le remboursement est enregistré.');
+    expect(textOf(marked.body)).toContain('Aucun paiement à rembourser.');
+    expect(textOf(marked.body)).toMatch(/Remboursé le \d{2}\/\d{2}\/\d{4}/);
+    const refundedId = (await db().selectFrom('payment_refunds').select('payment_id').executeTakeFirstOrThrow()).payment_id;
+    await operator.post(`/agents/paiements-a-rembourser/${refundedId}/rembourse`, {});
+    expect((await db().selectFrom('payments').select('status').orderBy('id').execute()).map((p) => p.status)).toEqual(['success', 'refunded']);
+    const refunds = await db().selectFrom('audit_events').select(['actor_kind']).where('action', '=', 'payment.refunded').execute();
+    expect(refunds).toEqual([{ actor_kind: 'agent' }]);
+    // an agent who is not an operator does not see the list
+    const cert = await signInAgent(new TestClient(t.app), 'agent.cert@example.fr');
+    const refused = await cert.get('/agents/paiements-a-rembourser');
+    expect(refused.statusCode).toBe(303);
+    expect(refused.headers.location).toBe('/agents');
+  });
+
+  it('two successes arriving at the same moment: one pays the procedure, the other is to refund, neither answers 500', async () => {
+    const { client, base } = await readyToPay(t.app);
+    await client.post(`${base}/payer`, { idempotency_key: keyOf(client.lastHtml) });
+    await sql`update payments set expires_at = now() - interval '1 minute'`.execute(db());
+    await client.post(`${base}/payer`, { idempotency_key: keyOf((await client.get(base)).body) });
+    const references = (await db().selectFrom('payments').select('reference').orderBy('id').execute()).map((r) => r.reference);
+    expect(references).toHaveLength(2);
+    const key = notificationKey(t.app.config.sessionSecret);
+    const paid = (reference: string) => {
+      const body = JSON.stringify({ reference, status: 'paid' });
+      return t.app.inject({ method: 'POST', url: '/paiement/notification', headers: { 'content-type': 'application/json', 'x-signature': signNotification(key, body) }, payload: body });
+    };
+    const answers = await Promise.all(references.map(paid));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200]);
+    expect(answers.map((a) => (a.json() as { status: string }).status).sort()).toEqual(['success', 'to_refund']);
+    expect(await db().selectFrom('payment_refunds').select(['reason', 'amount_cents']).execute()).toEqual([{ reason: 'already_paid', amount_cents: 1376 }]);
   });
 
   it('the notification job is idempotent: delivered again, it changes nothing and completes', async () => {
@@ -227,7 +262,7 @@ describe('payments under attack, with PayFiP (a stand-in web service on loopback
       { provider_transaction_id: 'op-0001', status: 'success' },
       { provider_transaction_id: 'op-0002', status: 'to_refund' },
     ]);
-    const list = await operatorRefundList(t.app);
+    const { text: list } = await operatorRefundList(t.app);
     expect(list).toContain(file);
     expect(list).toContain('op-0002');
     expect(list).toContain('PayFiP');
