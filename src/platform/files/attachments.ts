@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { Db } from '../db/database.ts';
 import type { FileStorage } from './storage.ts';
 import type { Attachment, ReviewStatus } from './tables.ts';
-import { checkUpload, type Upload } from './validation.ts';
+import { checkUpload, filenameForType, type Upload } from './validation.ts';
 
 export interface AttachmentOwner {
   kind: string;
@@ -44,7 +44,7 @@ export function createAttachments(deps: { db: Db; storage: FileStorage }) {
       return { errors, accepted };
     },
 
-    /** Stores checked bytes and records them for an owner, in the caller's transaction. */
+    /** Stores checked bytes and records them for an owner, in the caller's transaction, under a name with the extension of their type. */
     async store(trx: Db, owner: AttachmentOwner, file: { purpose: string; filename: string; mime: string; bytes: Buffer; accountId: number | null }): Promise<Attachment> {
       const key = `${owner.kind.replace(/_/g, '-')}/${owner.id}/${randomBytes(16).toString('hex')}`;
       await storage.put(key, file.bytes, file.mime);
@@ -55,7 +55,7 @@ export function createAttachments(deps: { db: Db; storage: FileStorage }) {
           owner_id: owner.id,
           account_id: file.accountId,
           purpose: file.purpose,
-          filename: file.filename,
+          filename: filenameForType(file.filename, file.mime),
           mime: file.mime as Attachment['mime'],
           size_bytes: file.bytes.length,
           sha256: createHash('sha256').update(file.bytes).digest('hex'),
@@ -102,7 +102,7 @@ export async function sendAttachment(reply: FastifyReply, attachments: Attachmen
   const bytes = await attachments.bytes(attachment);
   return reply
     .header('content-type', attachment.mime)
-    .header('content-disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+    .header('content-disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(filenameForType(attachment.filename, attachment.mime))}`)
     .header('x-content-type-options', 'nosniff')
     // images in a sandbox; a PDF without one (Chromium's viewer refuses sandboxed PDFs), scripts off either way
     .header('content-security-policy', attachment.mime === 'application/pdf' ? "default-src 'none'" : "default-src 'none'; img-src 'self'; sandbox")

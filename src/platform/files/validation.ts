@@ -30,6 +30,28 @@ export async function checkUpload(upload: Upload): Promise<UploadCheck> {
   return { ok: true, mime: type.mime as AcceptedMime };
 }
 
+/** The extensions of each accepted type, the usual one first. */
+const EXTENSIONS: Record<AcceptedMime, readonly string[]> = {
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'image/bmp': ['bmp'],
+  'image/tiff': ['tif', 'tiff'],
+  'application/pdf': ['pdf'],
+};
+
+/**
+ * The name an attachment is stored and served under: its extension is the one of the type
+ * recognised from its bytes ("x.html" recognised as a PDF is "x.pdf"; "scan.jpeg" stays).
+ */
+export function filenameForType(name: string, mime: string): string {
+  const extensions = EXTENSIONS[mime as AcceptedMime];
+  if (!extensions) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  if (extensions.includes(ext)) return name;
+  return `${(dot > 0 ? name.slice(0, dot) : name) || 'piece-jointe'}.${extensions[0]}`;
+}
+
 /** A file name safe to show and to send back in Content-Disposition. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
