@@ -34,6 +34,8 @@ function statuses(responses: LightMyRequestResponse[]): Record<number, number> {
   for (const r of responses) counts[r.statusCode] = (counts[r.statusCode] ?? 0) + 1;
   return counts;
 }
+/** ATTACK_FIGURES=1 prints the figures of the bursts (for the closing note of issue 15). */
+const figure = (label: string, value: unknown) => process.env.ATTACK_FIGURES && console.log(`[figures] ${label}: ${JSON.stringify(value)}`);
 const serverErrors = (counts: Record<number, number>) => Object.entries(counts).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
 
 describe('brute force: every guessable secret is limited per account and per address', () => {
@@ -60,8 +62,9 @@ describe('brute force: every guessable secret is limited per account and per add
     it('200 parallel wrong passwords on a citizen account: at most 6 are checked, none answers 500, then even the right password is refused', async () => {
       const attacker = new TestClient(from(t.app, '198.51.100.10'));
       const first = await burst(attacker, '/connexion', CITIZEN, 200);
-      expect(serverErrors(first), JSON.stringify(first)).toBe(0);
       const checked = await audits('account.sign_in_failed');
+      figure('citizen burst 1 (statuses, checked)', [first, checked]);
+      expect(serverErrors(first), JSON.stringify(first)).toBe(0);
       expect(checked).toBeGreaterThanOrEqual(1);
       expect(checked).toBeLessThanOrEqual(ACCOUNT_POLICY.free! + 1);
       expect(first[429]).toBeGreaterThanOrEqual(200 - checked);
@@ -72,6 +75,7 @@ describe('brute force: every guessable secret is limited per account and per add
       // The locks run out: the next burst gets one more guess, not 200 (nor 500s that record nothing).
       await expireLocks();
       const second = await burst(attacker, '/connexion', CITIZEN, 200);
+      figure('citizen burst 2 after the locks ran out (statuses, checked)', [second, await audits('account.sign_in_failed')]);
       expect(serverErrors(second), JSON.stringify(second)).toBe(0);
       expect(await audits('account.sign_in_failed')).toBe(checked + 1);
       expect((await attacker.post('/connexion', { email: CITIZEN, password: DEMO_PASSWORD })).statusCode).toBe(429);
@@ -81,8 +85,9 @@ describe('brute force: every guessable secret is limited per account and per add
     it('200 parallel wrong passwords on an agent: at most 6 are checked, none answers 500, then even the right password is refused from that address', async () => {
       const attacker = new TestClient(from(t.app, '198.51.100.20'));
       const counts = await burst(attacker, '/agents/connexion', AGENT, 200);
-      expect(serverErrors(counts), JSON.stringify(counts)).toBe(0);
       const checked = await audits('agent.sign_in_failed');
+      figure('agent burst 1 (statuses, checked)', [counts, checked]);
+      expect(serverErrors(counts), JSON.stringify(counts)).toBe(0);
       expect(checked).toBeGreaterThanOrEqual(1);
       expect(checked).toBeLessThanOrEqual(ACCOUNT_POLICY.free! + 1);
       const right = await attacker.post('/agents/connexion', { email: AGENT, password: DEMO_PASSWORD });
@@ -90,6 +95,7 @@ describe('brute force: every guessable secret is limited per account and per add
       expect(right.headers.location).toBeUndefined();
       await expireLocks();
       const again = await burst(attacker, '/agents/connexion', AGENT, 200);
+      figure('agent burst 2 after the locks ran out (statuses, checked)', [again, await audits('agent.sign_in_failed')]);
       expect(serverErrors(again), JSON.stringify(again)).toBe(0);
       expect(await audits('agent.sign_in_failed')).toBe(checked + 1);
       expect((await attacker.post('/agents/connexion', { email: AGENT, password: DEMO_PASSWORD })).statusCode).toBe(429);
@@ -115,8 +121,65 @@ describe('brute force: every guessable secret is limited per account and per add
         ...Array.from({ length: 40 }, () => pending.post('/agents/connexion/code', { code: wrongCode() }, { csrf: codeCsrf })),
       ]);
       const counts = statuses(all);
+      figure('mixed burst of 200 (statuses)', counts);
       expect(serverErrors(counts), JSON.stringify(counts)).toBe(0);
       expect(counts[429]).toBeGreaterThan(100);
+    });
+  });
+
+  describe('parallel bursts on the other secrets: at most the free guesses and one more are checked, never an error', () => {
+    const N = 60; // past the 37 failures where the old delay overflowed
+
+    it('TOTP: 60 parallel wrong codes', async () => {
+      const client = new TestClient(from(t.app, '198.51.100.40'));
+      await client.get('/agents/connexion');
+      await client.post('/agents/connexion', { email: AGENT, password: DEMO_PASSWORD });
+      await client.get('/agents/connexion/code');
+      const csrf = client.csrfToken();
+      const counts = statuses(await Promise.all(Array.from({ length: N }, () => client.post('/agents/connexion/code', { code: wrongCode() }, { csrf }))));
+      figure('TOTP burst (statuses)', counts);
+      expect(serverErrors(counts), JSON.stringify(counts)).toBe(0);
+      expect(await audits('agent.second_factor_failed')).toBeLessThanOrEqual(TOTP_POLICY.free! + 1);
+      expect(counts[400]).toBe(TOTP_POLICY.free);
+    });
+
+    it('photo-signature codes: 60 parallel unknown codes', async () => {
+      const photos = createPhotoService({ db: db(), sessionSecret: t.app.config.sessionSecret });
+      const results = await Promise.allSettled(Array.from({ length: N }, (_, i) => photos.check(`ZZZZZZZZZZZZZZZZZZZZ${String(i).padStart(2, '0')}`, { accountId: 930_000, ip: '198.51.100.41' }, 1)));
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const checked = results.filter((r) => r.status === 'fulfilled' && !r.value.ok && !r.value.locked).length;
+      figure('photo burst (checked)', checked);
+      expect(checked).toBe(PHOTO_POLICY.free! + 1);
+    });
+
+    it('fiscal stamps: 60 parallel unknown numbers', async () => {
+      const throttle = { sessionIdHash: 'f'.repeat(64), ip: '198.51.100.42' };
+      const results = await Promise.allSettled(Array.from({ length: N }, () => t.app.stamps.check('4000000000000002', 2500, { throttle })));
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      const checked = results.filter((r) => r.status === 'fulfilled' && !r.value.ok && r.value.error.startsWith('Ce numéro ne correspond à aucun timbre')).length;
+      figure('stamp burst (checked)', checked);
+      expect(checked).toBe(STAMP_SESSION_POLICY.free! + 1);
+    });
+
+    it('town-hall look-ups: 60 parallel unknown numbers', async () => {
+      const hall = await signInUser(from(t.app, '198.51.100.43'), 'demo.mairie@example.fr');
+      const counts = statuses(await Promise.all(Array.from({ length: N }, () => hall.get(`/mairie/pre-demandes/${newPreApplicationNumber()}`))));
+      figure('town-hall burst (statuses)', counts);
+      expect(serverErrors(counts), JSON.stringify(counts)).toBe(0);
+      expect(counts[404]).toBe(TOWN_HALL_LOOKUP_POLICY.free! + 1);
+    });
+
+    it('codes de cession: 60 parallel wrong codes', async () => {
+      await sql`update accounts set certified = true where email = 'demo.entreprise@example.fr'`.execute(db());
+      const client = await signInUser(from(t.app, '198.51.100.44'), 'demo.entreprise@example.fr');
+      const proc = await client.follow(await postNewProcedure(client, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' }));
+      await client.get(`${proc.url}/titulaire`);
+      const csrf = client.csrfToken();
+      const counts = statuses(await Promise.all(Array.from({ length: N }, () => client.post(`${proc.url}/titulaire/code`, { has_code: 'oui', cession_code: 'AAAAAAAAAAA' }, { csrf }))));
+      figure('cession burst (statuses)', counts);
+      expect(serverErrors(counts), JSON.stringify(counts)).toBe(0);
+      expect(counts[400]).toBeGreaterThan(0);
+      expect(counts[400]).toBeLessThanOrEqual(10);
     });
   });
 
