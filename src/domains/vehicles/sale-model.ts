@@ -62,21 +62,21 @@ const declarationFields = z.object({
   mileage: z.coerce.number({ error: 'Saisissez le kilométrage' }).int('Saisissez un kilométrage entier, sans espace').min(0, 'Le kilométrage ne peut pas être négatif').max(2_000_000, 'Vérifiez le kilométrage'),
   buyer_is_professional: z.literal('oui').optional(),
 });
-  else if (v('buyer_postcode') && !abroad && !communesForPostcode(v('buyer_postcode')).length) problems.buyer_postcode = POSTCODE_UNKNOWN;
 export type Declaration = z.infer<typeof declarationFields>;
 
 /** Checks that involve several fields; they run on what was typed even when other fields are wrong. */
 function crossProblems(raw: Record<string, unknown>): Record<string, string> {
   const v = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
-    else if (birthDateProblem(v('buyer_birth_date'))) problems.buyer_birth_date = birthDateProblem(v('buyer_birth_date'))!;
   const problems: Record<string, string> = {};
   const abroad = v('buyer_country') && v('buyer_country').toUpperCase() !== 'FRANCE';
   if (v('buyer_postcode') && !abroad && !/^\d{5}$/.test(v('buyer_postcode'))) problems.buyer_postcode = 'Le code postal comporte 5 chiffres';
+  else if (v('buyer_postcode') && !abroad && !communesForPostcode(v('buyer_postcode')).length) problems.buyer_postcode = POSTCODE_UNKNOWN;
   const saleDate = z.iso.date().safeParse(v('sale_date')).success ? v('sale_date') : null;
   if (v('buyer_kind') === 'natural') {
     if (!v('buyer_birth_name')) problems.buyer_birth_name = 'Saisissez le nom de naissance de l’acheteur';
     if (!v('buyer_given_names')) problems.buyer_given_names = 'Saisissez les prénoms de l’acheteur';
     if (!z.iso.date().safeParse(v('buyer_birth_date')).success) problems.buyer_birth_date = 'Saisissez la date de naissance de l’acheteur, même s’il réside à l’étranger';
+    else if (birthDateProblem(v('buyer_birth_date'))) problems.buyer_birth_date = birthDateProblem(v('buyer_birth_date'))!;
     else if (ageAt(v('buyer_birth_date'), saleDate ?? new Date().toISOString().slice(0, 10)) < 18) problems.buyer_birth_date = 'L’acheteur doit être majeur à la date de la vente';
   } else if (v('buyer_kind') === 'legal') {
     if (!v('buyer_company_name')) problems.buyer_company_name = 'Saisissez la raison sociale de l’acheteur';
