@@ -63,9 +63,9 @@ import { createAttachments, type Attachments } from './platform/files/attachment
 import { multipartPlugin } from './platform/files/multipart.ts';
 import { localStorage, s3Storage } from './platform/files/storage.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
+import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
 import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
-import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
 import { renderPlugin } from './platform/http/render.tsx';
 import { purgeExpiredSessions, sessionPlugin } from './platform/http/session.ts';
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
@@ -150,9 +150,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(formbody, { bodyLimit: 256 * 1024, parser: parseUrlEncoded });
   await app.register(multipartPlugin);
+  await app.register(inputPlugin); // after the multipart fields are read, before CSRF and the routes
   const attachments = createAttachments({ db, storage: config.files.kind === 's3' ? s3Storage(config.files) : localStorage(config.files.dir) });
   app.decorate('attachments', attachments);
-  await app.register(inputPlugin); // after the multipart fields are read, before CSRF and the routes
 
   const assets = await registerAssets(app);
   registerHttpMetrics(app, metrics, config.metricsToken);
