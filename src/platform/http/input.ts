@@ -20,8 +20,8 @@ declare module 'fastify' {
 export type InputProblem = 'repeated' | 'not_text' | 'control' | 'encoding' | 'too_long' | 'multipart' | 'too_many_files' | 'too_many_fields';
 
 export const INPUT_LIMITS = {
-  /** characters of a query value or a path parameter */
-  query: 2_000,
+  /** characters of a query value or a path parameter (an OIDC id_token_hint takes ~1,500) */
+  query: 8_000,
   /** characters of a form field (the longest textarea takes 4,000) */
   field: 20_000,
   /** characters of a field name */
