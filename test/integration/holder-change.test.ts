@@ -5,7 +5,8 @@ import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.t
 import { pdfText } from '../helpers/pdf.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
-const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
+const JULIEN = { buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03' };
+const GARAGE = { buyer_kind: 'legal', buyer_company_name: 'Garage du Centre', buyer_siren: '356000000', buyer_is_professional: 'oui' };
 
 describe('change of holder with the code de cession', () => {
   let t!: TestApp;
@@ -14,19 +15,18 @@ describe('change of holder with the code de cession', () => {
   const signIn = (email: string) => signInUser(t.app, email);
   const start = async (client: TestClient, fields: Record<string, string>) => client.follow(await postNewProcedure(client, fields));
 
-  /** Camille sells AB-123-CD and reads the code de cession. */
-  async function sellCamillesCar(): Promise<string> {
+  /** Camille sells AB-123-CD (to Julien Leroy unless told) and reads the code de cession. */
+  async function sellCamillesCar(buyer: Record<string, string> = JULIEN): Promise<string> {
     const seller = await signIn('demo.particulier@example.fr');
     const page = await start(seller, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
     await seller.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
     const base = `${page.url}/cession`;
-    const first = await seller.get(base);
-    const m = /Combien font (\S+) plus (\S+) \?/.exec(textOf(first.body))!;
-    await seller.post(`${base}/commencer`, { understood: 'oui', answer: String(WORDS.indexOf(m[1]!) + WORDS.indexOf(m[2]!)) });
+    await seller.get(base);
+    await seller.post(`${base}/commencer`, { understood: 'oui' });
     await seller.post(`${base}/documents`, {});
     await seller.get(base);
     await seller.post(`${base}/declaration`, {
-      buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03',
+      ...buyer,
       buyer_address_line1: '2 place Bellecour', buyer_postcode: '69002', buyer_commune: 'Lyon', buyer_country: 'FRANCE',
       sale_date: '2026-11-21', sale_time: '10:00', mileage: '60000',
     });
@@ -35,13 +35,21 @@ describe('change of holder with the code de cession', () => {
     return /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)![1]!;
   }
   const certify = (email: string) => sql`update accounts set certified = true where email = ${email}`.execute(t.database.db);
+  /** The declared buyer signs in with FranceConnect: Julien Leroy's pivot identity on the company's demo account. */
+  const julienThroughFranceConnect = async (email: string) => {
+    await certify(email);
+    await sql`insert into franceconnect_identities (sub, account_id, given_name, family_name, birthdate, gender, birthplace, birthcountry, email)
+      select 'julien-leroy', id, 'Julien', 'LEROY', '1985-02-03', 'male', '69123', '99100', email from accounts where email = ${email}`.execute(t.database.db);
+  };
+  const JULIEN_HOLDER = { birth_name: 'Leroy', given_names: 'Julien', birth_date: '1985-02-03', birth_place: 'Lyon', address_line1: '4 quai de la Gare', postcode: '69003', commune: 'Lyon' };
 
   it('a certified buyer changes the holder with the code; the summary PDF names both; a second use is refused', async () => {
     const code = await sellCamillesCar();
-    await certify('demo.entreprise@example.fr');
+    await julienThroughFranceConnect('demo.entreprise@example.fr');
     const buyer = await signIn('demo.entreprise@example.fr');
     const proc = await start(buyer, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
     expect(textOf(proc.body)).toContain('Continuer le changement de titulaire');
+    expect(textOf(proc.body)).not.toContain('MARTIN'); // the seller is shown once the code is proven
     const base = `${proc.url}/titulaire`;
     await buyer.get(base);
     const bad = await buyer.post(`${base}/code`, { has_code: 'oui', cession_code: 'AAAAAAAAAAA' });
@@ -54,7 +62,7 @@ describe('change of holder with the code de cession', () => {
     expect(textOf(missing.body)).toContain('Choisissez l’usage du véhicule');
     expect(textOf(missing.body)).toContain('Saisissez le code postal');
     expect(missing.body).toContain('value="Durand"');
-    await buyer.post(`${base}/nouveau-titulaire`, { use: 'professionnel', birth_name: 'Durand', given_names: 'Paul', birth_date: '1970-05-05', birth_place: 'Lyon', address_line1: '4 quai de la Gare', postcode: '69003', commune: 'Lyon' });
+    await buyer.post(`${base}/nouveau-titulaire`, { use: 'professionnel', ...JULIEN_HOLDER });
     const summary = await buyer.get(base);
     const summaryText = textOf(summary.body);
     expect(summaryText).toContain('+ Détail des taxes');
@@ -72,7 +80,7 @@ describe('change of holder with the code de cession', () => {
     const text = pdfText(pdf.rawPayload);
     expect(text).toContain('Ancien titulaire');
     expect(text).toContain('Camille MARTIN');
-    expect(text).toContain('Paul DURAND');
+    expect(text).toContain('Julien LEROY');
     const used = await t.database.db.selectFrom('cession_codes').select(['used_at']).executeTakeFirstOrThrow();
     expect(used.used_at).not.toBeNull();
 
@@ -87,14 +95,14 @@ describe('change of holder with the code de cession', () => {
 
   it('a declined card then a good one: paid once, the registry shows the new holder, the CPI names them', async () => {
     const code = await sellCamillesCar();
-    await certify('demo.entreprise@example.fr');
+    await julienThroughFranceConnect('demo.entreprise@example.fr');
     const buyer = await signIn('demo.entreprise@example.fr');
     const proc = await start(buyer, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
     const base = `${proc.url}/titulaire`;
     await buyer.get(base);
     await buyer.post(`${base}/code`, { has_code: 'oui', cession_code: code });
     await buyer.get(base);
-    await buyer.post(`${base}/nouveau-titulaire`, { use: 'personnel', birth_name: 'Durand', given_names: 'Paul', birth_date: '1970-05-05', birth_place: 'Lyon', address_line1: '4 quai de la Gare', postcode: '69003', commune: 'Lyon' });
+    await buyer.post(`${base}/nouveau-titulaire`, { use: 'personnel', ...JULIEN_HOLDER });
     await buyer.get(base);
     await buyer.post(`${base}/confirmer`, { clu: 'oui' });
 
@@ -120,11 +128,11 @@ describe('change of holder with the code de cession', () => {
     const attempts = await t.database.db.selectFrom('payments').select(['status']).orderBy('id').execute();
     expect(attempts.map((a) => a.status)).toEqual(['failed', 'success']);
     const vehicle = await t.database.db.selectFrom('vehicles').innerJoin('vehicle_holders', 'vehicle_holders.id', 'vehicles.holder_id').select(['birth_name', 'given_names', 'sold_at', 'certificate_number']).where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
-    expect(vehicle).toMatchObject({ birth_name: 'DURAND', given_names: 'Paul', sold_at: null });
+    expect(vehicle).toMatchObject({ birth_name: 'LEROY', given_names: 'Julien', sold_at: null });
     expect(vehicle.certificate_number).not.toBe('2019AB12345');
     const cpi = await buyer.get(`${proc.url}/cpi.pdf`);
     expect(cpi.headers['content-type']).toBe('application/pdf');
-    expect(pdfText(cpi.rawPayload)).toContain('Paul DURAND');
+    expect(pdfText(cpi.rawPayload)).toContain('Julien LEROY');
 
     // A replayed notification changes nothing; a forged one is refused.
     const reference = (await t.database.db.selectFrom('payments').select('reference').where('status', '=', 'success').executeTakeFirstOrThrow()).reference;
@@ -137,11 +145,11 @@ describe('change of holder with the code de cession', () => {
   });
 
   it('refuses an expired code, and without a code accepts the old certificate only once the seller declared the sale', async () => {
-    await certify('demo.entreprise@example.fr');
+    await julienThroughFranceConnect('demo.entreprise@example.fr');
     const buyer = await signIn('demo.entreprise@example.fr');
     const before = await start(buyer, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
     await buyer.get(`${before.url}/titulaire`);
-    const notDeclared = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019AB12345' });
+    const notDeclared = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019AB12345', certificate_date: '2019-03-14' });
     expect(textOf(notDeclared.body)).toContain('Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente');
 
     const code = await sellCamillesCar();
@@ -150,18 +158,22 @@ describe('change of holder with the code de cession', () => {
     const expired = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'oui', cession_code: code });
     expect(textOf(expired.body)).toContain('Ce code de cession a expiré');
     await buyer.get(`${before.url}/titulaire`);
-    const wrongNumber = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019AB99999' });
-    expect(textOf(wrongNumber.body)).toContain('Le numéro de formule ne correspond pas');
+    const wrongNumber = await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019AB99999', certificate_date: '2019-03-14' });
+    expect(textOf(wrongNumber.body)).toContain('Le numéro de formule et la date ne correspondent pas à la carte grise de ce véhicule');
     await buyer.get(`${before.url}/titulaire`);
-    await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019 ab 12345' });
+    await buyer.post(`${before.url}/titulaire/code`, { has_code: 'non', certificate_number: '2019 ab 12345', certificate_date: '2019-03-14' });
     expect(textOf((await buyer.get(`${before.url}/titulaire`)).body)).toContain('Ancien titulaire : Camille MARTIN');
   });
 
-  it('a habilitated professional may go on without the code', async () => {
+  it('a habilitated professional may go on without the code for a vehicle declared sold to his company (decision 0004), not for another', async () => {
+    await sellCamillesCar(GARAGE);
     const pro = await signIn('demo.garage@example.fr');
-    const proc = await start(pro, { kind: 'holder_change', initiator: 'other', plate: 'QR-321-ST' });
+    const other = await start(pro, { kind: 'holder_change', initiator: 'other', plate: 'QR-321-ST' });
+    await pro.get(`${other.url}/titulaire`);
+    expect(textOf((await pro.post(`${other.url}/titulaire/code`, { has_code: 'non' })).body)).toContain('que si le vendeur a déclaré la vente à votre nom');
+    const proc = await start(pro, { kind: 'holder_change', initiator: 'other', plate: 'AB-123-CD' });
     await pro.get(`${proc.url}/titulaire`);
     await pro.post(`${proc.url}/titulaire/code`, { has_code: 'non' });
-    expect(textOf((await pro.get(`${proc.url}/titulaire`)).body)).toContain('Ancien titulaire : Jean DUPONT');
+    expect(textOf((await pro.get(`${proc.url}/titulaire`)).body)).toContain('Ancien titulaire : Camille MARTIN');
   });
 });

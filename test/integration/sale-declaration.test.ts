@@ -30,19 +30,15 @@ describe('declaration of sale', () => {
     const base = `${page.url}/cession`;
     return { client, base, file: page.url.split('/').pop()! };
   }
-  const answerOf = (html: string) => {
-    const m = /Combien font (\S+) plus (\S+) \?/.exec(textOf(html))!;
-    const words = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
-    return String(words.indexOf(m[1]!) + words.indexOf(m[2]!));
-  };
 
   it('goes through the five tabs and ends with the code de cession shown once, the vehicle sold, two PDFs with a QR code', async () => {
     const { client, base, file } = await saleOfCamillesCar();
     const start = await client.get(base);
     expect(textOf(start.body)).toContain('Pour commencer Étape 1 sur 5');
-    const wrong = await client.post(`${base}/commencer`, { understood: 'oui', answer: '99' });
-    expect(textOf(wrong.body)).toContain('La réponse à la question de vérification est incorrecte');
-    await client.post(`${base}/commencer`, { understood: 'oui', answer: answerOf(wrong.body) });
+    expect(textOf(start.body)).not.toContain('Vérification'); // signed in: no anti-robot question (issue 14)
+    const unticked = await client.post(`${base}/commencer`, {});
+    expect(textOf(unticked.body)).toContain('Cochez la case pour indiquer que vous avez compris ces informations');
+    await client.post(`${base}/commencer`, { understood: 'oui' });
     expect(textOf((await client.get(base)).body)).toContain('Documents nécessaires à la vente Étape 2 sur 5');
     await client.post(`${base}/documents`, {});
     const form = await client.get(base);
@@ -55,8 +51,8 @@ describe('declaration of sale', () => {
     expect(s).toContain('84 500 km');
     expect(s).toContain('Gage (n’empêche pas la vente)');
     expect(s).toMatch(/vendredi 20 novembre 2026 à 14 h 30/);
-    const unticked = await client.post(`${base}/confirmer`, {});
-    expect(textOf(unticked.body)).toContain('Cochez la case pour certifier les informations de la déclaration');
+    const notCertified = await client.post(`${base}/confirmer`, {});
+    expect(textOf(notCertified.body)).toContain('Cochez la case pour certifier les informations de la déclaration');
     await client.get(base);
     const done = await client.follow(await client.post(`${base}/confirmer`, { certify: 'oui' }));
     const d = textOf(done.body);
@@ -95,8 +91,8 @@ describe('declaration of sale', () => {
 
   it('refuses a sale in the future, an under-age buyer and missing fields, keeping what was typed', async () => {
     const { client, base } = await saleOfCamillesCar();
-    const start = await client.get(base);
-    await client.post(`${base}/commencer`, { understood: 'oui', answer: answerOf(start.body) });
+    await client.get(base);
+    await client.post(`${base}/commencer`, { understood: 'oui' });
     await client.post(`${base}/documents`, {});
     await client.get(base);
     const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
@@ -116,22 +112,27 @@ describe('declaration of sale', () => {
 
   it('a vehicle already sold cannot be declared again', async () => {
     const first = await saleOfCamillesCar();
-    const start = await first.client.get(first.base);
-    await first.client.post(`${first.base}/commencer`, { understood: 'oui', answer: answerOf(start.body) });
+    await first.client.get(first.base);
+    await first.client.post(`${first.base}/commencer`, { understood: 'oui' });
     await first.client.post(`${first.base}/documents`, {});
     await first.client.get(first.base);
     await first.client.post(`${first.base}/declaration`, BUYER);
     await first.client.get(first.base);
     await first.client.post(`${first.base}/confirmer`, { certify: 'oui' });
+    // told once the code is proven (before it, nothing about the vehicle's status is shown)
     const second = await signInUser(t.app, 'demo.particulier@example.fr');
-    const res = await postNewProcedure(second, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
+    const page = await second.follow(await postNewProcedure(second, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' }));
+    expect(textOf(page.body)).not.toContain('vendu');
+    await second.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+    const res = await second.get(`${page.url}/cession`);
     expect(textOf(res.body)).toContain('Ce véhicule a déjà été déclaré vendu');
+    expect(res.body).not.toContain('cession/commencer');
   });
 
   it('a double click on "Valider" issues one code and one pair of documents', async () => {
     const { client, base } = await saleOfCamillesCar();
-    const start = await client.get(base);
-    await client.post(`${base}/commencer`, { understood: 'oui', answer: answerOf(start.body) });
+    await client.get(base);
+    await client.post(`${base}/commencer`, { understood: 'oui' });
     await client.post(`${base}/documents`, {});
     await client.get(base);
     await client.post(`${base}/declaration`, BUYER);

@@ -37,22 +37,21 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     expect(textOf((await client.get('/vehicules')).body)).toMatch(/Démarches en cours .*AB-123-CD En cours/);
   });
 
-  it('five wrong codes lock code entry for the vehicle and tell the holder', async () => {
-    const client = await signedIn('demo.particulier@example.fr');
-    const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' }));
-    for (let i = 0; i < 4; i++) {
+  it('wrong codes slow down the account that types them, not the vehicle: nothing is locked, the holder is not written to', async () => {
+    const client = await signedIn('demo.auto-ecole@example.fr');
+    const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'other', plate: 'AB-123-CD' }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
       await client.get(page.url);
-      expect((await client.post(`${page.url}/code`, { code: '11111' })).statusCode).toBe(400);
+      statuses.push((await client.post(`${page.url}/code`, { code: '11111' })).statusCode);
     }
-    await client.get(page.url);
-    const fifth = await client.post(`${page.url}/code`, { code: '11111' });
-    expect(fifth.statusCode).toBe(429);
-    expect(textOf(fifth.body)).toContain('la saisie du code confidentiel de ce véhicule est bloquée jusqu’au');
-    const mail = await lastEmailTo(t.app, 'demo.particulier@example.fr');
-    expect(mail.subject).toBe('Saisie du code confidentiel bloquée');
-    // Even the right code is refused while locked.
-    const right = await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] }, { csrf: client.csrfToken() });
-    expect(right.statusCode).toBe(429);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 400, 429]);
+    expect(textOf(client.lastHtml)).toMatch(/Trop de codes erronés ont été saisis depuis votre compte ou votre connexion : par sécurité, réessayez après le \p{L}+ \d+ \p{L}+ \d{4} à \d+ h \d{2}/u);
+    // even the right code waits for the end of the delay
+    expect((await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] }, { csrf: client.csrfToken() })).statusCode).toBe(429);
+    const code = await t.database.db.selectFrom('confidential_codes').innerJoin('vehicles', 'vehicles.id', 'confidential_codes.vehicle_id').select(['locked_until', 'failed_attempts']).where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
+    expect(code).toEqual({ locked_until: null, failed_attempts: 6 });
+    expect(await t.database.db.selectFrom('outgoing_messages').select('id').where('recipient', '=', 'demo.particulier@example.fr').execute()).toEqual([]);
   });
 
   it('"pour quelqu’un d’autre": a new code goes by post to the holder’s address on the certificate', async () => {
@@ -77,12 +76,14 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     expect(textOf((await client.follow(await client.post(`${page.url}/code`, { code }))).body)).toContain('Code confidentiel accepté.');
   });
 
-  it('"pour moi-même": the new code comes by email and by letter; a long-term lease letter goes to the previous title’s address', async () => {
+  it('"pour moi-même" on an uncertified account: the new code comes by letter only, an email says so; a long-term lease letter goes to the previous title’s address', async () => {
     const client = await signedIn('demo.entreprise@example.fr');
     const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'self', plate: 'GH-456-JK' }));
     await client.get(`${page.url}/nouveau-code`);
     await client.post(`${page.url}/nouveau-code`, { birth_name: 'Transports Démo SARL' });
-    expect((await lastEmailTo(t.app, 'demo.entreprise@example.fr')).subject).toBe('Votre nouveau code confidentiel (GH-456-JK)');
+    const mail = await lastEmailTo(t.app, 'demo.entreprise@example.fr');
+    expect(mail.subject).toBe('Un nouveau code confidentiel vous est envoyé par courrier (GH-456-JK)');
+    expect(mail.text).not.toMatch(/est : \d{5}/);
     const letter = await t.database.db.selectFrom('postal_letters').select('recipient_lines').executeTakeFirstOrThrow();
     expect(letter.recipient_lines).toEqual(['LOCAVIA LLD', '8 AVENUE DE FRANCE', '75013 PARIS']);
   });
@@ -98,16 +99,20 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     expect(textOf(badPlate.body)).toContain('ne contient jamais les lettres I, O ou U');
     expect(badPlate.body).toContain('value="AI-123-CD"');
     const unknown = await start(client, { kind: 'duplicate', initiator: 'self', plate: 'ZZ-999-ZZ' });
-    expect(textOf(unknown.body)).toContain('Aucun véhicule ne porte ce numéro d’immatriculation');
+    expect(textOf(unknown.body)).toContain('Nous ne pouvons pas commencer cette démarche avec ce numéro d’immatriculation. Vérifiez-le sur la carte grise (repère A)');
   });
 
-  it('opens the change of holder to certified accounts only, and refuses a sale blocked by an opposition', async () => {
+  it('opens the change of holder to certified accounts only, and refuses a sale blocked by an opposition once the code is proven', async () => {
     const ants = await signedIn('demo.particulier@example.fr');
     const holder = await start(ants, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
     expect(textOf(holder.body)).toContain('Le changement de titulaire est réservé aux comptes certifiés');
     const company = await signedIn('demo.entreprise@example.fr');
-    const blocked = await start(company, { kind: 'sale_declaration', initiator: 'self', plate: 'LM-789-NP' });
+    const page = await company.follow(await start(company, { kind: 'sale_declaration', initiator: 'self', plate: 'LM-789-NP' }));
+    expect(textOf(page.body)).not.toContain('opposition');
+    await company.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['LM-789-NP'] });
+    const blocked = await company.get(`${page.url}/cession`);
     expect(textOf(blocked.body)).toContain('Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente');
+    expect(blocked.body).not.toContain('cession/commencer');
   });
 
   it('a certified account needs no code for its own vehicle, but must be its holder', async () => {
@@ -116,7 +121,7 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     const own = await client.follow(await start(client, { kind: 'address_change', initiator: 'self', plate: 'AB-123-CD' }));
     expect(textOf(own.body)).toContain('Identification faite');
     const notHers = await start(client, { kind: 'address_change', initiator: 'self', plate: 'QR-321-ST' });
-    expect(textOf(notHers.body)).toContain('Votre identité ne correspond pas à celle du titulaire de ce véhicule');
+    expect(textOf(notHers.body)).toContain('Si le véhicule n’est pas à votre nom, choisissez « Pour quelqu’un d’autre »');
   });
 
   it('a double submission starts one procedure; another user never sees it', async () => {

@@ -71,12 +71,11 @@ describe('the requirement matrix of the training slides, cell by cell', () => {
 });
 
 describe('delivery of a new confidential code (mode d’acheminement)', () => {
-  it('follows the slide for each case', () => {
-    expect(codeDelivery({ professional: false, initiator: 'self', longTermLease: false })).toEqual({ email: true, letter: 'holder_address' });
-    expect(codeDelivery({ professional: false, initiator: 'other', longTermLease: false })).toEqual({ email: false, letter: 'holder_address' });
-    expect(codeDelivery({ professional: true, initiator: 'self', longTermLease: false })).toEqual({ email: true, letter: 'holder_address' });
-    expect(codeDelivery({ professional: true, initiator: 'other', longTermLease: false })).toEqual({ email: true, letter: 'holder_address' });
-    expect(codeDelivery({ professional: false, initiator: 'other', longTermLease: true })).toEqual({ email: false, letter: 'previous_title_address' });
+  it('goes to the holder only: a letter always, the code by email only to the holder’s own certified account (decision 0014)', () => {
+    expect(codeDelivery({ link: 'proven', longTermLease: false })).toEqual({ email: 'code', letter: 'holder_address' });
+    expect(codeDelivery({ link: 'declared', longTermLease: false })).toEqual({ email: 'notice', letter: 'holder_address' });
+    expect(codeDelivery({ link: null, longTermLease: false })).toEqual({ email: null, letter: 'holder_address' });
+    expect(codeDelivery({ link: null, longTermLease: true })).toEqual({ email: null, letter: 'previous_title_address' });
   });
 });
 

@@ -127,6 +127,7 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
         holder: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
         address: [a.line1, ...(a.line2 ? [a.line2] : []), `${a.postcode} ${a.commune}`],
         changes: { plate, plate_kind: 'siv' },
+        publicUrl: deps.config.publicUrl,
       });
       const paid = await trx.selectFrom('payments').select('amount_cents').where('procedure_id', '=', p.id).where('status', '=', 'success').executeTakeFirst();
       await issueSummary(trx, {

@@ -151,7 +151,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
           .values({ certificate_number: vehicle.certificate_number, vehicle_id: vehicle.id, reason: state.reason ?? 'loss', procedure_id: p.id })
           .onConflict((oc) => oc.column('certificate_number').doNothing())
           .execute();
-      const certificate = await issueNewCertificate(trx, config.sessionSecret, { vehicle, procedure: { id: p.id, fileNumber: p.file_number }, holder: name, address, changes: {} });
+      const certificate = await issueNewCertificate(trx, config.sessionSecret, { vehicle, procedure: { id: p.id, fileNumber: p.file_number }, holder: name, address, changes: {}, publicUrl: config.publicUrl });
       const paid = await trx.selectFrom('payments').select('amount_cents').where('procedure_id', '=', p.id).where('status', '=', 'success').executeTakeFirst();
       await issueSummary(trx, {
         procedureId: p.id,

@@ -1,5 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
+import { queueLetter } from '../../platform/letters/letters.ts';
+import { queueMessage } from '../../platform/mail/messages.ts';
+import { holderAddress } from './service.ts';
 import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
 import type { CpiContent } from './documents.ts';
 import type { Updateable } from 'kysely';
@@ -22,8 +25,9 @@ export async function newSivPlate(trx: Db): Promise<string> {
 
 /**
  * A new certificate for a vehicle, in the caller's transaction (a paid procedure): a new numéro de
- * formule (the vehicle's other changes passed in `changes`), the confidential code re-keyed to it
- * with a fresh value the holder requests online, and the CPI (one month, France only) issued.
+ * formule (the vehicle's other changes passed in `changes`), a new confidential code keyed to it
+ * and sent with the certificate (letter to the holder's address; email to the holder's own account,
+ * with the code when that account is certified), and the CPI (one month, France only) issued.
  */
 export async function issueNewCertificate(
   trx: Db,
@@ -34,6 +38,8 @@ export async function issueNewCertificate(
     holder: string;
     address: string[];
     changes: Pick<Updateable<VehiclesTable>, 'plate' | 'plate_kind' | 'holder_id' | 'sold_at' | 'long_term_lease' | 'previous_title_address'>;
+    /** for the link of the email to the holder's account */
+    publicUrl?: string;
   },
 ): Promise<string> {
   const certificate = `${new Date().getFullYear()}${letter()}${letter()}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
@@ -43,11 +49,13 @@ export async function issueNewCertificate(
     .set({ ...opts.changes, certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0 })
     .where('id', '=', opts.vehicle.id)
     .execute();
+  const code = newConfidentialCode();
   await trx
     .updateTable('confidential_codes')
-    .set({ certificate_number: certificate, code_hash: hashConfidentialCode(secret, opts.vehicle.id, certificate, newConfidentialCode()), issued_at: new Date(), failed_attempts: 0, locked_until: null })
+    .set({ certificate_number: certificate, code_hash: hashConfidentialCode(secret, opts.vehicle.id, certificate, code), issued_at: new Date(), failed_attempts: 0, locked_until: null, code_letter_at: new Date() })
     .where('vehicle_id', '=', opts.vehicle.id)
     .execute();
+  await sendNewCode(trx, { vehicleId: opts.vehicle.id, plate, certificate, code, procedureId: opts.procedure.id, fileNumber: opts.procedure.fileNumber, publicUrl: opts.publicUrl ?? '' });
   const issuedAt = new Date();
   const content: CpiContent = {
     fileNumber: opts.procedure.fileNumber,
@@ -61,4 +69,33 @@ export async function issueNewCertificate(
   };
   await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'cpi', procedure_id: opts.procedure.id, plate, content: JSON.stringify(content) }).execute();
   return certificate;
+}
+
+/** The letter that carries the new certificate and its code, and the email to the holder's own account. */
+async function sendNewCode(trx: Db, o: { vehicleId: number; plate: string; certificate: string; code: string; procedureId: number; fileNumber: string; publicUrl: string }): Promise<void> {
+  const vehicle = await trx.selectFrom('vehicles').select('holder_id').where('id', '=', o.vehicleId).executeTakeFirstOrThrow();
+  const holder = await trx.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
+  const what = `Le code confidentiel du véhicule ${o.plate} est : ${o.code}`;
+  await queueLetter(trx, {
+    recipient: holderAddress(holder),
+    subject: `Votre certificat d’immatriculation ${o.plate} et son code confidentiel`,
+    body: `Madame, Monsieur,\n\nVous trouverez ci-joint le certificat d’immatriculation du véhicule ${o.plate} (numéro de formule ${o.certificate}).\n\n${what}\n\nIl remplace le code précédent et vous sera demandé pour les démarches en ligne sur ce véhicule si vous ne vous connectez pas avec FranceConnect. Conservez-le à part du certificat.\n\nL’Agence nationale des titres sécurisés`,
+    vehicleId: o.vehicleId,
+  });
+  const account = holder.account_id ? await trx.selectFrom('accounts').select(['id', 'email', 'certified']).where('id', '=', holder.account_id).where('status', '=', 'active').executeTakeFirst() : undefined;
+  if (!account) return;
+  const procedure = await trx.selectFrom('vehicle_procedures').select('account_id').where('id', '=', o.procedureId).executeTakeFirst();
+  const addressed = { accountId: account.id, link: `${o.publicUrl}${procedure?.account_id === account.id ? `/vehicules/demandes/${o.fileNumber}` : '/vehicules'}` };
+  await queueMessage(
+    trx,
+    account.certified
+      ? { ...addressed, channel: 'email', to: account.email, subject: `Le code confidentiel de votre nouveau certificat (${o.plate})`, text: `Bonjour,\n\nUn nouveau certificat d’immatriculation est délivré pour le véhicule ${o.plate}.\n\n${what}\n\nIl remplace le code précédent. Il vous est aussi envoyé par courrier avec la carte grise.` }
+      : {
+          ...addressed,
+          channel: 'email',
+          to: account.email,
+          subject: `Le code confidentiel de votre nouveau certificat vous est envoyé par courrier (${o.plate})`,
+          text: `Bonjour,\n\nUn nouveau certificat d’immatriculation est délivré pour le véhicule ${o.plate}. Son code confidentiel, qui remplace le précédent, est dans le courrier qui accompagne la carte grise. Votre compte n’étant pas certifié, il ne vous est pas envoyé par courriel ; connecté avec FranceConnect, vous n’en avez pas besoin pour vos propres véhicules.`,
+        },
+  );
 }

@@ -62,17 +62,20 @@ export const PROCEDURE_LABELS: Record<ProcedureKind, string> = {
 };
 
 /**
- * How a new confidential code travels ("mode d'acheminement" slide): natural or legal person
- * for themselves → email (through the portal) and letter; for someone else → letter to the
- * holder's address on the certificate; a habilitated professional → email and letter in both
- * cases; a long-term lease → the letter goes to the previous title's shipping address.
+ * How a new confidential code travels. The slide ("mode d'acheminement") sends it by email to
+ * whoever asks "pour moi-même", and to a habilitated professional in every case; issue 14 and
+ * decision 0014 narrow that: the code goes to the holder only — by letter to the holder's address on
+ * the certificate (for a long-term lease, the previous title's shipping address), and by email only
+ * to the holder's own account when that account's identity is certified (`proven`). An account that
+ * is the holder's but only declared so (`declared`: uncertified) gets an email saying a letter is on
+ * its way; anybody else gets no email at all.
  */
 export interface CodeDelivery {
-  email: boolean;
+  email: 'code' | 'notice' | null;
   letter: 'holder_address' | 'previous_title_address';
 }
 
-export function codeDelivery(opts: { professional: boolean; initiator: Initiator; longTermLease: boolean }): CodeDelivery {
-  const email = opts.professional || opts.initiator === 'self';
+export function codeDelivery(opts: { link: 'proven' | 'declared' | null; longTermLease: boolean }): CodeDelivery {
+  const email = opts.link === 'proven' ? 'code' : opts.link === 'declared' ? 'notice' : null;
   return { email, letter: opts.longTermLease ? 'previous_title_address' : 'holder_address' };
 }

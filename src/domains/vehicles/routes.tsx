@@ -17,6 +17,7 @@ import type { DuplicateService } from './duplicate-service.ts';
 import { renderIssuedDocument } from './issued-documents.ts';
 import { registerTpcRoutes } from './tpc-routes.tsx';
 import { createUserMessages } from './user-messages.ts';
+import { guessLockMessage } from './guess-limits.ts';
 import type { TpcService } from './tpc-service.ts';
 import { sendAttachment } from '../../platform/files/attachments.ts';
 
@@ -50,7 +51,7 @@ export function registerVehicleRoutes(
       const procedure = await vehicles.procedure(request.account!, fileNumber);
       if (!procedure) return reply.callNotFound(); // another user's file number looks like an unknown one
       if (procedure.kind === 'complementary') return reply.redirect(`/vehicules/demandes/${procedure.file_number}/complementaire`, 303);
-      const details = await vehicles.details(procedure);
+      const details = await vehicles.details(procedure, request.account!);
       return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} />, status);
     }
 
@@ -95,7 +96,11 @@ export function registerVehicleRoutes(
 
     scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/code', async (request, reply) => {
       const result = await vehicles.enterCode(request.account!, request.params.file, body(request).code ?? '', actorOf(request));
-      if (!result.ok) return showProcedure(request, reply, request.params.file, 'errors' in result ? result.errors : {}, 'locked' in result ? 429 : 400);
+      if (!result.ok) {
+        if ('throttled' in result) return showProcedure(request, reply, request.params.file, { code: guessLockMessage('confidential_code', result.throttled) }, 429);
+        if ('conflict' in result) return showProcedure(request, reply, request.params.file, { code: result.conflict }, 409);
+        return showProcedure(request, reply, request.params.file, 'errors' in result ? result.errors : {}, 'locked' in result ? 429 : 400);
+      }
       request.session.flash('success', 'Code confidentiel accepté.');
       return reply.redirect(`/vehicules/demandes/${request.params.file}`, 303);
     });
@@ -103,7 +108,7 @@ export function registerVehicleRoutes(
     scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
       const procedure = await vehicles.procedure(request.account!, request.params.file);
       if (!procedure) return reply.callNotFound();
-      const { vehicle } = await vehicles.details(procedure);
+      const { vehicle } = await vehicles.details(procedure, request.account!);
       return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={{}} errors={{}} />);
     });
     scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
@@ -112,14 +117,17 @@ export function registerVehicleRoutes(
       const form = body(request);
       const outcome = await vehicles.requestNewCode(request.account!, procedure.file_number, form, actorOf(request));
       if (!outcome.ok) {
-        const { vehicle } = await vehicles.details(procedure);
-        return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={form} errors={outcome.errors} />, 400);
+        const { vehicle } = await vehicles.details(procedure, request.account!);
+        const errors = 'throttled' in outcome ? { form: guessLockMessage('identity', outcome.throttled) } : outcome.errors;
+        return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={form} errors={errors} />, 'throttled' in outcome ? 429 : errors.form?.startsWith('Un courrier') ? 409 : 400);
       }
       request.session.flash(
         'success',
-        outcome.value.email
-          ? 'Un nouveau code vous est envoyé par courriel, et par courrier au titulaire. Votre démarche vous attend ici.'
-          : 'Un nouveau code est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise. Votre démarche vous attend ici.',
+        outcome.value.email === 'code'
+          ? 'Un nouveau code vous est envoyé par courriel, et par courrier à l’adresse du titulaire inscrite sur la carte grise. Votre démarche vous attend ici.'
+          : outcome.value.email === 'notice'
+            ? 'Comme votre compte n’est pas certifié (FranceConnect), le nouveau code vous est envoyé par courrier à l’adresse inscrite sur la carte grise ; un courriel vous le confirme. Votre démarche vous attend ici.'
+            : 'Un nouveau code est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise : demandez-le au titulaire. Votre démarche vous attend ici.',
       );
       return reply.redirect(`/vehicules/demandes/${procedure.file_number}`, 303);
     });

@@ -21,14 +21,6 @@ const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const newCessionCode = (): string => Array.from({ length: 11 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 export const normalizeCessionCode = (s: string): string => s.toUpperCase().replace(/[\s-]/g, '');
 
-/** The accessible check against automated requests: a sum written in words, answered in digits. */
-const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
-export function newChallenge(): { question: string; answer: string } {
-  const a = randomInt(1, 10);
-  const b = randomInt(1, 10);
-  return { question: `Combien font ${WORDS[a]} plus ${WORDS[b]} ? Répondez en chiffres.`, answer: String(a + b) };
-}
-
 const text = (message: string, max = 100) => z.string({ error: message }).trim().min(1, message).max(max, `${max} caractères au plus`);
 
 /** Whole years between two ISO dates. */

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../platform/http/guards.ts';
 import { SaleDeclarationPage, SaleDocumentsPage, SaleDonePage, SaleStartPage, SaleSummaryPage, VerificationPage } from '../../views/pages/vehicles/sale.tsx';
-import { newChallenge } from './sale-model.ts';
 import type { SaleService } from './sale-service.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from './tables.ts';
 
@@ -25,11 +24,9 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService): 
     const { plate, holder } = await sales.vehicleLabel(p);
     const status = Object.keys(errors).length ? 400 : 200;
     switch (sale.step) {
-      case 'start': {
-        const challenge = newChallenge();
-        request.session.set(`saleChallenge:${p.file_number}`, challenge.answer);
-        return reply.render(<SaleStartPage fileNumber={p.file_number} plate={plate} question={challenge.question} errors={errors} />, status);
-      }
+      case 'start':
+        // signed in, the account is the proof of a person: no anti-robot question (rate limits guard the codes)
+        return reply.render(<SaleStartPage fileNumber={p.file_number} plate={plate} blocked={await sales.blocked(p)} errors={errors} />, status);
       case 'documents':
         return reply.render(<SaleDocumentsPage fileNumber={p.file_number} plate={plate} />);
       case 'declaration':
@@ -54,12 +51,8 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService): 
     const p = await procedure(request, reply);
     if (!p) return;
     const form = body(request);
-    const expected = request.session.get<string>(`saleChallenge:${p.file_number}`);
-    const errors: Record<string, string> = {};
-    if (form.understood !== 'oui') errors.understood = 'Cochez la case pour indiquer que vous avez compris ces informations';
-    if (!expected || (form.answer ?? '').trim() !== expected) errors.answer = 'La réponse à la question de vérification est incorrecte : une nouvelle question vous est posée';
-    if (Object.keys(errors).length) return render(request, reply, p, errors);
-    request.session.set(`saleChallenge:${p.file_number}`, undefined);
+    if (await sales.blocked(p)) return render(request, reply, p);
+    if (form.understood !== 'oui') return render(request, reply, p, { understood: 'Cochez la case pour indiquer que vous avez compris ces informations' });
     await sales.advance(p, 'start');
     return reply.redirect(`/vehicules/demandes/${p.file_number}/cession`, 303);
   });

@@ -74,7 +74,19 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       return { plate: vehicle.plate, holder: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}` : (h.company_name ?? '') };
     },
 
-    /** "Pour commencer" and "Documents nécessaires": move on once read (and, first, the anti-robot answer). */
+    /**
+     * Why this vehicle cannot be sold now (already declared sold, an opposition), told only once the
+     * seller has proven possession (the code, or the holder's certified identity), never at the start.
+     */
+    async blocked(p: VehicleProcedure): Promise<string | null> {
+      if (stateOf(p).step === 'done') return null;
+      const vehicle = await db.selectFrom('vehicles').select(['id', 'sold_at']).where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+      if (vehicle.sold_at) return 'Ce véhicule a déjà été déclaré vendu : une nouvelle déclaration de cession n’est pas possible. Si l’acheteur ne fait pas sa demande, contactez l’agence.';
+      const blocking = await db.selectFrom('vehicle_encumbrances').select('kind').where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).where('kind', '!=', 'gage').executeTakeFirst();
+      return blocking ? 'Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente de ce véhicule tant qu’elle n’est pas levée. Le certificat de situation administrative (CSA) en indique l’origine.' : null;
+    },
+
+    /** "Pour commencer" and "Documents nécessaires": move on once read. */
     async advance(p: VehicleProcedure, from: 'start' | 'documents'): Promise<void> {
       const sale = stateOf(p);
       if (sale.step !== from) return;

@@ -63,6 +63,10 @@ export interface ConfidentialCodesTable {
   issued_at: Generated<Date>;
   failed_attempts: Generated<number>;
   locked_until: Date | null;
+  /** last letter carrying a new code (a request or a new certificate), 0014: one a month */
+  code_letter_at: Generated<Date | null>;
+  /** last letter warning of the per-vehicle cap of wrong codes (0014): one a month */
+  cap_letter_at: Generated<Date | null>;
 }
 
 export interface PostalLettersTable {
@@ -99,6 +103,8 @@ export interface VehicleProceduresTable {
   assigned_at: Generated<Date | null>;
   /** what the instruction centre told the user last (complement asked, rejection reason) */
   decision_note: Generated<string | null>;
+  /** possession proven: the procedure holds its vehicle's one open slot of its kind (0014) */
+  claimed: Generated<boolean>;
 }
 
 export interface InvalidatedCertificatesTable {

@@ -22,10 +22,10 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
     return p;
   }
 
-  async function render(request: FastifyRequest<Params>, reply: FastifyReply, p: VehicleProcedure, errors: Record<string, string> = {}, values?: Body, lockedUntil?: Date) {
+  async function render(request: FastifyRequest<Params>, reply: FastifyReply, p: VehicleProcedure, errors: Record<string, string> = {}, values?: Body, lockedUntil?: Date, conflict = false) {
     const state = transfers.stateOf(p);
     const { vehicle, formerHolder } = await transfers.vehicleFacts(p);
-    const status = lockedUntil ? 429 : Object.keys(errors).length ? 400 : 200;
+    const status = lockedUntil ? 429 : conflict ? 409 : Object.keys(errors).length ? 400 : 200;
     switch (state.step) {
       case 'code':
         return reply.render(<TransferCodePage fileNumber={p.file_number} plate={vehicle.plate} fni={!vehicle.certificate_number} values={values ?? {}} errors={errors} lockedUntil={lockedUntil ? formatDateTime(lockedUntil) : undefined} />, status);
@@ -61,7 +61,10 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
     if (!p) return;
     const form = body(request);
     const result = await transfers.checkCode(request.account!, p, form, actorOf(request));
-    if (!result.ok) return render(request, reply, p, 'errors' in result ? result.errors : {}, form, 'locked' in result ? result.locked : undefined);
+    if (!result.ok) {
+      if ('conflict' in result) return render(request, reply, p, { has_code: result.conflict }, form, undefined, true);
+      return render(request, reply, p, 'errors' in result ? result.errors : {}, form, 'locked' in result ? result.locked : undefined);
+    }
     return reply.redirect(base(p), 303);
   });
 

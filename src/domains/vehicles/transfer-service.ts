@@ -5,10 +5,13 @@ import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Account } from '../../platform/db/schema.ts';
 import type { Outcome } from '../accounts/service.ts';
-import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/throttle.ts';
 import { formatDateTime } from '../../views/format.ts';
 import { cpiPdf, type CpiContent } from './documents.ts';
+import { checkAddress } from './communes.ts';
+import { startGuess } from './guess-limits.ts';
 import { isValidCertificateNumber } from './identifiers.ts';
+import { alreadyOpen, buyerLink, isDeclaredBuyer, isOpenSlotTaken } from './ownership.ts';
+import type { Declaration } from './sale-model.ts';
 import { issueNewCertificate } from './new-certificate.ts';
 import type { SaleService } from './sale-service.ts';
 import type { VehicleProcedure } from './tables.ts';
@@ -26,10 +29,9 @@ export interface TransferState {
   holder?: NewHolder;
 }
 
-/** Codes de cession (or old certificates' references) tried per account and per address; a good one gives its attempt back. */
-export const CESSION_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60, onSuccess: 'refund' };
-export const CESSION_IP_POLICY: ThrottlePolicy = { free: 20, maxLockMinutes: 60, onSuccess: 'refund' };
-
+/** Without the code: only the buyer the seller declared (neutral: says nothing of whether the vehicle was sold at all). */
+const NO_CODE_REFUSED =
+  'Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente à votre nom (votre identité FranceConnect, ou le SIREN de votre entreprise). Demandez le code de cession au vendeur, ou vérifiez avec lui sa déclaration de cession.';
 /** The change of holder; answers are saved with the procedure at each step. */
 export function createTransferService(deps: { db: Db; config: Config; sales: SaleService; taxes: TaxService }) {
   const { db, sales, taxes } = deps;
@@ -39,12 +41,24 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
     return p && p.kind === 'holder_change' && p.status !== 'cancelled' && p.status !== 'awaiting_code' ? p : null;
   }
   const stateOf = (p: VehicleProcedure): TransferState => ((p.data as { transfer?: TransferState }).transfer ?? { step: 'code' });
-  async function save(p: VehicleProcedure, transfer: TransferState, extra: { status?: VehicleProcedure['status'] } = {}) {
+  async function save(p: VehicleProcedure, transfer: TransferState, extra: { status?: VehicleProcedure['status']; claimed?: boolean } = {}) {
     await db
       .updateTable('vehicle_procedures')
       .set({ data: JSON.stringify({ ...(p.data as object), transfer }), updated_at: new Date(), ...extra })
       .where('id', '=', p.id)
       .execute();
+  }
+
+  /** The buyer declared in a sale, from its procedure. */
+  async function declarationOf(saleProcedureId: number): Promise<Declaration | null> {
+    const row = await db.selectFrom('vehicle_procedures').select('data').where('id', '=', saleProcedureId).executeTakeFirst();
+    return (row?.data as { sale?: { declaration?: Declaration } } | undefined)?.sale?.declaration ?? null;
+  }
+  /** The vehicle's last declared sale whose code de cession was not used yet (the change of holder without code relies on it). */
+  async function declaredSale(vehicleId: number): Promise<{ cessionId: number; declaration: Declaration } | null> {
+    const row = await db.selectFrom('cession_codes').select(['id', 'procedure_id']).where('vehicle_id', '=', vehicleId).where('used_at', 'is', null).orderBy('id', 'desc').executeTakeFirst();
+    const declaration = row ? await declarationOf(row.procedure_id) : null;
+    return row && declaration ? { cessionId: row.id, declaration } : null;
   }
 
   return {
@@ -57,50 +71,83 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       return { vehicle, formerHolder: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}` : (h.company_name ?? '') };
     },
 
-    /** "Avez-vous un code de cession ?" — the code, or the old certificate when the seller declared the sale. */
-    async checkCode(account: Account, p: VehicleProcedure, input: Record<string, string | undefined>, actor: Actor): Promise<Outcome<null> | { ok: false; locked: Date }> {
+    /**
+     * "Avez-vous un code de cession ?" — with the code, "pour moi-même" only for the buyer the seller
+     * declared; without it, the old certificate's number and date (both, compared without being shown)
+     * and the signed-in person must be that declared buyer; a habilitated professional goes on
+     * without anything only for a vehicle declared sold to its company. Passing this step claims the
+     * vehicle's one open change of holder.
+     */
+    async checkCode(
+      account: Account,
+      p: VehicleProcedure,
+      input: Record<string, string | undefined>,
+      actor: Actor,
+    ): Promise<Outcome<null> | { ok: false; locked: Date } | { ok: false; conflict: string }> {
       const state = stateOf(p);
       if (state.step !== 'code') return { ok: true, value: null };
       const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
       if (input.has_code !== 'oui' && input.has_code !== 'non') return { ok: false, errors: { has_code: 'Indiquez si vous avez un code de cession' } };
-      const guess = async () => {
-        const attempt = await throttle(db, [limit(`cession:${account.id}`, CESSION_POLICY), limit(`cession-ip:${addressKey(actor.ip ?? '')}`, CESSION_IP_POLICY)]);
-        return { attempt, locked: attempt.admitted ? null : { ok: false as const, locked: attempt.lockedUntil! } };
+      const refuse = async (reason: string, field: string, message: string) => {
+        await audit(db, actor, 'vehicle.holder_change_refused', { kind: 'vehicle_procedure', id: p.id }, { reason, has_code: input.has_code });
+        return { ok: false as const, errors: { [field]: message } };
+      };
+      const claim = async (next: TransferState): Promise<Outcome<null> | { ok: false; conflict: string }> => {
+        try {
+          await save(p, next, { claimed: true });
+        } catch (error) {
+          if (isOpenSlotTaken(error)) return { ok: false, conflict: alreadyOpen('Changement de titulaire') };
+          throw error;
+        }
+        return { ok: true, value: null };
       };
       if (input.has_code === 'oui') {
         const code = (input.cession_code ?? '').toUpperCase().replace(/[\s-]/g, '');
         if (!/^[A-Z0-9]{11}$/.test(code)) return { ok: false, errors: { cession_code: 'Le code de cession comporte 11 lettres et chiffres, par exemple 4KFNTNJJL1L' } };
-        const { attempt, locked } = await guess();
-        if (locked) return locked;
+        const attempt = await startGuess(db, account, actor);
+        if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil! };
         const row = await db.selectFrom('cession_codes').selectAll().where('code_hash', '=', sales.hashCode(code)).executeTakeFirst();
         if (!row || row.vehicle_id !== vehicle.id) {
+          await attempt.failed(db);
           await audit(db, actor, 'cession_code.refused', { kind: 'vehicle', id: vehicle.id });
           return { ok: false, errors: { cession_code: 'Ce code de cession ne correspond pas à ce véhicule : vérifiez-le auprès du vendeur' } };
         }
         await attempt.succeeded(db);
         if (row.used_at) return { ok: false, errors: { cession_code: 'Ce code de cession a déjà été utilisé : il ne sert qu’une fois' } };
         if (row.expires_at <= new Date()) return { ok: false, errors: { cession_code: 'Ce code de cession a expiré (il est valable 15 jours) : sans code, répondez « Non » et saisissez les références de l’ancienne carte grise' } };
-        await save(p, { step: 'holder', via: 'code', cessionCodeId: row.id });
-        return { ok: true, value: null };
+        const buyer = await declarationOf(row.procedure_id);
+        if (p.initiator === 'self' && buyer && !(await buyerLink(db, account, buyer)))
+          return refuse(
+            'not_declared_buyer',
+            'cession_code',
+            'Ce code de cession est valable, mais le vendeur a déclaré un autre acheteur : seul l’acheteur déclaré peut immatriculer ce véhicule à son nom. Si vous agissez pour lui, commencez la démarche « pour quelqu’un d’autre » ; si la déclaration comporte une erreur, le vendeur doit la corriger.',
+          );
+        return claim({ step: 'holder', via: 'code', cessionCodeId: row.id });
       }
+      const sale = vehicle.sold_at ? await declaredSale(vehicle.id) : null;
       if (account.profile === 'automotive_professional') {
-        await save(p, { step: 'holder', via: 'professional' });
-        return { ok: true, value: null };
+        if (!sale || sale.declaration.buyer_kind !== 'legal' || (await buyerLink(db, account, sale.declaration)) !== 'proven') return refuse('not_sold_to_professional', 'has_code', NO_CODE_REFUSED);
+        return claim({ step: 'holder', via: 'professional', cessionCodeId: sale.cessionId });
       }
-      if (!vehicle.sold_at) return { ok: false, errors: { has_code: 'Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente. Demandez-lui de faire sa déclaration de cession.' } };
-      const { attempt, locked } = await guess();
-      if (locked) return locked;
-      const matches = vehicle.certificate_number
-        ? isValidCertificateNumber(input.certificate_number ?? '') && (input.certificate_number ?? '').toUpperCase().replace(/\s/g, '') === vehicle.certificate_number
-        : (input.certificate_date ?? '') === vehicle.certificate_date.toISOString().slice(0, 10);
+      const fni = !vehicle.certificate_number;
+      const number = (input.certificate_number ?? '').toUpperCase().replace(/\s/g, '');
+      const date = (input.certificate_date ?? '').trim();
+      const missing: Record<string, string> = {};
+      if (!fni && !number) missing.certificate_number = 'Saisissez le numéro de formule de la carte grise (11 caractères, par exemple 2017RV48832)';
+      else if (!fni && !isValidCertificateNumber(number)) missing.certificate_number = 'Le numéro de formule comporte 11 caractères : l’année, 2 lettres et 5 chiffres, par exemple 2017RV48832';
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) missing.certificate_date = 'Saisissez la date du certificat d’immatriculation (repère I de la carte grise)';
+      if (Object.keys(missing).length) return { ok: false, errors: missing };
+      if (p.initiator !== 'self' || !sale || (await buyerLink(db, account, sale.declaration)) !== 'proven') return refuse(p.initiator !== 'self' ? 'other_without_code' : 'not_declared_buyer', 'has_code', NO_CODE_REFUSED);
+      const attempt = await startGuess(db, account, actor);
+      if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil! };
+      const matches = (fni || number === vehicle.certificate_number) && date === vehicle.certificate_date.toISOString().slice(0, 10);
       if (!matches) {
-        return vehicle.certificate_number
-          ? { ok: false, errors: { certificate_number: 'Le numéro de formule ne correspond pas à la carte grise de ce véhicule (11 caractères, par exemple 2017RV48832)' } }
-          : { ok: false, errors: { certificate_date: 'La date ne correspond pas à celle du certificat d’immatriculation de ce véhicule' } };
+        await attempt.failed(db);
+        await audit(db, actor, 'vehicle.holder_change_refused', { kind: 'vehicle_procedure', id: p.id }, { reason: 'certificate_mismatch' });
+        return { ok: false, errors: { [fni ? 'certificate_date' : 'certificate_number']: fni ? 'La date ne correspond pas à celle du certificat d’immatriculation de ce véhicule' : 'Le numéro de formule et la date ne correspondent pas à la carte grise de ce véhicule : vérifiez-les (numéro de formule et repère I)' } };
       }
       await attempt.succeeded(db);
-      await save(p, { step: 'holder', via: 'certificate' });
-      return { ok: true, value: null };
+      return claim({ step: 'holder', via: 'certificate', cessionCodeId: sale.cessionId });
     },
 
     /** Prefill for "pour moi-même": the FranceConnect identity. */
@@ -116,12 +163,22 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       const state = stateOf(p);
       if (state.step !== 'holder' && state.step !== 'summary') return { ok: false, errors: { form: 'Cette étape est déjà validée.' } };
       const parsed = newHolderSchema.safeParse(input);
-      if (!parsed.success) {
-        const errors: Record<string, string> = {};
-        for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-        return { ok: false, errors };
-      }
-      await save(p, { ...state, step: 'summary', holder: parsed.data });
+      const errors: Record<string, string> = {};
+      if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+      // the address is checked like a change of address: INSEE commune reference, postal norm
+      const text = (k: string) => (typeof input[k] === 'string' ? (input[k] as string) : '');
+      const address = checkAddress({ line1: text('address_line1'), postcode: text('postcode'), commune: text('commune') });
+      if (!address.ok) for (const [k, m] of Object.entries(address.errors)) errors[k === 'line1' ? 'address_line1' : k === 'line2' ? 'address_line1' : k] ??= m;
+      if (!parsed.success || !address.ok) return { ok: false, errors };
+      const buyer = state.cessionCodeId ? await db.selectFrom('cession_codes').select('procedure_id').where('id', '=', state.cessionCodeId).executeTakeFirst().then((r) => (r ? declarationOf(r.procedure_id) : null)) : null;
+      const h = parsed.data;
+      if (buyer && !isDeclaredBuyer(buyer, { birthName: h.birth_name, givenNames: h.given_names, birthDate: h.birth_date }))
+        return {
+          ok: false,
+          errors: { birth_name: 'Le nouveau titulaire doit être l’acheteur déclaré par le vendeur : saisissez son nom de naissance, ses prénoms et sa date de naissance tels que le vendeur les a déclarés.' },
+        };
+      const a = address.proposed;
+      await save(p, { ...state, step: 'summary', holder: { ...h, address_line1: [a.line1, a.line2].filter(Boolean).join(' '), postcode: a.postcode, commune: a.commune } });
       return { ok: true, value: null };
     },
 
@@ -176,6 +233,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
         holder: `${h.given_names} ${h.birth_name.toUpperCase()}`,
         address: [h.address_line1, `${h.postcode} ${h.commune.toUpperCase()}`],
         changes: { holder_id: holder.id, sold_at: null, long_term_lease: false, previous_title_address: null },
+        publicUrl: deps.config.publicUrl,
       });
       await trx.updateTable('vehicle_procedures').set({ status: 'completed', updated_at: new Date() }).where('id', '=', p.id).execute();
       await audit(trx, { kind: 'system', id: null, ip: null }, 'vehicle.holder_changed', { kind: 'vehicle', id: vehicle.id }, { procedure: p.file_number });
@@ -202,13 +260,10 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       const filed: TransferState = { ...state, step: 'payment', formerHolder, filedAt: new Date().toISOString() };
       const ok = await db.transaction().execute(async (trx) => {
         if (state.cessionCodeId) {
-          const used = await trx
-            .updateTable('cession_codes')
-            .set({ used_at: sql<Date>`now()`, used_by_procedure_id: p.id })
-            .where('id', '=', state.cessionCodeId)
-            .where('used_at', 'is', null)
-            .where('expires_at', '>', sql<Date>`now()`)
-            .executeTakeFirst();
+          // the declared sale serves one change of holder; only the code itself expires after 15 days
+          let use = trx.updateTable('cession_codes').set({ used_at: sql<Date>`now()`, used_by_procedure_id: p.id }).where('id', '=', state.cessionCodeId).where('used_at', 'is', null);
+          if (state.via === 'code') use = use.where('expires_at', '>', sql<Date>`now()`);
+          const used = await use.executeTakeFirst();
           if (Number(used.numUpdatedRows) !== 1) return false;
         }
         await trx

@@ -1,3 +1,4 @@
+import { NewCodeNotice } from './pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { PostalAddress } from '../../../domains/vehicles/communes.ts';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
@@ -80,6 +81,7 @@ export function AddressDonePage(props: { fileNumber: string; plate: string; outc
         <>
           <Alert kind="success" title="Changement d’adresse payé et enregistré">
             <p>Un nouveau certificat d’immatriculation vous est envoyé. Imprimez le certificat provisoire pour circuler en France pendant un mois.</p>
+            <NewCodeNotice />
           </Alert>
           <ul>
             <li>

@@ -1,3 +1,4 @@
+import { NewCodeNotice } from './pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { ThreadMessage } from '../../../domains/instruction/threads.ts';
 import { DECLARATIONS, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from '../../../domains/vehicles/duplicate-model.ts';
@@ -160,6 +161,7 @@ export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: 
               Votre paiement est enregistré. L’ancien certificat n’est plus valable ; le nouveau est envoyé à l’adresse du titulaire. Imprimez le
               certificat provisoire pour circuler en France pendant un mois.
             </p>
+            <NewCodeNotice />
           </Alert>
           <ul>
             {props.documents.some((d) => d.kind === 'cpi') && (

@@ -127,10 +127,10 @@ export function ProcedurePage(props: {
       />
       {procedure.status === 'awaiting_code' &&
         (props.lockedUntil ? (
-          <Alert kind="error" title="Saisie du code bloquée">
+          <Alert kind="error" title="Saisie du code suspendue">
             <p>
-              Après cinq codes erronés, la saisie du code confidentiel de ce véhicule est bloquée jusqu’au {formatDateTime(props.lockedUntil)}. Le
-              titulaire en a été informé.
+              De nombreux codes erronés ont été saisis pour ce véhicule : la saisie du code confidentiel de ce véhicule est suspendue jusqu’au{' '}
+              {formatDateTime(props.lockedUntil)}, sauf depuis le compte du titulaire. Le titulaire en a été informé.
             </p>
           </Alert>
         ) : (
@@ -202,9 +202,10 @@ export function NewCodePage({ fileNumber, plate, values, errors }: { fileNumber:
       <ErrorSummary errors={sorted} />
       <h1>Demander un nouveau code confidentiel</h1>
       <p>
-        Véhicule {plate}. Renseignez l’identité du titulaire telle qu’elle figure sur la carte grise. Pour vous-même, le code vous est envoyé
-        par courriel et par courrier ; pour quelqu’un d’autre, par courrier à l’adresse du titulaire. Votre démarche reste en attente
-        jusqu’à la saisie du code.
+        Véhicule {plate}. Renseignez l’identité du titulaire telle qu’elle figure sur la carte grise. Le nouveau code n’est envoyé qu’au
+        titulaire : par courrier à l’adresse inscrite sur la carte grise (un seul courrier par mois), et par courriel sur son propre compte
+        lorsque celui-ci est certifié par FranceConnect. Si vous agissez pour quelqu’un d’autre, c’est lui qui vous le communiquera. Votre
+        démarche reste en attente jusqu’à la saisie du code.
       </p>
       <Form action={`/vehicules/demandes/${fileNumber}/nouveau-code`}>
         <TextInput name="birth_name" label="Nom de naissance du titulaire (ou raison sociale)" value={values.birth_name} error={errors.birth_name} />
@@ -214,5 +215,16 @@ export function NewCodePage({ fileNumber, plate, values, errors }: { fileNumber:
         <SubmitButton>Recevoir un nouveau code</SubmitButton>
       </Form>
     </Layout>
+  );
+}
+
+/** Said on the final page of every procedure that issues a new certificate (issue 14). */
+export function NewCodeNotice() {
+  return (
+    <p>
+      Le nouveau code confidentiel du véhicule accompagne le nouveau certificat : il est envoyé par courrier avec la carte grise à l’adresse du
+      titulaire, et par courriel au compte du titulaire sur ce portail lorsque ce compte est certifié (FranceConnect). L’ancien code ne fonctionne
+      plus.
+    </p>
   );
 }

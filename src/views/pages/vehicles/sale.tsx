@@ -14,9 +14,17 @@ function SaleLayout(props: { fileNumber: string; plate: string; step: SaleStep; 
   return <ProcedureStepsLayout procedure="Déclaration de cession" steps={SALE_STEPS} titles={SALE_STEP_TITLES} help="declaration-de-cession" {...props} />;
 }
 
-export function SaleStartPage({ fileNumber, plate, question, errors }: { fileNumber: string; plate: string; question: string; errors: FieldErrors }) {
+export function SaleStartPage({ fileNumber, plate, blocked, errors }: { fileNumber: string; plate: string; blocked: string | null; errors: FieldErrors }) {
+  if (blocked)
+    return (
+      <SaleLayout fileNumber={fileNumber} plate={plate} step="start">
+        <Alert kind="error" title="Vente impossible">
+          <p>{blocked}</p>
+        </Alert>
+      </SaleLayout>
+    );
   return (
-    <SaleLayout fileNumber={fileNumber} plate={plate} step="start" errors={errors} order={['understood', 'answer']}>
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="start" errors={errors} order={['understood']}>
       <p>Vous vendez ou donnez votre véhicule : déclarez-le dans les 15 jours qui suivent la remise du véhicule.</p>
       <ul>
         <li>Vous pouvez commencer la déclaration avant la vente et la terminer après.</li>
@@ -25,7 +33,6 @@ export function SaleStartPage({ fileNumber, plate, question, errors }: { fileNum
       </ul>
       <Form action={`/vehicules/demandes/${fileNumber}/cession/commencer`}>
         <Checkbox name="understood" label="J’ai compris ces informations" error={errors.understood} />
-        <TextInput name="answer" label={`Vérification : ${question}`} hint="Cette question nous assure qu’une personne remplit le formulaire." inputMode="numeric" autocomplete="off" error={errors.answer} />
         <SubmitButton>Poursuivre</SubmitButton>
       </Form>
     </SaleLayout>

@@ -1,3 +1,4 @@
+import { NewCodeNotice } from './pages.tsx';
 import type { ComponentChildren } from 'preact';
 import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from '../../../domains/vehicles/transfer-model.ts';
 import { Alert, SummaryList } from '../../components/content.tsx';
@@ -15,7 +16,7 @@ function TransferLayout(props: { fileNumber: string; plate: string; step: Transf
 export function TransferCodePage({ fileNumber, plate, fni, values, errors, lockedUntil }: { fileNumber: string; plate: string; fni: boolean; values: Values; errors: FieldErrors; lockedUntil?: string }) {
   return (
     <TransferLayout fileNumber={fileNumber} plate={plate} step="code" errors={errors} order={['has_code', 'cession_code', 'certificate_number', 'certificate_date']}>
-      {lockedUntil && <Alert kind="error" title="Trop d’essais">{`Par sécurité, la saisie est bloquée jusqu’au ${lockedUntil}.`}</Alert>}
+      {lockedUntil && <Alert kind="error" title="Trop d’essais">{`Trop de codes erronés ont été saisis depuis votre compte ou votre connexion : par sécurité, réessayez après le ${lockedUntil}.`}</Alert>}
       <Form action={`/vehicules/demandes/${fileNumber}/titulaire/code`}>
         <RadioGroup
           name="has_code"
@@ -33,8 +34,15 @@ export function TransferCodePage({ fileNumber, plate, fni, values, errors, locke
         {fni ? (
           <TextInput name="certificate_date" type="date" label="Si non : date du certificat d’immatriculation (repère I)" value={values.certificate_date} error={errors.certificate_date} />
         ) : (
-          <TextInput name="certificate_number" label="Si non : numéro de formule de la carte grise" hint="11 caractères, par exemple 2017RV48832" value={values.certificate_number} error={errors.certificate_number} spellcheck={false} />
+          <>
+            <TextInput name="certificate_number" label="Si non : numéro de formule de la carte grise" hint="11 caractères, par exemple 2017RV48832" value={values.certificate_number} error={errors.certificate_number} spellcheck={false} autocomplete="off" />
+            <TextInput name="certificate_date" type="date" label="Si non : date du certificat d’immatriculation (repère I)" value={values.certificate_date} error={errors.certificate_date} />
+          </>
         )}
+        <p class="fr-hint-text">
+          Sans code de cession, seul l’acheteur que le vendeur a déclaré, connecté avec FranceConnect, peut faire la démarche pour lui-même, avec le
+          numéro de formule et la date de l’ancienne carte grise.
+        </p>
         <SubmitButton>Poursuivre</SubmitButton>
       </Form>
     </TransferLayout>
@@ -121,6 +129,7 @@ export function TransferPaymentPage(props: {
               Le véhicule {plate} est enregistré à votre nom. Imprimez le certificat provisoire d’immatriculation : il vous permet de circuler en
               France pendant un mois, en attendant la carte grise envoyée à votre domicile.
             </p>
+            <NewCodeNotice />
           </Alert>
           <ul>
             <li>
