@@ -37,7 +37,8 @@ async function pgliteTemplate(): Promise<Blob> {
 /**
  * PGlite reads the process's Date, so its now() follows the app clock (test/setup/clock.ts); a
  * PostgreSQL server has its own. The test database gets a `testclock.now()` that adds the app
- * clock's offset, found before pg_catalog's by the database's search_path, so that the SQL now()
+ * clock's offset, found before pg_catalog's by the database's search_path (public first, so that
+ * tables are created there and reset() empties them), so that the SQL now()
  * of migrations' defaults and of queries is the app's "now" too.
  */
 async function followAppClock(url: string, name: string): Promise<void> {
@@ -48,7 +49,7 @@ async function followAppClock(url: string, name: string): Promise<void> {
     create function testclock.now() returns timestamptz language sql stable
       as $$ select pg_catalog.now() + make_interval(secs => current_setting('testclock.offset_ms')::float8 / 1000) $$;
     alter database ${name} set testclock.offset_ms = '${clockOffsetMs()}';
-    alter database ${name} set search_path = testclock, public, pg_catalog;`);
+    alter database ${name} set search_path = public, testclock, pg_catalog;`);
   await client.end();
 }
 
