@@ -88,6 +88,8 @@ const POLICIES: Record<string, Policy> = {
   '/agents/maintenance/:id/annuler': OPERATOR,
   '/agents/mairies/nouvelle': OPERATOR,
   '/agents/notifications': OPERATOR,
+  '/agents/paiements-a-rembourser': OPERATOR,
+  '/agents/paiements-a-rembourser/:id/rembourse': OPERATOR,
   '/agents/vehicules': agents('agent_instruction'),
   '/agents/vehicules/:file': agents('agent_instruction'),
   '/agents/vehicules/:file/prendre': agents('agent_instruction'),
