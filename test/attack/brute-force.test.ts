@@ -414,6 +414,38 @@ describe('brute force: every guessable secret is limited per account and per add
       expect(textOf((await away.post(WRONG_CODE)).body)).toContain('Ce code de cession ne correspond pas à ce véhicule');
     });
 
+    it('confidential codes: 60 parallel wrong codes from one account, then accounts that each stay under their limit from one address', async () => {
+      const plates = (await db().selectFrom('vehicles').select('plate').orderBy('id').limit(16).execute()).map((v) => v.plate);
+      expect(plates.length).toBeGreaterThanOrEqual(16);
+      const stranger = async (email: string, ip: string, plate: string) => {
+        if (!(await db().selectFrom('accounts').select('id').where('email', '=', email).executeTakeFirst())) await cloneAccount('demo.auto-ecole@example.fr', email);
+        const client = await signInUser(from(t.app, ip), email);
+        const page = await client.follow(await postNewProcedure(client, { kind: 'duplicate', initiator: 'other', plate }));
+        await client.get(page.url);
+        return { client, url: `${page.url}/code`, csrf: client.csrfToken() };
+      };
+      // one account, a parallel burst: a few codes checked, the rest refused, never a 500
+      const one = await stranger('demo.auto-ecole@example.fr', '203.0.113.140', plates[0]!);
+      const counts = statuses(await Promise.all(Array.from({ length: 60 }, () => one.client.post(one.url, { code: '00000' }, { csrf: one.csrf }))));
+      figure('confidential code burst (statuses)', counts);
+      expect(serverErrors(counts), JSON.stringify(counts)).toBe(0);
+      expect(counts[400]).toBeGreaterThan(0);
+      expect(counts[400]).toBeLessThanOrEqual(10);
+      // one address, many accounts: refused once the address's allowance is spent
+      const ip = '203.0.113.141';
+      let refused = false;
+      let n = 1;
+      for (; n <= 13 && !refused; n++) {
+        const s = await stranger(`auto-ecole-${n}@example.fr`, ip, plates[n]!);
+        for (let i = 0; i < 3 && !refused; i++) refused = (await s.client.post(s.url, { code: '00000' }, { csrf: s.csrf })).statusCode === 429;
+      }
+      expect(refused).toBe(true);
+      const fresh = await stranger('auto-ecole-frais@example.fr', ip, plates[n]!);
+      expect((await fresh.client.post(fresh.url, { code: '00000' }, { csrf: fresh.csrf })).statusCode).toBe(429);
+      const away = await stranger('auto-ecole-ailleurs@example.fr', '203.0.113.142', plates[n + 1]!);
+      expect((await away.client.post(away.url, { code: '00000' }, { csrf: away.csrf })).statusCode).toBe(400);
+    });
+
     const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
     /** Camille sells AB-123-CD (as in holder-change.test.ts) and reads the code de cession. */
     async function sellCamillesCar(): Promise<string> {
