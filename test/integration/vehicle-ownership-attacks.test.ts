@@ -275,6 +275,28 @@ describe('nobody can take a vehicle that is not theirs', () => {
       const own = await start(camille, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' });
       expect(textOf((await camille.follow(await camille.post(`${own.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] }))).body)).toContain('Code confidentiel accepté.');
     });
+
+    it('a SIRET an account only declared does not make it the holder’s own account: a suspended vehicle stays suspended for it', async () => {
+      const db = t.database.db;
+      // a company vehicle of the generated registry: same SIREN as the demo company, not linked to its account
+      const theirs = await db
+        .selectFrom('vehicles')
+        .innerJoin('vehicle_holders', 'vehicle_holders.id', 'vehicles.holder_id')
+        .select(['vehicles.id', 'vehicles.plate'])
+        .where('vehicle_holders.kind', '=', 'legal')
+        .where('vehicle_holders.siren', '=', '732829320')
+        .where('vehicle_holders.account_id', 'is', null)
+        .orderBy('vehicles.id')
+        .executeTakeFirstOrThrow();
+      const { hashConfidentialCode } = await import('../../src/domains/vehicles/confidential-code.ts');
+      const cert = await db.selectFrom('vehicles').select('certificate_number').where('id', '=', theirs.id).executeTakeFirstOrThrow();
+      await db.updateTable('confidential_codes').set({ code_hash: hashConfidentialCode(t.app.config.sessionSecret, theirs.id, cert.certificate_number, '12345'), locked_until: new Date(Date.now() + 3_600_000) }).where('vehicle_id', '=', theirs.id).execute();
+      const company = await signIn('demo.entreprise@example.fr');
+      const page = await start(company, { kind: 'duplicate', initiator: 'self', plate: theirs.plate });
+      expect(textOf(page.body)).toContain('En attente du code confidentiel'); // declared SIREN: "pour moi-même", with the code
+      expect(textOf(page.body)).toContain('la saisie du code confidentiel de ce véhicule est suspendue');
+      expect((await company.post(`${page.url}/code`, { code: '12345' })).statusCode).toBe(429);
+    });
   });
 
   describe('one open procedure per vehicle and kind', () => {

@@ -69,6 +69,14 @@ export async function holderLink(db: Db, account: Account, holder: VehicleHolder
 }
 
 /**
+ * The holder's own account, for the limits on guesses: linked by the registry, or proven. A SIREN
+ * that an account only declared does not count (anyone can declare a company's SIRET).
+ */
+export async function isOwnAccount(db: Db, account: Account, holder: VehicleHolder): Promise<boolean> {
+  return holder.account_id === account.id || (await holderLink(db, account, holder)) === 'proven';
+}
+
+/**
  * Is the signed-in person the buyer the seller declared? A person: their FranceConnect identity
  * (birth name, given names, birth date). A company: the account's SIREN — `proven` only when the
  * agency checked it (habilitated professional), `declared` when the account only declared it.

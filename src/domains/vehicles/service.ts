@@ -14,7 +14,7 @@ import { confidentialCodeMatches, hashConfidentialCode, isCodeShape, newConfiden
 import { LETTER_INTERVAL_DAYS, startGuess, VEHICLE_GUESS_CAP, VEHICLE_SUSPENSION_HOURS } from './guess-limits.ts';
 import { checkPlate } from './identifiers.ts';
 import { canApply, codeRequestSchema, missingIdentityFields, newFileNumber, sameName, startSchema, STATUS_GROUPS } from './model.ts';
-import { alreadyOpen, holderLink, isOpenSlotTaken, NOT_AVAILABLE } from './ownership.ts';
+import { alreadyOpen, holderLink, isOpenSlotTaken, isOwnAccount, NOT_AVAILABLE } from './ownership.ts';
 import { applyTransition } from './procedure-transitions.ts';
 import { codeDelivery, PROCEDURE_LABELS, requirementsFor } from './requirements.ts';
 import type { IssuedDocumentKind, ProcedureKind, Vehicle, VehicleHolder, VehicleProcedure } from './tables.ts';
@@ -161,7 +161,7 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       if (!isCodeShape(trimmed)) return { ok: false, errors: { code: 'Le code confidentiel comporte 5 chiffres' } };
       const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', procedure.vehicle_id).executeTakeFirstOrThrow();
       const holder = await holderOf(vehicle);
-      const own = (await holderLink(db, account, holder)) !== null;
+      const own = await isOwnAccount(db, account, holder);
       const stored = await db.selectFrom('confidential_codes').selectAll().where('vehicle_id', '=', vehicle.id).executeTakeFirst();
       if (!own && stored?.locked_until && stored.locked_until > new Date()) return { ok: false, locked: stored.locked_until };
       const attempt = await startGuess(db, account, actor, { own });
@@ -222,7 +222,7 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       }
       const link = await holderLink(db, account, holder);
       if (procedure.initiator === 'self' && !link) return { ok: false, errors: { form: NOT_AVAILABLE } };
-      const attempt = await startGuess(db, account, actor, { own: !!link });
+      const attempt = await startGuess(db, account, actor, { own: await isOwnAccount(db, account, holder) });
       if (!attempt.admitted) return { ok: false, throttled: attempt.lockedUntil! };
       const matches =
         holder.kind === 'natural'
@@ -295,7 +295,7 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       // A change of holder proves the buyer's right, not the holder's: its own pages show the former holder once proven.
       const holder = procedure.code_verified && procedure.kind !== 'holder_change' ? current : null;
       const lock = await db.selectFrom('confidential_codes').select('locked_until').where('vehicle_id', '=', vehicle.id).executeTakeFirst();
-      const suspended = procedure.status === 'awaiting_code' && lock?.locked_until && lock.locked_until > new Date() && !(await holderLink(db, account, current)) ? lock.locked_until : null;
+      const suspended = procedure.status === 'awaiting_code' && lock?.locked_until && lock.locked_until > new Date() && !(await isOwnAccount(db, account, current)) ? lock.locked_until : null;
       return { vehicle, holder, lockedUntil: suspended, label: PROCEDURE_LABELS[procedure.kind] };
     },
   };
