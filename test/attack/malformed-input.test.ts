@@ -249,5 +249,9 @@ describe('malformed input at the boundary', () => {
     ] as const)
       assertHandled(await raw(client, 'POST', '/contact', body, type), `POST /contact (${what} multipart)`, failures);
     expect(failures).toEqual([]);
+    const long = multipartBody({ _csrf: client.csrfToken(), subject: 'x', message: 'x'.repeat(100_000) }, []);
+    const res = await raw(client, 'POST', '/contact', long.payload, long.contentType);
+    expect(res.statusCode).toBe(400);
+    expect(textOf(res.body)).toContain('Le champ « message » est trop long');
   });
 });

@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CsrfError, originMatchesHost } from '../http/csrf.ts';
-import { InvalidInputError } from '../http/input.ts';
+import { INPUT_LIMITS, InvalidInputError } from '../http/input.ts';
 import { cleanFilename, MAX_UPLOAD_BYTES, type Upload } from './validation.ts';
 
 declare module 'fastify' {
@@ -22,12 +22,13 @@ declare module 'fastify' {
 /** Files one upload form takes by default in one post (a route with more file fields says so in its config). */
 export const DEFAULT_MAX_FILES = 6;
 /** Parts of any kind busboy reads at most, empty file inputs included (a guard, not the files limit). */
-const PART_LIMITS = { files: 40, fields: 60, fieldSize: 64 * 1024, parts: 100, fieldNameSize: 100 };
+const PART_LIMITS = { files: 40, fields: 60, fieldSize: 4 * INPUT_LIMITS.field, parts: 100, fieldNameSize: 100 };
 
 interface MultipartPart {
   type: 'file' | 'field';
   fieldname: string;
   value?: unknown;
+  valueTruncated?: boolean;
   filename?: string;
   file?: NodeJS.ReadableStream & { truncated?: boolean; resume(): void };
 }
@@ -68,6 +69,7 @@ export const multipartPlugin = fp(async (app: FastifyInstance) => {
           }
         }
         if (part.type === 'field') {
+          if (part.valueTruncated) throw new InvalidInputError(part.fieldname, 'too_long', INPUT_LIMITS.field);
           const value = typeof part.value === 'string' ? part.value : String(part.value ?? '');
           const current = fields[part.fieldname];
           fields[part.fieldname] = current === undefined ? value : [current, value].flat();
