@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { createTestApp, multipartBody, type TestApp, TestClient, textOf } from '../helpers/app.ts';
 import { signInUser } from '../helpers/users.ts';
@@ -163,16 +163,31 @@ describe('malformed input at the boundary', () => {
     expect(failures).toEqual([]);
   });
 
-  it('refuses repeated keys on the sign-in form with a French 400 naming the field and leading back to the form', async () => {
+  it('refuses repeated keys on the sign-in form with a French 400 that keeps the form: the problem in the summary, the email typed, never the password', async () => {
     const client = new TestClient(t.app);
     await client.get('/connexion');
-    const res = await client.post('/connexion', { email: ['a@example.fr', 'b@example.fr'], password: 'x' });
+    const res = await client.post('/connexion', { email: ['a@example.fr', 'b@example.fr'], password: 'secret-typed' });
     expect(res.statusCode).toBe(400);
     const text = textOf(res.body);
-    expect(text).toContain('Requête invalide');
+    expect(res.body).toMatch(/<title>Erreur : /);
+    expect(text).toContain('Le formulaire contient une erreur');
     expect(text).toContain('Le champ « email » a été envoyé plusieurs fois');
     expect(text).toContain('Rien n’a été enregistré');
-    expect(res.body).toMatch(/<a[^>]*href="\/connexion"[^>]*>\s*Revenir au formulaire/);
+    expect(res.body).toMatch(/<form[^>]*action="\/connexion"/);
+    expect(res.body).toMatch(/<input[^>]*name="email"[^>]*value="a@example.fr"|<input[^>]*value="a@example.fr"[^>]*name="email"/);
+    expect(res.body).not.toContain('secret-typed');
+    // the form still works: the right password signs in
+    const retry = await client.post('/connexion', { email: 'demo.particulier@example.fr', password: DEMO_PASSWORD });
+    expect(retry.statusCode).toBe(303);
+  });
+
+  it('shows the error page with a link back when a refused form has no page of its own', async () => {
+    const client = clients.user;
+    await client.get('/vehicules/demandes/nouvelle');
+    const res = await raw(client, 'POST', '/deconnexion', `_csrf=${encodeURIComponent(client.csrfToken())}&x=1&x=2`, 'application/x-www-form-urlencoded');
+    expect(res.statusCode).toBe(400);
+    expect(textOf(res.body)).toContain('Le champ « x » a été envoyé plusieurs fois');
+    expect(res.body).not.toContain('Revenir au formulaire');
   });
 
   it('refuses a NUL byte in a search with a French 400 instead of a database error', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { CsrfError } from './csrf.ts';
 import { InvalidInputError } from './input.ts';
+import { formWithInputError } from './keep-form.tsx';
 import {
   BadRequestPage,
   CsrfErrorPage,
@@ -31,6 +32,9 @@ export function registerErrorPages(app: FastifyInstance): void {
       // back to the form: the page at the same address, when there is one (never the query sent)
       const path = request.url.split('?')[0]!;
       const back = request.method !== 'GET' && request.routeOptions.url && app.hasRoute({ method: 'GET', url: request.routeOptions.url }) ? path : null;
+      // the form itself, with the problem at the top and the text typed kept, when its page can be shown again
+      const form = back ? await formWithInputError(app, request, back, error).catch((err: unknown) => (request.log.warn({ err }, 'form not shown again'), null)) : null;
+      if (form) return reply.code(error.statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(form);
       return reply.render(<InvalidInputPage message={error.frenchMessage} back={back} code={error.statusCode} />, error.statusCode);
     }
     if (!wantsHtml(request.headers.accept)) return reply.code(status).send({ error: status >= 500 ? 'Erreur interne' : 'Requête refusée' });
