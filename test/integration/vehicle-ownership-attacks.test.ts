@@ -150,6 +150,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
         expect(text).toContain('AB-123-CD');
         expect(text).not.toMatch(/MARTIN|Camille|2019AB12345|14\/03\/2019|14 mars 2019|vendu/i);
       }
+      expect(textOf(page.body)).not.toContain('Identification faite'); // nothing is proven yet
     });
 
     it('a FranceConnect user who is not the declared buyer cannot change the holder with the certificate references; the refusal is audited', async () => {

@@ -176,7 +176,7 @@ export function ProcedurePage(props: {
           </a>
         </p>
       )}
-      {procedure.status === 'in_progress' && procedure.kind !== 'sale_declaration' && (
+      {procedure.status === 'in_progress' && procedure.kind !== 'sale_declaration' && (procedure.kind !== 'holder_change' || procedure.claimed) && (
         <Alert kind="success" title="Identification faite">
           <p>
             Le véhicule et votre droit à faire la démarche sont vérifiés. Votre dossier {procedure.file_number} est enregistré dans « Mon espace
