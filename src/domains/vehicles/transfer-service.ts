@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
-import { audit, type Actor } from '../../platform/audit.ts';
+import { audit, SYSTEM, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Account } from '../../platform/db/schema.ts';
 import type { Outcome } from '../accounts/service.ts';
@@ -11,6 +11,7 @@ import { checkAddress } from './communes.ts';
 import { startGuess } from './guess-limits.ts';
 import { isValidCertificateNumber } from './identifiers.ts';
 import { alreadyOpen, buyerLink, isDeclaredBuyer, isOpenSlotTaken } from './ownership.ts';
+import { applyTransition } from './procedure-transitions.ts';
 import type { Declaration } from './sale-model.ts';
 import { issueNewCertificate } from './new-certificate.ts';
 import type { SaleService } from './sale-service.ts';
@@ -32,6 +33,8 @@ export interface TransferState {
 /** Without the code: only the buyer the seller declared (neutral: says nothing of whether the vehicle was sold at all). */
 const NO_CODE_REFUSED =
   'Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente à votre nom (votre identité FranceConnect, ou le SIREN de votre entreprise). Demandez le code de cession au vendeur, ou vérifiez avec lui sa déclaration de cession.';
+class TransitionRefused extends Error {}
+
 /** The change of holder; answers are saved with the procedure at each step. */
 export function createTransferService(deps: { db: Db; config: Config; sales: SaleService; taxes: TaxService }) {
   const { db, sales, taxes } = deps;
@@ -235,8 +238,9 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
         changes: { holder_id: holder.id, sold_at: null, long_term_lease: false, previous_title_address: null },
         publicUrl: deps.config.publicUrl,
       });
-      await trx.updateTable('vehicle_procedures').set({ status: 'completed', updated_at: new Date() }).where('id', '=', p.id).execute();
-      await audit(trx, { kind: 'system', id: null, ip: null }, 'vehicle.holder_changed', { kind: 'vehicle', id: vehicle.id }, { procedure: p.file_number });
+      const moved = await applyTransition(trx, deps.config, p, 'paid', SYSTEM, { details: { new_holder: true } });
+      if (!moved.ok) throw new Error(`holder change ${p.file_number}: paid transition refused`);
+      await audit(trx, SYSTEM, 'vehicle.holder_changed', { kind: 'vehicle', id: vehicle.id }, { procedure: p.file_number });
     },
 
     /** The CPI of a paid change of holder, for its owner. */
@@ -258,23 +262,27 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       if (state.step !== 'summary' || !state.holder) return { ok: false, errors: { form: 'La demande n’est pas complète.' } };
       const { formerHolder } = await this.vehicleFacts(p);
       const filed: TransferState = { ...state, step: 'payment', formerHolder, filedAt: new Date().toISOString() };
-      const ok = await db.transaction().execute(async (trx) => {
-        if (state.cessionCodeId) {
-          // the declared sale serves one change of holder; only the code itself expires after 15 days
-          let use = trx.updateTable('cession_codes').set({ used_at: sql<Date>`now()`, used_by_procedure_id: p.id }).where('id', '=', state.cessionCodeId).where('used_at', 'is', null);
-          if (state.via === 'code') use = use.where('expires_at', '>', sql<Date>`now()`);
-          const used = await use.executeTakeFirst();
-          if (Number(used.numUpdatedRows) !== 1) return false;
-        }
-        await trx
-          .updateTable('vehicle_procedures')
-          .set({ status: 'awaiting_payment', data: JSON.stringify({ ...(p.data as object), transfer: filed }), updated_at: new Date() })
-          .where('id', '=', p.id)
-          .execute();
-        await audit(trx, actor, 'vehicle.holder_change_filed', { kind: 'vehicle_procedure', id: p.id }, { via: state.via });
-        return true;
-      });
-      if (!ok) return { ok: false, errors: { form: 'Ce code de cession a déjà été utilisé ou a expiré : recommencez l’étape « Code de cession ».' } };
+      const ok = await db
+        .transaction()
+        .execute(async (trx) => {
+          if (state.cessionCodeId) {
+            // the declared sale serves one change of holder; only the code itself expires after 15 days
+            let use = trx.updateTable('cession_codes').set({ used_at: sql<Date>`now()`, used_by_procedure_id: p.id }).where('id', '=', state.cessionCodeId).where('used_at', 'is', null);
+            if (state.via === 'code') use = use.where('expires_at', '>', sql<Date>`now()`);
+            const used = await use.executeTakeFirst();
+            if (Number(used.numUpdatedRows) !== 1) return 'used' as const;
+          }
+          const moved = await applyTransition(trx, deps.config, p, 'file_for_payment', actor, { set: { data: JSON.stringify({ ...(p.data as object), transfer: filed }) }, details: { via: state.via } });
+          if (!moved.ok) throw new TransitionRefused(); // rolls the code's use back
+          await audit(trx, actor, 'vehicle.holder_change_filed', { kind: 'vehicle_procedure', id: p.id }, { via: state.via });
+          return 'filed' as const;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof TransitionRefused) return 'changed' as const;
+          throw error;
+        });
+      if (ok === 'used') return { ok: false, errors: { form: 'Ce code de cession a déjà été utilisé ou a expiré : recommencez l’étape « Code de cession ».' } };
+      if (ok === 'changed') return { ok: false, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
       return { ok: true, value: null };
     },
 
