@@ -40,7 +40,8 @@ export interface PersonIdentity {
 
 /** A FranceConnect pivot identity against a person's identity (a presumed date such as 1992-11-00 never matches). */
 export function pivotMatches(fc: { family_name: string; given_name: string; birthdate: string }, person: PersonIdentity): boolean {
-  return sameWords(fc.family_name, person.birthName) && sameGivenNames(fc.given_name, person.givenNames) && !!person.birthDate && fc.birthdate === person.birthDate;
+  const presumed = !/^\d{4}-\d{2}-\d{2}$/.test(fc.birthdate) || /-00/.test(fc.birthdate);
+  return sameWords(fc.family_name, person.birthName) && sameGivenNames(fc.given_name, person.givenNames) && !presumed && fc.birthdate === person.birthDate;
 }
 
 const sirenOf = (account: Account): string | null => (account.siret && /^\d{14}$/.test(account.siret) ? account.siret.slice(0, 9) : null);
