@@ -5,8 +5,7 @@ import { createHmac, hkdfSync, randomInt, timingSafeEqual } from 'node:crypto';
  * by a key derived from the server secret (a plain hash of 100,000 possible codes would be reversed
  * in a second by anyone holding the table). Compared in constant time.
  */
-export const CODE_LOCK_AFTER = 5;
-export const CODE_LOCK_HOURS = 24;
+// Wrong codes are limited per account and address, with a per-vehicle cap as a last line: guess-limits.ts.
 
 function key(secret: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, 'confidential-code', 'portail-titres', 32));
