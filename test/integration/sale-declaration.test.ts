@@ -31,6 +31,25 @@ describe('declaration of sale', () => {
     return { client, base, file: page.url.split('/').pop()! };
   }
 
+  it('changes an answer from the summary: each "Modifier" is a form that goes back to the declaration with the answers kept', async () => {
+    const { client, base } = await saleOfCamillesCar();
+    await client.post(`${base}/commencer`, { understood: 'oui' });
+    await client.post(`${base}/documents`, {});
+    await client.post(`${base}/declaration`, BUYER);
+    const summary = await client.get(base);
+    expect(textOf(summary.body)).toContain('Récapitulatif Étape 4 sur 5');
+    // never a link to the POST-only route (it answered "Page non trouvée")
+    expect(summary.body).not.toContain(`href="${base}/modifier"`);
+    const forms = summary.body.match(new RegExp(`<form[^>]*action="${base}/modifier"[^>]*>`, 'g')) ?? [];
+    expect(forms).toHaveLength(4);
+    for (const form of forms) expect(form).toMatch(/method="post"/);
+    for (const what of ['acheteur', 'adresse de l’acheteur', 'date et heure de la vente', 'kilométrage']) expect(textOf(summary.body)).toContain(`Modifier : ${what}`);
+    const back = await client.follow(await client.post(`${base}/modifier`, {}));
+    expect(textOf(back.body)).toContain('Étape 3 sur 5');
+    expect(back.body).toContain('value="Lemaire"');
+    expect(back.body).toContain('value="84500"');
+  });
+
   it('goes through the five tabs and ends with the code de cession shown once, the vehicle sold, two PDFs with a QR code', async () => {
     const { client, base, file } = await saleOfCamillesCar();
     const start = await client.get(base);

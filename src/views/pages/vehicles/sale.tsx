@@ -107,10 +107,10 @@ export function SaleSummaryPage({ fileNumber, plate, content, errors }: { fileNu
         rows={[
           { key: 'Véhicule', value: `${content.plate} (${content.category}), VIN ${content.vin}` },
           { key: 'Vendeur', value: content.seller.name },
-          { key: 'Acheteur', value: `${content.buyer.name}${content.buyer.professional ? ', professionnel de l’automobile' : ''}`, changeHref: change },
-          { key: 'Adresse de l’acheteur', value: content.buyer.address.join(', '), changeHref: change },
-          { key: 'Date et heure de la vente', value: formatDateTime(new Date(content.saleAt)), changeHref: change },
-          { key: 'Kilométrage', value: `${content.mileage.toLocaleString('fr-FR')} km`, changeHref: change },
+          { key: 'Acheteur', value: `${content.buyer.name}${content.buyer.professional ? ', professionnel de l’automobile' : ''}`, changeAction: change },
+          { key: 'Adresse de l’acheteur', value: content.buyer.address.join(', '), changeAction: change },
+          { key: 'Date et heure de la vente', value: formatDateTime(new Date(content.saleAt)), changeAction: change },
+          { key: 'Kilométrage', value: `${content.mileage.toLocaleString('fr-FR')} km`, changeAction: change },
           { key: 'Gages et oppositions', value: content.encumbrances.length ? content.encumbrances.map((e) => ENCUMBRANCE_LABELS[e.kind] ?? e.kind).join(' ; ') : 'Aucun' },
         ]}
       />
