@@ -121,12 +121,20 @@ describe('declaration of sale', () => {
     expect(text).toContain('La date et l’heure de la vente ne peuvent pas être dans le futur');
     expect(text).toContain('L’acheteur doit être majeur à la date de la vente');
     expect(text).toContain('Saisissez la commune de l’acheteur');
-    expect(text).toContain('Saisissez le kilométrage');
+    expect(text).toContain('Saisissez le kilométrage en chiffres, par exemple 84500');
     expect(res.body).toContain('value="Lemaire"');
     expect(res.body).toContain('value="beaucoup"');
     const legal = await client.post(`${base}/declaration`, { ...BUYER, buyer_kind: 'legal', buyer_company_name: '', buyer_siren: '123' });
     expect(textOf(legal.body)).toContain('Saisissez la raison sociale de l’acheteur');
     expect(textOf(legal.body)).toContain('Le numéro SIREN comporte 9 chiffres et doit être valide');
+    // an empty mileage is no mileage: never "0 km" on the certificate
+    const noMileage = await client.post(`${base}/declaration`, { ...BUYER, mileage: '' });
+    expect(noMileage.statusCode).toBe(400);
+    expect(textOf(noMileage.body)).toContain('Saisissez le kilométrage inscrit au compteur');
+    expect(textOf((await client.get(base)).body)).toContain('Étape 3 sur 5');
+    // typed as people write it, with a space
+    await client.post(`${base}/declaration`, { ...BUYER, mileage: '84 500' });
+    expect(textOf((await client.get(base)).body)).toContain('84 500 km');
   });
 
   it('a vehicle already sold cannot be declared again', async () => {

@@ -51,7 +51,15 @@ const declarationFields = z.object({
   buyer_country: z.string().trim().max(60).optional(),
   sale_date: z.iso.date({ error: 'Saisissez la date de la vente' }),
   sale_time: z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30'),
-  mileage: z.coerce.number({ error: 'Saisissez le kilométrage' }).int('Saisissez un kilométrage entier, sans espace').min(0, 'Le kilométrage ne peut pas être négatif').max(2_000_000, 'Vérifiez le kilométrage'),
+  // An empty field is no mileage, never 0 km (it is printed on the certificate); "84 500" is read as 84500.
+  mileage: z.preprocess(
+    (v) => (typeof v === 'string' ? (v.replace(/[\s\u00a0\u202f.]/g, '') || undefined) : v),
+    z
+      .string({ error: 'Saisissez le kilométrage inscrit au compteur' })
+      .regex(/^-?\d+$/, 'Saisissez le kilométrage en chiffres, par exemple 84500')
+      .transform(Number)
+      .pipe(z.number().int().min(0, 'Le kilométrage ne peut pas être négatif').max(2_000_000, 'Vérifiez le kilométrage')),
+  ),
   buyer_is_professional: z.literal('oui').optional(),
 });
 export type Declaration = z.infer<typeof declarationFields>;
