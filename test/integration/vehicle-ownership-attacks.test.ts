@@ -55,6 +55,24 @@ describe('nobody can take a vehicle that is not theirs', () => {
     return /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)![1]!;
   }
 
+  /** Julien Leroy (FranceConnect, on the CSSR demo account) changes the holder with the code de cession and pays: AB-123-CD is his. */
+  async function julienBuysCamillesCar(code: string) {
+    const julien = await franceConnected('demo.cssr@example.fr', JULIEN);
+    const page = await start(julien, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
+    const base = `${page.url}/titulaire`;
+    await julien.get(base);
+    await julien.post(`${base}/code`, { has_code: 'oui', cession_code: code });
+    await julien.get(base);
+    await julien.post(`${base}/nouveau-titulaire`, { use: 'personnel', birth_name: 'Leroy', given_names: 'Julien', birth_date: '1985-02-03', birth_place: 'Lyon', address_line1: '2 place Bellecour', postcode: '69002', commune: 'Lyon' });
+    await julien.get(base);
+    await julien.post(`${base}/confirmer`, { clu: 'oui' });
+    await julien.get(base);
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(julien.lastHtml)![1]!;
+    await julien.follow(await julien.post(`${base}/payer`, { idempotency_key: key }));
+    await julien.submit(/paiement-simule/, { card_number: '4242 4242 4242 4242', expiry: '12/30', cvc: '123', action: 'valider' });
+    return julien.follow(await julien.get('/paiement/retour'));
+  }
+
   const lettersFor = async (plate: string) =>
     t.database.db.selectFrom('postal_letters').innerJoin('vehicles', 'vehicles.id', 'postal_letters.vehicle_id').select(['postal_letters.body', 'postal_letters.recipient_lines']).where('vehicles.plate', '=', plate).execute();
   const NEUTRAL = /Nous ne pouvons pas commencer cette démarche avec ce numéro d’immatriculation.*Pour quelqu’un d’autre/;
@@ -104,6 +122,26 @@ describe('nobody can take a vehicle that is not theirs', () => {
       const notice = await lastEmailTo(t.app, 'demo.particulier@example.fr');
       expect(notice.subject).toContain('courrier');
       expect(notice.text).not.toContain(code);
+    });
+
+    it('asking a new code for someone else locks no one out: the holder’s code works until the new one is used', async () => {
+      const stranger = await signIn('demo.auto-ecole@example.fr');
+      const page = await start(stranger, { kind: 'duplicate', initiator: 'other', plate: 'AB-123-CD' });
+      await stranger.get(`${page.url}/nouveau-code`);
+      await stranger.post(`${page.url}/nouveau-code`, CAMILLE_IDENTITY);
+      const letter = (await lettersFor('AB-123-CD'))[0]!;
+      expect(letter.body).toContain('qui reste valable jusqu’à la première utilisation de ce nouveau code (30 jours au plus)');
+      const fresh = /est : (\d{5})/.exec(letter.body)![1]!;
+      // the holder, who has not received the letter yet, still gets in with her code
+      const camille = await signIn('demo.particulier@example.fr');
+      const withOld = await start(camille, { kind: 'address_change', initiator: 'self', plate: 'AB-123-CD' });
+      expect((await camille.post(`${withOld.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] })).statusCode).toBe(303);
+      // the letter arrives: the new code works, and from then on the old one is refused
+      const withNew = await start(camille, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' });
+      expect((await camille.post(`${withNew.url}/code`, { code: fresh })).statusCode).toBe(303);
+      const late = await start(camille, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
+      const refused = await camille.post(`${late.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+      expect(textOf(refused.body)).toContain('Le code confidentiel est incorrect');
     });
 
     it('a habilitated professional asking for someone else gets no email either (the slides’ EMAIL + COURRIER is not followed)', async () => {
@@ -363,21 +401,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
     });
 
     it('a paid change of holder sends the new confidential code: letter with the certificate and email to the new holder’s account; the final page says so', async () => {
-      const code = await sellCamillesCar();
-      const julien = await franceConnected('demo.cssr@example.fr', JULIEN);
-      const page = await start(julien, { kind: 'holder_change', initiator: 'self', plate: 'AB-123-CD' });
-      const base = `${page.url}/titulaire`;
-      await julien.get(base);
-      await julien.post(`${base}/code`, { has_code: 'oui', cession_code: code });
-      await julien.get(base);
-      await julien.post(`${base}/nouveau-titulaire`, { use: 'personnel', birth_name: 'Leroy', given_names: 'Julien', birth_date: '1985-02-03', birth_place: 'Lyon', address_line1: '2 place Bellecour', postcode: '69002', commune: 'Lyon' });
-      await julien.get(base);
-      await julien.post(`${base}/confirmer`, { clu: 'oui' });
-      await julien.get(base);
-      const key = /name="idempotency_key" value="([^"]+)"/.exec(julien.lastHtml)![1]!;
-      await julien.follow(await julien.post(`${base}/payer`, { idempotency_key: key }));
-      await julien.submit(/paiement-simule/, { card_number: '4242 4242 4242 4242', expiry: '12/30', cvc: '123', action: 'valider' });
-      const paid = await julien.follow(await julien.get('/paiement/retour'));
+      const paid = await julienBuysCamillesCar(await sellCamillesCar());
       expect(textOf(paid.body)).toContain('Le nouveau code confidentiel du véhicule');
       await t.app.worker.drain();
       const mails = await t.database.db.selectFrom('outgoing_messages').select('body_text').where('recipient', '=', 'demo.cssr@example.fr').execute();
@@ -392,6 +416,39 @@ describe('nobody can take a vehicle that is not theirs', () => {
       const { confidentialCodeMatches } = await import('../../src/domains/vehicles/confidential-code.ts');
       const stored = await t.database.db.selectFrom('confidential_codes').select('code_hash').where('vehicle_id', '=', row.id).executeTakeFirstOrThrow();
       expect(confidentialCodeMatches(t.app.config.sessionSecret, stored.code_hash, row.id, row.certificate_number, emailed!)).toBe(true);
+    });
+
+    it('a procedure the former holder opened before the sale ends with the change of holder: it shows nothing of the buyer and goes no further', async () => {
+      // Camille proves her code on an address change, then sells the car; Julien registers it.
+      const camille = await signIn('demo.particulier@example.fr');
+      const opened = await start(camille, { kind: 'address_change', initiator: 'self', plate: 'AB-123-CD' });
+      await camille.post(`${opened.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+      expect(textOf((await camille.get(`${opened.url}/adresse`)).body)).toContain('Camille');
+      await julienBuysCamillesCar(await sellCamillesCar());
+      const vehicle = await t.database.db.selectFrom('vehicles').select('certificate_number').where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
+
+      const page = textOf((await camille.get(opened.url)).body);
+      expect(page).toContain('Abandonnée');
+      expect(page).not.toMatch(/Leroy|LEROY|Bellecour|BELLECOUR/);
+      expect(page).not.toContain(vehicle.certificate_number!);
+      const moved = await camille.post(`${opened.url}/adresse`, { line1: '10 rue de Rivoli', line2: '', postcode: '75004', commune: 'Paris' });
+      expect(moved.statusCode).not.toBe(303);
+      const holder = await t.database.db
+        .selectFrom('vehicles')
+        .innerJoin('vehicle_holders', 'vehicle_holders.id', 'vehicles.holder_id')
+        .select(['vehicle_holders.address_line1'])
+        .where('plate', '=', 'AB-123-CD')
+        .executeTakeFirstOrThrow();
+      expect(holder.address_line1).toMatch(/BELLECOUR/i);
+      // her finished sale no longer reads the buyer's certificate either
+      const sales = await t.database.db.selectFrom('vehicle_procedures').select('file_number').where('kind', '=', 'sale_declaration').execute();
+      expect(textOf((await camille.get(`/vehicules/demandes/${sales[0]!.file_number}`)).body)).not.toContain(vehicle.certificate_number!);
+      // she is told why
+      await t.app.worker.drain();
+      const mails = await t.database.db.selectFrom('outgoing_messages').select('subject').where('recipient', '=', 'demo.particulier@example.fr').execute();
+      expect(mails.map((m) => m.subject)).toContainEqual(expect.stringContaining('le véhicule a un nouveau certificat'));
+      const audit = await t.database.db.selectFrom('audit_events').select('action').where('action', '=', 'vehicle_procedure.superseded').execute();
+      expect(audit).toHaveLength(1);
     });
 
     it('the sale asks no anti-robot question of a signed-in user', async () => {

@@ -72,6 +72,17 @@ export const PROCEDURE_TRANSITIONS = {
     by: 'system',
     notify: { subject: 'Votre demande est terminée', text: 'Votre paiement est enregistré et votre demande est terminée. Vos documents (certificat provisoire, récapitulatif) sont téléchargeables sur la page de votre demande.' } },
   cancel: { from: ['awaiting_code', 'in_progress', 'awaiting_review', 'to_complete', 'awaiting_payment'], to: 'cancelled', by: 'user' },
+  // A new certificate (change of holder, duplicate, paid change of address) ends the possession every
+  // other open procedure of the vehicle had proven: whoever opened it must prove it again.
+  superseded: {
+    from: ['in_progress', 'awaiting_review', 'to_complete', 'awaiting_payment'],
+    to: 'cancelled',
+    by: 'system',
+    notify: {
+      subject: 'Votre démarche est close : le véhicule a un nouveau certificat',
+      text: 'Un nouveau certificat d’immatriculation a été établi pour ce véhicule (changement de titulaire, duplicata ou changement d’adresse). Les démarches ouvertes auparavant sur ce véhicule sont closes. Si vous en êtes le titulaire, faites une nouvelle demande avec le code confidentiel envoyé avec le nouveau certificat.',
+    },
+  },
 } as const satisfies Record<string, Transition>;
 export type ProcedureAction = keyof typeof PROCEDURE_TRANSITIONS;
 

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { queueLetter } from '../../platform/letters/letters.ts';
 import { queueMessage } from '../../platform/mail/messages.ts';
 import { holderAddress } from './service.ts';
+import { applyTransition } from './procedure-transitions.ts';
 import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
 import type { CpiContent } from './documents.ts';
 import type { Updateable } from 'kysely';
@@ -49,10 +50,11 @@ export async function issueNewCertificate(
     .set({ ...opts.changes, certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0 })
     .where('id', '=', opts.vehicle.id)
     .execute();
+  await endFormerPossession(trx, { vehicleId: opts.vehicle.id, keepProcedureId: opts.procedure.id, publicUrl: opts.publicUrl ?? '' });
   const code = newConfidentialCode();
   await trx
     .updateTable('confidential_codes')
-    .set({ certificate_number: certificate, code_hash: hashConfidentialCode(secret, opts.vehicle.id, certificate, code), issued_at: new Date(), failed_attempts: 0, locked_until: null, code_letter_at: new Date() })
+    .set({ certificate_number: certificate, code_hash: hashConfidentialCode(secret, opts.vehicle.id, certificate, code), issued_at: new Date(), failed_attempts: 0, locked_until: null, code_letter_at: new Date(), previous_code_hash: null, previous_valid_until: null })
     .where('vehicle_id', '=', opts.vehicle.id)
     .execute();
   await sendNewCode(trx, { vehicleId: opts.vehicle.id, plate, certificate, code, procedureId: opts.procedure.id, fileNumber: opts.procedure.fileNumber, publicUrl: opts.publicUrl ?? '' });
@@ -69,6 +71,26 @@ export async function issueNewCertificate(
   };
   await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'cpi', procedure_id: opts.procedure.id, plate, content: JSON.stringify(content) }).execute();
   return certificate;
+}
+
+/**
+ * What the other procedures of the vehicle had proven (the code of the former certificate, or the
+ * former holder's identity) proves nothing any more: the open ones are closed (superseded, their
+ * owners told), and none of them, open or finished, shows the vehicle's holder again. Without this,
+ * a seller's procedure opened before the sale went on after it, on the buyer's vehicle.
+ */
+async function endFormerPossession(trx: Db, o: { vehicleId: number; keepProcedureId: number; publicUrl: string }): Promise<void> {
+  const open = await trx
+    .selectFrom('vehicle_procedures')
+    .select(['id', 'status', 'account_id', 'file_number', 'kind'])
+    .where('vehicle_id', '=', o.vehicleId)
+    .where('id', '!=', o.keepProcedureId)
+    .where('status', 'in', ['in_progress', 'awaiting_review', 'to_complete', 'awaiting_payment'])
+    .forUpdate()
+    .execute();
+  for (const p of open)
+    await applyTransition(trx, { publicUrl: o.publicUrl }, p, 'superseded', { kind: 'system', id: null, ip: null }, { set: { code_verified: false, claimed: false }, details: { reason: 'new_certificate', by_procedure: o.keepProcedureId } });
+  await trx.updateTable('vehicle_procedures').set({ code_verified: false }).where('vehicle_id', '=', o.vehicleId).where('id', '!=', o.keepProcedureId).where('code_verified', '=', true).execute();
 }
 
 /** The letter that carries the new certificate and its code, and the email to the holder's own account. */

@@ -20,6 +20,8 @@ import { codeDelivery, PROCEDURE_LABELS, requirementsFor } from './requirements.
 import type { IssuedDocumentKind, ProcedureKind, Vehicle, VehicleHolder, VehicleProcedure } from './tables.ts';
 
 const LETTER_SIGNATURE = '\n\nL’Agence nationale des titres sécurisés';
+/** How long the code before a reissue asked by someone not proven the holder stays valid (until the new one is used). */
+const PREVIOUS_CODE_DAYS = 30;
 
 /** Vehicle procedures: starting one, the confidential code (entry, lock, new code by email and letter). */
 export function createVehiclesService(deps: { db: Db; config: Config }) {
@@ -166,7 +168,12 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       if (!own && stored?.locked_until && stored.locked_until > new Date()) return { ok: false, locked: stored.locked_until };
       const attempt = await startGuess(db, account, actor, { own });
       if (!attempt.admitted) return { ok: false, throttled: attempt.lockedUntil! };
-      const good = !!stored && confidentialCodeMatches(config.sessionSecret, stored.code_hash, vehicle.id, vehicle.certificate_number, trimmed);
+      const current = !!stored && confidentialCodeMatches(config.sessionSecret, stored.code_hash, vehicle.id, vehicle.certificate_number, trimmed);
+      // The code the holder had before someone else asked a new one stays valid until the new one is used.
+      const previous =
+        !current && !!stored?.previous_code_hash && !!stored.previous_valid_until && stored.previous_valid_until > new Date() &&
+        confidentialCodeMatches(config.sessionSecret, stored.previous_code_hash, vehicle.id, vehicle.certificate_number, trimmed);
+      const good = current || previous;
       if (!good) {
         await attempt.failed(db);
         await db.transaction().execute(async (trx) => {
@@ -185,7 +192,11 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       const moved = await db
         .transaction()
         .execute(async (trx) => {
-          await trx.updateTable('confidential_codes').set({ failed_attempts: 0 }).where('vehicle_id', '=', vehicle.id).execute();
+          await trx
+            .updateTable('confidential_codes')
+            .set({ failed_attempts: 0, ...(current ? { previous_code_hash: null, previous_valid_until: null } : {}) })
+            .where('vehicle_id', '=', vehicle.id)
+            .execute();
           const result = await applyTransition(trx, config, procedure, 'code_verified', actor, { set: { code_verified: true, claimed: procedure.kind !== 'complementary' } });
           if (result.ok) await audit(trx, actor, 'confidential_code.verified', { kind: 'vehicle_procedure', id: procedure.id });
           return result.ok;
@@ -254,10 +265,23 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('confidential_codes')
-          .set({ code_hash: hashConfidentialCode(config.sessionSecret, vehicle.id, vehicle.certificate_number, code), issued_at: new Date(), failed_attempts: 0, code_letter_at: new Date() })
+          .set((eb) => ({
+            code_hash: hashConfidentialCode(config.sessionSecret, vehicle.id, vehicle.certificate_number, code),
+            // asked by the holder's own certified account: the old code dies now; asked by anyone else,
+            // it stays valid until the new one is used (30 days at most), so that asking locks no one out
+            previous_code_hash: link === 'proven' ? null : eb.ref('code_hash'),
+            previous_valid_until: link === 'proven' ? null : new Date(Date.now() + PREVIOUS_CODE_DAYS * 86_400_000),
+            issued_at: new Date(),
+            failed_attempts: 0,
+            code_letter_at: new Date(),
+          }))
           .where('vehicle_id', '=', vehicle.id)
           .execute();
-        const what = `Le code confidentiel du véhicule ${vehicle.plate} est : ${code}\n\nIl remplace le code précédent. Il vous sera demandé pour les démarches en ligne sur ce véhicule.`;
+        const replaces =
+          link === 'proven'
+            ? 'Il remplace le code précédent, qui n’est plus valable.'
+            : `Il remplace le code précédent, qui reste valable jusqu’à la première utilisation de ce nouveau code (${PREVIOUS_CODE_DAYS} jours au plus).`;
+        const what = `Le code confidentiel du véhicule ${vehicle.plate} est : ${code}\n\n${replaces} Il vous sera demandé pour les démarches en ligne sur ce véhicule.`;
         if (target && delivery.email === 'code')
           await queueMessage(trx, { ...addressed, channel: 'email', to: target.account.email, subject: `Votre nouveau code confidentiel (${vehicle.plate})`, text: `Bonjour,\n\n${what}\n\nIl vous est aussi envoyé par courrier à l’adresse inscrite sur la carte grise.` });
         if (target && delivery.email === 'notice')
@@ -266,7 +290,7 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
             channel: 'email',
             to: target.account.email,
             subject: `Un nouveau code confidentiel vous est envoyé par courrier (${vehicle.plate})`,
-            text: `Bonjour,\n\nUn nouveau code confidentiel a été demandé pour le véhicule ${vehicle.plate}. Il est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise : il arrive en quelques jours, et remplace le code précédent.\n\nVotre compte n’étant pas certifié, le code ne vous est pas envoyé par courriel. Connecté avec FranceConnect, vous n’avez pas besoin de code pour vos propres véhicules.\n\nSi vous n’êtes pas à l’origine de cette demande, vous n’avez rien à faire : le code n’est envoyé qu’au titulaire.`,
+            text: `Bonjour,\n\nUn nouveau code confidentiel a été demandé pour le véhicule ${vehicle.plate}. Il est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise : il arrive en quelques jours. Le code précédent reste valable jusqu’à la première utilisation du nouveau (${PREVIOUS_CODE_DAYS} jours au plus).\n\nVotre compte n’étant pas certifié, le code ne vous est pas envoyé par courriel. Connecté avec FranceConnect, vous n’avez pas besoin de code pour vos propres véhicules.\n\nSi vous n’êtes pas à l’origine de cette demande, vous n’avez rien à faire : le code n’est envoyé qu’au titulaire.`,
           });
         const recipient = delivery.letter === 'previous_title_address' && vehicle.previous_title_address ? previousTitleBlock(vehicle.previous_title_address) : holderAddress(holder);
         await queueLetter(trx, { recipient, subject: `Nouveau code confidentiel du véhicule ${vehicle.plate}`, body: `Madame, Monsieur,\n\nUn nouveau code confidentiel a été demandé en ligne pour le véhicule immatriculé ${vehicle.plate}.\n\n${what}${LETTER_SIGNATURE}`, vehicleId: vehicle.id });

@@ -67,6 +67,9 @@ export interface ConfidentialCodesTable {
   code_letter_at: Generated<Date | null>;
   /** last letter warning of the per-vehicle cap of wrong codes (0014): one a month */
   cap_letter_at: Generated<Date | null>;
+  /** the code before a reissue asked by someone not proven the holder, still valid until the new one is used (0017) */
+  previous_code_hash: Generated<string | null>;
+  previous_valid_until: Generated<Date | null>;
 }
 
 export interface PostalLettersTable {
