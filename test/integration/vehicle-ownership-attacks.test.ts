@@ -236,6 +236,17 @@ describe('nobody can take a vehicle that is not theirs', () => {
       const other = await helper.post(`${forJulien.url}/titulaire/nouveau-titulaire`, { use: 'personnel', birth_name: 'Durand', given_names: 'Paul', birth_date: '1970-05-05', birth_place: 'Lyon', address_line1: '4 quai de la Gare', postcode: '69003', commune: 'Lyon' });
       expect(textOf(other.body)).toContain('Le nouveau titulaire doit être l’acheteur déclaré par le vendeur');
       expect(other.body).toContain('value="Durand"');
+      // done for Julien: the final page names him, not the person who did it
+      await helper.post(`${forJulien.url}/titulaire/nouveau-titulaire`, { use: 'personnel', birth_name: 'Leroy', given_names: 'Julien', birth_date: '1985-02-03', birth_place: 'Lyon', address_line1: '2 place Bellecour', postcode: '69002', commune: 'Lyon' });
+      await helper.get(`${forJulien.url}/titulaire`);
+      await helper.post(`${forJulien.url}/titulaire/confirmer`, { clu: 'oui' });
+      await helper.get(`${forJulien.url}/titulaire`);
+      const key = /name="idempotency_key" value="([^"]+)"/.exec(helper.lastHtml)![1]!;
+      await helper.follow(await helper.post(`${forJulien.url}/titulaire/payer`, { idempotency_key: key }));
+      await helper.submit(/paiement-simule/, { card_number: '4242 4242 4242 4242', expiry: '12/30', cvc: '123', action: 'valider' });
+      const done = textOf((await helper.follow(await helper.get('/paiement/retour'))).body);
+      expect(done).toContain('Le véhicule AB-123-CD est enregistré au nom de Julien LEROY');
+      expect(done).not.toContain('enregistré à votre nom');
     });
 
     it('a professional goes on without the code only for a vehicle declared sold to him', async () => {

@@ -45,6 +45,7 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
             canPay={!!payments}
             lastAttempt={last?.status ?? null}
             idempotencyKey={randomBytes(16).toString('base64url')}
+            newHolder={p.initiator === 'other' && state.holder ? `${state.holder.given_names} ${state.holder.birth_name.toUpperCase()}` : undefined}
           />,
         );
       }

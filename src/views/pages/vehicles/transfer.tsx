@@ -118,6 +118,8 @@ export function TransferPaymentPage(props: {
   canPay: boolean;
   lastAttempt: string | null;
   idempotencyKey: string;
+  /** "pour quelqu'un d'autre": the name of the holder the vehicle is now registered to */
+  newHolder?: string;
 }) {
   const { fileNumber, plate } = props;
   return (
@@ -126,8 +128,9 @@ export function TransferPaymentPage(props: {
         <>
           <Alert kind="success" title="Demande payée et enregistrée">
             <p>
-              Le véhicule {plate} est enregistré à votre nom. Imprimez le certificat provisoire d’immatriculation : il vous permet de circuler en
-              France pendant un mois, en attendant la carte grise envoyée à votre domicile.
+              {props.newHolder
+                ? `Le véhicule ${plate} est enregistré au nom de ${props.newHolder}. Imprimez le certificat provisoire d’immatriculation et remettez-le au nouveau titulaire : il lui permet de circuler en France pendant un mois, en attendant la carte grise envoyée à son domicile.`
+                : `Le véhicule ${plate} est enregistré à votre nom. Imprimez le certificat provisoire d’immatriculation : il vous permet de circuler en France pendant un mois, en attendant la carte grise envoyée à votre domicile.`}
             </p>
             <NewCodeNotice />
           </Alert>
