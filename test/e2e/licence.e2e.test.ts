@@ -118,6 +118,17 @@ describe('driving-licence requests in Chromium, JavaScript off, 375 px', () => {
     await ca.check();
     await agentPage.getByRole('button', { name: 'Accepter la photo et la signature' }).click();
     expect(await agentPage.locator('main').textContent()).toContain('En cours d’instruction');
+    // a request is validated only once each of its pieces is accepted
+    await agentPage.getByRole('button', { name: 'Valider la demande' }).click();
+    expect(await agentPage.locator('main').textContent()).toContain('Acceptez d’abord chaque pièce, ou demandez un complément');
+    const examinations = await agentPage.getByRole('button', { name: 'Enregistrer l’examen' }).count();
+    expect(examinations).toBeGreaterThan(0);
+    for (let left = examinations; left > 0; left--) {
+      // an examined piece shows its verdict instead of its form: the first form is the next piece
+      await agentPage.locator('label', { hasText: /^Accepter$/ }).first().click();
+      await agentPage.getByRole('button', { name: 'Enregistrer l’examen' }).first().click();
+      await expect.poll(() => agentPage.getByRole('button', { name: 'Enregistrer l’examen' }).count()).toBe(left - 1);
+    }
     await agentPage.getByRole('button', { name: 'Valider la demande' }).click();
     expect(await agentPage.locator('main').textContent()).toContain('Validée par l’administration');
     await ca.check();

@@ -46,6 +46,16 @@ describe('driving-licence requests: the licence service’s back office and the 
     return signInAgent(new TestClient(t.app), email);
   }
   const statusOf = async (id: number) => (await db().selectFrom('licence_requests').select(['status', 'assigned_agent_id', 'decision_note']).where('id', '=', id).executeTakeFirstOrThrow());
+  /** The agent accepts every piece of the request, one examination form after the other. */
+  const acceptPieces = async (a: TestClient, id: number) => {
+    const page = await a.get(`/agents/permis/${id}`);
+    const ids = [...new Set([...page.body.matchAll(/\/agents\/permis\/\d+\/pieces\/(\d+)\/examen/g)].map((m) => m[1]!))];
+    expect(ids.length).toBeGreaterThan(0);
+    for (const piece of ids) {
+      await a.get(`/agents/permis/${id}`);
+      await a.post(`/agents/permis/${id}/pieces/${piece}/examen`, { [`verdict-${piece}`]: 'accepted' });
+    }
+  };
   const decide = async (a: TestClient, id: number, action: string, fields: Record<string, string> = {}) => {
     await a.get(`/agents/permis/${id}`);
     return a.post(`/agents/permis/${id}/decision/${action}`, fields);
@@ -98,6 +108,7 @@ describe('driving-licence requests: the licence service’s back office and the 
     await a.get(`/agents/permis/${id}`);
     await a.post(`/agents/permis/${id}/prendre`, {});
     await decide(a, id, 'accept_images');
+    await acceptPieces(a, id);
     await a.get(`/agents/permis/${id}`);
     const token = a.csrfToken();
     const [v, r] = await Promise.all([
@@ -142,6 +153,12 @@ describe('driving-licence requests: the licence service’s back office and the 
     expect(textOf(client.lastHtml)).toContain('Renvoyer la demande complétée');
     expect((await client.post(step(file, 'envoi'), { clu: 'oui' })).statusCode).toBe(303);
     expect(await statusOf(id)).toMatchObject({ status: 'instruction' });
+    // not with a piece refused or not examined yet
+    const early = await decide(a, id, 'validate');
+    expect(early.statusCode).not.toBe(303);
+    expect(textOf(early.body)).toContain('Acceptez d’abord chaque pièce, ou demandez un complément');
+    expect(await statusOf(id)).toMatchObject({ status: 'instruction' });
+    await acceptPieces(a, id);
     expect((await decide(a, id, 'validate')).statusCode).toBe(303);
     expect(textOf((await client.get(base(file))).body)).toContain('Validée par l’administration');
     // after validation nothing can be modified

@@ -496,6 +496,16 @@ export function createLicencesService(deps: { db: Db; config: Config; attachment
           return { ok: false, errors: { form: r.assigned_agent_id ? 'Cette demande est prise par un autre agent : seule cette personne peut la décider.' : 'Prenez d’abord la demande pour la traiter.' } };
         if (r.status === def.to && !def.note) return { ok: true, value: null }; // the same decision, clicked twice
         if (!canFire(t, r.status)) return { ok: false, errors: { form: `La décision « ${def.label} » n’est pas possible pour une demande à l’état « ${statusLabel(r.status)} ».` } };
+        if (t === 'validate') {
+          // every piece the request needs accepted: a refused or unexamined one is asked again, never validated
+          const pieces = await attachments.list(owner(r), trx);
+          const open = service.required(r).filter((p) => !pieces.some((a) => a.purpose === p && a.review_status === 'accepted'));
+          if (open.length)
+            return {
+              ok: false,
+              errors: { form: `Acceptez d’abord chaque pièce, ou demandez un complément : ${open.map((p) => PIECES[p].label.charAt(0).toLowerCase() + PIECES[p].label.slice(1)).join(', ')}.` },
+            };
+        }
         const set: Record<string, unknown> = {};
         if (t === 'validate' && r.reason === 'registration' && !r.neph) set.neph = await allocateNeph(trx, dataOf(r).identity?.postcode ?? '75000');
         const ok = await fire(trx, r, t, { kind: 'agent', id: agent.id, ip }, { note: note || null, agentId: agent.id, set });
