@@ -53,6 +53,13 @@ describe('driving-licence requests', () => {
     await agent.post(`/agents/permis/${id}/prendre`, {});
     expect(textOf((await agent.get(`/agents/permis/${id}`)).body)).toContain('Vérification des images');
     expect((await agent.post(`/agents/permis/${id}/decision/accept_images`, {})).statusCode).toBe(303);
+    // each piece accepted first: a request with a refused or unexamined piece is not validated
+    const pieces = [...(await agent.get(`/agents/permis/${id}`)).body.matchAll(/\/agents\/permis\/\d+\/pieces\/(\d+)\/examen/g)].map((m) => m[1]!);
+    expect(pieces.length).toBeGreaterThan(0);
+    for (const piece of new Set(pieces)) {
+      await agent.get(`/agents/permis/${id}`);
+      expect((await agent.post(`/agents/permis/${id}/pieces/${piece}/examen`, { [`verdict-${piece}`]: 'accepted' })).statusCode).toBe(303);
+    }
     await agent.get(`/agents/permis/${id}`);
     expect((await agent.post(`/agents/permis/${id}/decision/validate`, {})).statusCode).toBe(303);
 
