@@ -69,6 +69,8 @@ export async function startE2E(
       return page;
     },
     async axe(page) {
+      // after a click that posts a form, the next page may not be there yet: wait for a document of ours
+      await page.locator('html[lang] main').first().waitFor({ state: 'attached' });
       const [html, url] = [await page.content(), page.url()];
       const context = await browser.newContext({ locale: 'fr-FR', viewport: page.viewportSize() ?? undefined });
       try {
