@@ -9,9 +9,9 @@ import { newPreApplicationNumber } from '../../src/domains/identity-docs/model.t
 import { TOWN_HALL_LOOKUP_POLICY } from '../../src/domains/identity-docs/service.ts';
 import { createPhotoService, PHOTO_IP_POLICY, PHOTO_POLICY } from '../../src/domains/licences/photo-service.ts';
 import { STAMP_IP_POLICY, STAMP_SESSION_POLICY } from '../../src/domains/stamps/service.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { emailCount, lastEmailTo } from '../helpers/outbox.ts';
+import { sellCamillesCar as declareSale } from '../helpers/sales.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 /**
@@ -446,27 +446,8 @@ describe('brute force: every guessable secret is limited per account and per add
       expect((await away.client.post(away.url, { code: '00000' }, { csrf: away.csrf })).statusCode).toBe(400);
     });
 
-    const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
     /** Camille sells AB-123-CD (as in holder-change.test.ts) and reads the code de cession. */
-    async function sellCamillesCar(): Promise<string> {
-      const seller = await signInUser(from(t.app, '198.51.100.200'), CITIZEN);
-      const page = await seller.follow(await postNewProcedure(seller, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' }));
-      await seller.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
-      const base = `${page.url}/cession`;
-      const first = await seller.get(base);
-      const m = /Combien font (\S+) plus (\S+) \?/.exec(textOf(first.body));
-      await seller.post(`${base}/commencer`, { understood: 'oui', ...(m ? { answer: String(WORDS.indexOf(m[1]!) + WORDS.indexOf(m[2]!)) } : {}) });
-      await seller.post(`${base}/documents`, {});
-      await seller.get(base);
-      await seller.post(`${base}/declaration`, {
-        buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03',
-        buyer_address_line1: '2 place Bellecour', buyer_postcode: '69002', buyer_commune: 'Lyon', buyer_country: 'FRANCE',
-        sale_date: '2026-11-21', sale_time: '10:00', mileage: '60000',
-      });
-      await seller.get(base);
-      const done = await seller.follow(await seller.post(`${base}/confirmer`, { certify: 'oui' }));
-      return /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)![1]!;
-    }
+    const sellCamillesCar = async () => declareSale(await signInUser(from(t.app, '198.51.100.200'), CITIZEN));
   });
 
   describe('the delay is bounded', () => {

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { pdfText } from '../helpers/pdf.ts';
+import { JULIEN_BUYER, sellCamillesCar as declareSale } from '../helpers/sales.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
-const JULIEN = { buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03' };
+const JULIEN = JULIEN_BUYER;
 const GARAGE = { buyer_kind: 'legal', buyer_company_name: 'Garage du Centre', buyer_siren: '356000000', buyer_is_professional: 'oui' };
 
 describe('change of holder with the code de cession', () => {
@@ -16,24 +16,7 @@ describe('change of holder with the code de cession', () => {
   const start = async (client: TestClient, fields: Record<string, string>) => client.follow(await postNewProcedure(client, fields));
 
   /** Camille sells AB-123-CD (to Julien Leroy unless told) and reads the code de cession. */
-  async function sellCamillesCar(buyer: Record<string, string> = JULIEN): Promise<string> {
-    const seller = await signIn('demo.particulier@example.fr');
-    const page = await start(seller, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
-    await seller.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
-    const base = `${page.url}/cession`;
-    await seller.get(base);
-    await seller.post(`${base}/commencer`, { understood: 'oui' });
-    await seller.post(`${base}/documents`, {});
-    await seller.get(base);
-    await seller.post(`${base}/declaration`, {
-      ...buyer,
-      buyer_address_line1: '2 place Bellecour', buyer_postcode: '69002', buyer_commune: 'Lyon', buyer_country: 'FRANCE',
-      sale_date: '2026-11-21', sale_time: '10:00', mileage: '60000',
-    });
-    await seller.get(base);
-    const done = await seller.follow(await seller.post(`${base}/confirmer`, { certify: 'oui' }));
-    return /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)![1]!;
-  }
+  const sellCamillesCar = async (buyer: Record<string, string> = JULIEN) => declareSale(await signIn('demo.particulier@example.fr'), buyer);
   const certify = (email: string) => sql`update accounts set certified = true where email = ${email}`.execute(t.database.db);
   /** The declared buyer signs in with FranceConnect: Julien Leroy's pivot identity on the company's demo account. */
   const julienThroughFranceConnect = async (email: string) => {

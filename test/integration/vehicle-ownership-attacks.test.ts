@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { emailCount, lastEmailTo } from '../helpers/outbox.ts';
+import { sellCamillesCar as declareSale } from '../helpers/sales.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 /**
@@ -11,7 +12,6 @@ import { postNewProcedure, signInUser } from '../helpers/users.ts';
  * proof; the change of holder without a code needs the declared buyer's identity; guessing costs
  * the guesser; one open procedure per vehicle and kind.
  */
-const WORDS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'];
 const JULIEN = { family_name: 'LEROY', given_name: 'Julien', birthdate: '1985-02-03' };
 const PAUL = { family_name: 'DURAND', given_name: 'Paul', birthdate: '1970-05-05' };
 const CAMILLE_IDENTITY = { birth_name: 'Martin', given_names: 'Camille', birth_date: '1988-06-02', birth_place: 'Paris 11e arrondissement' };
@@ -35,25 +35,8 @@ describe('nobody can take a vehicle that is not theirs', () => {
   }
 
   /** Camille sells AB-123-CD to Julien Leroy (born 3 February 1985); returns the code de cession. */
-  async function sellCamillesCar(): Promise<string> {
-    const seller = await signIn('demo.particulier@example.fr');
-    const page = await start(seller, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' });
-    await seller.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
-    const base = `${page.url}/cession`;
-    const first = await seller.get(base);
-    const m = /Combien font (\S+) plus (\S+) \?/.exec(textOf(first.body));
-    await seller.post(`${base}/commencer`, { understood: 'oui', ...(m ? { answer: String(WORDS.indexOf(m[1]!) + WORDS.indexOf(m[2]!)) } : {}) });
-    await seller.post(`${base}/documents`, {});
-    await seller.get(base);
-    await seller.post(`${base}/declaration`, {
-      buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03',
-      buyer_address_line1: '2 place Bellecour', buyer_postcode: '69002', buyer_commune: 'Lyon', buyer_country: 'FRANCE',
-      sale_date: '2026-11-21', sale_time: '10:00', mileage: '60000',
-    });
-    await seller.get(base);
-    const done = await seller.follow(await seller.post(`${base}/confirmer`, { certify: 'oui' }));
-    return /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)![1]!;
-  }
+  const sellCamillesCar = async () => declareSale(await signIn('demo.particulier@example.fr'));
+
 
   /** Julien Leroy (FranceConnect, on the CSSR demo account) changes the holder with the code de cession and pays: AB-123-CD is his. */
   async function julienBuysCamillesCar(code: string) {
