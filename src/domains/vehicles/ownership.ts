@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database.ts';
 import type { Account } from '../../platform/db/schema.ts';
+import { sameName } from './model.ts';
 import type { Declaration } from './sale-model.ts';
 import type { VehicleHolder } from './tables.ts';
 
@@ -19,10 +20,9 @@ import type { VehicleHolder } from './tables.ts';
  */
 export type HolderLink = 'proven' | 'declared' | null;
 
-/** Accents, case and apostrophes aside; hyphens kept (Jean-Baptiste is one given name). */
+/** Accents, case and apostrophes aside; hyphens kept (Jean-Baptiste is one given name). Surnames: `sameName` (model.ts). */
 const norm = (s: string | null | undefined): string =>
   (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/['’]/g, ' ').replace(/\s+/g, ' ').trim();
-const sameWords = (a: string | null | undefined, b: string | null | undefined) => norm(a) !== '' && norm(a).replace(/-/g, ' ') === norm(b).replace(/-/g, ' ');
 
 /** Given names: all of them when both sides list several; the first when one side has only one. */
 export function sameGivenNames(a: string | null | undefined, b: string | null | undefined): boolean {
@@ -41,7 +41,7 @@ export interface PersonIdentity {
 /** A FranceConnect pivot identity against a person's identity (a presumed date such as 1992-11-00 never matches). */
 export function pivotMatches(fc: { family_name: string; given_name: string; birthdate: string }, person: PersonIdentity): boolean {
   const presumed = !/^\d{4}-\d{2}-\d{2}$/.test(fc.birthdate) || /-00/.test(fc.birthdate);
-  return sameWords(fc.family_name, person.birthName) && sameGivenNames(fc.given_name, person.givenNames) && !presumed && fc.birthdate === person.birthDate;
+  return sameName(fc.family_name, person.birthName) && sameGivenNames(fc.given_name, person.givenNames) && !presumed && fc.birthdate === person.birthDate;
 }
 
 const sirenOf = (account: Account): string | null => (account.siret && /^\d{14}$/.test(account.siret) ? account.siret.slice(0, 9) : null);
@@ -95,7 +95,7 @@ export async function buyerLink(db: Db, account: Account, buyer: Declaration): P
 /** The new holder typed in the change of holder is the declared buyer (a person; a company buyer is not compared here). */
 export function isDeclaredBuyer(buyer: Declaration, person: PersonIdentity): boolean {
   if (buyer.buyer_kind !== 'natural') return true;
-  return sameWords(buyer.buyer_birth_name, person.birthName) && sameGivenNames(buyer.buyer_given_names, person.givenNames) && buyer.buyer_birth_date === person.birthDate;
+  return sameName(buyer.buyer_birth_name ?? null, person.birthName) && sameGivenNames(buyer.buyer_given_names, person.givenNames) && buyer.buyer_birth_date === person.birthDate;
 }
 
 /**
