@@ -63,9 +63,6 @@ let offsetMs = 0;
 /** Milliseconds between the app clock and the real one (0 unless moved). */
 export const clockOffsetMs = (): number => offsetMs;
 
-/** The app clock's instant. */
-export const now = (): Date => new Date();
-
 /** Moves the clock of the whole process so that "now" is `start`; time flows on from there. */
 export function startClockAt(start: Date | string): void {
   const instant = typeof start === 'string' ? parseParisTime(start) : start;
