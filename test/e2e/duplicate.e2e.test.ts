@@ -2,12 +2,13 @@ import { sql } from 'kysely';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { signInAgentInBrowser } from '../helpers/agents.ts';
 import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
 import { pdfText } from '../helpers/pdf.ts';
+import { signInUserInBrowser } from '../helpers/users.ts';
 
 const FIXTURES = path.resolve('test/fixtures');
 
@@ -37,10 +38,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
   }
 
   async function startDuplicate(page: Page, plate: keyof typeof DEMO_VEHICLE_CODES) {
-    await page.goto(`${e2e.baseUrl}/connexion`);
-    await page.getByLabel('Adresse électronique').fill('demo.particulier@example.fr');
-    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signInUserInBrowser(page, e2e.baseUrl, 'demo.particulier@example.fr');
     await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
     await page.locator('label', { hasText: 'Demande de duplicata' }).first().click();
     await page.getByText('Pour moi-même').click();
@@ -181,10 +179,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
 
   it('a complementary procedure (TPC) with its pieces reaches the instruction centre’s queue', async () => {
     const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
-    await page.goto(`${e2e.baseUrl}/connexion`);
-    await page.getByLabel('Adresse électronique').fill('demo.garage@example.fr');
-    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signInUserInBrowser(page, e2e.baseUrl, 'demo.garage@example.fr');
     await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
     await page.locator('label', { hasText: 'Téléprocédure complémentaire' }).first().click();
     await page.getByText('Pour moi-même').click();

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { startE2E, type E2E } from '../helpers/browser.ts';
 import { startFakePayfip, type FakePayfip } from '../helpers/payfip-fake.ts';
+import { signInUserInBrowser } from '../helpers/users.ts';
 
 /**
  * The payment provider on another origin than the portal, as in production (PayFiP): the "Payer"
@@ -35,10 +36,7 @@ describe('paying on a PayFiP page served from another origin, in Chromium', () =
     page.on('console', (msg) => {
       if (/Content Security Policy|form-action/i.test(msg.text())) violations.push(msg.text());
     });
-    await page.goto(`${e2e.baseUrl}/connexion`);
-    await page.getByLabel('Adresse électronique').fill('demo.particulier@example.fr');
-    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signInUserInBrowser(page, e2e.baseUrl, 'demo.particulier@example.fr');
     await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
     await page.locator('label', { hasText: 'Demande de duplicata' }).first().click();
     await page.getByText('Pour moi-même').click();

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { startE2E, type E2E } from '../helpers/browser.ts';
+import { signInUserInBrowser } from '../helpers/users.ts';
 
 const FIXTURES = path.resolve('test/fixtures');
 
@@ -20,10 +21,7 @@ describe('a form with empty file inputs, submitted by Chromium', () => {
 
   it('complementary procedure, for someone else, first registration: one file among 8 inputs, then all 8 files', async () => {
     const page = await e2e.newPage({ javaScriptEnabled: false });
-    await page.goto(`${e2e.baseUrl}/connexion`);
-    await page.getByLabel('Adresse électronique').fill('demo.garage@example.fr');
-    await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signInUserInBrowser(page, e2e.baseUrl, 'demo.garage@example.fr');
     await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
     await page.locator('label', { hasText: 'Téléprocédure complémentaire' }).first().click();
     await page.getByText('Pour quelqu’un d’autre').click();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { TestClient } from './app.ts';
 
@@ -15,4 +16,12 @@ export async function postNewProcedure(client: TestClient, fields: Record<string
   await client.get('/vehicules/demandes/nouvelle');
   const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
   return client.post('/vehicules/demandes/nouvelle', { idempotency_key: key, ...fields });
+}
+
+/** The same in Chromium: the sign-in form filled and sent as a person would (demo password by default). */
+export async function signInUserInBrowser(page: Page, baseUrl: string, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto(`${baseUrl}/connexion`);
+  await page.getByLabel('Adresse électronique').fill(email);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
 }
