@@ -256,8 +256,12 @@ describe('driving-licence requests: reasons, form and bad input', () => {
     expect(attestation.headers['content-type']).toBe('application/pdf');
     expect(pdfText(attestation.rawPayload)).toContain('Attestation de droits à conduire');
     await t.app.worker.drain();
-    const sms = await t.database.db.selectFrom('outgoing_messages').select('body_text').where('channel', '=', 'email').where('subject', 'like', '%En cours d’instruction%').executeTakeFirstOrThrow();
-    expect(sms.body_text).toContain('Votre attestation de droits à conduire est disponible');
+    // FAQ: "Vous serez prévenu par email et sms dès que l’attestation sera disponible"
+    const email = await t.database.db.selectFrom('outgoing_messages').select(['subject', 'body_text']).where('channel', '=', 'email').where('subject', 'like', `%${file}%`).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(email.subject).toBe(`Votre attestation de droits à conduire est disponible (${file})`);
+    expect(email.body_text).toContain('Votre attestation de droits à conduire est disponible dans votre espace');
+    const sms = await t.database.db.selectFrom('outgoing_messages').select(['recipient', 'body_text']).where('channel', '=', 'sms').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(sms.body_text).toContain(`Votre attestation de droits à conduire est disponible (${file})`);
   });
 
   it('a correction is refused for a title received more than 6 months ago, and in each case the FAQ excludes', async () => {

@@ -39,6 +39,8 @@ export interface DocumentContent {
   issuedAt: Date;
   fee: string | null;
   photo: 'code' | 'classic' | null;
+  /** the FAQ's "Avec quel document circuler en attendant ?" for this reason (printed on the récépissé) */
+  whileWaiting: readonly string[];
 }
 
 const paris = (d: Date, withTime = true) =>
@@ -63,6 +65,7 @@ export function licencePdf(kind: LicenceDocument, c: DocumentContent, verifyUrl:
         'Votre demande a été enregistrée. Suivez son avancement depuis votre espace. Les demandes sont supprimées 6 mois après leur création, quel que soit leur statut.',
         { width: 495 },
       );
+      if (c.whileWaiting.length) doc.moveDown().font('Helvetica-Bold').text('Avec quel document circuler en attendant le nouveau permis ?').font('Helvetica').text(c.whileWaiting.join(' '), { width: 495 });
       if (c.photo === 'classic')
         doc.moveDown().text('Votre demande ne comporte pas de photo-signature numérique : imprimez le formulaire de dépôt photo et signature, collez-y votre photo, signez-le et envoyez-le par courrier simple.', { width: 495 });
     } else if (kind === 'fps') {

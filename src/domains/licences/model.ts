@@ -36,6 +36,25 @@ export const AM_ONLY_REASONS: readonly Reason[] = ['title_invalidation', 'title_
 export const reasonHasLicenceNumber = (r: Reason): boolean => ['renewal', 'loss', 'theft', 'damage', 'international', 'correction', 'title_suspension'].includes(r);
 /** The correction takes the photo and signature of the initial request (FAQ): no photo step. */
 export const reasonNeedsPhoto = (r: Reason): boolean => r !== 'correction';
+/**
+ * "Avec quel document circuler en attendant de recevoir le nouveau permis ?" — the FAQ's answers,
+ * shown on the request page and printed on the récépissé. Loss has its own rule (the attestation de
+ * droits à conduire, `attestationAvailable`); reasons the FAQ does not answer get nothing.
+ */
+export const DRIVING_WHILE_WAITING: Partial<Record<Reason, readonly string[]>> = {
+  title_diploma: [
+    'S’il s’agit d’une nouvelle catégorie (extension) : vous pouvez continuer à circuler avec votre permis actuel.',
+    'S’il s’agit de votre premier permis : vous devez attendre de recevoir le nouveau permis de conduire.',
+  ],
+  title_military: [
+    'Vous pouvez continuer à circuler avec votre brevet militaire en attendant le nouveau permis de conduire.',
+    'Munissez-vous en complément du récépissé de dépôt de votre demande.',
+  ],
+};
+/** The official rules of each category (FAQ: "Trouver les informations règlementaires concernant les différentes catégories"). */
+export const CATEGORY_RULES_URL = 'https://www.service-public.fr/particuliers/vosdroits/N530';
+/** FAQ, suspension: "Il est recommandé de réaliser cette demande 7 jours avant la fin de la suspension." */
+export const SUSPENSION_ADVICE_DAYS = 7;
 /** Driving schools may file a registration for their student, and nothing else (the correction is explicitly refused to them). */
 export const DRIVING_SCHOOL_REASONS: readonly Reason[] = ['registration'];
 

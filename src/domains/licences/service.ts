@@ -16,6 +16,7 @@ import { DOCUMENT_TITLES, licencePdf, verificationSignature, type LicenceDocumen
 import {
   AM_ONLY_REASONS,
   attestationAvailable,
+  DRIVING_WHILE_WAITING,
   canFire,
   CATEGORIES,
   CATEGORY_KEYS,
@@ -152,7 +153,9 @@ export function createLicencesService(deps: { db: Db; config: Config; attachment
     let text: string = def.notify;
     if (t === 'accept_images' && r.reason === 'loss') text += '\n\nVotre attestation de droits à conduire est disponible dans votre espace : téléchargez-la. Elle vous permet de conduire dans l’attente du nouveau titre.';
     if (t === 'validate' && r.reason === 'registration') text += '\n\nVotre numéro NEPH est affiché dans votre espace : vous pouvez vous inscrire à l’examen du code.';
-    await notify(trx, moved, `Votre demande de permis de conduire : ${STATUSES[def.to].label}`, text, `licence:${r.id}:${t}:${Date.now()}`);
+    // FAQ: "Vous serez prévenu par email et sms dès que l’attestation sera disponible" — the SMS carries the subject
+    const subject = t === 'accept_images' && r.reason === 'loss' ? 'Votre attestation de droits à conduire est disponible' : `Votre demande de permis de conduire : ${STATUSES[def.to].label}`;
+    await notify(trx, moved, subject, text, `licence:${r.id}:${t}:${Date.now()}`);
     await audit(trx, actor, `licence.${t}`, { kind: 'licence_request', id: r.id }, { file: r.file_number, from: r.status, to: def.to, ...(opts.note ? { note: true } : {}) });
     return true;
   }
@@ -170,6 +173,7 @@ export function createLicencesService(deps: { db: Db; config: Config; attachment
       issuedAt: new Date(),
       fee: r.fee_cents ? `${eur(r.fee_cents)}, timbre n° •••• ${r.stamp_last4 ?? ''}` : null,
       photo: r.photo_mode,
+      whileWaiting: DRIVING_WHILE_WAITING[r.reason] ?? [],
     };
   }
 

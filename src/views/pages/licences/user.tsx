@@ -3,7 +3,9 @@ import {
   CATEGORIES,
   CATEGORY_KEYS,
   CORRECTION_ERRORS,
+  CATEGORY_RULES_URL,
   CORRECTION_EXCLUSIONS,
+  DRIVING_WHILE_WAITING,
   EDITABLE,
   NEW_REQUEST_AFTER,
   PIECES,
@@ -14,6 +16,7 @@ import {
   STATUSES,
   STEP_TITLES,
   STEPS,
+  SUSPENSION_ADVICE_DAYS,
   type Piece,
   type Reason,
   type Status,
@@ -113,7 +116,7 @@ export function StartPage(props: { values: Values; errors: FieldErrors; reasons:
       </Alert>
       <Form action="/permis/demandes/nouvelle">
         <input type="hidden" name="idempotency_key" value={str(values.idempotency_key)} />
-        <RadioGroup name="reason" label="Motif de la demande" options={props.reasons.map((r) => ({ value: r, label: REASONS[r].label }))} value={str(values.reason)} error={errors.reason} />
+        <RadioGroup name="reason" label="Motif de la demande" options={props.reasons.map((r) => ({ value: r, label: REASONS[r].label, ...(r === 'title_suspension' ? { hint: SUSPENSION_HINT } : {}) }))} value={str(values.reason)} error={errors.reason} />
         {props.drivingSchool ? (
           <>
             <input type="hidden" name="for_whom" value="other" />
@@ -139,6 +142,8 @@ export function StartPage(props: { values: Values; errors: FieldErrors; reasons:
 
 // ------------------------------------------------------------------ step 2: details
 
+const SUSPENSION_HINT = `Faites la demande une fois en possession de tous vos documents administratifs, dont l’avis médical, de préférence ${SUSPENSION_ADVICE_DAYS} jours avant la fin de la suspension.`;
+
 export function DetailsPage(props: { r: RequestView; values: Values; errors: FieldErrors }) {
   const { r, values, errors } = props;
   const order = ['categories', 'neph', 'licence_number', 'country', 'exclusions', 'received_on', 'correction_error', 'correction_detail'];
@@ -155,6 +160,19 @@ export function DetailsPage(props: { r: RequestView; values: Values; errors: Fie
             values={list(values.categories)}
             error={errors.categories}
           />
+        )}
+        {reasonHasCategories(r.reason) && (
+          <p class="fr-text--sm">
+            Ce que permet chaque catégorie, et à quelles conditions :{' '}
+            <a href={CATEGORY_RULES_URL} target="_blank" rel="noopener" title="Les catégories de permis de conduire sur service-public.fr - nouvelle fenêtre">
+              les catégories de permis de conduire (service-public.fr)
+            </a>
+          </p>
+        )}
+        {r.reason === 'title_suspension' && (
+          <Alert kind="info" small>
+            {SUSPENSION_HINT}
+          </Alert>
         )}
         <TextInput name="neph" label="Numéro de dossier permis (NEPH) (facultatif)" hint="12 chiffres, au verso de votre permis au-dessus de la puce. Laissez vide si vous ne le connaissez pas." inputMode="numeric" value={str(values.neph)} error={errors.neph} />
         {reasonHasLicenceNumber(r.reason) && <TextInput name="licence_number" label="Numéro du permis" hint="Rubrique 5 au recto de la carte" value={str(values.licence_number)} error={errors.licence_number} />}
@@ -386,6 +404,13 @@ export function RequestPage(props: { r: RequestView; pieces: Attachment[]; docum
       {r.reason === 'loss' && r.status !== 'draft' && !docs.includes('attestation') && (
         <Alert kind="warning" title="Vous n’êtes pas autorisé à conduire">
           <p>Dans l’attente de l’attestation de droits à conduire, disponible après vérification par l’administration, vous n’êtes pas autorisé à conduire un véhicule. Vous serez prévenu par courriel et SMS.</p>
+        </Alert>
+      )}
+      {DRIVING_WHILE_WAITING[r.reason] && r.status !== 'draft' && !NEW_REQUEST_AFTER.includes(r.status) && (
+        <Alert kind="info" title="Avec quel document circuler en attendant le nouveau permis ?">
+          {DRIVING_WHILE_WAITING[r.reason]!.map((line) => (
+            <p>{line}</p>
+          ))}
         </Alert>
       )}
       {r.status === 'draft' && (
