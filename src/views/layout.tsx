@@ -96,15 +96,12 @@ function MainNavigation() {
             ))}
             {page.user?.kind === 'user' && (
               <li class="fr-nav__item">
-                <a class="fr-nav__link" href="/permis" aria-current={current('/permis') ? 'page' : undefined}>
-                  Mon espace permis
-                </a>
-              </li>
-            )}
-            {page.user?.kind === 'user' && (
-              <li class="fr-nav__item">
-                <a class="fr-nav__link" href="/pre-demandes" aria-current={current('/pre-demandes') || current('/mairie/pre-demandes') ? 'page' : undefined}>
-                  Mes pré-demandes
+                <a
+                  class="fr-nav__link"
+                  href="/mes-demarches"
+                  aria-current={['/mes-demarches', '/vehicules', '/permis', '/pre-demandes', '/contact/demandes'].some(current) ? 'page' : undefined}
+                >
+                  Mes démarches
                 </a>
               </li>
             )}
