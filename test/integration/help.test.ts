@@ -18,13 +18,32 @@ describe('help centre', () => {
     const res = await new TestClient(t.app).get('/aide');
     expect(res.statusCode).toBe(200);
     const text = textOf(res.body);
-    for (const section of ['Carte grise (certificat d’immatriculation)', 'Permis de conduire', 'Mon compte et le portail']) expect(text).toContain(section);
+    for (const section of ['Carte grise (certificat d’immatriculation)', 'Permis de conduire', 'Carte d’identité et passeport', 'Mon compte et le portail']) expect(text).toContain(section);
     for (const a of ARTICLES) expect(res.body).toContain(`href="/aide/${a.slug}"`);
     expect(text).toContain('Vous n’avez pas d’ordinateur, de scanner ou d’accès à internet ?');
     expect(text).toContain('points d’accompagnement numérique');
     expect(text).toContain('initiative du ministère de l’Intérieur');
     expect(res.body).toContain('href="/contact"');
     expect(res.body).toContain('href="/aide/reclamations"');
+  });
+
+  it('answers the FAQ topics the seed covers: suspension, diploma, military conversion, AM only, driving while waiting, identity card and passport', async () => {
+    const client = new TestClient(t.app);
+    const expected: [string, string[]][] = [
+      ['permis-apres-suspension', ['recommandé de la faire 7 jours avant la fin de la suspension', 'avis de la visite médicale']],
+      ['permis-diplome-professionnel', ['validation de diplôme professionnel', 'récépissé de dépôt']],
+      ['permis-brevet-militaire', ['continuer à circuler avec le brevet militaire']],
+      ['permis-categorie-am', ['seule catégorie AM', 'invalidé ou annulé']],
+      ['permis-circuler-en-attendant', ['Premier permis : vous devez attendre', 'attestation de droits à conduire']],
+      ['pre-demande-cni-passeport', ['numéro de pré-demande et un QR code', 'prend vos empreintes']],
+      ['cni-passeport-tarifs', ['25 € (12,50 € en Guyane)', '86 € (43 € en Guyane)']],
+    ];
+    for (const [slug, phrases] of expected) {
+      const page = await client.get(`/aide/${slug}`);
+      expect(page.statusCode, slug).toBe(200);
+      for (const phrase of phrases) expect(textOf(page.body), slug).toContain(phrase);
+    }
+    expect((await client.get('/aide/permis-circuler-en-attendant')).body).toContain('href="https://www.service-public.fr/particuliers/vosdroits/N530"');
   });
 
   it('searches the articles, accents and case ignored, best title match first', async () => {

@@ -4,11 +4,12 @@
  * driving-licence FAQ, the terms of use). A procedure page links to one with <HelpLink topic="…"/>
  * (src/views/pages/help/help-link.tsx); the topic is the article's slug.
  */
-export type HelpSection = 'vehicules' | 'permis' | 'compte';
+export type HelpSection = 'vehicules' | 'permis' | 'identite' | 'compte';
 
 export const SECTION_LABELS: Record<HelpSection, string> = {
   vehicules: 'Carte grise (certificat d’immatriculation)',
   permis: 'Permis de conduire',
+  identite: 'Carte d’identité et passeport',
   compte: 'Mon compte et le portail',
 };
 
@@ -218,6 +219,109 @@ export const ARTICLES: readonly Article[] = [
       'Le remboursement se demande en ligne sur le site timbres.impots.gouv.fr, dans les 18 mois suivant l’achat du timbre.',
       { list: ['Timbre acheté chez un buraliste : numéro et montant du timbre, numéro de transaction, relevé d’identité bancaire à votre nom (pas de livret A), copie d’une pièce d’identité (ou extrait Kbis pour un professionnel).', 'Timbre acheté en ligne : numéro du timbre et référence de transaction ; le remboursement est fait sur la carte bancaire utilisée.'] },
     ],
+  },
+  {
+    slug: 'permis-circuler-en-attendant',
+    section: 'permis',
+    title: 'Avec quel document circuler en attendant mon nouveau permis ?',
+    summary: 'Cela dépend du motif : ancien permis pour une nouvelle catégorie, brevet militaire pour une conversion, attestation après une perte.',
+    body: [
+      {
+        list: [
+          'Nouvelle catégorie (extension), par exemple après une validation de diplôme professionnel : vous pouvez continuer à circuler avec votre permis actuel.',
+          'Premier permis : vous devez attendre de recevoir le nouveau permis de conduire.',
+          'Conversion d’un brevet militaire : vous pouvez continuer à circuler avec le brevet militaire, en vous munissant du récépissé de dépôt de la demande.',
+          'Perte : une attestation de droits à conduire est disponible dans votre espace après vérification par l’administration ; vous êtes prévenu par courriel et SMS. En attendant, vous n’êtes pas autorisé à conduire.',
+        ],
+      },
+      'La réponse qui vous concerne est rappelée sur la page de votre demande et sur le récépissé de dépôt.',
+    ],
+    links: [
+      { href: '/permis', label: 'Mon espace permis de conduire' },
+      { href: 'https://www.service-public.fr/particuliers/vosdroits/N530', label: 'Les catégories de permis de conduire (service-public.fr)' },
+    ],
+  },
+  {
+    slug: 'permis-apres-suspension',
+    section: 'permis',
+    title: 'Mon permis après une suspension',
+    summary: 'Une demande de fabrication en ligne, de préférence 7 jours avant la fin de la suspension, avec l’avis médical.',
+    body: [
+      'La demande se fait en plusieurs étapes. Faites-la une fois en possession de tous vos documents administratifs, dont l’avis de la visite médicale. Il est recommandé de la faire 7 jours avant la fin de la suspension.',
+      { list: ['Connectez-vous à votre compte, ou créez-en un.', 'Cliquez sur « Nouvelle demande » dans « Mon espace permis de conduire ».', 'Choisissez le motif « Fabrication d’un titre : demande à la suite d’une suspension de permis ».'] },
+    ],
+    links: [{ href: '/permis/demandes/nouvelle', label: 'Faire la demande' }],
+  },
+  {
+    slug: 'permis-categorie-am',
+    section: 'permis',
+    title: 'Un permis avec la seule catégorie AM après une invalidation ou une annulation',
+    summary: 'Après une invalidation, une annulation ou une suspension, vous pouvez demander en ligne un titre portant la seule catégorie AM.',
+    body: [
+      'Votre permis est invalidé ou annulé : vous pouvez demander la fabrication d’un permis de conduire portant la seule catégorie AM (cyclomoteur, voiturette). La demande se fait en ligne ; l’état civil, la photo, la signature et les pièces justificatives sont transmis de manière dématérialisée.',
+      'Choisissez le motif « Fabrication d’un titre : demande à la suite d’une invalidation ou d’une annulation de permis » (ou « à la suite d’une suspension de permis »), puis cochez « Je demande l’édition d’un titre doté de la seule catégorie AM ».',
+    ],
+    links: [{ href: '/permis/demandes/nouvelle', label: 'Faire la demande' }],
+  },
+  {
+    slug: 'permis-diplome-professionnel',
+    section: 'permis',
+    title: 'Faire valider un diplôme professionnel',
+    summary: 'En ligne : motif « validation de diplôme professionnel », puis les catégories obtenues ; un récépissé de dépôt est délivré.',
+    body: [
+      'La demande de validation de diplôme professionnel se fait en ligne. Choisissez le motif « Fabrication d’un titre : il s’agit d’une validation de diplôme professionnel », puis sélectionnez la ou les catégories obtenues et joignez le diplôme.',
+      'Un récépissé de dépôt de la demande vous est délivré. Si la demande ne comporte pas de photo et de signature numériques, le formulaire de dépôt photo et signature est aussi disponible à la fin de la demande.',
+      'En attendant le nouveau permis : pour une nouvelle catégorie, vous pouvez continuer à circuler avec votre permis actuel ; pour un premier permis, il faut attendre de recevoir le nouveau titre.',
+    ],
+    links: [{ href: '/permis/demandes/nouvelle', label: 'Faire la demande' }],
+  },
+  {
+    slug: 'permis-brevet-militaire',
+    section: 'permis',
+    title: 'Convertir un brevet militaire de conduite',
+    summary: 'En ligne : motif « conversion de brevet militaire » ; vous circulez avec le brevet en attendant le nouveau permis.',
+    body: [
+      'La demande de conversion de votre brevet militaire se fait en ligne. Choisissez le motif « Fabrication d’un titre : il s’agit d’une conversion de brevet militaire », puis sélectionnez la ou les catégories obtenues et joignez le brevet.',
+      'Un récépissé de dépôt de la demande vous est délivré. En attendant la réception du nouveau permis de conduire, vous pouvez continuer à circuler avec le brevet militaire ; munissez-vous en complément du récépissé de dépôt.',
+    ],
+    links: [{ href: '/permis/demandes/nouvelle', label: 'Faire la demande' }],
+  },
+  // ---- Identity card and passport ----
+  {
+    slug: 'pre-demande-cni-passeport',
+    section: 'identite',
+    title: 'La pré-demande de carte d’identité ou de passeport',
+    summary: 'Remplie en ligne, elle donne un numéro et un QR code que la mairie lit le jour du rendez-vous, où sont prises vos empreintes.',
+    body: [
+      'La pré-demande évite de remplir un formulaire papier en mairie. Remplissez-la depuis votre compte : à la fin, un récapitulatif porte un numéro de pré-demande et un QR code.',
+      'Prenez rendez-vous dans une mairie équipée d’un dispositif de recueil. Le jour du rendez-vous, présentez le numéro ou le QR code : la mairie retrouve vos données, vérifie vos pièces, prend vos empreintes et vous remet un récépissé portant le numéro de la demande.',
+    ],
+    links: [
+      { href: '/pre-demandes', label: 'Mes pré-demandes' },
+      { href: '/lieux?type=mairies', label: 'Trouver une mairie équipée' },
+    ],
+  },
+  {
+    slug: 'cni-passeport-tarifs',
+    section: 'identite',
+    title: 'Combien coûtent une carte d’identité et un passeport ?',
+    summary: 'Carte d’identité gratuite, sauf perte ou vol (25 €) ; passeport de 17 € à 86 € selon l’âge.',
+    body: [
+      {
+        table: {
+          headers: ['Titre', 'Timbre fiscal'],
+          rows: [
+            ['Carte d’identité : première demande ou renouvellement', 'Gratuit'],
+            ['Carte d’identité après une perte ou un vol', '25 € (12,50 € en Guyane)'],
+            ['Passeport d’une personne majeure', '86 € (43 € en Guyane)'],
+            ['Passeport d’un mineur de 15 à 17 ans', '42 €'],
+            ['Passeport d’un enfant de moins de 15 ans', '17 €'],
+          ],
+        },
+      },
+      'Le timbre du passeport est uniquement électronique. Son numéro se saisit dans la pré-demande ; le montant dû est calculé d’après vos réponses.',
+    ],
+    links: [{ href: '/pre-demandes', label: 'Mes pré-demandes' }],
   },
   // ---- Account and portal ----
   {

@@ -29,6 +29,7 @@ import { Alert, Breadcrumb, Stepper, SummaryList, Table } from '../../components
 import { Checkbox, CheckboxGroup, ErrorSummary, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { HelpLink } from '../help/help-link.tsx';
 import { StatusBadge, stepHref, StepLayout } from './components.tsx';
 
 type Values = Record<string, string | string[] | undefined>;
@@ -411,6 +412,7 @@ export function RequestPage(props: { r: RequestView; pieces: Attachment[]; docum
           {DRIVING_WHILE_WAITING[r.reason]!.map((line) => (
             <p>{line}</p>
           ))}
+          <HelpLink topic="permis-circuler-en-attendant" label="avec quel document circuler, selon le motif" />
         </Alert>
       )}
       {r.status === 'draft' && (
