@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { printable } from './text.ts';
 
 export const AGENCY = 'Agence nationale des titres sécurisés';
 
@@ -26,6 +27,8 @@ export async function officialDocumentPdf(
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
+    const text = doc.text.bind(doc);
+    doc.text = ((t: string, ...rest: unknown[]) => text(printable(String(t)), ...(rest as []))) as typeof doc.text;
     doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE');
     doc.font('Helvetica').fontSize(9).text(AGENCY);
     for (const l of opts.headerLines ?? []) doc.text(l);
