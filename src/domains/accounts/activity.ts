@@ -1,45 +1,15 @@
 import { audit } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { auditActionLabel } from '../../platform/audit-labels.ts';
+import { sql } from 'kysely';
 
-/** What a user reads of the audit trail about them: their own actions, their requests, their account. */
-const ACTION_LABELS: Record<string, string> = {
-  'account.created': 'Compte créé',
-  'account.suspended': 'Compte suspendu par l’agence',
-  'account.reactivated': 'Compte réactivé par l’agence',
-  'account.suspension_ended': 'Fin de la suspension du compte',
-  'account.mobile_changed': 'Numéro de mobile modifié',
-  'vehicle_procedure.started': 'Démarche commencée',
-  'vehicle_procedure.cancelled': 'Démarche abandonnée',
-  'vehicle_procedure.cancel': 'Démarche abandonnée',
-  'vehicle_procedure.code_verified': 'Code confidentiel accepté',
-  'vehicle_procedure.submit_for_review': 'Demande transmise au centre d’instruction',
-  'vehicle_procedure.resubmit': 'Réponse transmise au centre d’instruction',
-  'vehicle_procedure.ask_complement': 'Complément demandé par le centre d’instruction',
-  'vehicle_procedure.accept_pieces': 'Pièces validées par le centre d’instruction',
-  'vehicle_procedure.process': 'Demande traitée par le centre d’instruction',
-  'vehicle_procedure.reject': 'Demande rejetée par le centre d’instruction',
-  'vehicle_procedure.file_for_payment': 'Demande validée, en attente de paiement',
-  'vehicle_procedure.paid': 'Demande payée et terminée',
-  'confidential_code.verified': 'Code confidentiel accepté',
-  'confidential_code.failed': 'Code confidentiel erroné',
-  'confidential_code.locked': 'Saisie du code confidentiel bloquée',
-  'confidential_code.reissued': 'Nouveau code confidentiel demandé',
-  'payment.started': 'Paiement commencé',
-  'payment.success': 'Paiement accepté',
-  'payment.failed': 'Paiement refusé par la banque',
-  'payment.cancelled': 'Paiement annulé',
-  'payment.error': 'Erreur du prestataire de paiement',
-  'attachment.accepted': 'Pièce acceptée par le centre d’instruction',
-  'attachment.refused': 'Pièce refusée par le centre d’instruction',
-  'agent.viewed_request': 'Un agent du centre d’instruction a consulté la demande',
-  'agent.viewed_attachment': 'Un agent du centre d’instruction a consulté une pièce',
-  'agent.took_request': 'Un agent du centre d’instruction a pris la demande',
-  'agent.messaged_user': 'Message du centre d’instruction',
-  'vehicle.sale_declared': 'Cession déclarée',
-  'vehicle.address_change_filed': 'Changement d’adresse enregistré',
-  'vehicle.holder_change_filed': 'Changement de titulaire enregistré',
+/** The page of a request named in "Mon historique", by the kind of the audit row's subject. */
+const REQUEST_PAGES: Record<string, (reference: string, id: number) => string> = {
+  vehicle_procedure: (reference) => `/vehicules/demandes/${reference}`,
+  licence_request: (reference) => `/permis/demandes/${reference}`,
+  pre_application: (_reference, id) => `/pre-demandes/${id}`,
+  contact_request: (reference) => `/contact/demandes/${reference}`,
 };
-export const actionLabel = (action: string) => ACTION_LABELS[action] ?? 'Opération enregistrée';
 
 const MOBILE = /^(?:\+33\s?|0)[67](?:[\s.-]?\d{2}){4}$/;
 /** A French mobile number, normalised to +33…; null when it is not one. */
@@ -62,24 +32,47 @@ export function createActivity(db: Db) {
         .limit(200)
         .execute(),
 
-    /** The audit rows about this user, newest first: what they did, and what was done to their requests. */
+    /** The audit rows about this user, newest first: what they did, and what was done to their requests (of every kind). */
     async history(accountId: number) {
       const rows = await db
         .selectFrom('audit_events as e')
         .leftJoin('vehicle_procedures as vp', (j) => j.on('e.subject_kind', '=', 'vehicle_procedure').onRef('vp.id', '=', 'e.subject_id'))
-        .select(['e.id', 'e.at', 'e.actor_kind', 'e.action', 'e.ip', 'vp.file_number'])
+        .leftJoin('licence_requests as lr', (j) => j.on('e.subject_kind', '=', 'licence_request').onRef('lr.id', '=', 'e.subject_id'))
+        .leftJoin('pre_applications as pa', (j) => j.on('e.subject_kind', '=', 'pre_application').onRef('pa.id', '=', 'e.subject_id'))
+        .leftJoin('contact_requests as cr', (j) => j.on('e.subject_kind', '=', 'contact_request').onRef('cr.id', '=', 'e.subject_id'))
+        .select(['e.id', 'e.at', 'e.actor_kind', 'e.actor_id', 'e.action', 'e.ip', 'e.subject_kind', 'e.subject_id'])
+        .select(sql<string | null>`coalesce(vp.file_number, lr.file_number, pa.number, cr.reference, e.details->>'procedure')`.as('reference'))
         .where((eb) =>
           eb.or([
             eb.and([eb('e.actor_kind', '=', 'user'), eb('e.actor_id', '=', accountId)]),
             eb.and([eb('e.subject_kind', '=', 'account'), eb('e.subject_id', '=', accountId)]),
             eb('vp.account_id', '=', accountId),
+            eb('lr.account_id', '=', accountId),
+            eb('pa.account_id', '=', accountId),
+            eb('cr.account_id', '=', accountId),
           ]),
         )
         .where('e.action', 'not in', ['account.deleted', 'account.deleted_by_user'])
         .orderBy('e.id', 'desc')
         .limit(200)
         .execute();
-      return rows.map((r) => ({ ...r, label: actionLabel(r.action), ip: r.actor_kind === 'user' ? r.ip : null }));
+      return rows.map((r) => {
+        // a row about a vehicle names the procedure in its details; a draft pre-application has no number yet
+        const kind = r.subject_kind === 'vehicle' ? 'vehicle_procedure' : (r.subject_kind ?? '');
+        const page = REQUEST_PAGES[kind];
+        const href = page && r.subject_id !== null && (r.reference || kind === 'pre_application') ? page(r.reference ?? '', r.subject_id) : null;
+        return {
+          id: r.id,
+          at: r.at,
+          // someone else's account acting on the user's request is a town hall recording a pre-application
+          actor_kind: r.actor_kind === 'user' && r.actor_id !== accountId ? ('town_hall' as const) : r.actor_kind,
+          action: r.action,
+          label: auditActionLabel(r.action),
+          reference: r.reference ?? (kind === 'pre_application' ? 'Pré-demande' : null),
+          href,
+          ip: r.actor_kind === 'user' && r.actor_id === accountId ? r.ip : null,
+        };
+      });
     },
 
     async setMobile(accountId: number, input: string, ip: string): Promise<{ ok: true; mobile: string | null } | { ok: false; error: string }> {
