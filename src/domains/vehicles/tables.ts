@@ -34,6 +34,16 @@ export interface VehiclesTable {
   category: string;
   fiscal_power: number;
   energy: string;
+  /** certificate codes D.1, D.2, D.3, J.1, J.3, F.2 (kg), P.1 (cm³), S.1, V.7 (g/km): migration 0022, null when not imported */
+  brand: Generated<string | null>;
+  type_variant: Generated<string | null>;
+  commercial_name: Generated<string | null>;
+  national_genre: Generated<string | null>;
+  body_type: Generated<string | null>;
+  gross_weight_kg: Generated<number | null>;
+  engine_cc: Generated<number | null>;
+  seats: Generated<number | null>;
+  co2_g_km: Generated<number | null>;
   holder_id: number;
   long_term_lease: Generated<boolean>;
   previous_title_address: string | null;
