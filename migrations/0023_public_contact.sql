@@ -8,6 +8,8 @@ alter table contact_requests add column sender_email text check (sender_email is
 alter table contact_requests add column sender_ip text;
 alter table contact_requests add column file_kind text check (file_kind in ('vehicle', 'licence', 'identity'));
 alter table contact_requests add constraint contact_requests_sender check (account_id is not null or (sender_name is not null and sender_email is not null));
+-- until now only vehicle procedures could be named
+update contact_requests set file_kind = 'vehicle' where file_number is not null;
 alter table contact_requests add constraint contact_requests_file_kind check ((file_number is null) = (file_kind is null));
 alter table contact_requests drop constraint contact_requests_topic_check;
 alter table contact_requests add constraint contact_requests_topic_check check (topic in ('account', 'vehicle', 'licence', 'identity', 'town_hall', 'other'));
