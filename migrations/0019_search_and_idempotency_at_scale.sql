@@ -15,7 +15,7 @@ create function plate_key(plate text) returns text language sql immutable parall
   select regexp_replace(upper(plate), '[^A-Z0-9]', '', 'g')
 $$;
 
-create index vehicles_plate_key on vehicles (plate_key(plate));
+create index vehicles_plate_search on vehicles (plate_key(plate)); -- (vehicles_plate_key is the unique constraint)
 create index vehicle_procedures_vehicle on vehicle_procedures (vehicle_id);
 create index vehicle_holders_name_search on vehicle_holders
   using gin (search_key(coalesce(birth_name, '') || ' ' || coalesce(usage_name, '') || ' ' || coalesce(company_name, '')) gin_trgm_ops);
