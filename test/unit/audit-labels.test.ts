@@ -82,7 +82,7 @@ describe('French labels of the audit actions', () => {
       expect(label, code).not.toMatch(/[a-z]+[._][a-z]+/);
       expect(label, code).toMatch(/^\p{Lu}/u);
     }
-    expect(auditActionLabel('agent.took_request')).toBe('Demande prise en charge par le centre d’instruction');
+    expect(auditActionLabel('agent.took_request')).toBe('Un agent du centre d’instruction a pris la demande');
     expect(auditActionLabel('no.such_code')).toBe('Opération enregistrée');
   });
 });

@@ -20,6 +20,17 @@ export function normaliseMobile(input: string): string | null {
   return `+33${digits.startsWith('33') ? digits.slice(2) : digits.slice(1)}`;
 }
 
+/** Who acted, as the user reads it: never an agent's name, the service the agent works for. */
+function actorName(kind: 'user' | 'agent' | 'system', self: boolean, subject: string): string {
+  // someone else's account acting on the user's request is a town hall recording a pre-application
+  if (kind === 'user') return self ? 'Vous' : 'Une mairie';
+  if (kind === 'system') return 'Le portail';
+  if (subject === 'vehicle_procedure') return 'Le centre d’instruction';
+  if (subject === 'licence_request') return 'L’administration';
+  if (subject === 'contact_request') return 'L’assistance';
+  return 'L’agence';
+}
+
 export function createActivity(db: Db) {
   return {
     /** Every message the portal sent to this account (email and SMS), newest first, with its delivery status. */
@@ -64,8 +75,7 @@ export function createActivity(db: Db) {
         return {
           id: r.id,
           at: r.at,
-          // someone else's account acting on the user's request is a town hall recording a pre-application
-          actor_kind: r.actor_kind === 'user' && r.actor_id !== accountId ? ('town_hall' as const) : r.actor_kind,
+          actor: actorName(r.actor_kind, r.actor_id === accountId, kind),
           action: r.action,
           label: auditActionLabel(r.action),
           reference: r.reference ?? (kind === 'pre_application' ? 'Pré-demande' : null),

@@ -47,9 +47,8 @@ export function NotificationsPage(props: {
 
 /** The user's own history (terms of use §1.17): what they did, and what was done to their requests. */
 export function HistoryPage(props: {
-  rows: { id: number; at: Date; actor_kind: 'user' | 'agent' | 'system' | 'town_hall'; label: string; reference: string | null; href: string | null; ip: string | null }[];
+  rows: { id: number; at: Date; actor: string; label: string; reference: string | null; href: string | null; ip: string | null }[];
 }) {
-  const by = { user: 'Vous', agent: 'L’agence', system: 'Le portail', town_hall: 'Une mairie' } as const;
   return (
     <Layout title="Mon historique">
       <Breadcrumb items={[{ href: '/compte', label: 'Mon compte' }, { label: 'Mon historique' }]} />
@@ -64,10 +63,10 @@ export function HistoryPage(props: {
         empty="Aucune opération enregistrée."
         rows={props.rows.map((r) => [
           formatShortDateTime(r.at),
-          by[r.actor_kind],
+          r.actor,
           r.label,
           r.href ? <a href={r.href}>{r.reference}</a> : (r.reference ?? 'Votre compte'),
-          r.ip ?? (r.actor_kind === 'user' ? 'Non enregistrée' : 'Non communiquée'),
+          r.ip ?? (r.actor === 'Vous' ? 'Non enregistrée' : 'Non communiquée'),
         ])}
       />
     </Layout>
