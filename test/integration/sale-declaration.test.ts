@@ -31,23 +31,25 @@ describe('declaration of sale', () => {
     return { client, base, file: page.url.split('/').pop()! };
   }
 
-  it('changes an answer from the summary: each "Modifier" is a form that goes back to the declaration with the answers kept', async () => {
+  it('changes an answer from the summary: each "Modifier" is a link to the declaration page\'s own address, the answers kept', async () => {
     const { client, base } = await saleOfCamillesCar();
     await client.post(`${base}/commencer`, { understood: 'oui' });
     await client.post(`${base}/documents`, {});
-    await client.post(`${base}/declaration`, BUYER);
-    const summary = await client.get(base);
+    const posted = await client.post(`${base}/declaration`, BUYER);
+    expect(posted.headers.location).toBe(`${base}/recapitulatif`);
+    const summary = await client.get(`${base}/recapitulatif`);
     expect(textOf(summary.body)).toContain('Récapitulatif Étape 4 sur 5');
-    // never a link to the POST-only route (it answered "Page non trouvée")
-    expect(summary.body).not.toContain(`href="${base}/modifier"`);
-    const forms = summary.body.match(new RegExp(`<form[^>]*action="${base}/modifier"[^>]*>`, 'g')) ?? [];
-    expect(forms).toHaveLength(4);
-    for (const form of forms) expect(form).toMatch(/method="post"/);
+    // never a form to a POST-only route: a plain link to the page of the answers (issue 16)
+    expect(summary.body).not.toContain(`action="${base}/modifier"`);
+    const links = summary.body.match(new RegExp(`<a class="fr-link" href="${base}/declaration">Modifier`, 'g')) ?? [];
+    expect(links).toHaveLength(4);
     for (const what of ['acheteur', 'adresse de l’acheteur', 'date et heure de la vente', 'kilométrage']) expect(textOf(summary.body)).toContain(`Modifier : ${what}`);
-    const back = await client.follow(await client.post(`${base}/modifier`, {}));
+    const back = await client.get(`${base}/declaration`);
+    expect(back.statusCode).toBe(200);
     expect(textOf(back.body)).toContain('Étape 3 sur 5');
     expect(back.body).toContain('value="Lemaire"');
     expect(back.body).toContain('value="84500"');
+    expect(back.body).toContain('value="20/11/2026"'); // the one date style: JJ/MM/AAAA
   });
 
   it('goes through the five tabs and ends with the code de cession shown once, the vehicle sold, two PDFs with a QR code', async () => {

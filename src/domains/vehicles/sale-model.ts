@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isValidSiren } from '../accounts/identifiers.ts';
 import { birthDateProblem, POSTCODE_UNKNOWN } from '../../platform/plausible.ts';
 import { communesForPostcode } from './communes.ts';
+import { dateProblemMessage, frenchDate, readFrenchDate } from '../../platform/french-date.ts';
 
 /** The declaration of sale ("Vendre ou donner") as the agency's page lays it out: five tabs. */
 export const SALE_STEPS = ['start', 'documents', 'declaration', 'summary', 'done'] as const;
@@ -14,6 +15,27 @@ export const SALE_STEP_TITLES: Record<SaleStep, string> = {
   summary: 'Récapitulatif',
   done: 'Pour terminer',
 };
+
+/**
+ * The pages of the declaration, each at its own address (…/cession/<slug>): the "declaration" tab is
+ * two pages, the buyer's kind first (a person or a company), then the fields of that kind.
+ */
+export const SALE_PAGES = ['start', 'documents', 'buyer', 'declaration', 'summary', 'done'] as const;
+export type SalePage = (typeof SALE_PAGES)[number];
+export const SALE_PAGE_SLUGS: Record<SalePage, string> = {
+  start: 'commencer',
+  documents: 'documents',
+  buyer: 'acheteur',
+  declaration: 'declaration',
+  summary: 'recapitulatif',
+  done: 'fin',
+};
+/** The tab of the stepper each page belongs to. */
+export const SALE_PAGE_TAB: Record<SalePage, SaleStep> = { start: 'start', documents: 'documents', buyer: 'declaration', declaration: 'declaration', summary: 'summary', done: 'done' };
+export const salePageOfSlug = (slug: string): SalePage | undefined => SALE_PAGES.find((p) => SALE_PAGE_SLUGS[p] === slug);
+
+/** The fields of the declaration page, in the order of the form (the draft keeps only these). */
+export const DECLARATION_FIELDS = ['buyer_kind', 'buyer_birth_name', 'buyer_given_names', 'buyer_birth_date', 'buyer_company_name', 'buyer_siren', 'buyer_is_professional', 'buyer_address_line1', 'buyer_postcode', 'buyer_commune', 'buyer_country', 'sale_date', 'sale_time', 'mileage'] as const;
 
 export const CESSION_CODE_VALID_DAYS = 15;
 const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -42,14 +64,14 @@ const declarationFields = z.object({
   buyer_kind: z.enum(['natural', 'legal'], { error: 'Indiquez si l’acheteur est une personne physique ou une personne morale' }),
   buyer_birth_name: z.string().trim().max(100).optional(),
   buyer_given_names: z.string().trim().max(100).optional(),
-  buyer_birth_date: z.string().trim().optional(),
+  buyer_birth_date: z.string().trim().optional(), // checked in crossProblems, for a person only
   buyer_company_name: z.string().trim().max(200).optional(),
   buyer_siren: z.string().trim().optional(),
   buyer_address_line1: text('Saisissez l’adresse de l’acheteur', 38 * 2),
   buyer_postcode: text('Saisissez le code postal de l’acheteur', 12),
   buyer_commune: text('Saisissez la commune de l’acheteur'),
   buyer_country: z.string().trim().max(60).optional(),
-  sale_date: z.iso.date({ error: 'Saisissez la date de la vente' }),
+  sale_date: frenchDate('la date de la vente', '21/11/2026'),
   sale_time: z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30'),
   // An empty field is no mileage, never 0 km (it is printed on the certificate); "84 500" is read as 84500.
   mileage: z.preprocess(
@@ -71,13 +93,15 @@ function crossProblems(raw: Record<string, unknown>): Record<string, string> {
   const abroad = v('buyer_country') && v('buyer_country').toUpperCase() !== 'FRANCE';
   if (v('buyer_postcode') && !abroad && !/^\d{5}$/.test(v('buyer_postcode'))) problems.buyer_postcode = 'Le code postal comporte 5 chiffres';
   else if (v('buyer_postcode') && !abroad && !communesForPostcode(v('buyer_postcode')).length) problems.buyer_postcode = POSTCODE_UNKNOWN;
-  const saleDate = z.iso.date().safeParse(v('sale_date')).success ? v('sale_date') : null;
+  const sale = readFrenchDate(v('sale_date'));
+  const saleDate = sale.ok ? sale.iso : null;
   if (v('buyer_kind') === 'natural') {
     if (!v('buyer_birth_name')) problems.buyer_birth_name = 'Saisissez le nom de naissance de l’acheteur';
     if (!v('buyer_given_names')) problems.buyer_given_names = 'Saisissez les prénoms de l’acheteur';
-    if (!z.iso.date().safeParse(v('buyer_birth_date')).success) problems.buyer_birth_date = 'Saisissez la date de naissance de l’acheteur, même s’il réside à l’étranger';
-    else if (birthDateProblem(v('buyer_birth_date'))) problems.buyer_birth_date = birthDateProblem(v('buyer_birth_date'))!;
-    else if (ageAt(v('buyer_birth_date'), saleDate ?? new Date().toISOString().slice(0, 10)) < 18) problems.buyer_birth_date = 'L’acheteur doit être majeur à la date de la vente';
+    const birth = readFrenchDate(v('buyer_birth_date'));
+    if (!birth.ok) problems.buyer_birth_date = birth.problem === 'empty' ? 'Saisissez la date de naissance de l’acheteur, même s’il réside à l’étranger' : dateProblemMessage(birth.problem, 'la date de naissance de l’acheteur');
+    else if (birthDateProblem(birth.iso)) problems.buyer_birth_date = birthDateProblem(birth.iso)!;
+    else if (ageAt(birth.iso, saleDate ?? new Date().toISOString().slice(0, 10)) < 18) problems.buyer_birth_date = 'L’acheteur doit être majeur à la date de la vente';
   } else if (v('buyer_kind') === 'legal') {
     if (!v('buyer_company_name')) problems.buyer_company_name = 'Saisissez la raison sociale de l’acheteur';
     if (!isValidSiren(v('buyer_siren').replace(/\s/g, ''))) problems.buyer_siren = 'Le numéro SIREN comporte 9 chiffres et doit être valide';
@@ -93,5 +117,12 @@ export function validateDeclaration(raw: Record<string, unknown>): { ok: true; d
   const errors: Record<string, string> = {};
   if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
   for (const [k, m] of Object.entries(crossProblems(raw))) errors[k] ??= m;
-  return parsed.success && !Object.keys(errors).length ? { ok: true, data: parsed.data } : { ok: false, errors };
+  if (!parsed.success || Object.keys(errors).length) return { ok: false, errors };
+  // only the fields of the buyer's kind are kept (the other kind's, typed before a change of mind, go)
+  const d = parsed.data;
+  const data: Declaration =
+    d.buyer_kind === 'natural'
+      ? { ...d, buyer_birth_date: (readFrenchDate(d.buyer_birth_date) as { iso: string }).iso, buyer_company_name: undefined, buyer_siren: undefined }
+      : { ...d, buyer_birth_name: undefined, buyer_given_names: undefined, buyer_birth_date: undefined };
+  return { ok: true, data };
 }

@@ -6,12 +6,25 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Account } from '../../platform/db/schema.ts';
 import type { Outcome } from '../accounts/service.ts';
 import { saleDocumentPdf, type SaleDocumentContent } from './documents.ts';
-import { CESSION_CODE_VALID_DAYS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, type Declaration, type SaleStep } from './sale-model.ts';
+import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './sale-model.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from './tables.ts';
 
 export interface SaleState {
+  /** the furthest tab reached: every page up to it can be shown again */
   step: SaleStep;
   declaration?: Declaration;
+  /** what was last typed on the buyer and declaration pages, checked or not (nothing typed is lost) */
+  draft?: Record<string, string>;
+}
+
+/** The typed values worth keeping from a posted declaration page: its own fields, as text. */
+export function draftOf(input: Record<string, unknown>): Record<string, string> {
+  const draft: Record<string, string> = {};
+  for (const name of DECLARATION_FIELDS) {
+    const value = input[name];
+    if (typeof value === 'string') draft[name] = value.slice(0, 200);
+  }
+  return draft;
 }
 
 /** The declaration of sale, step by step; every answer is saved with the procedure (nothing lost). */
@@ -31,6 +44,13 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       .set({ data: JSON.stringify({ ...(p.data as object), sale }), updated_at: new Date() })
       .where('id', '=', p.id)
       .execute();
+  }
+
+  /** The buyer's kind, chosen on its own page before the fields of that kind. */
+  function buyerKind(p: VehicleProcedure): 'natural' | 'legal' | undefined {
+    const sale = stateOf(p);
+    const kind = sale.draft?.buyer_kind ?? sale.declaration?.buyer_kind;
+    return kind === 'natural' || kind === 'legal' ? kind : undefined;
   }
 
   async function documentContent(p: VehicleProcedure, declaration: Declaration): Promise<SaleDocumentContent> {
@@ -93,19 +113,73 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       await save(p, { ...sale, step: from === 'start' ? 'documents' : 'declaration' });
     },
 
-    async goTo(p: VehicleProcedure, step: 'declaration'): Promise<void> {
+    buyerKind,
+
+    /**
+     * Whether a page can be shown now: every page up to the furthest tab reached (the declaration's
+     * fields once the buyer's kind is chosen); once the sale is declared, only its last page.
+     */
+    canShow(p: VehicleProcedure, page: SalePage): boolean {
       const sale = stateOf(p);
-      if (sale.step === 'summary') await save(p, { ...sale, step });
+      const reached = SALE_STEPS.indexOf(sale.step);
+      if (sale.step === 'done') return page === 'done';
+      switch (page) {
+        case 'start':
+          return true;
+        case 'documents':
+          return reached >= SALE_STEPS.indexOf('documents');
+        case 'buyer':
+          return reached >= SALE_STEPS.indexOf('declaration');
+        case 'declaration':
+          return reached >= SALE_STEPS.indexOf('declaration') && buyerKind(p) !== undefined;
+        case 'summary':
+          return reached >= SALE_STEPS.indexOf('summary') && !!sale.declaration;
+        case 'done':
+          return false;
+      }
+    },
+
+    /** The first page not finished yet: where "Reprendre" and an unreachable address lead. */
+    currentPage(p: VehicleProcedure): SalePage {
+      const sale = stateOf(p);
+      if (sale.step === 'declaration') return buyerKind(p) ? 'declaration' : 'buyer';
+      return sale.step;
+    },
+
+    /** Saves the buyer's kind; another kind than the declared one sends the declaration back to be completed. */
+    async chooseBuyer(p: VehicleProcedure, kind: string | undefined): Promise<Outcome<null>> {
+      if (kind !== 'natural' && kind !== 'legal') return { ok: false, errors: { buyer_kind: 'Indiquez si l’acheteur est une personne physique ou une personne morale' } };
+      const sale = stateOf(p);
+      if (SALE_STEPS.indexOf(sale.step) < SALE_STEPS.indexOf('declaration') || sale.step === 'done') return { ok: true, value: null };
+      const changed = sale.declaration && sale.declaration.buyer_kind !== kind;
+      await save(p, { ...sale, step: changed ? 'declaration' : sale.step, draft: { ...(sale.draft ?? {}), buyer_kind: kind } });
+      return { ok: true, value: null };
+    },
+
+    /** "Reprendre plus tard": what was typed is saved as it is, unchecked. */
+    async saveDraft(p: VehicleProcedure, input: Record<string, unknown>): Promise<void> {
+      const sale = stateOf(p);
+      if (sale.step === 'done') return;
+      await save(p, { ...sale, draft: { ...(sale.draft ?? {}), ...draftOf(input) } });
     },
 
     async declare(p: VehicleProcedure, input: Record<string, unknown>): Promise<Outcome<null>> {
       const sale = stateOf(p);
-      const parsed = validateDeclaration(input);
-      if (!parsed.ok) return { ok: false, errors: parsed.errors };
+      const typed = { ...draftOf(input) };
+      typed.buyer_kind ??= buyerKind(p) ?? '';
+      const draft = { ...(sale.draft ?? {}), ...typed };
+      const parsed = validateDeclaration(typed);
+      if (!parsed.ok) {
+        await save(p, { ...sale, draft }); // kept even when refused: nothing typed is lost
+        return { ok: false, errors: parsed.errors };
+      }
       const vehicle = await db.selectFrom('vehicles').select('certificate_date').where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
       if (parsed.data.sale_date < vehicle.certificate_date.toISOString().slice(0, 10))
+      {
+        await save(p, { ...sale, draft });
         return { ok: false, errors: { sale_date: 'La vente ne peut pas précéder la date du certificat d’immatriculation actuel' } };
-      await save(p, { ...sale, step: 'summary', declaration: parsed.data });
+      }
+      await save(p, { ...sale, step: 'summary', declaration: parsed.data, draft });
       return { ok: true, value: null };
     },
 

@@ -5,6 +5,7 @@ import { Alert } from '../../components/content.tsx';
 import { formatEuros } from '../../../domains/vehicles/taxes.ts';
 import { Layout } from '../../layout.tsx';
 import { HelpLink } from '../help/help-link.tsx';
+import { PreviousStepLink } from '../../components/step-navigation.tsx';
 
 /**
  * The frame of a step-by-step vehicle procedure: title with the step, breadcrumb back to "Mon espace
@@ -21,6 +22,8 @@ export function ProcedureStepsLayout<S extends string>(props: {
   order?: string[];
   /** the help centre's article for this procedure (a slug of src/domains/help/articles.ts) */
   help?: string;
+  /** the previous step's own address: an "Étape précédente" link above the step */
+  previous?: string;
   children: ComponentChildren;
 }) {
   const errors = props.errors ?? {};
@@ -33,6 +36,7 @@ export function ProcedureStepsLayout<S extends string>(props: {
         {props.procedure} — {props.plate}
       </h1>
       <Stepper steps={props.steps.map((s) => props.titles[s])} current={props.steps.indexOf(props.step)} />
+      {props.previous && <PreviousStepLink href={props.previous} />}
       {props.help && <HelpLink topic={props.help} />}
       {props.children}
     </Layout>

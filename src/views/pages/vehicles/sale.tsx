@@ -1,17 +1,32 @@
 import type { ComponentChildren } from 'preact';
 import { DOCUMENT_TITLES, ENCUMBRANCE_LABELS, type SaleDocumentContent } from '../../../domains/vehicles/documents.ts';
-import { SALE_STEP_TITLES, SALE_STEPS, type SaleStep } from '../../../domains/vehicles/sale-model.ts';
+import { SALE_PAGE_SLUGS, SALE_STEP_TITLES, SALE_STEPS, type SalePage, type SaleStep } from '../../../domains/vehicles/sale-model.ts';
 import type { IssuedDocumentKind } from '../../../domains/vehicles/tables.ts';
 import { Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatDateTime } from '../../format.ts';
+import { DateInput } from '../../components/date-input.tsx';
+import { StepButtons } from '../../components/step-navigation.tsx';
 import { Layout } from '../../layout.tsx';
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
 
 type Values = Record<string, string | undefined>;
 
-function SaleLayout(props: { fileNumber: string; plate: string; step: SaleStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Déclaration de cession" steps={SALE_STEPS} titles={SALE_STEP_TITLES} help="declaration-de-cession" {...props} />;
+/** A page's own address: /vehicules/demandes/<file>/cession/<slug>. */
+export const salePageUrl = (fileNumber: string, page: SalePage): string => `/vehicules/demandes/${fileNumber}/cession/${SALE_PAGE_SLUGS[page]}`;
+
+function SaleLayout(props: { fileNumber: string; plate: string; step: SaleStep; previous?: SalePage; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  const { previous, ...rest } = props;
+  return (
+    <ProcedureStepsLayout
+      procedure="Déclaration de cession"
+      steps={SALE_STEPS}
+      titles={SALE_STEP_TITLES}
+      help="declaration-de-cession"
+      previous={previous ? salePageUrl(props.fileNumber, previous) : undefined}
+      {...rest}
+    />
+  );
 }
 
 export function SaleStartPage({ fileNumber, plate, blocked, errors }: { fileNumber: string; plate: string; blocked: string | null; errors: FieldErrors }) {
@@ -41,7 +56,7 @@ export function SaleStartPage({ fileNumber, plate, blocked, errors }: { fileNumb
 
 export function SaleDocumentsPage({ fileNumber, plate }: { fileNumber: string; plate: string }) {
   return (
-    <SaleLayout fileNumber={fileNumber} plate={plate} step="documents">
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="documents" previous="start">
       <p>Le jour de la vente, vous remettez à l’acheteur :</p>
       <ul>
         <li>l’exemplaire n° 2 du certificat de cession (cerfa n° 15776*02), que vous téléchargerez à la fin ;</li>
@@ -58,31 +73,52 @@ export function SaleDocumentsPage({ fileNumber, plate }: { fileNumber: string; p
 }
 
 const DECLARATION_ORDER = ['buyer_kind', 'buyer_birth_name', 'buyer_given_names', 'buyer_birth_date', 'buyer_company_name', 'buyer_siren', 'buyer_address_line1', 'buyer_postcode', 'buyer_commune', 'buyer_country', 'sale_date', 'sale_time', 'mileage'];
+const BUYER_KINDS = [
+  { value: 'natural', label: 'Une personne physique' },
+  { value: 'legal', label: 'Une personne morale (entreprise, association…)' },
+];
 
-export function SaleDeclarationPage({ fileNumber, plate, holder, values, errors }: { fileNumber: string; plate: string; holder: string; values: Values; errors: FieldErrors }) {
+/** The buyer's kind first, on its own page: the next page asks only that kind's fields. */
+export function SaleBuyerPage({ fileNumber, plate, holder, kind, errors }: { fileNumber: string; plate: string; holder: string; kind?: string; errors: FieldErrors }) {
   return (
-    <SaleLayout fileNumber={fileNumber} plate={plate} step="declaration" errors={errors} order={DECLARATION_ORDER}>
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="declaration" previous="documents" errors={errors} order={['buyer_kind']}>
+      <p>
+        Titulaire actuel : <strong>{holder}</strong>
+      </p>
+      <Form action={`/vehicules/demandes/${fileNumber}/cession/acheteur`}>
+        <RadioGroup name="buyer_kind" label="L’acheteur est" value={kind} error={errors.buyer_kind} options={BUYER_KINDS} />
+        <StepButtons />
+      </Form>
+    </SaleLayout>
+  );
+}
+
+export function SaleDeclarationPage({ fileNumber, plate, holder, kind, values, errors }: { fileNumber: string; plate: string; holder: string; kind: 'natural' | 'legal'; values: Values; errors: FieldErrors }) {
+  return (
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="declaration" previous="buyer" errors={errors} order={DECLARATION_ORDER}>
       <p>
         Titulaire actuel : <strong>{holder}</strong>
       </p>
       <Form action={`/vehicules/demandes/${fileNumber}/cession/declaration`}>
         <h2 class="fr-h4">L’acheteur</h2>
-        <RadioGroup
-          name="buyer_kind"
-          label="L’acheteur est"
-          value={values.buyer_kind}
-          error={errors.buyer_kind}
-          options={[
-            { value: 'natural', label: 'Une personne physique' },
-            { value: 'legal', label: 'Une personne morale (entreprise, association…)' },
-          ]}
-        />
-        <p class="fr-hint-text">Pour une personne physique, renseignez nom, prénoms et date de naissance ; pour une personne morale, raison sociale et SIREN.</p>
-        <TextInput name="buyer_birth_name" label="Nom de naissance" value={values.buyer_birth_name} error={errors.buyer_birth_name} />
-        <TextInput name="buyer_given_names" label="Prénoms" value={values.buyer_given_names} error={errors.buyer_given_names} />
-        <TextInput name="buyer_birth_date" type="date" label="Date de naissance" hint="Obligatoire, même si l’acheteur réside à l’étranger" value={values.buyer_birth_date} error={errors.buyer_birth_date} />
-        <TextInput name="buyer_company_name" label="Raison sociale" value={values.buyer_company_name} error={errors.buyer_company_name} />
-        <TextInput name="buyer_siren" label="Numéro SIREN" hint="9 chiffres" inputMode="numeric" value={values.buyer_siren} error={errors.buyer_siren} />
+        <p>
+          L’acheteur est {kind === 'natural' ? 'une personne physique' : 'une personne morale'}.{' '}
+          <a class="fr-link" href={salePageUrl(fileNumber, 'buyer')}>
+            Modifier<span class="fr-sr-only"> : l’acheteur est une personne physique ou morale</span>
+          </a>
+        </p>
+        {kind === 'natural' ? (
+          <>
+            <TextInput name="buyer_birth_name" label="Nom de naissance" value={values.buyer_birth_name} error={errors.buyer_birth_name} />
+            <TextInput name="buyer_given_names" label="Prénoms" value={values.buyer_given_names} error={errors.buyer_given_names} />
+            <DateInput name="buyer_birth_date" label="Date de naissance" hint="Obligatoire, même si l’acheteur réside à l’étranger" value={values.buyer_birth_date} error={errors.buyer_birth_date} />
+          </>
+        ) : (
+          <>
+            <TextInput name="buyer_company_name" label="Raison sociale" value={values.buyer_company_name} error={errors.buyer_company_name} />
+            <TextInput name="buyer_siren" label="Numéro SIREN" hint="9 chiffres" inputMode="numeric" value={values.buyer_siren} error={errors.buyer_siren} />
+          </>
+        )}
         <Checkbox name="buyer_is_professional" label="L’acheteur est un professionnel de l’automobile" checked={values.buyer_is_professional === 'oui'} />
         <h2 class="fr-h4 fr-mt-4w">Adresse de l’acheteur</h2>
         <TextInput name="buyer_address_line1" label="Numéro et voie" autocomplete="street-address" value={values.buyer_address_line1} error={errors.buyer_address_line1} />
@@ -90,27 +126,27 @@ export function SaleDeclarationPage({ fileNumber, plate, holder, values, errors 
         <TextInput name="buyer_commune" label="Commune" autocomplete="address-level2" value={values.buyer_commune} error={errors.buyer_commune} />
         <TextInput name="buyer_country" label="Pays" hint="Laissez FRANCE, ou indiquez le pays si l’acheteur réside à l’étranger" value={values.buyer_country ?? 'FRANCE'} error={errors.buyer_country} />
         <h2 class="fr-h4 fr-mt-4w">La vente</h2>
-        <TextInput name="sale_date" type="date" label="Date de la vente" value={values.sale_date} error={errors.sale_date} />
+        <DateInput name="sale_date" label="Date de la vente" example="21/11/2026" value={values.sale_date} error={errors.sale_date} />
         <TextInput name="sale_time" label="Heure de la vente" hint="Format hh:mm, par exemple 14:30" value={values.sale_time} error={errors.sale_time} />
         <TextInput name="mileage" label="Kilométrage inscrit au compteur" inputMode="numeric" value={values.mileage} error={errors.mileage} />
-        <SubmitButton>Poursuivre</SubmitButton>
+        <StepButtons later />
       </Form>
     </SaleLayout>
   );
 }
 
 export function SaleSummaryPage({ fileNumber, plate, content, errors }: { fileNumber: string; plate: string; content: SaleDocumentContent; errors: FieldErrors }) {
-  const change = `/vehicules/demandes/${fileNumber}/cession/modifier`;
+  const change = salePageUrl(fileNumber, 'declaration');
   return (
-    <SaleLayout fileNumber={fileNumber} plate={plate} step="summary" errors={errors} order={['certify']}>
+    <SaleLayout fileNumber={fileNumber} plate={plate} step="summary" previous="declaration" errors={errors} order={['certify']}>
       <SummaryList
         rows={[
           { key: 'Véhicule', value: `${content.plate} (${content.category}), VIN ${content.vin}` },
           { key: 'Vendeur', value: content.seller.name },
-          { key: 'Acheteur', value: `${content.buyer.name}${content.buyer.professional ? ', professionnel de l’automobile' : ''}`, changeAction: change },
-          { key: 'Adresse de l’acheteur', value: content.buyer.address.join(', '), changeAction: change },
-          { key: 'Date et heure de la vente', value: formatDateTime(new Date(content.saleAt)), changeAction: change },
-          { key: 'Kilométrage', value: `${content.mileage.toLocaleString('fr-FR')} km`, changeAction: change },
+          { key: 'Acheteur', value: `${content.buyer.name}${content.buyer.professional ? ', professionnel de l’automobile' : ''}`, changeHref: change },
+          { key: 'Adresse de l’acheteur', value: content.buyer.address.join(', '), changeHref: change },
+          { key: 'Date et heure de la vente', value: formatDateTime(new Date(content.saleAt)), changeHref: change },
+          { key: 'Kilométrage', value: `${content.mileage.toLocaleString('fr-FR')} km`, changeHref: change },
           { key: 'Gages et oppositions', value: content.encumbrances.length ? content.encumbrances.map((e) => ENCUMBRANCE_LABELS[e.kind] ?? e.kind).join(' ; ') : 'Aucun' },
         ]}
       />
