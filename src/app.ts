@@ -40,9 +40,11 @@ import { createStampService, registerStampRoutes, type StampService } from './do
 import { registerPreApplicationRoutes } from './domains/identity-docs/routes.tsx';
 import { createPreApplicationService, PRE_APPLICATION_REMINDERS_JOB } from './domains/identity-docs/service.ts';
 import { registerLicenceAgentRoutes } from './domains/licences/agent-routes.tsx';
+import { createNephReactivation } from './domains/licences/neph-reactivation.ts';
 import { createPhotoService } from './domains/licences/photo-service.ts';
 import { registerLicenceRoutes } from './domains/licences/routes.tsx';
 import { createLicencesService, PURGE_JOB as LICENCE_PURGE_JOB } from './domains/licences/service.ts';
+import { AUDIT_SEAL_EVERY_MS, sealAuditEvents } from './platform/audit.ts';
 import { registerPaymentRoutes } from './platform/payment/routes.tsx';
 import { createPaymentService } from './platform/payment/service.ts';
 import { createPayfipProvider } from './platform/payment/payfip-provider.ts';
@@ -238,8 +240,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   // Driving-licence requests (user side and the licence service's back office)
   const photos = createPhotoService({ db, sessionSecret: config.sessionSecret });
   const licences = createLicencesService({ db, config, attachments, photos, stamps });
-  registerLicenceRoutes(app, licences, photos, accounts);
-  registerLicenceAgentRoutes(app, licences, attachments);
+  const nephReactivation = createNephReactivation(db);
+  registerLicenceRoutes(app, licences, photos, accounts, nephReactivation);
+  registerLicenceAgentRoutes(app, licences, attachments, nephReactivation);
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({
@@ -247,6 +250,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     log: app.log,
     metrics,
     pollMs: config.jobs.pollMs,
+    frequent: [{ everyMs: AUDIT_SEAL_EVERY_MS, run: () => sealAuditEvents(db) }], // one node seals at a time
     handlers: {
       [PRE_APPLICATION_REMINDERS_JOB]: async () => {
         const reminded = await preApplications.remindExpiring();
@@ -281,7 +285,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorate('worker', worker);
 
   /** The name shown in the header: the signed-in user's or agent's. */
-  async function currentUserName(request: FastifyRequest): Promise<{ displayName: string; kind: 'user' | 'agent' } | null> {
+  async function currentUserName(request: FastifyRequest): Promise<{ displayName: string; kind: 'user' | 'agent'; profile?: string } | null> {
     const session = request.session;
     if (!session) return null;
     const agentId = session.get<number>('agentId');
@@ -291,7 +295,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     }
     if (session.userId === null) return null;
     const account = await accounts.findById(session.userId);
-    return account ? { displayName: displayName(account), kind: 'user' } : null;
+    return account ? { displayName: displayName(account), kind: 'user', profile: account.profile } : null;
   }
   app.addHook('onClose', async () => {
     await worker.stop();

@@ -190,6 +190,7 @@ export const ARTICLES: readonly Article[] = [
       'Avant l’examen du code, faites votre demande d’inscription en ligne : une fois instruite, le NEPH est activé et vous pouvez vous inscrire à l’examen. Un NEPH désactivé se réactive par une démarche en ligne (ou auprès du bureau de l’éducation routière de votre département) ; comptez 48 heures.',
       'Message « date de naissance bloquante en 00/00/19XX » à l’inscription au code : ce format n’est pas encore accepté par certains opérateurs agréés ; contactez votre opérateur (Code n’Go, Code Dekra, La Poste, Point Code, Objectif Code, Exa Code).',
     ],
+    links: [{ href: '/permis/reactivation-neph', label: 'Réactiver un numéro NEPH : la démarche de votre département' }],
   },
   {
     slug: 'permis-correction',

@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Agent } from '../../platform/db/schema.ts';
 import { sendAttachment, type Attachments } from '../../platform/files/attachments.ts';
 import { LicenceCasePage, LicenceQueuePage } from '../../views/pages/licences/agent.tsx';
+import { NephDepartmentsAdminPage } from '../../views/pages/licences/neph-reactivation.tsx';
+import { departments } from '../directory/communes-geo.ts';
+import type { NephReactivation } from './neph-reactivation.ts';
 import { REASON_KEYS, STATUS_KEYS, TRANSITIONS, type Reason, type Status, type Transition } from './model.ts';
 import { dataOf, LicenceForbiddenError, type LicencesService } from './service.ts';
 
@@ -17,7 +20,7 @@ const idParam = (value: string | undefined): number | null => {
  * the agents' pages (src/domains/agents/routes.tsx): a signed-in agent with a confirmed second
  * factor, else the agents' sign-in; the role is checked by the service (403 for another role).
  */
-export function registerLicenceAgentRoutes(app: FastifyInstance, licences: LicencesService, attachments: Attachments): void {
+export function registerLicenceAgentRoutes(app: FastifyInstance, licences: LicencesService, attachments: Attachments, neph: NephReactivation): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const agentId = request.session.get<number>('agentId');
@@ -41,6 +44,16 @@ export function registerLicenceAgentRoutes(app: FastifyInstance, licences: Licen
       return reply.render(
         <LicenceQueuePage rows={rows} filters={{ statut: statut ?? '', motif: motif ?? '', q }} nextHref={next ? params({ apres: next }) : null} firstHref={query.apres ? params({}) : null} />,
       );
+    });
+
+    scope.get('/agents/permis/reactivation-neph', async (_request, reply) => reply.render(<NephDepartmentsAdminPage departments={departments()} referenced={await neph.referenced()} />));
+
+    scope.post('/agents/permis/reactivation-neph', { config: { multiValued: ['departements'] } }, async (request, reply) => {
+      const raw = (request.body as Record<string, string | string[] | undefined> | undefined)?.departements;
+      const codes = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      const { added, removed } = await neph.set({ kind: 'agent', id: request.agent!.id, ip: request.ip }, codes);
+      request.session.flash('success', added.length || removed.length ? `Liste enregistrée : ${added.length} département(s) ajouté(s), ${removed.length} retiré(s).` : 'Liste enregistrée, sans changement.');
+      return reply.redirect('/agents/permis/reactivation-neph', 303);
     });
 
     async function renderCase(request: FastifyRequest, reply: FastifyReply, id: number, errors: Record<string, string> = {}, values: Body = {}) {

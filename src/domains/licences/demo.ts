@@ -27,4 +27,7 @@ export async function seedLicenceDemo(trx: Db, accountId: number): Promise<void>
       submitted_at: new Date(),
     })
     .execute();
+  // demo only: two départements referenced on démarches-simplifiées for NEPH reactivation (the
+  // licence service keeps the real list at /agents/permis/reactivation-neph)
+  await trx.insertInto('neph_referenced_departments').values([{ department: '69' }, { department: '75' }]).execute();
 }

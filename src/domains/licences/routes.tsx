@@ -9,6 +9,9 @@ import { STEP_SLUGS, stepHref } from '../../views/pages/licences/components.tsx'
 import { verificationMatches, type LicenceDocument } from './documents.ts';
 import { EDITABLE, PIECES, type Step } from './model.ts';
 import type { PhotoService } from './photo-service.ts';
+import type { NephReactivation } from './neph-reactivation.ts';
+import { departments } from '../directory/communes-geo.ts';
+import { NephReactivationPage } from '../../views/pages/licences/neph-reactivation.tsx';
 import { dataOf, deletionDate, feeOf, progress, type LicencesService } from './service.ts';
 import type { LicenceRequest } from './tables.ts';
 
@@ -50,7 +53,7 @@ function savedValues(r: LicenceRequest, step: EditStep): Body {
 }
 
 /** "Mon espace permis de conduire": the user's requests, the step-by-step form, the documents. */
-export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesService, photos: PhotoService, accounts: AccountsService): void {
+export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesService, photos: PhotoService, accounts: AccountsService, neph: NephReactivation): void {
   // Public: the verification page of the QR codes; the demo photo booth (not in production).
   app.get<{ Params: { file: string; sig: string } }>('/permis/verifier/:file/:sig', async (request, reply) => {
     const { file, sig } = request.params;
@@ -68,6 +71,14 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
       return reply.render(<PhotoBoothPage code={code} idempotencyKey={boothKey()} />);
     });
   }
+
+  // public: where to reactivate a NEPH, by département (FAQ)
+  app.get('/permis/reactivation-neph', async (request, reply) => {
+    const chosen = ((request.query as Record<string, string | undefined>).departement ?? '').slice(0, 3);
+    const routing = chosen ? await neph.routing(chosen) : null;
+    const errors: Record<string, string> = chosen && !routing ? { departement: 'Choisissez votre département dans la liste' } : {};
+    return reply.render(<NephReactivationPage departments={departments()} chosen={chosen} routing={routing} errors={errors} />, chosen && !routing ? 400 : 200);
+  });
 
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);

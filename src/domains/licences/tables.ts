@@ -72,7 +72,15 @@ export interface LicenceData {
   done?: string[];
 }
 
+/** migrations/0021: départements where a NEPH is reactivated on démarches-simplifiées. */
+export interface NephReferencedDepartmentsTable {
+  department: string;
+  added_at: Generated<Date>;
+  added_by: number | null;
+}
+
 export interface LicenceTables {
+  neph_referenced_departments: NephReferencedDepartmentsTable;
   licence_photo_codes: LicencePhotoCodesTable;
   licence_requests: LicenceRequestsTable;
   licence_neph_counters: LicenceNephCountersTable;
