@@ -1,4 +1,5 @@
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
@@ -46,7 +47,8 @@ export async function openDatabase(database: Config['database']): Promise<Databa
   return wrapPglite(pglite);
 }
 
-export const PGLITE_OPTIONS = { parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) } };
+/** Every PGlite instance of the portal: bigint as numbers, and pg_trgm for the back office's search (migration 0019). */
+export const PGLITE_OPTIONS = { parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) }, extensions: { pg_trgm } };
 
 /** Kysely and scripts over one PGlite instance; closing the Database closes the instance. */
 export function wrapPglite(pglite: PGlite): Database {
