@@ -19,6 +19,15 @@ describe('driving-licence requests: reasons, form and bad input', () => {
     return t.database.db.transaction().execute((trx) => t.app.stamps.buy(trx, { amountCents, accountId: id }));
   };
 
+  /** A request validated by the administration some weeks ago (the title it issued may be corrected). */
+  async function validatedRequest(email: string, fileNumber: string): Promise<string> {
+    await t.database.db
+      .insertInto('licence_requests')
+      .values({ file_number: fileNumber, account_id: await accountId(email), reason: 'title_exam', for_other: false, status: 'validated', data: JSON.stringify({}), step: 'summary', idempotency_key: `validated-${fileNumber}`, submitted_at: new Date(Date.now() - 40 * 86_400_000), decided_at: new Date(Date.now() - 35 * 86_400_000) })
+      .execute();
+    return fileNumber;
+  }
+
   /** Fills steps 2 to 5 of a request with valid answers. */
   async function fill(client: TestClient, file: string, details: Record<string, string | string[]>, contact: Record<string, string>, pieces: Record<string, { filename: string; bytes: Buffer }> = { identity: { filename: 'cni.png', bytes: PNG }, address: { filename: 'facture.pdf', bytes: PDF } }) {
     await client.get(step(file, 'precisions'));
@@ -281,7 +290,18 @@ describe('driving-licence requests: reasons, form and bad input', () => {
     expect(textOf(moved.body)).toContain('Cette démarche ne s’applique pas si vous avez déménagé dans un autre département');
     const notMine = await client.post(step(file, 'precisions'), { ...fields, received_on: recent, exclusions: ['not_mine', 'old_format'] });
     expect(textOf(notMine.body)).toContain('Cette démarche ne s’applique pas à un titre qui n’est pas le vôtre');
-    expect((await client.post(step(file, 'precisions'), { ...fields, received_on: recent })).statusCode).toBe(303);
+    // only a title from an online request of this account can be corrected (FAQ)
+    const noOrigin = await client.post(step(file, 'precisions'), { ...fields, received_on: recent });
+    expect(textOf(noOrigin.body)).toContain('Seuls les titres issus d’une demande en ligne faite depuis votre compte peuvent être corrigés');
+    const original = await validatedRequest('demo.particulier@example.fr', 'P26-ORIG0001');
+    await client.get(step(file, 'precisions'));
+    expect(textOf(client.lastHtml)).toContain(`${original} : Titre après réussite à l’examen`);
+    // another account's validated request is not an origin for this one
+    const theirs = await validatedRequest('demo.entreprise@example.fr', 'P26-AUTR0001');
+    const stolen = await client.post(step(file, 'precisions'), { ...fields, received_on: recent, original_file: theirs });
+    expect(stolen.statusCode).toBe(400);
+    expect(stolen.body).not.toContain('P26-AUTR0001 :');
+    expect((await client.post(step(file, 'precisions'), { ...fields, received_on: recent, original_file: original })).statusCode).toBe(303);
     // no photo step: taken from the initial request
     await client.get(step(file, 'etat-civil'));
     await client.post(step(file, 'etat-civil'), IDENTITY);

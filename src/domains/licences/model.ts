@@ -179,6 +179,14 @@ export function sixMonthsBefore(today: string): string {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
+/**
+ * FAQ: "Seuls les titres issus d'une demande en ligne peuvent être corrigés" — the title to correct
+ * must come from a request validated in this account, for a reason that issues a title the
+ * correction applies to (not an exchange of a foreign licence, not an international licence).
+ */
+export const CORRECTABLE_ORIGINS: readonly Reason[] = ['title_exam', 'title_diploma', 'title_military', 'title_invalidation', 'title_suspension', 'renewal', 'loss', 'theft', 'damage'];
+export const CORRECTION_NOT_ONLINE =
+  'Seuls les titres issus d’une demande en ligne faite depuis votre compte peuvent être corrigés : choisissez cette demande. Pour un titre obtenu autrement, faites une demande de fabrication pour détérioration.';
 export const CORRECTION_TOO_OLD =
   'Votre titre a été reçu il y a plus de 6 mois : la demande de correction n’est plus possible. Faites une demande de fabrication d’un titre pour détérioration.';
 

@@ -145,7 +145,7 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
       const status = Object.keys(errors).length ? 400 : 200;
       const view = viewOf(r);
       const values = typed ?? savedValues(r, step);
-      if (step === 'details') return reply.render(<DetailsPage r={view} values={values} errors={errors} />, status);
+      if (step === 'details') return reply.render(<DetailsPage r={view} values={values} errors={errors} origins={r.reason === 'correction' ? await licences.correctableOrigins(r.account_id) : []} />, status);
       if (step === 'identity') return reply.render(<IdentityPage r={view} values={values} errors={errors} />, status);
       if (step === 'contact') return reply.render(<ContactPage r={view} values={values} errors={errors} photoLocked={r.status !== 'draft'} />, status);
       const pieces = await licences.pieces(r);

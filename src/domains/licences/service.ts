@@ -16,6 +16,8 @@ import { DOCUMENT_TITLES, licencePdf, verificationSignature, type LicenceDocumen
 import {
   AM_ONLY_REASONS,
   attestationAvailable,
+  CORRECTABLE_ORIGINS,
+  CORRECTION_NOT_ONLINE,
   DRIVING_WHILE_WAITING,
   canFire,
   CATEGORIES,
@@ -160,6 +162,20 @@ export function createLicencesService(deps: { db: Db; config: Config; attachment
     return true;
   }
 
+  /** The account's validated online requests whose title a correction may concern (FAQ), newest first. */
+  async function correctableOrigins(accountId: number): Promise<{ file: string; reason: Reason; decidedAt: Date | null }[]> {
+    const rows = await db
+      .selectFrom('licence_requests')
+      .select(['file_number', 'reason', 'decided_at'])
+      .where('account_id', '=', accountId)
+      .where('status', '=', 'validated')
+      .where('reason', 'in', CORRECTABLE_ORIGINS)
+      .orderBy('decided_at', 'desc')
+      .limit(50)
+      .execute();
+    return rows.map((o) => ({ file: o.file_number, reason: o.reason, decidedAt: o.decided_at }));
+  }
+
   async function documentContent(r: LicenceRequest) {
     const d = dataOf(r);
     const i = d.identity!;
@@ -179,6 +195,8 @@ export function createLicencesService(deps: { db: Db; config: Config; attachment
 
   const service = {
     // ------------------------------------------------------------ user side
+
+    correctableOrigins,
 
     list: (account: Account) => db.selectFrom('licence_requests').selectAll().where('account_id', '=', account.id).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
 
@@ -252,6 +270,9 @@ export function createLicencesService(deps: { db: Db; config: Config; attachment
         else if (received > today()) errors.received_on = 'La date de réception ne peut pas être dans le futur';
         else if (received < sixMonthsBefore(today())) errors.received_on = CORRECTION_TOO_OLD;
         else details.received_on = received;
+        const original = one(input.original_file).trim();
+        details.original_file = original;
+        if (!(await correctableOrigins(r.account_id)).some((o) => o.file === original)) errors.original_file = CORRECTION_NOT_ONLINE;
         const kind = one(input.correction_error);
         if (!(kind in CORRECTION_ERRORS)) errors.correction_error = 'Indiquez la nature de l’erreur constatée';
         details.correction_error = kind;

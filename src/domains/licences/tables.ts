@@ -55,6 +55,8 @@ export interface LicenceData {
     received_on?: string;
     correction_error?: string;
     correction_detail?: string;
+    /** the validated online request (file number) that issued the title to correct */
+    original_file?: string;
   };
   identity?: {
     family_name: string;

@@ -145,9 +145,9 @@ export function StartPage(props: { values: Values; errors: FieldErrors; reasons:
 
 const SUSPENSION_HINT = `Faites la demande une fois en possession de tous vos documents administratifs, dont l’avis médical, de préférence ${SUSPENSION_ADVICE_DAYS} jours avant la fin de la suspension.`;
 
-export function DetailsPage(props: { r: RequestView; values: Values; errors: FieldErrors }) {
+export function DetailsPage(props: { r: RequestView; values: Values; errors: FieldErrors; origins: { file: string; reason: Reason; decidedAt: Date | null }[] }) {
   const { r, values, errors } = props;
-  const order = ['categories', 'neph', 'licence_number', 'country', 'exclusions', 'received_on', 'correction_error', 'correction_detail'];
+  const order = ['categories', 'neph', 'licence_number', 'country', 'exclusions', 'original_file', 'received_on', 'correction_error', 'correction_detail'];
   return (
     <StepLayout file={r.file} reason={REASONS[r.reason].short} step="details" errors={errors} order={order}>
       <Form action={stepHref(r.file, 'details')}>
@@ -188,6 +188,28 @@ export function DetailsPage(props: { r: RequestView; values: Values; errors: Fie
               values={list(values.exclusions)}
               error={errors.exclusions}
             />
+            {props.origins.length ? (
+              <RadioGroup
+                name="original_file"
+                label="La demande en ligne qui a produit ce titre"
+                hint="Seuls les titres issus d’une demande en ligne faite depuis votre compte peuvent être corrigés."
+                options={props.origins.map((o) => ({ value: o.file, label: `${o.file} : ${REASONS[o.reason].short}${o.decidedAt ? `, validée le ${formatDate(o.decidedAt)}` : ''}` }))}
+                value={str(values.original_file)}
+                error={errors.original_file}
+              />
+            ) : (
+              <Alert kind="warning" title="Aucune demande en ligne validée dans votre compte">
+                <p>
+                  Seuls les titres issus d’une demande en ligne peuvent être corrigés. Si votre titre a été obtenu autrement (ancien titre, demande en préfecture), faites une demande de
+                  fabrication pour détérioration.
+                </p>
+                {errors.original_file && (
+                  <p class="fr-error-text" id="champ-original_file">
+                    {errors.original_file}
+                  </p>
+                )}
+              </Alert>
+            )}
             <TextInput name="received_on" label="Date de réception du titre" hint="Format jj/mm/aaaa. La correction est possible pour un titre reçu il y a moins de 6 mois." value={frDate(str(values.received_on))} error={errors.received_on} />
             <RadioGroup name="correction_error" label="Nature de l’erreur constatée" options={Object.entries(CORRECTION_ERRORS).map(([value, label]) => ({ value, label }))} value={str(values.correction_error)} error={errors.correction_error} />
             <TextArea name="correction_detail" label="Décrivez l’erreur et la mention correcte" maxLength={1000} value={str(values.correction_detail)} error={errors.correction_detail} />
