@@ -11,6 +11,8 @@ import { registerFranceConnectRoutes } from './domains/accounts/franceconnect-ro
 import { registerAccountRoutes } from './domains/accounts/routes.tsx';
 import { createActivity } from './domains/accounts/activity.ts';
 import { registerActivityRoutes } from './domains/accounts/activity-routes.tsx';
+import { registerMyRequestsRoutes } from './domains/my-requests/routes.tsx';
+import { createMyRequests } from './domains/my-requests/service.ts';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerAgentRoutes } from './domains/agents/routes.tsx';
@@ -65,6 +67,7 @@ import { createAttachments, type Attachments } from './platform/files/attachment
 import { multipartPlugin } from './platform/files/multipart.ts';
 import { localStorage, s3Storage } from './platform/files/storage.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
+import { formDraftsPlugin, keepExpiredForm } from './platform/http/form-drafts.tsx';
 import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
 import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
@@ -142,6 +145,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     referrerPolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
   });
+  // a form posted after the session expired comes back after sign-in (issue 16); its onSend reads the page before compression
+  await app.register(formDraftsPlugin, { db });
   // Brotli's default quality (11) costs ~10 ms per 100 kB: quality 4 compresses nearly as well, 20× faster.
   await app.register(compress, {
     global: true,
@@ -176,13 +181,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       return { banners: state.banners, user: await currentUserName(request) };
     },
   });
-  await app.register(csrfPlugin);
+  await app.register(csrfPlugin, { keepRefusedForm: (request) => keepExpiredForm(app, db, config, request) });
   maintenanceGate(app, maintenance);
   registerErrorPages(app);
 
   registerSiteRoutes(app, { maintenance });
   registerAccountRoutes(app, accounts);
   registerActivityRoutes(app, createActivity(db));
+  registerMyRequestsRoutes(app, createMyRequests({ db }));
   // FranceConnect: the real provider, or the built-in simulator reached in-process (no network hop).
   const simulator = config.franceConnect.mode === 'simulator';
   if (simulator) await registerFranceConnectSimulator(app, config);

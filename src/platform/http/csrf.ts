@@ -12,6 +12,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export class CsrfError extends Error {
   readonly statusCode = 403;
+  /** the page where the values typed come back after signing in again, when they were kept (form-drafts.tsx) */
+  keptAt: string | null = null;
 }
 
 export function originMatchesHost(request: FastifyRequest): boolean {
@@ -28,14 +30,16 @@ export function originMatchesHost(request: FastifyRequest): boolean {
  * Every state-changing request carries the session's synchronizer token (form field `_csrf` or
  * header `x-csrf-token`), and, when the browser sends an Origin, comes from this very host.
  */
-export const csrfPlugin = fp(async (app: FastifyInstance) => {
+export const csrfPlugin = fp(async (app: FastifyInstance, opts: { keepRefusedForm?: (request: FastifyRequest) => Promise<string | null> }) => {
   app.addHook('preHandler', async (request) => {
     if (!UNSAFE.has(request.method) || request.routeOptions.config?.csrf === false) return;
     const body = request.body as Record<string, unknown> | undefined;
     const token = (body && typeof body === 'object' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
     if (!originMatchesHost(request) || !request.session?.verifyCsrf(token)) {
       request.log.warn({ event: 'csrf_rejected', url: request.url }, 'CSRF token rejected');
-      throw new CsrfError('Jeton CSRF invalide');
+      const error = new CsrfError('Jeton CSRF invalide');
+      error.keptAt = (await opts.keepRefusedForm?.(request).catch((err: unknown) => (request.log.warn({ err }, 'refused form not kept'), null))) ?? null;
+      throw error;
     }
   });
 });

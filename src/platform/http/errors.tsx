@@ -39,7 +39,7 @@ export function registerErrorPages(app: FastifyInstance): void {
     }
     if (!wantsHtml(request.headers.accept)) return reply.code(status).send({ error: status >= 500 ? 'Erreur interne' : 'Requête refusée' });
     const page =
-      error instanceof CsrfError ? <CsrfErrorPage /> : status === 403 ? <ForbiddenPage /> : status === 404 ? <NotFoundPage /> : status === 429 ? <TooManyRequestsPage /> : status < 500 ? <BadRequestPage /> : <ServerErrorPage />;
+      error instanceof CsrfError ? <CsrfErrorPage keptAt={error.keptAt} /> : status === 403 ? <ForbiddenPage /> : status === 404 ? <NotFoundPage /> : status === 429 ? <TooManyRequestsPage /> : status < 500 ? <BadRequestPage /> : <ServerErrorPage />;
     try {
       return await reply.render(page, status);
     } catch (renderError) {

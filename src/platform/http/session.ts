@@ -18,9 +18,20 @@ interface SessionData {
 
 const TOUCH_EVERY_MS = 60_000;
 
-function hashId(id: string): string {
+export function hashId(id: string): string {
   return createHash('sha256').update(id).digest('hex');
 }
+
+/** The CSRF token of a session id (also checked for a session that just expired: form-drafts.ts). */
+export function csrfTokenOf(sessionId: string, secret: string): string {
+  return createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+}
+
+/**
+ * How long a session's row outlives its expiry: long enough to know whose session it was when a
+ * form posted after the expiry is kept for its owner (form-drafts.ts). It never signs anyone in.
+ */
+export const EXPIRED_SESSION_KEPT_HOURS = 24;
 
 /**
  * A server-side session. The cookie carries only a random 256-bit id (signed); the database keeps
@@ -70,7 +81,7 @@ export class Session {
   /** The synchronizer token for this session's forms: HMAC of the session id, never stored. */
   csrfToken(): string {
     this.dirty ||= !this.persisted;
-    return createHmac('sha256', this.secret).update(`csrf:${this.id}`).digest('base64url');
+    return csrfTokenOf(this.id, this.secret);
   }
 
   verifyCsrf(token: unknown): boolean {
@@ -143,6 +154,8 @@ export class Session {
 declare module 'fastify' {
   interface FastifyRequest {
     session: Session;
+    /** the id of the validly signed session cookie the browser sent, when that session had expired */
+    expiredSessionId?: string;
   }
 }
 
@@ -167,8 +180,8 @@ export async function purgeExpiredSessions(db: Db, config: Config): Promise<numb
     .deleteFrom('sessions')
     .where((eb) =>
       eb.or([
-        eb('expires_at', '<=', sql<Date>`now()`),
-        eb('last_seen_at', '<=', sql<Date>`now() - make_interval(mins => ${config.sessionIdleMinutes})`),
+        eb('expires_at', '<=', sql<Date>`now() - make_interval(hours => ${EXPIRED_SESSION_KEPT_HOURS})`),
+        eb('last_seen_at', '<=', sql<Date>`now() - make_interval(mins => ${config.sessionIdleMinutes}) - make_interval(hours => ${EXPIRED_SESSION_KEPT_HOURS})`),
       ]),
     )
     .executeTakeFirst();
@@ -200,7 +213,10 @@ export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; con
     let session: Session | null = null;
     if (raw) {
       const unsigned = request.unsignCookie(raw);
-      if (unsigned.valid && unsigned.value) session = await loadSession(db, config, unsigned.value);
+      if (unsigned.valid && unsigned.value) {
+        session = await loadSession(db, config, unsigned.value);
+        if (!session) request.expiredSessionId = unsigned.value;
+      }
     }
     request.session = session ?? Session.fresh(config.sessionSecret);
   });

@@ -48,7 +48,21 @@ export function ServerErrorPage() {
   );
 }
 
-export function CsrfErrorPage() {
+export function CsrfErrorPage({ keptAt }: { keptAt?: string | null }) {
+  if (keptAt)
+    return (
+      <ErrorPage title="Session expirée" code={403} lead="Votre session a expiré : le formulaire n’a pas été enregistré, mais ce que vous avez saisi est conservé.">
+        <p>
+          Reconnectez-vous : vous retrouverez le formulaire rempli avec ce que vous aviez saisi (sauf les fichiers joints et les codes), pendant 7
+          jours. Vérifiez-le, puis envoyez-le de nouveau.
+        </p>
+        <p>
+          <a class="fr-btn" href={`/connexion?retour=${encodeURIComponent(keptAt)}`}>
+            Me reconnecter
+          </a>
+        </p>
+      </ErrorPage>
+    );
   return (
     <ErrorPage title="Formulaire expiré" code={403} lead="Votre formulaire n’a pas pu être envoyé : la session a expiré ou la page a été ouverte trop longtemps.">
       <p>Revenez à la page précédente, rechargez-la, puis envoyez à nouveau le formulaire.</p>
