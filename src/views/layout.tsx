@@ -1,11 +1,18 @@
 import type { ComponentChildren } from 'preact';
 import { formatWindow } from './format.ts';
-import { usePage } from './page-context.ts';
+import { usePage, type PageContext } from './page-context.ts';
 
 export const SERVICE_NAME = 'Portail des titres sécurisés';
 export const SERVICE_TAGLINE = 'Carte grise, permis de conduire, carte d’identité et passeport';
 
-const NAV = [
+interface NavItem {
+  href: string;
+  label: string;
+  /** other paths under which the entry is the current page */
+  also?: string[];
+}
+
+const PUBLIC_NAV: NavItem[] = [
   { href: '/', label: 'Accueil' },
   { href: '/demarches/carte-grise', label: 'Carte grise' },
   { href: '/demarches/permis-de-conduire', label: 'Permis de conduire' },
@@ -14,8 +21,64 @@ const NAV = [
   { href: '/aide', label: 'Aide et contact' },
 ];
 
-function Header() {
+/** A town hall records identity-card and passport applications: its menu holds only that. */
+const TOWN_HALL_NAV: NavItem[] = [
+  { href: '/', label: 'Accueil' },
+  { href: '/mairie/pre-demandes', label: 'Pré-demandes à recueillir' },
+  { href: '/lieux', label: 'Trouver un lieu' },
+  { href: '/aide', label: 'Aide et contact' },
+];
+
+/** The entries of the main menu for whoever is signed in (exported for the site map and tests). */
+export function navigationFor(user: PageContext['user']): NavItem[] {
+  if (user?.kind === 'user' && user.profile === 'town_hall') return TOWN_HALL_NAV;
+  if (user?.kind === 'user')
+    return [
+      ...PUBLIC_NAV,
+      // one entry for every request of the account; the three spaces are reached from it (issue 16)
+      { href: '/mes-demarches', label: 'Mes démarches', also: ['/vehicules', '/permis', '/pre-demandes', '/contact/demandes'] },
+    ];
+  return PUBLIC_NAV;
+}
+
+/** The account and sign-in/out buttons: in the header's tools at desktop width, in the menu on mobile. */
+function ToolsLinks() {
   const page = usePage();
+  return (
+    <ul class="fr-btns-group">
+      {page.user ? (
+        <>
+          <li>
+            <a class="fr-btn fr-icon-account-circle-line" href={page.user.kind === 'agent' ? '/agents' : '/compte'}>
+              {page.user.displayName}
+            </a>
+          </li>
+          <li>
+            <form method="post" action={page.user.kind === 'agent' ? '/agents/deconnexion' : '/deconnexion'}>
+              <input type="hidden" name="_csrf" value={page.csrfToken()} />
+              <button type="submit" class="fr-btn fr-icon-logout-box-r-line">
+                Se déconnecter
+              </button>
+            </form>
+          </li>
+        </>
+      ) : (
+        <li>
+          <a class="fr-btn fr-icon-account-circle-line" href="/connexion">
+            Se connecter
+          </a>
+        </li>
+      )}
+    </ul>
+  );
+}
+
+/**
+ * DSFR's header: on a narrow screen the menu and the tools are behind the "Menu" button (burger),
+ * opened as a modal by DSFR's own script. Without JavaScript the button is replaced by a link to
+ * `#menu-principal`, and public/app.css shows the targeted menu in place (see decision 0026).
+ */
+function Header() {
   return (
     <header role="banner" class="fr-header">
       <div class="fr-header__body">
@@ -30,6 +93,22 @@ function Header() {
                     Française
                   </p>
                 </div>
+                <div class="fr-header__navbar">
+                  <button
+                    class="fr-btn--menu fr-btn app-js-only"
+                    data-fr-opened="false"
+                    aria-controls="menu-principal"
+                    aria-haspopup="dialog"
+                    id="bouton-menu"
+                    title="Menu"
+                    type="button"
+                  >
+                    Menu
+                  </button>
+                  <a class="fr-btn--menu fr-btn app-nojs-only" href="#menu-principal" id="lien-menu" title="Menu">
+                    Menu
+                  </a>
+                </div>
               </div>
               <div class="fr-header__service">
                 <a href="/" title={`Accueil - ${SERVICE_NAME}`}>
@@ -40,31 +119,7 @@ function Header() {
             </div>
             <div class="fr-header__tools">
               <div class="fr-header__tools-links">
-                <ul class="fr-btns-group">
-                  {page.user ? (
-                    <>
-                      <li>
-                        <a class="fr-btn fr-icon-account-circle-line" href={page.user.kind === 'agent' ? '/agents' : '/compte'}>
-                          {page.user.displayName}
-                        </a>
-                      </li>
-                      <li>
-                        <form method="post" action={page.user.kind === 'agent' ? '/agents/deconnexion' : '/deconnexion'}>
-                          <input type="hidden" name="_csrf" value={page.csrfToken()} />
-                          <button type="submit" class="fr-btn fr-icon-logout-box-r-line">
-                            Se déconnecter
-                          </button>
-                        </form>
-                      </li>
-                    </>
-                  ) : (
-                    <li>
-                      <a class="fr-btn fr-icon-account-circle-line" href="/connexion">
-                        Se connecter
-                      </a>
-                    </li>
-                  )}
-                </ul>
+                <ToolsLinks />
               </div>
             </div>
           </div>
@@ -75,43 +130,33 @@ function Header() {
   );
 }
 
-/** Always visible, at every width: the navigation needs no JavaScript (see public/app.css). */
 function MainNavigation() {
   const page = usePage();
-  const current = (href: string) =>
-    href === '/' ? page.path === '/' : page.path === href || page.path.startsWith(`${href}/`);
+  const current = (item: NavItem) =>
+    [item.href, ...(item.also ?? [])].some((href) => (href === '/' ? page.path === '/' : page.path === href || page.path.startsWith(`${href}/`)));
+  const items = [...navigationFor(page.user), ...(page.devOutbox ? [{ href: '/dev/outbox', label: 'Boîte d’envoi (dév.)' }] : [])];
   return (
-    <div class="fr-header__menu app-header__menu" id="navigation">
+    <div class="fr-header__menu fr-modal" id="menu-principal" aria-labelledby="bouton-menu">
       <div class="fr-container">
-        {/* DSFR's header script copies the tools links here for its burger menu; we show the nav at every width, so it stays hidden */}
-        <div class="fr-header__menu-links" hidden></div>
-        <nav class="fr-nav" role="navigation" aria-label="Menu principal">
+        <button class="fr-btn--close fr-btn app-js-only" aria-controls="menu-principal" title="Fermer le menu" type="button">
+          Fermer
+        </button>
+        <a class="fr-btn--close fr-btn app-nojs-only" href="#contenu" title="Fermer le menu">
+          Fermer
+        </a>
+        {/* DSFR's script copies the tools here for the mobile menu; rendered already, for the menu without JavaScript */}
+        <div class="fr-header__menu-links">
+          <ToolsLinks />
+        </div>
+        <nav class="fr-nav" id="navigation" role="navigation" aria-label="Menu principal">
           <ul class="fr-nav__list">
-            {NAV.map((item) => (
+            {items.map((item) => (
               <li class="fr-nav__item" key={item.href}>
-                <a class="fr-nav__link" href={item.href} aria-current={current(item.href) ? 'page' : undefined}>
+                <a class="fr-nav__link" href={item.href} aria-current={current(item) ? 'page' : undefined}>
                   {item.label}
                 </a>
               </li>
             ))}
-            {page.user?.kind === 'user' && (
-              <li class="fr-nav__item">
-                <a
-                  class="fr-nav__link"
-                  href="/mes-demarches"
-                  aria-current={['/mes-demarches', '/vehicules', '/permis', '/pre-demandes', '/contact/demandes'].some(current) ? 'page' : undefined}
-                >
-                  Mes démarches
-                </a>
-              </li>
-            )}
-            {page.devOutbox && (
-              <li class="fr-nav__item">
-                <a class="fr-nav__link" href="/dev/outbox" aria-current={current('/dev/outbox') ? 'page' : undefined}>
-                  Boîte d’envoi (dév.)
-                </a>
-              </li>
-            )}
           </ul>
         </nav>
       </div>
@@ -257,7 +302,7 @@ export function Layout({ title, hasErrors, children, wide }: LayoutProps) {
                 </a>
               </li>
               <li>
-                <a class="fr-link" href="#navigation">
+                <a class="fr-link" href="#menu-principal">
                   Menu
                 </a>
               </li>

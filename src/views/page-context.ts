@@ -14,7 +14,8 @@ export interface PageContext {
   path: string;
   assets: AssetUrls;
   csrfToken: () => string;
-  user: { displayName: string; kind: 'user' | 'agent' } | null;
+  /** `profile`: the account's profile for a user (accounts/model.ts), absent for an agent */
+  user: { displayName: string; kind: 'user' | 'agent'; profile?: string } | null;
   banners: NoticeView[];
   flash: Flash[];
   devOutbox: boolean;

@@ -41,10 +41,12 @@ describe('public pages in Chromium', () => {
     await page.context().close();
   });
 
-  it('the main navigation is visible at 375 px without JavaScript', async () => {
+  it('the main navigation is reached through the "Menu" link at 375 px without JavaScript', async () => {
     const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
     await page.goto(`${e2e.baseUrl}/`);
     const nav = page.getByRole('navigation', { name: 'Menu principal' });
+    expect(await nav.isVisible()).toBe(false);
+    await page.locator('header').getByRole('link', { name: 'Menu', exact: true }).click();
     expect(await nav.isVisible()).toBe(true);
     expect(await nav.getByRole('link', { name: 'Carte grise' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Se connecter' }).first().isVisible()).toBe(true);

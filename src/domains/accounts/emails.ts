@@ -91,3 +91,10 @@ export const agentSecondFactorAlertEmail = (to: string, attempts: number): Email
   subject: 'Codes de vérification refusés sur votre compte agent',
   text: `Bonjour,\n\nLe mot de passe de votre compte agent du Portail des titres sécurisés a été saisi correctement, puis ${attempts} codes de vérification incorrects ont été refusés.\n\nSi vous n’êtes pas à l’origine de ces essais, quelqu’un connaît peut-être votre mot de passe : faites-le changer sans attendre par l’administrateur et prévenez le responsable de la sécurité de votre service.${SIGNATURE}`,
 });
+
+export const passwordChangedEmail = (to: string, resetUrl: string): EmailMessage => ({
+  channel: 'email',
+  to,
+  subject: 'Votre mot de passe a été modifié',
+  text: `Bonjour,\n\nLe mot de passe de votre compte vient d’être modifié depuis votre espace « Mon compte ». Vos autres connexions ouvertes ont été fermées.\n\nSi vous n’êtes pas à l’origine de ce changement, choisissez tout de suite un nouveau mot de passe :\n\n${resetUrl}${SIGNATURE}`,
+});

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, requireUser, safeReturnPath } from '../../platform/http/guards.ts';
 import { AccountDeletedPage, AccountPage, DeleteAccountPage } from '../../views/pages/accounts/account.tsx';
+import { ChangePasswordPage } from '../../views/pages/accounts/change-password.tsx';
 import { SignInPage } from '../../views/pages/accounts/sign-in.tsx';
 import { CheckYourEmailPage, ChooseProfilePage, SignUpPage } from '../../views/pages/accounts/sign-up.tsx';
 import {
@@ -180,6 +181,22 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
       }
       const [history, fc] = await Promise.all([accounts.history(account.id), accounts.franceConnectIdentity(account.id)]);
       return reply.render(<AccountPage account={account} history={history} franceConnect={fc ?? null} />);
+    });
+
+    scope.get('/compte/mot-de-passe', (_request, reply) => reply.render(<ChangePasswordPage errors={{}} />));
+
+    scope.post('/compte/mot-de-passe', async (request, reply) => {
+      const form = body(request);
+      const outcome = await accounts.changePassword(
+        request.session.userId!,
+        { current: form.current_password ?? '', next: form.new_password ?? '' },
+        { ...ctx(request), keepSessionIdHash: request.session.idHash },
+      );
+      if (!outcome.ok && 'locked' in outcome) return reply.render(<ChangePasswordPage errors={{}} lockedUntil={outcome.locked} />, 429);
+      if (!outcome.ok) return reply.render(<ChangePasswordPage errors={outcome.errors} />, 400);
+      request.session.rotate(request.session.userId);
+      request.session.flash('success', 'Votre mot de passe est modifié. Vos autres connexions ouvertes ont été fermées.');
+      return reply.redirect('/compte', 303);
     });
 
     scope.get('/compte/suppression', async (request, reply) => {

@@ -94,6 +94,7 @@ export function TextInput(
   },
 ) {
   const id = idOf(props);
+  if (props.type === 'password') return <PasswordInput {...props} />;
   return (
     <div class={`fr-input-group${props.error ? ' fr-input-group--error' : ''}`}>
       <Label id={id} label={props.label} hint={props.hint} />
@@ -102,7 +103,7 @@ export function TextInput(
         id={id}
         name={props.name}
         type={props.type ?? 'text'}
-        value={props.type === 'password' ? undefined : props.value}
+        value={props.value}
         autoComplete={props.autocomplete}
         inputMode={props.inputMode}
         spellcheck={props.spellcheck}
@@ -111,6 +112,38 @@ export function TextInput(
         aria-describedby={`${id}-messages`}
       />
       <Messages id={id} error={props.error} />
+    </div>
+  );
+}
+
+/**
+ * DSFR's password field: the "Afficher" box (DSFR's script) shows the characters typed. It is
+ * hidden without JavaScript, where it could do nothing (public/app.css). The value is never
+ * sent back to the page.
+ */
+export function PasswordInput(props: FieldBase & { autocomplete?: string }) {
+  const id = idOf(props);
+  return (
+    <div class={`fr-password fr-input-group${props.error ? ' fr-input-group--error' : ''}`} id={`${id}-groupe`}>
+      <Label id={id} label={props.label} hint={props.hint} />
+      <div class="fr-input-wrap">
+        <input
+          class={`fr-password__input fr-input${props.error ? ' fr-input--error' : ''}`}
+          id={id}
+          name={props.name}
+          type="password"
+          autoComplete={props.autocomplete}
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={`${id}-messages`}
+        />
+      </div>
+      <Messages id={id} error={props.error} />
+      <div class="fr-password__checkbox fr-checkbox-group fr-checkbox-group--sm">
+        <input id={`${id}-afficher`} type="checkbox" aria-label="Afficher les caractères saisis" />
+        <label class="fr-password__checkbox fr-label" for={`${id}-afficher`}>
+          Afficher
+        </label>
+      </div>
     </div>
   );
 }

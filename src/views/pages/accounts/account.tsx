@@ -35,27 +35,46 @@ export function AccountPage(props: {
             ? [{ key: 'Identité FranceConnect', value: `Née ou né le ${props.franceConnect.birthdate}${props.franceConnect.birthplace ? `, lieu INSEE ${props.franceConnect.birthplace}` : ''}` }]
             : []),
           { key: 'Conditions d’utilisation acceptées', value: a.terms_accepted_at ? `Version ${a.terms_version}, le ${formatDate(a.terms_accepted_at)}` : 'Pas encore acceptées' },
-          ...(a.password_hash ? [{ key: 'Mot de passe', value: '••••••••••••', changeHref: '/mot-de-passe-oublie' }] : []),
+          ...(a.password_hash ? [{ key: 'Mot de passe', value: '••••••••••••', changeHref: '/compte/mot-de-passe' }] : []),
         ]}
       />
-      <h2>Mes démarches</h2>
-      <ul class="fr-btns-group fr-btns-group--inline-md">
-        <li>
-          <a class="fr-btn" href="/vehicules">
-            Mon espace véhicule
-          </a>
-        </li>
-        <li>
-          <a class="fr-btn fr-btn--secondary" href="/permis">
-            Mon espace permis
-          </a>
-        </li>
-        <li>
-          <a class="fr-btn fr-btn--secondary" href="/pre-demandes">
-            Mes pré-demandes de carte d’identité ou de passeport
-          </a>
-        </li>
-      </ul>
+      {a.profile === 'town_hall' ? (
+        <>
+          <h2>Recueil des demandes de titres</h2>
+          <p>
+            Retrouvez une pré-demande de carte d’identité ou de passeport par son numéro et enregistrez le dépôt du
+            dossier.
+          </p>
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <a class="fr-btn" href="/mairie/pre-demandes">
+                Pré-demandes à recueillir
+              </a>
+            </li>
+          </ul>
+        </>
+      ) : (
+        <>
+          <h2>Mes démarches</h2>
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <a class="fr-btn" href="/vehicules">
+                Mon espace véhicule
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href="/permis">
+                Mon espace permis
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href="/pre-demandes">
+                Mes pré-demandes de carte d’identité ou de passeport
+              </a>
+            </li>
+          </ul>
+        </>
+      )}
       <h2>Mes messages et mon historique</h2>
       <ul>
         <li>
