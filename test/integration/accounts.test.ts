@@ -37,7 +37,7 @@ describe('accounts: sign-up, activation, sign-in', () => {
     const stored = await t.database.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
     expect(stored.status).toBe('pending_activation');
     expect(stored.password_hash).toMatch(/^\$argon2id\$/);
-    expect(stored.terms_version).toBe('1');
+    expect(stored.terms_version).toBe('2');
     expect(stored.terms_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.certified).toBe(false);
 

@@ -53,7 +53,7 @@ describe('agents: habilitations and accounts administration', () => {
     const account = await t.database.db.selectFrom('accounts').selectAll().where('email', '=', 'hugo@garage-des-pins.example').executeTakeFirstOrThrow();
     expect(account.profile).toBe('automotive_professional');
     expect(account.certified).toBe(true);
-    expect(account.terms_version).toBe('1');
+    expect(account.terms_version).toBe('2');
   });
 
   it('suspending the habilitation deactivates the account (refused at sign-in, data kept); reinstating restores it', async () => {

@@ -26,10 +26,10 @@ describe('contact requests', () => {
 
   const fields = { topic: 'vehicle', subject: 'Étiquette non reçue', message: 'Bonjour,\nje n’ai pas reçu l’étiquette de changement d’adresse.' };
 
-  it('is for signed-in users only', async () => {
-    const res = await new TestClient(t.app).get('/contact');
+  it('keeps “Mes demandes de contact” to signed-in users (the form itself is public: public-contact.test.ts)', async () => {
+    const res = await new TestClient(t.app).get('/contact/demandes');
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/connexion?retour=%2Fcontact');
+    expect(res.headers.location).toBe('/connexion?retour=%2Fcontact%2Fdemandes');
   });
 
   it('records a request with its files, shows its 15-working-day deadline and acknowledges it by email', async () => {
@@ -111,7 +111,7 @@ describe('contact requests', () => {
     expect(textOf(refused.body)).toContain(`Aucune de vos démarches ne porte le numéro ${fileNumber}`);
     await client.get('/contact');
     const page = await client.follow(await send(client, { ...fields, file_number: fileNumber.toLowerCase() }));
-    expect(textOf(page.body)).toContain(`Démarche concernée ${fileNumber}`);
+    expect(textOf(page.body)).toContain(`Démarche concernée Démarche de carte grise ${fileNumber}`);
   });
 
   it('creates one request when the form is sent twice (double click)', async () => {

@@ -34,7 +34,7 @@ describe('signing in to the portal with FranceConnect (built-in simulator)', () 
     const account = await t.database.db.selectFrom('accounts').selectAll().where('id', '=', stored.account_id).executeTakeFirstOrThrow();
     expect(account.certified).toBe(true);
     expect(account.password_hash).toBeNull();
-    expect(account.terms_version).toBe('1');
+    expect(account.terms_version).toBe('2');
 
     // Next time: straight in, same account.
     const again = new TestClient(t.app);

@@ -59,14 +59,35 @@ describe('public pages', () => {
     }
   });
 
-  it('terms of use show the versioned agency text, in English marked as such', async () => {
-    const res = await new TestClient(t.app).get('/cgu');
+  it('terms of use show the French text in force, the version history, and the English version 1 marked as such', async () => {
+    const client = new TestClient(t.app);
+    const res = await client.get('/cgu');
     const text = textOf(res.body);
-    expect(text).toContain('Version 1, en vigueur depuis le 25 novembre 2026');
-    expect(res.body).toContain('<div lang="en" class="app-terms">');
-    expect(text).toContain('1.17. Agreement on proof');
-    expect(text).toContain('1.4. Modification and development of the ANTS Portal');
-    expect((await new TestClient(t.app).get('/cgu?version=42')).statusCode).toBe(404);
+    expect(text).toContain('Version 2, en vigueur depuis le 1 décembre 2026');
+    expect(res.body).toContain('<div lang="fr" class="app-terms">');
+    expect(text).toContain('1.17. Convention de preuve');
+    expect(text).toContain('1.9.1. Créations graphiques, crédits photographiques et vidéo du Portail');
+    expect(text).toContain('Historique des versions');
+    expect(text).toMatch(/version 1 25 novembre 2026 anglais \(traduction\)/);
+    expect(res.body).toContain('href="/cgu?version=1"');
+
+    const v1 = await client.get('/cgu?version=1');
+    const v1Text = textOf(v1.body);
+    expect(v1Text).toContain('Version 1, en vigueur depuis le 25 novembre 2026');
+    expect(v1.body).toContain('<div lang="en" class="app-terms">');
+    expect(v1Text).toContain('1.17. Agreement on proof');
+    expect(v1Text).toContain('Seul le texte en langue française fait foi (article 1.18)');
+    expect(v1.body).toContain('href="/cgu?version=2"');
+    expect((await client.get('/cgu?version=42')).statusCode).toBe(404);
+  });
+
+  it('neither the footer nor the legal notice offers the site under a free licence: reproduction is prohibited (CGU 1.9.1)', async () => {
+    for (const url of ['/', '/mentions-legales', '/cgu']) {
+      const text = textOf((await new TestClient(t.app).get(url)).body);
+      expect(text, url).not.toContain('etalab');
+    }
+    const notice = textOf((await new TestClient(t.app).get('/mentions-legales')).body);
+    expect(notice).toContain('Toute reproduction totale ou partielle de ce site ou de l’un de ses éléments est interdite');
   });
 
   it('answers an unknown page with a French 404 page', async () => {

@@ -7,10 +7,12 @@ import type { Account, Agent } from '../../platform/db/schema.ts';
 import type { Attachments } from '../../platform/files/attachments.ts';
 import { cleanFilename, type Upload } from '../../platform/files/validation.ts';
 import { notifyUser } from '../../platform/notify/notify.ts';
+import { queueMessage } from '../../platform/mail/messages.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../accounts/service.ts';
+import { addressKey, limit, throttle } from '../accounts/throttle.ts';
 import { ForbiddenError } from '../agents/service.ts';
-import { answerSchema, ANSWER_WORKING_DAYS, canContact, CONTACT_TRANSITIONS, contactSchema, MAX_CONTACT_FILES } from './contact-model.ts';
-import type { ContactRequest } from './tables.ts';
+import { answerSchema, ANSWER_WORKING_DAYS, canContact, CONTACT_TRANSITIONS, contactSchema, MAX_CONTACT_FILES, PUBLIC_CONTACT_EMAIL_POLICY, PUBLIC_CONTACT_IP_POLICY, senderSchema } from './contact-model.ts';
+import type { ContactFileKind, ContactRequest } from './tables.ts';
 import { addWorkingDays, parisDate, workingDaysBetween } from './working-days.ts';
 
 export const CONTACT_OWNER = 'contact_request';
@@ -38,7 +40,11 @@ const columns = [
   'c.topic',
   'c.subject',
   'c.message',
+  'c.sender_name',
+  'c.sender_email',
+  'c.sender_ip',
   'c.file_number',
+  'c.file_kind',
   'c.status',
   'c.received_at',
   sql<string>`to_char(c.due_on, 'YYYY-MM-DD')`.as('due_on'),
@@ -54,6 +60,16 @@ export function createContactService(deps: { db: Db; config: Config; attachments
   const link = (reference: string) => `${config.publicUrl}/contact/demandes/${reference}`;
   const select = (trx: Db = db) => trx.selectFrom('contact_requests as c').select(columns);
 
+  /** Which of the account's own requests carries this number: a vehicle procedure, a licence request or a pre-application. */
+  async function kindOfRequest(accountId: number, number: string): Promise<ContactFileKind | null> {
+    const vehicle = await db.selectFrom('vehicle_procedures').select('id').where('file_number', '=', number).where('account_id', '=', accountId).executeTakeFirst();
+    if (vehicle) return 'vehicle';
+    const licence = await db.selectFrom('licence_requests').select('id').where('file_number', '=', number).where('account_id', '=', accountId).executeTakeFirst();
+    if (licence) return 'licence';
+    const pre = await db.selectFrom('pre_applications').select('id').where('number', '=', number).where('account_id', '=', accountId).executeTakeFirst();
+    return pre ? 'identity' : null;
+  }
+
   const requireOperator = (agent: Agent) => {
     if (agent.role !== 'operator') throw new ForbiddenError('Réservé aux opérateurs de l’agence');
   };
@@ -65,46 +81,99 @@ export function createContactService(deps: { db: Db; config: Config; attachments
     /**
      * Records a request with its files, in one transaction with its audit row and the
      * acknowledgement email. A second post with the same idempotency key returns the first request.
+     * Without an account (`account` null) the sender gives a name and an email, attaches no file and
+     * names no request; each message counts against the address and the recipient (rate limits).
      */
-    async create(account: Account, input: Record<string, string | undefined>, uploads: Upload[], actor: Actor): Promise<Outcome<{ reference: string }>> {
+    async create(account: Account | null, input: Record<string, string | undefined>, uploads: Upload[], actor: Actor): Promise<Outcome<{ reference: string }>> {
       const parsed = contactSchema.safeParse(input);
+      const sender = account ? null : senderSchema.safeParse(input);
       const errors: FieldErrors = parsed.success ? {} : zodErrors(parsed.error);
+      if (sender && !sender.success) Object.assign(errors, zodErrors(sender.error));
       const files = uploads.filter((u) => u.field === 'pieces');
       const checked = await attachments.check(files);
-      if (checked.errors.pieces) errors.pieces = checked.errors.pieces;
+      if (!account && files.length) errors.pieces = 'Pour joindre des fichiers, connectez-vous à votre compte ; sans compte, décrivez votre demande dans le message';
+      else if (checked.errors.pieces) errors.pieces = checked.errors.pieces;
       else if (files.length > MAX_CONTACT_FILES) errors.pieces = `Joignez ${MAX_CONTACT_FILES} fichiers au plus`;
+      let fileKind: ContactFileKind | null = null;
       if (parsed.success && parsed.data.file_number) {
-        const mine = await db.selectFrom('vehicle_procedures').select('id').where('file_number', '=', parsed.data.file_number).where('account_id', '=', account.id).executeTakeFirst();
-        if (!mine) errors.file_number = `Aucune de vos démarches ne porte le numéro ${parsed.data.file_number} : vérifiez-le dans « Mon espace véhicule », ou laissez ce champ vide`;
+        if (!account) errors.file_number = 'Pour relier votre message à l’une de vos démarches, connectez-vous à votre compte ; sinon laissez ce champ vide';
+        else {
+          fileKind = await kindOfRequest(account.id, parsed.data.file_number);
+          if (!fileKind) errors.file_number = `Aucune de vos démarches ne porte le numéro ${parsed.data.file_number} : vérifiez-le dans « Mon espace véhicule », « Mon espace permis » ou « Mes pré-demandes », ou laissez ce champ vide`;
+        }
       }
-      if (!parsed.success || Object.keys(errors).length) return { ok: false, errors };
+      if (!parsed.success || (sender && !sender.success) || Object.keys(errors).length) return { ok: false, errors };
       const form = parsed.data;
-      const earlier = await db.selectFrom('contact_requests').select('reference').where('account_id', '=', account.id).where('idempotency_key', '=', form.idempotency_key).executeTakeFirst();
+      const from = sender?.success ? sender.data : null;
+      const earlierOf = (trx: Db) =>
+        (account ? trx.selectFrom('contact_requests').where('account_id', '=', account.id) : trx.selectFrom('contact_requests').where('account_id', 'is', null))
+          .select('reference')
+          .where('idempotency_key', '=', form.idempotency_key)
+          .executeTakeFirst();
+      const earlier = await earlierOf(db);
       if (earlier) return { ok: true, value: { reference: earlier.reference } };
+      if (from) {
+        const attempt = await throttle(db, [
+          limit(`contact-ip:${addressKey(actor.ip ?? 'unknown')}`, PUBLIC_CONTACT_IP_POLICY),
+          limit(`contact-email:${from.sender_email}`, PUBLIC_CONTACT_EMAIL_POLICY),
+        ]);
+        if (!attempt.admitted) {
+          const until = attempt.lockedUntil ? ` après ${formatTime(attempt.lockedUntil)}` : ' plus tard';
+          return { ok: false, errors: { form: `Trop de messages ont été envoyés depuis votre connexion ou vers cette adresse électronique : réessayez${until}, ou créez un compte pour écrire sans attendre.` } };
+        }
+      }
       const now = new Date();
       const dueOn = addWorkingDays(parisDate(now), ANSWER_WORKING_DAYS);
       const reference = await db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('contact_requests')
-          .values({ reference: newReference(now), account_id: account.id, topic: form.topic, subject: form.subject, message: form.message, file_number: form.file_number, status: 'open', received_at: now, due_on: dueOn, idempotency_key: form.idempotency_key })
-          .onConflict((oc) => oc.columns(['account_id', 'idempotency_key']).doNothing())
+          .values({
+            reference: newReference(now),
+            account_id: account?.id ?? null,
+            sender_name: from?.sender_name ?? null,
+            sender_email: from?.sender_email ?? null,
+            sender_ip: from ? actor.ip : null,
+            topic: form.topic,
+            subject: form.subject,
+            message: form.message,
+            file_number: form.file_number,
+            file_kind: fileKind,
+            status: 'open',
+            received_at: now,
+            due_on: dueOn,
+            idempotency_key: form.idempotency_key,
+          })
+          .onConflict((oc) => (account ? oc.columns(['account_id', 'idempotency_key']) : oc.column('idempotency_key').where('account_id', 'is', null)).doNothing())
           .returning(['id', 'reference'])
           .executeTakeFirst();
         if (!row) return null; // the same form posted twice at once: the other one wrote it
-        for (const f of checked.accepted) await attachments.store(trx, { kind: CONTACT_OWNER, id: row.id }, { purpose: 'contact', filename: cleanFilename(f.filename), mime: f.mime, bytes: f.bytes, accountId: account.id });
-        await notifyUser(trx, {
-          accountId: account.id,
-          subject: `Demande de contact ${row.reference} reçue`,
-          text: `Nous avons bien reçu votre demande « ${form.subject} » (référence ${row.reference}). L’agence vous répondra au plus tard le ${formatDay(dueOn)} (15 jours ouvrés).`,
-          link: link(row.reference),
-          dedupeKey: `contact-received:${row.id}`,
-        });
-        await audit(trx, actor, 'contact.created', { kind: CONTACT_OWNER, id: row.id }, { reference: row.reference, topic: form.topic, file_number: form.file_number, files: checked.accepted.length });
+        if (account) {
+          for (const f of checked.accepted) await attachments.store(trx, { kind: CONTACT_OWNER, id: row.id }, { purpose: 'contact', filename: cleanFilename(f.filename), mime: f.mime, bytes: f.bytes, accountId: account.id });
+          await notifyUser(trx, {
+            accountId: account.id,
+            subject: `Demande de contact ${row.reference} reçue`,
+            text: `Nous avons bien reçu votre demande « ${form.subject} » (référence ${row.reference}). L’agence vous répondra au plus tard le ${formatDay(dueOn)} (15 jours ouvrés).`,
+            link: link(row.reference),
+            dedupeKey: `contact-received:${row.id}`,
+          });
+        } else {
+          await queueMessage(
+            trx,
+            {
+              channel: 'email',
+              to: from!.sender_email,
+              subject: `Demande de contact ${row.reference} reçue`,
+              text: `Bonjour,\n\nNous avons bien reçu votre message « ${form.subject} » (référence ${row.reference}). L’agence vous répondra à cette adresse au plus tard le ${formatDay(dueOn)} (15 jours ouvrés).\n\nSi vous n’avez pas écrit à l’agence, ignorez ce message.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.\nL’Agence nationale des titres sécurisés`,
+            },
+            `contact-received:${row.id}:email`,
+          );
+        }
+        await audit(trx, actor, 'contact.created', { kind: CONTACT_OWNER, id: row.id }, { reference: row.reference, topic: form.topic, file_number: form.file_number, file_kind: fileKind, files: account ? checked.accepted.length : 0, without_account: !account });
         return row.reference;
       });
       if (reference) return { ok: true, value: { reference } };
-      const written = await db.selectFrom('contact_requests').select('reference').where('account_id', '=', account.id).where('idempotency_key', '=', form.idempotency_key).executeTakeFirstOrThrow();
-      return { ok: true, value: { reference: written.reference } };
+      const written = await earlierOf(db);
+      return { ok: true, value: { reference: written!.reference } };
     },
 
     /** The user's own requests, newest first. */
@@ -120,7 +189,7 @@ export function createContactService(deps: { db: Db; config: Config; attachments
     async queue(agent: Agent) {
       requireOperator(agent);
       return select()
-        .innerJoin('accounts as a', 'a.id', 'c.account_id')
+        .leftJoin('accounts as a', 'a.id', 'c.account_id')
         .select(['a.email', 'a.given_name', 'a.family_name', 'a.organisation_name'])
         .where('c.status', '=', 'open')
         .orderBy('c.received_at', 'asc')
@@ -131,7 +200,7 @@ export function createContactService(deps: { db: Db; config: Config; attachments
     async forAgent(agent: Agent, id: number) {
       requireOperator(agent);
       return select()
-        .innerJoin('accounts as a', 'a.id', 'c.account_id')
+        .leftJoin('accounts as a', 'a.id', 'c.account_id')
         .select(['a.email', 'a.given_name', 'a.family_name', 'a.organisation_name'])
         .where('c.id', '=', id)
         .executeTakeFirst();
@@ -153,18 +222,30 @@ export function createContactService(deps: { db: Db; config: Config; attachments
       const parsed = answerSchema.safeParse(input);
       if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
       return db.transaction().execute(async (trx) => {
-        const current = await trx.selectFrom('contact_requests').select(['id', 'reference', 'status', 'account_id', 'subject']).where('id', '=', id).forUpdate().executeTakeFirst();
+        const current = await trx.selectFrom('contact_requests').select(['id', 'reference', 'status', 'account_id', 'subject', 'sender_name', 'sender_email']).where('id', '=', id).forUpdate().executeTakeFirst();
         if (!current) return { ok: false, errors: { form: 'Cette demande n’existe pas' } };
         if (!canContact('answer', current.status)) return { ok: false, errors: { form: 'Cette demande a déjà reçu une réponse' } };
         const now = new Date();
         await trx.updateTable('contact_requests').set({ status: CONTACT_TRANSITIONS.answer.to, answer: parsed.data.answer, answered_by: agent.id, answered_at: now }).where('id', '=', id).where('status', '=', 'open').execute();
-        await notifyUser(trx, {
-          accountId: current.account_id,
-          subject: `Réponse à votre demande de contact ${current.reference}`,
-          text: `L’agence a répondu à votre demande « ${current.subject} » :\n\n${parsed.data.answer}`,
-          link: link(current.reference),
-          dedupeKey: `contact-answered:${current.id}`,
-        });
+        if (current.account_id !== null)
+          await notifyUser(trx, {
+            accountId: current.account_id,
+            subject: `Réponse à votre demande de contact ${current.reference}`,
+            text: `L’agence a répondu à votre demande « ${current.subject} » :\n\n${parsed.data.answer}`,
+            link: link(current.reference),
+            dedupeKey: `contact-answered:${current.id}`,
+          });
+        else
+          await queueMessage(
+            trx,
+            {
+              channel: 'email',
+              to: current.sender_email!,
+              subject: `Réponse à votre demande de contact ${current.reference}`,
+              text: `Bonjour ${current.sender_name},\n\nL’agence a répondu à votre message « ${current.subject} » :\n\n${parsed.data.answer}\n\nPour nous écrire de nouveau : ${config.publicUrl}/contact\nL’Agence nationale des titres sécurisés`,
+            },
+            `contact-answered:${current.id}:email`,
+          );
         await audit(trx, { kind: 'agent', id: agent.id, ip }, 'contact.answered', { kind: CONTACT_OWNER, id: current.id }, { reference: current.reference, answer_length: parsed.data.answer.length });
         return { ok: true, value: { reference: current.reference } };
       });
@@ -172,6 +253,10 @@ export function createContactService(deps: { db: Db; config: Config; attachments
   };
 }
 export type ContactService = ReturnType<typeof createContactService>;
+
+const timeFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+/** "14 h 05", Paris time. */
+const formatTime = (d: Date): string => timeFormat.format(d).replace(':', ' h ');
 
 const dayFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', dateStyle: 'full' });
 /** "mercredi 23 décembre 2026" for a YYYY-MM-DD day. */

@@ -4,7 +4,7 @@ import type { Account, Agent } from '../../platform/db/schema.ts';
 import { sendAttachment, type Attachments } from '../../platform/files/attachments.ts';
 import { actorOf, requireUser } from '../../platform/http/guards.ts';
 import { ContactAdminPage, ContactQueuePage } from '../../views/pages/help/contact-admin.tsx';
-import { ContactFormPage, ContactRequestPage, MyContactRequestsPage } from '../../views/pages/help/contact.tsx';
+import { ContactFormPage, ContactRequestPage, ContactSentPage, MyContactRequestsPage } from '../../views/pages/help/contact.tsx';
 import { ArticlePage, ClaimsPage, HelpHomePage } from '../../views/pages/help/help.tsx';
 import type { AccountsService } from '../accounts/service.ts';
 import { articleBySlug, searchArticles } from './articles.ts';
@@ -34,7 +34,37 @@ export function registerHelpRoutes(app: FastifyInstance, deps: { contact: Contac
     return reply.render(<ArticlePage article={article} />);
   });
 
-  // ---- Signed-in users: writing to the agency, following the answers ----
+  // ---- Writing to the agency: with an account, or without one (name and email, rate-limited) ----
+  /** The signed-in user's account, or null for a visitor (an agent's session writes as a visitor). */
+  const signedInAccount = async (request: FastifyRequest): Promise<Account | null> => {
+    if (request.session.userId === null || request.session.get('agentId')) return null;
+    return (await accounts.findById(request.session.userId)) ?? null;
+  };
+
+  app.get('/contact', async (request, reply) => {
+    const account = await signedInAccount(request);
+    return reply.render(<ContactFormPage signedIn={account !== null} values={{ idempotency_key: newKey() }} errors={{}} />);
+  });
+
+  app.post('/contact', async (request, reply) => {
+    const account = await signedInAccount(request);
+    const form = body(request);
+    const outcome = await contact.create(account, form, request.uploads ?? [], actorOf(request));
+    if (!outcome.ok) {
+      const kept = { ...form, idempotency_key: form.idempotency_key || newKey() };
+      return reply.render(<ContactFormPage signedIn={account !== null} values={kept} errors={outcome.errors} />, outcome.errors.form?.startsWith('Trop de messages') ? 429 : 400);
+    }
+    if (account) {
+      request.session.flash('success', `Votre demande ${outcome.value.reference} est envoyée. Un accusé de réception vous a été envoyé par courriel.`);
+      return reply.redirect(`/contact/demandes/${outcome.value.reference}`, 303);
+    }
+    request.session.flash('success', `Votre message ${outcome.value.reference} est envoyé. Un accusé de réception vous a été envoyé par courriel ; l’agence vous répondra à la même adresse sous 15 jours ouvrés.`);
+    return reply.redirect('/contact/envoye', 303);
+  });
+
+  app.get('/contact/envoye', (_request, reply) => reply.render(<ContactSentPage />));
+
+  // ---- Signed-in users: following the answers ----
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
     const accountOf = async (request: FastifyRequest, reply: FastifyReply): Promise<Account | null> => {
@@ -42,18 +72,6 @@ export function registerHelpRoutes(app: FastifyInstance, deps: { contact: Contac
       if (!account) await reply.redirect('/connexion', 303);
       return account ?? null;
     };
-
-    scope.get('/contact', (_request, reply) => reply.render(<ContactFormPage values={{ idempotency_key: newKey() }} errors={{}} />));
-
-    scope.post('/contact', async (request, reply) => {
-      const account = await accountOf(request, reply);
-      if (!account) return;
-      const form = body(request);
-      const outcome = await contact.create(account, form, request.uploads ?? [], actorOf(request));
-      if (!outcome.ok) return reply.render(<ContactFormPage values={{ ...form, idempotency_key: form.idempotency_key || newKey() }} errors={outcome.errors} />, 400);
-      request.session.flash('success', `Votre demande ${outcome.value.reference} est envoyée. Un accusé de réception vous a été envoyé par courriel.`);
-      return reply.redirect(`/contact/demandes/${outcome.value.reference}`, 303);
-    });
 
     scope.get('/contact/demandes', async (request, reply) => {
       const account = await accountOf(request, reply);

@@ -1,17 +1,24 @@
 import type { Generated, Selectable } from 'kysely';
 import type { Timestamp } from '../../platform/db/schema.ts';
 
-/** Mirrors migrations/0010_directory_help_contact.sql (contact requests). */
-export type ContactTopic = 'account' | 'vehicle' | 'licence' | 'identity' | 'other';
+/** Mirrors migrations/0010_directory_help_contact.sql and 0023_public_contact.sql (contact requests). */
+export type ContactTopic = 'account' | 'vehicle' | 'licence' | 'identity' | 'town_hall' | 'other';
+export type ContactFileKind = 'vehicle' | 'licence' | 'identity';
 export type ContactStatus = 'open' | 'answered';
 export interface ContactRequestsTable {
   id: Generated<number>;
   reference: string;
-  account_id: number;
+  /** null: written without an account (migration 0023), the sender's name and email say who */
+  account_id: number | null;
+  sender_name: string | null;
+  sender_email: string | null;
+  /** the address it was sent from, when written without an account (for the operators, against abuse) */
+  sender_ip: string | null;
   topic: ContactTopic;
   subject: string;
   message: string;
   file_number: string | null;
+  file_kind: ContactFileKind | null;
   status: ContactStatus;
   received_at: Timestamp;
   /** a date (YYYY-MM-DD): read back as text, see the type parser note in contact-repository */

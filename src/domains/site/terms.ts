@@ -11,17 +11,32 @@ export interface TermsVersion {
   version: string;
   effectiveFrom: string; // ISO date, Europe/Paris
   file: string;
-  /** the agency's reference text is published in English; it is marked lang="en" on the page */
+  /** version 1 reproduced the agency's English translation (marked lang="en"); the French text governs (art. 1.18) */
   lang: 'fr' | 'en';
+  /** what changed from the previous version, shown in the version history */
+  summary: string;
 }
 
 export const TERMS_VERSIONS: readonly TermsVersion[] = Object.freeze([
-  { version: '1', effectiveFrom: '2026-11-25', file: 'v1.txt', lang: 'en' },
+  {
+    version: '1',
+    effectiveFrom: '2026-11-25',
+    file: 'v1.txt',
+    lang: 'en',
+    summary: 'Traduction anglaise publiée par l’agence, reproduite sans modification.',
+  },
+  {
+    version: '2',
+    effectiveFrom: '2026-12-01',
+    file: 'v2.txt',
+    lang: 'fr',
+    summary: 'Texte français, qui fait foi (article 1.18) ; même contenu que la version 1.',
+  },
 ]);
 
 export interface TermsBlock {
   kind: 'heading' | 'paragraph' | 'item';
-  level?: 2 | 3;
+  level?: 2 | 3 | 4;
   number?: string;
   text: string;
 }
@@ -33,11 +48,11 @@ export interface Terms extends TermsVersion {
 }
 
 const TERMS_DIR = new URL('../../../content/terms-of-use/', import.meta.url);
-const HEADING = /^(\d+(?:\.\d+)?)[\s\u00a0]+(.+)$/;
+const HEADING = /^(\d+(?:\.\d+){0,2})[\s\u00a0]+(.+)$/;
 const ITEM = /^(?:[-•]|[ivx]+\.)[\s\u00a0]+(.+)$/;
 const cache = new Map<string, Terms>();
 
-/** Parses the plain-text CGU: "1.5  Title" lines are headings, "- x" and "• x" lines list items. */
+/** Parses the plain-text CGU: "1.5  Title" and "1.9.1  Title" lines are headings, "- x" and "• x" lines list items. */
 export function parseTerms(text: string): { title: string; blocks: TermsBlock[] } {
   const lines = text.split('\n').map((l) => l.replace(/\u00a0/g, ' ').trim());
   const title = lines.find((l) => l.length > 0) ?? '';
@@ -47,7 +62,7 @@ export function parseTerms(text: string): { title: string; blocks: TermsBlock[] 
     const heading = HEADING.exec(line);
     if (heading && line.length < 120) {
       const number = heading[1]!;
-      blocks.push({ kind: 'heading', level: number.includes('.') ? 3 : 2, number, text: heading[2]!.replace(/\s+/g, ' ') });
+      blocks.push({ kind: 'heading', level: (number.split('.').length + 1) as 2 | 3 | 4, number, text: heading[2]!.replace(/\s+/g, ' ') });
       continue;
     }
     const item = ITEM.exec(line);

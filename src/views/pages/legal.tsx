@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { TERMS_VERSIONS, type Terms } from '../../domains/site/terms.ts';
+
+const latestFrench = () => TERMS_VERSIONS.filter((v) => v.lang === 'fr').at(-1)!;
 import { Breadcrumb } from '../components/content.tsx';
 import { formatDate } from '../format.ts';
 import { Layout, SERVICE_NAME } from '../layout.tsx';
@@ -28,20 +30,41 @@ export function TermsPage({ terms }: { terms: Terms }) {
       {terms.lang === 'en' && (
         <div class="fr-callout fr-mb-4w">
           <p class="fr-callout__text">
-            Le texte de référence publié par l’agence pour cette version est rédigé en anglais ; il est reproduit
-            ci-dessous sans modification.
+            Cette version reproduit la traduction anglaise publiée par l’agence. Seul le texte en langue française
+            fait foi (article 1.18) : <a href={`/cgu?version=${latestFrench().version}`}>lire la version en français</a>.
           </p>
         </div>
       )}
       {TERMS_VERSIONS.length > 1 && (
-        <p>
-          Autres versions :{' '}
-          {TERMS_VERSIONS.filter((v) => v.version !== terms.version).map((v) => (
-            <a href={`/cgu?version=${v.version}`} key={v.version} class="fr-mr-2w">
-              version {v.version}
-            </a>
-          ))}
-        </p>
+        <div class="fr-table fr-mb-4w">
+          <table>
+            <caption>Historique des versions</caption>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">En vigueur depuis le</th>
+                <th scope="col">Langue</th>
+                <th scope="col">Changements</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...TERMS_VERSIONS].reverse().map((v) => (
+                <tr key={v.version}>
+                  <td>
+                    {v.version === terms.version ? (
+                      <span aria-current="page">version {v.version} (affichée)</span>
+                    ) : (
+                      <a href={`/cgu?version=${v.version}`}>version {v.version}</a>
+                    )}
+                  </td>
+                  <td>{formatDate(new Date(`${v.effectiveFrom}T12:00:00Z`))}</td>
+                  <td>{v.lang === 'fr' ? 'français' : 'anglais (traduction)'}</td>
+                  <td>{v.summary}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <div lang={terms.lang} class="app-terms">
         <h2>{terms.title}</h2>
@@ -52,10 +75,14 @@ export function TermsPage({ terms }: { terms: Terms }) {
                 <h2 id={`article-${g.heading.number}`}>
                   {g.heading.number}. {g.heading.text}
                 </h2>
-              ) : (
+              ) : g.heading.level === 3 ? (
                 <h3 id={`article-${g.heading.number}`}>
                   {g.heading.number}. {g.heading.text}
                 </h3>
+              ) : (
+                <h4 id={`article-${g.heading.number}`}>
+                  {g.heading.number}. {g.heading.text}
+                </h4>
               ))}
             {renderBlocks(g.body)}
           </section>
@@ -104,8 +131,10 @@ export function LegalNoticePage() {
       </p>
       <h2>Réutilisation des contenus</h2>
       <p>
-        Sauf mention contraire, les contenus de ce site sont proposés sous licence etalab-2.0. Les marques et logos
-        de l’État ne peuvent pas être réutilisés.
+        Toute reproduction totale ou partielle de ce site ou de l’un de ses éléments est interdite sans l’accord de
+        l’ANTS (article L. 122-4 du code de la propriété intellectuelle ; <a href="/cgu#article-1.9">article 1.9 des
+        conditions générales d’utilisation</a>). Seuls les documents officiels peuvent être réutilisés librement, aux
+        conditions de l’article 1.9.3. Les marques et logos de l’État ne peuvent pas être réutilisés.
       </p>
       <h2>Conditions d’utilisation</h2>
       <p>

@@ -1,4 +1,4 @@
-import { STATUS_LABELS, TOPIC_LABELS } from '../../../domains/help/contact-model.ts';
+import { FILE_KIND_LABELS, STATUS_LABELS, TOPIC_LABELS } from '../../../domains/help/contact-model.ts';
 import { formatDay, type Deadline } from '../../../domains/help/contact-service.ts';
 import type { ContactRequest } from '../../../domains/help/tables.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
@@ -8,8 +8,10 @@ import { ErrorSummary, Form, SubmitButton, TextArea, type FieldErrors } from '..
 import { Layout } from '../../layout.tsx';
 import { Files, Lines } from './contact.tsx';
 
-type WithUser = ContactRequest & { email: string; given_name: string | null; family_name: string | null; organisation_name: string | null };
-const userName = (r: WithUser) => r.organisation_name ?? ([r.given_name, r.family_name].filter(Boolean).join(' ') || r.email);
+type WithUser = ContactRequest & { email: string | null; given_name: string | null; family_name: string | null; organisation_name: string | null };
+/** The account's name, or the name a sender without an account gave. */
+const userName = (r: WithUser) => (r.account_id === null ? `${r.sender_name} (sans compte)` : (r.organisation_name ?? ([r.given_name, r.family_name].filter(Boolean).join(' ') || r.email!)));
+const emailOf = (r: WithUser) => r.email ?? r.sender_email!;
 
 function Due({ deadline }: { deadline: Deadline }) {
   return (
@@ -65,9 +67,10 @@ export function ContactAdminPage({ request, deadline, files, values, errors }: {
           { key: 'État', value: STATUS_LABELS[request.status] },
           { key: 'Reçue le', value: formatDateTime(request.received_at) },
           { key: 'Réponse due le', value: <Due deadline={deadline} /> },
-          { key: 'Usager', value: `${userName(request)} (${request.email})` },
+          { key: 'Usager', value: `${userName(request)} (${emailOf(request)})` },
+          ...(request.account_id === null ? [{ key: 'Envoyée sans compte', value: `Depuis l’adresse ${request.sender_ip ?? 'inconnue'} ; la réponse part par courriel à ${emailOf(request)}` }] : []),
           { key: 'Sujet', value: TOPIC_LABELS[request.topic] },
-          ...(request.file_number ? [{ key: 'Démarche concernée', value: request.file_number }] : []),
+          ...(request.file_number ? [{ key: 'Démarche concernée', value: `${request.file_kind ? `${FILE_KIND_LABELS[request.file_kind]} ` : ''}${request.file_number}` }] : []),
           { key: 'Objet', value: request.subject },
           { key: 'Message', value: <Lines text={request.message} /> },
           { key: 'Pièces jointes', value: <Files files={files} href={(f) => `/agents/demandes-de-contact/${request.id}/pieces/${f.id}`} /> },

@@ -1,4 +1,4 @@
-import { STATUS_LABELS, TOPIC_LABELS, MAX_CONTACT_FILES } from '../../../domains/help/contact-model.ts';
+import { FILE_KIND_LABELS, STATUS_LABELS, TOPIC_LABELS, MAX_CONTACT_FILES } from '../../../domains/help/contact-model.ts';
 import { formatDay, type Deadline } from '../../../domains/help/contact-service.ts';
 import type { ContactRequest, ContactTopic } from '../../../domains/help/tables.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
@@ -9,7 +9,7 @@ import { Alert, Breadcrumb, SummaryList, Table } from '../../components/content.
 import { ErrorSummary, fieldId, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
 
-const ORDER = ['topic', 'file_number', 'subject', 'message', 'pieces', 'idempotency_key', 'form'];
+const ORDER = ['sender_name', 'sender_email', 'topic', 'file_number', 'subject', 'message', 'pieces', 'idempotency_key', 'form'];
 const sorted = (errors: FieldErrors) => Object.fromEntries(ORDER.filter((k) => errors[k]).map((k) => [k, errors[k]!]));
 
 /** A DSFR file input with its error state; files are never kept on re-render (the browser forbids it). */
@@ -31,41 +31,103 @@ export function FileInput(props: { name: string; label: string; hint: string; er
 
 const TOPIC_OPTIONS = (Object.keys(TOPIC_LABELS) as ContactTopic[]).map((t) => ({ value: t, label: TOPIC_LABELS[t] }));
 
-export function ContactFormPage({ values, errors }: { values: Record<string, string | undefined>; errors: FieldErrors }) {
+export function ContactFormPage({ signedIn, values, errors }: { signedIn: boolean; values: Record<string, string | undefined>; errors: FieldErrors }) {
   const hasErrors = Object.keys(errors).length > 0;
   return (
     <Layout title="Écrire à l’agence" hasErrors={hasErrors}>
       <Breadcrumb items={[{ href: '/aide', label: 'Centre d’aide' }, { label: 'Écrire à l’agence' }]} />
       <ErrorSummary errors={sorted(errors)} />
       <h1>Écrire à l’agence</h1>
-      <p>
-        Une question sur votre compte ou sur une démarche en cours ? L’agence vous répond <strong>sous 15 jours ouvrés</strong> : la réponse
-        s’affiche dans <a href="/contact/demandes">Mes demandes de contact</a> et vous est envoyée par courriel. Avant d’écrire, consultez le{' '}
-        <a href="/aide">centre d’aide</a>.
-      </p>
+      {signedIn ? (
+        <p>
+          Une question sur votre compte ou sur une démarche en cours ? L’agence vous répond <strong>sous 15 jours ouvrés</strong> : la réponse
+          s’affiche dans <a href="/contact/demandes">Mes demandes de contact</a> et vous est envoyée par courriel. Avant d’écrire, consultez le{' '}
+          <a href="/aide">centre d’aide</a>.
+        </p>
+      ) : (
+        <>
+          <p>
+            Vous pouvez écrire à l’agence sans compte : elle vous répond <strong>par courriel sous 15 jours ouvrés</strong>, à l’adresse que vous
+            indiquez. Avant d’écrire, consultez le <a href="/aide">centre d’aide</a>.
+          </p>
+          <p>
+            Mairie équipée d’un dispositif de recueil d’empreintes digitales : demandez ici la création du compte de la mairie (sujet « Ma mairie »),
+            en indiquant le nom de la commune, le nombre de dispositifs et l’adresse électronique du compte.
+          </p>
+          <p>
+            Vous avez un compte ? <a href="/connexion?retour=%2Fcontact">Connectez-vous</a> pour joindre des fichiers, relier votre message à l’une
+            de vos démarches et suivre la réponse dans votre espace.
+          </p>
+        </>
+      )}
       {errors.form && <Alert kind="error">{errors.form}</Alert>}
-      <Form action="/contact" enctype="multipart/form-data">
+      <Form action="/contact" enctype={signedIn ? 'multipart/form-data' : undefined}>
         <input type="hidden" name="idempotency_key" value={values.idempotency_key ?? ''} />
+        {!signedIn && (
+          <>
+            <TextInput name="sender_name" label="Votre nom" hint="Ou celui de votre mairie, de votre entreprise ou de votre organisme" value={values.sender_name} error={errors.sender_name} autocomplete="name" maxLength={100} />
+            <TextInput
+              name="sender_email"
+              type="email"
+              label="Votre adresse électronique"
+              hint="L’agence vous répond à cette adresse. Format attendu : nom@exemple.fr"
+              value={values.sender_email}
+              error={errors.sender_email}
+              autocomplete="email"
+              spellcheck={false}
+            />
+          </>
+        )}
         <RadioGroup name="topic" label="Votre demande concerne" options={TOPIC_OPTIONS} value={values.topic} error={errors.topic} />
-        <TextInput
-          name="file_number"
-          label="Numéro de dossier de la démarche (facultatif)"
-          hint="Tel qu’il figure dans « Mon espace véhicule », si votre demande porte sur une démarche en cours"
-          value={values.file_number}
-          error={errors.file_number}
-          spellcheck={false}
-        />
+        {signedIn && (
+          <TextInput
+            name="file_number"
+            label="Numéro de la démarche (facultatif)"
+            hint="Numéro de dossier de carte grise ou de permis de conduire, ou numéro de pré-demande de carte d’identité ou de passeport, tel qu’il figure dans votre espace"
+            value={values.file_number}
+            error={errors.file_number}
+            spellcheck={false}
+          />
+        )}
         <TextInput name="subject" label="Objet" hint="En quelques mots, 150 caractères au plus" value={values.subject} error={errors.subject} maxLength={150} />
         <TextArea name="message" label="Votre message" hint="Ne donnez ni mot de passe ni code confidentiel : l’agence ne vous les demandera jamais" value={values.message} error={errors.message} rows={8} maxLength={4000} />
-        <FileInput
-          name="pieces"
-          label="Pièces jointes (facultatif)"
-          hint={`${UPLOAD_HINT} ${MAX_CONTACT_FILES} fichiers au plus. Si le formulaire signale une erreur, joignez de nouveau vos fichiers.`}
-          error={errors.pieces}
-          multiple
-        />
+        {signedIn && (
+          <FileInput
+            name="pieces"
+            label="Pièces jointes (facultatif)"
+            hint={`${UPLOAD_HINT} ${MAX_CONTACT_FILES} fichiers au plus. Si le formulaire signale une erreur, joignez de nouveau vos fichiers.`}
+            error={errors.pieces}
+            multiple
+          />
+        )}
         <SubmitButton>Envoyer ma demande</SubmitButton>
       </Form>
+    </Layout>
+  );
+}
+
+/** After a message sent without an account: the flash names the reference; what happens next. */
+export function ContactSentPage() {
+  return (
+    <Layout title="Message envoyé">
+      <Breadcrumb items={[{ href: '/aide', label: 'Centre d’aide' }, { label: 'Message envoyé' }]} />
+      <h1>Message envoyé</h1>
+      <p>
+        L’agence a reçu votre message. Elle vous répond par courriel sous 15 jours ouvrés ; gardez la référence indiquée dans l’accusé de
+        réception si vous lui écrivez de nouveau à ce sujet.
+      </p>
+      <ul class="fr-btns-group fr-btns-group--inline-md">
+        <li>
+          <a class="fr-btn fr-btn--secondary" href="/aide">
+            Retour au centre d’aide
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--tertiary" href="/contact">
+            Écrire un autre message
+          </a>
+        </li>
+      </ul>
     </Layout>
   );
 }
@@ -142,7 +204,7 @@ export function ContactRequestPage({ request, deadline, files }: { request: Cont
         rows={[
           { key: 'Envoyée le', value: formatDateTime(request.received_at) },
           { key: 'Sujet', value: TOPIC_LABELS[request.topic] },
-          ...(request.file_number ? [{ key: 'Démarche concernée', value: request.file_number }] : []),
+          ...(request.file_number ? [{ key: 'Démarche concernée', value: `${request.file_kind ? `${FILE_KIND_LABELS[request.file_kind]} ` : ''}${request.file_number}` }] : []),
           { key: 'Objet', value: request.subject },
           { key: 'Votre message', value: <Lines text={request.message} /> },
           { key: 'Pièces jointes', value: <Files files={files} href={(f) => `/contact/demandes/${request.reference}/pieces/${f.id}`} /> },

@@ -92,7 +92,7 @@ export function HelpHomePage({ q, results }: { q: string; results: Article[] | n
         <h2 id="titre-contact">Vous n’avez pas trouvé votre réponse ?</h2>
         <ul>
           <li>
-            <a href="/contact">Écrire à l’agence</a> (connecté à votre compte) au sujet de votre compte ou d’une démarche : réponse sous 15 jours
+            <a href="/contact">Écrire à l’agence</a>, avec ou sans compte, au sujet de votre compte ou d’une démarche : réponse sous 15 jours
             ouvrés.
           </li>
           <li>
@@ -130,7 +130,7 @@ export function ArticlePage({ article }: { article: Article }) {
       )}
       <Alert kind="info" title="Cet article ne répond pas à votre question ?">
         <p>
-          <a href="/contact">Écrivez à l’agence</a> depuis votre compte : elle vous répond sous 15 jours ouvrés. <a href="/aide">Retour au centre
+          <a href="/contact">Écrivez à l’agence</a>, avec ou sans compte : elle vous répond sous 15 jours ouvrés. <a href="/aide">Retour au centre
           d’aide</a>
         </p>
       </Alert>
