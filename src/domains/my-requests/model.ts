@@ -1,0 +1,92 @@
+/**
+ * "Mes démarches": every request of an account in one list (issue 16, decision 0025). Each kind of
+ * request keeps its own state machine; this model only reads their states and says, for each, in
+ * which tab the request belongs and what the user is expected to do next — the status shown.
+ */
+
+export type Tab = 'brouillons' | 'en-cours' | 'a-completer' | 'terminees';
+export const TABS: readonly { key: Tab; label: string; empty: string }[] = [
+  { key: 'brouillons', label: 'Brouillons', empty: 'Aucun brouillon : les démarches commencées et pas encore envoyées apparaissent ici.' },
+  { key: 'en-cours', label: 'En cours', empty: 'Aucune démarche en cours d’examen.' },
+  { key: 'a-completer', label: 'À compléter', empty: 'Rien à compléter : aucune démarche n’attend d’action de votre part.' },
+  { key: 'terminees', label: 'Terminées', empty: 'Aucune démarche terminée.' },
+];
+export const isTab = (value: unknown): value is Tab => TABS.some((t) => t.key === value);
+
+/** The four kinds of request listed, in the order they sort among requests updated at the same instant. */
+export type Source = 'contact' | 'licence' | 'pre_application' | 'vehicle';
+export const SOURCES: readonly Source[] = ['vehicle', 'pre_application', 'licence', 'contact'];
+
+export type Badge = 'new' | 'info' | 'warning' | 'success' | 'error';
+export interface StateView {
+  tab: Tab;
+  /** what the user reads as the status: the action expected from them when there is one */
+  label: string;
+  badge: Badge;
+}
+
+/**
+ * Per kind of request, its states as the dashboard reads them. A state is the request's status,
+ * refined where the status alone does not say what the user must do (service.ts computes it in SQL):
+ * - a vehicle procedure `in_progress` after the instruction centre validated its pieces
+ *   (`submitted_at` set) is `in_progress_reviewed`: the user finalises and pays;
+ * - a pre-application `submitted` past its validity is `expired`.
+ */
+export const STATES = {
+  vehicle: {
+    awaiting_code: { tab: 'brouillons', label: 'Code confidentiel à saisir', badge: 'new' },
+    in_progress: { tab: 'brouillons', label: 'Démarche à terminer', badge: 'new' },
+    in_progress_reviewed: { tab: 'a-completer', label: 'Pièces validées : demande à finaliser et payer', badge: 'warning' },
+    to_complete: { tab: 'a-completer', label: 'Complément à fournir', badge: 'warning' },
+    awaiting_payment: { tab: 'a-completer', label: 'Paiement à effectuer', badge: 'warning' },
+    awaiting_review: { tab: 'en-cours', label: 'En cours d’examen par le centre d’instruction', badge: 'info' },
+    completed: { tab: 'terminees', label: 'Terminée', badge: 'success' },
+    rejected: { tab: 'terminees', label: 'Rejetée', badge: 'error' },
+    cancelled: { tab: 'terminees', label: 'Abandonnée', badge: 'info' },
+  },
+  licence: {
+    draft: { tab: 'brouillons', label: 'Demande à terminer', badge: 'new' },
+    sent: { tab: 'en-cours', label: 'Envoyée à l’administration', badge: 'info' },
+    images_check: { tab: 'en-cours', label: 'Photo et signature en cours de vérification', badge: 'info' },
+    instruction: { tab: 'en-cours', label: 'En cours d’instruction', badge: 'info' },
+    to_complete: { tab: 'a-completer', label: 'Demande à compléter', badge: 'warning' },
+    images_rejected: { tab: 'terminees', label: 'Photo ou signature refusée : nouvelle demande à faire', badge: 'error' },
+    rejected: { tab: 'terminees', label: 'Rejetée', badge: 'error' },
+    validated: { tab: 'terminees', label: 'Validée : permis envoyé sous 15 jours', badge: 'success' },
+  },
+  pre_application: {
+    draft: { tab: 'brouillons', label: 'Pré-demande à terminer', badge: 'new' },
+    submitted: { tab: 'en-cours', label: 'À présenter en mairie avec vos justificatifs', badge: 'info' },
+    taken: { tab: 'terminees', label: 'Recueillie en mairie', badge: 'success' },
+    expired: { tab: 'terminees', label: 'Expirée : non présentée en mairie à temps', badge: 'error' },
+  },
+  contact: {
+    open: { tab: 'en-cours', label: 'En attente de réponse de l’assistance', badge: 'info' },
+    answered: { tab: 'terminees', label: 'Réponse reçue', badge: 'success' },
+  },
+} as const satisfies Record<Source, Record<string, StateView>>;
+
+const UNKNOWN: StateView = { tab: 'en-cours', label: 'En cours', badge: 'info' };
+export function stateView(source: Source, state: string): StateView {
+  return (STATES[source] as Record<string, StateView>)[state] ?? UNKNOWN;
+}
+
+/** The states of a kind of request that fall in a tab (for the SQL filter of a tab's page). */
+export function statesIn(source: Source, tab: Tab): string[] {
+  return Object.entries(STATES[source] as Record<string, StateView>)
+    .filter(([, view]) => view.tab === tab)
+    .map(([state]) => state);
+}
+
+/** How many requests a page shows. */
+export const PAGE_SIZE = 20;
+
+/**
+ * A search by file number or plate, normalised the way both are compared: upper case, without
+ * spaces or dashes ("ab-123 cd" finds AB-123-CD). Null when there is nothing to search.
+ */
+export function normaliseSearch(input: string | undefined): string | null {
+  const value = (input ?? '').toUpperCase().replace(/[\s-]+/g, '');
+  if (!value) return null;
+  return /^[A-Z0-9]{1,40}$/.test(value) ? value : null;
+}
