@@ -4,8 +4,9 @@ import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 
 /**
- * `npm run audit:verify`: walks the audit chain, recomputing every hash, and checks the recorded
- * daily heads. Exit code 0 when the chain is intact, 1 when a row was edited or deleted (the
+ * `npm run audit:verify`: seals the rows waiting for their place in the chain (as the job worker
+ * does every few seconds), walks the chain, recomputing every hash, and checks the recorded daily
+ * heads. Exit code 0 when the chain is intact, 1 when a row was edited or deleted (the
  * first broken row is named), 2 when the check could not run.
  */
 async function main(): Promise<number> {
@@ -18,6 +19,7 @@ async function main(): Promise<number> {
       console.log(
         `Journal d’audit intègre : ${result.rows} ligne(s) vérifiée(s), ${result.heads} tête(s) journalière(s) concordante(s).` +
           (result.lastId === null ? '' : `\nDernière ligne : n° ${result.lastId}, empreinte ${result.lastHash}`),
+        (result.pending ? `\n${result.pending} ligne(s) écrite(s) pendant la vérification, à sceller au prochain passage.` : ''),
       );
       return 0;
     }

@@ -13,8 +13,14 @@ export const SYSTEM: Actor = { kind: 'system', id: null, ip: null };
 /** The prev_hash of the first row of the chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** pg_advisory_xact_lock key serialising appends to the chain (the migrations use 73_420_001). */
-const AUDIT_CHAIN_LOCK = 73_420_002;
+/**
+ * pg_try_advisory_xact_lock key taken by the sealer only (the migrations use 73_420_001): one node
+ * seals at a time, the others skip their turn. Writers never take it.
+ */
+const AUDIT_SEALER_LOCK = 73_420_002;
+
+/** Rows sealed per transaction of the sealer. */
+const SEAL_BATCH = 2000;
 
 /** A timestamp as text, to the microsecond, in UTC: the form hashed (a JS Date would drop the microseconds). */
 const utcText = (expression: 'at' | 'now()') => sql.raw(`to_char(${expression} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
@@ -48,10 +54,9 @@ export function auditRowHash(prevHash: string, row: ChainedFields): string {
 
 /**
  * One row of the audit trail: who did what to which subject, from where. Call it inside the
- * transaction of the change it records, as its last write: appends are serialised by a
- * transaction-scoped advisory lock held until commit, and taking row locks after it invites
- * deadlocks. Given the root database instead of a transaction, it opens its own.
- * Never pass a password, a code or a token in `details`.
+ * transaction of the change it records, so that both commit or neither. One INSERT, no lock: the
+ * row waits, without a hash, for the sealer (`sealAuditEvents`, run by the job worker every few
+ * seconds) to give it its place in the chain. Never pass a password, a code or a token in `details`.
  */
 export async function audit(
   db: Db,
@@ -60,64 +65,108 @@ export async function audit(
   subject: { kind: string; id: number } | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  const append = async (trx: Db) => {
-    // The lock first, in its own statement: the next statement's snapshot then sees the row
-    // committed by whoever held the lock before us (READ COMMITTED).
-    await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
-    const detailsJson = JSON.stringify(details);
-    const next = await sql<{ id: number; at: string; details: string; prev: string | null }>`
-      select nextval(pg_get_serial_sequence('audit_events', 'id')) as id,
-             ${utcText('now()')} as at,
-             ${detailsJson}::jsonb::text as details,
-             (select hash from audit_events order by id desc limit 1) as prev`.execute(trx);
-    const { id, at, details: detailsText, prev } = next.rows[0]!;
-    const prevHash = prev ?? GENESIS_HASH;
-    const row: ChainedFields = {
-      id: Number(id),
-      at,
+  await db
+    .insertInto('audit_events')
+    .values({
       actor_kind: actor.kind,
       actor_id: actor.id,
       action,
       subject_kind: subject?.kind ?? null,
       subject_id: subject?.id ?? null,
       ip: actor.ip,
-      details: detailsText,
-    };
-    await sql`
-      insert into audit_events (id, at, actor_kind, actor_id, action, subject_kind, subject_id, ip, details, prev_hash, hash)
-      overriding system value
-      values (${row.id}, ${at}::timestamptz, ${row.actor_kind}, ${row.actor_id}, ${row.action}, ${row.subject_kind},
-              ${row.subject_id}, ${row.ip}, ${detailsJson}::jsonb, ${prevHash}, ${auditRowHash(prevHash, row)})`.execute(trx);
-  };
-  if (db.isTransaction) await append(db);
-  else await db.transaction().execute(append);
+      details: JSON.stringify(details),
+    })
+    .execute();
 }
 
+type StoredRow = ChainedFields & { prev_hash: string | null; hash: string | null; seq: number | null };
+
+/** Rows as hashed: the timestamp as UTC text to the microsecond, `details` as jsonb text, numbers as numbers. */
+const chainedColumns = sql`id, ${utcText('at')} as at, actor_kind, actor_id, action, subject_kind, subject_id, ip, details::text as details, prev_hash, hash, seq`;
+function asChained(r: StoredRow): StoredRow {
+  return {
+    ...r,
+    id: Number(r.id),
+    actor_id: r.actor_id === null ? null : Number(r.actor_id),
+    subject_id: r.subject_id === null ? null : Number(r.subject_id),
+    seq: r.seq === null ? null : Number(r.seq),
+  };
+}
+
+/**
+ * Gives the committed rows still waiting (seq null) their place in the chain, in id order, after
+ * the current head: seq, prev_hash, hash, one UPDATE per batch of up to 2,000 rows. One sealer at
+ * a time across nodes (a try-lock: a node that finds another sealing returns 0 at once). A row
+ * whose transaction commits after a later id was sealed simply takes the next place. Returns how
+ * many rows were sealed.
+ */
+export async function sealAuditEvents(db: Db, batch = SEAL_BATCH): Promise<number> {
+  let total = 0;
+  const inTransaction = (work: (trx: Db) => Promise<number>) => (db.isTransaction ? work(db) : db.transaction().execute(work));
+  for (;;) {
+    const sealed = await inTransaction(async (trx) => {
+      const lock = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${AUDIT_SEALER_LOCK}) as locked`.execute(trx);
+      if (!lock.rows[0]?.locked) return -1;
+      const waiting = await sql<StoredRow>`select ${chainedColumns} from audit_events where seq is null order by id limit ${batch}`.execute(trx);
+      if (waiting.rows.length === 0) return 0;
+      const head = await sql<{ seq: string; hash: string }>`select seq, hash from audit_events where seq is not null order by seq desc limit 1`.execute(trx);
+      let seq = head.rows[0] ? Number(head.rows[0].seq) : 0;
+      let prevHash = head.rows[0]?.hash ?? GENESIS_HASH;
+      const ids: number[] = [];
+      const seqs: number[] = [];
+      const prevs: string[] = [];
+      const hashes: string[] = [];
+      for (const raw of waiting.rows) {
+        const row = asChained(raw);
+        const hash = auditRowHash(prevHash, row);
+        ids.push(row.id);
+        seqs.push(++seq);
+        prevs.push(prevHash);
+        hashes.push(hash);
+        prevHash = hash;
+      }
+      await sql`
+        update audit_events e set seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+        from unnest(${ids}::bigint[], ${seqs}::bigint[], ${prevs}::text[], ${hashes}::text[]) as v(id, seq, prev_hash, hash)
+        where e.id = v.id and e.seq is null`.execute(trx);
+      return waiting.rows.length;
+    });
+    if (sealed <= 0) return total;
+    total += sealed;
+    if (sealed < batch) return total;
+  }
+}
+
+/** How often each node's worker runs the sealer (a node that finds another one sealing skips). */
+export const AUDIT_SEAL_EVERY_MS = 5_000;
+
 export type ChainCheck =
-  | { ok: true; rows: number; heads: number; lastId: number | null; lastHash: string }
+  | { ok: true; rows: number; pending: number; heads: number; lastId: number | null; lastHash: string }
   | { ok: false; rows: number; brokenAt: number; reason: 'edited' | 'chain_broken' | 'head_missing' | 'head_mismatch'; message: string };
 
 /**
- * Walks the whole chain in id order, recomputing every hash, then checks the recorded daily heads.
- * Reports the first broken row: an edited row no longer matches its hash; a deleted (or inserted)
- * row breaks the link of the row after it; rows deleted at the end of the chain are caught by the
- * day's head when one was recorded after them.
+ * Seals what is waiting (unless `seal: false`), then walks the whole chain in seq order,
+ * recomputing every hash, then checks the recorded daily heads. Reports the first broken row: an
+ * edited row no longer matches its hash; a deleted row, or one inserted or moved into the chain,
+ * breaks the link of the row after it; rows deleted at the end of the chain are caught by the
+ * day's head when one was recorded after them. `pending` counts rows committed but not sealed
+ * (only with `seal: false`, or rows committed during the walk).
  */
-export async function verifyAuditChain(db: Db, batch = 2000): Promise<ChainCheck> {
+export async function verifyAuditChain(db: Db, options: { batch?: number; seal?: boolean } = {}): Promise<ChainCheck> {
+  const batch = options.batch ?? 2000;
+  if (options.seal !== false) await sealAuditEvents(db);
   let prevHash = GENESIS_HASH;
   let prevId: number | null = null;
+  let lastSeq = 0;
   let rows = 0;
   for (;;) {
-    const after: number = prevId ?? 0;
-    const page = await sql<ChainedFields & { prev_hash: string; hash: string }>`
-      select id, ${utcText('at')} as at, actor_kind, actor_id, action, subject_kind, subject_id, ip,
-             details::text as details, prev_hash, hash
-      from audit_events where id > ${after} order by id limit ${batch}`.execute(db);
-    for (const r of page.rows) {
-      const row = { ...r, id: Number(r.id), actor_id: r.actor_id === null ? null : Number(r.actor_id), subject_id: r.subject_id === null ? null : Number(r.subject_id) };
-      if (auditRowHash(r.prev_hash, row) !== r.hash)
+    const page = await sql<StoredRow>`select ${chainedColumns} from audit_events where seq > ${lastSeq} order by seq limit ${batch}`.execute(db);
+    for (const raw of page.rows) {
+      const row = asChained(raw);
+      lastSeq = row.seq!;
+      if (auditRowHash(row.prev_hash!, row) !== row.hash)
         return { ok: false, rows, brokenAt: row.id, reason: 'edited', message: `La ligne n° ${row.id} a été modifiée : son contenu ne correspond plus à son empreinte.` };
-      if (r.prev_hash !== prevHash)
+      if (row.prev_hash !== prevHash)
         return {
           ok: false,
           rows,
@@ -126,9 +175,9 @@ export async function verifyAuditChain(db: Db, batch = 2000): Promise<ChainCheck
           message:
             prevId === null
               ? `La chaîne est rompue avant la ligne n° ${row.id}, la première restante : les lignes qui la précédaient ont été supprimées.`
-              : `La chaîne est rompue entre les lignes n° ${prevId} et n° ${row.id} : une ligne a été supprimée ou réécrite entre elles.`,
+              : `La chaîne est rompue entre les lignes n° ${prevId} et n° ${row.id} : une ligne a été supprimée, insérée ou réécrite entre elles.`,
         };
-      prevHash = r.hash;
+      prevHash = row.hash!;
       prevId = row.id;
       rows++;
     }
@@ -144,5 +193,6 @@ export async function verifyAuditChain(db: Db, batch = 2000): Promise<ChainCheck
     if (h.found !== h.hash)
       return { ok: false, rows, brokenAt: Number(h.last_id), reason: 'head_mismatch', message: `La ligne n° ${h.last_id} ne correspond plus à la tête de la chaîne enregistrée pour le ${h.day}.` };
   }
-  return { ok: true, rows, heads: heads.rows.length, lastId: prevId, lastHash: prevHash };
+  const pending = await sql<{ n: string }>`select count(*) as n from audit_events where seq is null`.execute(db);
+  return { ok: true, rows, pending: Number(pending.rows[0]!.n), heads: heads.rows.length, lastId: prevId, lastHash: prevHash };
 }

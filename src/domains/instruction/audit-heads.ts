@@ -1,14 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { sealAuditEvents } from '../../platform/audit.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import type { JobHandler } from '../../platform/jobs/worker.ts';
 import { addDays, parisDay, parseParisTime } from '../../platform/time.ts';
 
 /**
- * The daily record of the audit chain's head: the last row written before midnight (Paris time)
- * closing the day, with its hash. Stored in `audit_heads` and written to the logs, so that a copy
- * lives outside the database; `npm run audit:verify` checks each recorded head still matches.
+ * The daily record of the audit chain's head: once the waiting rows are sealed, the row written
+ * before midnight (Paris time) with the highest place in the chain, with its hash. Stored in
+ * `audit_heads` and written to the logs, so that a copy lives outside the database; `npm run audit:verify` checks each recorded head still matches.
  */
 export const RECORD_AUDIT_HEAD_JOB = 'record-audit-head';
 
@@ -34,8 +35,16 @@ export interface AuditHead {
 export async function recordAuditHead(db: Db, day: string): Promise<AuditHead | null> {
   if (!DAY.test(day)) throw new Error(`Jour invalide : ${day}`);
   const end = parseParisTime(`${addDays(day, 1)}T00:00`);
-  const head = await db.selectFrom('audit_events').select(['id', 'hash']).where('at', '<', end).orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (!head) return null;
+  await sealAuditEvents(db); // the rows of the day that ended are given their place in the chain first
+  const head = await db
+    .selectFrom('audit_events')
+    .select(['id', 'hash'])
+    .where('at', '<', end)
+    .where('seq', 'is not', null)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!head?.hash) return null;
   await db.insertInto('audit_heads').values({ day, last_id: head.id, hash: head.hash }).onConflict((oc) => oc.column('day').doNothing()).execute();
   const stored = await sql<{ last_id: number; hash: string }>`select last_id, hash from audit_heads where day = ${day}::date`.execute(db);
   const row = stored.rows[0]!;

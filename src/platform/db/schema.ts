@@ -192,9 +192,10 @@ export interface AuditEventsTable {
   subject_id: number | null;
   ip: string | null;
   details: Json<Record<string, unknown>>;
-  /** hash chain (platform/audit.ts): the previous row's hash, and this row's */
-  prev_hash: string;
-  hash: string;
+  /** hash chain (platform/audit.ts): place in the chain, the previous row's hash, and this row's; null until sealed */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 /**

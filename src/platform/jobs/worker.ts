@@ -23,11 +23,14 @@ export function createWorker(opts: {
   /** periodic housekeeping (purges), run at most every `periodicMs` */
   periodic?: () => Promise<void>;
   periodicMs?: number;
+  /** short chores run every `everyMs` (e.g. sealing the audit trail), each on its own clock */
+  frequent?: { everyMs: number; run: () => Promise<unknown> }[];
 }): Worker {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
   let lastPeriodic = 0;
+  const lastFrequent: number[] = [];
 
   async function runOnce(): Promise<number> {
     const jobs = await claimJobs(opts.db, opts.batch ?? 10);
@@ -59,6 +62,11 @@ export function createWorker(opts: {
   async function tick(): Promise<void> {
     try {
       await drain();
+      for (const [i, chore] of (opts.frequent ?? []).entries()) {
+        if (Date.now() - (lastFrequent[i] ?? 0) < chore.everyMs) continue;
+        lastFrequent[i] = Date.now();
+        await chore.run();
+      }
       if (opts.periodic && Date.now() - lastPeriodic > (opts.periodicMs ?? 600_000)) {
         lastPeriodic = Date.now();
         await opts.periodic();
