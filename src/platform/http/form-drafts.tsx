@@ -61,8 +61,13 @@ function formPage(app: FastifyInstance, request: FastifyRequest): string | null 
     }
   }
   const path = request.url.split('?')[0]!;
-  return request.routeOptions.url && app.hasRoute({ method: 'GET', url: request.routeOptions.url }) ? path : null;
+  return pagesOf(app).some((page) => page.test(path)) ? path : null;
 }
+
+/** The addresses that answer GET (collected as routes are added): where a kept form can come back. */
+const GET_PAGES = new WeakMap<FastifyInstance, RegExp[]>();
+const pagesOf = (app: FastifyInstance): RegExp[] => GET_PAGES.get(app) ?? [];
+const routePattern = (url: string) => new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]\w*/g, '[^/]+')}$`);
 
 /**
  * Called when a POST failed its CSRF check: keeps what was typed when the post came from a session
@@ -149,6 +154,11 @@ function KeptNotice({ at }: { at: Date }) {
  */
 export const formDraftsPlugin = fp(async (app: FastifyInstance, opts: { db: Db }) => {
   const drafts = draftsDb(opts.db);
+  const pages: RegExp[] = [];
+  GET_PAGES.set(app, pages);
+  app.addHook('onRoute', (route) => {
+    if ([route.method].flat().includes('GET') && !route.url.includes('*')) pages.push(routePattern(route.url));
+  });
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     const userId = request.session?.userId;
