@@ -222,8 +222,9 @@ function Footer() {
           </ul>
           <div class="fr-footer__bottom-copy">
             <p>
-              Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont
-              proposés sous licence etalab-2.0.
+              © Agence nationale des titres sécurisés. Toute reproduction de ce site, totale ou partielle, est interdite
+              sans l’accord de l’agence, à l’exception des documents officiels (
+              <a href="/cgu#article-1.9">conditions générales d’utilisation, article 1.9</a>).
             </p>
           </div>
         </div>
