@@ -18,6 +18,7 @@ import { Alert, Breadcrumb, Stepper, SummaryList, Table } from '../../components
 import { Checkbox, ErrorSummary, Form, RadioGroup, Select, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 type Values = Record<string, string | undefined>;
 const frenchDate = (iso: string | undefined) => (iso ? iso.split('-').reverse().join('/') : undefined);
@@ -227,7 +228,7 @@ export function SummaryPage(props: { p: PreApplication; fee: Fee; values: Values
             </p>
           </>
         )}
-        <Checkbox name="certify" label="Je certifie exactes les informations de cette pré-demande" checked={props.values.certify === 'oui'} error={e.certify} />
+        <Checkbox name="certify" label="Je certifie exactes les informations de cette pré-demande" hint={FALSE_DECLARATION_WARNING} checked={props.values.certify === 'oui'} error={e.certify} />
         <SubmitButton>Valider la pré-demande</SubmitButton>
       </Form>
     </StepLayout>

@@ -6,6 +6,7 @@ import { Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { PaymentDue, ProcedureStepsLayout } from './procedure-steps.tsx';
 import { TaxDetail } from './taxes.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 const STEPS = ['address', 'summary', 'done'] as const;
 const TITLES = { address: 'Nouvelle adresse', summary: 'Récapitulatif', done: 'Pour terminer' };
@@ -59,7 +60,7 @@ export function AddressSummaryPage(props: { fileNumber: string; plate: string; p
         <TaxDetail lines={props.taxes} />
       </details>
       <Form action={`/vehicules/demandes/${props.fileNumber}/adresse/confirmer`}>
-        <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" error={props.errors.clu} />
+        <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={props.errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>
         <SubmitButton>Valider la demande</SubmitButton>
       </Form>

@@ -9,6 +9,7 @@ import { Alert, ChangeButton, SummaryList } from '../../components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, type FieldErrors } from '../../components/form.tsx';
 import { PaymentDue, ProcedureStepsLayout } from './procedure-steps.tsx';
 import { TaxDetail } from './taxes.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 interface Common {
   fileNumber: string;
@@ -43,7 +44,7 @@ export function DuplicateReasonPage(props: Common & { holder: string; values: Re
           value="oui"
           checked={values.declaration === 'oui'}
           label="Perte ou détérioration : je fais la déclaration sur l’honneur correspondant à mon motif *"
-          hint={`Perte : « ${DECLARATIONS.loss} » Détérioration : « ${DECLARATIONS.damage} »`}
+          hint={`Perte : « ${DECLARATIONS.loss} » Détérioration : « ${DECLARATIONS.damage} » ${FALSE_DECLARATION_WARNING}`}
           error={errors.declaration}
         />
         <p class="fr-hint-text">* Case obligatoire pour une perte ou une détérioration.</p>
@@ -143,7 +144,7 @@ export function DuplicateSummaryPage(props: Common & { reason: DuplicateReason; 
         <TaxDetail lines={props.taxes} />
       </details>
       <Form action={`${base(props.fileNumber)}/confirmer`}>
-        <Checkbox name="clu" value="oui" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" error={props.errors.clu} />
+        <Checkbox name="clu" value="oui" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={props.errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>
         <SubmitButton>Valider la demande</SubmitButton>
       </Form>

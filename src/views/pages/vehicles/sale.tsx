@@ -9,6 +9,7 @@ import { DateInput } from '../../components/date-input.tsx';
 import { StepButtons } from '../../components/step-navigation.tsx';
 import { Layout } from '../../layout.tsx';
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 type Values = Record<string, string | undefined>;
 
@@ -151,7 +152,7 @@ export function SaleSummaryPage({ fileNumber, plate, content, errors }: { fileNu
         ]}
       />
       <Form action={`/vehicules/demandes/${fileNumber}/cession/confirmer`}>
-        <Checkbox name="certify" label="Je certifie exactes les informations de cette déclaration *" error={errors.certify} />
+        <Checkbox name="certify" label="Je certifie exactes les informations de cette déclaration *" hint={FALSE_DECLARATION_WARNING} error={errors.certify} />
         <p class="fr-hint-text">* Case obligatoire.</p>
         <SubmitButton>Valider la déclaration</SubmitButton>
       </Form>

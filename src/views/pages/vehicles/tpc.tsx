@@ -7,6 +7,7 @@ import { AttachmentList, MessageThread, UserMessageForm } from '../../components
 import { Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 type Values = Record<string, string | undefined>;
 interface Common {
@@ -204,7 +205,7 @@ export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'se
         ]}
       />
       <Form action={`${b}/confirmer`}>
-        <Checkbox name="clu" value="oui" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" error={props.errors.clu} />
+        <Checkbox name="clu" value="oui" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={props.errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>
         <SubmitButton>Valider la demande</SubmitButton>
       </Form>

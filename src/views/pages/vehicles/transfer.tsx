@@ -6,6 +6,7 @@ import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors }
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import { TaxDetail } from './taxes.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 type Values = Record<string, string | undefined>;
 
@@ -102,7 +103,7 @@ export function TransferSummaryPage({ fileNumber, plate, formerHolder, holder, t
         </button>
       </Form>
       <Form action={`/vehicules/demandes/${fileNumber}/titulaire/confirmer`}>
-        <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" error={errors.clu} />
+        <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>
         <SubmitButton>Valider la demande</SubmitButton>
       </Form>
