@@ -166,11 +166,11 @@ describe('driving-licence requests: reasons, form and bad input', () => {
     expect(used.statusCode).toBe(400);
     expect(textOf(used.body)).toContain('Ce code photo-signature a déjà été utilisé pour une autre demande');
     expect(used.body).toContain('value="camille@example.fr"');
-    const unknown = await client.post(step(second, 'coordonnees'), { email: 'camille@example.fr', photo_mode: 'code', photo_code: 'ABCDEFGHJKLMNPQRSTUVWX' });
+    const unknown = await client.post(step(second, 'coordonnees'), { email: 'camille@example.fr', photo_mode: 'code', photo_code: '1234567890123456789012' });
     expect(textOf(unknown.body)).toContain('Ce code photo-signature est inconnu');
-    const shape = await client.post(step(second, 'coordonnees'), { email: 'camille@example.fr', photo_mode: 'code', photo_code: 'ABC' });
-    expect(textOf(shape.body)).toContain('Le code photo-signature comporte 22 lettres et chiffres');
-    for (let i = 0; i < 5; i++) await client.post(step(second, 'coordonnees'), { email: 'camille@example.fr', photo_mode: 'code', photo_code: 'ZZZZZZZZZZZZZZZZZZZZZ' + i });
+    const shape = await client.post(step(second, 'coordonnees'), { email: 'camille@example.fr', photo_mode: 'code', photo_code: 'DEMOPHOTO2026AAAA00001' });
+    expect(textOf(shape.body)).toContain('Le code photo-signature comporte 22 chiffres');
+    for (let i = 0; i < 5; i++) await client.post(step(second, 'coordonnees'), { email: 'camille@example.fr', photo_mode: 'code', photo_code: '999999999999999999999' + i });
     const locked = await client.post(step(second, 'coordonnees'), { email: 'camille@example.fr', photo_mode: 'code', photo_code: DEMO_PHOTO_CODES[2]! });
     expect(textOf(locked.body)).toContain('Trop de codes erronés : la vérification est bloquée');
     // the good code was not even looked up: still free

@@ -12,7 +12,7 @@ export const PLACE_KIND_LABELS: Record<PlaceKind, { plural: string; what: string
   },
   photographer: {
     plural: 'Photographes et cabines agréés',
-    what: 'Photo et signature numériques « Agréé services en ligne ANTS » (code à 22 caractères pour le permis de conduire)',
+    what: 'Photo et signature numériques « Agréé services en ligne ANTS » (code à 22 chiffres pour le permis de conduire)',
     slug: 'photographes',
   },
   town_hall: {

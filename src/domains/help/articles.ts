@@ -172,10 +172,10 @@ export const ARTICLES: readonly Article[] = [
     slug: 'photo-signature',
     section: 'permis',
     title: 'La photo et la signature numériques',
-    summary: 'Chez un photographe ou dans une cabine « Agréé services en ligne ANTS » : un code à 22 caractères, valable pour une seule demande.',
+    summary: 'Chez un photographe ou dans une cabine « Agréé services en ligne ANTS » : un code à 22 chiffres, valable pour une seule demande.',
     body: [
       'Seuls les photographes professionnels et les cabines agréés fournissent une photo et une signature numériques. Ils affichent une vignette bleue « Agréé services en ligne ANTS ». La signature se fait au stylet sur une tablette ou un écran tactile.',
-      'La planche remise porte un code de 22 caractères : saisissez-le dans votre demande pour y lier la photo et la signature. Ce code ne sert qu’une fois, pour une seule demande.',
+      'La planche remise porte un code de 22 chiffres : saisissez-le dans votre demande pour y lier la photo et la signature. Ce code ne sert qu’une fois, pour une seule demande.',
       'Sans photo numérique, choisissez « Je dispose d’une photo d’identité classique » à l’étape 4 : à la fin, imprimez le formulaire de dépôt photo et signature, collez la photo, signez, et envoyez-le en courrier simple, seul, à l’adresse indiquée. Ce formulaire reste imprimable depuis votre compte (« Consulter », rubrique « Photo / signature de la personne concernée par le titre »).',
     ],
     links: [{ href: '/lieux?type=photographes', label: 'Trouver un photographe ou une cabine agréés' }],

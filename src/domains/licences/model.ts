@@ -105,7 +105,7 @@ export const categoryAgeMessage = (p: { category: Category; minAge: number; age:
 export const NEPH = /^\d{12}$/;
 export const normalizeNeph = (v: string): string => v.replace(/[\s.-]/g, '');
 /** The photo-signature code printed by an approved photographer or booth: 22 characters, letters and digits. */
-export const PHOTO_CODE = /^[A-Z0-9]{22}$/;
+export const PHOTO_CODE = /^\d{22}$/;
 export const normalizePhotoCode = (v: string): string => v.replace(/[\s-]/g, '').toUpperCase();
 /** Timbre fiscal électronique: 16 digits. */
 export const STAMP_NUMBER = /^\d{16}$/;

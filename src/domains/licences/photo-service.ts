@@ -5,7 +5,7 @@ import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/th
 import { normalizePhotoCode, PHOTO_CODE } from './model.ts';
 
 /**
- * The built-in photo-signature service: approved photographers and booths issue a 22-character
+ * The built-in photo-signature service: approved photographers and booths issue a 22-digit
  * code with the photo sheet; a licence request links it once. Codes are stored as keyed HMACs (the
  * code is the only secret: a plain hash would do as well, the key makes a stolen table useless);
  * wrong codes count in the throttle per account and per IP.
@@ -13,19 +13,19 @@ import { normalizePhotoCode, PHOTO_CODE } from './model.ts';
 export const PHOTO_CODE_VALIDITY_MONTHS = 6;
 export const PHOTO_POLICY: ThrottlePolicy = { free: 5, maxLockMinutes: 60, onSuccess: 'refund' };
 export const PHOTO_IP_POLICY: ThrottlePolicy = { free: 20, maxLockMinutes: 60, onSuccess: 'refund' };
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const ALPHABET = '0123456789'; // FAQ: « un code, à 22 chiffres »
 
 /** Demo codes, issued with the demo data (README): unused until a request takes them. */
 export const DEMO_PHOTO_CODES: readonly string[] = [
-  'DEMOPHOTO2026AAAA00001',
-  'DEMOPHOTO2026AAAA00002',
-  'DEMOPHOTO2026AAAA00003',
-  'DEMOPHOTO2026AAAA00004',
-  'DEMOPHOTO2026AAAA00005',
-  'DEMOPHOTO2026AAAA00006',
-  'DEMOPHOTO2026AAAA00007',
-  'DEMOPHOTO2026AAAA00008',
-  'DEMOPHOTO2026AAAA00009',
+  '2026120100000000000001',
+  '2026120100000000000002',
+  '2026120100000000000003',
+  '2026120100000000000004',
+  '2026120100000000000005',
+  '2026120100000000000006',
+  '2026120100000000000007',
+  '2026120100000000000008',
+  '2026120100000000000009',
 ];
 
 function key(secret: string): Buffer {
@@ -66,15 +66,15 @@ export function createPhotoService(deps: { db: Db; sessionSecret: string }) {
      */
     async check(input: string, who: { accountId: number; ip: string }, requestId: number): Promise<PhotoCheck> {
       const code = normalizePhotoCode(input);
-      if (!code) return { ok: false, error: 'Saisissez le code de 22 caractères inscrit sur la planche photo-signature' };
-      if (!PHOTO_CODE.test(code)) return { ok: false, error: 'Le code photo-signature comporte 22 lettres et chiffres, tel qu’inscrit sur la planche remise par le photographe ou la cabine' };
+      if (!code) return { ok: false, error: 'Saisissez le code de 22 chiffres inscrit sur la planche photo-signature' };
+      if (!PHOTO_CODE.test(code)) return { ok: false, error: 'Le code photo-signature comporte 22 chiffres, tel qu’inscrit sur la planche remise par le photographe ou la cabine' };
       const attempt = await throttle(db, throttleKeys(who.accountId, who.ip));
       const until = attempt.lockedUntil;
       if (!attempt.admitted && until)
         return { ok: false, locked: true, error: `Trop de codes erronés : la vérification est bloquée jusqu’à ${until.toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' })}. Vérifiez le code sur votre planche photo.` };
       const row = await db.selectFrom('licence_photo_codes').selectAll().where('code_hash', '=', hashPhotoCode(sessionSecret, code)).executeTakeFirst();
       let error: string | null = null;
-      if (!row) error = 'Ce code photo-signature est inconnu : vérifiez-le sur votre planche photo (22 caractères)';
+      if (!row) error = 'Ce code photo-signature est inconnu : vérifiez-le sur votre planche photo (22 chiffres)';
       else if (row.used_at && row.used_by_request_id !== requestId) error = 'Ce code photo-signature a déjà été utilisé pour une autre demande : un code ne sert qu’une fois. Faites une nouvelle photo chez un photographe ou dans une cabine agréés';
       else if (row.expires_at.getTime() < Date.now()) error = 'Ce code photo-signature a expiré (validité 6 mois) : faites une nouvelle photo';
       if (error || !row) return { ok: false, error: error! }; // counted already

@@ -275,7 +275,7 @@ export function ContactPage(props: { r: RequestView; values: Values; errors: Fie
               value={v('photo_mode')}
               error={errors.photo_mode}
             />
-            <TextInput name="photo_code" label="Code photo-signature (si vous en avez un)" hint="22 lettres et chiffres, inscrits sur la planche photo. Un code ne sert qu’une fois." spellcheck={false} value={v('photo_code')} error={errors.photo_code} />
+            <TextInput name="photo_code" label="Code photo-signature (si vous en avez un)" hint="22 chiffres, inscrits sur la planche photo. Un code ne sert qu’une fois." spellcheck={false} value={v('photo_code')} error={errors.photo_code} />
           </>
         )}
         {!reasonNeedsPhoto(r.reason) && <p>La photo et la signature sont reprises de la demande initiale.</p>}
@@ -555,7 +555,7 @@ export function PhotoBoothPage(props: { code: string | null; idempotencyKey: str
     <Layout title="Cabine photo agréée (démonstration)">
       <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Cabine photo agréée (démonstration)' }]} />
       <h1>Cabine photo agréée (démonstration)</h1>
-      <p>Cette page simule un photographe ou une cabine « Agréé services en ligne ANTS » : elle délivre un code photo-signature de 22 caractères, valable 6 mois et utilisable une seule fois.</p>
+      <p>Cette page simule un photographe ou une cabine « Agréé services en ligne ANTS » : elle délivre un code photo-signature de 22 chiffres, valable 6 mois et utilisable une seule fois.</p>
       {props.code && (
         <Alert kind="success" title="Votre code photo-signature">
           <p>
