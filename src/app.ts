@@ -63,6 +63,7 @@ import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/lette
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database, Db } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
+import { admissionPlugin } from './platform/http/admission.ts';
 import { createAttachments, type Attachments } from './platform/files/attachments.ts';
 import { multipartPlugin } from './platform/files/multipart.ts';
 import { localStorage, s3Storage } from './platform/files/storage.ts';
@@ -72,7 +73,7 @@ import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
 import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
 import { renderPlugin } from './platform/http/render.tsx';
-import { purgeExpiredSessions, sessionPlugin } from './platform/http/session.ts';
+import { purgeExpiredSessions, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
@@ -162,6 +163,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorate('attachments', attachments);
 
   const assets = await registerAssets(app);
+  // the waiting room: after the cookies (signed session cookie) and before the session is read from the database
+  await app.register(admissionPlugin, { ...config.admission, sessionCookie: sessionCookieName(config), stylesheet: assets.dsfrCss });
   registerHttpMetrics(app, metrics, config.metricsToken);
   app.get('/healthz', async (_request, reply) => {
     try {

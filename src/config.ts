@@ -36,6 +36,8 @@ const envSchema = z.object({
   JOBS_WORKER: booleanFlag.default(true),
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAINTENANCE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  ADMISSION_MAX_CONCURRENT: z.coerce.number().int().min(0).max(100_000).default(64),
+  ADMISSION_RETRY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
   FILES_DIR: z.string().min(1).optional(),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -89,6 +91,8 @@ export interface Config {
   readonly clockStart: Date | null;
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
+  /** the waiting room (platform/http/admission.ts): requests in progress past which newcomers wait (0: off), reload delay */
+  readonly admission: { readonly maxConcurrent: number; readonly retrySeconds: number };
   readonly metricsToken: string | null;
   /**
    * Card payments: a PayFiP-style provider when PAYFIP_WS_URL is set; otherwise the built-in
@@ -203,6 +207,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     clockStart: e.APP_CLOCK_START ? parseParisTime(e.APP_CLOCK_START) : null,
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
+    admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, retrySeconds: e.ADMISSION_RETRY_SECONDS },
     metricsToken: e.METRICS_TOKEN ?? null,
     payment: e.PAYFIP_WS_URL
       ? { kind: 'payfip', wsUrl: e.PAYFIP_WS_URL, paymentUrl: e.PAYFIP_PAYMENT_URL, numcli: e.PAYFIP_NUMCLI!, saisie: e.PAYFIP_SAISIE ?? (isProduction ? 'W' : 'T') }

@@ -2,11 +2,15 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
+import { openNewPgliteFromTemplate } from './platform/db/pglite-template.ts';
 import { seedDemoData } from './demo/seed.ts';
 import { startClockAt } from './platform/time.ts';
+import { startupPhases } from './platform/startup/phases.ts';
 
 /** Entry point: config from the environment, database opened and migrated, demo data, listen. */
 async function main(): Promise<void> {
+  const timer = startupPhases();
+  timer.end('modules');
   let config: Config;
   try {
     config = loadConfig();
@@ -21,13 +25,20 @@ async function main(): Promise<void> {
     startClockAt(config.clockStart);
     console.warn(`Horloge du portail déplacée au ${config.clockStart.toISOString()} (APP_CLOCK_START)`);
   }
-  const database = await openDatabase(config.database);
+  timer.end('configuration');
+  // a new embedded data folder starts from the migrated template made by `npm run build`, if there is one
+  const fromTemplate = config.database.kind === 'pglite' && config.database.dataDir ? await openNewPgliteFromTemplate(config.database.dataDir) : null;
+  const database = fromTemplate ?? (await openDatabase(config.database));
+  timer.end(fromTemplate ? 'base (modèle migré)' : 'base');
   const applied = await migrate(database);
+  timer.end('migrations');
   const app = await buildApp(config, database);
+  timer.end('application');
   if (applied.length) app.log.info({ applied }, 'migrations applied');
   if (config.demoData) {
     const seeded = await seedDemoData(database.db, config);
     if (seeded) app.log.info('demo data created');
+    timer.end('données de démo');
   }
   if (config.jobs.worker) app.worker.start();
 
@@ -44,6 +55,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ host: config.host, port: config.port });
+  timer.end('écoute');
+  app.log.info({ startup: timer.phases, startupMs: timer.total() }, timer.summary());
   app.log.info(`Portail disponible sur ${config.publicUrl} (base ${database.kind})`);
 }
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { precompressed } from './precompressed.ts';
 
 const require = (await import('node:module')).createRequire(import.meta.url);
 const DSFR_DIST = path.dirname(require.resolve('@gouvfr/dsfr/dist/dsfr.min.css'));
@@ -39,13 +39,12 @@ function hashOwnAssets(): { urls: Record<string, string>; files: Map<string, str
   return { urls, files };
 }
 
-/** The big text files every page loads, compressed once at start-up (brotli 11, gzip 9) and kept in memory. */
+/** The big text files every page loads, compressed once per content (brotli 11, gzip 9: precompressed.ts) and kept in memory. */
 const PRECOMPRESSED = ['dsfr.min.css', 'utility/utility.min.css', 'dsfr.module.min.js', 'dsfr.nomodule.min.js'];
 const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
 function registerPrecompressed(app: FastifyInstance, url: string, file: string): void {
-  const raw = readFileSync(file);
-  const variants = { br: brotliCompressSync(raw), gzip: gzipSync(raw, { level: 9 }), identity: raw };
+  const variants = precompressed(file);
   const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   app.get(url, { config: { compress: false } } as never, async (request, reply) => {
     const accept = String(request.headers['accept-encoding'] ?? '');
@@ -55,6 +54,9 @@ function registerPrecompressed(app: FastifyInstance, url: string, file: string):
     return reply.send(variants[encoding]);
   });
 }
+
+/** The DSFR files served precompressed, by absolute path (`npm run build` warms their cache). */
+export const precompressedFiles = (): string[] => PRECOMPRESSED.map((file) => path.join(DSFR_DIST, file));
 
 export async function registerAssets(app: FastifyInstance): Promise<AssetUrls> {
   const dsfrPrefix = `/assets/dsfr/${DSFR_VERSION}/`;

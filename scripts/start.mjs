@@ -1,0 +1,13 @@
+/**
+ * `npm start`: builds the portal when src/ changed since the last build (scripts/build.mjs), then
+ * runs dist/server.js in this same process: plain JavaScript, no transpiler at start, and V8's
+ * compiled code kept between starts (Node's module compile cache).
+ */
+import module from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, DIST, ROOT, isStale } from './build.mjs';
+
+if (isStale()) await build();
+module.enableCompileCache?.(path.join(ROOT, 'node_modules', '.cache', 'portail-titres', 'compile'));
+await import(pathToFileURL(path.join(DIST, 'server.js')).href);

@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { PAUSE_PARAMETER, renderWaitingRoom } from '../../views/pages/waiting-room.tsx';
+
+/**
+ * Admission control ("salle d'attente"). Past `maxConcurrent` requests in progress on this node,
+ * a newcomer's page is not computed: the newcomer gets a light waiting page (503, Retry-After and an
+ * HTTP Refresh header that reloads it without JavaScript — the header rather than a <meta> refresh,
+ * which RGAA 13.1.2 and axe refuse, with a link that stops and resumes it), so that the people
+ * already inside keep fast pages instead of everyone timing out together.
+ *
+ * Always served, whatever the load:
+ * - whoever holds a validly signed session cookie: the portal writes a session only once someone
+ *   signs in or gets a form (CSRF token), so it marks people already inside a procedure or signing
+ *   in — a half-typed form is never lost to the waiting room (checked by signature, no query);
+ * - payment returns and notifications (/paiement/…, the simulated provider's page);
+ * - the back office (/agents), static assets, /healthz and /metrics.
+ *
+ * The count is per node (a process's own requests in progress): each node protects itself, and a
+ * load balancer spreads the newcomers. See docs/decisions/0023-start-memory-and-admission.md.
+ */
+export interface AdmissionOptions {
+  /** requests in progress on this node past which newcomers wait; 0 turns admission control off */
+  maxConcurrent: number;
+  /** seconds before the waiting page reloads itself (Retry-After) */
+  retrySeconds: number;
+  /** the session cookie's name (signed with @fastify/cookie) */
+  sessionCookie: string;
+  /** the DSFR stylesheet's URL, for the waiting page */
+  stylesheet: string;
+}
+
+export interface AdmissionStats {
+  inFlight: number;
+  admitted: number;
+  waited: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    admission: { stats(): AdmissionStats; estimatedWaitSeconds(): number | null };
+  }
+}
+
+const ALWAYS_SERVED = /^\/(assets\/|healthz$|metrics$|favicon\.ico$|agents(?:[/?]|$)|paiement(?:[/?-]|$))/;
+
+const COUNTED = Symbol('admission.counted');
+type Counted = FastifyRequest & { [COUNTED]?: boolean };
+
+/** Seconds of history behind the waiting-time estimate. */
+const WINDOW_SECONDS = 30;
+
+/** Per-second counters over the last WINDOW_SECONDS seconds: newcomers admitted and newcomers sent to wait. */
+class RateWindow {
+  private readonly admitted = new Array<number>(WINDOW_SECONDS).fill(0);
+  private readonly waited = new Array<number>(WINDOW_SECONDS).fill(0);
+  private second = 0;
+
+  private advance(now: number): number {
+    const s = Math.floor(now / 1000);
+    if (s - this.second >= WINDOW_SECONDS) {
+      this.admitted.fill(0);
+      this.waited.fill(0);
+    } else {
+      for (let t = this.second + 1; t <= s; t++) {
+        this.admitted[t % WINDOW_SECONDS] = 0;
+        this.waited[t % WINDOW_SECONDS] = 0;
+      }
+    }
+    this.second = Math.max(this.second, s);
+    return s % WINDOW_SECONDS;
+  }
+  admit(now: number): void {
+    this.admitted[this.advance(now)]! += 1;
+  }
+  wait(now: number): void {
+    this.waited[this.advance(now)]! += 1;
+  }
+  /** Seconds the visitors waiting now should wait: those sent to wait over one retry period, served at the recent rate of admissions. */
+  estimate(now: number, retrySeconds: number): number | null {
+    this.advance(now);
+    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+    const admittedPerSecond = sum(this.admitted) / WINDOW_SECONDS;
+    const waitingNow = (sum(this.waited) / WINDOW_SECONDS) * retrySeconds;
+    if (admittedPerSecond === 0) return null;
+    return Math.round(waitingNow / admittedPerSecond);
+  }
+}
+
+function wantsHtml(request: FastifyRequest): boolean {
+  const accept = String(request.headers.accept ?? '');
+  return /\btext\/html\b/.test(accept);
+}
+
+function holdsSession(request: FastifyRequest, cookieName: string): boolean {
+  const raw = request.cookies?.[cookieName];
+  if (!raw) return false;
+  const unsigned = request.unsignCookie(raw);
+  return unsigned.valid && !!unsigned.value;
+}
+
+/** Registered after @fastify/cookie (signed cookies) and helmet (the waiting page's headers). */
+export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOptions) => {
+  let inFlight = 0;
+  let admitted = 0;
+  let waited = 0;
+  const rates = new RateWindow();
+
+  app.decorate('admission', {
+    stats: () => ({ inFlight, admitted, waited }),
+    estimatedWaitSeconds: () => rates.estimate(Date.now(), opts.retrySeconds),
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url;
+    const busy = opts.maxConcurrent > 0 && inFlight >= opts.maxConcurrent;
+    const exempt = ALWAYS_SERVED.test(path) || holdsSession(request, opts.sessionCookie);
+    if (busy && !exempt) {
+      waited++;
+      rates.wait(Date.now());
+      const retry = String(opts.retrySeconds);
+      reply.code(503).header('retry-after', retry).header('cache-control', 'no-store').header('x-admission', 'waiting-room');
+      if (!wantsHtml(request)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
+      const paused = new URLSearchParams(path.split('?')[1] ?? '').has(PAUSE_PARAMETER);
+      if (!paused) reply.header('refresh', retry);
+      const page = renderWaitingRoom({ url: path, retrySeconds: opts.retrySeconds, estimatedWaitSeconds: rates.estimate(Date.now(), opts.retrySeconds), paused, stylesheet: opts.stylesheet });
+      return reply.type('text/html; charset=utf-8').send(page);
+    }
+    inFlight++;
+    (request as Counted)[COUNTED] = true;
+    if (!exempt) {
+      admitted++;
+      rates.admit(Date.now());
+    }
+    // 'close' comes once the response is sent or the connection is gone: an abandoned request frees its place too
+    reply.raw.once('close', () => release(request));
+  });
+  app.addHook('onResponse', async (request) => release(request));
+  function release(request: FastifyRequest): void {
+    if (!(request as Counted)[COUNTED]) return;
+    (request as Counted)[COUNTED] = false;
+    inFlight--;
+  }
+});

@@ -1,0 +1,128 @@
+import { renderToString } from 'preact-render-to-string';
+
+export interface WaitingRoomProps {
+  /** the page the visitor asked for (path and query), reloaded when a place frees up */
+  url: string;
+  retrySeconds: number;
+  /** null while there is no admission to estimate it from */
+  estimatedWaitSeconds: number | null;
+  /** the visitor stopped the automatic reload */
+  paused: boolean;
+  stylesheet: string;
+}
+
+/** The query parameter that stops the automatic reload (RGAA 13.1.1: the user controls a refresh). */
+export const PAUSE_PARAMETER = 'attente';
+
+function estimate(seconds: number | null): string {
+  if (seconds === null) return 'Nous ne pouvons pas encore estimer le temps d’attente : la page vous le dira au prochain rechargement.';
+  if (seconds < 60) return 'Temps d’attente estimé : moins d’une minute.';
+  const minutes = Math.round(seconds / 60);
+  return `Temps d’attente estimé : environ ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+}
+
+/** The URL without, or with, the parameter that stops the automatic reload. */
+export function withPause(url: string, paused: boolean): string {
+  const [path = '/', query = ''] = url.split('?', 2) as [string?, string?];
+  const params = new URLSearchParams(query);
+  params.delete(PAUSE_PARAMETER);
+  if (paused) params.set(PAUSE_PARAMETER, 'manuelle');
+  const rest = params.toString();
+  return rest ? `${path}?${rest}` : path;
+}
+
+function WaitingRoom(props: WaitingRoomProps) {
+  const again = withPause(props.url, false);
+  return (
+    <html lang="fr" data-fr-scheme="light">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Salle d’attente — Portail des titres sécurisés</title>
+        <link rel="stylesheet" href={props.stylesheet} />
+      </head>
+      <body>
+        <header role="banner" class="fr-header">
+          <div class="fr-header__body">
+            <div class="fr-container">
+              <div class="fr-header__body-row">
+                <div class="fr-header__brand">
+                  <div class="fr-header__brand-top">
+                    <div class="fr-header__logo">
+                      <p class="fr-logo">
+                        République
+                        <br />
+                        Française
+                      </p>
+                    </div>
+                  </div>
+                  <div class="fr-header__service">
+                    <p class="fr-header__service-title">Portail des titres sécurisés</p>
+                  </div>
+                </div>
+              </div>
+            </div>
+          </div>
+        </header>
+        <main role="main" id="contenu" class="fr-container fr-my-6w">
+          <h1>Salle d’attente</h1>
+          <p class="fr-text--lead">
+            Le portail reçoit en ce moment plus de visites qu’il ne peut en servir rapidement. Pour que chacun garde un service
+            fluide, nous vous faisons patienter quelques instants.
+          </p>
+          <div class="fr-alert fr-alert--info fr-mb-4w">
+            <p>{estimate(props.estimatedWaitSeconds)}</p>
+          </div>
+          {props.paused ? (
+            <p>
+              Le rechargement automatique est arrêté. Utilisez « Réessayer maintenant » quand vous le souhaitez, ou reprenez le
+              rechargement automatique.
+            </p>
+          ) : (
+            <p>
+              Gardez cette page ouverte : elle se recharge toute seule toutes les {props.retrySeconds} secondes et vous accéderez
+              au portail dès qu’une place se libère. Inutile de la recharger vous-même.
+            </p>
+          )}
+          <p>
+            Les personnes déjà connectées et les retours de paiement ne passent pas par la salle d’attente : une démarche commencée
+            n’est pas perdue. Vous pouvez aussi revenir plus tard, à une heure moins chargée.
+          </p>
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <a class="fr-btn" href={again}>
+                Réessayer maintenant
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={withPause(props.url, !props.paused)}>
+                {props.paused ? 'Reprendre le rechargement automatique' : 'Arrêter le rechargement automatique'}
+              </a>
+            </li>
+          </ul>
+        </main>
+        <footer role="contentinfo" class="fr-footer" id="footer">
+          <div class="fr-container">
+            <div class="fr-footer__body">
+              <div class="fr-footer__brand">
+                <p class="fr-logo">
+                  République
+                  <br />
+                  Française
+                </p>
+              </div>
+              <div class="fr-footer__content">
+                <p class="fr-footer__content-desc">Agence nationale des titres sécurisés</p>
+              </div>
+            </div>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** The whole waiting page: small, no database, no script (the reload is the HTTP Refresh header). */
+export function renderWaitingRoom(props: WaitingRoomProps): string {
+  return `<!DOCTYPE html>${renderToString(<WaitingRoom {...props} />)}`;
+}
