@@ -114,3 +114,16 @@ export function isOpenSlotTaken(error: unknown): boolean {
 
 export const alreadyOpen = (label: string): string =>
   `Une démarche « ${label} » est déjà en cours pour ce véhicule : elle doit être terminée ou abandonnée avant qu’une autre commence. Si c’est la vôtre, reprenez-la depuis « Mon espace véhicule ».`;
+
+/**
+ * A change of holder is the new holder's procedure: the current holder's own account (linked by
+ * the registry, or whose identity matches the holder's) cannot start one on the vehicle, for
+ * themself or for someone else — they declare the sale instead. One exception: a habilitated
+ * automotive professional acting for a client ("pour quelqu'un d'autre") registers in the client's
+ * name a vehicle of its own stock, which is its trade (decision 0027).
+ */
+export function holderChangeRefusal(account: Pick<Account, 'profile' | 'certified'>, link: HolderLink, initiator: 'self' | 'other'): string | null {
+  if (!link) return null;
+  if (initiator === 'other' && account.profile === 'automotive_professional' && account.certified) return null;
+  return 'Vous êtes le titulaire actuel de ce véhicule : le changement de titulaire est demandé par le nouveau titulaire, avec le code de cession que vous lui remettez. Pour vendre votre véhicule, choisissez « Déclaration de cession ».';
+}

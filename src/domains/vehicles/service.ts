@@ -14,7 +14,7 @@ import { confidentialCodeMatches, hashConfidentialCode, isCodeShape, newConfiden
 import { LETTER_INTERVAL_DAYS, startGuess, VEHICLE_GUESS_CAP, VEHICLE_SUSPENSION_HOURS } from './guess-limits.ts';
 import { checkPlate } from './identifiers.ts';
 import { canApply, codeRequestSchema, missingIdentityFields, newFileNumber, sameName, startSchema, STATUS_GROUPS } from './model.ts';
-import { alreadyOpen, holderLink, isOpenSlotTaken, isOwnAccount, NOT_AVAILABLE } from './ownership.ts';
+import { alreadyOpen, holderChangeRefusal, holderLink, isOpenSlotTaken, isOwnAccount, NOT_AVAILABLE } from './ownership.ts';
 import { applyTransition } from './procedure-transitions.ts';
 import { codeDelivery, PROCEDURE_LABELS, requirementsFor } from './requirements.ts';
 import type { IssuedDocumentKind, ProcedureKind, Vehicle, VehicleHolder, VehicleProcedure } from './tables.ts';
@@ -129,6 +129,8 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
       const holder = await holderOf(vehicle);
       const link = await holderLink(db, account, holder);
       // "Pour moi-même" means "I am the holder" — except for a change of holder, where I am the buyer.
+      const refusal = kind === 'holder_change' ? holderChangeRefusal(account, link, initiator) : null;
+      if (refusal) return { ok: false, errors: { plate: refusal } };
       const asHolder = kind !== 'holder_change' && initiator === 'self';
       if (asHolder && !link) return { ok: false, errors: { plate: NOT_AVAILABLE } };
       // A holder whose identity is only declared (uncertified account) proves possession by the code.
