@@ -57,6 +57,25 @@ export async function startGuess(db: Db, account: Account, actor: Actor, opts: {
   };
 }
 
+/**
+ * How many more answers this account may try before a wait (the lowest of its own allowance and
+ * its address's). Each key admits `free` failures, then one more that leaves a lock if it is wrong.
+ */
+export async function guessesLeft(db: Db, account: Account, actor: Actor, opts: { own?: boolean } = {}): Promise<number> {
+  const keys = [{ key: `vehicle-guess:account:${account.id}`, free: GUESS_ACCOUNT_POLICY.free! }];
+  if (!opts.own) keys.push({ key: `vehicle-guess:ip:${addressKey(actor.ip ?? 'unknown')}`, free: GUESS_ADDRESS_POLICY.free! });
+  const rows = await db.selectFrom('sign_in_throttle').select(['key', 'failures']).where('key', 'in', keys.map((k) => k.key)).execute();
+  const failures = new Map(rows.map((r) => [r.key, r.failures]));
+  return Math.max(0, Math.min(...keys.map((k) => k.free + 1 - (failures.get(k.key) ?? 0))));
+}
+
+/** The French sentence for a wrong confidential code: how many tries are left, or until when to wait. */
+export function wrongCodeMessage(next: { left: number } | { until: Date }): string {
+  if ('until' in next) return `Le code confidentiel est incorrect. Trop de codes erronés ont été saisis : vous pourrez réessayer après le ${formatDateTime(next.until)}.`;
+  const tries = next.left === 1 ? 'Il vous reste 1 essai' : `Il vous reste ${next.left} essais`;
+  return `Le code confidentiel est incorrect. ${tries} avant de devoir attendre pour réessayer. Vérifiez le code sur votre courrier, ou demandez un nouveau code.`;
+}
+
 export function guessLockMessage(kind: GuessKind, until: Date): string {
   const what = kind === 'identity' ? 'Trop de réponses erronées ont été saisies' : 'Trop de codes erronés ont été saisis';
   return `${what} depuis votre compte ou votre connexion : par sécurité, réessayez après le ${formatDateTime(until)}.`;

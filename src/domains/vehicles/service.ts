@@ -11,7 +11,7 @@ import { formatDate, formatDateTime } from '../../views/format.ts';
 import { unreadCounts } from '../instruction/threads.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../accounts/service.ts';
 import { confidentialCodeMatches, hashConfidentialCode, isCodeShape, newConfidentialCode } from './confidential-code.ts';
-import { LETTER_INTERVAL_DAYS, startGuess, VEHICLE_GUESS_CAP, VEHICLE_SUSPENSION_HOURS } from './guess-limits.ts';
+import { guessesLeft, LETTER_INTERVAL_DAYS, startGuess, VEHICLE_GUESS_CAP, VEHICLE_SUSPENSION_HOURS, wrongCodeMessage } from './guess-limits.ts';
 import { checkPlate } from './identifiers.ts';
 import { canApply, codeRequestSchema, missingIdentityFields, newFileNumber, sameName, startSchema, STATUS_GROUPS } from './model.ts';
 import { alreadyOpen, holderChangeRefusal, holderLink, isOpenSlotTaken, isOwnAccount, NOT_AVAILABLE } from './ownership.ts';
@@ -188,7 +188,8 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
           await audit(trx, actor, 'confidential_code.failed', { kind: 'vehicle', id: vehicle.id }, { procedure: procedure.file_number });
           if (row && row.failed_attempts >= VEHICLE_GUESS_CAP) await suspendCodeEntry(trx, vehicle, holder, row.cap_letter_at, actor);
         });
-        return { ok: false, errors: { code: 'Le code confidentiel est incorrect. Vérifiez-le, ou demandez un nouveau code.' } };
+        // how many tries are left before a wait, or until when this wrong code makes the account wait
+        return { ok: false, errors: { code: wrongCodeMessage(attempt.lockedUntil ? { until: attempt.lockedUntil } : { left: await guessesLeft(db, account, actor, { own }) }) } };
       }
       await attempt.succeeded(db);
       const moved = await db
