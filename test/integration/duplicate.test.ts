@@ -61,6 +61,7 @@ describe('duplicate (duplicata) of a registration certificate', () => {
     expect((await procedure(file)).status).toBe('awaiting_payment');
     const done = await pay(client, base);
     expect(textOf(done.body)).toContain('Demande de duplicata terminée');
+    expect(textOf(done.body).match(/paiement est enregistré/g)).toHaveLength(1); // the notice once, not again in the page
     const after = await t.database.db.selectFrom('vehicles').select(['certificate_number']).where('id', '=', before.id).executeTakeFirstOrThrow();
     expect(after.certificate_number).not.toBe(before.certificate_number);
     const invalid = await t.database.db.selectFrom('invalidated_certificates').selectAll().executeTakeFirstOrThrow();

@@ -144,7 +144,7 @@ describe('driving-licence requests: the licence service’s back office and the 
     await decide(a, id, 'request_complement', { 'note-request_complement': 'Joignez le verso de votre pièce d’identité.' });
 
     const seen = textOf((await client.get(base(file))).body);
-    expect(seen).toContain('A compléter');
+    expect(seen).toContain('À compléter');
     expect(seen).toContain('Joignez le verso de votre pièce d’identité.');
     expect(seen).toContain('Refusée : Document illisible (Verso manquant)');
     await client.get(step(file, 'pieces'));

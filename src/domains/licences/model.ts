@@ -197,7 +197,7 @@ export const STATUSES = {
   sent: { label: 'Envoyée', meaning: 'Votre demande a été envoyée à l’administration.', actions: 'Aucune action, merci de patienter', badge: 'info' },
   images_check: { label: 'Vérification des images', meaning: 'L’administration est en cours de vérification de votre photo et votre signature.', actions: 'Aucune action, merci de patienter', badge: 'info' },
   instruction: { label: 'En cours d’instruction', meaning: 'L’administration analyse votre demande.', actions: 'Aucune action, merci de patienter', badge: 'info' },
-  to_complete: { label: 'A compléter', meaning: 'Après analyse, certaines pièces sont manquantes ou incorrectes.', actions: 'Modifier la demande', badge: 'warning' },
+  to_complete: { label: 'À compléter', meaning: 'Après analyse, certaines pièces sont manquantes ou incorrectes.', actions: 'Modifier la demande', badge: 'warning' },
   images_rejected: { label: 'Rejet des images', meaning: 'La photo et/ou la signature n’est pas conforme : vous devez les refaire.', actions: 'Faire une nouvelle demande', badge: 'error' },
   rejected: { label: 'Rejet par l’instruction', meaning: 'Votre demande a été rejetée : le motif est indiqué ci-dessous.', actions: 'Faire une nouvelle demande', badge: 'error' },
   validated: { label: 'Validée par l’administration', meaning: 'La demande a été validée, le permis vous sera envoyé dans les 15 jours.', actions: 'Aucune action', badge: 'success' },

@@ -87,7 +87,7 @@ export function TextInput(
     value?: string;
     type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'datetime-local' | 'number' | 'search';
     autocomplete?: string;
-    inputMode?: 'numeric' | 'text' | 'email' | 'tel';
+    inputMode?: 'numeric' | 'decimal' | 'text' | 'email' | 'tel';
     spellcheck?: boolean;
     maxLength?: number;
     width?: 'sm';

@@ -159,7 +159,7 @@ export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: 
         <>
           <Alert kind="success" title="Demande de duplicata terminée">
             <p>
-              Votre paiement est enregistré. L’ancien certificat n’est plus valable ; le nouveau est envoyé à l’adresse du titulaire. Imprimez le
+              L’ancien certificat n’est plus valable ; le nouveau est envoyé à l’adresse du titulaire. Imprimez le
               certificat provisoire pour circuler en France pendant un mois.
             </p>
             <NewCodeNotice />

@@ -23,10 +23,8 @@ export function TaxDetail({ lines }: { lines: TaxLine[] }) {
               <td data-label="Repère">{l.field}</td>
               <td data-label="Taxe">{l.label}</td>
               <td data-label="Montant">{formatEuros(l.amountCents)}</td>
-              <td data-label="Règle appliquée">
-                {l.rule}
-                {l.unverified && <span class="fr-badge fr-badge--sm fr-badge--warning fr-ml-1w">taux à confirmer</span>}
-              </td>
+              {/* a rate still to be checked is the operators' business (back office, /agents/taxes), never shown to citizens */}
+              <td data-label="Règle appliquée">{l.rule}</td>
             </tr>
           ))}
         </tbody>
@@ -50,10 +48,7 @@ export function TaxSimulatorPage({ regions, values, errors, lines }: { regions: 
         <div class="fr-mb-6w" id="resultat">
           <h2>Résultat : {formatEuros(lines.at(-1)!.amountCents)}</h2>
           <TaxDetail lines={lines} />
-          <p class="fr-text--sm">
-            Les taux marqués « taux à confirmer » proviennent de sources secondaires et doivent être vérifiés ; le montant exact est celui
-            affiché au moment du paiement.
-          </p>
+          <p class="fr-text--sm">Ce montant est une estimation : le montant exact est celui affiché au moment du paiement.</p>
         </div>
       )}
       <Form action="/simulateur-taxes" method="get">
