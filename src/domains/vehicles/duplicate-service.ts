@@ -152,13 +152,16 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
           .onConflict((oc) => oc.column('certificate_number').doNothing())
           .execute();
       const certificate = await issueNewCertificate(trx, config.sessionSecret, { vehicle, procedure: { id: p.id, fileNumber: p.file_number }, holder: name, address, changes: {}, publicUrl: config.publicUrl });
+      // an FNI vehicle has a new SIV plate with its new certificate
+      const { plate } = await trx.selectFrom('vehicles').select('plate').where('id', '=', vehicle.id).executeTakeFirstOrThrow();
       const paid = await trx.selectFrom('payments').select('amount_cents').where('procedure_id', '=', p.id).where('status', '=', 'success').executeTakeFirst();
       await issueSummary(trx, {
         procedureId: p.id,
         fileNumber: p.file_number,
         procedure: 'Demande de duplicata',
-        plate: vehicle.plate,
+        plate,
         rows: [
+          ...(plate !== vehicle.plate ? [{ label: 'Nouvelle immatriculation (format SIV)', value: `${plate} (remplace ${vehicle.plate})` }] : []),
           { label: 'Motif', value: DUPLICATE_REASONS[state.reason ?? 'loss'] },
           ...(state.reason && state.reason !== 'theft' ? [{ label: 'Déclaration sur l’honneur', value: DECLARATIONS[state.reason] }] : [{ label: 'Déclaration de vol', value: 'Récépissé contrôlé et accepté par le centre d’instruction' }]),
           { label: 'Titulaire', value: name },

@@ -28,7 +28,8 @@ export async function newSivPlate(trx: Db): Promise<string> {
  * A new certificate for a vehicle, in the caller's transaction (a paid procedure): a new numéro de
  * formule (the vehicle's other changes passed in `changes`), a new confidential code keyed to it
  * and sent with the certificate (letter to the holder's address; email to the holder's own account,
- * with the code when that account is certified), and the CPI (one month, France only) issued.
+ * with the code when that account is certified), and the CPI (one month, France only) issued. An
+ * FNI vehicle gets a new SIV plate unless the caller gives one (every procedure, duplicate included).
  */
 export async function issueNewCertificate(
   trx: Db,
@@ -44,10 +45,16 @@ export async function issueNewCertificate(
   },
 ): Promise<string> {
   const certificate = `${new Date().getFullYear()}${letter()}${letter()}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
-  const plate = opts.changes.plate ?? opts.vehicle.plate;
+  // An old-format (FNI) vehicle leaves the FNI with any new certificate: a SIV number for life.
+  const changes = { ...opts.changes };
+  if (changes.plate === undefined) {
+    const current = await trx.selectFrom('vehicles').select('plate_kind').where('id', '=', opts.vehicle.id).executeTakeFirstOrThrow();
+    if (current.plate_kind === 'fni') Object.assign(changes, { plate: await newSivPlate(trx), plate_kind: 'siv' as const });
+  }
+  const plate = changes.plate ?? opts.vehicle.plate;
   await trx
     .updateTable('vehicles')
-    .set({ ...opts.changes, certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0 })
+    .set({ ...changes, certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0 })
     .where('id', '=', opts.vehicle.id)
     .execute();
   await endFormerPossession(trx, { vehicleId: opts.vehicle.id, keepProcedureId: opts.procedure.id, publicUrl: opts.publicUrl ?? '' });
