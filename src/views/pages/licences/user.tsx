@@ -31,6 +31,7 @@ import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
 import { HelpLink } from '../help/help-link.tsx';
 import { StatusBadge, stepHref, StepLayout } from './components.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 type Values = Record<string, string | string[] | undefined>;
 const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -377,7 +378,7 @@ export function SummaryPage(props: { r: RequestView; pieces: Attachment[]; feeCe
             <TextInput name="stamp_number" label="Numéro du timbre fiscal électronique" hint="16 chiffres, par exemple 1234 5678 9012 3456" inputMode="numeric" spellcheck={false} value={str(props.values.stamp_number)} error={errors.stamp_number} />
           </>
         )}
-        <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" error={errors.clu} />
+        <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>
         <SubmitButton>{resubmit ? 'Renvoyer la demande complétée' : 'Valider la demande'}</SubmitButton>
       </Form>
