@@ -303,7 +303,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       return agent ? { displayName: agent.display_name, kind: 'agent' } : null;
     }
     if (session.userId === null) return null;
-    const account = await accounts.findById(session.userId);
+    const account = session.account ?? (await accounts.findById(session.userId)); // read with the session, usually
     return account ? { displayName: displayName(account), kind: 'user', profile: account.profile } : null;
   }
   app.addHook('onClose', async () => {

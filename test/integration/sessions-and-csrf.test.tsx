@@ -48,14 +48,18 @@ describe('sessions and CSRF', () => {
     expect(await sessionCount()).toBe(0);
   });
 
-  it('stores the session server side behind a signed, httpOnly, SameSite=Lax cookie', async () => {
-    const res = await new TestClient(t.app).get('/test/form');
+  it('stores the session server side behind a signed, httpOnly, SameSite=Lax cookie, the row once there is data to keep', async () => {
+    const client = new TestClient(t.app);
+    const res = await client.get('/test/form');
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/^sid=[^;]+\.[^;]+;/); // value.signature
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Lax');
     expect(cookie).not.toContain('Secure'); // Secure in production only (see the production test below)
     expect(res.headers['cache-control']).toBe('no-store');
+    expect(await sessionCount()).toBe(0); // a form alone: the signed cookie carries the id its token is bound to
+    expect((await client.get('/test/form')).headers['cache-control']).toBe('no-store'); // its token is this browser's
+    expect((await client.post('/test/form', {})).json()).toEqual({ posts: 1 });
     const rows = await t.database.db.selectFrom('sessions').select('id_hash').execute();
     expect(rows).toHaveLength(1);
     const rawId = decodeURIComponent(cookie.split(';')[0]!.slice(4)).split('.')[0]!;

@@ -23,7 +23,7 @@ export async function requireUser(request: FastifyRequest, reply: FastifyReply):
 export function loadAccount(accounts: { findById(id: number): Promise<Account | undefined> }) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (reply.sent) return;
-    const account = await accounts.findById(request.session.userId!);
+    const account = request.session.account ?? (await accounts.findById(request.session.userId!)); // read with the session, usually
     if (!account) return reply.redirect('/connexion', 303);
     request.account = account;
   };

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
+import type { Account } from '../db/schema.ts';
 
 export type FlashKind = 'success' | 'info' | 'warning' | 'error';
 export interface Flash {
@@ -35,13 +36,19 @@ export const EXPIRED_SESSION_KEPT_HOURS = 24;
 
 /**
  * A server-side session. The cookie carries only a random 256-bit id (signed); the database keeps
- * its SHA-256 and the data. A session is written only once something needs it (a CSRF token, a
- * flash message, a sign-in), so anonymous page views create no rows.
+ * its SHA-256 and the data. A row is written only once something needs one (a flash message, a
+ * sign-in, any data): a form's CSRF token alone only hands out the signed cookie (a signed
+ * double-submit token), so anonymous page views, forms included, create no rows.
  */
 export class Session {
   private dirty = false;
   private destroyed = false;
   private previousIdHash: string | null = null;
+  /** the id came from this browser's validly signed cookie, though no row holds it (yet) */
+  private cookieOnly = false;
+  /** a CSRF token was handed out for an id that has neither row nor cookie: the cookie must be set */
+  private needsCookie = false;
+  private accountValue: Account | null = null;
 
   constructor(
     private id: string,
@@ -56,8 +63,27 @@ export class Session {
     return new Session(randomBytes(32).toString('base64url'), {}, false, null, new Date(), secret);
   }
 
+  /** An anonymous visitor's id, from the signed cookie set when a form was first shown to them. */
+  static cookieOnly(id: string, secret: string): Session {
+    const session = new Session(id, {}, false, null, new Date(), secret);
+    session.cookieOnly = true;
+    return session;
+  }
+
+  /**
+   * The signed-in account, as read with the session (one query): null when nobody is signed in,
+   * for an agent's session, or once the session has changed hands (sign-in, sign-out) meanwhile.
+   */
+  get account(): Account | null {
+    return this.accountValue && this.accountValue.id === this.userIdValue ? this.accountValue : null;
+  }
+  attachAccount(account: Account | null): void {
+    this.accountValue = account;
+  }
+
+  /** neither a row nor a cookie yet (a page showing a cookie-only id's CSRF token is not new: no-store) */
   get isNew(): boolean {
-    return !this.persisted;
+    return !this.persisted && !this.cookieOnly;
   }
   get userId(): number | null {
     return this.userIdValue;
@@ -80,12 +106,13 @@ export class Session {
 
   /** The synchronizer token for this session's forms: HMAC of the session id, never stored. */
   csrfToken(): string {
-    this.dirty ||= !this.persisted;
+    this.needsCookie ||= !this.persisted && !this.cookieOnly;
     return csrfTokenOf(this.id, this.secret);
   }
 
+  /** Only for an id this server signed into this browser's cookie: a row, or the cookie alone. */
   verifyCsrf(token: unknown): boolean {
-    if (!this.persisted || typeof token !== 'string') return false;
+    if ((!this.persisted && !this.cookieOnly) || typeof token !== 'string') return false;
     const expected = Buffer.from(this.csrfToken());
     const given = Buffer.from(token);
     return expected.length === given.length && timingSafeEqual(expected, given);
@@ -105,6 +132,7 @@ export class Session {
     if (this.persisted) this.previousIdHash = this.idHash;
     this.id = randomBytes(32).toString('base64url');
     this.persisted = false;
+    this.cookieOnly = false;
     this.userIdValue = userId;
     this.dirty = true;
   }
@@ -134,10 +162,12 @@ export class Session {
           last_seen_at: now,
           expires_at: new Date(now.getTime() + config.sessionMaxHours * 3_600_000),
         })
+        .onConflict((oc) => oc.column('id_hash').doNothing()) // a cookie-only id given a row by two requests at once
         .execute();
       this.persisted = true;
       return 'set';
     }
+    if (!this.persisted) return this.needsCookie ? 'set' : 'none';
     if (this.persisted && this.dirty) {
       await db
         .updateTable('sessions')
@@ -163,16 +193,30 @@ export function sessionCookieName(config: Config): string {
   return config.isProduction ? '__Host-sid' : 'sid';
 }
 
-export async function loadSession(db: Db, config: Config, cookieId: string): Promise<Session | null> {
+/**
+ * The session of a signed cookie's id and its signed-in account, in one query: the session, or
+ * 'expired' when its row outlived its end (kept for form-drafts.ts), or null when no row holds
+ * the id (an anonymous visitor's cookie-only id, or a row purged since).
+ */
+export async function loadSession(db: Db, config: Config, cookieId: string): Promise<Session | 'expired' | null> {
   const row = await db
-    .selectFrom('sessions')
-    .select(['data', 'user_id', 'last_seen_at'])
-    .where('id_hash', '=', hashId(cookieId))
-    .where('expires_at', '>', sql<Date>`now()`)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${config.sessionIdleMinutes})`)
+    .selectFrom('sessions as s')
+    .leftJoin('accounts as a', 'a.id', 's.user_id')
+    .selectAll('a')
+    .select([
+      's.data as session_data',
+      's.user_id as session_user_id',
+      's.last_seen_at as session_last_seen_at',
+      sql<boolean>`s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ${config.sessionIdleMinutes})`.as('session_live'),
+    ])
+    .where('s.id_hash', '=', hashId(cookieId))
     .executeTakeFirst();
   if (!row) return null;
-  return new Session(cookieId, row.data as SessionData, true, row.user_id, row.last_seen_at, config.sessionSecret);
+  const { session_data, session_user_id, session_last_seen_at, session_live, ...account } = row;
+  if (!session_live) return 'expired';
+  const session = new Session(cookieId, session_data as SessionData, true, session_user_id, session_last_seen_at, config.sessionSecret);
+  session.attachAccount(account.id === null ? null : (account as Account));
+  return session;
 }
 
 export async function purgeExpiredSessions(db: Db, config: Config): Promise<number> {
@@ -214,8 +258,9 @@ export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; con
     if (raw) {
       const unsigned = request.unsignCookie(raw);
       if (unsigned.valid && unsigned.value) {
-        session = await loadSession(db, config, unsigned.value);
-        if (!session) request.expiredSessionId = unsigned.value;
+        const loaded = await loadSession(db, config, unsigned.value);
+        if (loaded === 'expired') request.expiredSessionId = unsigned.value;
+        else session = loaded ?? Session.cookieOnly(unsigned.value, config.sessionSecret);
       }
     }
     request.session = session ?? Session.fresh(config.sessionSecret);

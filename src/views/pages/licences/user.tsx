@@ -29,6 +29,8 @@ import { Alert, Breadcrumb, Stepper, SummaryList, Table } from '../../components
 import { Checkbox, CheckboxGroup, ErrorSummary, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { Timeline } from '../../components/timeline.tsx';
+import type { TimelineEntry } from '../../../domains/my-requests/timeline.ts';
 import { HelpLink } from '../help/help-link.tsx';
 import { StatusBadge, stepHref, StepLayout } from './components.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
@@ -388,7 +390,7 @@ export function SummaryPage(props: { r: RequestView; pieces: Attachment[]; feeCe
 
 // ------------------------------------------------------------------ consult ("Consulter")
 
-export function RequestPage(props: { r: RequestView; pieces: Attachment[]; documents: ('recepisse' | 'fps' | 'attestation')[]; resumeHref: string }) {
+export function RequestPage(props: { r: RequestView; pieces: Attachment[]; documents: ('recepisse' | 'fps' | 'attestation')[]; resumeHref: string; timeline?: TimelineEntry[] }) {
   const { r } = props;
   const s = STATUSES[r.status];
   const docs = props.documents;
@@ -516,6 +518,7 @@ export function RequestPage(props: { r: RequestView; pieces: Attachment[]; docum
         ])}
       />
       {EDITABLE.includes(r.status) && r.status !== 'draft' && <p>Vous pouvez modifier toutes les informations sauf le motif.</p>}
+      {props.timeline && <Timeline entries={props.timeline} />}
     </Layout>
   );
 }
