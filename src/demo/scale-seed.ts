@@ -21,7 +21,7 @@ export const SCALE_EMAIL_DOMAIN = 'echelle.exemple.fr';
 export const scaleAccountEmail = (n: number) => `usager-${n}@${SCALE_EMAIL_DOMAIN}`;
 
 // Surnames and given names frequent in France; holder n gets SURNAMES[n % 60] most of the time, and
-// a rare surname made of syllables (about 8,000 different ones) one time in ten.
+// a rare surname made of syllables (about 8,000 different ones) one time in ten (on vehicles that have a waiting request: one in five).
 const SURNAMES = ['MARTIN', 'BERNARD', 'THOMAS', 'PETIT', 'ROBERT', 'RICHARD', 'DURAND', 'DUBOIS', 'MOREAU', 'LAURENT', 'SIMON', 'MICHEL', 'LEFEBVRE', 'LEROY', 'ROUX', 'DAVID', 'BERTRAND', 'MOREL', 'FOURNIER', 'GIRARD', 'BONNET', 'DUPONT', 'LAMBERT', 'FONTAINE', 'ROUSSEAU', 'VINCENT', 'MULLER', 'LEFEVRE', 'FAURE', 'ANDRE', 'MERCIER', 'BLANC', 'GUERIN', 'BOYER', 'GARNIER', 'CHEVALIER', 'FRANCOIS', 'LEGRAND', 'GAUTHIER', 'GARCIA', 'PERRIN', 'ROBIN', 'CLEMENT', 'MORIN', 'NICOLAS', 'HENRY', 'ROUSSEL', 'MATHIEU', 'GAUTIER', 'MASSON', 'MARCHAND', 'DUVAL', 'DENIS', 'DUMONT', 'MARIE', 'LEMAIRE', 'NOEL', 'MEYER', 'DUFOUR', 'MEUNIER'];
 const GIVEN = ['Marie', 'Jean', 'Camille', 'Louis', 'Léa', 'Hugo', 'Chloé', 'Lucas', 'Inès', 'Gabriel', 'Manon', 'Jules', 'Élise', 'Arthur', 'Zoé', 'Nathan', 'Anaïs', 'Paul', 'Clément', 'Sophie'];
 const SYLLABLES = ['KER', 'LOU', 'BRA', 'MIR', 'TAN', 'VEL', 'GOU', 'RIC', 'SAL', 'PEN', 'DOR', 'FAV', 'QUE', 'NAC', 'BOZ', 'LIN', 'MAU', 'TRE', 'JOS', 'HAR'];
@@ -113,7 +113,7 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
           select ${holderBase} + i,
                  case when n % 20 = 0 then 'legal' else 'natural' end,
                  case when n % 20 = 0 then null
-                      when n % 10 = 3 then (${textArray(SYLLABLES)})[1 + n / 7 % 20] || (${textArray(SYLLABLES)})[1 + n / 140 % 20] || (${textArray(SYLLABLES)})[1 + n / 2800 % 20]
+                      when n % 10 = 5 then (${textArray(SYLLABLES)})[1 + n / 7 % 20] || (${textArray(SYLLABLES)})[1 + n / 140 % 20] || (${textArray(SYLLABLES)})[1 + n / 2800 % 20]
                       else (${textArray(SURNAMES)})[1 + n % ${SURNAMES.length}] end,
                  case when n % 20 = 0 then null else (${textArray(GIVEN)})[1 + n / 3 % ${GIVEN.length}] end,
                  case when n % 20 = 0 then null else date '1950-01-01' + (n * 37 % 20000) end,

@@ -47,6 +47,13 @@ function decodeCursor(cursor: string): { at: Date; id: number } | null {
 }
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** A plate without separators: SIV (AB123CD) or FNI (1234AB75, 123ABC2A). */
+const PLATE_SHAPES = [/^[A-Z]{2}\d{3}[A-Z]{2}$/, /^\d{1,4}[A-Z]{1,3}(\d{2}|2A|2B|97\d)$/];
+/** Fewer letters than a trigram: a name or an email is not searched (it would read every holder). */
+export const NAME_SEARCH_MIN = 3;
+const HOLDER_NAMES = sql`search_key(coalesce(h.birth_name, '') || ' ' || coalesce(h.usage_name, '') || ' ' || coalesce(h.company_name, ''))`;
+const TPC_HOLDER_NAMES = sql`search_key(coalesce(p.data->'tpc'->'holder'->>'birth_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'company_name', ''))`;
+
 export type InstructionError = { ok: false; error: string; status: 403 | 404 | 409 | 400 };
 const SCOPE_ERROR: InstructionError = { ok: false, error: 'Cette demande ne relève pas de votre périmètre.', status: 403 };
 
@@ -63,6 +70,83 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
   const inScope = (agent: Agent, p: Pick<VehicleProcedure, 'department' | 'kind' | 'submitted_at'>) =>
     isInstructor(agent) && INSTRUCTED_KINDS.includes(p.kind) && p.submitted_at !== null && (agent.scope === null || agent.scope === p.department);
 
+  /**
+   * The requests a search names, found through indexes before any join (migration 0019): a file
+   * number or a plate exactly (b-tree), an email by trigrams, any other text in the holder's names,
+   * the complementary request's holder and the account's email by trigrams on their normalised
+   * form (lower case, no accents). The queue's filters and order apply to these few ids only.
+   */
+  function searchMatches(text: string) {
+    const compact = text.toUpperCase().replace(/[\s-]/g, '');
+    // What the text looks like decides where to look: each kind of search is one index.
+    if (/^V\d{2}[A-Z0-9]{8}$/.test(compact)) return db.selectFrom('vehicle_procedures as p').select('p.id').where('p.file_number', '=', `${compact.slice(0, 3)}-${compact.slice(3)}`);
+    const byPlate = db
+      .selectFrom('vehicles as v')
+      .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
+      .select('p.id')
+      .where(sql`plate_key(v.plate)`, '=', sql`plate_key(${text})`);
+    if (PLATE_SHAPES.some((shape) => shape.test(compact))) return byPlate;
+    const pattern = sql`search_key(${likePattern(text)})`;
+    const byEmail = db
+      .selectFrom('accounts as a')
+      .innerJoin('vehicle_procedures as p', 'p.account_id', 'a.id')
+      .select('p.id')
+      .where(sql`search_key(a.email)`, 'like', pattern);
+    if (text.includes('@')) return byEmail;
+    if (text.replace(/[\s%_\\]/g, '').length < NAME_SEARCH_MIN) return byPlate;
+    const byHolder = db
+      .selectFrom('vehicle_holders as h')
+      .innerJoin('vehicles as v', 'v.holder_id', 'h.id')
+      .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
+      .select('p.id')
+      .where(HOLDER_NAMES, 'like', pattern);
+    const byPartTwo = db.selectFrom('vehicle_procedures as p').select('p.id').where('p.kind', '=', 'complementary').where(TPC_HOLDER_NAMES, 'like', pattern);
+    return byHolder.union(byPartTwo).union(byEmail).union(byPlate);
+  }
+
+  /**
+   * The queue's query for these filters (also read by the search benchmark's EXPLAIN): the page's
+   * ids first (filters, search, keyset, order, limit), then the joins for those 21 rows only.
+   */
+  function queueQuery(agent: Agent, f: QueueFilters) {
+    let ids = db
+      .selectFrom('vehicle_procedures as vp')
+      .select(['vp.id', 'vp.submitted_at'])
+      .where('vp.submitted_at', 'is not', null)
+      .where('vp.kind', 'in', INSTRUCTED_KINDS)
+      .where('vp.status', '=', f.status);
+    if (agent.scope) ids = ids.where('vp.department', '=', agent.scope);
+    else if (f.department) ids = ids.where('vp.department', '=', f.department);
+    if (f.kind) ids = ids.where('vp.kind', '=', f.kind);
+    if (f.from) ids = ids.where('vp.submitted_at', '>=', new Date(`${f.from}T00:00:00Z`));
+    if (f.to) ids = ids.where('vp.submitted_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000));
+    if (f.q) ids = ids.where('vp.id', 'in', searchMatches(f.q));
+    const cursor = f.after ? decodeCursor(f.after) : null;
+    if (cursor) ids = ids.where(sql<boolean>`(vp.submitted_at, vp.id) > (${cursor.at}, ${cursor.id})`);
+    const page = ids.orderBy('vp.submitted_at').orderBy('vp.id').limit(PAGE_SIZE + 1);
+    return db
+      .selectFrom(page.as('page'))
+      .innerJoin('vehicle_procedures as vp', 'vp.id', 'page.id')
+      .leftJoin('vehicles as v', 'v.id', 'vp.vehicle_id')
+      .leftJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
+      .leftJoin('agents as ag', 'ag.id', 'vp.assigned_agent_id')
+      .select([
+        'vp.id',
+        'vp.file_number',
+        'vp.kind',
+        'vp.status',
+        'vp.submitted_at',
+        'vp.department',
+        'vp.assigned_agent_id',
+        'ag.display_name as assigned_to',
+        sql<string>`coalesce(v.plate, '—')`.as('plate'),
+        // a complementary request may concern a vehicle not in the registry: its part 2 names the holder
+        sql<string>`coalesce(h.company_name, h.given_names || ' ' || h.birth_name, vp.data->'tpc'->'holder'->>'company_name', (vp.data->'tpc'->'holder'->>'given_names') || ' ' || (vp.data->'tpc'->'holder'->>'birth_name'), '—')`.as('holder'),
+      ])
+      .orderBy('vp.submitted_at')
+      .orderBy('vp.id');
+  }
+
   /** A request the agent may see: unknown and out-of-scope ones are told apart only by the message. */
   async function find(agent: Agent, fileNumber: string): Promise<{ ok: true; p: VehicleProcedure } | InstructionError> {
     if (!isInstructor(agent)) return { ok: false, error: 'Ces demandes sont instruites par le centre d’instruction des véhicules.', status: 403 };
@@ -74,53 +158,10 @@ export function createVehicleInstruction(deps: { db: Db; config: Config; attachm
   return {
     isInstructor,
 
+    queueQuery,
+
     async queue(agent: Agent, f: QueueFilters) {
-      let q = db
-        .selectFrom('vehicle_procedures as vp')
-        .leftJoin('vehicles as v', 'v.id', 'vp.vehicle_id')
-        .leftJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
-        .innerJoin('accounts as a', 'a.id', 'vp.account_id')
-        .leftJoin('agents as ag', 'ag.id', 'vp.assigned_agent_id')
-        .select([
-          'vp.id',
-          'vp.file_number',
-          'vp.kind',
-          'vp.status',
-          'vp.submitted_at',
-          'vp.department',
-          'vp.assigned_agent_id',
-          'ag.display_name as assigned_to',
-          sql<string>`coalesce(v.plate, '—')`.as('plate'),
-          // a complementary request may concern a vehicle not in the registry: its part 2 names the holder
-          sql<string>`coalesce(h.company_name, h.given_names || ' ' || h.birth_name, vp.data->'tpc'->'holder'->>'company_name', (vp.data->'tpc'->'holder'->>'given_names') || ' ' || (vp.data->'tpc'->'holder'->>'birth_name'), '—')`.as('holder'),
-        ])
-        .where('vp.submitted_at', 'is not', null)
-        .where('vp.kind', 'in', INSTRUCTED_KINDS)
-        .where('vp.status', '=', f.status);
-      if (agent.scope) q = q.where('vp.department', '=', agent.scope);
-      else if (f.department) q = q.where('vp.department', '=', f.department);
-      if (f.kind) q = q.where('vp.kind', '=', f.kind);
-      if (f.from) q = q.where('vp.submitted_at', '>=', new Date(`${f.from}T00:00:00Z`));
-      if (f.to) q = q.where('vp.submitted_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000));
-      if (f.q) {
-        const like = likePattern(f.q);
-        const plate = f.q.toUpperCase().replace(/\s+/g, '');
-        q = q.where((eb) =>
-          eb.or([
-            eb('vp.file_number', '=', f.q.toUpperCase()),
-            eb(sql`replace(v.plate, ' ', '')`, '=', plate),
-            eb('h.birth_name', 'ilike', like),
-            eb(sql`vp.data->'tpc'->'holder'->>'birth_name'`, 'ilike', like),
-            eb(sql`vp.data->'tpc'->'holder'->>'company_name'`, 'ilike', like),
-            eb('h.company_name', 'ilike', like),
-            eb('h.usage_name', 'ilike', like),
-            eb('a.email', 'ilike', like),
-          ]),
-        );
-      }
-      const cursor = f.after ? decodeCursor(f.after) : null;
-      if (cursor) q = q.where(sql<boolean>`(vp.submitted_at, vp.id) > (${cursor.at}, ${cursor.id})`);
-      const rows = await q.orderBy('vp.submitted_at').orderBy('vp.id').limit(PAGE_SIZE + 1).execute();
+      const rows = await queueQuery(agent, f).execute();
       const page = rows.slice(0, PAGE_SIZE);
       const unread = await unreadCounts(db, 'vehicle_procedure', page.map((r) => r.id), 'agent');
       const last = page.at(-1);

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -43,13 +42,14 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
     actor: Actor,
     p: { kind: ProcedureKind; initiator: 'self' | 'other'; vehicleId: number | null; needsCode: boolean; claimed?: boolean; data: Record<string, unknown>; audited: Record<string, unknown> },
   ): Promise<Outcome<{ fileNumber: string }>> {
-    const key = typeof input.idempotency_key === 'string' ? input.idempotency_key.slice(0, 64) : null;
-    if (key) {
-      const earlier = await db.selectFrom('vehicle_procedures').select('file_number').where('account_id', '=', account.id).where(sql<boolean>`data->>'idempotencyKey' = ${key}`).executeTakeFirst();
-      if (earlier) return { ok: true, value: { fileNumber: earlier.file_number } };
-    }
+    const key = typeof input.idempotency_key === 'string' && input.idempotency_key ? input.idempotency_key.slice(0, 64) : null;
+    const earlier = () =>
+      key ? db.selectFrom('vehicle_procedures').select('file_number').where('account_id', '=', account.id).where('idempotency_key', '=', key).executeTakeFirst() : undefined;
+    const before = await earlier(); // one index lookup (account_id, idempotency_key)
+    if (before) return { ok: true, value: { fileNumber: before.file_number } };
     const fileNumber = newFileNumber(randomInt);
     const created = await db.transaction().execute(async (trx) => {
+      // Two submits at once: the unique index makes the second wait for the first and insert nothing.
       const row = await trx
         .insertInto('vehicle_procedures')
         .values({
@@ -61,18 +61,27 @@ export function createVehiclesService(deps: { db: Db; config: Config }) {
           status: p.needsCode ? 'awaiting_code' : 'in_progress',
           code_verified: !p.needsCode,
           claimed: p.claimed ?? false,
-          data: JSON.stringify({ idempotencyKey: key, ...p.data }),
+          data: JSON.stringify(p.data),
+          idempotency_key: key,
           updated_at: new Date(),
         })
+        .onConflict((oc) => oc.columns(['account_id', 'idempotency_key']).doNothing())
         .returning('id')
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      if (!row) return 'replayed' as const;
       await audit(trx, actor, 'vehicle_procedure.started', { kind: 'vehicle_procedure', id: row.id }, p.audited);
-      return true;
+      return 'created' as const;
     }).catch((error: unknown) => {
-      if (isOpenSlotTaken(error)) return false;
+      if (isOpenSlotTaken(error)) return 'slot_taken' as const;
       throw error;
     });
-    if (!created) return { ok: false, errors: { plate: alreadyOpen(PROCEDURE_LABELS[p.kind]) } };
+    if (created === 'slot_taken') {
+      // the same form submitted twice at once may also meet its own first request's slot
+      const first = await earlier();
+      if (first) return { ok: true, value: { fileNumber: first.file_number } };
+      return { ok: false, errors: { plate: alreadyOpen(PROCEDURE_LABELS[p.kind]) } };
+    }
+    if (created === 'replayed') return { ok: true, value: { fileNumber: (await earlier())!.file_number } };
     return { ok: true, value: { fileNumber } };
   }
 

@@ -118,6 +118,8 @@ export interface VehicleProceduresTable {
   decision_note: Generated<string | null>;
   /** possession proven: the procedure holds its vehicle's one open slot of its kind (0014) */
   claimed: Generated<boolean>;
+  /** the form's key: one request per account and key, whatever the number of submits (0019) */
+  idempotency_key: Generated<string | null>;
 }
 
 export interface InvalidatedCertificatesTable {
