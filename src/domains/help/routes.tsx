@@ -9,6 +9,7 @@ import { ArticlePage, ClaimsPage, HelpHomePage } from '../../views/pages/help/he
 import type { AccountsService } from '../accounts/service.ts';
 import { articleBySlug, searchArticles } from './articles.ts';
 import { deadlineOf, type ContactService } from './contact-service.ts';
+import { createTimeline } from '../my-requests/timeline.ts';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -21,6 +22,7 @@ const newKey = () => randomBytes(16).toString('base64url');
 /** The help centre (public), the contact form and "Mes demandes de contact" (users), the operators' queue (back office). */
 export function registerHelpRoutes(app: FastifyInstance, deps: { contact: ContactService; accounts: AccountsService; attachments: Attachments }): void {
   const { contact, accounts, attachments } = deps;
+  const timeline = createTimeline({ db: app.database.db });
 
   // ---- Public help centre ----
   app.get('/aide', async (request, reply) => {
@@ -85,7 +87,8 @@ export function registerHelpRoutes(app: FastifyInstance, deps: { contact: Contac
       if (!account) return;
       const r = await contact.mine(account, request.params.reference);
       if (!r) return reply.callNotFound(); // another user's reference looks like an unknown one
-      return reply.render(<ContactRequestPage request={r} deadline={deadlineOf(r)} files={await contact.files(r)} />);
+      const entries = await timeline.of({ kind: 'contact_request', id: r.id, accountId: account.id }, { kind: 'user' }, { pieceHref: (id) => `/contact/demandes/${r.reference}/pieces/${id}` });
+      return reply.render(<ContactRequestPage request={r} deadline={deadlineOf(r)} files={await contact.files(r)} timeline={entries} />);
     });
 
     scope.get<{ Params: { reference: string; id: string } }>('/contact/demandes/:reference/pieces/:id', async (request, reply) => {

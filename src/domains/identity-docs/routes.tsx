@@ -21,6 +21,7 @@ import { stampThrottleOf } from '../stamps/routes.tsx';
 import { groupNumber, STEP_SLUGS, STEPS, type PreApplicationStep } from './model.ts';
 import { preApplicationPdf } from './documents.ts';
 import { canOpenStep, firstIncompleteStep, type PreApplicationService, type Retrieval } from './service.ts';
+import { createTimeline } from '../my-requests/timeline.ts';
 import type { PreApplication } from './tables.ts';
 
 type Body = Record<string, string | undefined>;
@@ -79,6 +80,7 @@ export function registerPreApplicationRoutes(app: FastifyInstance, service: PreA
       return reply.render(<StepPage p={p} step={step} fee={fee} values={typed ?? valuesOf(p, request.account!)} errors={errors} />, status);
     }
 
+    const timeline = createTimeline({ db: app.database.db });
     scope.get('/pre-demandes', async (request, reply) => {
       // a town hall does not apply: its side of the pre-applications is the retrieval page
       if (request.account!.profile === 'town_hall') return reply.redirect('/mairie/pre-demandes', 303);
@@ -97,7 +99,8 @@ export function registerPreApplicationRoutes(app: FastifyInstance, service: PreA
       if (!p) return;
       if (p.status === 'draft') return reply.redirect(`/pre-demandes/${p.id}/${STEP_SLUGS[firstIncompleteStep(p)]}`, 303);
       const qr = await QRCode.toDataURL(service.retrievalUrl(p.number!), { margin: 1, width: 360 });
-      return reply.render(<PreApplicationPage p={p} qrDataUrl={qr} />);
+      const entries = await timeline.of({ kind: 'pre_application', id: p.id, accountId: p.account_id }, { kind: 'user' });
+      return reply.render(<PreApplicationPage p={p} qrDataUrl={qr} timeline={entries} />);
     });
 
     scope.get<{ Params: { id: string } }>('/pre-demandes/:id/recapitulatif.pdf', async (request, reply) => {

@@ -4,6 +4,7 @@ import { HistoryExportPage, VehicleQueuePage, VehicleRequestPage } from '../../v
 import { agentGuard } from '../agents/routes.tsx';
 import type { AgentsService } from '../agents/service.ts';
 import { INSTRUCTED_KINDS, parseFilters, type InstructionError, type VehicleInstruction } from './vehicle-instruction.ts';
+import { createTimeline } from '../my-requests/timeline.ts';
 
 type Body = Record<string, string | undefined>;
 type Params = { Params: { file: string } };
@@ -20,10 +21,15 @@ export function registerInstructionRoutes(app: FastifyInstance, agents: AgentsSe
       return reply.redirect(error.status === 409 && file ? `/agents/vehicules/${file}` : '/agents', 303);
     }
 
+    const timeline = createTimeline({ db: app.database.db });
     async function show(request: FastifyRequest<Params>, reply: FastifyReply, errors: Record<string, string> = {}, values: Body = {}) {
       const view = await instruction.view(request.agent!, request.params.file, request.ip);
       if (!view.ok) return fail(request, reply, view);
-      return reply.render(<VehicleRequestPage agent={request.agent!} view={view} errors={errors} values={values} />, Object.keys(errors).length ? 400 : 200);
+      const p = view.p;
+      const entries = await timeline.of({ kind: 'vehicle_procedure', id: p.id, accountId: p.account_id, vehicleId: p.vehicle_id, fileNumber: p.file_number }, { kind: 'agent' }, {
+        pieceHref: (id) => `/agents/vehicules/${p.file_number}/pieces/${id}`,
+      });
+      return reply.render(<VehicleRequestPage agent={request.agent!} view={view} timeline={entries} errors={errors} values={values} />, Object.keys(errors).length ? 400 : 200);
     }
 
     scope.get('/agents/vehicules', async (request, reply) => {

@@ -13,6 +13,7 @@ import type { NephReactivation } from './neph-reactivation.ts';
 import { departments } from '../directory/communes-geo.ts';
 import { NephReactivationPage } from '../../views/pages/licences/neph-reactivation.tsx';
 import { dataOf, deletionDate, feeOf, progress, type LicencesService } from './service.ts';
+import { createTimeline } from '../my-requests/timeline.ts';
 import type { LicenceRequest } from './tables.ts';
 
 type Body = Record<string, string | string[] | undefined>;
@@ -90,6 +91,7 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
       return r;
     }
 
+    const timeline = createTimeline({ db: app.database.db });
     scope.get('/permis', async (request, reply) => {
       const rows = await licences.list(request.account!);
       return reply.render(<LicenceSpacePage rows={rows.map((r) => ({ ...viewOf(r), resumeHref: resumeHref(r) }))} />);
@@ -108,7 +110,8 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
     scope.get<Params>('/permis/demandes/:file', async (request, reply) => {
       const r = await load(request, reply);
       if (!r) return;
-      return reply.render(<RequestPage r={viewOf(r)} pieces={await licences.pieces(r)} documents={licences.documentsOf(r)} resumeHref={resumeHref(r)} />);
+      const entries = await timeline.of({ kind: 'licence_request', id: r.id, accountId: r.account_id }, { kind: 'user' }, { pieceHref: (id) => `/permis/demandes/${r.file_number}/pieces/${id}` });
+      return reply.render(<RequestPage r={viewOf(r)} pieces={await licences.pieces(r)} documents={licences.documentsOf(r)} resumeHref={resumeHref(r)} timeline={entries} />);
     });
 
     scope.post<Params>('/permis/demandes/:file/supprimer', async (request, reply) => {

@@ -62,7 +62,8 @@ const HIDDEN_FROM_USER = new Set([
   'contact.viewed',
   'pre_application.lookup',
 ]);
-const MESSAGE_ROWS = new Set(['agent.messaged_user', 'vehicle_procedure.user_message']);
+/** Rows told by another entry: messages (listed from the thread), the code accepted (told by the transition it causes). */
+const MESSAGE_ROWS = new Set(['agent.messaged_user', 'vehicle_procedure.user_message', 'confidential_code.verified']);
 
 const ISSUED_LABELS: Record<string, string> = {
   certificat_cession: 'Certificat de cession délivré',
@@ -105,7 +106,7 @@ export function createTimeline(deps: { db: Db }) {
       const entries: (TimelineEntry & { order: number })[] = [];
       for (const r of rows) {
         if (MESSAGE_ROWS.has(r.action)) continue;
-        if (reader.kind === 'user' && HIDDEN_FROM_USER.has(r.action)) continue;
+        if (r.action === 'agent.viewed_request' || (reader.kind === 'user' && HIDDEN_FROM_USER.has(r.action))) continue; // the back office lists its reads in the CSV export
         const details = (r.details ?? {}) as Record<string, unknown>;
         const actor =
           r.actor_kind === 'agent'
@@ -144,7 +145,7 @@ export function createTimeline(deps: { db: Db }) {
       for (const m of messages)
         entries.push({
           at: new Date(m.created_at),
-          order: Number.MAX_SAFE_INTEGER - 2,
+          order: -2,
           type: 'message',
           label: m.author_kind === 'agent' ? MESSAGE_FROM[owner.kind] : reader.kind === 'user' ? 'Votre message' : 'Message de l’usager',
           actor: m.author_kind === 'agent' ? agentName(m.display_name) : reader.kind === 'user' ? 'Vous' : 'L’usager',
@@ -163,7 +164,7 @@ export function createTimeline(deps: { db: Db }) {
       for (const p of pieces)
         entries.push({
           at: new Date(p.created_at),
-          order: Number.MAX_SAFE_INTEGER - 1,
+          order: -1,
           type: 'document',
           label: `Pièce envoyée : ${p.filename}`,
           actor: reader.kind === 'user' ? 'Vous' : 'L’usager',
@@ -187,7 +188,8 @@ export function createTimeline(deps: { db: Db }) {
           });
       }
 
-      // oldest first; at the same instant the audit rows (in their own order) before the message or document they record
+      // oldest first; at the same instant a message or a piece before the audit rows of the step that sent it,
+      // the documents the portal issued after them
       entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
       return entries.map(({ order: _order, ...entry }) => entry);
     },

@@ -20,6 +20,7 @@ import { createUserMessages } from './user-messages.ts';
 import { guessLockMessage } from './guess-limits.ts';
 import type { TpcService } from './tpc-service.ts';
 import { sendAttachment } from '../../platform/files/attachments.ts';
+import { createTimeline } from '../my-requests/timeline.ts';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -29,6 +30,12 @@ declare module 'fastify' {
     account: Account | null;
   }
 }
+
+/** The user's links to a vehicle procedure's pieces and issued documents, for its timeline. */
+export const vehicleDocumentLinks = (file: string) => ({
+  pieceHref: (id: number) => `/vehicules/demandes/${file}/pieces/${id}`,
+  documentHref: (kind: string) => (kind === 'recapitulatif' ? `/vehicules/demandes/${file}/recapitulatif.pdf` : kind === 'cpi' ? `/vehicules/demandes/${file}/cpi.pdf` : null),
+});
 
 /** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code. */
 export function registerVehicleRoutes(
@@ -47,12 +54,18 @@ export function registerVehicleRoutes(
     scope.addHook('preHandler', requireUser);
     scope.addHook('preHandler', loadAccount(accounts));
 
+    const timeline = createTimeline({ db: app.database.db });
     async function showProcedure(request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors: Record<string, string> = {}, status = 200) {
       const procedure = await vehicles.procedure(request.account!, fileNumber);
       if (!procedure) return reply.callNotFound(); // another user's file number looks like an unknown one
       if (procedure.kind === 'complementary') return reply.redirect(`/vehicules/demandes/${procedure.file_number}/complementaire`, 303);
       const details = await vehicles.details(procedure, request.account!);
-      return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} />, status);
+      const entries = await timeline.of(
+        { kind: 'vehicle_procedure', id: procedure.id, accountId: procedure.account_id, vehicleId: procedure.vehicle_id, fileNumber: procedure.file_number },
+        { kind: 'user' },
+        vehicleDocumentLinks(procedure.file_number),
+      );
+      return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} timeline={entries} />, status);
     }
 
     registerSaleRoutes(scope, sales);

@@ -11,6 +11,8 @@ import type { Attachment } from '../../../platform/files/tables.ts';
 import type { Agent } from '../../../platform/db/schema.ts';
 import { AttachmentList, MessageThread } from '../../components/attachments.tsx';
 import { Alert, Breadcrumb, SummaryList, Table } from '../../components/content.tsx';
+import { Timeline } from '../../components/timeline.tsx';
+import type { TimelineEntry } from '../../../domains/my-requests/timeline.ts';
 import { ErrorSummary, Form, RadioGroup, Select, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
@@ -111,7 +113,6 @@ export function VehicleQueuePage(props: { agent: Agent; filters: QueueFilters; r
   );
 }
 
-const ACTOR_LABELS = { user: 'Usager', agent: 'Agent', system: 'Portail' } as const;
 
 export interface RequestView {
   p: VehicleProcedure;
@@ -128,7 +129,7 @@ export interface RequestView {
 }
 
 /** A request's full view for the instruction centre: data, registry, pieces, thread, history, decisions. */
-export function VehicleRequestPage(props: { agent: Agent; view: RequestView; errors: FieldErrors; values: Record<string, string | undefined> }) {
+export function VehicleRequestPage(props: { agent: Agent; view: RequestView; timeline: TimelineEntry[]; errors: FieldErrors; values: Record<string, string | undefined> }) {
   const { p, vehicle, holder, account } = props.view;
   const mine = p.assigned_agent_id === props.agent.id;
   const reason = (p.data as { duplicate?: { reason?: DuplicateReason } }).duplicate?.reason;
@@ -263,12 +264,7 @@ export function VehicleRequestPage(props: { agent: Agent; view: RequestView; err
         <SubmitButton secondary>Envoyer le message</SubmitButton>
       </Form>
 
-      <h2 class="fr-mt-4w">Historique</h2>
-      <Table
-        caption="Historique de la demande"
-        headers={['Date', 'Par', 'Action']}
-        rows={props.view.history.map((h) => [formatShortDateTime(h.at), h.actor_kind === 'agent' ? (h.display_name ?? 'Agent') : ACTOR_LABELS[h.actor_kind], h.action])}
-      />
+      <Timeline entries={props.timeline} title="Historique" />
     </Layout>
   );
 }

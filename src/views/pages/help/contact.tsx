@@ -8,6 +8,8 @@ import { formatDateTime, formatShortDateTime } from '../../format.ts';
 import { Alert, Breadcrumb, SummaryList, Table } from '../../components/content.tsx';
 import { ErrorSummary, fieldId, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
+import { Timeline } from '../../components/timeline.tsx';
+import type { TimelineEntry } from '../../../domains/my-requests/timeline.ts';
 
 const ORDER = ['sender_name', 'sender_email', 'topic', 'file_number', 'subject', 'message', 'pieces', 'idempotency_key', 'form'];
 const sorted = (errors: FieldErrors) => Object.fromEntries(ORDER.filter((k) => errors[k]).map((k) => [k, errors[k]!]));
@@ -183,7 +185,7 @@ export function Files({ files, href }: { files: Attachment[]; href: (a: Attachme
   );
 }
 
-export function ContactRequestPage({ request, deadline, files }: { request: ContactRequest; deadline: Deadline; files: Attachment[] }) {
+export function ContactRequestPage({ request, deadline, files, timeline }: { request: ContactRequest; deadline: Deadline; files: Attachment[]; timeline?: TimelineEntry[] }) {
   return (
     <Layout title={`Demande de contact ${request.reference}`}>
       <Breadcrumb items={[{ href: '/compte', label: 'Mon compte' }, { href: '/contact/demandes', label: 'Mes demandes de contact' }, { label: request.reference }]} />
@@ -210,6 +212,7 @@ export function ContactRequestPage({ request, deadline, files }: { request: Cont
           { key: 'Pièces jointes', value: <Files files={files} href={(f) => `/contact/demandes/${request.reference}/pieces/${f.id}`} /> },
         ]}
       />
+      {timeline && <Timeline entries={timeline} />}
       <p>
         <a href="/contact/demandes">Retour à mes demandes de contact</a>
       </p>

@@ -18,6 +18,8 @@ import { Alert, Breadcrumb, Stepper, SummaryList, Table } from '../../components
 import { Checkbox, ErrorSummary, Form, RadioGroup, Select, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatDate, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { Timeline } from '../../components/timeline.tsx';
+import type { TimelineEntry } from '../../../domains/my-requests/timeline.ts';
 import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
 
 type Values = Record<string, string | undefined>;
@@ -235,7 +237,7 @@ export function SummaryPage(props: { p: PreApplication; fee: Fee; values: Values
   );
 }
 
-export function PreApplicationPage(props: { p: PreApplication; qrDataUrl: string }) {
+export function PreApplicationPage(props: { p: PreApplication; qrDataUrl: string; timeline?: TimelineEntry[] }) {
   const { p } = props;
   const expired = p.status === 'submitted' && !!p.expires_at && p.expires_at <= new Date();
   return (
@@ -282,6 +284,7 @@ export function PreApplicationPage(props: { p: PreApplication; qrDataUrl: string
           <img src={props.qrDataUrl} width={180} height={180} alt={`QR code de la pré-demande ${groupNumber(p.number!)}, à présenter en mairie`} />
         </div>
       </div>
+      {props.timeline && <Timeline entries={props.timeline} />}
     </Layout>
   );
 }

@@ -6,6 +6,8 @@ import { ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErro
 import { formatDate, formatDateTime, formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
 import { HelpLink } from '../help/help-link.tsx';
+import { Timeline } from '../../components/timeline.tsx';
+import type { TimelineEntry } from '../../../domains/my-requests/timeline.ts';
 
 type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string | null; unread: number };
 type Values = Record<string, string | undefined>;
@@ -102,6 +104,7 @@ export function ProcedurePage(props: {
   holder: VehicleHolder | null;
   lockedUntil: Date | null;
   errors: FieldErrors;
+  timeline?: TimelineEntry[];
 }) {
   const { procedure, vehicle, holder } = props;
   return (
@@ -189,6 +192,7 @@ export function ProcedurePage(props: {
           <SubmitButton secondary>Abandonner la démarche</SubmitButton>
         </Form>
       )}
+      {props.timeline && <Timeline entries={props.timeline} />}
     </Layout>
   );
 }
