@@ -164,6 +164,9 @@ function MainNavigation() {
   );
 }
 
+/** The four institutional links every State site's footer carries (DSFR footer). */
+const INSTITUTIONAL_LINKS = ['legifrance.gouv.fr', 'info.gouv.fr', 'service-public.fr', 'data.gouv.fr'];
+
 function Footer() {
   return (
     <footer class="fr-footer" role="contentinfo" id="pied-de-page">
@@ -184,11 +187,13 @@ function Footer() {
               et le passeport.
             </p>
             <ul class="fr-footer__content-list">
-              <li class="fr-footer__content-item">
-                <a class="fr-footer__content-link" href="/cgu">
-                  Conditions générales d’utilisation
-                </a>
-              </li>
+              {INSTITUTIONAL_LINKS.map((site) => (
+                <li class="fr-footer__content-item" key={site}>
+                  <a class="fr-footer__content-link" href={`https://www.${site}`} rel="noopener">
+                    {site}
+                  </a>
+                </li>
+              ))}
             </ul>
           </div>
         </div>
@@ -197,6 +202,11 @@ function Footer() {
             <li class="fr-footer__bottom-item">
               <a class="fr-footer__bottom-link" href="/accessibilite">
                 Accessibilité : non conforme
+              </a>
+            </li>
+            <li class="fr-footer__bottom-item">
+              <a class="fr-footer__bottom-link" href="/cgu">
+                Conditions générales d’utilisation
               </a>
             </li>
             <li class="fr-footer__bottom-item">

@@ -35,7 +35,28 @@ describe('public pages', () => {
       ['/mentions-legales', 'Mentions légales'],
       ['/donnees-personnelles', 'Données personnelles'],
       ['/cookies', 'Gestion des cookies'],
+      ['/cgu', 'Conditions générales d’utilisation'],
     ]) expect(res.body).toContain(`href="${href}">${label}</a>`);
+    // the institutional links of every State site's footer
+    for (const site of ['legifrance.gouv.fr', 'info.gouv.fr', 'service-public.fr', 'data.gouv.fr'])
+      expect(res.body).toContain(`href="https://www.${site}" rel="noopener">${site}</a>`);
+  });
+
+  it('the accessibility statement follows the RGAA model: compliance level, date, contact, remedies, multi-year plan', async () => {
+    const text = textOf((await new TestClient(t.app).get('/accessibilite')).body);
+    expect(text).toContain('est non conforme avec le référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1');
+    expect(text).toContain('Cette déclaration a été établie le 1er décembre 2026.');
+    expect(text).toMatch(/Retour d’information et contact .*formulaire de contact/);
+    expect(text).toContain('Défenseur des droits');
+    expect(text).toMatch(/Schéma pluriannuel de mise en accessibilité 2027-2029 .*2027 .*Audit complet RGAA 4\.1.*2028 .*2029 /);
+  });
+
+  it('the sign-up pages show the official FranceConnect button with "Qu’est-ce que FranceConnect ?"', async () => {
+    for (const url of ['/inscription', '/inscription/particulier']) {
+      const body = (await new TestClient(t.app).get(url)).body;
+      expect(body).toMatch(/<a class="fr-connect[^"]*" href="\/connexion\/franceconnect">/);
+      expect(body).toContain('Qu’est-ce que FranceConnect ?');
+    }
   });
 
   it('every page linked from the layout exists and has its own title', async () => {

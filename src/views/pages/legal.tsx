@@ -196,30 +196,139 @@ export function CookiesPage() {
   );
 }
 
+/** The accessibility statement, on the RGAA 4.1 model (compliance, results, what is not accessible, contact, plan). */
 export function AccessibilityPage() {
   return (
     <InfoPage title="Déclaration d’accessibilité">
       <p>
-        L’Agence nationale des titres sécurisés s’engage à rendre son service accessible, conformément à l’article 47
-        de la loi n° 2005-102 du 11 février 2005.
+        L’Agence nationale des titres sécurisés s’engage à rendre son service en ligne accessible, conformément à
+        l’article 47 de la loi n° 2005-102 du 11 février 2005. À cette fin, elle met en œuvre le schéma pluriannuel et le
+        plan d’actions décrits ci-dessous.
       </p>
+      <p>Cette déclaration d’accessibilité s’applique au {SERVICE_NAME}.</p>
+
       <h2>État de conformité</h2>
       <p>
         Le {SERVICE_NAME} est <strong>non conforme</strong> avec le référentiel général d’amélioration de
-        l’accessibilité (RGAA) version 4.1 : aucun audit de conformité n’a encore été réalisé.
+        l’accessibilité (RGAA), version 4.1 : le site n’a pas encore fait l’objet d’un audit de conformité. Un audit
+        complet est prévu au premier trimestre 2027 (voir le schéma pluriannuel).
       </p>
-      <h2>Ce qui est déjà fait</h2>
+
+      <h2>Résultats des tests</h2>
+      <p>
+        En l’absence d’audit, aucun taux de conformité ne peut être publié. Les vérifications suivantes sont faites à chaque
+        modification du service :
+      </p>
       <ul>
-        <li>toutes les pages fonctionnent sans JavaScript ;</li>
-        <li>chaque page est vérifiée automatiquement (axe) à chaque modification du code ;</li>
-        <li>les pages s’affichent sans défilement horizontal sur un écran de 375 pixels de large ;</li>
+        <li>chaque page est contrôlée automatiquement (axe-core, règles WCAG 2.1 niveaux A et AA) dans un vrai navigateur ;</li>
+        <li>les parcours complets sont testés au clavier, avec et sans JavaScript, sur un écran de 375 pixels et de 1 280 pixels de large ;</li>
         <li>les formulaires signalent chaque erreur à côté du champ concerné et dans un récapitulatif en haut de page.</li>
       </ul>
+
+      <h2>Contenus non accessibles</h2>
+      <h3>Non-conformités</h3>
+      <p>Aucune non-conformité n’est connue à ce jour ; l’audit prévu en 2027 pourra en relever.</p>
+      <h3>Dérogations pour charge disproportionnée</h3>
+      <p>Aucune.</p>
+      <h3>Contenus non soumis à l’obligation d’accessibilité</h3>
+      <p>
+        Les pièces justificatives que vous déposez (photos et copies de documents) sont affichées telles que vous les avez
+        envoyées.
+      </p>
+
+      <h2>Établissement de cette déclaration</h2>
+      <p>Cette déclaration a été établie le 1er décembre 2026.</p>
+      <h3>Technologies utilisées pour la réalisation du site</h3>
+      <ul>
+        <li>HTML5</li>
+        <li>CSS</li>
+        <li>JavaScript (facultatif : toutes les pages fonctionnent sans)</li>
+        <li>le système de design de l’État (DSFR)</li>
+      </ul>
+      <h3>Environnement de test</h3>
+      <p>Navigateur Chromium, au clavier et à la souris, avec et sans JavaScript ; outil de contrôle automatique axe-core.</p>
+      <h3>Pages vérifiées</h3>
+      <ul>
+        <li>l’accueil, les pages des démarches et les pages d’information (mentions légales, données personnelles, plan du site) ;</li>
+        <li>la connexion, la création de compte et « Mon compte » ;</li>
+        <li>« Mes démarches » et chaque étape des démarches en ligne ;</li>
+        <li>le formulaire de contact.</li>
+      </ul>
+
+      <h2>Retour d’information et contact</h2>
+      <p>
+        Si vous n’arrivez pas à accéder à un contenu ou à un service, vous pouvez contacter l’agence pour être orienté
+        vers une alternative accessible ou obtenir le contenu sous une autre forme :{' '}
+        <a href="/contact">écrire à l’agence avec le formulaire de contact</a> (sujet « Une autre question »), en
+        précisant la page et la difficulté rencontrée. Nous vous répondons sous 10 jours ouvrés.
+      </p>
+
       <h2>Voies de recours</h2>
       <p>
-        Si vous rencontrez un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à une démarche,
-        contactez l’agence ; si vous n’obtenez pas de réponse rapide, vous pouvez saisir le Défenseur des droits.
+        Si vous constatez un défaut d’accessibilité vous empêchant d’accéder à un contenu ou à une fonctionnalité du site,
+        que vous nous le signalez et que vous ne parvenez pas à obtenir une réponse de notre part, vous êtes en droit de
+        faire parvenir vos doléances ou une demande de saisine au Défenseur des droits. Plusieurs moyens sont à votre
+        disposition :
       </p>
+      <ul>
+        <li>
+          écrire un message au Défenseur des droits avec le{' '}
+          <a href="https://formulaire.defenseurdesdroits.fr/" rel="noopener">
+            formulaire en ligne
+          </a>{' '}
+          ;
+        </li>
+        <li>
+          contacter{' '}
+          <a href="https://www.defenseurdesdroits.fr/carte-des-delegues" rel="noopener">
+            le délégué du Défenseur des droits dans votre région
+          </a>{' '}
+          ;
+        </li>
+        <li>appeler le 09 69 39 00 00 ;</li>
+        <li>envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.</li>
+      </ul>
+
+      <h2>Schéma pluriannuel de mise en accessibilité 2027-2029</h2>
+      <p>
+        Le schéma est arrêté pour trois ans par la direction de l’agence. Un référent accessibilité numérique suit sa mise
+        en œuvre et publie chaque année le bilan du plan d’actions de l’année écoulée.
+      </p>
+      <div class="fr-table fr-table--no-scroll app-table">
+        <table>
+          <caption>Plan d’actions par année</caption>
+          <thead>
+            <tr>
+              <th scope="col">Année</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td data-label="Année">2027</td>
+              <td data-label="Actions">
+                Audit complet RGAA 4.1 par un prestataire externe sur un échantillon représentatif (accueil, connexion, « Mes
+                démarches », chaque démarche en ligne, documents PDF délivrés) ; correction des non-conformités relevées ;
+                publication de la déclaration mise à jour avec le taux de conformité.
+              </td>
+            </tr>
+            <tr>
+              <td data-label="Année">2028</td>
+              <td data-label="Actions">
+                Documents PDF délivrés (certificats, récépissés, récapitulatifs) conformes PDF/UA ; formation des agents qui
+                rédigent les contenus et les messages ; tests des parcours avec des personnes en situation de handicap.
+              </td>
+            </tr>
+            <tr>
+              <td data-label="Année">2029</td>
+              <td data-label="Actions">
+                Nouvel audit complet ; accessibilité vérifiée dans la recette de chaque nouvelle démarche avant sa mise en
+                ligne ; bilan du schéma et préparation du suivant.
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
     </InfoPage>
   );
 }

@@ -2,6 +2,7 @@ import { PROFILES, SELF_SERVICE_PROFILES, type SelfServiceProfile } from '../../
 import { Alert, Breadcrumb } from '../../components/content.tsx';
 import { ErrorSummary, TermsCheckbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
+import { FranceConnectButton } from './sign-in.tsx';
 
 type Values = Record<string, string | undefined>;
 
@@ -15,9 +16,7 @@ export function ChooseProfilePage() {
         <p class="fr-callout__text">
           Connectez-vous directement avec FranceConnect : votre compte sera créé et certifié, sans mot de passe de plus.
         </p>
-        <a class="fr-btn" href="/connexion/franceconnect">
-          Se connecter avec FranceConnect
-        </a>
+        <FranceConnectButton />
       </div>
       <h2>Ou créez un compte avec votre adresse électronique</h2>
       <p>Vous êtes :</p>
@@ -62,6 +61,13 @@ export function SignUpPage({ profile, values, errors }: { profile: SelfServicePr
       <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { href: '/inscription', label: 'Créer un compte' }, { label: def.label }]} />
       <ErrorSummary errors={sorted} />
       <h1>Créer un compte : {def.label.toLowerCase()}</h1>
+      {profile === 'individual' && (
+        <div class="fr-mb-4w">
+          <h2 class="fr-h5">Avec FranceConnect : compte créé et certifié, sans mot de passe de plus</h2>
+          <FranceConnectButton />
+          <h2 class="fr-h5">Ou avec votre adresse électronique</h2>
+        </div>
+      )}
       <p>Tous les champs sont obligatoires.</p>
       <Form action={`/inscription/${def.slug}`}>
         <input type="hidden" name="idempotency_key" value={values.idempotency_key} />
