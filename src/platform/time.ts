@@ -10,11 +10,36 @@ export function parseParisTime(value: string): Date {
   return new Date(naive.getTime() - parisOffsetMs(first));
 }
 
-/** Paris's offset from UTC at an instant, in milliseconds (1 h in winter, 2 h in summer). */
+const parisWallClock = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Europe/Paris',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+const HOUR_MS = 3_600_000;
+/** Offsets by UTC hour: Paris changes its offset only on an hour boundary (01:00 UTC). */
+const offsetByHour = new Map<number, number>();
+
+/**
+ * Paris's offset from UTC at an instant, in milliseconds (1 h in winter, 2 h in summer): one
+ * shared formatter, and one computation per hour of UTC time (a `toLocaleString` per call built
+ * two formatters each time: issue 20).
+ */
 function parisOffsetMs(instant: Date): number {
-  const paris = new Date(instant.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
-  const utc = new Date(instant.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return paris.getTime() - utc.getTime();
+  const hour = Math.floor(instant.getTime() / HOUR_MS);
+  const known = offsetByHour.get(hour);
+  if (known !== undefined) return known;
+  const at = new Date(hour * HOUR_MS);
+  const part: Record<string, number> = {};
+  for (const p of parisWallClock.formatToParts(at)) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  const offset = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!) - at.getTime();
+  if (offsetByHour.size > 10_000) offsetByHour.clear();
+  offsetByHour.set(hour, offset);
+  return offset;
 }
 
 const parisDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isValidSiren } from '../accounts/identifiers.ts';
 import { birthDateProblem, POSTCODE_UNKNOWN } from '../../platform/plausible.ts';
 import { communesForPostcode } from './communes.ts';
+import { parseParisTime } from '../../platform/time.ts';
 import { dateProblemMessage, frenchDate, readFrenchDate } from '../../platform/french-date.ts';
 
 /** The declaration of sale ("Vendre ou donner") as the agency's page lays it out: five tabs. */
@@ -52,12 +53,9 @@ export function ageAt(birthDate: string, at: string): number {
   return ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
 }
 
-/** Paris wall-clock date and time → UTC instant. */
+/** Paris wall-clock date and time → UTC instant (platform/time.ts: no formatter built per call). */
 export function parisInstant(date: string, time: string): Date {
-  const naive = new Date(`${date}T${time}:00Z`);
-  const paris = new Date(naive.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
-  const utc = new Date(naive.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(naive.getTime() - (paris.getTime() - utc.getTime()));
+  return parseParisTime(`${date}T${time}`);
 }
 
 const declarationFields = z.object({
