@@ -46,14 +46,16 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     await check(seller);
     await seller.getByRole('button', { name: 'Poursuivre' }).click();
     await check(seller);
-    await seller.getByText('Une personne physique', { exact: true }).click();
+    await seller.getByText('Une personne physique', { exact: true }).click(); // the buyer's kind, its own page (issue 16)
+    await seller.getByRole('button', { name: 'Poursuivre' }).click();
+    await check(seller);
     await seller.getByLabel('Nom de naissance').fill('de La Fontaine-Dupont');
     await seller.getByLabel('Prénoms').fill('Jean-Baptiste Marie');
-    await seller.getByLabel('Date de naissance').fill('1978-07-01'); // the buyer's FranceConnect identity: only the declared buyer may register the vehicle
+    await seller.getByLabel('Date de naissance').fill('01/07/1978'); // the buyer's FranceConnect identity: only the declared buyer may register the vehicle
     await seller.getByLabel('Numéro et voie').fill('10 avenue Foch');
     await seller.getByLabel('Code postal').fill('75016');
     await seller.getByLabel('Commune').fill('Paris');
-    await seller.getByLabel('Date de la vente').fill('2026-11-22');
+    await seller.getByLabel('Date de la vente').fill('22/11/2026');
     await seller.getByLabel('Heure de la vente').fill('09:15');
     await seller.getByLabel('Kilométrage inscrit au compteur').fill('45210');
     await seller.getByRole('button', { name: 'Poursuivre' }).click();

@@ -32,7 +32,7 @@ export interface FormDraftsTable {
 export const DRAFT_KEPT_DAYS = 7;
 const MAX_FIELDS = 80;
 /** Names whose value is never kept: secrets, codes, one-time keys, the form's own machinery. */
-const NEVER_KEPT = /pass|code|token|csrf|secret|idempotency|otp|^intent$|^retour$/i;
+const NEVER_KEPT = /pass|(^|_)code($|_)|token|csrf|secret|idempotency|otp|^intent$|^retour$/i;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\uFFFD]|[\uD800-\uDFFF]/g;
 
 const draftsDb = (db: Db) => db.withTables<{ form_drafts: FormDraftsTable }>();
@@ -114,12 +114,13 @@ export function refillForm(html: string, values: Record<string, string>): string
       const type = /\stype="([^"]*)"/.exec(tag)?.[1] ?? 'text';
       if (!name || !(name in values)) return tag;
       if (TEXT_TYPES.has(type)) {
-        const value = ` value="${escapeHtml(values[name]!)}"`;
-        return /\svalue="[^"]*"/.test(tag) ? tag.replace(/\svalue="[^"]*"/, value) : tag.replace(/\s*\/?>$/, (end) => `${value}${end}`);
+        // an empty value is rendered bare (`value`): replaced too, or the first one would win
+        const bare = tag.replace(/\svalue(="[^"]*")?(?=[\s/>])/, '');
+        return bare.replace(/\s*\/?>$/, (end) => ` value="${escapeHtml(values[name]!)}"${end}`);
       }
       if (type === 'radio' || type === 'checkbox') {
         const own = /\svalue="([^"]*)"/.exec(tag)?.[1] ?? 'on';
-        const bare = tag.replace(/\schecked(="[^"]*")?/, '');
+        const bare = tag.replace(/\schecked(="[^"]*")?(?=[\s/>])/, '');
         return own === escapeHtml(values[name]!) ? bare.replace(/\s*\/?>$/, (end) => ` checked${end}`) : bare;
       }
       return tag;

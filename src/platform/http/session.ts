@@ -238,8 +238,19 @@ function isSessionless(url: string): boolean {
   return SESSIONLESS.test(url.split('?')[0] ?? url);
 }
 
+/** The idle time of this process's sessions, for the page script that warns before the end (session-timeout.tsx). */
+export const sessionTiming = { idleMinutes: 30 };
+
 export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config }) => {
   const { db, config } = opts;
+  sessionTiming.idleMinutes = config.sessionIdleMinutes;
+
+  /** "Rester connecté": the page's script asks for more time (CSRF header checked like any POST). */
+  app.post('/session/prolonger', async (request, reply) => {
+    if (request.session.userId === null) return reply.code(401).send({ error: 'Session expirée' });
+    request.session.set('extendedAt', new Date().toISOString()); // written with a new last_seen_at
+    return reply.code(200).send({ idleSeconds: config.sessionIdleMinutes * 60 });
+  });
   const cookieName = sessionCookieName(config);
   const cookieOptions = {
     path: '/',
