@@ -25,6 +25,8 @@ import { registerSiteRoutes } from './domains/site/routes.tsx';
 import { registerVehicleRoutes } from './domains/vehicles/routes.tsx';
 import { createVehiclesService } from './domains/vehicles/service.ts';
 import { registerVerificationRoute } from './domains/vehicles/sale-routes.tsx';
+import { registerDocumentVerificationRoutes } from './domains/document-verification/routes.tsx';
+import { loadSealSigner, setDocumentSigner } from './platform/seal/keys.ts';
 import { createSaleService } from './domains/vehicles/sale-service.ts';
 import { createTransferService } from './domains/vehicles/transfer-service.ts';
 import { createAddressService } from './domains/vehicles/address-service.ts';
@@ -39,6 +41,8 @@ import { registerHelpRoutes } from './domains/help/routes.tsx';
 import { createContactService } from './domains/help/contact-service.ts';
 import { createTaxService } from './domains/vehicles/tax-service.ts';
 import { createStampService, registerStampRoutes, type StampService } from './domains/stamps/index.ts';
+import { registerStampRefundRoutes } from './domains/stamps/refund-routes.tsx';
+import { createStampRefunds } from './domains/stamps/refund-service.ts';
 import { registerPreApplicationRoutes } from './domains/identity-docs/routes.tsx';
 import { createPreApplicationService, PRE_APPLICATION_REMINDERS_JOB } from './domains/identity-docs/service.ts';
 import { registerLicenceAgentRoutes } from './domains/licences/agent-routes.tsx';
@@ -124,6 +128,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseUrlEncoded },
   });
   const db = database.db;
+  setDocumentSigner(loadSealSigner(config.sealPrivateKey, config.dataDir)); // the 2D-Doc key of every issued document
   const metrics = createMetrics();
   const maintenance = createMaintenanceService(db, config.maintenanceCacheSeconds);
   app.decorate('config', config);
@@ -238,12 +243,16 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   }
   registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, duplicates, tpc, payments, accounts);
   registerVerificationRoute(app, sales);
+  registerDocumentVerificationRoutes(app);
   registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments }));
   registerTaxRoutes(app, taxes);
   registerTaxAdminRoutes(app, agentsService, createTaxAdmin(db));
   await registerDirectoryRoutes(app, createDirectoryService({ db }), config.map);
   registerHelpRoutes(app, { contact: createContactService({ db, config, attachments }), accounts, attachments });
-  if (!config.isProduction) registerStampRoutes(app, stamps); // the demo shop of the embedded mode
+  if (!config.isProduction) {
+    registerStampRoutes(app, stamps); // the demo shop of the embedded mode, and its refunds
+    registerStampRefundRoutes(app, createStampRefunds({ db, config, stamps, attachments }), agentsService, attachments);
+  }
   const preApplications = createPreApplicationService({ db, config, stamps });
   registerPreApplicationRoutes(app, preApplications, accounts);
   // Driving-licence requests (user side and the licence service's back office)

@@ -119,7 +119,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   // fiscal stamps
   'stamp.bought': 'Timbre fiscal acheté',
   'stamp.consumed': 'Timbre fiscal utilisé',
+  'stamp.refund_requested': 'Remboursement de timbre fiscal demandé',
   'stamp.refunded': 'Timbre fiscal remboursé',
+  'stamp.refund_refused': 'Remboursement de timbre fiscal refusé',
 
   // contact requests
   'contact.created': 'Demande de contact envoyée',

@@ -102,6 +102,11 @@ const POLICIES: Record<string, Policy> = {
   '/agents/permis': agents('agent_licence'),
   '/agents/permis/:id': agents('agent_licence'),
   '/agents/permis/reactivation-neph': agents('agent_licence'),
+  '/agents/timbres/remboursements': OPERATOR,
+  '/agents/timbres/remboursements/:id': OPERATOR,
+  '/agents/timbres/remboursements/:id/pieces/:aid': OPERATOR,
+  '/agents/timbres/remboursements/:id/decision/:decision': OPERATOR,
+  '/timbres/remboursement': ACCOUNT,
   '/permis/reactivation-neph': PUBLIC,
   '/agents/permis/:id/pieces/:aid': agents('agent_licence'),
   '/agents/permis/:id/pieces/:aid/examen': agents('agent_licence'),
@@ -182,7 +187,8 @@ const POLICIES: Record<string, Policy> = {
   '/timbres': PUBLIC,
   '/timbres/acheter': PUBLIC,
   '/timbres/:id': PUBLIC,
-  '/timbres/:id/remboursement': PUBLIC,
+  // the refund's page is the owner's (a stranger gets 404: test/integration/stamp-refunds.test.ts)
+  '/timbres/remboursements/:reference': PUBLIC,
 };
 /** Routes under a vehicle procedure of the individual: all for the owner only. */
 const VEHICLE_PROCEDURE = /^\/vehicules\/demandes\/:file(\/|$)/;

@@ -18,10 +18,14 @@ export const STAMP_REFUND_MONTHS = 18;
 /** The amounts sold by the demo shop: the tariffs of the procedures that take a stamp. */
 export const SHOP_AMOUNTS_CENTS = [2500, 1250, 8600, 4300, 4200, 2100, 1700, 850] as const;
 
-/** The state machine, as data: a stamp is used or refunded once, never both. */
+/**
+ * The state machine, as data: a stamp is used or refunded once, never both. A refund is asked, then
+ * decided by an operator: refunded, or refused (the stamp is available again).
+ */
 export const STAMP_TRANSITIONS: Record<StampStatus, readonly StampStatus[]> = {
-  available: ['used', 'refunded'],
+  available: ['used', 'refund_requested'],
   used: [],
+  refund_requested: ['refunded', 'available'],
   refunded: [],
 };
 export const canMove = (from: StampStatus, to: StampStatus): boolean => STAMP_TRANSITIONS[from].includes(to);
@@ -29,6 +33,7 @@ export const canMove = (from: StampStatus, to: StampStatus): boolean => STAMP_TR
 export const STAMP_STATUS_LABELS: Record<StampStatus, string> = {
   available: 'Disponible',
   used: 'Utilisé',
+  refund_requested: 'Remboursement demandé',
   refunded: 'Remboursé',
 };
 
@@ -70,6 +75,7 @@ export function stampProblem(
 ): string | null {
   if (stamp.status === 'used') return 'Ce timbre a déjà été utilisé pour une autre démarche : achetez un nouveau timbre';
   if (stamp.status === 'refunded') return 'Ce timbre a été remboursé : il ne peut plus être utilisé. Achetez un nouveau timbre';
+  if (stamp.status === 'refund_requested') return 'Le remboursement de ce timbre est demandé : il ne peut plus être utilisé. Achetez un nouveau timbre';
   if (addMonths(stamp.purchased_at, STAMP_VALIDITY_MONTHS) <= now)
     return `Ce timbre a été acheté il y a plus de ${STAMP_VALIDITY_MONTHS} mois : il n’est plus utilisable. Vous pouvez en demander le remboursement dans les ${STAMP_REFUND_MONTHS} mois suivant l’achat`;
   if (stamp.amount_cents < dueCents) return `Le timbre vaut ${formatCents(stamp.amount_cents)} : il faut un timbre de ${formatCents(dueCents)}`;
@@ -80,6 +86,7 @@ export function stampProblem(
 export function refundProblem(stamp: { status: StampStatus; purchased_at: Date }, now: Date): string | null {
   if (stamp.status === 'used') return 'Ce timbre a été utilisé : il ne peut pas être remboursé';
   if (stamp.status === 'refunded') return 'Ce timbre a déjà été remboursé';
+  if (stamp.status === 'refund_requested') return 'Le remboursement de ce timbre est déjà demandé : il est en cours de vérification';
   if (addMonths(stamp.purchased_at, STAMP_REFUND_MONTHS) <= now)
     return `Le remboursement n’est possible que dans les ${STAMP_REFUND_MONTHS} mois suivant l’achat : ce délai est dépassé`;
   return null;

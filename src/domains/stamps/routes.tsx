@@ -70,17 +70,5 @@ export function registerStampRoutes(app: FastifyInstance, stamps: StampService):
       }
       return reply.render(<StampPage stamp={{ ...stamp, refundable: refundProblem(stamp, new Date()) === null }} number={shown?.id === stamp.id ? shown.number : null} />);
     });
-
-    scope.post<{ Params: { id: string } }>('/timbres/:id/remboursement', async (request, reply) => {
-      const id = Number(request.params.id);
-      const accountId = request.session.userId!;
-      const result = Number.isSafeInteger(id) ? await db.transaction().execute((trx) => stamps.refundOwned(trx, id, accountId)) : null;
-      if (!result) return reply.callNotFound();
-      if (result.ok) {
-        if (request.session.get<Shown>(SHOWN)?.id === id) request.session.set(SHOWN, undefined);
-        request.session.flash('success', 'Le remboursement du timbre est demandé : le montant sera reversé sur le moyen de paiement utilisé (démonstration : aucun virement).');
-      } else request.session.flash('error', result.error);
-      return reply.redirect('/timbres', 303);
-    });
   });
 }

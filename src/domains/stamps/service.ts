@@ -1,10 +1,11 @@
 import { createHmac, randomInt } from 'node:crypto';
-import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, SYSTEM, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/throttle.ts';
-import { addMonths, luhnDigit, parseStampNumber, refundProblem, STAMP_DIGITS, STAMP_VALIDITY_MONTHS, stampProblem } from './model.ts';
+import { addMonths, luhnDigit, parseStampNumber, STAMP_DIGITS, STAMP_VALIDITY_MONTHS, stampProblem } from './model.ts';
+import type { FiscalStampsTable } from './tables.ts';
 
 export type StampResult = { ok: true } | { ok: false; error: string };
 
@@ -19,12 +20,16 @@ export interface StampThrottle {
 }
 const throttleKeys = (t: StampThrottle) => [limit(`stamp:session:${t.sessionIdHash}`, STAMP_SESSION_POLICY), limit(`stamp:ip:${addressKey(t.ip)}`, STAMP_IP_POLICY)];
 
+/** The purchase's reference printed with the stamp (12 characters, no look-alike letters). */
+const REF_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const newTransactionRef = (): string => Array.from({ length: 12 }, () => REF_ALPHABET[randomInt(REF_ALPHABET.length)]).join('');
+
 const UNKNOWN = 'Ce numéro ne correspond à aucun timbre fiscal électronique : vérifiez-le sur le justificatif d’achat';
 
 /**
  * The fiscal stamp service: sells stamps in the embedded demo shop, checks a number against the
  * amount due, consumes a stamp once (a conditional update: of two concurrent procedures, one wins)
- * and refunds an unused one. Numbers are stored as an HMAC plus their last 4 digits.
+ * and finds one whose refund is asked (refund-service.ts). Numbers are stored as an HMAC plus their last 4 digits.
  */
 export function createStampService(deps: { db: Db; config: Pick<Config, 'sessionSecret'> }) {
   const { db } = deps;
@@ -41,23 +46,6 @@ export function createStampService(deps: { db: Db; config: Pick<Config, 'session
     return `Trop de numéros de timbre inconnus ont été saisis : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}`;
   }
 
-  async function refundWhere(trx: Db, stamp: { id: number; last4: string } | undefined, accountId: number, problemOf: () => string | null): Promise<StampResult> {
-    if (!stamp) return { ok: false, error: UNKNOWN };
-    const problem = problemOf();
-    if (problem) return { ok: false, error: problem };
-    const done = await trx
-      .updateTable('fiscal_stamps')
-      .set({ status: 'refunded', refunded_at: new Date(), refunded_by: accountId })
-      .where('id', '=', stamp.id)
-      .where('status', '=', 'available')
-      .where('purchased_at', '>', sql<Date>`now() - interval '18 months'`)
-      .returning('id')
-      .executeTakeFirst();
-    if (!done) return { ok: false, error: 'Ce timbre ne peut plus être remboursé : il vient d’être utilisé ou remboursé' };
-    await audit(trx, { kind: 'user', id: accountId, ip: null }, 'stamp.refunded', { kind: 'fiscal_stamp', id: stamp.id }, { last4: stamp.last4 });
-    return { ok: true };
-  }
-
   return {
     /** Buys a stamp (demo shop: no real payment). A replayed idempotency key returns the same stamp id, without its number. */
     async buy(trx: Db, input: { amountCents: number; accountId: number; idempotencyKey?: string; actor?: Actor }): Promise<{ number: string; id: number }> {
@@ -68,7 +56,7 @@ export function createStampService(deps: { db: Db; config: Pick<Config, 'session
         const digits = partial + luhnDigit(partial);
         const row = await trx
           .insertInto('fiscal_stamps')
-          .values({ number_hash: hashNumber(digits), last4: digits.slice(-4), amount_cents: input.amountCents, account_id: input.accountId, idempotency_key: input.idempotencyKey ?? null })
+          .values({ number_hash: hashNumber(digits), last4: digits.slice(-4), amount_cents: input.amountCents, account_id: input.accountId, idempotency_key: input.idempotencyKey ?? null, transaction_ref: newTransactionRef() })
           .onConflict((oc) => oc.doNothing())
           .returning('id')
           .executeTakeFirst();
@@ -82,6 +70,23 @@ export function createStampService(deps: { db: Db; config: Pick<Config, 'session
         }
         if (attempt > 5) throw new Error('could not draw a free stamp number');
       }
+    },
+
+    /**
+     * The stamp of a typed number, for a refund: `accept` checks what proves the person bought it
+     * (its transaction reference). Throttled like `check` on the session and the address: an unknown
+     * number or a wrong reference counts as a failure, given back only when both match.
+     */
+    async lookupForRefund(number: string, accept: (stamp: Selectable<FiscalStampsTable>) => boolean, opts: { throttle: StampThrottle }): Promise<{ ok: true; stamp: Selectable<FiscalStampsTable> } | { ok: false; error: string; field: 'stamp_number' | 'transaction_ref' }> {
+      const parsed = parseStampNumber(number);
+      if (!parsed.ok) return { ...parsed, field: 'stamp_number' };
+      const attempt = await throttle(db, throttleKeys(opts.throttle));
+      if (!attempt.admitted) return { ok: false, error: lockMessage(attempt.lockedUntil!), field: 'stamp_number' };
+      const stamp = await db.selectFrom('fiscal_stamps').selectAll().where('number_hash', '=', hashNumber(parsed.digits)).executeTakeFirst();
+      if (!stamp) return { ok: false, error: UNKNOWN, field: 'stamp_number' };
+      if (!accept(stamp)) return { ok: false, error: 'Cette référence de transaction ne correspond pas à ce timbre : vérifiez-la sur le justificatif d’achat', field: 'transaction_ref' };
+      await attempt.succeeded(db);
+      return { ok: true, stamp };
     },
 
     /** The stamp bought with this idempotency key, if any (a double click on "Acheter"). */
@@ -127,28 +132,13 @@ export function createStampService(deps: { db: Db; config: Pick<Config, 'session
       return { ok: true, stampId: used.id, last4: used.last4 };
     },
 
-    /** Refunds an unused stamp within 18 months of purchase, by its number (whoever holds it). */
-    async refund(trx: Db, number: string, accountId: number): Promise<StampResult> {
-      const parsed = parseStampNumber(number);
-      if (!parsed.ok) return parsed;
-      const stamp = await findByDigits(trx, parsed.digits);
-      return refundWhere(trx, stamp, accountId, () => (stamp ? refundProblem(stamp, new Date()) : null));
-    },
-
-    /** Refunds one of the stamps this account bought (the shop's "Demander le remboursement" button). */
-    async refundOwned(trx: Db, stampId: number, accountId: number): Promise<StampResult | null> {
-      const stamp = await trx.selectFrom('fiscal_stamps').selectAll().where('id', '=', stampId).where('account_id', '=', accountId).executeTakeFirst();
-      if (!stamp) return null;
-      return refundWhere(trx, stamp, accountId, () => refundProblem(stamp, new Date()));
-    },
-
     /** The stamps this account bought, newest first. */
     async listOwned(accountId: number) {
-      return db.selectFrom('fiscal_stamps').select(['id', 'last4', 'amount_cents', 'status', 'purchased_at', 'used_at', 'usage', 'refunded_at']).where('account_id', '=', accountId).orderBy('purchased_at', 'desc').orderBy('id', 'desc').execute();
+      return db.selectFrom('fiscal_stamps').select(['id', 'last4', 'amount_cents', 'status', 'purchased_at', 'used_at', 'usage', 'refunded_at', 'transaction_ref']).where('account_id', '=', accountId).orderBy('purchased_at', 'desc').orderBy('id', 'desc').execute();
     },
 
     async findOwned(stampId: number, accountId: number) {
-      return db.selectFrom('fiscal_stamps').select(['id', 'last4', 'amount_cents', 'status', 'purchased_at', 'used_at', 'usage', 'refunded_at']).where('id', '=', stampId).where('account_id', '=', accountId).executeTakeFirst();
+      return db.selectFrom('fiscal_stamps').select(['id', 'last4', 'amount_cents', 'status', 'purchased_at', 'used_at', 'usage', 'refunded_at', 'transaction_ref']).where('id', '=', stampId).where('account_id', '=', accountId).executeTakeFirst();
     },
   };
 }

@@ -14,6 +14,8 @@ export interface StampRow {
   used_at: Date | null;
   usage: string | null;
   refunded_at: Date | null;
+  /** the purchase's reference, asked for a refund */
+  transaction_ref: string;
   refundable: boolean;
 }
 
@@ -85,11 +87,9 @@ export function StampShopPage(props: { stamps: StampRow[]; values: Record<string
             formatShortDateTime(s.purchased_at),
             stateText(s),
             s.refundable ? (
-              <Form action={`/timbres/${s.id}/remboursement`}>
-                <button type="submit" class="fr-btn fr-btn--sm fr-btn--secondary">
-                  Demander le remboursement<span class="fr-sr-only"> du timbre se terminant par {s.last4}</span>
-                </button>
-              </Form>
+              <a class="fr-btn fr-btn--sm fr-btn--secondary" href="/timbres/remboursement">
+                Demander le remboursement<span class="fr-sr-only"> du timbre se terminant par {s.last4}</span>
+              </a>
             ) : (
               '—'
             ),
@@ -120,9 +120,15 @@ export function StampPage(props: { stamp: StampRow; number: string | null }) {
           { key: 'Numéro', value: props.number ? groupDigits(props.number) : `•••• •••• •••• ${s.last4}` },
           { key: 'Montant', value: formatCents(s.amount_cents) },
           { key: 'Acheté le', value: formatShortDateTime(s.purchased_at) },
+          { key: 'Référence de transaction', value: s.transaction_ref },
           { key: 'État', value: stateText(s) },
         ]}
       />
+      {s.refundable && (
+        <p>
+          Ce timbre n’a pas servi : vous pouvez <a href="/timbres/remboursement">en demander le remboursement</a> avec son numéro et sa référence de transaction.
+        </p>
+      )}
       <p>
         <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/timbres">
           Retour à mes timbres
