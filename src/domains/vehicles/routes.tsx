@@ -21,6 +21,8 @@ import { guessLockMessage } from './guess-limits.ts';
 import type { TpcService } from './tpc-service.ts';
 import { sendAttachment } from '../../platform/files/attachments.ts';
 import { createTimeline } from '../my-requests/timeline.ts';
+import { createSaleReceipts } from './sale-receipt.ts';
+import { registerSaleReceiptRoutes } from './sale-receipt-routes.tsx';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -73,6 +75,7 @@ export function registerVehicleRoutes(
     registerAddressRoutes(scope, addresses, payments);
     const messages = createUserMessages({ db: app.database.db, attachments: app.attachments });
     registerDuplicateRoutes(scope, duplicates, payments, messages);
+    registerSaleReceiptRoutes(scope, createSaleReceipts({ db: app.database.db, config: app.config }));
     registerTpcRoutes(scope, tpc, messages);
 
     // A piece the user sent with one of their requests (another user's id looks unknown).

@@ -189,6 +189,11 @@ export function SaleDonePage({ fileNumber, plate, code, documents }: { fileNumbe
             <a href={`/vehicules/demandes/${fileNumber}/documents/${d.kind}.pdf`}>{DOCUMENT_TITLES[d.kind]} (PDF)</a>
           </li>
         ))}
+        <li>
+          <a href={`/vehicules/demandes/${fileNumber}/accuse-enregistrement.pdf`}>Accusé d’enregistrement de la déclaration de cession (PDF)</a> : à signer
+          par vous et par l’acheteur, puis à envoyer au service administratif compétent. L’acheteur le télécharge aussi depuis sa demande de
+          changement de titulaire.
+        </li>
       </ul>
     </SaleLayout>
   );

@@ -58,6 +58,10 @@ export function TransferHolderPage({ fileNumber, plate, formerHolder, values, er
       <p>
         Ancien titulaire : <strong>{formerHolder}</strong>
       </p>
+      <p>
+        <a href={`/vehicules/demandes/${fileNumber}/accuse-enregistrement.pdf`}>Accusé d’enregistrement de la déclaration de cession (PDF)</a> : à
+        signer par le vendeur et par vous, puis à envoyer au service administratif compétent.
+      </p>
       <Form action={`/vehicules/demandes/${fileNumber}/titulaire/nouveau-titulaire`}>
         <RadioGroup name="use" label="Usage du véhicule" value={values.use} error={errors.use} options={USES.map((u) => ({ value: u.value, label: u.label }))} />
         <TextInput name="birth_name" label="Nom de naissance" autocomplete="family-name" value={values.birth_name} error={errors.birth_name} />
