@@ -25,6 +25,8 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
+  /** the 2D-Doc seal key of the issued documents (PKCS#8 PEM, EC P-256; \n allowed for newlines) */
+  SEAL_PRIVATE_KEY: z.string().regex(/-----BEGIN PRIVATE KEY-----/, 'clé PKCS#8 au format PEM attendue').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -76,6 +78,8 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
   readonly dataDir: string;
   readonly sessionSecret: string;
+  /** SEAL_PRIVATE_KEY; null outside production = a key generated once in the data folder (platform/seal/keys.ts) */
+  readonly sealPrivateKey: string | null;
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
   readonly logLevel: string;
@@ -153,6 +157,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const isProduction = e.NODE_ENV === 'production';
   const problems: string[] = [];
   if (isProduction && !e.SESSION_SECRET) problems.push('  - SESSION_SECRET : obligatoire en production');
+  if (isProduction && !e.SEAL_PRIVATE_KEY) problems.push('  - SEAL_PRIVATE_KEY : obligatoire en production (clé du cachet 2D-Doc des documents délivrés)');
   if (isProduction && !e.DATABASE_URL) problems.push('  - DATABASE_URL : obligatoire en production');
   if (isProduction && !e.SMTP_URL) problems.push('  - SMTP_URL : obligatoire en production');
   if (isProduction && !e.PUBLIC_URL) problems.push('  - PUBLIC_URL : obligatoire en production');
@@ -195,6 +200,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     sessionSecret,
+    sealPrivateKey: e.SEAL_PRIVATE_KEY ?? null,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     logLevel: e.LOG_LEVEL,

@@ -35,7 +35,7 @@ describe('configuration', () => {
       }
       return '';
     })();
-    for (const name of ['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL', 'DEV_OUTBOX', 'S3_ENDPOINT', 'SMS_API_URL']) expect(error).toContain(name);
+    for (const name of ['SESSION_SECRET', 'SEAL_PRIVATE_KEY', 'DATABASE_URL', 'SMTP_URL', 'PUBLIC_URL', 'DEV_OUTBOX', 'S3_ENDPOINT', 'SMS_API_URL']) expect(error).toContain(name);
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',
@@ -64,6 +64,7 @@ describe('configuration', () => {
       SMS_API_URL: 'https://sms.example',
       SMS_API_TOKEN: 't'.repeat(20),
       METRICS_TOKEN: 'm'.repeat(20),
+      SEAL_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nMIG…\\n-----END PRIVATE KEY-----',
     };
     expect(loadConfig(production).demoData).toBe(false);
     expect(() => loadConfig({ ...production, DEMO_DATA: 'true' })).toThrow(/DEMO_DATA : interdit en production/);

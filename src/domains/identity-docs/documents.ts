@@ -1,4 +1,5 @@
 import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
+import { sealDate } from '../../platform/seal/two-d-doc.ts';
 import { formatCents } from '../stamps/model.ts';
 import { DOCUMENT_LABELS, EYE_LABELS, groupNumber, REASON_LABELS } from './model.ts';
 import type { PreApplication } from './tables.ts';
@@ -15,15 +16,13 @@ const frenchDate = (iso: string) => iso.split('-').reverse().join('/');
 export function preApplicationPdf(p: PreApplication, retrievalUrl: string): Promise<Buffer> {
   const d = p.data;
   const title = `Récapitulatif de pré-demande — ${DOCUMENT_LABELS[p.document]}`;
-  return officialDocumentPdf({ title, qrUrl: retrievalUrl, qrWidth: 120, headerLines: ['Portail des titres sécurisés'], footer: `La mairie lit le QR code ou saisit le numéro : ${retrievalUrl}` }, ({ doc }) => {
-    doc.moveDown(0.5).font('Helvetica').fontSize(11).text('Numéro de pré-demande', { width: 360 });
-    doc.font('Helvetica-Bold').fontSize(22).text(groupNumber(p.number ?? ''), { width: 360 });
-    doc.font('Helvetica').fontSize(10);
-    doc.text(`Enregistrée le ${paris(p.submitted_at!, true)} — valable jusqu’au ${paris(p.expires_at!)}`, { width: 360 });
-    doc.moveDown(1.5);
-    const section = (name: string) => doc.moveDown(0.5).font('Helvetica-Bold').fontSize(12).text(name).fontSize(10);
+  const seal = { type: 'P8' as const, fields: { FB: p.number ?? '', F4: `${d.birthName ?? ''} ${d.givenNames ?? ''}`, F6: sealDate(p.expires_at!) } };
+  return officialDocumentPdf({ title, fileNumber: groupNumber(p.number ?? ''), issuedAt: p.submitted_at!, qrUrl: retrievalUrl, qrWidth: 96, footer: `La mairie lit le QR code ou saisit le numéro : ${retrievalUrl}`, seal }, (page) => {
+    page.fields([{ label: 'Numéro de pré-demande', value: groupNumber(p.number ?? ''), wide: true }]);
+    page.paragraph(`Enregistrée le ${paris(p.submitted_at!, true)} — valable jusqu’au ${paris(p.expires_at!)}`);
+    const section = (name: string) => page.section(name);
     const line = (label: string, value: string | undefined) => {
-      if (value) doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
+      if (value) page.line(label, value);
     };
     section('Demande');
     line('Titre demandé', DOCUMENT_LABELS[p.document]);
@@ -44,10 +43,9 @@ export function preApplicationPdf(p: PreApplication, retrievalUrl: string): Prom
     line('Adresse', [d.line1, d.line2, `${d.postcode} ${d.commune}`].filter(Boolean).join(', '));
     line('Taille', d.heightCm ? `${d.heightCm} cm` : undefined);
     line('Couleur des yeux', d.eyes ? EYE_LABELS[d.eyes] : undefined);
-    doc.moveDown(1.5).font('Helvetica-Bold').fontSize(11).text('Et maintenant ?');
-    doc.font('Helvetica').fontSize(10).text(
+    page.section('Et maintenant ?');
+    page.paragraph(
       'Prenez rendez-vous dans une mairie équipée d’un dispositif de recueil. Apportez ce récapitulatif (ou son numéro), une photo d’identité de moins de 6 mois, un justificatif de domicile et, le cas échéant, votre ancien titre ou la déclaration de perte ou de vol. La personne concernée doit être présente : ses empreintes sont relevées au dépôt.',
-      { width: 495 },
     );
   });
 }

@@ -1,4 +1,7 @@
 import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
+import { sealDate, type SealDocumentType, type SealFields } from '../../platform/seal/two-d-doc.ts';
+
+const MM = 72 / 25.4;
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -47,42 +50,64 @@ const paris = (d: Date, withTime = true) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}) }).format(d);
 const frDate = (iso: string) => iso.split('-').reverse().join('/');
 
+const SEAL_TYPES: Record<LicenceDocument, SealDocumentType> = { recepisse: 'P5', fps: 'P6', attestation: 'P7' };
+
+/** The data a licence document's 2D-Doc carries (the verification reads them back from the request). */
+export const licenceSeal = (kind: LicenceDocument, c: DocumentContent): { type: SealDocumentType; fields: SealFields } => ({
+  type: SEAL_TYPES[kind],
+  fields: { F0: c.fileNumber, F4: c.person.name, FA: sealDate(c.person.birthDate), F5: sealDate(c.issuedAt) },
+});
+
 export function licencePdf(kind: LicenceDocument, c: DocumentContent, verifyUrl: string): Promise<Buffer> {
-  return officialDocumentPdf({ title: DOCUMENT_TITLES[kind], qrUrl: verifyUrl, footer: `Vérifiez l’authenticité de ce document : ${verifyUrl}` }, ({ doc, line }) => {
-    line('Numéro de dossier', c.fileNumber);
-    line('Motif', c.reason);
-    line('Personne concernée', c.person.name);
-    line('Née ou né le', `${frDate(c.person.birthDate)} à ${c.person.birthPlace}`);
-    line('Adresse', c.person.address.join(', '));
-    if (c.categories.length) line('Catégories', c.categories.join(', '));
-    if (c.neph) line('Numéro de dossier permis (NEPH)', c.neph);
-    line('Demande envoyée le', paris(c.submittedAt));
-    line('Document édité le', paris(c.issuedAt));
-    doc.moveDown();
-    if (kind === 'recepisse') {
-      if (c.fee) line('Timbre fiscal', c.fee);
-      doc.moveDown().text(
-        'Votre demande a été enregistrée. Suivez son avancement depuis votre espace. Les demandes sont supprimées 6 mois après leur création, quel que soit leur statut.',
-        { width: 495 },
-      );
-      if (c.whileWaiting.length) doc.moveDown().font('Helvetica-Bold').text('Avec quel document circuler en attendant le nouveau permis ?').font('Helvetica').text(c.whileWaiting.join(' '), { width: 495 });
-      if (c.photo === 'classic')
-        doc.moveDown().text('Votre demande ne comporte pas de photo-signature numérique : imprimez le formulaire de dépôt photo et signature, collez-y votre photo, signez-le et envoyez-le par courrier simple.', { width: 495 });
-    } else if (kind === 'fps') {
-      doc.text('1. Collez ici une photo d’identité récente et conforme (35 × 45 mm), sans l’agrafer.', { width: 495 });
-      doc.rect(50, doc.y + 10, 100, 128).stroke();
-      doc.text('Photo', 85, doc.y + 70);
-      doc.text('2. Signez dans le cadre, sans déborder, à l’encre noire.', 50, doc.y + 80, { width: 495 });
-      doc.rect(50, doc.y + 10, 250, 70).stroke();
-      doc.text('Signature', 150, doc.y + 40);
-      doc.text('3. Envoyez ce formulaire en courrier simple (pas de lettre suivie ni de recommandé), sans aucun autre document, à l’adresse :', 50, doc.y + 50, { width: 495 });
-      doc.moveDown().font('Helvetica-Bold').text(FPS_POSTAL_ADDRESS.join('\n'));
-      doc.font('Helvetica');
-    } else {
-      doc.text(
-        `L’Agence nationale des titres sécurisés atteste que la personne ci-dessus a déclaré la perte de son permis de conduire${c.neph ? ` (NEPH ${c.neph})` : ''} et que sa demande de nouveau titre a été vérifiée par l’administration. Ses droits à conduire sont en cours de validité. Cette attestation est valable 2 mois, en France, avec une pièce d’identité, dans l’attente du nouveau titre.`,
-        { width: 495 },
-      );
-    }
-  });
+  return officialDocumentPdf(
+    {
+      title: DOCUMENT_TITLES[kind],
+      subtitle: kind === 'attestation' ? 'Valable 2 mois, en France, avec une pièce d’identité' : undefined,
+      fileNumber: c.fileNumber,
+      issuedAt: c.issuedAt,
+      qrUrl: verifyUrl,
+      footer: `Vérifiez l’authenticité de ce document en ligne : ${verifyUrl}`,
+      seal: licenceSeal(kind, c),
+    },
+    (page) => {
+      page.section('La demande');
+      page.fields([
+        { label: 'Numéro de dossier', value: c.fileNumber },
+        { label: 'Motif', value: c.reason },
+        { label: 'Demande envoyée le', value: paris(c.submittedAt) },
+        { label: 'Document édité le', value: paris(c.issuedAt) },
+        ...(c.categories.length ? [{ label: 'Catégories', value: c.categories.join(', ') }] : []),
+        ...(c.neph ? [{ label: 'Numéro de dossier permis (NEPH)', value: c.neph }] : []),
+        ...(kind === 'recepisse' && c.fee ? [{ label: 'Timbre fiscal', value: c.fee, wide: true }] : []),
+      ]);
+      page.section('La personne concernée');
+      page.fields([
+        { label: 'Nom et prénoms', value: c.person.name, wide: true },
+        { label: 'Née ou né le', value: `${frDate(c.person.birthDate)} à ${c.person.birthPlace}`, wide: true },
+        { label: 'Adresse', value: c.person.address.join(', '), wide: true },
+      ]);
+      if (kind === 'recepisse') {
+        page.paragraph('Votre demande a été enregistrée. Suivez son avancement depuis votre espace. Les demandes sont supprimées 6 mois après leur création, quel que soit leur statut.', { gap: 10 });
+        if (c.whileWaiting.length) {
+          page.section('Avec quel document circuler en attendant le nouveau permis ?');
+          page.paragraph(c.whileWaiting.join(' '));
+        }
+        if (c.photo === 'classic')
+          page.paragraph('Votre demande ne comporte pas de photo-signature numérique : imprimez le formulaire de dépôt photo et signature, collez-y votre photo, signez-le et envoyez-le par courrier simple.');
+      } else if (kind === 'fps') {
+        page.section('À compléter et à envoyer');
+        page.paragraph('1. Collez ici une photo d’identité récente et conforme (35 × 45 mm), sans l’agrafer.');
+        page.frame('Photo (35 × 45 mm)', 35 * MM, 45 * MM);
+        page.paragraph('2. Signez dans le cadre, sans déborder, à l’encre noire.', { gap: 10 });
+        page.signatures([{ label: 'Signature de la personne concernée', hint: 'sans déborder du cadre' }]);
+        page.paragraph('3. Envoyez ce formulaire en courrier simple (pas de lettre suivie ni de recommandé), sans aucun autre document, à l’adresse :', { gap: 10 });
+        page.paragraph(FPS_POSTAL_ADDRESS.join('\n'), { bold: true });
+      } else {
+        page.paragraph(
+          `L’Agence nationale des titres sécurisés atteste que la personne ci-dessus a déclaré la perte de son permis de conduire${c.neph ? ` (NEPH ${c.neph})` : ''} et que sa demande de nouveau titre a été vérifiée par l’administration. Ses droits à conduire sont en cours de validité. Cette attestation est valable 2 mois, en France, avec une pièce d’identité, dans l’attente du nouveau titre.`,
+          { gap: 10 },
+        );
+      }
+    },
+  );
 }

@@ -5,6 +5,7 @@ import { queueMessage } from '../../platform/mail/messages.ts';
 import { holderAddress } from './service.ts';
 import { applyTransition } from './procedure-transitions.ts';
 import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
+import { characteristicsOf } from './characteristics.ts';
 import type { CpiContent } from './documents.ts';
 import type { Updateable } from 'kysely';
 import type { VehiclesTable } from './tables.ts';
@@ -66,6 +67,14 @@ export async function issueNewCertificate(
     .execute();
   await sendNewCode(trx, { vehicleId: opts.vehicle.id, plate, certificate, code, procedureId: opts.procedure.id, fileNumber: opts.procedure.fileNumber, publicUrl: opts.publicUrl ?? '' });
   const issuedAt = new Date();
+  const row = await trx.selectFrom('vehicles').selectAll().where('id', '=', opts.vehicle.id).executeTakeFirstOrThrow();
+  const coHolders = await trx
+    .selectFrom('vehicle_co_holders')
+    .innerJoin('vehicle_holders', 'vehicle_holders.id', 'vehicle_co_holders.holder_id')
+    .select(['kind', 'given_names', 'birth_name', 'company_name'])
+    .where('vehicle_co_holders.vehicle_id', '=', opts.vehicle.id)
+    .orderBy('vehicle_holders.id')
+    .execute();
   const content: CpiContent = {
     fileNumber: opts.procedure.fileNumber,
     plate,
@@ -75,6 +84,10 @@ export async function issueNewCertificate(
     address: opts.address,
     issuedAt: issuedAt.toISOString(),
     validUntil: new Date(issuedAt.getTime() + CPI_VALID_DAYS * 86_400_000).toISOString(),
+    vehicle: characteristicsOf(row),
+    firstRegistrationDate: row.first_registration_date.toISOString().slice(0, 10),
+    certificateNumber: certificate,
+    coHolders: coHolders.map((h) => (h.kind === 'natural' ? `${h.given_names ?? ''} ${h.birth_name ?? ''}`.trim() : (h.company_name ?? ''))),
   };
   await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'cpi', procedure_id: opts.procedure.id, plate, content: JSON.stringify(content) }).execute();
   return certificate;

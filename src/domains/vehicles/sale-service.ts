@@ -5,6 +5,7 @@ import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Account } from '../../platform/db/schema.ts';
 import type { Outcome } from '../accounts/service.ts';
+import { characteristicsOf } from './characteristics.ts';
 import { saleDocumentPdf, type SaleDocumentContent } from './documents.ts';
 import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './sale-model.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from './tables.ts';
@@ -66,6 +67,7 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       certificateDate: vehicle.certificate_date.toISOString(),
       firstRegistrationDate: vehicle.first_registration_date.toISOString(),
       category: vehicle.category,
+      vehicle: characteristicsOf(vehicle),
       seller: {
         name: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
         address: [holder.address_line1, ...(holder.address_line2 ? [holder.address_line2] : []), `${holder.postcode} ${holder.commune}`],

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config.ts';
+import { describeSeal, verdictText, verifySeal } from '../domains/document-verification/service.ts';
+import { openDatabase, type Database } from '../platform/db/database.ts';
+import { loadSealSigner, trustedKeyFromPem, trustedKeyOf, type TrustedKey } from '../platform/seal/keys.ts';
+import { readDataMatrixCodes } from '../platform/seal/read-pdf.ts';
+
+const USAGE = `Usage : npm run verify-document -- <document.pdf> [--cle <cle-publique.pem>] [--sans-registre]
+
+Lit le 2D-Doc imprimé sur le document (rendu de la page, lecture du DataMatrix), vérifie la signature
+de l'agence sans réseau, puis compare les données au registre (base de données de la configuration :
+DATABASE_URL ou le dossier DATA_DIR), sauf avec --sans-registre.
+--cle : la clé publique publiée (/2d-doc/certificats/<id>.pem) ; par défaut, celle de la clé du portail
+(SEAL_PRIVATE_KEY ou la clé de démonstration du dossier de données).
+Code de sortie : 0 document authentique (ou signature valide avec --sans-registre), 1 document refusé,
+2 vérification impossible.`;
+
+/**
+ * `npm run verify-document -- file.pdf`: the 2D-Doc of a document the portal issued, checked as an
+ * inspector would, offline for the signature.
+ */
+async function main(argv: string[]): Promise<number> {
+  const file = argv.find((a) => !a.startsWith('--') && argv[argv.indexOf(a) - 1] !== '--cle');
+  if (!file || argv.includes('--aide') || argv.includes('--help')) {
+    console.error(USAGE);
+    return 2;
+  }
+  const keyFile = argv.includes('--cle') ? argv[argv.indexOf('--cle') + 1] : undefined;
+  const config = loadConfig();
+  const trusted: TrustedKey[] = keyFile ? [trustedKeyFromPem(readFileSync(keyFile, 'utf8'))] : [trustedKeyOf(loadSealSigner(config.sealPrivateKey, config.dataDir))];
+  const codes = await readDataMatrixCodes(readFileSync(file));
+  if (!codes.length) {
+    console.error(`Aucun 2D-Doc lisible dans ${file}.`);
+    return 1;
+  }
+  let database: Database | null = null;
+  try {
+    if (!argv.includes('--sans-registre')) database = await openDatabase(config.database);
+    const verdict = await verifySeal(database?.db ?? null, codes[0]!, trusted);
+    const text = verdictText(verdict);
+    console.log(`${text.ok ? 'AUTHENTIQUE' : 'REFUSÉ'} — ${text.title}\n${text.detail}`);
+    if (verdict.status !== 'unreadable') {
+      const d = describeSeal(verdict.seal);
+      console.log(`\nDocument : ${d.type}\nÉmis le ${verdict.seal.header.issuedOn}, autorité ${verdict.seal.header.caId}, certificat ${verdict.seal.header.certificateId}`);
+      for (const r of d.rows) console.log(`  ${r.id} ${r.label} : ${r.value}`);
+    }
+    return text.ok ? 0 : 1;
+  } finally {
+    await database?.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { documentSigner, publicKeyPem, trustedKeyOf } from '../../platform/seal/keys.ts';
+import { GS, US } from '../../platform/seal/two-d-doc.ts';
+import { TwoDDocVerificationPage } from '../../views/pages/verification/two-d-doc.tsx';
+import { verifySeal } from './service.ts';
+
+const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
+
+/** "<GS>"/"<US>" (or the control pictures ␝ ␟) as the separators they stand for. */
+export const messageFromForm = (text: string): string =>
+  text
+    .trim()
+    .replace(/<GS>|\u241D/gi, GS)
+    .replace(/<US>|\u241F/gi, US)
+    .replace(/[\r\n]+/g, '');
+export const messageForForm = (message: string): string => message.replaceAll(GS, '<GS>').replaceAll(US, '<US>');
+
+/** Public: the 2D-Doc verification page and the portal's published seal key. */
+export function registerDocumentVerificationRoutes(app: FastifyInstance): void {
+  const certificateUrl = () => {
+    const s = documentSigner();
+    return `${app.config.publicUrl}/2d-doc/certificats/${s.caId}${s.certificateId}.pem`;
+  };
+
+  app.get<{ Params: { id: string } }>('/2d-doc/certificats/:id', async (request, reply) => {
+    const s = documentSigner();
+    if (request.params.id !== `${s.caId}${s.certificateId}.pem`) return reply.callNotFound();
+    return reply.type('application/x-pem-file').header('cache-control', 'public, max-age=86400').send(publicKeyPem(s));
+  });
+
+  app.get('/verification/2d-doc', (_request, reply) => reply.render(<TwoDDocVerificationPage certificateUrl={certificateUrl()} />));
+
+  app.post('/verification/2d-doc', async (request, reply) => {
+    const text = String(body(request).message ?? '');
+    if (!text.trim())
+      return reply.render(<TwoDDocVerificationPage message={text} errors={{ message: 'Collez le texte du 2D-Doc, lu avec un lecteur de 2D-Doc.' }} certificateUrl={certificateUrl()} />, 400);
+    const verdict = await verifySeal(app.database.db, messageFromForm(text), [trustedKeyOf(documentSigner())]);
+    return reply.render(<TwoDDocVerificationPage message={text} verdict={verdict} certificateUrl={certificateUrl()} />);
+  });
+}
