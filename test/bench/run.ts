@@ -1,17 +1,76 @@
 /**
- * HTTP benchmark: starts the portal on a loopback port (PGlite, or PostgreSQL when DATABASE_URL is
- * set) and fires bounded bursts of requests from a child process, printing throughput and latency
- * percentiles. Not a test: run with `npm run bench`.
+ * `npm run bench`: the issue 20 figures in one run, written to docs/performance.md next to their
+ * targets. The portal runs as its own process (`node dist/server.js`, built first), on PGlite and —
+ * when DATABASE_URL names a PostgreSQL server — on a fresh database of that server; the load comes
+ * from child processes (test/bench/load.ts). In the same run: a bare Fastify serving the very bytes
+ * of the measured pages (the ceiling), 500 connections on the home page at 5× the sustainable load
+ * with and without the waiting room, start times (test/bench/start-time.ts), the memory of the
+ * PostgreSQL-mode process after the load, and the other helpers' benchmarks when present
+ * (test/bench/search-at-scale.ts, test/bench/writes-and-nodes.ts). Not a test; ~10 minutes.
+ *   BENCH_MS (default 3000) per scenario, BENCH_CONCURRENCY (16).
  */
-import { fork } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '../../src/app.ts';
-import { testConfig } from '../../src/config.ts';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
-import { openTestDatabase } from '../helpers/database.ts';
-import { sql } from 'kysely';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { DEMO_TOTP_SECRET } from '../../src/demo/agents-totp.ts';
 import { totpAt } from '../../src/domains/agents/totp.ts';
+import type { LoadResult, LoadSpec } from './load.ts';
+import { describePhases, startFigures, type StartFigures } from './start-time.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DURATION_MS = Number(process.env.BENCH_MS ?? 3000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const PG_URL = process.env.DATABASE_URL;
+const PORT = 3904;
+const BARE_PORT = 3905;
+
+const log = (line: string) => console.log(line);
+
+/** One load from a child process (tsx), so that it never shares the server's event loop. */
+function load(spec: LoadSpec): Promise<LoadResult> {
+  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), ['child', JSON.stringify(spec)], { execArgv: ['--import', 'tsx'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
+  });
+}
+
+interface Portal {
+  process: ChildProcess;
+  base: string;
+  stop(): Promise<void>;
+  rssMb(): { rss: number; peak: number };
+}
+
+async function startPortal(env: Record<string, string | undefined>): Promise<Portal> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${PORT}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error('the portal stopped at start');
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    process: child,
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    },
+    rssMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+    },
+  };
+}
 
 /** Signs the demo individual in through the real form; returns the session cookie. */
 async function signIn(base: string): Promise<string> {
@@ -32,76 +91,293 @@ async function signInAgent(base: string): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (res: Response) => res.headers.getSetCookie().forEach((c) => { const [kv] = c.split(';'); const [k, v] = kv!.split('='); jar.set(k!, v!); });
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const post = async (path: string, fields: Record<string, string>) => {
-    const page = await fetch(`${base}${path}`, { headers: { cookie: cookie() } });
+  const post = async (p: string, fields: Record<string, string>) => {
+    const page = await fetch(`${base}${p}`, { headers: { cookie: cookie() } });
     keep(page);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    keep(await fetch(`${base}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...fields }).toString() }));
+    keep(await fetch(`${base}${p}`, { method: 'POST', redirect: 'manual', headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, ...fields }).toString() }));
   };
   await post('/agents/connexion', { email: 'agent.cert@example.fr', password: DEMO_PASSWORD });
   await post('/agents/connexion/code', { code: totpAt(DEMO_TOTP_SECRET, Date.now()) });
   return cookie();
 }
 
-const SCENARIOS: { name: string; path: string; signedIn?: boolean; agent?: boolean }[] = [
+const SCENARIOS: { name: string; path: string; who?: 'user' | 'agent' }[] = [
   { name: 'GET / (home, anonymous)', path: '/' },
   { name: 'GET /cgu (terms, 33 kB of text)', path: '/cgu' },
   { name: 'GET /healthz', path: '/healthz' },
   { name: 'GET static CSS (DSFR)', path: '/assets/dsfr/1.14.3/dsfr.min.css' },
-  { name: 'GET /compte (signed in: session, account, history)', path: '/compte', signedIn: true },
-  { name: 'GET /vehicules (signed in: procedures list)', path: '/vehicules', signedIn: true },
-  { name: 'GET /agents/vehicules (agent: queue of 5,000, first page)', path: '/agents/vehicules', agent: true },
-  { name: 'GET /agents/vehicules?q=… (agent: search by holder name)', path: '/agents/vehicules?q=martin', agent: true },
+  { name: 'GET /compte (signed in)', path: '/compte', who: 'user' },
+  { name: 'GET /vehicules (signed in: Mon espace véhicule)', path: '/vehicules', who: 'user' },
+  { name: 'GET /agents/vehicules (agent: queue, first page)', path: '/agents/vehicules', who: 'agent' },
+  { name: 'GET /agents/vehicules?q=martin (agent: search by name)', path: '/agents/vehicules?q=martin', who: 'agent' },
 ];
-const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
-if (process.argv[2] === 'load') {
-  // Child: the load generator, so that it does not share the server's event loop.
-  const [url, duration, concurrency, cookie] = [process.argv[3]!, Number(process.argv[4]), Number(process.argv[5]), process.argv[6] ?? ''];
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = Date.now() + duration;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < end) {
-        const t0 = performance.now();
-        const res = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' }).catch(() => null);
-        if (!res || !res.ok) errors++;
-        await res?.arrayBuffer();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
-  process.send!({ count: latencies.length, errors, rps: Math.round(latencies.length / (duration / 1000)), p50: p(0.5), p95: p(0.95), p99: p(0.99) });
-  process.exit(0);
+type Row = { scenario: string } & LoadResult;
+
+async function scenarios(portal: Portal): Promise<{ rows: Row[]; bytes: Map<string, { body: Buffer; type: string }> }> {
+  const user = await signIn(portal.base);
+  const agent = await signInAgent(portal.base);
+  const rows: Row[] = [];
+  const bytes = new Map<string, { body: Buffer; type: string }>();
+  for (const s of SCENARIOS) {
+    const cookie = s.who === 'agent' ? agent : s.who === 'user' ? user : undefined;
+    const sample = await fetch(`${portal.base}${s.path}`, { headers: { ...(cookie ? { cookie } : {}), 'accept-encoding': 'identity' }, redirect: 'manual' });
+    bytes.set(s.path, { body: Buffer.from(await sample.arrayBuffer()), type: sample.headers.get('content-type') ?? 'text/html' });
+    const r = await load({ url: `${portal.base}${s.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY, cookie });
+    rows.push({ scenario: s.name, ...r });
+    log(`  ${s.name}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors + r.timeouts}`);
+  }
+  return { rows, bytes };
 }
 
-const database = await openTestDatabase();
-const app = await buildApp(testConfig({ MAINTENANCE_CACHE_SECONDS: '5' }), database);
-await seedDemoData(database.db, app.config);
-await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-const port = typeof address === 'object' && address ? address.port : 0;
-const cookie = await signIn(`http://127.0.0.1:${port}`);
-// 5,000 requests (of the demo company, so the individual's own list stays small) waiting for the instruction centre, one per minute back in time
-await sql`insert into vehicle_procedures (file_number, account_id, kind, initiator, vehicle_id, status, code_verified, data, updated_at, submitted_at, department)
-  select 'V26-B' || lpad(g::text, 7, '0'), (select id from accounts where email = 'demo.entreprise@example.fr'), 'duplicate', 'self',
-         (select id from vehicles order by id limit 1 offset g % 300), 'awaiting_review', true, '{"duplicate":{"step":"report","reason":"theft"}}'::jsonb,
-         now(), now() - make_interval(mins => g), '75'
-  from generate_series(1, 5000) g`.execute(database.db);
-const agentCookie = await signInAgent(`http://127.0.0.1:${port}`);
-console.log(`Backend: ${database.kind}, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s per scenario\n`);
-console.log('scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors');
-console.log('---|---|---|---|---|---|---');
-for (const s of SCENARIOS) {
-  const child = fork(fileURLToPath(import.meta.url), ['load', `http://127.0.0.1:${port}${s.path}`, String(DURATION_MS), String(CONCURRENCY), s.agent ? agentCookie : s.signedIn ? cookie : ''], {
-    execArgv: ['--import', 'tsx'],
+/** The ceiling: a bare Fastify in its own process serving the same bytes as the portal did. */
+async function bareCeiling(bytes: Map<string, { body: Buffer; type: string }>): Promise<Map<string, LoadResult>> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'portail-bare-'));
+  const results = new Map<string, LoadResult>();
+  try {
+    const files: Record<string, { file: string; type: string }> = {};
+    let i = 0;
+    for (const [p, b] of bytes) {
+      const file = path.join(dir, `${i++}.bin`);
+      writeFileSync(file, b.body);
+      files[p] = { file, type: b.type };
+    }
+    writeFileSync(path.join(dir, 'files.json'), JSON.stringify(files));
+    const child = fork(fileURLToPath(import.meta.url), ['bare', path.join(dir, 'files.json')], { execArgv: ['--import', 'tsx'] });
+    await new Promise((resolve) => child.once('message', resolve));
+    for (const p of bytes.keys()) results.set(p, await load({ url: `http://127.0.0.1:${BARE_PORT}${p}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY }));
+    child.kill();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+if (process.argv[2] === 'bare') {
+  const files = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as Record<string, { file: string; type: string }>;
+  const bare = Fastify();
+  for (const [p, f] of Object.entries(files)) {
+    const body = readFileSync(f.file);
+    bare.get(p.split('?')[0]!, async (_req, reply) => reply.type(f.type).send(body));
+  }
+  await bare.listen({ host: '127.0.0.1', port: BARE_PORT });
+  process.send!('ready');
+} else {
+  await main();
+}
+
+async function createDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+function runScript(file: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(ROOT, file), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => ((out += c), process.stdout.write(c)));
+    child.stderr.on('data', (c: Buffer) => ((out += c), process.stderr.write(c)));
+    child.once('exit', (code) => resolve(code ? `${out}\n(exit code ${code})` : out));
   });
-  const r = await new Promise<Record<string, number | string>>((resolve) => child.once('message', resolve as never));
-  console.log(`${s.name} | ${r.count} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors}`);
 }
-await app.close();
-await database.close();
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  log(`Benchmark of ${when} UTC: ${DURATION_MS / 1000} s per scenario, ${CONCURRENCY} clients`);
+
+  log('\n# Start (PGlite, built)');
+  const start: StartFigures = await startFigures(PORT);
+  log(`  cold ${start.built.cold.firstPageMs} ms, warm ${start.built.warm.firstPageMs} ms, tsx warm ${start.tsx.warm.firstPageMs} ms`);
+
+  log('\n# PGlite');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'portail-bench-'));
+  let pglite: Awaited<ReturnType<typeof scenarios>>;
+  let pgliteMem: { rss: number; peak: number };
+  {
+    const portal = await startPortal({ DATA_DIR: dataDir, DATABASE_URL: undefined, JOBS_WORKER: 'false' });
+    try {
+      pglite = await scenarios(portal);
+      pgliteMem = portal.rssMb();
+    } finally {
+      await portal.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  log('\n# Bare Fastify, same bytes');
+  const bare = await bareCeiling(pglite.bytes);
+
+  let postgres: Awaited<ReturnType<typeof scenarios>> | null = null;
+  let pgMem: { rss: number; peak: number } | null = null;
+  let overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: number } | null = null;
+  let others = '';
+  if (PG_URL) {
+    log('\n# PostgreSQL');
+    const dbName = `h4bench_${process.pid}`;
+    const url = await createDatabase(dbName);
+    const pgDir = mkdtempSync(path.join(tmpdir(), 'portail-bench-pg-'));
+    const env = { DATABASE_URL: url, DEMO_DATA: 'true', DATA_DIR: pgDir, JOBS_WORKER: 'false' };
+    try {
+      const portal = await startPortal(env);
+      try {
+        // 5,000 requests of the demo company waiting for the instruction centre, one per minute back in time
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`insert into vehicle_procedures (file_number, account_id, kind, initiator, vehicle_id, status, code_verified, data, updated_at, submitted_at, department)
+          select 'V26-B' || lpad(g::text, 7, '0'), (select id from accounts where email = 'demo.entreprise@example.fr'), 'duplicate', 'self',
+                 (select id from vehicles order by id limit 1 offset g % 300), 'awaiting_review', true, '{"duplicate":{"step":"report","reason":"theft"}}'::jsonb,
+                 now(), now() - make_interval(mins => g), '75'
+          from generate_series(1, 5000) g`);
+        await client.end();
+        postgres = await scenarios(portal);
+        // 500 connections on the home page: first the sustainable rate (closed loop), then new visitors arriving at 5× that rate
+        log('\n# 500 connections on the home page, PostgreSQL');
+        const sustainable = await load({ url: `${portal.base}/`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY });
+        const rate = sustainable.rps * 5;
+        const withRoom = await load({ url: `${portal.base}/`, durationMs: 10_000, mode: 'open', rate, concurrency: 500, timeoutMs: 10_000 });
+        log(`  sustainable ${sustainable.rps} req/s; at ${withRoom.offeredRps}/s with the waiting room: ${withRoom.ok} served (p99 ${withRoom.admittedP99} ms, max ${withRoom.admittedMax}), ${withRoom.waiting} waiting pages (p99 ${withRoom.waitingP99} ms), ${withRoom.timeouts} time-outs, ${withRoom.errors} errors`);
+        pgMem = portal.rssMb();
+        log(`  memory after the load: RSS ${pgMem.rss} MB (peak ${pgMem.peak} MB)`);
+        await portal.stop();
+        const noRoom = await startPortal({ ...env, ADMISSION_MAX_CONCURRENT: '0' });
+        try {
+          const without = await load({ url: `${noRoom.base}/`, durationMs: 10_000, mode: 'open', rate, concurrency: 500, timeoutMs: 10_000 });
+          log(`  without the waiting room: ${without.ok} served (p99 ${without.admittedP99} ms, max ${without.admittedMax}), ${without.timeouts} time-outs, ${without.errors} errors`);
+          overload = { sustainable, withRoom, without, limit: 64 };
+        } finally {
+          await noRoom.stop();
+        }
+      } finally {
+        if (portal.process.exitCode === null) await portal.stop();
+      }
+    } finally {
+      await dropDatabase(dbName);
+      rmSync(pgDir, { recursive: true, force: true });
+    }
+    // The data at scale (1 M vehicles…) for the other helpers' benchmarks: BENCH_SCALE_DATABASE_URL if
+    // already seeded, else a database of this run seeded by `npm run seed:scale`; BENCH_SCALE=0 skips them.
+    if (process.env.BENCH_SCALE !== '0') {
+      const scaleName = `h4bench_scale_${process.pid}`;
+      let scaleUrl = process.env.BENCH_SCALE_DATABASE_URL;
+      try {
+        if (!scaleUrl && existsSync(path.join(ROOT, 'src/cli/seed-scale.ts'))) {
+          scaleUrl = await createDatabase(scaleName);
+          log('\n# npm run seed:scale');
+          others += `\n### npm run seed:scale\n\n\`\`\`\n${(await runScript('src/cli/seed-scale.ts', { DATABASE_URL: scaleUrl })).trim()}\n\`\`\`\n`;
+        }
+        for (const file of ['search-at-scale.ts', 'writes-and-nodes.ts']) {
+          const full = path.join(ROOT, 'test/bench', file);
+          if (!existsSync(full) || !scaleUrl) {
+            others += `\n### ${file}\n\nNot run: ${scaleUrl ? 'not present in this checkout' : 'no data at scale'} when the benchmark ran.\n`;
+            continue;
+          }
+          log(`\n# ${file}`);
+          others += `\n### ${file}\n\n\`\`\`\n${(await runScript(full, { DATABASE_URL: scaleUrl })).trim()}\n\`\`\`\n`;
+        }
+      } finally {
+        if (!process.env.BENCH_SCALE_DATABASE_URL && scaleUrl) await dropDatabase(scaleName);
+      }
+    }
+  } else {
+    log('\nDATABASE_URL not set: PostgreSQL scenarios, overload and memory in PostgreSQL mode skipped.');
+  }
+
+  writeFileSync(path.join(ROOT, 'docs/performance.md'), report({ when, start, pglite, pgliteMem, bare, postgres, pgMem, overload, others, minutes: (Date.now() - started) / 60000 }));
+  log(`\ndocs/performance.md written (${Math.round((Date.now() - started) / 1000)} s).`);
+}
+
+function report(r: {
+  when: string;
+  start: StartFigures;
+  pglite: { rows: Row[] };
+  pgliteMem: { rss: number; peak: number };
+  bare: Map<string, LoadResult>;
+  postgres: { rows: Row[] } | null;
+  pgMem: { rss: number; peak: number } | null;
+  overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: number } | null;
+  others: string;
+  minutes: number;
+}): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const pathOf = (name: string) => SCENARIOS.find((x) => x.name === name)!.path;
+  const ratio = (rows: Row[] | undefined, p: string) => {
+    const row = rows?.find((x) => pathOf(x.scenario) === p);
+    const ceiling = r.bare.get(p);
+    return row && ceiling?.rps ? `${(row.rps / ceiling.rps).toFixed(2)}× (${row.rps} vs ${ceiling.rps} req/s)` : 'n/a';
+  };
+  const table = (rows: Row[]) =>
+    ['| scenario | req/s | bare Fastify, same bytes | p50 ms | p95 ms | p99 ms | errors |', '|---|---|---|---|---|---|---|']
+      .concat(rows.map((x) => `| ${x.scenario} | ${x.rps} | ${r.bare.get(pathOf(x.scenario))?.rps ?? ''} | ${x.p50} | ${x.p95} | ${x.p99} | ${x.errors + x.timeouts} |`))
+      .join('\n');
+  const o = r.overload;
+  const lines = [
+    '# Performance',
+    '',
+    `Written by \`npm run bench\` (test/bench/run.ts) on ${r.when} UTC, in ${r.minutes.toFixed(1)} minutes, on the project's 2-core machine`,
+    'shared with other work: read the figures as ratios measured in one window. Each scenario: closed loop of',
+    `${CONCURRENCY} clients for ${DURATION_MS / 1000} s, plain HTTP without compression, from a separate process; the portal is`,
+    '`node dist/server.js` (after `npm run build`) in its own process.',
+    '',
+    '## Figures next to the targets of issue 20',
+    '',
+    '| what | measured | target |',
+    '|---|---|---|',
+    `| "Mon espace véhicule" signed in, vs a bare Fastify serving the same bytes (PostgreSQL) | ${ratio(r.postgres?.rows, '/vehicules')} | ≥ 0.10× |`,
+    `| the same on PGlite | ${ratio(r.pglite.rows, '/vehicules')} | — |`,
+    o
+      ? `| 500 connections on the home page at 5× the sustainable load (${o.sustainable.rps} req/s → ${o.withRoom.offeredRps} new visitors/s offered, PostgreSQL) | with the waiting room: admitted p99 ${o.withRoom.admittedP99} ms, max ${o.withRoom.admittedMax} ms; ${o.withRoom.ok} served, ${o.withRoom.waiting} waiting pages (p99 ${o.withRoom.waitingP99} ms), ${o.withRoom.timeouts} time-outs. Without: p99 ${o.without.admittedP99} ms, max ${o.without.admittedMax} ms, ${o.without.timeouts} time-outs | p99 < 1 s for admitted users; the rest get a waiting page, never a time-out |`
+      : '| 500 connections on the home page | not measured (DATABASE_URL not set) | p99 < 1 s admitted, waiting page for the rest |',
+    `| start to first page, warm / cold data folder (PGlite) | ${s(r.start.built.warm.firstPageMs)} / ${s(r.start.built.cold.firstPageMs)} (through tsx, as before the build step: ${s(r.start.tsx.warm.firstPageMs)} warm) | < 1.5 s / < 5 s |`,
+    `| memory after load (PostgreSQL mode) | ${r.pgMem ? `RSS ${r.pgMem.rss} MB (peak ${r.pgMem.peak} MB)` : 'not measured'}; PGlite mode: RSS ${r.pgliteMem.rss} MB (peak ${r.pgliteMem.peak} MB) | < 250 MB |`,
+    '',
+    'The other rows of the issue (search at a million, declarations of sale per second, a second node,',
+    'the import) are measured by the benchmarks of their own helpers, quoted below when present.',
+    '',
+    '## Start, phase by phase',
+    '',
+    `- built, cold (new data folder, from the migrated template): ${describePhases(r.start.built.cold)}`,
+    `- built, warm: ${describePhases(r.start.built.warm)}`,
+    `- through tsx, warm (how \`npm start\` ran before): ${describePhases(r.start.tsx.warm)}`,
+    '',
+    'Wall-clock times include waiting for the shared CPU; the CPU figures are this process\'s own.',
+    '',
+    '## Scenarios on PGlite',
+    '',
+    table(r.pglite.rows),
+    '',
+    '## Scenarios on PostgreSQL (5,000 requests waiting in the queue)',
+    '',
+    r.postgres ? table(r.postgres.rows) : 'Not measured: DATABASE_URL was not set.',
+    '',
+    '## Overload: new visitors at 5× the sustainable rate, up to 500 connections',
+    '',
+    o
+      ? [
+          '| | served | p99 served ms | max served ms | waiting pages | p99 waiting page ms | time-outs (10 s) | errors | offered/s |',
+          '|---|---|---|---|---|---|---|---|---|',
+          `| waiting room on (ADMISSION_MAX_CONCURRENT=${o.limit}) | ${o.withRoom.ok} | ${o.withRoom.admittedP99} | ${o.withRoom.admittedMax} | ${o.withRoom.waiting} | ${o.withRoom.waitingP99} | ${o.withRoom.timeouts} | ${o.withRoom.errors} | ${o.withRoom.offeredRps} |`,
+          `| waiting room off (ADMISSION_MAX_CONCURRENT=0) | ${o.without.ok} | ${o.without.admittedP99} | ${o.without.admittedMax} | ${o.without.waiting} | — | ${o.without.timeouts} | ${o.without.errors} | ${o.without.offeredRps} |`,
+        ].join('\n')
+      : 'Not measured: DATABASE_URL was not set.',
+    '',
+    '## Other benchmarks of issue 20',
+    r.others || '\nRun with DATABASE_URL to include them.',
+    '',
+  ];
+  return lines.join('\n');
+}

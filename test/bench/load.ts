@@ -1,0 +1,146 @@
+/**
+ * Load generators of the benchmark, run in a child process so that they never share the server's
+ * event loop: closed loop (N clients, each sends its next request when the last one answered) and
+ * open loop (new visitors arrive at a fixed rate whatever the answers, up to a cap of connections).
+ * Plain node:http without Accept-Encoding, so that the portal and the bare Fastify send the same bytes.
+ */
+import { Agent, request } from 'node:http';
+
+export interface LoadResult {
+  count: number;
+  rps: number;
+  /** answers by status class: 2xx/3xx, the waiting room (503 from the admission control), other errors, time-outs */
+  ok: number;
+  waiting: number;
+  errors: number;
+  timeouts: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** percentiles of the admitted (non-503) answers alone */
+  admittedP99: number;
+  admittedMax: number;
+  waitingP99: number;
+  /** open loop: arrivals attempted per second, and arrivals dropped because the connection cap was reached */
+  offeredRps?: number;
+  capped?: number;
+}
+
+export interface LoadSpec {
+  url: string;
+  durationMs: number;
+  cookie?: string;
+  accept?: string;
+  mode: 'closed' | 'open';
+  /** closed: clients; open: the connection cap */
+  concurrency: number;
+  /** open loop: arrivals per second */
+  rate?: number;
+  timeoutMs?: number;
+}
+
+const pct = (sorted: number[], q: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10 : 0);
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: spec.concurrency });
+  const url = new URL(spec.url);
+  const timeoutMs = spec.timeoutMs ?? 10_000;
+  const all: number[] = [];
+  const admitted: number[] = [];
+  const waitingTimes: number[] = [];
+  let ok = 0;
+  let waiting = 0;
+  let errors = 0;
+  let timeouts = 0;
+  const headers: Record<string, string> = { accept: spec.accept ?? 'text/html' };
+  if (spec.cookie) headers.cookie = spec.cookie;
+
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      let done = false;
+      const finish = (kind: 'ok' | 'waiting' | 'error' | 'timeout') => {
+        if (done) return;
+        done = true;
+        const ms = performance.now() - t0;
+        all.push(ms);
+        if (kind === 'ok') (ok++, admitted.push(ms));
+        else if (kind === 'waiting') (waiting++, waitingTimes.push(ms));
+        else if (kind === 'timeout') timeouts++;
+        else (errors++, admitted.push(ms));
+        resolve();
+      };
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          const s = res.statusCode ?? 0;
+          finish(s < 400 ? 'ok' : s === 503 && res.headers['x-admission'] === 'waiting-room' ? 'waiting' : 'error');
+        });
+        res.on('error', () => finish('error'));
+      });
+      req.setTimeout(timeoutMs, () => {
+        finish('timeout');
+        req.destroy();
+      });
+      req.on('error', () => finish('error'));
+      req.end();
+    });
+
+  const end = Date.now() + spec.durationMs;
+  let offered = 0;
+  let capped = 0;
+  if (spec.mode === 'closed') {
+    await Promise.all(
+      Array.from({ length: spec.concurrency }, async () => {
+        while (Date.now() < end) await one();
+      }),
+    );
+  } else {
+    const rate = spec.rate ?? 100;
+    const pending = new Set<Promise<void>>();
+    const start = Date.now();
+    while (Date.now() < end) {
+      const due = Math.floor(((Date.now() - start) / 1000) * rate);
+      while (offered < due) {
+        offered++;
+        if (pending.size >= spec.concurrency) {
+          capped++;
+          continue;
+        }
+        const p = one().then(() => void pending.delete(p));
+        pending.add(p);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await Promise.all(pending);
+  }
+  agent.destroy();
+  const sorted = (a: number[]) => a.sort((x, y) => x - y);
+  sorted(all);
+  sorted(admitted);
+  sorted(waitingTimes);
+  return {
+    count: all.length,
+    rps: Math.round(all.length / (spec.durationMs / 1000)),
+    ok,
+    waiting,
+    errors,
+    timeouts,
+    p50: pct(all, 0.5),
+    p95: pct(all, 0.95),
+    p99: pct(all, 0.99),
+    max: pct(all, 1),
+    admittedP99: pct(admitted, 0.99),
+    admittedMax: pct(admitted, 1),
+    waitingP99: pct(waitingTimes, 0.99),
+    ...(spec.mode === 'open' ? { offeredRps: Math.round(offered / (spec.durationMs / 1000)), capped } : {}),
+  };
+}
+
+// Child process: one load, its result sent to the parent.
+if (process.argv[2] === 'child') {
+  const spec = JSON.parse(process.argv[3]!) as LoadSpec;
+  process.send!(await runLoad(spec));
+  process.exit(0);
+}
