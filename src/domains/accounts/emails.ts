@@ -7,6 +7,7 @@ export const activationEmail = (to: string, url: string): EmailMessage => ({
   channel: 'email',
   to,
   subject: 'Activez votre compte',
+  action: 'Activer mon compte',
   text: `Bonjour,\n\nVotre compte sur le Portail des titres sécurisés a été créé. Pour l’activer, ouvrez ce lien dans les 72 heures :\n\n${url}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : le compte ne sera pas activé.${SIGNATURE}`,
 });
 
@@ -14,6 +15,7 @@ export const resetEmail = (to: string, url: string): EmailMessage => ({
   channel: 'email',
   to,
   subject: 'Choisissez un nouveau mot de passe',
+  action: 'Choisir un nouveau mot de passe',
   text: `Bonjour,\n\nVous avez demandé à changer le mot de passe de votre compte. Ouvrez ce lien dans l’heure qui vient pour en choisir un nouveau :\n\n${url}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste le même.${SIGNATURE}`,
 });
 
@@ -21,6 +23,7 @@ export const resetUnknownEmail = (to: string, signUpUrl: string): EmailMessage =
   channel: 'email',
   to,
   subject: 'Demande de nouveau mot de passe',
+  action: 'Créer un compte',
   text: `Bonjour,\n\nQuelqu’un a demandé un nouveau mot de passe pour cette adresse, mais aucun compte du Portail des titres sécurisés n’y est associé. Pour créer un compte :\n\n${signUpUrl}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.${SIGNATURE}`,
 });
 
@@ -28,6 +31,7 @@ export const setPasswordEmail = (to: string, url: string, why: string): EmailMes
   channel: 'email',
   to,
   subject: 'Votre compte est prêt : choisissez votre mot de passe',
+  action: 'Choisir mon mot de passe',
   text: `Bonjour,\n\n${why} Pour vous connecter, choisissez votre mot de passe en ouvrant ce lien dans les 72 heures :\n\n${url}${SIGNATURE}`,
 });
 
@@ -35,6 +39,7 @@ export const linkFranceConnectEmail = (to: string, url: string): EmailMessage =>
   channel: 'email',
   to,
   subject: 'Confirmez la liaison de votre compte avec FranceConnect',
+  action: 'Relier mon compte à FranceConnect',
   text: `Bonjour,\n\nVous vous êtes connecté avec FranceConnect et un compte du portail existe déjà avec cette adresse. Pour relier les deux, ouvrez ce lien dans l’heure qui vient :\n\n${url}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message et changez votre mot de passe.${SIGNATURE}`,
 });
 
@@ -96,5 +101,6 @@ export const passwordChangedEmail = (to: string, resetUrl: string): EmailMessage
   channel: 'email',
   to,
   subject: 'Votre mot de passe a été modifié',
+  action: 'Choisir un nouveau mot de passe',
   text: `Bonjour,\n\nLe mot de passe de votre compte vient d’être modifié depuis votre espace « Mon compte ». Vos autres connexions ouvertes ont été fermées.\n\nSi vous n’êtes pas à l’origine de ce changement, choisissez tout de suite un nouveau mot de passe :\n\n${resetUrl}${SIGNATURE}`,
 });

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { enqueue } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { emailHtml } from './email-html.tsx';
 
 interface Addressed {
   /** the account the message is for: listed on its notification page */
@@ -16,7 +17,10 @@ export interface EmailMessage extends Addressed {
   to: string;
   subject: string;
   text: string;
+  /** made from `text` at sending (email-html.tsx) unless given */
   html?: string;
+  /** the words of the HTML part's button, when the words before the link are not the right ones */
+  action?: string;
 }
 export interface SmsMessage extends Addressed {
   channel: 'sms';
@@ -44,7 +48,9 @@ export function createSendMessageHandler(opts: { db: Db; config: Config; metrics
   if (config.mail.smtpUrl) transporter = nodemailer.createTransport(config.mail.smtpUrl);
 
   return async (payload, { jobId }) => {
-    const message = payload as OutgoingMessage;
+    const queued = payload as OutgoingMessage;
+    // every email has an HTML part made from its text (same content), and the text part
+    const message: OutgoingMessage = queued.channel === 'email' ? { ...queued, html: queued.html ?? emailHtml(queued) } : queued;
     const already = await db
       .selectFrom('outgoing_messages')
       .select('id')

@@ -39,6 +39,18 @@ export function registerOutboxRoutes(app: FastifyInstance, db: Db): void {
     return reply.type('application/pdf').header('content-disposition', `inline; filename="courrier-${id.data}.pdf"`).send(Buffer.from(letter.pdf));
   });
 
+  // The HTML part as a mail client shows it: its inline styles are allowed on this response only.
+  app.get<{ Params: { id: string } }>('/dev/outbox/:id/html', async (request, reply) => {
+    const id = z.coerce.number().int().positive().safeParse(request.params.id);
+    if (!id.success) return reply.callNotFound();
+    const message = await db.selectFrom('outgoing_messages').select(['body_html']).where('id', '=', id.data).executeTakeFirst();
+    if (!message?.body_html) return reply.callNotFound();
+    return reply
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+      .type('text/html; charset=utf-8')
+      .send(message.body_html);
+  });
+
   app.get<{ Params: { id: string } }>('/dev/outbox/:id', async (request, reply) => {
     const id = z.coerce.number().int().positive().safeParse(request.params.id);
     if (!id.success) return reply.callNotFound();

@@ -64,6 +64,13 @@ export function OutboxMessagePage({ message }: { message: OutgoingMessage }) {
           { key: 'État', value: message.status === 'sent' ? 'Envoyé' : `Échec : ${message.error ?? ''}` },
         ]}
       />
+      {message.body_html && (
+        <p>
+          <a class="fr-link fr-icon-mail-line fr-link--icon-left" href={`/dev/outbox/${message.id}/html`}>
+            Voir la version HTML du courriel
+          </a>
+        </p>
+      )}
       <h2>Texte du message</h2>
       <pre class="app-message-body">
         <Linkified text={message.body_text} />
