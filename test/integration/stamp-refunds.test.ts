@@ -28,7 +28,7 @@ describe('stamp refunds', () => {
 
   /** Posts the refund form as a browser does: every field, the two file inputs even when empty. */
   async function postRefund(client: TestClient, fields: Record<string, string>, files: Partial<Record<'rib' | 'identity', { filename: string; bytes: Buffer }>> = {}) {
-    await client.get('/timbres/remboursement');
+    await client.get('/timbres/remboursements/nouvelle');
     const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
     return postForm(client, { idempotency_key: key, stamp_number: '', channel: '', transaction_ref: '', amount: '', account_holder: '', iban: '', ...fields }, files);
   }
@@ -44,7 +44,7 @@ describe('stamp refunds', () => {
     const cookies = (client as unknown as { cookies: Map<string, string> }).cookies;
     const out = await t.app.inject({
       method: 'POST',
-      url: '/timbres/remboursement',
+      url: '/timbres/remboursements/nouvelle',
       payload: Buffer.from(await res.arrayBuffer()),
       headers: { 'content-type': res.headers.get('content-type')!, accept: 'text/html', cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
     });
@@ -147,7 +147,7 @@ describe('stamp refunds', () => {
     expect((await t.database.db.selectFrom('stamp_refund_requests').select('id').execute()).length).toBe(0);
 
     // the owner's double click: one request
-    await client.get('/timbres/remboursement');
+    await client.get('/timbres/remboursements/nouvelle');
     const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
     const fields = { idempotency_key: key, stamp_number: stamp.number, channel: 'online', transaction_ref: stamp.ref, amount: '', account_holder: '', iban: '' };
     const [a, b] = await Promise.all([postForm(client, fields, {}), postForm(client, fields, {})]);

@@ -18,17 +18,17 @@ const idParam = (v: string | undefined): number | null => {
 
 /**
  * Stamp refunds of the embedded stamp service (with the demo shop; in production the DGFiP's own
- * site does this): the user's request at /timbres/remboursement, its page, and the operators'
+ * site does this): the user's request at /timbres/remboursements/nouvelle, its page, and the operators'
  * review at /agents/timbres/remboursements.
  */
 export function registerStampRefundRoutes(app: FastifyInstance, refunds: StampRefunds, agents: AgentsService, attachments: Attachments): void {
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
 
-    scope.get('/timbres/remboursement', async (_request, reply) => reply.render(<RefundFormPage values={{ idempotency_key: newKey() }} errors={{}} />));
+    scope.get('/timbres/remboursements/nouvelle', async (_request, reply) => reply.render(<RefundFormPage values={{ idempotency_key: newKey() }} errors={{}} />));
 
     // two pieces for the tobacconist's case (RIB, ID); empty file fields of the online case do not count
-    scope.post('/timbres/remboursement', { config: { uploads: { maxFiles: 2 } } }, async (request, reply) => {
+    scope.post('/timbres/remboursements/nouvelle', { config: { uploads: { maxFiles: 2 } } }, async (request, reply) => {
       const form = (request.body ?? {}) as Body;
       const outcome = await refunds.request({ id: request.session.userId! }, form, request.uploads ?? [], { throttle: stampThrottleOf(request), actor: actorOf(request) });
       if (!outcome.ok) return reply.render(<RefundFormPage values={{ ...form, idempotency_key: typeof form.idempotency_key === 'string' && form.idempotency_key ? form.idempotency_key : newKey() }} errors={outcome.errors} />, 400);

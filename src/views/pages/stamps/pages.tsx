@@ -60,8 +60,17 @@ export function StampShopPage(props: { stamps: StampRow[]; values: Record<string
         achat ; s’il n’a pas servi, vous pouvez en demander le remboursement dans les {STAMP_REFUND_MONTHS} mois suivant l’achat.
       </p>
       <h2>Acheter un timbre</h2>
+      {props.values.retour && (
+        <Alert kind="info" title="Vous venez d’une demande en cours">
+          <p>
+            Une fois le timbre acheté, vous revenez à votre demande, son numéro affiché au-dessus du champ où le saisir.{' '}
+            <a href={props.values.retour}>Revenir à ma demande sans acheter de timbre</a>
+          </p>
+        </Alert>
+      )}
       <Form action="/timbres/acheter">
         <input type="hidden" name="idempotency_key" value={props.values.idempotency_key} />
+        {props.values.retour && <input type="hidden" name="retour" value={props.values.retour} />}
         <RadioGroup
           name="amount"
           label="Montant du timbre"
@@ -87,7 +96,7 @@ export function StampShopPage(props: { stamps: StampRow[]; values: Record<string
             formatShortDateTime(s.purchased_at),
             stateText(s),
             s.refundable ? (
-              <a class="fr-btn fr-btn--sm fr-btn--secondary" href="/timbres/remboursement">
+              <a class="fr-btn fr-btn--sm fr-btn--secondary" href="/timbres/remboursements/nouvelle">
                 Demander le remboursement<span class="fr-sr-only"> du timbre se terminant par {s.last4}</span>
               </a>
             ) : (
@@ -126,7 +135,7 @@ export function StampPage(props: { stamp: StampRow; number: string | null }) {
       />
       {s.refundable && (
         <p>
-          Ce timbre n’a pas servi : vous pouvez <a href="/timbres/remboursement">en demander le remboursement</a> avec son numéro et sa référence de transaction.
+          Ce timbre n’a pas servi : vous pouvez <a href="/timbres/remboursements/nouvelle">en demander le remboursement</a> avec son numéro et sa référence de transaction.
         </p>
       )}
       <p>

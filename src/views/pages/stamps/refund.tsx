@@ -24,7 +24,7 @@ export function RefundFormPage(props: { values: Values; errors: FieldErrors }) {
         Un timbre fiscal électronique qui n’a pas servi peut être remboursé dans les {STAMP_REFUND_MONTHS} mois suivant son achat. Votre demande est vérifiée par le service
         compétent ; vous recevez un courriel de confirmation, puis la décision. Le timbre ne peut plus être utilisé dès la demande.
       </p>
-      <Form action="/timbres/remboursement" enctype="multipart/form-data">
+      <Form action="/timbres/remboursements/nouvelle" enctype="multipart/form-data">
         <input type="hidden" name="idempotency_key" value={str(values.idempotency_key)} />
         <TextInput name="stamp_number" label="Numéro du timbre" hint="16 chiffres, sur le justificatif d’achat" inputMode="numeric" value={str(values.stamp_number)} error={errors.stamp_number} />
         <RadioGroup
