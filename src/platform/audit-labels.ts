@@ -127,6 +127,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'contact.created': 'Demande de contact envoyée',
   'contact.viewed': 'Demande de contact lue par l’assistance',
   'contact.answered': 'Réponse de l’assistance',
+
+  // news (Actualités)
+  'news.created': 'Actualité rédigée',
+  'news.published': 'Actualité publiée',
+  'news.withdrawn': 'Actualité retirée',
 };
 
 /** The French name of an action code; an unknown code (never expected: see the test) reads as a generic operation. */
