@@ -90,3 +90,19 @@ export function normaliseSearch(input: string | undefined): string | null {
   if (!value) return null;
   return /^[A-Z0-9]{1,40}$/.test(value) ? value : null;
 }
+
+/**
+ * The stored forms a normalised search may have: file numbers are written "V26-ABCD2345" (a letter,
+ * the year, a dash, 8 characters), plates "AB-123-CD" (SIV) or "1234 AB 75" (FNI). Compared with
+ * `in (…)` on the stored columns, so that the unique indexes answer instead of a scan of the account.
+ */
+export function searchCandidates(q: string): { references: string[]; plates: string[] } {
+  const references = [q];
+  if (/^[A-Z]\d{2}[A-Z0-9]{8}$/.test(q)) references.push(`${q.slice(0, 3)}-${q.slice(3)}`);
+  const plates = [q];
+  const siv = /^([A-Z]{2})(\d{3})([A-Z]{2})$/.exec(q);
+  if (siv) plates.push(`${siv[1]}-${siv[2]}-${siv[3]}`);
+  const fni = /^(\d{1,4})([A-Z]{1,3})(\d{2,3}|2A|2B)$/.exec(q);
+  if (fni) plates.push(`${fni[1]} ${fni[2]} ${fni[3]}`);
+  return { references, plates };
+}

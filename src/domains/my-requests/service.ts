@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import { PAGE_SIZE, SOURCES, statesIn, stateView, TABS, type Source, type StateView, type Tab } from './model.ts';
+import { PAGE_SIZE, searchCandidates, SOURCES, statesIn, stateView, TABS, type Source, type StateView, type Tab } from './model.ts';
 
 /** One request of the account, as the dashboard lists it. */
 export interface RequestRow {
@@ -61,11 +61,9 @@ interface Branch {
   at: RawBuilder<Date>;
   id: RawBuilder<number>;
   columns: RawBuilder<unknown>;
-  /** the condition of a search by normalised file number or plate */
-  search: (q: string) => RawBuilder<boolean>;
+  /** the condition of a search by file number or plate, in their stored forms (model.ts) */
+  search: (c: { references: string[]; plates: string[] }) => RawBuilder<boolean>;
 }
-
-const norm = (column: RawBuilder<unknown>) => sql`upper(replace(replace(${column}, ' ', ''), '-', ''))`;
 
 function branches(now: Date): Branch[] {
   return [
@@ -76,7 +74,7 @@ function branches(now: Date): Branch[] {
       at: sql<Date>`vp.updated_at`,
       id: sql<number>`vp.id`,
       columns: sql`vp.file_number as reference, vp.kind as subkind, coalesce(v.plate, vp.data->'tpc'->>'plate') as plate, null::text as title, vp.created_at`,
-      search: (q) => sql<boolean>`(${norm(sql`vp.file_number`)} = ${q} or ${norm(sql`coalesce(v.plate, vp.data->'tpc'->>'plate')`)} = ${q})`,
+      search: (c) => sql<boolean>`(vp.file_number in (${sql.join(c.references)}) or vp.vehicle_id in (select id from vehicles where plate in (${sql.join(c.plates)})))`,
     },
     {
       source: 'pre_application',
@@ -85,7 +83,7 @@ function branches(now: Date): Branch[] {
       at: sql<Date>`pa.updated_at`,
       id: sql<number>`pa.id`,
       columns: sql`pa.number as reference, pa.document as subkind, null::text as plate, null::text as title, pa.created_at`,
-      search: (q) => sql<boolean>`${norm(sql`pa.number`)} = ${q}`,
+      search: (c) => sql<boolean>`pa.number in (${sql.join(c.references)})`,
     },
     {
       source: 'licence',
@@ -94,7 +92,7 @@ function branches(now: Date): Branch[] {
       at: sql<Date>`lr.updated_at`,
       id: sql<number>`lr.id`,
       columns: sql`lr.file_number as reference, lr.reason as subkind, null::text as plate, null::text as title, lr.created_at`,
-      search: (q) => sql<boolean>`${norm(sql`lr.file_number`)} = ${q}`,
+      search: (c) => sql<boolean>`lr.file_number in (${sql.join(c.references)})`,
     },
     {
       source: 'contact',
@@ -104,7 +102,7 @@ function branches(now: Date): Branch[] {
       id: sql<number>`cr.id`,
       columns: sql`cr.reference, cr.topic as subkind, null::text as plate, cr.subject as title, cr.received_at as created_at`,
       // a contact request is found by its own reference or by the file number it is about
-      search: (q) => sql<boolean>`(${norm(sql`cr.reference`)} = ${q} or ${norm(sql`cr.file_number`)} = ${q})`,
+      search: (c) => sql<boolean>`(cr.reference in (${sql.join(c.references)}) or cr.file_number in (${sql.join(c.references)}))`,
     },
   ];
 }
@@ -214,7 +212,10 @@ export function createMyRequests(deps: { db: Db }) {
     },
 
     /** The account's requests whose file number, reference or plate is `q` (normalised: model.ts), at most 50. */
-    search: (accountId: number, q: string): Promise<RequestRow[]> => select(accountId, (b) => b.search(q), 50),
+    search: (accountId: number, q: string): Promise<RequestRow[]> => {
+      const candidates = searchCandidates(q);
+      return select(accountId, (b) => b.search(candidates), 50);
+    },
   };
 }
 export type MyRequests = ReturnType<typeof createMyRequests>;
