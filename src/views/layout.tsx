@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { formatWindow } from './format.ts';
 import { usePage, type PageContext } from './page-context.ts';
+import { SessionTimeout } from './components/session-timeout.tsx';
 
 export const SERVICE_NAME = 'Portail des titres sécurisés';
 export const SERVICE_TAGLINE = 'Carte grise, permis de conduire, carte d’identité et passeport';
@@ -328,6 +329,7 @@ export function Layout({ title, hasErrors, children, wide }: LayoutProps) {
         <Header />
         <MaintenanceBanners />
         <main id="contenu" role="main" tabIndex={-1}>
+          <SessionTimeout />
           {wide ? (
             <>
               <div class="fr-container fr-mt-4w">

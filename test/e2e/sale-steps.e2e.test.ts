@@ -163,7 +163,7 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     await page.goto(`${e2e.baseUrl}${base}/declaration`);
     expect(new URL(page.url()).pathname).toBe(`${base}/fin`);
     expect(a11y).toEqual({});
-  }, 180_000);
+  }, 400_000);
 
   it('at 1280 px with JavaScript: a company buyer asks only its fields; the session warning comes before the end and "Rester connecté" extends it', async () => {
     const page = await e2e.newPage({ viewport: { width: 1280, height: 900 } });
@@ -211,5 +211,5 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     await check(page);
     expect(page.consoleErrors).toEqual([]);
     expect(a11y).toEqual({});
-  }, 120_000);
+  }, 240_000);
 });

@@ -2,7 +2,7 @@ import { sessionTiming } from '../../platform/http/session.ts';
 import { usePage } from '../page-context.ts';
 
 /**
- * For a signed-in user: a warning shown by public/session-timeout.js five minutes before the session
+ * On every page of a signed-in user (top of main): a warning shown by public/session-timeout.js five minutes before the session
  * ends for lack of activity, with "Rester connecté" (POST /session/prolonger with the CSRF token).
  * Hidden and inert without JavaScript: then a form posted too late is kept (form-drafts.tsx).
  */
@@ -11,14 +11,8 @@ export function SessionTimeout() {
   if (page.user?.kind !== 'user') return null;
   return (
     <>
-      <div
-        id="session-timeout"
-        class="fr-alert fr-alert--warning fr-mb-3w"
-        hidden
-        data-idle-seconds={String(sessionTiming.idleMinutes * 60)}
-        data-csrf={page.csrfToken()}
-        tabIndex={-1}
-      >
+      <div id="session-timeout" class="fr-container fr-mt-3w" hidden data-idle-seconds={String(sessionTiming.idleMinutes * 60)} data-csrf={page.csrfToken()} tabIndex={-1}>
+        <div class="fr-alert fr-alert--warning">
         <h2 class="fr-alert__title" id="session-timeout-title">
           Votre session va bientôt expirer
         </h2>
@@ -32,6 +26,7 @@ export function SessionTimeout() {
         <button type="button" class="fr-btn fr-btn--sm fr-mt-1w app-session-timeout__extend">
           Rester connecté
         </button>
+        </div>
       </div>
       <script src={page.assets.own['session-timeout.js']} defer></script>
     </>

@@ -6,7 +6,6 @@ import { formatEuros } from '../../../domains/vehicles/taxes.ts';
 import { Layout } from '../../layout.tsx';
 import { HelpLink } from '../help/help-link.tsx';
 import { PreviousStepLink } from '../../components/step-navigation.tsx';
-import { SessionTimeout } from '../../components/session-timeout.tsx';
 
 /**
  * The frame of a step-by-step vehicle procedure: title with the step, breadcrumb back to "Mon espace
@@ -32,7 +31,6 @@ export function ProcedureStepsLayout<S extends string>(props: {
   return (
     <Layout title={`${props.procedure} ${props.plate} : ${props.titles[props.step]}`} hasErrors={Object.keys(errors).length > 0}>
       <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: `${props.procedure} ${props.fileNumber}` }]} />
-      <SessionTimeout />
       <ErrorSummary errors={sorted} />
       <h1>
         {props.procedure} — {props.plate}
