@@ -83,6 +83,7 @@ import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
 import { createFranceConnectClient } from './platform/oidc/franceconnect-client.ts';
 import { registerFranceConnectSimulator } from './platform/oidc/franceconnect-simulator.tsx';
+import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
 import { registerOutboxRoutes } from './platform/mail/outbox-routes.tsx';
 import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
@@ -296,6 +297,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await notificationLimiter.purge();
       const expired = await payments?.expire();
       if (expired) app.log.info({ expired }, 'payment attempts expired');
+      await purgeExpiredOidcPayloads(db); // the FranceConnect simulator's expired codes, sessions and grants
       const purged = await purgeExpiredSessions(db, config);
       if (purged) app.log.info({ purged }, 'expired sessions purged');
     },

@@ -52,7 +52,16 @@ export class TestClient {
   private cookies = new Map<string, string>();
   lastHtml = '';
 
-  constructor(private readonly app: FastifyInstance) {}
+  private readonly nodes: FastifyInstance[];
+  private turn = 0;
+  /** Requests served by `app`, or in turn by each of several apps (nodes) sharing one database. */
+  constructor(app: FastifyInstance, ...otherNodes: FastifyInstance[]) {
+    this.nodes = [app, ...otherNodes];
+  }
+  /** The app serving the next request (the next node in turn). */
+  private get app(): FastifyInstance {
+    return this.nodes[this.turn++ % this.nodes.length]!;
+  }
 
   private withCookies(headers: Record<string, string>): Record<string, string> {
     if (!this.cookies.size) return headers;

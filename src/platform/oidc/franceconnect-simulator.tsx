@@ -11,6 +11,7 @@ import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.ts';
 import { ErrorSummary, RadioGroup } from '../../views/components/form.tsx';
 import { SERVICE_NAME } from '../../views/layout.tsx';
+import { databaseAdapter } from './database-adapter.ts';
 import { FRANCECONNECT_ACR, type IdentitePivot } from './franceconnect-client.ts';
 
 /** Where the simulator is served; its issuer is `${publicUrl}/fc-simulateur`. */
@@ -281,6 +282,8 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
   const pairwiseSalt = derive(config.sessionSecret, 'pairwise').toString('base64url');
 
   const provider = new Provider(fc.issuer, {
+    // sessions, interactions, codes and grants in the database: a sign-in may start on one node and end on another
+    adapter: databaseAdapter(app.database.db),
     clients: [
       {
         client_id: fc.clientId,
