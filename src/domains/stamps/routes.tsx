@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { actorOf, requireUser } from '../../platform/http/guards.ts';
+import { actorOf, requireUser, safeReturnPath } from '../../platform/http/guards.ts';
 import { StampPage, StampShopPage, type StampRow } from '../../views/pages/stamps/pages.tsx';
-import { refundProblem, SHOP_AMOUNTS_CENTS } from './model.ts';
+import { groupDigits, refundProblem, SHOP_AMOUNTS_CENTS } from './model.ts';
 import type { StampService, StampThrottle } from './service.ts';
 
 type Body = Record<string, string | undefined>;
@@ -39,9 +39,11 @@ export function registerStampRoutes(app: FastifyInstance, stamps: StampService):
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
 
-    scope.get('/timbres', async (request, reply) =>
-      reply.render(<StampShopPage stamps={await rows(request.session.userId!)} values={{ idempotency_key: newKey() }} errors={{}} />),
-    );
+    // `retour`: the step of a request that needs a stamp (licence, pre-application); the purchase leads back to it
+    scope.get('/timbres', async (request, reply) => {
+      const retour = safeReturnPath((request.query as Body).retour, '');
+      return reply.render(<StampShopPage stamps={await rows(request.session.userId!)} values={{ idempotency_key: newKey(), retour }} errors={{}} />);
+    });
 
     scope.post('/timbres/acheter', async (request, reply) => {
       const accountId = request.session.userId!;
@@ -49,13 +51,19 @@ export function registerStampRoutes(app: FastifyInstance, stamps: StampService):
       const parsed = buySchema.safeParse(form);
       if (!parsed.success) {
         const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] === 'idempotency_key' ? 'amount' : i.path[0]), i.message.startsWith('Choisissez') ? i.message : 'Choisissez le montant du timbre']));
-        return reply.render(<StampShopPage stamps={await rows(accountId)} values={{ ...form, idempotency_key: form.idempotency_key || newKey() }} errors={errors} />, 400);
+        return reply.render(<StampShopPage stamps={await rows(accountId)} values={{ ...form, idempotency_key: form.idempotency_key || newKey(), retour: safeReturnPath(form.retour, '') }} errors={errors} />, 400);
       }
       const bought = await db.transaction().execute((trx) =>
         stamps.buy(trx, { amountCents: Number(parsed.data.amount), accountId, idempotencyKey: parsed.data.idempotency_key, actor: actorOf(request) }),
       );
       // A replayed key (double click) returns the stamp already bought, without its number: keep the one shown.
       if (bought.number) request.session.set(SHOWN, { id: bought.id, number: bought.number, until: Date.now() + SHOWN_MS } satisfies Shown);
+      const retour = safeReturnPath(form.retour, '');
+      if (retour) {
+        // back to the request's step, the number shown above its field (once: a replay shows the stamp's page)
+        if (bought.number) request.session.flash('success', `Votre timbre fiscal est acheté. Son numéro : ${groupDigits(bought.number)}. Saisissez-le ci-dessous et notez-le : il ne pourra plus vous être affiché en entier.`);
+        return reply.redirect(bought.number ? retour : `/timbres/${bought.id}`, 303);
+      }
       return reply.redirect(`/timbres/${bought.id}`, 303);
     });
 

@@ -226,7 +226,7 @@ export function SummaryPage(props: { p: PreApplication; fee: Fee; values: Values
               error={e.stamp}
             />
             <p>
-              Pas encore de timbre ? <a href="/timbres">Achetez un timbre de {formatCents(fee.cents)} dans la boutique de démonstration</a>.
+              Pas encore de timbre ? <a href={`/timbres?retour=${encodeURIComponent(`/pre-demandes/${p.id}`)}`}>Achetez un timbre de {formatCents(fee.cents)} dans la boutique de démonstration</a> : elle vous ramène ici.
             </p>
           </>
         )}

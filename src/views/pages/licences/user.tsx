@@ -375,7 +375,7 @@ export function SummaryPage(props: { r: RequestView; pieces: Attachment[]; feeCe
             <h2 class="fr-h4">Timbre fiscal électronique : {eur(props.feeCents)}</h2>
             <p>
               Cette demande est payante. Achetez un timbre fiscal électronique (sur timbres.impots.gouv.fr, chez un buraliste agréé, ou dans la{' '}
-              <a href="/timbres">boutique de démonstration</a>), puis saisissez son numéro. Il est vérifié maintenant et utilisé à l’envoi de la demande.
+              <a href={`/timbres?retour=${encodeURIComponent(stepHref(r.file, 'summary'))}`}>boutique de démonstration</a>, qui vous ramène ici), puis saisissez son numéro. Il est vérifié maintenant et utilisé à l’envoi de la demande.
             </p>
             <TextInput name="stamp_number" label="Numéro du timbre fiscal électronique" hint="16 chiffres, par exemple 1234 5678 9012 3456" inputMode="numeric" spellcheck={false} value={str(props.values.stamp_number)} error={errors.stamp_number} />
           </>
