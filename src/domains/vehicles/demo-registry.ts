@@ -1,4 +1,4 @@
-import type { RegistryEntry } from './registry.ts';
+import type { RegistryCharacteristics, RegistryEntry } from './registry.ts';
 
 /**
  * A few hundred fictional vehicles for the demo database, generated from a fixed seed so every
@@ -33,6 +33,17 @@ const CATEGORIES: [string, string, number, number][] = [['M1', 'ES', 4, 9], ['M1
 const LETTERS = 'ABCDEFGHJKLMNPQRSTVWXYZ';
 const FNI_DEPARTMENTS = ['75', '69', '13', '31', '33', '59', '44', '67', '35', '974', '2A', '63'];
 const VIN_CHARS = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
+
+/** Models the generated vehicles take their characteristics from (by CE category and energy). */
+const MODELS = [
+  { category: 'M1', energies: ['ES', 'GO', 'EE'], brand: 'RENAULT', type: 'BJA / 5 / H4D', name: 'CLIO', genre: 'VP', body: 'CI', ptac: 1_620, cc: 999, seats: 5, co2: 110 },
+  { category: 'M1', energies: ['ES', 'GO', 'EE'], brand: 'PEUGEOT', type: 'UPHNSS / 1', name: '308', genre: 'VP', body: 'CI', ptac: 1_860, cc: 1_199, seats: 5, co2: 118 },
+  { category: 'M1', energies: ['ES', 'GO'], brand: 'CITROEN', type: 'SXHNSU / 2', name: 'C3', genre: 'VP', body: 'CI', ptac: 1_590, cc: 1_199, seats: 5, co2: 112 },
+  { category: 'M1', energies: ['EL'], brand: 'RENAULT', type: 'BCB / 1 / 5AQ', name: 'ZOE', genre: 'VP', body: 'CI', ptac: 1_966, cc: 0, seats: 5, co2: 0 },
+  { category: 'M1', energies: ['EL', 'EE'], brand: 'TESLA', type: '005 / Y / 1', name: 'MODEL Y', genre: 'VP', body: 'CI', ptac: 2_450, cc: 0, seats: 5, co2: 0 },
+  { category: 'N1', energies: ['GO', 'ES'], brand: 'RENAULT', type: 'FFS / 4 / R9M', name: 'TRAFIC', genre: 'CTTE', body: 'FOURGON', ptac: 3_070, cc: 1_997, seats: 3, co2: 189 },
+  { category: 'L3e', energies: ['ES'], brand: 'YAMAHA', type: 'RM28 / 1', name: 'MT-07', genre: 'MTL', body: 'SOLO', ptac: 369, cc: 689, seats: 2, co2: 96 },
+] as const;
 
 export interface DemoAccountIds {
   individual: number;
@@ -133,6 +144,22 @@ export function demoRegistry(accounts: DemoAccountIds, count = 300): RegistryEnt
     if (fni && used.has(entry.plate)) continue;
     used.add(entry.plate);
     generated.push(entry);
+  }
+  const byPlate: Record<string, RegistryCharacteristics> = {
+    'AB-123-CD': { brand: 'RENAULT', typeVariant: 'RFB0A5 / M5 / K9K', commercialName: 'MEGANE', nationalGenre: 'VP', bodyType: 'CI', grossWeightKg: 1_820, engineCc: 1_332, seats: 5, co2: 128 },
+    '1234 AB 75': { brand: 'PEUGEOT', typeVariant: '3CRFJF / 1', commercialName: '307', nationalGenre: 'VP', bodyType: 'BREAK', grossWeightKg: 1_915, engineCc: 1_997, seats: 5, co2: 152 },
+    'GH-456-JK': { brand: 'CITROEN', typeVariant: '7BHNZ / ED / 2', commercialName: 'BERLINGO', nationalGenre: 'CTTE', bodyType: 'FOURGON', grossWeightKg: 2_150, engineCc: 1_499, seats: 2, co2: 139 },
+    'LM-789-NP': { brand: 'VOLKSWAGEN', typeVariant: '1K / AAXXX / 6', commercialName: 'GOLF', nationalGenre: 'VP', bodyType: 'CI', grossWeightKg: 1_790, engineCc: 1_390, seats: 5, co2: 149 },
+    'QR-321-ST': { brand: 'PEUGEOT', typeVariant: 'URHNSS / 1', commercialName: '3008 HYBRID', nationalGenre: 'VP', bodyType: 'CI', grossWeightKg: 2_350, engineCc: 1_598, seats: 5, co2: 31 },
+    'VW-654-XY': { brand: 'RENAULT', typeVariant: 'AG0 / 4 / K9K', commercialName: 'CLIO', nationalGenre: 'VP', bodyType: 'CI', grossWeightKg: 1_630, engineCc: 1_461, seats: 5, co2: 99 },
+  };
+  for (const e of fixed) e.characteristics = byPlate[e.plate];
+  // a PRNG of its own, so the registry drawn above stays what it was before these fields existed
+  const charRand = prng(20_261_201);
+  for (const e of generated) {
+    const models = MODELS.filter((m) => m.category === e.category && (m.energies as readonly string[]).includes(e.energy));
+    const m = models[Math.floor(charRand() * models.length)] ?? MODELS[0]!;
+    e.characteristics = { brand: m.brand, typeVariant: m.type, commercialName: m.name, nationalGenre: m.genre, bodyType: m.body, grossWeightKg: m.ptac, engineCc: e.energy === 'EL' ? 0 : m.cc, seats: m.seats, co2: e.energy === 'EL' ? 0 : m.co2 + Math.floor(charRand() * 20) };
   }
   return [...fixed, ...generated];
 }

@@ -25,6 +25,20 @@ export interface RegistryEntry {
   encumbrances?: { kind: EncumbranceKind; registeredAt: string }[];
   addressChangesSinceSiv?: number;
   confidentialCode: string;
+  /** what the certificate prints beyond the above (D.1… V.7, migration 0022); absent = null columns */
+  characteristics?: RegistryCharacteristics;
+}
+
+export interface RegistryCharacteristics {
+  brand?: string | null;
+  typeVariant?: string | null;
+  commercialName?: string | null;
+  nationalGenre?: string | null;
+  bodyType?: string | null;
+  grossWeightKg?: number | null;
+  engineCc?: number | null;
+  seats?: number | null;
+  co2?: number | null;
 }
 
 export async function insertRegistryEntry(db: Db, secret: string, e: RegistryEntry): Promise<number> {
@@ -69,6 +83,15 @@ export async function insertRegistryEntry(db: Db, secret: string, e: RegistryEnt
       long_term_lease: e.longTermLease ?? false,
       previous_title_address: e.previousTitleAddress ?? null,
       address_changes_since_siv: e.addressChangesSinceSiv ?? 0,
+      brand: e.characteristics?.brand ?? null,
+      type_variant: e.characteristics?.typeVariant ?? null,
+      commercial_name: e.characteristics?.commercialName ?? null,
+      national_genre: e.characteristics?.nationalGenre ?? null,
+      body_type: e.characteristics?.bodyType ?? null,
+      gross_weight_kg: e.characteristics?.grossWeightKg ?? null,
+      engine_cc: e.characteristics?.engineCc ?? null,
+      seats: e.characteristics?.seats ?? null,
+      co2_g_km: e.characteristics?.co2 ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
