@@ -157,10 +157,11 @@ async function bareCeiling(bytes: Map<string, { body: Buffer; type: string }>): 
 if (process.argv[2] === 'bare') {
   const files = JSON.parse(readFileSync(process.argv[3]!, 'utf8')) as Record<string, { file: string; type: string }>;
   const bare = Fastify();
-  for (const [p, f] of Object.entries(files)) {
-    const body = readFileSync(f.file);
-    bare.get(p.split('?')[0]!, async (_req, reply) => reply.type(f.type).send(body));
-  }
+  const bodies = new Map(Object.entries(files).map(([p, f]) => [p, { body: readFileSync(f.file), type: f.type }]));
+  bare.get('/*', async (request, reply) => {
+    const found = bodies.get(request.url);
+    return found ? reply.type(found.type).send(found.body) : reply.code(404).send();
+  });
   await bare.listen({ host: '127.0.0.1', port: BARE_PORT });
   process.send!('ready');
 } else {
@@ -269,6 +270,8 @@ async function main(): Promise<void> {
       await dropDatabase(dbName);
       rmSync(pgDir, { recursive: true, force: true });
     }
+    // the figures so far, in case the benchmarks at scale do not finish
+    writeFileSync(path.join(ROOT, 'docs/performance.md'), report({ when, start, pglite, pgliteMem, bare, postgres, pgMem, overload, others: '\nStill running when this file was written.\n', minutes: (Date.now() - started) / 60000 }));
     // The data at scale (1 M vehicles…) for the other helpers' benchmarks: BENCH_SCALE_DATABASE_URL if
     // already seeded, else a database of this run seeded by `npm run seed:scale`; BENCH_SCALE=0 skips them.
     if (process.env.BENCH_SCALE !== '0') {
