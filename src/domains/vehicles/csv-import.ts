@@ -11,6 +11,8 @@ export const CSV_COLUMNS = [
   'plate', 'vin', 'certificate_number', 'certificate_date', 'first_registration_date', 'category', 'fiscal_power', 'energy',
   'holder_kind', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'company_name', 'siren',
   'address_line1', 'address_line2', 'postcode', 'commune', 'long_term_lease', 'previous_title_address', 'gage', 'opposition',
+  // optional: what the certificate prints (D.1, D.2, D.3, J.1, J.3, F.2 kg, P.1 cm³, S.1, V.7 g/km)
+  'brand', 'type_variant', 'commercial_name', 'national_genre', 'body_type', 'gross_weight_kg', 'engine_cc', 'seats', 'co2_g_km',
 ] as const;
 
 /** Splits CSV text into rows of fields; quotes ("a, b" and "" inside) are honoured. */
@@ -72,6 +74,24 @@ export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; error
       problems.push('titulaire personne physique : nom, prénoms, date (AAAA-MM-JJ) et lieu de naissance obligatoires');
     if (kind === 'legal' && (!get('company_name') || !/^\d{9}$/.test(get('siren') ?? ''))) problems.push('titulaire personne morale : raison sociale et SIREN (9 chiffres) obligatoires');
     if (!/^\d{5}$/.test(get('postcode') ?? '')) problems.push('code postal invalide');
+    const count = (column: string, max: number, min = 0): number | null => {
+      const v = get(column);
+      if (!v) return null;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) problems.push(`${column} : nombre entier attendu (${min} à ${max})`);
+      return n;
+    };
+    const characteristics = {
+      brand: get('brand')?.toUpperCase() ?? null,
+      typeVariant: get('type_variant')?.toUpperCase() ?? null,
+      commercialName: get('commercial_name')?.toUpperCase() ?? null,
+      nationalGenre: get('national_genre')?.toUpperCase() ?? null,
+      bodyType: get('body_type')?.toUpperCase() ?? null,
+      grossWeightKg: count('gross_weight_kg', 60_000, 1),
+      engineCc: count('engine_cc', 20_000),
+      seats: count('seats', 200, 1),
+      co2: count('co2_g_km', 2_000),
+    };
     if (problems.length || !plate.ok) {
       errors.push(`Ligne ${line} : ${problems.join(' ; ')}`);
       return;
@@ -100,6 +120,7 @@ export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; error
         ...(opposition && ['otci_judiciaire', 'otci_huissier', 'otci_tresor', 'otci_vei'].includes(opposition) ? [{ kind: opposition as 'otci_tresor', registeredAt: get('certificate_date')! }] : []),
       ],
       confidentialCode: newConfidentialCode(),
+      characteristics,
     });
   });
   return { entries, errors };
