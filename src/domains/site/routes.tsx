@@ -10,8 +10,10 @@ import {
   TermsPage,
 } from '../../views/pages/legal.tsx';
 import { ProcedureFamilyPage } from '../../views/pages/procedure-family.tsx';
+import { AgencyPage, CerfaPage, ClosurePage } from '../../views/pages/site/agency.tsx';
 import { CATALOGUE, findFamily } from './catalogue.ts';
 import type { MaintenanceService } from './maintenance-service.ts';
+import { registerNewsRoutes } from './news-routes.tsx';
 import { currentTerms, getTerms } from './terms.ts';
 
 export function registerSiteRoutes(app: FastifyInstance, deps: { maintenance: MaintenanceService }): void {
@@ -32,6 +34,10 @@ export function registerSiteRoutes(app: FastifyInstance, deps: { maintenance: Ma
     if (!terms) return reply.callNotFound();
     return reply.render(<TermsPage terms={terms} />);
   });
+  registerNewsRoutes(app);
+  app.get('/agence', (_request, reply) => reply.render(<AgencyPage />));
+  app.get('/formulaires-cerfa', (_request, reply) => reply.render(<CerfaPage />));
+  app.get('/fermeture-du-portail', (_request, reply) => reply.render(<ClosurePage />));
   app.get('/mentions-legales', (_request, reply) => reply.render(<LegalNoticePage />));
   app.get('/donnees-personnelles', (_request, reply) => reply.render(<PersonalDataPage />));
   app.get('/cookies', (_request, reply) => reply.render(<CookiesPage />));

@@ -349,6 +349,21 @@ export function SiteMapPage({ families }: { families: { slug: string; title: str
           <a href="/simulateur-taxes">Simulateur du coût d’une carte grise</a>
         </li>
         <li>
+          <a href="/agence">L’agence et ses missions</a>
+        </li>
+        <li>
+          <a href="/actualites">Actualités</a>
+        </li>
+        <li>
+          <a href="/formulaires-cerfa">Formulaires CERFA</a>
+        </li>
+        <li>
+          <a href="/contact">Écrire à l’agence</a>
+        </li>
+        <li>
+          <a href="/fermeture-du-portail">Si le portail ferme</a>
+        </li>
+        <li>
           <a href="/connexion">Se connecter</a>
         </li>
         <li>
