@@ -119,4 +119,20 @@ describe('a request’s timeline', () => {
     const holder = await signInUser(t.app, pre.email);
     expect(timelineOf((await holder.get(`/pre-demandes/${pre.id}`)).body)).toContain('Pré-demande validée : numéro attribué');
   });
+
+  it('shows the licence service the timeline of a licence request in French, and the user the service, not the agent', async () => {
+    const r = await t.database.db.selectFrom('licence_requests').select(['id']).where('file_number', '=', 'P26-DEMO2345').executeTakeFirstOrThrow();
+    const agent = await signInAgent(new TestClient(t.app), 'agent.permis@example.fr');
+    await agent.get(`/agents/permis/${r.id}`);
+    await agent.post(`/agents/permis/${r.id}/prendre`, {});
+    const html = (await agent.get(`/agents/permis/${r.id}`)).body;
+    const timeline = timelineOf(html);
+    expect(timeline).toContain('Vérification de la photo et de la signature');
+    expect(timeline).toMatch(/\(agent\)/);
+    expect(timeline).not.toMatch(/\blicence\.[a-z_]+/);
+    const user = timelineOf((await (await signInUser(t.app, CAMILLE)).get('/permis/demandes/P26-DEMO2345')).body);
+    expect(user).toContain('Vérification de la photo et de la signature');
+    expect(user).toContain('L’administration');
+    expect(user).not.toMatch(/\(agent\)/);
+  });
 });

@@ -7,6 +7,7 @@ import { departments } from '../directory/communes-geo.ts';
 import type { NephReactivation } from './neph-reactivation.ts';
 import { REASON_KEYS, STATUS_KEYS, TRANSITIONS, type Reason, type Status, type Transition } from './model.ts';
 import { dataOf, LicenceForbiddenError, type LicencesService } from './service.ts';
+import { createTimeline } from '../my-requests/timeline.ts';
 
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
@@ -56,6 +57,7 @@ export function registerLicenceAgentRoutes(app: FastifyInstance, licences: Licen
       return reply.redirect('/agents/permis/reactivation-neph', 303);
     });
 
+    const timeline = createTimeline({ db: app.database.db });
     async function renderCase(request: FastifyRequest, reply: FastifyReply, id: number, errors: Record<string, string> = {}, values: Body = {}) {
       const found = await licences.forAgent(request.agent!, id);
       if (!found) return reply.callNotFound();
@@ -70,6 +72,7 @@ export function registerLicenceAgentRoutes(app: FastifyInstance, licences: Licen
           mine={found.request.assigned_agent_id === agent.id}
           errors={errors}
           values={values}
+          timeline={await timeline.of({ kind: 'licence_request', id: found.request.id, accountId: found.request.account_id }, { kind: 'agent' }, { pieceHref: (piece) => `/agents/permis/${found.request.id}/pieces/${piece}` })}
         />,
         Object.keys(errors).length ? 409 : 200,
       );

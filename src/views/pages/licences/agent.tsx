@@ -6,6 +6,8 @@ import { Alert, Breadcrumb, SummaryList, Table } from '../../components/content.
 import { ErrorSummary, Form, RadioGroup, Select, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { formatShortDateTime } from '../../format.ts';
 import { Layout } from '../../layout.tsx';
+import { Timeline } from '../../components/timeline.tsx';
+import type { TimelineEntry } from '../../../domains/my-requests/timeline.ts';
 import { StatusBadge } from './components.tsx';
 
 export interface QueueRow {
@@ -93,6 +95,7 @@ export function LicenceCasePage(props: {
   mine: boolean;
   errors: FieldErrors;
   values: Record<string, string | undefined>;
+  timeline?: TimelineEntry[];
 }) {
   const { request: r, data: d, errors } = props;
   const i = d.identity;
@@ -194,6 +197,7 @@ export function LicenceCasePage(props: {
           </div>
         ))
       )}
+      {props.timeline && <Timeline entries={props.timeline} title="Historique" />}
     </Layout>
   );
 }
