@@ -135,4 +135,21 @@ describe('a request’s timeline', () => {
     expect(user).toContain('L’administration');
     expect(user).not.toMatch(/\(agent\)/);
   });
+
+  it('names every action of “Mon historique” in French, with a link to the request of any kind', async () => {
+    const client = await signInUser(t.app, CAMILLE);
+    const r = await t.database.db.selectFrom('licence_requests').select(['id']).where('file_number', '=', 'P26-DEMO2345').executeTakeFirstOrThrow();
+    const agent = await signInAgent(new TestClient(t.app), 'agent.permis@example.fr');
+    await agent.get(`/agents/permis/${r.id}`);
+    await agent.post(`/agents/permis/${r.id}/prendre`, {});
+    const html = (await client.get('/compte/historique')).body;
+    const text = textOf(html);
+    expect(text).toContain('Connexion au compte');
+    expect(text).toContain('Vérification de la photo et de la signature');
+    expect(text).toContain('L’administration');
+    expect(text).not.toContain('Opération enregistrée');
+    expect(text).not.toContain(' — — ');
+    expect(html).toContain('href="/permis/demandes/P26-DEMO2345"');
+  });
 });
+
