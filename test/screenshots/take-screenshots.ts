@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
 import { MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
@@ -78,8 +79,24 @@ const SHOTS: Shot[] = [
     },
   },
   {
+    name: 'timeline-1280',
+    what: 'a duplicate request started by Camille Martin, its page and timeline, at 1280 px',
+    async take(e2e) {
+      const page = await signedIn(e2e, DESKTOP);
+      await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
+      await page.getByText('Demande de duplicata').click();
+      await page.getByText('Pour moi-même').click();
+      await page.getByLabel('Numéro d’immatriculation').fill('AB-123-CD');
+      await page.getByRole('button', { name: 'Commencer la démarche' }).click();
+      await page.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES['AB-123-CD']);
+      await page.getByRole('button', { name: 'Valider le code' }).click();
+      await page.locator('main').getByText('Historique de la demande').first().waitFor();
+      return page;
+    },
+  },
+  {
     name: 'my-requests-1280',
-    what: '"Mes démarches" at 1280 px',
+    what: '"Mes démarches" at 1280 px (after the request above)',
     async take(e2e) {
       const page = await signedIn(e2e, DESKTOP);
       const res = await page.goto(`${e2e.baseUrl}/mes-demarches`);
@@ -88,13 +105,11 @@ const SHOTS: Shot[] = [
     },
   },
   {
-    name: 'timeline-1280',
-    what: 'a request and its timeline at 1280 px',
+    name: 'my-requests-375',
+    what: '"Mes démarches" at 375 px',
     async take(e2e) {
-      const page = await signedIn(e2e, DESKTOP);
-      await page.goto(`${e2e.baseUrl}/vehicules`);
-      const link = page.locator('main a[href^="/vehicules/demandes/"]').first();
-      await link.click();
+      const page = await signedIn(e2e, MOBILE);
+      await page.goto(`${e2e.baseUrl}/mes-demarches`);
       return page;
     },
   },
