@@ -58,7 +58,12 @@ export function AccountPage(props: {
           <h2>Mes démarches</h2>
           <ul class="fr-btns-group fr-btns-group--inline-md">
             <li>
-              <a class="fr-btn" href="/vehicules">
+              <a class="fr-btn" href="/mes-demarches">
+                Toutes mes démarches
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href="/vehicules">
                 Mon espace véhicule
               </a>
             </li>
