@@ -88,6 +88,7 @@ import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/mess
 import { registerOutboxRoutes } from './platform/mail/outbox-routes.tsx';
 import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { redactUrl } from './platform/observability/redact.ts';
+import { processLogStream } from './platform/observability/log-stream.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -115,6 +116,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      stream: processLogStream(), // asynchronous: lines written once per event-loop turn
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       serializers: {
         req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
