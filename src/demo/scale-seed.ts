@@ -6,7 +6,7 @@ import { hashPassword } from '../domains/accounts/passwords.ts';
  * The registry grown to a national size for the benchmarks (issue 20): by default 1,000,000
  * vehicles with their holders, 200,000 requests waiting for the instruction centre and 100,000
  * accounts, generated inside the database (generate_series, one INSERT … SELECT a table), never
- * row by row. Rows are recognisable: plates "Z?-???-??", accounts "usager-N@echelle.exemple.fr",
+ * row by row. Rows are recognisable: VIN "ZZZ…", plates "Z?-???-??" (one the registry already has is skipped), accounts "usager-N@echelle.exemple.fr",
  * file numbers "V25-000XXXXX" (a zero never appears in a number the portal draws). Seeding again
  * only adds what is missing to reach the counts. Never on a production database: the accounts
  * share the demo password, so that load tests can sign in as any of them.
@@ -57,7 +57,7 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
   const count = async (query: ReturnType<typeof sql<{ n: number }>>) => Number((await query.execute(db)).rows[0]?.n ?? 0);
   const have = {
     accounts: await count(sql<{ n: number }>`select count(*)::int as n from accounts where email like ${`%@${SCALE_EMAIL_DOMAIN}`}`),
-    vehicles: await count(sql<{ n: number }>`select count(*)::int as n from vehicles where plate like 'Z_-___-__' and plate_kind = 'siv'`),
+    vehicles: await count(sql<{ n: number }>`select count(*)::int as n from vehicles where vin like 'ZZZ%'`),
     requests: await count(sql<{ n: number }>`select count(*)::int as n from vehicle_procedures where file_number like 'V25-000%'`),
   };
   const add = {
@@ -75,15 +75,15 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
     await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
     // Bulk loading: indexes that back no constraint and foreign keys are set aside, then rebuilt
     // once (a sort per index, one join per foreign key) — not maintained and checked row by row.
-    const tables = ['accounts', 'vehicle_holders', 'vehicles', 'vehicle_procedures'];
+    const tables = sql.raw(`array['accounts', 'vehicle_holders', 'vehicles', 'vehicle_procedures']::regclass[]`);
     const indexes = await sql<{ name: string; def: string }>`
       select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def
         from pg_index i
-       where i.indrelid = any(${tables}::regclass[])
+       where i.indrelid = any(${tables})
          and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)`.execute(trx);
     const foreignKeys = await sql<{ table: string; name: string; def: string }>`
       select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as def
-        from pg_constraint where contype = 'f' and conrelid = any(${tables}::regclass[])`.execute(trx);
+        from pg_constraint where contype = 'f' and conrelid = any(${tables})`.execute(trx);
     await timed('index et clés étrangères mis de côté', async () => {
       for (const fk of foreignKeys.rows) await sql`alter table ${sql.raw(fk.table)} drop constraint ${sql.ref(fk.name)}`.execute(trx);
       for (const index of indexes.rows) await sql`drop index ${sql.raw(index.name)}`.execute(trx);
@@ -96,10 +96,10 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
         sql`
           insert into accounts (id, profile, email, password_hash, status, certified, given_name, family_name, terms_version, terms_sha256, terms_accepted_at, activated_at)
           overriding system value
-          select ${base} + i, 'individual', 'usager-' || (${have.accounts} + i) || ${`@${SCALE_EMAIL_DOMAIN}`}, ${password}, 'active', i % 3 = 0,
-                 (${textArray(GIVEN)})[1 + i % ${GIVEN.length}], (${textArray(SURNAMES)})[1 + i % ${SURNAMES.length}],
+          select ${sql.lit(base)} + i, 'individual', 'usager-' || (${sql.lit(have.accounts)} + i) || ${`@${SCALE_EMAIL_DOMAIN}`}, ${password}, 'active', i % 3 = 0,
+                 (${textArray(GIVEN)})[1 + i % ${sql.lit(GIVEN.length)}], (${textArray(SURNAMES)})[1 + i % ${sql.lit(SURNAMES.length)}],
                  '2024-01', 'echelle', now(), now()
-            from generate_series(1, ${add.accounts}::int) as i`.execute(trx),
+            from generate_series(1, ${sql.lit(add.accounts)}) as i`.execute(trx),
       );
       await sql`select setval(pg_get_serial_sequence('accounts', 'id'), (select max(id) from accounts))`.execute(trx);
     }
@@ -110,20 +110,20 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
         sql`
           insert into vehicle_holders (id, kind, birth_name, given_names, birth_date, birth_place, company_name, siren, address_line1, postcode, commune)
           overriding system value
-          select ${holderBase} + i,
+          select ${sql.lit(holderBase)} + i,
                  case when n % 20 = 0 then 'legal' else 'natural' end,
                  case when n % 20 = 0 then null
                       when n % 10 = 5 then (${textArray(SYLLABLES)})[1 + n / 7 % 20] || (${textArray(SYLLABLES)})[1 + n / 140 % 20] || (${textArray(SYLLABLES)})[1 + n / 2800 % 20]
-                      else (${textArray(SURNAMES)})[1 + n % ${SURNAMES.length}] end,
-                 case when n % 20 = 0 then null else (${textArray(GIVEN)})[1 + n / 3 % ${GIVEN.length}] end,
+                      else (${textArray(SURNAMES)})[1 + n % ${sql.lit(SURNAMES.length)}] end,
+                 case when n % 20 = 0 then null else (${textArray(GIVEN)})[1 + n / 3 % ${sql.lit(GIVEN.length)}] end,
                  case when n % 20 = 0 then null else date '1950-01-01' + (n * 37 % 20000) end,
-                 case when n % 20 = 0 then null else (${textArray(COMMUNES)})[1 + n / 11 % ${COMMUNES.length}] end,
-                 case when n % 20 = 0 then 'TRANSPORTS ' || (${textArray(SURNAMES)})[1 + n / 20 % ${SURNAMES.length}] || ' ' || (n / 20) end,
+                 case when n % 20 = 0 then null else (${textArray(COMMUNES)})[1 + n / 11 % ${sql.lit(COMMUNES.length)}] end,
+                 case when n % 20 = 0 then 'TRANSPORTS ' || (${textArray(SURNAMES)})[1 + n / 20 % ${sql.lit(SURNAMES.length)}] || ' ' || (n / 20) end,
                  case when n % 20 = 0 then lpad((100000000 + n)::text, 9, '0') end,
                  (1 + n % 120) || ' rue de la République',
                  case when 1 + n % 95 = 20 then '20100' else lpad((1 + n % 95)::text, 2, '0') || '100' end,
-                 (${textArray(COMMUNES)})[1 + n % ${COMMUNES.length}]
-            from generate_series(1, ${add.vehicles}::int) as i, lateral (select ${have.vehicles} + i - 1 as n) as k`.execute(trx),
+                 (${textArray(COMMUNES)})[1 + n % ${sql.lit(COMMUNES.length)}]
+            from generate_series(1, ${sql.lit(add.vehicles)}) as i, lateral (select ${sql.lit(have.vehicles)} + i - 1 as n) as k`.execute(trx),
       );
       await sql`select setval(pg_get_serial_sequence('vehicle_holders', 'id'), (select max(id) from vehicle_holders))`.execute(trx);
       const vehicleBase = await maxId('vehicles');
@@ -131,14 +131,15 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
         sql`
           insert into vehicles (id, plate, plate_kind, vin, certificate_number, certificate_date, first_registration_date, category, fiscal_power, energy, holder_id)
           overriding system value
-          select ${vehicleBase} + i,
+          select ${sql.lit(vehicleBase)} + i,
                  ${plateOf('n')}, 'siv',
-                 'VF1' || lpad(n::text, 14, '0'),
+                 'ZZZ' || lpad(n::text, 14, '0'),
                  '20' || lpad((10 + n % 15)::text, 2, '0') || 'AB' || lpad((n % 100000)::text, 5, '0'),
                  date '2010-01-01' + (n % 5000), date '2005-01-01' + (n % 5000),
                  'M1', 4 + n % 8, (array['ES','GO','EL','EH'])[1 + n % 4],
-                 ${holderBase} + i
-            from generate_series(1, ${add.vehicles}::int) as i, lateral (select ${have.vehicles} + i - 1 as n) as k`.execute(trx),
+                 ${sql.lit(holderBase)} + i
+            from generate_series(1, ${sql.lit(add.vehicles)}) as i, lateral (select ${sql.lit(have.vehicles)} + i - 1 as n) as k
+          on conflict (plate) do nothing`.execute(trx), // a plate the registry already has: that holder stays without a vehicle
       );
       await sql`select setval(pg_get_serial_sequence('vehicles', 'id'), (select max(id) from vehicles))`.execute(trx);
     }
@@ -150,26 +151,28 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
         select min(id)::bigint as first, count(*)::int as n from accounts where email like ${`%@${SCALE_EMAIL_DOMAIN}`}`.execute(trx);
       const { first, n: accountCount } = accounts.rows[0]!;
       if (!accountCount) throw new Error('Aucun compte généré : les demandes ont besoin de comptes (accounts > 0).');
-      const seededVehicles = have.vehicles + add.vehicles;
+      const seededVehicles = Number((await sql<{ n: number }>`select count(*)::int as n from vehicles where vin like 'ZZZ%'`.execute(trx)).rows[0]!.n);
       if (!seededVehicles) throw new Error('Aucun véhicule généré : les demandes ont besoin de véhicules (vehicles > 0).');
       const base = await maxId('vehicle_procedures');
       await timed(`${add.requests} demandes en attente`, () =>
+        // seeded vehicle m is the m-th seeded plate by id (plates and ids both grow with n)
         sql`
           insert into vehicle_procedures (id, file_number, account_id, kind, initiator, vehicle_id, status, code_verified, claimed, data, created_at, updated_at, submitted_at, department)
           overriding system value
-          select ${base} + i, 'V25-' || lpad(upper(to_hex(n)), 8, '0'), ${first} + n % ${accountCount},
+          select ${sql.lit(base)} + i, 'V25-' || lpad(upper(to_hex(n)), 8, '0'), ${sql.lit(first)} + n % ${sql.lit(accountCount)},
                  case when tpc then 'complementary' else 'duplicate' end, 'self',
                  case when tpc then null else v.id end,
-                 'awaiting_review', true, not tpc and n * 5 < ${seededVehicles},
+                 'awaiting_review', true, not tpc and n * 5 < ${sql.lit(seededVehicles)},
                  case when tpc then jsonb_build_object('tpc', jsonb_build_object('step', 'done', 'holder',
-                        jsonb_build_object('birth_name', (${textArray(SYLLABLES)})[1 + n / 3 % 20] || (${textArray(SURNAMES)})[1 + n % ${SURNAMES.length}], 'given_names', 'Anne')))
+                        jsonb_build_object('birth_name', (${textArray(SYLLABLES)})[1 + n / 3 % 20] || (${textArray(SURNAMES)})[1 + n % ${sql.lit(SURNAMES.length)}], 'given_names', 'Anne')))
                       else '{}'::jsonb end,
                  now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)), now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)),
                  now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400) - 600),
-                 ${departmentOf('m')}
-            from generate_series(1, ${add.requests}::int) as i,
-                 lateral (select ${have.requests} + i - 1 as n, (${have.requests} + i - 1) * 5 % ${seededVehicles} as m, (${have.requests} + i - 1) % 10 = 7 as tpc) as k
-                 left join vehicles v on v.plate = ${plateOf('m')}`.execute(trx),
+                 case when h.postcode = '20100' then '2A' when h.postcode is not null then left(h.postcode, 2) else ${departmentOf('m')} end
+            from generate_series(1, ${sql.lit(add.requests)}) as i,
+                 lateral (select ${sql.lit(have.requests)} + i - 1 as n, (${sql.lit(have.requests)} + i - 1) * 5 % ${sql.lit(seededVehicles)} as m, (${sql.lit(have.requests)} + i - 1) % 10 = 7 as tpc) as k
+                 left join (select id, holder_id, (row_number() over (order by id) - 1)::int as rank from vehicles where vin like 'ZZZ%') as v on v.rank = k.m
+                 left join vehicle_holders h on h.id = v.holder_id`.execute(trx),
       );
       await sql`select setval(pg_get_serial_sequence('vehicle_procedures', 'id'), (select max(id) from vehicle_procedures))`.execute(trx);
     }
@@ -183,7 +186,11 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
   await timed('statistiques (analyze)', () => sql`analyze accounts, vehicle_holders, vehicles, vehicle_procedures`.execute(db));
   return {
     added: add,
-    total: { accounts: have.accounts + add.accounts, vehicles: have.vehicles + add.vehicles, requests: have.requests + add.requests },
+    total: {
+      accounts: await count(sql<{ n: number }>`select count(*)::int as n from accounts where email like ${`%@${SCALE_EMAIL_DOMAIN}`}`),
+      vehicles: await count(sql<{ n: number }>`select count(*)::int as n from vehicles where vin like 'ZZZ%'`),
+      requests: await count(sql<{ n: number }>`select count(*)::int as n from vehicle_procedures where file_number like 'V25-000%'`),
+    },
     phases,
   };
 }
