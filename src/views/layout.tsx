@@ -26,6 +26,7 @@ const PUBLIC_NAV: NavItem[] = [
 const TOWN_HALL_NAV: NavItem[] = [
   { href: '/', label: 'Accueil' },
   { href: '/mairie/pre-demandes', label: 'Pré-demandes à recueillir' },
+  { href: '/mairie/documentation', label: 'Documentation' },
   { href: '/lieux', label: 'Trouver un lieu' },
   { href: '/aide', label: 'Aide et contact' },
 ];

@@ -122,6 +122,7 @@ const POLICIES: Record<string, Policy> = {
   '/mot-de-passe/definir/:token': PUBLIC,
   '/mairie/qr-scan.js': PUBLIC,
   '/mairie/pre-demandes': TOWN_HALL,
+  '/mairie/documentation': TOWN_HALL,
   '/mairie/pre-demandes/:number': TOWN_HALL,
   '/mairie/pre-demandes/:number/depot': TOWN_HALL,
   '/healthz': PUBLIC,

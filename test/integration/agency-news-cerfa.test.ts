@@ -77,3 +77,26 @@ describe('agency, news and CERFA pages', () => {
     expect((await new TestClient(t.app).get('/agents/actualites')).headers.location).toBe('/agents/connexion');
   });
 });
+
+describe('town halls’ documentation area', () => {
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
+
+  it('is in the town hall’s menu and shows its scanners; any other profile gets 403, a visitor the sign-in', async () => {
+    const townHall = await signInUser(t.app, 'demo.mairie@example.fr');
+    const home = await townHall.get('/');
+    expect(home.body).toContain('href="/mairie/documentation"');
+    const page = await townHall.get('/mairie/documentation');
+    expect(page.statusCode).toBe(200);
+    const text = textOf(page.body);
+    expect(text).toContain('Documentation des mairies équipées');
+    expect(text).toContain('2 dispositifs de recueil d’empreintes digitales enregistrés');
+    expect(page.body).toContain('href="/mairie/pre-demandes"');
+    for (const email of ['demo.particulier@example.fr', 'demo.garage@example.fr', 'demo.cssr@example.fr']) {
+      const other = await signInUser(t.app, email);
+      expect((await other.get('/mairie/documentation')).statusCode, email).toBe(403);
+    }
+    const visitor = await new TestClient(t.app).get('/mairie/documentation');
+    expect(visitor.headers.location).toBe('/connexion?retour=%2Fmairie%2Fdocumentation');
+  });
+});

@@ -14,6 +14,7 @@ import { AgencyPage, CerfaPage, ClosurePage } from '../../views/pages/site/agenc
 import { CATALOGUE, findFamily } from './catalogue.ts';
 import type { MaintenanceService } from './maintenance-service.ts';
 import { registerNewsRoutes } from './news-routes.tsx';
+import { registerTownHallDocumentation } from './town-hall-documentation-routes.tsx';
 import { currentTerms, getTerms } from './terms.ts';
 
 export function registerSiteRoutes(app: FastifyInstance, deps: { maintenance: MaintenanceService }): void {
@@ -35,6 +36,7 @@ export function registerSiteRoutes(app: FastifyInstance, deps: { maintenance: Ma
     return reply.render(<TermsPage terms={terms} />);
   });
   registerNewsRoutes(app);
+  registerTownHallDocumentation(app);
   app.get('/agence', (_request, reply) => reply.render(<AgencyPage />));
   app.get('/formulaires-cerfa', (_request, reply) => reply.render(<CerfaPage />));
   app.get('/fermeture-du-portail', (_request, reply) => reply.render(<ClosurePage />));
