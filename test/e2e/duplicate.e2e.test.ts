@@ -70,7 +70,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.getByText(/je fais la déclaration sur l’honneur/).click();
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await page.locator('main').textContent()).toContain('Montant à payer');
-    await page.getByText('+ Détail des taxes').click();
+    await page.locator('summary', { hasText: 'Détail des taxes' }).click();
     await check(page);
     await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
     await page.getByRole('button', { name: 'Valider la demande' }).click();

@@ -48,7 +48,8 @@ describe('change of holder with the code de cession', () => {
     await buyer.post(`${base}/nouveau-titulaire`, { use: 'professionnel', ...JULIEN_HOLDER });
     const summary = await buyer.get(base);
     const summaryText = textOf(summary.body);
-    expect(summaryText).toContain('+ Détail des taxes');
+    expect(summaryText).toContain('Détail des taxes');
+    expect(summaryText).not.toContain('+ Détail'); // a DSFR accordion, not a bare "+"
     // 5 CV, Auvergne-Rhône-Alpes (69003) at 43 €/CV: 215 € + 11 € = 226 €, plus 2,76 € delivery.
     expect(summaryText).toContain('Montant à payer 228,76 €');
     expect(summaryText).toContain('Y.1 Taxe régionale 215,00 €');

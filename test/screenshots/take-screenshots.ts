@@ -21,8 +21,15 @@ interface Shot {
   take(e2e: E2E): Promise<Page>;
 }
 
-async function signedIn(e2e: E2E, opts: typeof MOBILE | typeof DESKTOP, email = 'demo.particulier@example.fr'): Promise<Page> {
+/** A page with patient timeouts: the shots may be taken on a loaded machine. */
+async function newPage(e2e: E2E, opts: Parameters<E2E['newPage']>[0]): Promise<Page> {
   const page = await e2e.newPage(opts);
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+async function signedIn(e2e: E2E, opts: typeof MOBILE | typeof DESKTOP, email = 'demo.particulier@example.fr'): Promise<Page> {
+  const page = await newPage(e2e, opts);
   await signInUserInBrowser(page, e2e.baseUrl, email);
   return page;
 }
@@ -32,7 +39,7 @@ const SHOTS: Shot[] = [
     name: 'home-1280',
     what: 'home page at 1280 px',
     async take(e2e) {
-      const page = await e2e.newPage(DESKTOP);
+      const page = await newPage(e2e, DESKTOP);
       await page.goto(`${e2e.baseUrl}/`);
       return page;
     },
@@ -41,7 +48,7 @@ const SHOTS: Shot[] = [
     name: 'home-375',
     what: 'home page at 375 px',
     async take(e2e) {
-      const page = await e2e.newPage(MOBILE);
+      const page = await newPage(e2e, MOBILE);
       await page.goto(`${e2e.baseUrl}/`);
       return page;
     },
@@ -71,7 +78,7 @@ const SHOTS: Shot[] = [
     name: 'header-375-nojs-open',
     what: 'mobile header at 375 px without JavaScript, menu opened by the "Menu" link',
     async take(e2e) {
-      const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+      const page = await newPage(e2e, { ...MOBILE, javaScriptEnabled: false });
       await signInUserInBrowser(page, e2e.baseUrl, 'demo.particulier@example.fr');
       await page.goto(`${e2e.baseUrl}/compte`);
       await page.locator('header').getByRole('link', { name: 'Menu', exact: true }).click();

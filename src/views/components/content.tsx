@@ -190,3 +190,16 @@ export function Breadcrumb({ items }: { items: { href?: string; label: string }[
     </nav>
   );
 }
+
+/**
+ * A DSFR accordion that needs no JavaScript: the browser's own disclosure (`<details>`), with the
+ * look of DSFR's accordion (public/app.css turns the chevron when it is open).
+ */
+export function Accordion({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <details class="fr-accordion app-accordion fr-mb-3w">
+      <summary class="fr-accordion__btn">{title}</summary>
+      <div class="app-accordion__body">{children}</div>
+    </details>
+  );
+}

@@ -2,7 +2,7 @@ import { NewCodeNotice } from './pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { PostalAddress } from '../../../domains/vehicles/communes.ts';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
-import { Alert, SummaryList } from '../../components/content.tsx';
+import { Accordion, Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { PaymentDue, ProcedureStepsLayout } from './procedure-steps.tsx';
 import { TaxDetail } from './taxes.tsx';
@@ -55,10 +55,9 @@ export function AddressSummaryPage(props: { fileNumber: string; plate: string; p
           { key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) },
         ]}
       />
-      <details class="fr-mb-3w">
-        <summary>+ Détail des taxes</summary>
+      <Accordion title="Détail des taxes">
         <TaxDetail lines={props.taxes} />
-      </details>
+      </Accordion>
       <Form action={`/vehicules/demandes/${props.fileNumber}/adresse/confirmer`}>
         <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={props.errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>

@@ -5,7 +5,7 @@ import { DECLARATIONS, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../components/attachments.tsx';
-import { Alert, ChangeButton, SummaryList } from '../../components/content.tsx';
+import { Accordion, Alert, ChangeButton, SummaryList } from '../../components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, type FieldErrors } from '../../components/form.tsx';
 import { PaymentDue, ProcedureStepsLayout } from './procedure-steps.tsx';
 import { TaxDetail } from './taxes.tsx';
@@ -131,18 +131,16 @@ export function DuplicateSummaryPage(props: Common & { reason: DuplicateReason; 
           { key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) },
         ]}
       />
-      <details class="fr-mb-3w">
-        <summary>+ Identité et adresse du titulaire</summary>
+      <Accordion title="Identité et adresse du titulaire">
         <p>
           {props.holder}
           <br />
           {props.address.join(', ')}
         </p>
-      </details>
-      <details class="fr-mb-3w">
-        <summary>+ Détail des taxes</summary>
+      </Accordion>
+      <Accordion title="Détail des taxes">
         <TaxDetail lines={props.taxes} />
-      </details>
+      </Accordion>
       <Form action={`${base(props.fileNumber)}/confirmer`}>
         <Checkbox name="clu" value="oui" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={props.errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>

@@ -1,7 +1,7 @@
 import { NewCodeNotice } from './pages.tsx';
 import type { ComponentChildren } from 'preact';
 import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from '../../../domains/vehicles/transfer-model.ts';
-import { Alert, SummaryList } from '../../components/content.tsx';
+import { Accordion, Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
@@ -89,18 +89,16 @@ export function TransferSummaryPage({ fileNumber, plate, formerHolder, holder, t
           ...(taxes ? [{ key: 'Montant à payer', value: formatEuros(taxes.at(-1)!.amountCents) }] : []),
         ]}
       />
-      <details class="fr-mb-3w">
-        <summary>+ Détail de l’identité et de l’adresse</summary>
+      <Accordion title="Détail de l’identité et de l’adresse">
         <p>
           {holder.given_names} {holder.birth_name.toUpperCase()}, né(e) le {holder.birth_date.split('-').reverse().join('/')} à {holder.birth_place}
           <br />
           {holder.address_line1}, {holder.postcode} {holder.commune.toUpperCase()}
         </p>
-      </details>
-      <details class="fr-mb-3w">
-        <summary>+ Détail des taxes</summary>
+      </Accordion>
+      <Accordion title="Détail des taxes">
         {taxes ? <TaxDetail lines={taxes} /> : <p>La région du nouveau titulaire n’a pas pu être déterminée depuis son code postal : les taxes seront calculées au paiement.</p>}
-      </details>
+      </Accordion>
       <Form action={`/vehicules/demandes/${fileNumber}/titulaire/modifier`}>
         <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm fr-mb-3w">
           Modifier le nouveau titulaire
