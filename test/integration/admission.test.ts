@@ -175,6 +175,8 @@ describe('waiting room', () => {
     req.on('error', () => undefined);
     req.end();
     await until(() => app.admission.stats().inFlight === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.admission.stats().inFlight).toBe(1); // a request still being answered keeps its place
     req.destroy();
     await until(() => app.admission.stats().inFlight === 0);
     openGate();

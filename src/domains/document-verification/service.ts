@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import type { TrustedKey } from '../../platform/seal/keys.ts';
 import { parseSeal, SEAL_DOCUMENT_TYPES, SEAL_FIELDS, SealFormatError, sealDate, sealValue, signatureValid, type ParsedSeal, type SealFieldId, type SealFields } from '../../platform/seal/two-d-doc.ts';
-import { sealFor } from '../vehicles/documents.ts';
+import { sealFor, tokenFromSeal } from '../vehicles/documents.ts';
 import type { IssuedDocumentKind } from '../vehicles/tables.ts';
 
 /**
@@ -43,7 +43,13 @@ export async function checkRegistry(db: Db, seal: ParsedSeal): Promise<RegistryC
   const t = seal.header.documentType;
   const f = seal.fields;
   if (VEHICLE_TYPES[t] && f.F1) {
-    const doc = await db.selectFrom('issued_documents').select(['kind', 'token', 'content']).where('token', '=', f.F1).executeTakeFirst();
+    let token: string;
+    try {
+      token = tokenFromSeal(f.F1);
+    } catch {
+      return { found: false };
+    }
+    const doc = await db.selectFrom('issued_documents').select(['kind', 'token', 'content']).where('token', '=', token).executeTakeFirst();
     if (!doc || doc.kind !== VEHICLE_TYPES[t]) return { found: false };
     const diff = differences(f, sealFor(doc.kind, doc.content, doc.token).fields);
     return { found: true, matches: diff.length === 0, differences: diff };

@@ -1,5 +1,5 @@
 import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
-import { sealDate, sealDateTime, type SealDocumentType, type SealFields } from '../../platform/seal/two-d-doc.ts';
+import { base32, fromBase32, sealDate, sealDateTime, type SealDocumentType, type SealFields } from '../../platform/seal/two-d-doc.ts';
 import { characteristicsFields, type VehicleCharacteristics } from './characteristics.ts';
 import type { IssuedDocumentKind } from './tables.ts';
 
@@ -52,24 +52,27 @@ export function sealFor(kind: IssuedDocumentKind, content: unknown, token: strin
   switch (kind) {
     case 'cpi': {
       const c = content as CpiContent;
-      return { type: 'P3', fields: { F0: c.fileNumber, F1: token, F2: c.plate, ...vin(c.vin), F4: c.holder, F5: sealDate(c.issuedAt), F6: sealDate(c.validUntil) } };
+      return { type: 'P3', fields: { F0: c.fileNumber, F1: sealToken(token), F2: c.plate, ...vin(c.vin), F4: c.holder, F5: sealDate(c.issuedAt), F6: sealDate(c.validUntil) } };
     }
     case 'recapitulatif': {
       const c = content as SummaryContent;
-      return { type: 'P4', fields: { F0: c.fileNumber, F1: token, F2: c.plate, F5: sealDate(c.issuedAt) } };
+      return { type: 'P4', fields: { F0: c.fileNumber, F1: sealToken(token), F2: c.plate, F5: sealDate(c.issuedAt) } };
     }
     case 'certificat_cession': {
       const c = content as SaleDocumentContent;
-      return { type: 'P1', fields: { F0: c.fileNumber, F1: token, F2: c.plate, ...vin(c.vin), F4: c.seller.name, F9: c.buyer.name, F7: sealDateTime(c.saleAt), F8: String(c.mileage) } };
+      return { type: 'P1', fields: { F0: c.fileNumber, F1: sealToken(token), F2: c.plate, ...vin(c.vin), F4: c.seller.name, F9: c.buyer.name, F7: sealDateTime(c.saleAt), F8: String(c.mileage) } };
     }
     case 'csa': {
       const c = content as SaleDocumentContent;
-      return { type: 'P2', fields: { F0: c.fileNumber, F1: token, F2: c.plate, ...vin(c.vin), F4: c.seller.name, F5: sealDate(c.issuedAt) } };
+      return { type: 'P2', fields: { F0: c.fileNumber, F1: sealToken(token), F2: c.plate, ...vin(c.vin), F4: c.seller.name, F5: sealDate(c.issuedAt) } };
     }
   }
 }
 
+/** The verification token (base64url, case-sensitive) as the seal carries it: Base32 of its bytes. */
 const tokenOf = (verifyUrl: string) => verifyUrl.slice(verifyUrl.lastIndexOf('/') + 1);
+export const sealToken = (token: string): string => base32(Buffer.from(token, 'base64url'));
+export const tokenFromSeal = (field: string): string => fromBase32(field).toString('base64url');
 const verifyFooter = (url: string) => `Vérifiez l’authenticité de ce document en ligne : ${url}`;
 
 export function cpiPdf(c: CpiContent, verifyUrl: string): Promise<Buffer> {

@@ -16,7 +16,8 @@ import { PAUSE_PARAMETER, renderWaitingRoom } from '../../views/pages/waiting-ro
  * - payment returns and notifications (/paiement/…, the simulated provider's page);
  * - the back office (/agents), static assets, /healthz and /metrics.
  *
- * The count is per node (a process's own requests in progress): each node protects itself, and a
+ * The count is per node (a process's own requests in progress, freed on `onResponse` or
+ * `onRequestAbort`): each node protects itself, and a
  * load balancer spreads the newcomers. See docs/decisions/0023-start-memory-and-admission.md.
  */
 export interface AdmissionOptions {
@@ -132,10 +133,10 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       admitted++;
       rates.admit(Date.now());
     }
-    // 'close' comes once the response is sent or the connection is gone: an abandoned request frees its place too
-    reply.raw.once('close', () => release(request));
   });
+  // the place is freed once the response is sent, or when the client goes away before it (counted once)
   app.addHook('onResponse', async (request) => release(request));
+  app.addHook('onRequestAbort', async (request) => release(request));
   function release(request: FastifyRequest): void {
     if (!(request as Counted)[COUNTED]) return;
     (request as Counted)[COUNTED] = false;

@@ -1,0 +1,247 @@
+/**
+ * Writes that scale with nodes (issue 20, decision 0022). Needs a PostgreSQL server:
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres npx tsx test/bench/writes-and-nodes.ts
+ *
+ * Creates a fresh database on that server (dropped at the end), then prints:
+ * 1. the audit burst: 64 transactions at once, each writing one audit row and holding its
+ *    transaction 20 ms, as the former code did (an advisory lock before the append) and as it does
+ *    now (a plain INSERT, sealed afterwards in batches) — wall time and appends per second;
+ * 2. complete declarations of sale per second (13 requests each: new procedure, code, the five
+ *    tabs, confirmation) with BENCH_CLIENTS (16) signed-in clients, on 1 node then on 2 nodes
+ *    (portal processes `node scripts/start.mjs` on the same database, client i on node i mod n);
+ * 3. the SQL statements per signed-in page are counted by test/integration/request-cost.test.ts.
+ * Each sale needs a vehicle of the demo registry (≈ 200 plain ones): each run sells BENCH_SALES (80).
+ * Called by test/bench/run.ts (helper 4) when present; runnable alone. Not part of npm test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { demoRegistry } from '../../src/domains/vehicles/demo-registry.ts';
+import { audit, SYSTEM, verifyAuditChain } from '../../src/platform/audit.ts';
+import { openDatabase, type Database } from '../../src/platform/db/database.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ADMIN_URL = process.env.DATABASE_URL;
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const SESSION_SECRET = 'bench-writes-and-nodes-secret-0123456789';
+const SELLER = 'demo.particulier@example.fr';
+const BUYER = { buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03', buyer_address_line1: '2 place Bellecour', buyer_postcode: '69002', buyer_commune: 'Lyon', buyer_country: 'FRANCE', sale_time: '00:00', mileage: '60000' };
+const SALE_DATE = '2026-11-21';
+const LAST_CERTIFICATE_DATE = '2026-11-30';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** A browser-like client over fetch: keeps cookies, reads the CSRF token of its pages. */
+class Client {
+  private cookies = new Map<string, string>();
+  html = '';
+  requests = 0;
+  /** `ip`: the visitor's address, as a load balancer forwards it (per-address throttles see 16 people, not one) */
+  constructor(
+    private readonly base: string,
+    private readonly ip: string,
+  ) {}
+  async request(method: 'GET' | 'POST', url: string, fields?: Record<string, string>) {
+    const headers: Record<string, string> = { accept: 'text/html', 'x-forwarded-for': this.ip };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (fields) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers.origin = this.base;
+      body = new URLSearchParams(fields).toString();
+    }
+    const res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
+    this.requests++;
+    for (const cookie of res.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, ...value] = pair!.split('=');
+      if (value.join('=') === '') this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value.join('='));
+    }
+    const text = await res.text();
+    if (res.headers.get('content-type')?.startsWith('text/html')) this.html = text;
+    return { status: res.status, location: (res.headers.get('location') ?? '').replace(/^https?:\/\/[^/]+/, ''), body: text };
+  }
+  get(url: string) {
+    return this.request('GET', url);
+  }
+  post(url: string, fields: Record<string, string>) {
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(this.html)?.[1] ?? '';
+    return this.request('POST', url, { _csrf: csrf, ...fields });
+  }
+}
+
+interface Vehicle {
+  plate: string;
+  code: string;
+  certificateDate: string;
+}
+
+/** One complete declaration of sale, 13 requests; throws when a step is not acknowledged. */
+async function sell(c: Client, v: Vehicle): Promise<void> {
+  await c.get('/vehicules/demandes/nouvelle');
+  const key = /name="idempotency_key" value="([^"]+)"/.exec(c.html)![1]!;
+  const created = await c.post('/vehicules/demandes/nouvelle', { idempotency_key: key, kind: 'sale_declaration', initiator: 'other', plate: v.plate });
+  if (created.status !== 303) throw new Error(`new procedure: ${created.status}`);
+  const page = created.location;
+  await c.get(page);
+  await c.post(`${page}/code`, { code: v.code });
+  const base = `${page}/cession`;
+  await c.get(base);
+  await c.post(`${base}/commencer`, { understood: 'oui' });
+  await c.post(`${base}/documents`, {});
+  await c.get(base);
+  const declared = await c.post(`${base}/declaration`, { ...BUYER, sale_date: v.certificateDate > SALE_DATE ? v.certificateDate : SALE_DATE });
+  if (declared.status !== 303) throw new Error(`declaration of ${v.plate}: ${declared.status}`);
+  await c.get(base);
+  const confirmed = await c.post(`${base}/confirmer`, { certify: 'oui' });
+  if (confirmed.status !== 303) throw new Error(`confirmation of ${v.plate}: ${confirmed.status}`);
+  const done = await c.get(confirmed.location || base);
+  if (!/id="code-de-cession">[A-Z0-9]{11}</.test(done.body)) throw new Error(`no code de cession for ${v.plate}`);
+}
+
+/** A portal process on the bench database. */
+async function startNode(dbUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const { APP_CLOCK_START: _moved, ...env } = process.env;
+  const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
+    cwd: ROOT,
+    env: { ...env, NODE_ENV: 'development', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '10', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, SESSION_SECRET, DEMO_DATA: 'false', LOG_LEVEL: 'warn', JOBS_WORKER: 'true', TRUST_PROXY: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(200);
+  }
+  throw new Error('a portal process did not start');
+}
+
+const failures: string[] = [];
+
+async function salesPerSecond(urls: string[], vehicles: Vehicle[]): Promise<{ sales: number; seconds: number; perSecond: number; requestsPerSecond: number }> {
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, i) => {
+      const c = new Client(urls[i % urls.length]!, `198.51.100.${(i % 200) + 1 + (urls.length - 1) * 30}`);
+      await c.get('/connexion');
+      const res = await c.post('/connexion', { email: SELLER, password: DEMO_PASSWORD });
+      if (res.status !== 303) throw new Error(`sign-in: ${res.status}`);
+      c.requests = 0;
+      return c;
+    }),
+  );
+  const pool = [...vehicles];
+  let sales = 0;
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (c) => {
+      for (let v = pool.shift(); v; v = pool.shift()) {
+        try {
+          await sell(c, v);
+          sales++;
+        } catch (error) {
+          failures.push(`${v.plate}: ${(error as Error).message}`); // counted apart, not in the rate
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const requests = clients.reduce((n, c) => n + c.requests, 0);
+  return { sales, seconds, perSecond: sales / seconds, requestsPerSecond: requests / seconds };
+}
+
+/** 64 transactions at once, each appending one audit row and holding its transaction 20 ms. */
+async function auditBurst(database: Database, withLock: boolean): Promise<{ ms: number; perSecond: number }> {
+  const n = 64;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      database.db.transaction().execute(async (trx) => {
+        if (withLock) await sql`select pg_advisory_xact_lock(73420002)`.execute(trx); // the former append: the chain's lock until commit
+        await audit(trx, SYSTEM, 'bench.burst', { kind: 'probe', id: i });
+        await sleep(20); // the rest of the request's transaction
+      }),
+    ),
+  );
+  const ms = performance.now() - started;
+  return { ms: Math.round(ms), perSecond: Math.round((n / ms) * 1000) };
+}
+
+async function main(): Promise<void> {
+  if (!ADMIN_URL?.startsWith('postgres')) throw new Error('test/bench/writes-and-nodes.ts needs DATABASE_URL=postgres://…');
+  const name = `bench_writes_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const dbUrl = url.toString();
+  const nodes: ChildProcess[] = [];
+  const database = await openDatabase({ kind: 'postgres', url: dbUrl, poolSize: 16 });
+  try {
+    await migrate(database);
+    const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: dbUrl, SESSION_SECRET, DEMO_DATA: 'false' });
+    await seedDemoData(database.db, config);
+
+    const locked = await auditBurst(database, true);
+    const free = await auditBurst(database, false);
+    console.log(`Audit burst (64 transactions of 20 ms, pool 16): with the former lock ${locked.ms} ms (${locked.perSecond}/s); without ${free.ms} ms (${free.perSecond}/s): ×${(locked.ms / free.ms).toFixed(1)}`);
+    const check = await verifyAuditChain(database.db);
+    console.log(`Audit chain after the bursts: ${check.ok ? `intact, ${check.rows} rows sealed` : `BROKEN: ${check.message}`}`);
+
+    const ids = Object.fromEntries((await database.db.selectFrom('accounts').select(['id', 'email']).execute()).map((a) => [a.email, a.id]));
+    const individual = ids[DEMO_ACCOUNTS.find((a) => a.profile === 'individual')!.email]!;
+    const legalEntity = ids[DEMO_ACCOUNTS.find((a) => a.profile === 'legal_entity')!.email]!;
+    const vehicles = demoRegistry({ individual, legalEntity })
+      .filter((e) => !e.holderEmail && e.plateKind === 'siv' && e.holder.kind === 'natural' && !e.coHolders && !e.encumbrances && !e.longTermLease && e.certificateNumber && e.confidentialCode)
+      .filter((e) => e.certificateDate! <= LAST_CERTIFICATE_DATE)
+      .map((e) => ({ plate: e.plate, code: e.confidentialCode!, certificateDate: e.certificateDate! }));
+    const half = Math.min(Number(process.env.BENCH_SALES ?? 80), Math.floor(vehicles.length / 2));
+
+    const first = await startNode(dbUrl);
+    nodes.push(first.child);
+    const one = await salesPerSecond([first.url], vehicles.slice(0, half));
+    console.log(`Sales, 1 node, ${CLIENTS} clients: ${one.sales} in ${one.seconds.toFixed(1)} s = ${one.perSecond.toFixed(1)} sales/s (${one.requestsPerSecond.toFixed(0)} req/s)`);
+    const second = await startNode(dbUrl);
+    nodes.push(second.child);
+    const two = await salesPerSecond([first.url, second.url], vehicles.slice(half, 2 * half));
+    console.log(`Sales, 2 nodes, ${CLIENTS} clients: ${two.sales} in ${two.seconds.toFixed(1)} s = ${two.perSecond.toFixed(1)} sales/s (${two.requestsPerSecond.toFixed(0)} req/s): ×${(two.perSecond / one.perSecond).toFixed(2)}`);
+    if (failures.length) console.log(`Sales refused (not counted): ${failures.length}, e.g. ${failures.slice(0, 3).join('; ')}`);
+    const after = await verifyAuditChain(database.db);
+    console.log(`Audit chain after the sales: ${after.ok ? `intact, ${after.rows} rows sealed` : `BROKEN: ${after.message}`}`);
+    console.log(JSON.stringify({ auditBurst: { locked, free }, sales: { oneNode: one, twoNodes: two } }));
+  } finally {
+    await Promise.all(nodes.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM'))))));
+    await database.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
