@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { birthDateProblem } from '../../platform/plausible.ts';
 import type { ProcedureKind, ProcedureStatus } from './tables.ts';
+import { optionalFrenchDate } from '../../platform/french-date.ts';
 
 /** Procedure statuses, the lists of "Mon espace véhicule" they fall into, and who moves them. */
 export const STATUS_LABELS: Record<ProcedureStatus, string> = {
@@ -121,7 +122,7 @@ export function plausibleBirthDate(value: string, ctx: z.RefinementCtx): void {
 export const codeRequestSchema = z.object({
   birth_name: z.string({ error: 'Saisissez le nom de naissance du titulaire' }).trim().min(1, 'Saisissez le nom de naissance du titulaire (ou la raison sociale)').max(100),
   given_names: z.string().trim().max(100).optional(),
-  birth_date: z.union([z.literal(''), z.iso.date({ error: 'Saisissez une date de naissance valide' }).superRefine(plausibleBirthDate)]).optional(),
+  birth_date: optionalFrenchDate('la date de naissance du titulaire').superRefine((d, ctx) => (d ? plausibleBirthDate(d, ctx) : undefined)),
   birth_place: z.string().trim().max(100).optional(),
 });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { checkPlate } from './identifiers.ts';
 import { computeTaxes, regionOfPostcode, type RateLookup, type TaxInput, type TaxLine, type TaxProcedure, type WeightClass } from './taxes.ts';
+import { dateProblemMessage, readFrenchDate } from '../../platform/french-date.ts';
 
 /** Reads the effective-dated rates (cached a minute per process) and computes the taxes. */
 export function createTaxService(db: Db) {
@@ -81,9 +82,11 @@ export async function simulatorInput(taxes: TaxService, raw: Record<string, unkn
     if (!d.category) errors.category = 'Choisissez la catégorie du véhicule, ou saisissez son immatriculation';
     if (!Number.isInteger(power) || power < 1 || power > 200) errors.fiscal_power = 'Saisissez la puissance fiscale (repère P.6), un nombre entier de 1 à 200';
     if (!d.energy) errors.energy = 'Choisissez l’énergie (repère P.3)';
-    if (!d.first_registration_date || !z.iso.date().safeParse(d.first_registration_date).success || d.first_registration_date > today)
-      errors.first_registration_date = 'Saisissez la date de première immatriculation (repère B), passée';
-    if (!Object.keys(errors).length) vehicle = { category: d.category!, fiscalPower: power, energy: d.energy!, firstRegistrationDate: d.first_registration_date!, fni: false, addressChanges: Number(d.address_changes ?? 0) || 0 };
+    const first = readFrenchDate(d.first_registration_date);
+    if (!first.ok && first.problem !== 'empty') errors.first_registration_date = dateProblemMessage(first.problem, 'la date de première immatriculation (repère B)', '21/06/2018');
+    else if (!first.ok || first.iso > today) errors.first_registration_date = 'Saisissez la date de première immatriculation (repère B), passée';
+
+    if (!Object.keys(errors).length) vehicle = { category: d.category!, fiscalPower: power, energy: d.energy!, firstRegistrationDate: (first as { iso: string }).iso, fni: false, addressChanges: Number(d.address_changes ?? 0) || 0 };
   }
   const regions = await taxes.regions();
   if (d.region && !regions.some((r) => r.code === d.region)) errors.region = 'Choisissez la région';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { plausibleBirthDate } from './model.ts';
+import { frenchDate } from '../../platform/french-date.ts';
 
 /**
  * The complementary procedure (téléprocédure complémentaire, TPC), as the training slides list it:
@@ -200,7 +201,7 @@ export const holderSchema = z.discriminatedUnion('kind', [
     kind: z.literal('natural'),
     birth_name: text('Saisissez le nom de naissance du titulaire', 100),
     given_names: text('Saisissez le ou les prénoms du titulaire', 100),
-    birth_date: z.iso.date({ error: 'Saisissez une date de naissance valide, par exemple 1980-04-27' }).superRefine(plausibleBirthDate),
+    birth_date: frenchDate('la date de naissance du titulaire', '27/04/1980').superRefine(plausibleBirthDate),
     birth_place: text('Saisissez la commune de naissance du titulaire', 100),
   }),
   z.object({

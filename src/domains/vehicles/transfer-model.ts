@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { POSTCODE_UNKNOWN } from '../../platform/plausible.ts';
 import { communesForPostcode } from './communes.ts';
 import { plausibleBirthDate } from './model.ts';
+import { frenchDate } from '../../platform/french-date.ts';
 
 /**
  * Change of holder (changement de titulaire), for certified accounts: the code de cession (or,
@@ -30,7 +31,7 @@ export const newHolderSchema = z.object({
   use: z.enum(USES.map((u) => u.value) as ['personnel', 'professionnel', 'location', 'collection'], { error: 'Choisissez l’usage du véhicule' }),
   birth_name: text('Saisissez le nom de naissance du nouveau titulaire'),
   given_names: text('Saisissez les prénoms du nouveau titulaire'),
-  birth_date: z.iso.date({ error: 'Saisissez la date de naissance du nouveau titulaire' }).superRefine(plausibleBirthDate),
+  birth_date: frenchDate('la date de naissance du nouveau titulaire').superRefine(plausibleBirthDate),
   birth_place: text('Saisissez la commune de naissance du nouveau titulaire'),
   address_line1: text('Saisissez l’adresse du nouveau titulaire', 76),
   postcode: z.string({ error: 'Saisissez le code postal' }).trim().regex(/^\d{5}$/, 'Le code postal comporte 5 chiffres').refine((p) => communesForPostcode(p).length > 0, POSTCODE_UNKNOWN),

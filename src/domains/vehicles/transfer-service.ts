@@ -19,6 +19,7 @@ import type { VehicleProcedure } from './tables.ts';
 import type { TaxService } from './tax-service.ts';
 import { regionOfPostcode, type TaxLine } from './taxes.ts';
 import { newHolderSchema, USES, type NewHolder, type TransferStep } from './transfer-model.ts';
+import { dateProblemMessage, readFrenchDate } from '../../platform/french-date.ts';
 
 export interface TransferState {
   step: TransferStep;
@@ -134,11 +135,12 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       }
       const fni = !vehicle.certificate_number;
       const number = (input.certificate_number ?? '').toUpperCase().replace(/\s/g, '');
-      const date = (input.certificate_date ?? '').trim();
+      const reading = readFrenchDate(input.certificate_date);
+      const date = reading.ok ? reading.iso : '';
       const missing: Record<string, string> = {};
       if (!fni && !number) missing.certificate_number = 'Saisissez le numéro de formule de la carte grise (11 caractères, par exemple 2017RV48832)';
       else if (!fni && !isValidCertificateNumber(number)) missing.certificate_number = 'Le numéro de formule comporte 11 caractères : l’année, 2 lettres et 5 chiffres, par exemple 2017RV48832';
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) missing.certificate_date = 'Saisissez la date du certificat d’immatriculation (repère I de la carte grise)';
+      if (!reading.ok) missing.certificate_date = dateProblemMessage(reading.problem, 'la date du certificat d’immatriculation (repère I de la carte grise)', '21/06/2018');
       if (Object.keys(missing).length) return { ok: false, errors: missing };
       if (p.initiator !== 'self' || !sale || (await buyerLink(db, account, sale.declaration)) !== 'proven') return refuse(p.initiator !== 'self' ? 'other_without_code' : 'not_declared_buyer', 'has_code', NO_CODE_REFUSED);
       const attempt = await startGuess(db, account, actor);

@@ -8,6 +8,7 @@ import { Layout } from '../../layout.tsx';
 import { HelpLink } from '../help/help-link.tsx';
 import { Timeline } from '../../components/timeline.tsx';
 import type { TimelineEntry } from '../../../domains/my-requests/timeline.ts';
+import { DateInput } from '../../components/date-input.tsx';
 
 type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string | null; unread: number };
 type Values = Record<string, string | undefined>;
@@ -214,7 +215,7 @@ export function NewCodePage({ fileNumber, plate, values, errors }: { fileNumber:
       <Form action={`/vehicules/demandes/${fileNumber}/nouveau-code`}>
         <TextInput name="birth_name" label="Nom de naissance du titulaire (ou raison sociale)" value={values.birth_name} error={errors.birth_name} />
         <TextInput name="given_names" label="Premier prénom du titulaire" value={values.given_names} error={errors.given_names} />
-        <TextInput name="birth_date" type="date" label="Date de naissance du titulaire" value={values.birth_date} error={errors.birth_date} />
+        <DateInput name="birth_date" label="Date de naissance du titulaire" value={values.birth_date} error={errors.birth_date} />
         <TextInput name="birth_place" label="Commune de naissance du titulaire" value={values.birth_place} error={errors.birth_place} />
         <SubmitButton>Recevoir un nouveau code</SubmitButton>
       </Form>

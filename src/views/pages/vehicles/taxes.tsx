@@ -2,6 +2,7 @@ import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import { Breadcrumb } from '../../components/content.tsx';
 import { ErrorSummary, Form, RadioGroup, Select, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
+import { DateInput } from '../../components/date-input.tsx';
 
 /** The tax detail, as a table with the rule applied on each line; reused by procedure summaries. */
 export function TaxDetail({ lines }: { lines: TaxLine[] }) {
@@ -91,7 +92,7 @@ export function TaxSimulatorPage({ regions, values, errors, lines }: { regions: 
             { value: 'EE', label: 'Hybride essence-électricité' },
           ]}
         />
-        <TextInput name="first_registration_date" type="date" label="Date de première immatriculation (repère B)" value={values.first_registration_date} error={errors.first_registration_date} />
+        <DateInput name="first_registration_date" label="Date de première immatriculation (repère B)" example="21/06/2018" value={values.first_registration_date} error={errors.first_registration_date} />
         <TextInput name="address_changes" label="Changement d’adresse : nombre de changements déjà faits depuis l’immatriculation au SIV" inputMode="numeric" value={values.address_changes} />
         <SubmitButton>Calculer</SubmitButton>
       </Form>

@@ -8,6 +8,7 @@ import { Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
+import { DateInput } from '../../components/date-input.tsx';
 
 type Values = Record<string, string | undefined>;
 interface Common {
@@ -104,7 +105,7 @@ export function TpcHolderPage(props: Common & { values: Values; errors: FieldErr
           <div class="fr-fieldset__element">
             <TextInput name="birth_name" label="Nom de naissance" value={v.birth_name} error={e.birth_name} autocomplete="family-name" />
             <TextInput name="given_names" label="Prénom(s)" value={v.given_names} error={e.given_names} autocomplete="given-name" />
-            <TextInput name="birth_date" type="date" label="Date de naissance" value={v.birth_date} error={e.birth_date} autocomplete="bday" />
+            <DateInput name="birth_date" label="Date de naissance" example="27/04/1980" value={v.birth_date} error={e.birth_date} autocomplete="bday" />
             <TextInput name="birth_place" label="Commune de naissance" value={v.birth_place} error={e.birth_place} />
           </div>
         </fieldset>

@@ -4,6 +4,7 @@ import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type Transf
 import { Accordion, Alert, SummaryList } from '../../components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../components/form.tsx';
 import { ProcedureStepsLayout } from './procedure-steps.tsx';
+import { DateInput } from '../../components/date-input.tsx';
 import { formatEuros, type TaxLine } from '../../../domains/vehicles/taxes.ts';
 import { TaxDetail } from './taxes.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../components/false-declaration.ts';
@@ -33,11 +34,11 @@ export function TransferCodePage({ fileNumber, plate, fni, values, errors, locke
         />
         <TextInput name="cession_code" label="Si oui : code de cession" hint="11 lettres et chiffres, par exemple 4KFNTNJJL1L" value={values.cession_code} error={errors.cession_code} spellcheck={false} autocomplete="off" />
         {fni ? (
-          <TextInput name="certificate_date" type="date" label="Si non : date du certificat d’immatriculation (repère I)" value={values.certificate_date} error={errors.certificate_date} />
+          <DateInput name="certificate_date" label="Si non : date du certificat d’immatriculation (repère I)" example="21/06/2018" value={values.certificate_date} error={errors.certificate_date} />
         ) : (
           <>
             <TextInput name="certificate_number" label="Si non : numéro de formule de la carte grise" hint="11 caractères, par exemple 2017RV48832" value={values.certificate_number} error={errors.certificate_number} spellcheck={false} autocomplete="off" />
-            <TextInput name="certificate_date" type="date" label="Si non : date du certificat d’immatriculation (repère I)" value={values.certificate_date} error={errors.certificate_date} />
+            <DateInput name="certificate_date" label="Si non : date du certificat d’immatriculation (repère I)" example="21/06/2018" value={values.certificate_date} error={errors.certificate_date} />
           </>
         )}
         <p class="fr-hint-text">
@@ -66,7 +67,7 @@ export function TransferHolderPage({ fileNumber, plate, formerHolder, values, er
         <RadioGroup name="use" label="Usage du véhicule" value={values.use} error={errors.use} options={USES.map((u) => ({ value: u.value, label: u.label }))} />
         <TextInput name="birth_name" label="Nom de naissance" autocomplete="family-name" value={values.birth_name} error={errors.birth_name} />
         <TextInput name="given_names" label="Prénoms" autocomplete="given-name" value={values.given_names} error={errors.given_names} />
-        <TextInput name="birth_date" type="date" label="Date de naissance" value={values.birth_date} error={errors.birth_date} />
+        <DateInput name="birth_date" label="Date de naissance" autocomplete="bday" value={values.birth_date} error={errors.birth_date} />
         <TextInput name="birth_place" label="Commune de naissance" value={values.birth_place} error={errors.birth_place} />
         <TextInput name="address_line1" label="Numéro et voie" autocomplete="street-address" value={values.address_line1} error={errors.address_line1} />
         <TextInput name="postcode" label="Code postal" autocomplete="postal-code" inputMode="numeric" value={values.postcode} error={errors.postcode} />
