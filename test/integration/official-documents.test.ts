@@ -92,8 +92,6 @@ describe('official documents: layout, PDF/A, tags and 2D-Doc', () => {
       'Signature de l’ancien propriétaire',
       'Signature du nouveau propriétaire',
       'Exemplaire n° 2 destiné au nouveau propriétaire.',
-      `Dossier n° ${fileNumber} — délivré le 01/12/2026`,
-      'Page 1 sur',
     ];
     let at = -1;
     for (const words of order) {
