@@ -5,6 +5,8 @@ import type { PreApplication } from '../domains/identity-docs/tables.ts';
 import { licencePdf, type DocumentContent } from '../domains/licences/documents.ts';
 import { cpiPdf, saleDocumentPdf, summaryPdf, type SaleDocumentContent } from '../domains/vehicles/documents.ts';
 import { letterPdf } from '../platform/pdf/letter.ts';
+import { loadConfig } from '../config.ts';
+import { loadSealSigner, setDocumentSigner } from '../platform/seal/keys.ts';
 import { renderPdfPages } from '../platform/seal/read-pdf.ts';
 
 /**
@@ -46,6 +48,9 @@ const documents: [string, () => Promise<Buffer>][] = [
   ['courrier', () => letterPdf({ recipient: ['MADAME CAMILLE MARTIN', '12 RUE DE LA ROQUETTE', '75011 PARIS'], subject: 'Votre certificat d’immatriculation AB-123-CD et son code confidentiel', body: 'Madame, Monsieur,\n\nVous trouverez ci-joint le certificat d’immatriculation du véhicule AB-123-CD.\n\nL’Agence nationale des titres sécurisés', date: new Date('2026-12-01T09:00:00Z') })],
 ];
 
+// sealed with the portal's key (SEAL_PRIVATE_KEY, or the demo key of DATA_DIR): `npm run verify-document` checks them
+const config = loadConfig();
+setDocumentSigner(loadSealSigner(config.sealPrivateKey, config.dataDir));
 mkdirSync(OUT, { recursive: true });
 for (const [name, make] of documents) {
   const started = Date.now();
