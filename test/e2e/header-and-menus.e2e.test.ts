@@ -92,7 +92,7 @@ describe('the DSFR header and its menus, in Chromium', () => {
     await signInUserInBrowser(page, e2e.baseUrl, 'demo.mairie@example.fr');
     await page.goto(`${e2e.baseUrl}/compte`);
     const items = await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link').allTextContents();
-    expect(items.filter((t) => !t.includes('(dév.)'))).toEqual(['Accueil', 'Pré-demandes à recueillir', 'Trouver un lieu', 'Aide et contact']);
+    expect(items.filter((t) => !t.includes('(dév.)'))).toEqual(['Accueil', 'Pré-demandes à recueillir', 'Documentation', 'Trouver un lieu', 'Aide et contact']);
     const main = (await page.locator('main').textContent())!;
     expect(main).not.toMatch(/Mon espace véhicule|Mon espace permis|Mes pré-demandes/);
     await page.locator('main').getByRole('link', { name: 'Pré-demandes à recueillir' }).click();
