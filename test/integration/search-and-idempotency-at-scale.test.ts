@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { scaleAccountEmail, seedAtScale } from '../../src/demo/scale-seed.ts';
+import { importVehiclesCsv, readVehiclesCsv } from '../../src/domains/vehicles/csv-import.ts';
 import { createVehicleInstruction, parseFilters } from '../../src/domains/instruction/vehicle-instruction.ts';
 import type { Agent } from '../../src/platform/db/schema.ts';
 import { type TestApp, useSeededApp } from '../helpers/app.ts';
@@ -65,6 +66,35 @@ describe('issue 20: the back-office search through its indexes, the scale seed, 
     expect(await search('ma')).toEqual([]);
     // a LIKE wildcard typed by the agent is a character, not "anything"
     expect(await search('%%%')).toEqual([]);
+  });
+
+  it('imports a CSV in batches (here of 2 lines): every vehicle with its own holder, code and gage', async () => {
+    const header = 'plate,vin,certificate_number,certificate_date,first_registration_date,category,fiscal_power,energy,holder_kind,birth_name,given_names,birth_date,birth_place,company_name,siren,address_line1,postcode,commune,gage';
+    const line = (i: number) =>
+      i === 3
+        ? `QA-10${i}-QB,VF1RFB00X5678901${i},,2020-05-01,2020-05-01,M1,5,ES,legal,,,,,Transports Éole,12345678${i},${i} rue A,44000,Nantes,oui`
+        : `QA-10${i}-QB,VF1RFB00X5678901${i},,2020-05-01,2020-05-01,M1,5,ES,natural,Morel${i},Anne,1975-03-09,Nantes,,,${i} rue A,44000,Nantes,non`;
+    const text = [header, ...[1, 2, 3, 4, 5].map(line)].join('\n');
+    const plates = readVehiclesCsv(text).entries.map((e) => e.plate);
+    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, text, 2)).toEqual({ imported: 5, errors: [] });
+    const rows = await t.database.db
+      .selectFrom('vehicles as v')
+      .innerJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
+      .innerJoin('confidential_codes as c', 'c.vehicle_id', 'v.id')
+      .select(['v.id', 'v.plate', 'h.birth_name', 'h.company_name', 'h.address_line1', 'c.code_hash'])
+      .where('v.plate', 'in', plates)
+      .orderBy('v.plate')
+      .execute();
+    expect(rows.map((r) => [r.plate, r.birth_name ?? r.company_name, r.address_line1])).toEqual([
+      ['QA-101-QB', 'MOREL1', '1 rue A'], ['QA-102-QB', 'MOREL2', '2 rue A'], ['QA-103-QB', 'TRANSPORTS ÉOLE', '3 rue A'], ['QA-104-QB', 'MOREL4', '4 rue A'], ['QA-105-QB', 'MOREL5', '5 rue A'],
+    ]);
+    expect(new Set(rows.map((r) => r.code_hash)).size).toBe(5); // one code per vehicle
+    const gages = await t.database.db.selectFrom('vehicle_encumbrances').select('vehicle_id').where('kind', '=', 'gage').where('vehicle_id', 'in', rows.map((r) => r.id)).execute();
+    expect(gages.map((g) => g.vehicle_id)).toEqual([rows[2]!.id]);
+    // a plate already registered, found in any batch: nothing imported, the plate named
+    const again = [header, line(6), line(7), line(8), line(1).replace('QA-101-QB', 'QA-109-QB'), line(5)].join('\n');
+    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, again, 2)).toEqual({ imported: 0, errors: ['Ces immatriculations existent déjà : QA-105-QB'] });
+    expect(await t.database.db.selectFrom('vehicles').select('id').where('plate', 'in', ['QA-106-QB', 'QA-109-QB']).execute()).toEqual([]);
   });
 
   it('the same "Ajouter une demande" form posted four times at once starts one procedure', async () => {

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
+import type { Db } from '../../platform/db/database.ts';
 import { checkPlate, isValidCertificateNumber, isValidVin } from './identifiers.ts';
-import { newConfidentialCode } from './confidential-code.ts';
+import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
 import type { RegistryEntry } from './registry.ts';
 
 /**
@@ -126,16 +128,67 @@ export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; error
   return { entries, errors };
 }
 
+/**
+ * Rows inserted per statement: each row binds up to 11 parameters and PostgreSQL's protocol allows
+ * 65,535 per statement (a single INSERT of every line failed above that).
+ */
+export const IMPORT_BATCH = 2_000;
+
 /** Imports a CSV all or nothing: refused with the list of problems, or every vehicle inserted in one transaction. */
-export async function importVehiclesCsv(db: import('../../platform/db/database.ts').Db, secret: string, text: string): Promise<{ imported: number; errors: string[] }> {
+export async function importVehiclesCsv(db: Db, secret: string, text: string, batch = IMPORT_BATCH): Promise<{ imported: number; errors: string[] }> {
   const { entries, errors } = readVehiclesCsv(text);
   if (errors.length) return { imported: 0, errors };
   if (!entries.length) return { imported: 0, errors: ['Aucun véhicule dans le fichier.'] };
-  const existing = await db.selectFrom('vehicles').select('plate').where('plate', 'in', entries.map((e) => e.plate)).execute();
-  if (existing.length) return { imported: 0, errors: [`Ces immatriculations existent déjà : ${existing.map((e) => e.plate).join(', ')}`] };
-  const { insertRegistryEntry } = await import('./registry.ts');
+  const chunks = Array.from({ length: Math.ceil(entries.length / batch) }, (_, i) => entries.slice(i * batch, (i + 1) * batch));
+  const existing: string[] = [];
+  for (const chunk of chunks) existing.push(...(await db.selectFrom('vehicles').select('plate').where('plate', 'in', chunk.map((e) => e.plate)).execute()).map((e) => e.plate));
+  if (existing.length) return { imported: 0, errors: [`Ces immatriculations existent déjà : ${existing.join(', ')}`] };
   await db.transaction().execute(async (trx) => {
-    for (const entry of entries) await insertRegistryEntry(trx, secret, entry);
+    for (const chunk of chunks) await insertBatch(trx, secret, chunk);
   });
   return { imported: entries.length, errors: [] };
+}
+
+/** One batch of registry entries without co-holders (the CSV has none): a few multi-row statements. */
+async function insertBatch(trx: Db, secret: string, entries: RegistryEntry[]): Promise<void> {
+  // holder ids drawn first, so that each vehicle names its holder without relying on RETURNING's order
+  const ids = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('vehicle_holders', 'id'))::bigint as id from generate_series(1, ${sql.lit(entries.length)})`.execute(trx);
+  const holderIds = ids.rows.map((r) => Number(r.id));
+  await sql`
+    insert into vehicle_holders (id, kind, birth_name, given_names, birth_date, birth_place, company_name, siren, address_line1, address_line2, postcode, commune)
+    overriding system value values ${sql.join(
+      entries.map((e, i) => {
+        const h = e.holder;
+        return h.kind === 'natural'
+          ? sql`(${holderIds[i]}, 'natural', ${h.birthName}, ${h.givenNames}, ${h.birthDate}::date, ${h.birthPlace}, null, null, ${e.address.line1}, ${e.address.line2 ?? null}, ${e.address.postcode}, ${e.address.commune})`
+          : sql`(${holderIds[i]}, 'legal', null, null, null, null, ${h.companyName}, ${h.siren}, ${e.address.line1}, ${e.address.line2 ?? null}, ${e.address.postcode}, ${e.address.commune})`;
+      }),
+    )}`.execute(trx);
+  const vehicles = await trx
+    .insertInto('vehicles')
+    .values(
+      entries.map((e, i) => ({
+        plate: e.plate,
+        plate_kind: e.plateKind,
+        vin: e.vin,
+        certificate_number: e.certificateNumber,
+        certificate_date: e.certificateDate,
+        first_registration_date: e.firstRegistrationDate,
+        category: e.category,
+        fiscal_power: e.fiscalPower,
+        energy: e.energy,
+        holder_id: holderIds[i]!,
+        long_term_lease: e.longTermLease ?? false,
+        previous_title_address: e.previousTitleAddress ?? null,
+      })),
+    )
+    .returning(['id', 'plate'])
+    .execute();
+  const idOf = new Map(vehicles.map((v) => [v.plate, v.id]));
+  await trx
+    .insertInto('confidential_codes')
+    .values(entries.map((e) => ({ vehicle_id: idOf.get(e.plate)!, certificate_number: e.certificateNumber, code_hash: hashConfidentialCode(secret, idOf.get(e.plate)!, e.certificateNumber, e.confidentialCode) })))
+    .execute();
+  const encumbrances = entries.flatMap((e) => (e.encumbrances ?? []).map((enc) => ({ vehicle_id: idOf.get(e.plate)!, kind: enc.kind, registered_at: enc.registeredAt })));
+  if (encumbrances.length) await trx.insertInto('vehicle_encumbrances').values(encumbrances).execute();
 }
