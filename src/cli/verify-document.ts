@@ -42,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
     if (verdict.status !== 'unreadable') {
       const d = describeSeal(verdict.seal);
       console.log(`\nDocument : ${d.type}\nÉmis le ${verdict.seal.header.issuedOn}, autorité ${verdict.seal.header.caId}, certificat ${verdict.seal.header.certificateId}`);
-      for (const r of d.rows) console.log(`  ${r.id} ${r.label} : ${r.value}`);
+      // a forged value must not drive the terminal (the parser refuses control characters; this is the second lock)
+      for (const r of d.rows) console.log(`  ${r.id} ${r.label} : ${String(r.value).replace(/[\u0000-\u001f\u007f-\u009f]/g, "?")}`);
     }
     return text.ok ? 0 : 1;
   } finally {

@@ -17,6 +17,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'account.password_set': 'Mot de passe défini',
   'account.password_changed': 'Mot de passe modifié',
   'account.password_change_failed': 'Changement de mot de passe refusé : mot de passe actuel erroné',
+  'account.deletion_password_failed': 'Suppression du compte refusée : mot de passe erroné',
   'account.franceconnect_linked': 'Compte relié à FranceConnect',
   'account.mobile_changed': 'Numéro de mobile modifié',
   'account.suspended': 'Compte suspendu par l’agence',

@@ -285,8 +285,28 @@ describe('accounts: sign-up, activation, sign-in', () => {
     expect(await t.database.db.selectFrom('accounts').select('id').execute()).toEqual([]);
     expect(await t.database.db.selectFrom('connection_history').select('id').execute()).toEqual([]);
     const trail = await t.database.db.selectFrom('audit_events').select(['action', 'details']).orderBy('id').execute();
-    expect(trail.map((e) => e.action)).toEqual(['account.created', 'account.activated', 'account.signed_in', 'account.deleted_by_user']);
+    expect(trail.map((e) => e.action)).toEqual(['account.created', 'account.activated', 'account.signed_in', 'account.deletion_password_failed', 'account.deleted_by_user']);
     expect(JSON.stringify(trail)).not.toContain('zoe@example.fr');
     expect((await lastEmailTo(t.app, 'zoe@example.fr')).subject).toBe('Votre compte a été supprimé');
+  });
+
+  it('throttles the password asked to delete the account: a stolen session cannot guess it', async () => {
+    const client = new TestClient(t.app);
+    await signUp(client, 'particulier', { given_name: 'Yves', family_name: 'Garnier', email: 'yves@example.fr' });
+    await activate(client, 'yves@example.fr');
+    await client.get('/connexion');
+    await client.post('/connexion', { email: 'yves@example.fr', password: PASSWORD });
+    await client.get('/compte/suppression');
+    let refusedRight = '';
+    for (let i = 0; i < 8; i++) {
+      const text = textOf((await client.post('/compte/suppression', { password: `devine-${i}` })).body);
+      if (text.includes('Trop de mots de passe erronés')) {
+        refusedRight = textOf((await client.post('/compte/suppression', { password: PASSWORD })).body);
+        break;
+      }
+      expect(text).toContain('Le mot de passe est incorrect');
+    }
+    expect(refusedRight).toContain('Trop de mots de passe erronés : réessayez à partir du');
+    expect(await t.database.db.selectFrom('accounts').select('id').where('email', '=', 'yves@example.fr').execute()).toHaveLength(1);
   });
 });

@@ -61,6 +61,9 @@ describe('contact without an account', () => {
     const ack = await lastEmailTo(t.app, FIELDS.sender_email);
     expect(ack.subject).toBe(`Demande de contact ${row!.reference} reçue`);
     expect(ack.text).toContain('L’agence vous répondra à cette adresse au plus tard le');
+    // what a visitor typed is never sent back to the address they gave (anyone's): no phishing relay
+    expect(ack.text).not.toContain(FIELDS.subject);
+    expect(ack.text).not.toContain(FIELDS.sender_name);
     const audit = await t.database.db.selectFrom('audit_events').select(['actor_kind', 'actor_id', 'details']).where('action', '=', 'contact.created').executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor_kind: 'user', actor_id: null, details: { reference: row!.reference, topic: 'town_hall', without_account: true } });
 

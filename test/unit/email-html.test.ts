@@ -23,8 +23,8 @@ describe('the HTML part of an email, made from its text', () => {
 
   it('a link alone on its line becomes the button, with the words the message gives', () => {
     const content = { subject: 'Activez votre compte', text: 'Bonjour,\n\nOuvrez ce lien :\n\nhttps://portail.example/activation/abc123\n\nMerci.', action: 'Activer mon compte' };
-    expect(callToAction(content)).toEqual({ url: 'https://portail.example/activation/abc123', label: 'Activer mon compte', line: 'https://portail.example/activation/abc123' });
-    const html = emailHtml(content);
+    expect(callToAction(content, 'https://portail.example')).toEqual({ url: 'https://portail.example/activation/abc123', label: 'Activer mon compte', line: 'https://portail.example/activation/abc123' });
+    const html = emailHtml(content, 'https://portail.example');
     expect(html).toMatch(/<a href="https:\/\/portail\.example\/activation\/abc123"[^>]*>Activer mon compte<\/a>/);
     expect(html.match(/<a /g)).toHaveLength(1);
     // a token in a link is not a request number
@@ -40,5 +40,14 @@ describe('the HTML part of an email, made from its text', () => {
 
   it('a message without any link has no button', () => {
     expect(emailHtml({ subject: 'Votre compte est de nouveau accessible', text: 'Bonjour,\n\nL’accès est rétabli.' })).not.toContain('<a ');
+  });
+
+  it('never turns a URL of another site into a link or a button, even quoted from what someone typed (phishing through the contact form)', () => {
+    const content = { subject: 'Demande de contact C-2026-0001 reçue', text: 'Bonjour,\n\nNous avons bien reçu votre message « Amende impayée, régularisez ici : https://ants-paiement.example/payer ».\n\nPour nous écrire : https://portail.example/contact' };
+    expect(callToAction(content, 'https://portail.example')?.url).toBe('https://portail.example/contact');
+    const html = emailHtml(content, 'https://portail.example');
+    expect(html).not.toContain('href="https://ants-paiement.example');
+    expect(html).toContain('https://ants-paiement.example/payer'); // as text, the same content as the text part
+    expect(emailHtml({ subject: 's', text: 'Voir https://ants-paiement.example/payer' }, 'https://portail.example')).not.toContain('<a ');
   });
 });

@@ -15,6 +15,7 @@ import { forgetKeys, signInLimits, throttle } from './throttle.ts';
 import { checkToken, consumeToken, issueToken, type TokenCheck } from './tokens.ts';
 
 export type FieldErrors = Record<string, string>;
+const LOCK_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
 export type Outcome<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 export function zodErrors(error: z.ZodError): FieldErrors {
@@ -273,8 +274,16 @@ export function createAccountsService(deps: { db: Db; config: Config }) {
       const account = await repo.findAccountById(db, accountId);
       if (!account) return { ok: true, value: null };
       const fc = await repo.franceConnectIdentityOf(db, accountId);
-      if (!fc && !(await verifyPassword(account.password_hash, password ?? '')))
-        return { ok: false, errors: { password: 'Le mot de passe est incorrect' } };
+      if (!fc) {
+        // the password is guessable from a session: counted with the sign-in's keys, like its change
+        const attempt = await throttle(db, signInLimits('account', account.email, actor.ip ?? ''));
+        if (!attempt.admitted) return { ok: false, errors: { password: `Trop de mots de passe erronés : réessayez à partir du ${LOCK_TIME.format(attempt.lockedUntil!)}` } };
+        if (!(await verifyPassword(account.password_hash, password ?? ''))) {
+          await audit(db, actor, 'account.deletion_password_failed', { kind: 'account', id: account.id });
+          return { ok: false, errors: { password: 'Le mot de passe est incorrect' } };
+        }
+        await attempt.succeeded(db);
+      }
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('sessions').where('user_id', '=', accountId).execute();
         await trx.deleteFrom('accounts').where('id', '=', accountId).execute();

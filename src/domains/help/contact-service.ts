@@ -163,7 +163,7 @@ export function createContactService(deps: { db: Db; config: Config; attachments
               channel: 'email',
               to: from!.sender_email,
               subject: `Demande de contact ${row.reference} reçue`,
-              text: `Bonjour,\n\nNous avons bien reçu votre message « ${form.subject} » (référence ${row.reference}). L’agence vous répondra à cette adresse au plus tard le ${formatDay(dueOn)} (15 jours ouvrés).\n\nSi vous n’avez pas écrit à l’agence, ignorez ce message.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.\nL’Agence nationale des titres sécurisés`,
+              text: `Bonjour,\n\nNous avons bien reçu votre message (référence ${row.reference}). L’agence vous répondra à cette adresse au plus tard le ${formatDay(dueOn)} (15 jours ouvrés).\n\nSi vous n’avez pas écrit à l’agence, ignorez ce message.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.\nL’Agence nationale des titres sécurisés`,
             },
             `contact-received:${row.id}:email`,
           );
@@ -242,7 +242,7 @@ export function createContactService(deps: { db: Db; config: Config; attachments
               channel: 'email',
               to: current.sender_email!,
               subject: `Réponse à votre demande de contact ${current.reference}`,
-              text: `Bonjour ${current.sender_name},\n\nL’agence a répondu à votre message « ${current.subject} » :\n\n${parsed.data.answer}\n\nPour nous écrire de nouveau : ${config.publicUrl}/contact\nL’Agence nationale des titres sécurisés`,
+              text: `Bonjour,\n\nL’agence a répondu à votre message ${current.reference} :\n\n${parsed.data.answer}\n\nPour nous écrire de nouveau : ${config.publicUrl}/contact\nL’Agence nationale des titres sécurisés`,
             },
             `contact-answered:${current.id}:email`,
           );

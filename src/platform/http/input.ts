@@ -99,7 +99,8 @@ export function parseUrlEncoded(text: string): Record<string, string | string[]>
 
 // NUL and C0/C1 controls other than tab, line feed and carriage return; U+FFFD is what a decoder
 // puts for bytes that were not UTF-8; lone surrogates cannot be stored as UTF-8.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// C0 and C1 controls, and the noncharacters U+FFFE and U+FFFF (they break XML: an Atom feed)
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]/;
 const MISENCODED = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function problemOf(value: string, limit: number): InputProblem | null {

@@ -5,8 +5,10 @@ import { renderToString } from 'preact-render-to-string';
  * The HTML part of every email, made from its plain-text part (which stays the reference: same
  * content, readable by any client). A DSFR-like header (the Marianne block and the service name),
  * the subject as title, the request number when the message is about one, the text in paragraphs,
- * and one call to action: the message's portal link, or else the first link of the text, drawn as
- * a button. Inline styles and tables only, as email clients need; no image, no script.
+ * and one call to action: the message's portal link, or else the first link of the text to the
+ * portal, drawn as a button. Only links to the portal's own origin are clickable: a text that
+ * quotes what someone typed (a contact form's subject) can never turn into a link or a button
+ * elsewhere, in a message the agency sends. Inline styles and tables only; no image, no script.
  */
 export interface EmailContent {
   subject: string;
@@ -16,6 +18,16 @@ export interface EmailContent {
   /** the words of the button; by default the words before the link ("Suivre votre demande : https://…") */
   action?: string;
 }
+
+/** Links to this origin only are made clickable (the portal's public URL). */
+const trusted = (url: string, origin: string | null): boolean => {
+  if (!origin) return false;
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
+};
 
 const SERVICE_NAME = 'Portail des titres sécurisés';
 const BLUE = '#000091';
@@ -38,9 +50,9 @@ export function referenceOf(content: EmailContent): string | null {
 }
 
 /** The call to action: its URL, its words, and the text line it replaces. */
-export function callToAction(content: EmailContent): { url: string; label: string; line: string | null } | null {
-  const urls: string[] = content.text.match(URL_PATTERN) ?? [];
-  const url = content.link && urls.includes(content.link) ? content.link : (urls[0] ?? content.link);
+export function callToAction(content: EmailContent, origin: string | null = originOf(content.link)): { url: string; label: string; line: string | null } | null {
+  const urls: string[] = (content.text.match(URL_PATTERN) ?? []).filter((u) => trusted(u, origin));
+  const url = content.link && trusted(content.link, origin) ? content.link : urls[0];
   if (!url) return null;
   const line = content.text.split('\n').find((l) => l.includes(url)) ?? null;
   const before = line ? line.slice(0, line.indexOf(url)).replace(/\s*:\s*$/, '').trim() : '';
@@ -48,11 +60,20 @@ export function callToAction(content: EmailContent): { url: string; label: strin
   return { url, label, line: line && (line.trim() === url || before === label) ? line : null };
 }
 
-/** Text with its links made clickable (escaped by preact). */
-function Linked({ text }: { text: string }) {
+function originOf(url: string | undefined): string | null {
+  try {
+    return url ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Text with its links to the portal made clickable (escaped by preact); any other URL stays text. */
+function Linked({ text, origin }: { text: string; origin: string | null }) {
   const parts: ComponentChildren[] = [];
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
+    if (!trusted(match[0], origin)) continue;
     parts.push(text.slice(last, match.index));
     parts.push(
       <a href={match[0]} style={`color:${BLUE};`}>
@@ -65,22 +86,22 @@ function Linked({ text }: { text: string }) {
   return <>{parts}</>;
 }
 
-function Paragraph({ lines }: { lines: string[] }) {
+function Paragraph({ lines, origin }: { lines: string[]; origin: string | null }) {
   return (
     <p style={`margin:0 0 16px;font-family:${FONT};font-size:16px;line-height:24px;color:${GREY};`}>
       {lines.map((line, i) => (
         <>
           {i > 0 && <br />}
-          <Linked text={line} />
+          <Linked text={line} origin={origin} />
         </>
       ))}
     </p>
   );
 }
 
-export function emailHtml(content: EmailContent): string {
+export function emailHtml(content: EmailContent, portalOrigin: string | null = originOf(content.link)): string {
   const reference = referenceOf(content);
-  const cta = callToAction(content);
+  const cta = callToAction(content, portalOrigin);
   // paragraphs of the text; the call to action's own line becomes the button
   const paragraphs = content.text
     .split(/\n\s*\n/)
@@ -118,7 +139,7 @@ export function emailHtml(content: EmailContent): string {
                       </p>
                     )}
                     {paragraphs.map((lines, i) => (
-                      <Paragraph key={i} lines={lines} />
+                      <Paragraph key={i} lines={lines} origin={portalOrigin} />
                     ))}
                     {cta && (
                       <table role="presentation" cellPadding="0" cellSpacing="0" style="margin:8px 0 16px;">

@@ -50,7 +50,7 @@ export function createSendMessageHandler(opts: { db: Db; config: Config; metrics
   return async (payload, { jobId }) => {
     const queued = payload as OutgoingMessage;
     // every email has an HTML part made from its text (same content), and the text part
-    const message: OutgoingMessage = queued.channel === 'email' ? { ...queued, html: queued.html ?? emailHtml(queued) } : queued;
+    const message: OutgoingMessage = queued.channel === 'email' ? { ...queued, html: queued.html ?? emailHtml(queued, new URL(config.publicUrl).origin) } : queued;
     const already = await db
       .selectFrom('outgoing_messages')
       .select('id')

@@ -140,7 +140,7 @@ export function createSeal(signer: SealSigner, type: SealDocumentType, fields: S
     message += `${id}${value}${spec.length === null && i < ids.length - 1 ? GS : ''}`;
   });
   const signed = header + message;
-  const signature = ecdsaSign('sha256', Buffer.from(signed, 'latin1'), { key: signer.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = ecdsaSign('sha256', Buffer.from(signed, 'utf8'), { key: signer.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${signed}${US}${base32(signature)}`;
 }
 
@@ -157,6 +157,9 @@ export function parseSeal(text: string): ParsedSeal {
   const sep = text.indexOf(US);
   if (!text.startsWith('DC') || sep < 0) throw new SealFormatError('ce n’est pas un 2D-Doc (en-tête « DC » ou signature absente)');
   const signed = text.slice(0, sep);
+  // only what `sealValue` and the header can produce: anything else (a letter outside A–Z, a control
+  // character) is a forgery, never passed on to a signature check, a page or a terminal
+  if (/[^A-Z0-9 \-/.,'\x1d]/.test(signed)) throw new SealFormatError('caractère non autorisé dans un 2D-Doc');
   const h = /^DC(\d{2})([A-Z0-9]{4})([A-Z0-9]{4})([0-9A-F]{4})([0-9A-F]{4})([A-Z0-9]{2})([A-Z0-9]{2})([A-Z]{2})/.exec(signed);
   if (!h || h[1] !== VERSION) throw new SealFormatError('en-tête 2D-Doc illisible ou version non prise en charge');
   const header: SealHeader = { version: h[1]!, caId: h[2]!, certificateId: h[3]!, issuedOn: dateFromHex(h[4]!), signedOn: dateFromHex(h[5]!), documentType: h[6]!, perimeter: h[7]!, country: h[8]! };
@@ -183,7 +186,7 @@ export function parseSeal(text: string): ParsedSeal {
 /** Whether the signature is the one of this public key over the header and fields. */
 export function signatureValid(seal: ParsedSeal, publicKey: KeyObject): boolean {
   if (seal.signature.length !== 64) return false;
-  return ecdsaVerify('sha256', Buffer.from(seal.signed, 'latin1'), { key: publicKey, dsaEncoding: 'ieee-p1363' }, seal.signature);
+  return ecdsaVerify('sha256', Buffer.from(seal.signed, 'utf8'), { key: publicKey, dsaEncoding: 'ieee-p1363' }, seal.signature);
 }
 
 /** A certificate id of 4 characters derived from the public key (stable per key, different for another). */
