@@ -57,7 +57,7 @@ describe('accounts: sign-up, activation, sign-in', () => {
     const text = textOf(account.body);
     expect(text).toContain('Jeanne Moreau');
     expect(text).toContain('Particulier');
-    expect(text).toContain('Version 1');
+    expect(text).toContain('Version 2');
     expect(text).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} 127\.0\.0\.1 Mot de passe/);
   });
 

@@ -78,7 +78,8 @@ describe('contact without an account', () => {
     expect(done.headers.location).toBe('/agents/demandes-de-contact');
     const answer = await lastEmailTo(t.app, FIELDS.sender_email);
     expect(answer.subject).toBe(`Réponse à votre demande de contact ${row!.reference}`);
-    expect(answer.text).toContain('Bonjour Mairie de Sainte-Ode,');
+    expect(answer.text).toContain(`L’agence a répondu à votre message ${row!.reference} :`);
+    expect(answer.text).not.toContain(FIELDS.sender_name);
     expect(answer.text).toContain('Le compte de la mairie est créé');
   });
 
