@@ -77,7 +77,7 @@ import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
 import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
 import { renderPlugin } from './platform/http/render.tsx';
-import { purgeExpiredSessions, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
+import { hashId, purgeExpiredSessions, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
@@ -172,7 +172,12 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   const assets = await registerAssets(app);
   // the waiting room: after the cookies (signed session cookie) and before the session is read from the database
-  await app.register(admissionPlugin, { ...config.admission, sessionCookie: sessionCookieName(config), stylesheet: assets.dsfrCss });
+  await app.register(admissionPlugin, {
+    ...config.admission,
+    sessionCookie: sessionCookieName(config),
+    stylesheet: assets.dsfrCss,
+    isSignedIn: async (id) => !!(await db.selectFrom('sessions').select('user_id').where('id_hash', '=', hashId(id)).where('user_id', 'is not', null).where('expires_at', '>', new Date()).executeTakeFirst()),
+  });
   registerHttpMetrics(app, metrics, config.metricsToken);
   app.get('/healthz', async (_request, reply) => {
     try {

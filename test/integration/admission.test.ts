@@ -143,6 +143,20 @@ describe('waiting room', () => {
     }
   });
 
+  it('does not let the cookie of the sign-in form (anyone can take one) open any other page', async () => {
+    const bot = new TestClient(app);
+    await bot.get('/connexion'); // a signed, cookie-only session, no sign-in
+    release = await fillTheNode();
+    try {
+      const res = await bot.get('/');
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('<h1>Salle d’attente</h1>');
+      expect((await bot.get('/cgu')).statusCode).toBe(503);
+    } finally {
+      await release();
+    }
+  });
+
   it('does not let a forged session cookie jump the queue', async () => {
     release = await fillTheNode();
     try {

@@ -29,6 +29,11 @@ export interface AdmissionOptions {
   sessionCookie: string;
   /** the DSFR stylesheet's URL, for the waiting page */
   stylesheet: string;
+  /**
+   * Whether the session of this cookie id is signed in (asked only when the node is full): a
+   * signed cookie alone proves nothing, since every visitor of the sign-in form gets one.
+   */
+  isSignedIn: (sessionId: string) => Promise<boolean>;
 }
 
 export interface AdmissionStats {
@@ -93,12 +98,14 @@ function wantsHtml(request: FastifyRequest): boolean {
   return /\btext\/html\b/.test(accept);
 }
 
-function holdsSession(request: FastifyRequest, cookieName: string): boolean {
+function sessionIdOf(request: FastifyRequest, cookieName: string): string | null {
   const raw = request.cookies?.[cookieName];
-  if (!raw) return false;
+  if (!raw) return null;
   const unsigned = request.unsignCookie(raw);
-  return unsigned.valid && !!unsigned.value;
+  return unsigned.valid && unsigned.value ? unsigned.value : null;
 }
+/** Posting the sign-in form (its CSRF token rides on a cookie-only session): someone who was already filling it finishes. */
+const SIGNING_IN = /^\/connexion(\/|\?|$)/;
 
 /** Registered after @fastify/cookie (signed cookies) and helmet (the waiting page's headers). */
 export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOptions) => {
@@ -115,7 +122,11 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url;
     const busy = opts.maxConcurrent > 0 && inFlight >= opts.maxConcurrent;
-    const exempt = ALWAYS_SERVED.test(path) || holdsSession(request, opts.sessionCookie);
+    const sessionId = sessionIdOf(request, opts.sessionCookie);
+    // when full, a cookie counts only if its session is signed in (one indexed read), or to post the sign-in form
+    const exempt =
+      ALWAYS_SERVED.test(path) ||
+      (sessionId !== null && (!busy || (request.method === 'POST' && SIGNING_IN.test(path)) || (await opts.isSignedIn(sessionId))));
     if (busy && !exempt) {
       waited++;
       rates.wait(Date.now());
