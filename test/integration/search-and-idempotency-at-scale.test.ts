@@ -89,6 +89,10 @@ describe('issue 20: the back-office search through its indexes, the scale seed, 
       ['QA-101-QB', 'MOREL1', '1 rue A'], ['QA-102-QB', 'MOREL2', '2 rue A'], ['QA-103-QB', 'TRANSPORTS ÉOLE', '3 rue A'], ['QA-104-QB', 'MOREL4', '4 rue A'], ['QA-105-QB', 'MOREL5', '5 rue A'],
     ]);
     expect(new Set(rows.map((r) => r.code_hash)).size).toBe(5); // one code per vehicle
+    // the certificate's characteristics travel with each vehicle of a batch
+    const withBrand = `${header},brand,seats\n${line(7).replace('QA-107-QB', 'QA-117-QB').replace('VF1RFB00X56789017', 'VF1RFB00X56789117')},Renault,5`;
+    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, withBrand, 2)).toEqual({ imported: 1, errors: [] });
+    expect(await t.database.db.selectFrom('vehicles').select(['brand', 'seats']).where('plate', '=', 'QA-117-QB').executeTakeFirstOrThrow()).toEqual({ brand: 'RENAULT', seats: 5 });
     const gages = await t.database.db.selectFrom('vehicle_encumbrances').select('vehicle_id').where('kind', '=', 'gage').where('vehicle_id', 'in', rows.map((r) => r.id)).execute();
     expect(gages.map((g) => g.vehicle_id)).toEqual([rows[2]!.id]);
     // a plate already registered, found in any batch: nothing imported, the plate named

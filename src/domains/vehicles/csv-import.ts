@@ -180,6 +180,16 @@ async function insertBatch(trx: Db, secret: string, entries: RegistryEntry[]): P
         holder_id: holderIds[i]!,
         long_term_lease: e.longTermLease ?? false,
         previous_title_address: e.previousTitleAddress ?? null,
+        // the certificate's characteristics (D.1, D.2, D.3, J.1, J.3, F.2, P.1, S.1, V.7), as registry.ts writes them
+        brand: e.characteristics?.brand ?? null,
+        type_variant: e.characteristics?.typeVariant ?? null,
+        commercial_name: e.characteristics?.commercialName ?? null,
+        national_genre: e.characteristics?.nationalGenre ?? null,
+        body_type: e.characteristics?.bodyType ?? null,
+        gross_weight_kg: e.characteristics?.grossWeightKg ?? null,
+        engine_cc: e.characteristics?.engineCc ?? null,
+        seats: e.characteristics?.seats ?? null,
+        co2_g_km: e.characteristics?.co2 ?? null,
       })),
     )
     .returning(['id', 'plate'])
