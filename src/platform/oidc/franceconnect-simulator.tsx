@@ -275,11 +275,29 @@ function MessagePage(props: { title: string; children: ComponentChildren; portal
  * ES256-signed ID tokens and UserInfo, test identities (some faulty) chosen on a login page.
  * Call only when `config.franceConnect.mode === 'simulator'`, before the app is ready.
  */
+/** A Set-Cookie value without its Expires and Max-Age attributes (a session cookie). */
+export function withoutExpiry(value: number | string | readonly string[]): number | string | string[] {
+  const strip = (c: string) => c.replace(/;\s*(expires|max-age)=[^;]*/gi, '');
+  return typeof value === 'number' ? value : typeof value === 'string' ? strip(value) : value.map(strip);
+}
+
 export async function registerFranceConnectSimulator(app: FastifyInstance, config: Config): Promise<void> {
   const fc = config.franceConnect;
   if (new URL(fc.issuer).pathname !== SIMULATOR_PATH) throw new Error(`the simulator's issuer must be ${config.publicUrl}${SIMULATOR_PATH}`);
   const portalUrl = `${config.publicUrl}/`;
   const pairwiseSalt = derive(config.sessionSecret, 'pairwise').toString('base64url');
+
+  // The provider's cookies carry an absolute Expires computed from the app clock; a browser judges it
+  // by its own clock (a demo or a test at a moved APP_CLOCK_START would drop them at once). They are
+  // sent as browser-session cookies: the provider's records still expire on the server (adapter's
+  // expires_at), which is what enforces the lifetimes.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith(`${SIMULATOR_PATH}/`)) return;
+    const res = reply.raw;
+    const setHeader = res.setHeader.bind(res);
+    res.setHeader = ((name: string, value: number | string | readonly string[]) =>
+      setHeader(name, name.toLowerCase() === 'set-cookie' ? withoutExpiry(value) : value)) as typeof res.setHeader;
+  });
 
   const provider = new Provider(fc.issuer, {
     // sessions, interactions, codes and grants in the database: a sign-in may start on one node and end on another
