@@ -156,7 +156,16 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
   it('abandoning a procedure moves it to the finished list', async () => {
     const client = await signedIn('demo.particulier@example.fr');
     const page = await client.follow(await start(client, { kind: 'duplicate', initiator: 'self', plate: '1234 AB 75' }));
-    await client.post(`${page.url}/abandon`, {});
+    // the procedure page links to a confirmation: one click never abandons a procedure
+    expect(page.body).toContain(`href="${new URL(page.url, 'http://x').pathname}/abandon"`);
+    expect(page.body).not.toMatch(/<form[^>]*action="[^"]*\/abandon"/);
+    const confirm = await client.get(`${page.url}/abandon`);
+    expect(textOf(confirm.body)).toContain('ce que vous avez saisi sera perdu');
+    expect(textOf((await client.get('/vehicules')).body)).not.toMatch(/1234 AB 75 Abandonnée/);
+    const stranger = await signedIn('demo.garage@example.fr');
+    expect((await stranger.get(`${page.url}/abandon`)).statusCode).toBe(404);
+    await client.get(`${page.url}/abandon`);
+    await client.follow(await client.submit(/\/abandon$/));
     expect(textOf((await client.get('/vehicules')).body)).toMatch(/Démarches terminées .*1234 AB 75 Abandonnée/);
   });
 });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../../platform/db/schema.ts';
 import { actorOf, loadAccount, requireUser } from '../../platform/http/guards.ts';
-import { NewCodePage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from '../../views/pages/vehicles/pages.tsx';
+import { ABANDONABLE, AbandonPage, NewCodePage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from '../../views/pages/vehicles/pages.tsx';
+import { PROCEDURE_LABELS } from './requirements.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import { registerSaleRoutes } from './sale-routes.tsx';
 import type { SaleService } from './sale-service.ts';
@@ -146,6 +147,13 @@ export function registerVehicleRoutes(
             : 'Un nouveau code est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise : demandez-le au titulaire. Votre démarche vous attend ici.',
       );
       return reply.redirect(`/vehicules/demandes/${procedure.file_number}`, 303);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/abandon', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      if (!procedure) return reply.callNotFound();
+      if (!ABANDONABLE.includes(procedure.status)) return reply.redirect(`/vehicules/demandes/${procedure.file_number}`, 303);
+      return reply.render(<AbandonPage fileNumber={procedure.file_number} label={PROCEDURE_LABELS[procedure.kind]} />);
     });
 
     scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/abandon', async (request, reply) => {

@@ -188,12 +188,42 @@ export function ProcedurePage(props: {
           </p>
         </Alert>
       )}
-      {['awaiting_code', 'in_progress', 'awaiting_payment'].includes(procedure.status) && (
-        <Form action={`/vehicules/demandes/${procedure.file_number}/abandon`}>
-          <SubmitButton secondary>Abandonner la démarche</SubmitButton>
-        </Form>
+      {ABANDONABLE.includes(procedure.status) && (
+        <p class="fr-mt-4w">
+          <a class="fr-link fr-icon-delete-line fr-link--icon-left" href={`/vehicules/demandes/${procedure.file_number}/abandon`}>
+            Abandonner la démarche
+          </a>
+        </p>
       )}
       {props.timeline && <Timeline entries={props.timeline} />}
+    </Layout>
+  );
+}
+
+/** The statuses a user may abandon a procedure from (a confirmation page first: one click never loses a procedure). */
+export const ABANDONABLE: readonly ProcedureStatus[] = ['awaiting_code', 'in_progress', 'awaiting_payment'];
+
+export function AbandonPage({ fileNumber, label }: { fileNumber: string; label: string }) {
+  const base = `/vehicules/demandes/${fileNumber}`;
+  return (
+    <Layout title={`Abandonner la démarche ${fileNumber}`}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { href: base, label: `Démarche ${fileNumber}` }, { label: 'Abandonner' }]} />
+      <h1>Abandonner la démarche {fileNumber} ?</h1>
+      <p>
+        {label} : si vous l’abandonnez, elle ne pourra pas être reprise et ce que vous avez saisi sera perdu. Vous pourrez commencer une nouvelle démarche.
+      </p>
+      <Form action={`${base}/abandon`}>
+        <ul class="fr-btns-group fr-btns-group--inline-sm">
+          <li>
+            <SubmitButton>Oui, abandonner la démarche</SubmitButton>
+          </li>
+          <li>
+            <a class="fr-btn fr-btn--secondary" href={base}>
+              Non, revenir à la démarche
+            </a>
+          </li>
+        </ul>
+      </Form>
     </Layout>
   );
 }
