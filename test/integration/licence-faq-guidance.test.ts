@@ -71,5 +71,16 @@ describe('driving-licence FAQ guidance on the request pages', () => {
     expect(details.body).toContain('href="https://www.service-public.fr/particuliers/vosdroits/N530"');
     expect(textOf(details.body)).toContain('les catégories de permis de conduire (service-public.fr)');
     expect(textOf(details.body)).toContain('dont l’avis médical, de préférence 7 jours avant la fin de la suspension');
+    // every step goes back: the first to the request's page, the others to the step before
+    expect(details.body).toMatch(new RegExp(`<a [^>]*href="${base(file)}"[^>]*>\\s*Étape précédente`));
+    await client.post(step(file, 'precisions'), { categories: ['AM'], am_only: 'oui', neph: '', licence_number: '13AB12345' });
+    const identity = await client.get(step(file, 'etat-civil'));
+    expect(identity.body).toMatch(new RegExp(`<a [^>]*href="${step(file, 'precisions')}"[^>]*>\\s*Étape précédente`));
+  });
+
+  it('the correction reason says at step 1 which titles it is for', async () => {
+    const client = await camille();
+    const start = textOf((await client.get('/permis/demandes/nouvelle')).body);
+    expect(start).toContain('Seulement pour un permis issu d’une demande en ligne validée depuis votre compte');
   });
 });

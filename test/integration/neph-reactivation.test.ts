@@ -16,6 +16,8 @@ describe('NEPH reactivation by département', () => {
     const client = new TestClient(t.app);
     const help = await client.get('/aide/neph');
     expect(help.body).toContain('href="/permis/reactivation-neph"');
+    const space = await (await signInUser(t.app, 'demo.particulier@example.fr')).get('/permis');
+    expect(space.body).toContain('href="/permis/reactivation-neph"');
     const form = await client.get('/permis/reactivation-neph');
     expect(textOf(form.body)).toContain('La démarche dépend de votre département');
     expect(form.body).toContain('<option value="2A"');
@@ -36,6 +38,12 @@ describe('NEPH reactivation by département', () => {
     expect(res.statusCode).toBe(400);
     expect(textOf(res.body)).toContain('Choisissez votre département dans la liste');
     expect(res.body).toContain('href="#champ-departement"');
+    // the form sent without a choice, as a browser sends it
+    for (const url of ['/permis/reactivation-neph?envoye=oui', '/permis/reactivation-neph?envoye=oui&departement=']) {
+      const empty = await new TestClient(t.app).get(url);
+      expect(empty.statusCode, url).toBe(400);
+      expect(textOf(empty.body)).toContain('Choisissez votre département dans la liste');
+    }
   });
 
   it('the licence service changes the list, audited; a user or another agent cannot', async () => {

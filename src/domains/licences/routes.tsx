@@ -75,10 +75,13 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
 
   // public: where to reactivate a NEPH, by département (FAQ)
   app.get('/permis/reactivation-neph', async (request, reply) => {
-    const chosen = ((request.query as Record<string, string | undefined>).departement ?? '').slice(0, 3);
+    const query = request.query as Record<string, string | undefined>;
+    const chosen = (query.departement ?? '').slice(0, 3);
     const routing = chosen ? await neph.routing(chosen) : null;
-    const errors: Record<string, string> = chosen && !routing ? { departement: 'Choisissez votre département dans la liste' } : {};
-    return reply.render(<NephReactivationPage departments={departments()} chosen={chosen} routing={routing} errors={errors} />, chosen && !routing ? 400 : 200);
+    // the form sent without a choice is an error too (a browser omits a select left on its placeholder; the hidden field says the form was sent)
+    const refused = (chosen !== '' || query.envoye === 'oui') && !routing;
+    const errors: Record<string, string> = refused ? { departement: 'Choisissez votre département dans la liste' } : {};
+    return reply.render(<NephReactivationPage departments={departments()} chosen={chosen} routing={routing} errors={errors} />, refused ? 400 : 200);
   });
 
   app.register(async (scope) => {

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { Breadcrumb, Stepper } from '../../components/content.tsx';
 import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
 import { Layout } from '../../layout.tsx';
+import { PreviousStepLink } from '../../components/step-navigation.tsx';
 import { STEP_TITLES, STEPS, STATUSES, type Status, type Step } from '../../../domains/licences/model.ts';
 
 export function StatusBadge({ status }: { status: Status }) {
@@ -12,7 +13,13 @@ export function StatusBadge({ status }: { status: Status }) {
 export const STEP_SLUGS: Record<Exclude<Step, 'reason'>, string> = { details: 'precisions', identity: 'etat-civil', contact: 'coordonnees', pieces: 'pieces', summary: 'envoi' };
 export const stepHref = (file: string, step: Exclude<Step, 'reason'>) => `/permis/demandes/${file}/etape/${STEP_SLUGS[step]}`;
 
-/** The frame of a step: title, breadcrumb, error summary in field order, stepper. */
+/** Where "Étape précédente" leads: the step before, or the request's page from the first step (its reason is fixed). */
+function previousHref(file: string, step: Exclude<Step, 'reason'>): string {
+  const before = STEPS[STEPS.indexOf(step) - 1];
+  return !before || before === 'reason' ? `/permis/demandes/${file}` : stepHref(file, before);
+}
+
+/** The frame of a step: title, breadcrumb, error summary in field order, stepper, "Étape précédente". */
 export function StepLayout(props: { file: string; reason: string; step: Step; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
   const errors = props.errors ?? {};
   const keys = [...(props.order ?? []), ...Object.keys(errors)].filter((k, i, all) => errors[k] && all.indexOf(k) === i && k !== 'form');
@@ -27,6 +34,7 @@ export function StepLayout(props: { file: string; reason: string; step: Step; er
       </p>
       <Stepper steps={STEPS.map((s) => STEP_TITLES[s])} current={STEPS.indexOf(props.step)} />
       {props.children}
+      {props.step !== 'reason' && <PreviousStepLink href={previousHref(props.file, props.step)} />}
     </Layout>
   );
 }

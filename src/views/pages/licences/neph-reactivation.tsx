@@ -19,6 +19,7 @@ export function NephReactivationPage(props: { departments: Department[]; chosen:
         département.
       </p>
       <Form action="/permis/reactivation-neph" method="get">
+        <input type="hidden" name="envoye" value="oui" />
         <Select name="departement" label="Votre département" options={props.departments.map((d) => ({ value: d.code, label: label(d) }))} value={props.chosen || undefined} placeholder="Choisissez un département" error={props.errors.departement} />
         <SubmitButton>Voir la démarche</SubmitButton>
       </Form>

@@ -101,6 +101,10 @@ export function LicenceSpacePage(props: { rows: (RequestView & { resumeHref: str
       />
       <h2>Que signifie l’état de ma demande ?</h2>
       <Table caption="États d’une demande et actions possibles" headers={['État', 'Signification', 'Actions possibles']} rows={(Object.keys(STATUSES) as Status[]).map((s) => [STATUSES[s].label, STATUSES[s].meaning, STATUSES[s].actions])} />
+      <h2>Votre numéro NEPH est désactivé ?</h2>
+      <p>
+        <a href="/permis/reactivation-neph">Réactiver un numéro NEPH : la démarche de votre département</a>
+      </p>
     </Layout>
   );
 }
@@ -120,7 +124,7 @@ export function StartPage(props: { values: Values; errors: FieldErrors; reasons:
       </Alert>
       <Form action="/permis/demandes/nouvelle">
         <input type="hidden" name="idempotency_key" value={str(values.idempotency_key)} />
-        <RadioGroup name="reason" label="Motif de la demande" options={props.reasons.map((r) => ({ value: r, label: REASONS[r].label, ...(r === 'title_suspension' ? { hint: SUSPENSION_HINT } : {}) }))} value={str(values.reason)} error={errors.reason} />
+        <RadioGroup name="reason" label="Motif de la demande" options={props.reasons.map((r) => ({ value: r, label: REASONS[r].label, ...(r === 'title_suspension' ? { hint: SUSPENSION_HINT } : r === 'correction' ? { hint: CORRECTION_HINT } : {}) }))} value={str(values.reason)} error={errors.reason} />
         {props.drivingSchool ? (
           <>
             <input type="hidden" name="for_whom" value="other" />
@@ -146,6 +150,7 @@ export function StartPage(props: { values: Values; errors: FieldErrors; reasons:
 
 // ------------------------------------------------------------------ step 2: details
 
+const CORRECTION_HINT = 'Seulement pour un permis issu d’une demande en ligne validée depuis votre compte ; pour un ancien titre, choisissez « Détérioration du permis de conduire ».';
 const SUSPENSION_HINT = `Faites la demande une fois en possession de tous vos documents administratifs, dont l’avis médical, de préférence ${SUSPENSION_ADVICE_DAYS} jours avant la fin de la suspension.`;
 
 export function DetailsPage(props: { r: RequestView; values: Values; errors: FieldErrors; origins: { file: string; reason: Reason; decidedAt: Date | null }[] }) {
