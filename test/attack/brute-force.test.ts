@@ -319,7 +319,7 @@ describe('brute force: every guessable secret is limited per account and per add
 
     it('photo-signature codes: limited per account and per address; a good code of one’s own does not reset the count', async () => {
       const photos = createPhotoService({ db: db(), sessionSecret: t.app.config.sessionSecret });
-      const unknown = (i: number) => `ZZZZZZZZZZZZZZZZZZZZ${String(i).padStart(2, '0')}`;
+      const unknown = (i: number) => `99999999999999999999${String(i).padStart(2, '0')}`;
       const good = await photos.issue(db(), 'Studio de test'); // unused, valid 6 months
       const locked = (r: { ok: boolean; locked?: boolean }) => !r.ok && r.locked === true;
       // per account, whatever the address

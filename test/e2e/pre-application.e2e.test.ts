@@ -142,10 +142,21 @@ describe('pre-applications and fiscal stamps in Chromium, 375 px', () => {
     await check(user);
     await user.locator('label', { hasText: '25,00 €' }).click();
     await user.getByRole('button', { name: /Acheter ce timbre/ }).click();
-    await user.goto(`${e2e.baseUrl}/timbres`);
-    await user.getByRole('button', { name: /Demander le remboursement/ }).first().click();
-    expect(await user.locator('main').textContent()).toContain('Le remboursement du timbre est demandé');
+    // the refund as the FAQ describes it: the stamp's number and its transaction reference, sent as the browser sends the form
+    const bought = (await user.locator('main').textContent()) ?? '';
+    const number = (await user.locator('[data-stamp-number]').getAttribute('data-stamp-number'))!;
+    const reference = /Référence de transaction\s*([A-Z2-9]{12})/.exec(bought)![1]!;
+    await user.getByRole('link', { name: 'en demander le remboursement' }).click();
     await check(user);
+    await user.getByLabel('Numéro du timbre').fill(number);
+    await user.locator('label', { hasText: 'En ligne (timbres.impots.gouv.fr ou le portail)' }).click();
+    await user.getByLabel('Référence ou numéro de transaction').fill(reference);
+    await user.getByRole('button', { name: 'Envoyer la demande de remboursement' }).click();
+    expect(await user.locator('main').textContent()).toContain('Votre demande de remboursement est enregistrée');
+    expect(await user.locator('main').textContent()).toContain('En cours de vérification');
+    await check(user);
+    await user.goto(`${e2e.baseUrl}/timbres`);
+    expect(await user.locator('main').textContent()).toContain('Remboursement demandé');
     // a draft resumed from the list
     await user.goto(`${e2e.baseUrl}/pre-demandes`);
     await user.getByRole('button', { name: 'Faire une pré-demande' }).click();

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sessionCookieName } from '../../src/platform/http/session.ts';
@@ -151,6 +152,7 @@ describe('sessions and CSRF', () => {
         SMS_API_URL: 'https://sms.example/v1/messages',
         SMS_API_TOKEN: 'a-token-of-sixteen-chars',
         METRICS_TOKEN: 'a-metrics-token-of-sixteen',
+        SEAL_PRIVATE_KEY: String(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' })),
         DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://unused@127.0.0.1/unused',
       },
       extend,
