@@ -77,7 +77,7 @@ import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
 import { registerErrorPages } from './platform/http/errors.tsx';
 import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
 import { renderPlugin } from './platform/http/render.tsx';
-import { hashId, purgeExpiredSessions, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
+import { hashId, purgeExpiredSessions, registerSessionRoutes, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
@@ -200,6 +200,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(csrfPlugin, { keepRefusedForm: (request) => keepExpiredForm(app, db, config, request) });
   maintenanceGate(app, maintenance);
   registerErrorPages(app);
+  registerSessionRoutes(app, config);
 
   registerSiteRoutes(app, { maintenance });
   registerAccountRoutes(app, accounts);

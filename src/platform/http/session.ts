@@ -241,16 +241,23 @@ function isSessionless(url: string): boolean {
 /** The idle time of this process's sessions, for the page script that warns before the end (session-timeout.tsx). */
 export const sessionTiming = { idleMinutes: 30 };
 
-export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config }) => {
-  const { db, config } = opts;
-  sessionTiming.idleMinutes = config.sessionIdleMinutes;
-
-  /** "Rester connecté": the page's script asks for more time (CSRF header checked like any POST). */
+/**
+ * "Rester connecté": the page's script asks for more time (CSRF header checked like any POST).
+ * Registered after the error pages (app.ts): a route keeps the error handler of the moment it is
+ * added, and a refused input must get the portal's French answer.
+ */
+export function registerSessionRoutes(app: FastifyInstance, config: Pick<Config, 'sessionIdleMinutes'>): void {
   app.post('/session/prolonger', async (request, reply) => {
     if (request.session.userId === null) return reply.code(401).send({ error: 'Session expirée' });
     request.session.set('extendedAt', new Date().toISOString()); // written with a new last_seen_at
     return reply.code(200).send({ idleSeconds: config.sessionIdleMinutes * 60 });
   });
+}
+
+export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config }) => {
+  const { db, config } = opts;
+  sessionTiming.idleMinutes = config.sessionIdleMinutes;
+
   const cookieName = sessionCookieName(config);
   const cookieOptions = {
     path: '/',
