@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { checkPlate, isValidCertificateNumber, isValidVin } from './identifiers.ts';
 import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
-import type { RegistryEntry } from './registry.ts';
+import { characteristicsColumns, type RegistryEntry } from './registry.ts';
 
 /**
  * The CSV of vehicles an operator imports (`npm run vehicles:import -- file.csv`): one vehicle a
@@ -180,16 +180,7 @@ async function insertBatch(trx: Db, secret: string, entries: RegistryEntry[]): P
         holder_id: holderIds[i]!,
         long_term_lease: e.longTermLease ?? false,
         previous_title_address: e.previousTitleAddress ?? null,
-        // the certificate's characteristics (D.1, D.2, D.3, J.1, J.3, F.2, P.1, S.1, V.7), as registry.ts writes them
-        brand: e.characteristics?.brand ?? null,
-        type_variant: e.characteristics?.typeVariant ?? null,
-        commercial_name: e.characteristics?.commercialName ?? null,
-        national_genre: e.characteristics?.nationalGenre ?? null,
-        body_type: e.characteristics?.bodyType ?? null,
-        gross_weight_kg: e.characteristics?.grossWeightKg ?? null,
-        engine_cc: e.characteristics?.engineCc ?? null,
-        seats: e.characteristics?.seats ?? null,
-        co2_g_km: e.characteristics?.co2 ?? null,
+        ...characteristicsColumns(e.characteristics),
       })),
     )
     .returning(['id', 'plate'])

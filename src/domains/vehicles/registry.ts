@@ -41,6 +41,21 @@ export interface RegistryCharacteristics {
   co2?: number | null;
 }
 
+/** The certificate's characteristics (D.1, D.2, D.3, J.1, J.3, F.2, P.1, S.1, V.7) as vehicles columns; the registry and the CSV import write them alike. */
+export function characteristicsColumns(c: RegistryCharacteristics | undefined) {
+  return {
+    brand: c?.brand ?? null,
+    type_variant: c?.typeVariant ?? null,
+    commercial_name: c?.commercialName ?? null,
+    national_genre: c?.nationalGenre ?? null,
+    body_type: c?.bodyType ?? null,
+    gross_weight_kg: c?.grossWeightKg ?? null,
+    engine_cc: c?.engineCc ?? null,
+    seats: c?.seats ?? null,
+    co2_g_km: c?.co2 ?? null,
+  };
+}
+
 export async function insertRegistryEntry(db: Db, secret: string, e: RegistryEntry): Promise<number> {
   const holderValues = {
     address_line1: e.address.line1,
@@ -83,15 +98,7 @@ export async function insertRegistryEntry(db: Db, secret: string, e: RegistryEnt
       long_term_lease: e.longTermLease ?? false,
       previous_title_address: e.previousTitleAddress ?? null,
       address_changes_since_siv: e.addressChangesSinceSiv ?? 0,
-      brand: e.characteristics?.brand ?? null,
-      type_variant: e.characteristics?.typeVariant ?? null,
-      commercial_name: e.characteristics?.commercialName ?? null,
-      national_genre: e.characteristics?.nationalGenre ?? null,
-      body_type: e.characteristics?.bodyType ?? null,
-      gross_weight_kg: e.characteristics?.grossWeightKg ?? null,
-      engine_cc: e.characteristics?.engineCc ?? null,
-      seats: e.characteristics?.seats ?? null,
-      co2_g_km: e.characteristics?.co2 ?? null,
+      ...characteristicsColumns(e.characteristics),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
