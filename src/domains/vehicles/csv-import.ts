@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { checkPlate, isValidCertificateNumber, isValidVin } from './identifiers.ts';
 import { hashConfidentialCode, newConfidentialCode } from './confidential-code.ts';
-import { characteristicsColumns, type RegistryEntry } from './registry.ts';
+import { vehicleRow, type RegistryEntry } from './registry.ts';
 
 /**
  * The CSV of vehicles an operator imports (`npm run vehicles:import -- file.csv`): one vehicle a
@@ -167,21 +167,7 @@ async function insertBatch(trx: Db, secret: string, entries: RegistryEntry[]): P
   const vehicles = await trx
     .insertInto('vehicles')
     .values(
-      entries.map((e, i) => ({
-        plate: e.plate,
-        plate_kind: e.plateKind,
-        vin: e.vin,
-        certificate_number: e.certificateNumber,
-        certificate_date: e.certificateDate,
-        first_registration_date: e.firstRegistrationDate,
-        category: e.category,
-        fiscal_power: e.fiscalPower,
-        energy: e.energy,
-        holder_id: holderIds[i]!,
-        long_term_lease: e.longTermLease ?? false,
-        previous_title_address: e.previousTitleAddress ?? null,
-        ...characteristicsColumns(e.characteristics),
-      })),
+      entries.map((e, i) => vehicleRow(e, holderIds[i]!)),
     )
     .returning(['id', 'plate'])
     .execute();

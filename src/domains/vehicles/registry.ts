@@ -56,6 +56,26 @@ export function characteristicsColumns(c: RegistryCharacteristics | undefined) {
   };
 }
 
+/** The vehicles row of a registry entry; the registry and the batched CSV import insert the same columns. */
+export function vehicleRow(e: RegistryEntry, holderId: number) {
+  return {
+    plate: e.plate,
+    plate_kind: e.plateKind,
+    vin: e.vin,
+    certificate_number: e.certificateNumber,
+    certificate_date: e.certificateDate,
+    first_registration_date: e.firstRegistrationDate,
+    category: e.category,
+    fiscal_power: e.fiscalPower,
+    energy: e.energy,
+    holder_id: holderId,
+    long_term_lease: e.longTermLease ?? false,
+    previous_title_address: e.previousTitleAddress ?? null,
+    address_changes_since_siv: e.addressChangesSinceSiv ?? 0,
+    ...characteristicsColumns(e.characteristics),
+  };
+}
+
 export async function insertRegistryEntry(db: Db, secret: string, e: RegistryEntry): Promise<number> {
   const holderValues = {
     address_line1: e.address.line1,
@@ -84,22 +104,7 @@ export async function insertRegistryEntry(db: Db, secret: string, e: RegistryEnt
     .executeTakeFirstOrThrow();
   const vehicle = await db
     .insertInto('vehicles')
-    .values({
-      plate: e.plate,
-      plate_kind: e.plateKind,
-      vin: e.vin,
-      certificate_number: e.certificateNumber,
-      certificate_date: e.certificateDate,
-      first_registration_date: e.firstRegistrationDate,
-      category: e.category,
-      fiscal_power: e.fiscalPower,
-      energy: e.energy,
-      holder_id: holder.id,
-      long_term_lease: e.longTermLease ?? false,
-      previous_title_address: e.previousTitleAddress ?? null,
-      address_changes_since_siv: e.addressChangesSinceSiv ?? 0,
-      ...characteristicsColumns(e.characteristics),
-    })
+    .values(vehicleRow(e, holder.id))
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const co of e.coHolders ?? []) {
