@@ -451,7 +451,7 @@ describe('crash test: SIGKILL under load on PostgreSQL', () => {
     }
 
     // -- every acknowledged creation exists once, under the file number the client was given
-    const procedures = await db.selectFrom('vehicle_procedures').select(['id', 'file_number', 'account_id', 'kind', 'status', sql<string>`data->>'idempotencyKey'`.as('key')]).execute();
+    const procedures = await db.selectFrom('vehicle_procedures').select(['id', 'file_number', 'account_id', 'kind', 'status', 'idempotency_key as key']).execute();
     const byKey = new Map<string, typeof procedures>();
     for (const p of procedures) if (p.key) byKey.set(`${p.account_id}:${p.key}`, [...(byKey.get(`${p.account_id}:${p.key}`) ?? []), p]);
     const doubled = [...byKey.entries()].filter(([, rows]) => rows.length > 1).map(([key]) => key);
