@@ -1,5 +1,5 @@
 // Warns a signed-in user five minutes before the session ends for lack of activity, and extends it
-// on "Rester connecté" (see src/views/components/session-timeout.tsx). No inline script: CSP-strict.
+// on "Rester connecté" (see src/ui/components/session-timeout.tsx). No inline script: CSP-strict.
 (function () {
   'use strict';
   var box = document.getElementById('session-timeout');

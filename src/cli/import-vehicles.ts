@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
-import { importVehiclesCsv } from '../domains/vehicles/csv-import.ts';
+import { importVehiclesCsv } from '../domains/vehicles/registry/csv-import.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { preApplicationPdf } from '../domains/identity-docs/documents.ts';
 import type { PreApplication } from '../domains/identity-docs/tables.ts';
 import { licencePdf, type DocumentContent } from '../domains/licences/documents.ts';
-import { cpiPdf, saleDocumentPdf, summaryPdf, type SaleDocumentContent } from '../domains/vehicles/documents.ts';
+import { cpiPdf, saleDocumentPdf, summaryPdf, type SaleDocumentContent } from '../domains/vehicles/procedures/documents.ts';
 import { letterPdf } from '../platform/pdf/letter.ts';
 import { loadConfig } from '../config.ts';
 import { loadSealSigner, setDocumentSigner } from '../platform/seal/keys.ts';

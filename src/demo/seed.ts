@@ -1,15 +1,15 @@
 import type { Config } from '../config.ts';
 import { seedIdentityDocsDemo } from '../domains/identity-docs/demo.ts';
 import { enrolDemoAgentsTotp } from './agents-totp.ts';
-import { demoRegistry } from '../domains/vehicles/demo-registry.ts';
-import { insertRegistryEntry } from '../domains/vehicles/registry.ts';
+import { demoRegistry } from '../domains/vehicles/registry/demo-registry.ts';
+import { insertRegistryEntry } from '../domains/vehicles/registry/registry.ts';
 import { createPhotoService, DEMO_PHOTO_CODES } from '../domains/licences/photo-service.ts';
 import { seedLicenceDemo } from '../domains/licences/demo.ts';
 import { hashPassword } from '../domains/accounts/passwords.ts';
 import { currentTerms } from '../domains/site/terms.ts';
 import { seedDirectoryDemo } from '../domains/directory/demo.ts';
 import type { Db } from '../platform/db/database.ts';
-import type { AgentRole, Profile } from '../platform/db/schema.ts';
+import type { AgentRole, Profile } from '../schema.ts';
 
 /** The password of every demo account and agent (documented in the README). */
 export const DEMO_PASSWORD = 'demo demo demo demo';

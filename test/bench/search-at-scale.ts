@@ -16,7 +16,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { loadConfig } from '../../src/config.ts';
 import { createVehicleInstruction, parseFilters } from '../../src/domains/instruction/vehicle-instruction.ts';
 import { openDatabase, type Db } from '../../src/platform/db/database.ts';
-import type { Agent } from '../../src/platform/db/schema.ts';
+import type { Agent } from '../../src/schema.ts';
 import type { Attachments } from '../../src/platform/files/attachments.ts';
 
 export interface SearchFigure {

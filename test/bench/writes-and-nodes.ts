@@ -23,7 +23,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
-import { demoRegistry } from '../../src/domains/vehicles/demo-registry.ts';
+import { demoRegistry } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { audit, SYSTEM, verifyAuditChain } from '../../src/platform/audit.ts';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';

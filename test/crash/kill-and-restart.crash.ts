@@ -16,7 +16,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/seed.ts';
-import { demoRegistry } from '../../src/domains/vehicles/demo-registry.ts';
+import { demoRegistry } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { signInAgentInBrowser } from '../helpers/agents.ts';
 import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';

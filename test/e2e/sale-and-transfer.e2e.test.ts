@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { startE2E, type E2E } from '../helpers/browser.ts';
 import { pdfText } from '../helpers/pdf.ts';
 

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 

@@ -1,4 +1,4 @@
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import type { TestClient } from './app.ts';
 import { postNewProcedure } from './users.ts';
 

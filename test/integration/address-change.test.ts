@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddress } from '../../src/domains/vehicles/communes.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { checkAddress } from '../../src/domains/vehicles/registry/communes.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { pdfText } from '../helpers/pdf.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';

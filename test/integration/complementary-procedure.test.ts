@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { missingPieces, piecesFor, subcategoryOf, TPC_CATEGORIES } from '../../src/domains/vehicles/tpc-model.ts';
+import { missingPieces, piecesFor, subcategoryOf, TPC_CATEGORIES } from '../../src/domains/vehicles/complementary/model.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';

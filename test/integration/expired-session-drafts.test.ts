@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { postNewProcedure } from '../helpers/users.ts';
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
-import { issueNewCertificate } from '../../src/domains/vehicles/new-certificate.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
+import { issueNewCertificate } from '../../src/domains/vehicles/registry/new-certificate.ts';
 import { type TestApp, TestClient, useSeededApp } from '../helpers/app.ts';
 import { pdfText } from '../helpers/pdf.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';

@@ -4,7 +4,7 @@ import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTICLES, articleBySlug, searchArticles } from '../../src/domains/help/articles.ts';
-import { HelpLink } from '../../src/views/pages/help/help-link.tsx';
+import { HelpLink } from '../../src/domains/help/pages/help-link.tsx';
 import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
 
 describe('help centre', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normaliseMobile } from '../../src/domains/accounts/activity.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';

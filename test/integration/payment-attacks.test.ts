@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { notificationKey, NOTIFY_JOB, signNotification } from '../../src/platform/payment/simulated-provider.tsx';
 import { createTestApp, type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { scaleAccountEmail, seedAtScale } from '../../src/demo/scale-seed.ts';
-import { importVehiclesCsv, readVehiclesCsv } from '../../src/domains/vehicles/csv-import.ts';
+import { importVehiclesCsv, readVehiclesCsv } from '../../src/domains/vehicles/registry/csv-import.ts';
 import { createVehicleInstruction, parseFilters } from '../../src/domains/instruction/vehicle-instruction.ts';
-import type { Agent } from '../../src/platform/db/schema.ts';
+import type { Agent } from '../../src/schema.ts';
 import { type TestApp, useSeededApp } from '../helpers/app.ts';
 import { signInUser } from '../helpers/users.ts';
 

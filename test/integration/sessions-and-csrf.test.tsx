@@ -2,8 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sessionCookieName } from '../../src/platform/http/session.ts';
-import { Form } from '../../src/views/components/form.tsx';
-import { Layout } from '../../src/views/layout.tsx';
+import { Form } from '../../src/ui/components/form.tsx';
+import { Layout } from '../../src/ui/layout.tsx';
 import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
 
 /** A throw-away form page and its handler, to exercise the session and CSRF machinery. */

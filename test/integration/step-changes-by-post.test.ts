@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 

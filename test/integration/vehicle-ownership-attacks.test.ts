@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { emailCount, lastEmailTo } from '../helpers/outbox.ts';
 import { sellCamillesCar as declareSale } from '../helpers/sales.ts';
@@ -294,7 +294,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
     });
 
     it('the per-vehicle cap is a last line: the holder’s own account is emailed and still gets in, others wait', async () => {
-      const { VEHICLE_GUESS_CAP } = await import('../../src/domains/vehicles/guess-limits.ts');
+      const { VEHICLE_GUESS_CAP } = await import('../../src/domains/vehicles/procedures/guess-limits.ts');
       await sql`update confidential_codes set failed_attempts = ${VEHICLE_GUESS_CAP - 1} where vehicle_id = (select id from vehicles where plate = 'AB-123-CD')`.execute(t.database.db);
       const stranger = await signIn('demo.auto-ecole@example.fr');
       const page = await start(stranger, { kind: 'duplicate', initiator: 'other', plate: 'AB-123-CD' });
@@ -321,7 +321,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
         .where('vehicle_holders.account_id', 'is', null)
         .orderBy('vehicles.id')
         .executeTakeFirstOrThrow();
-      const { hashConfidentialCode } = await import('../../src/domains/vehicles/confidential-code.ts');
+      const { hashConfidentialCode } = await import('../../src/domains/vehicles/confidential-code/code.ts');
       const cert = await db.selectFrom('vehicles').select('certificate_number').where('id', '=', theirs.id).executeTakeFirstOrThrow();
       await db.updateTable('confidential_codes').set({ code_hash: hashConfidentialCode(t.app.config.sessionSecret, theirs.id, cert.certificate_number, '12345'), locked_until: new Date(Date.now() + 3_600_000) }).where('vehicle_id', '=', theirs.id).execute();
       const company = await signIn('demo.entreprise@example.fr');
@@ -407,7 +407,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
       expect(withCertificate.body).toContain(`est : ${emailed}`);
       // the code works: the new holder, as a portal user, could use it
       const row = await t.database.db.selectFrom('vehicles').select(['id', 'certificate_number']).where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
-      const { confidentialCodeMatches } = await import('../../src/domains/vehicles/confidential-code.ts');
+      const { confidentialCodeMatches } = await import('../../src/domains/vehicles/confidential-code/code.ts');
       const stored = await t.database.db.selectFrom('confidential_codes').select('code_hash').where('vehicle_id', '=', row.id).executeTakeFirstOrThrow();
       expect(confidentialCodeMatches(t.app.config.sessionSecret, stored.code_hash, row.id, row.certificate_number, emailed!)).toBe(true);
     });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/demo-registry.ts';
+import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, textOf, useSeededApp } from '../helpers/app.ts';
 import { lastEmailTo } from '../helpers/outbox.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
@@ -141,7 +141,7 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
   });
 
   it('imports a CSV of vehicles all or nothing, and the imported vehicle can be used at once', async () => {
-    const { importVehiclesCsv } = await import('../../src/domains/vehicles/csv-import.ts');
+    const { importVehiclesCsv } = await import('../../src/domains/vehicles/registry/csv-import.ts');
     const header = 'plate,vin,certificate_date,first_registration_date,category,fiscal_power,energy,holder_kind,birth_name,given_names,birth_date,birth_place,address_line1,postcode,commune';
     const good = `${header}\nCD-456-EF,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes`;
     const clash = `${header}\nEF-789-GH,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes\nAB-123-CD,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes`;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTION_LABELS, auditActionLabel } from '../../src/platform/audit-labels.ts';
-import { PROCEDURE_TRANSITIONS } from '../../src/domains/vehicles/model.ts';
+import { PROCEDURE_TRANSITIONS } from '../../src/domains/vehicles/procedures/model.ts';
 import { TRANSITIONS as LICENCE_TRANSITIONS } from '../../src/domains/licences/model.ts';
 import { HABILITATION_ACTIONS } from '../../src/domains/agents/model.ts';
 import { TRANSITIONS as PRE_APPLICATION_TRANSITIONS } from '../../src/domains/identity-docs/model.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maintenanceStateAt, type Notice } from '../../src/domains/site/maintenance-model.ts';
 import { addDays, parisDay, parseParisTime } from '../../src/platform/time.ts';
-import { formatDate, formatDateTime, formatWindow } from '../../src/views/format.ts';
+import { formatDate, formatDateTime, formatWindow } from '../../src/ui/format.ts';
 
 /**
  * The French calendar month by month: names with accents (février, août, décembre), the change to

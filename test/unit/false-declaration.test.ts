@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FALSE_DECLARATION_WARNING } from '../../src/views/components/false-declaration.ts';
+import { FALSE_DECLARATION_WARNING } from '../../src/ui/components/false-declaration.ts';
 
-const PAGES = new URL('../../src/views/', import.meta.url).pathname;
+const PAGES = new URL('../../src/', import.meta.url).pathname;
 const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : []));
 
 /** Every <Checkbox …/> of the pages whose label certifies information or declares on honour. */

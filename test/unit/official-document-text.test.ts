@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { saleDocumentPdf, type SaleDocumentContent } from '../../src/domains/vehicles/documents.ts';
+import { saleDocumentPdf, type SaleDocumentContent } from '../../src/domains/vehicles/procedures/documents.ts';
 import { pdfText } from '../helpers/pdf.ts';
 
 const sale: SaleDocumentContent = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parisInstant } from '../../src/domains/vehicles/sale-model.ts';
+import { parisInstant } from '../../src/domains/vehicles/sale/model.ts';
 import { parseParisTime } from '../../src/platform/time.ts';
 
 /** The former way, a formatter built per call: the reference the cached offsets must match. */

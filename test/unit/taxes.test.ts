@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeTaxes, regionOfPostcode, type RateLookup, type TaxInput } from '../../src/domains/vehicles/taxes.ts';
+import { computeTaxes, regionOfPostcode, type RateLookup, type TaxInput } from '../../src/domains/vehicles/taxes/model.ts';
 
 /** The rates of migrations/0006 that these tests use. */
 const RATES: Record<string, [string, number, boolean][]> = {

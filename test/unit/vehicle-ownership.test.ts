@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDeclaredBuyer, isOpenSlotTaken, pivotMatches, sameGivenNames } from '../../src/domains/vehicles/ownership.ts';
-import type { Declaration } from '../../src/domains/vehicles/sale-model.ts';
+import { isDeclaredBuyer, isOpenSlotTaken, pivotMatches, sameGivenNames } from '../../src/domains/vehicles/registry/ownership.ts';
+import type { Declaration } from '../../src/domains/vehicles/sale/model.ts';
 
 describe('who is the holder or the declared buyer (issue 14)', () => {
   const fc = { family_name: 'de La Fontaine-Dupont', given_name: 'Jean-Baptiste Marie', birthdate: '1978-07-01' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlate, isValidCertificateNumber, isValidVin } from '../../src/domains/vehicles/identifiers.ts';
-import { codeDelivery, requirementsFor, type AccountKind, type Initiator } from '../../src/domains/vehicles/requirements.ts';
+import { checkPlate, isValidCertificateNumber, isValidVin } from '../../src/domains/vehicles/registry/identifiers.ts';
+import { codeDelivery, requirementsFor, type AccountKind, type Initiator } from '../../src/domains/vehicles/procedures/requirements.ts';
 import type { ProcedureKind } from '../../src/domains/vehicles/tables.ts';
 
 describe('plates', () => {
@@ -81,7 +81,7 @@ describe('delivery of a new confidential code (mode d’acheminement)', () => {
 
 describe('the demo registry', () => {
   it('has a few hundred vehicles with valid, unique plates, VINs and certificate numbers, covering every case', async () => {
-    const { demoRegistry } = await import('../../src/domains/vehicles/demo-registry.ts');
+    const { demoRegistry } = await import('../../src/domains/vehicles/registry/demo-registry.ts');
     const entries = demoRegistry({ individual: 1, legalEntity: 2 });
     expect(entries.length).toBeGreaterThanOrEqual(250);
     expect(new Set(entries.map((e) => e.plate)).size).toBe(entries.length);

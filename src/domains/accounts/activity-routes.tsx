@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireUser } from '../../platform/http/guards.ts';
-import { HistoryPage, NotificationsPage } from '../../views/pages/accounts/activity.tsx';
+import { HistoryPage, NotificationsPage } from './pages/activity.tsx';
 import type { Activity } from './activity.ts';
 
 /** "Mes notifications" and "Mon historique", in the signed-in user's space. */

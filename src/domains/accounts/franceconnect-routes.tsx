@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FranceConnectError, type FranceConnectClient, type FranceConnectLoginStart } from '../../platform/oidc/franceconnect-client.ts';
 import type { IdentitePivot } from '../../platform/oidc/identity.ts';
-import { ActivationPage } from '../../views/pages/accounts/tokens.tsx';
-import { FranceConnectFailurePage, FranceConnectLinkPage, FranceConnectTermsPage } from '../../views/pages/accounts/sign-in.tsx';
+import { ActivationPage } from './pages/tokens.tsx';
+import { FranceConnectFailurePage, FranceConnectLinkPage, FranceConnectTermsPage } from './pages/sign-in.tsx';
 import { refusalMessage } from './routes.tsx';
 import type { AccountsService } from './service.ts';
 

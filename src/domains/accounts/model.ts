@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AccountStatus, Profile } from '../../platform/db/schema.ts';
+import type { AccountStatus, Profile } from '../../schema.ts';
 import { isPlausibleEmail, isValidApprovalNumber, isValidSiret, normalizeApprovalNumber, normalizeSiret } from './identifiers.ts';
 
 /** The six profiles of terms of use §1.5, and how each account comes to exist. */

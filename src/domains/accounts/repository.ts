@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/database.ts';
-import type { Account } from '../../platform/db/schema.ts';
+import type { Account } from '../../schema.ts';
 
 export const findAccountByEmail = (db: Db, email: string): Promise<Account | undefined> =>
   db.selectFrom('accounts').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorOf, requireUser, safeReturnPath } from '../../platform/http/guards.ts';
-import { AccountDeletedPage, AccountPage, DeleteAccountPage } from '../../views/pages/accounts/account.tsx';
-import { ChangePasswordPage } from '../../views/pages/accounts/change-password.tsx';
-import { SignInPage } from '../../views/pages/accounts/sign-in.tsx';
-import { CheckYourEmailPage, ChooseProfilePage, SignUpPage } from '../../views/pages/accounts/sign-up.tsx';
+import { AccountDeletedPage, AccountPage, DeleteAccountPage } from './pages/account.tsx';
+import { ChangePasswordPage } from './pages/change-password.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+import { CheckYourEmailPage, ChooseProfilePage, SignUpPage } from './pages/sign-up.tsx';
 import {
   ActivationPage,
   BadActivationLinkPage,
@@ -13,8 +13,8 @@ import {
   ResentPage,
   ResetRequestedPage,
   SetPasswordPage,
-} from '../../views/pages/accounts/tokens.tsx';
-import { formatDateTime } from '../../views/format.ts';
+} from './pages/tokens.tsx';
+import { formatDateTime } from '../../ui/format.ts';
 import { profileBySlug, type SelfServiceProfile } from './model.ts';
 import type { AccountsService, SignInResult } from './service.ts';
 import { checkToken } from './tokens.ts';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Account, Profile } from '../../platform/db/schema.ts';
+import type { Account, Profile } from '../../schema.ts';
 import { queueMessage } from '../../platform/mail/messages.ts';
 import type { IdentitePivot } from '../../platform/oidc/identity.ts';
 import { currentTerms } from '../site/terms.ts';

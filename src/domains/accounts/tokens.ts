@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
-import type { TokenPurpose } from '../../platform/db/schema.ts';
+import type { TokenPurpose } from '../../schema.ts';
 
 /** How long each kind of emailed link stays valid. */
 export const TOKEN_VALIDITY_HOURS: Record<TokenPurpose, number> = {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MaintenanceCancelPage, MaintenanceNoticeFormPage, MaintenanceNoticesPage } from '../../views/pages/agents/maintenance.tsx';
+import { MaintenanceCancelPage, MaintenanceNoticeFormPage, MaintenanceNoticesPage } from './pages/maintenance.tsx';
 import type { AgentsService } from './service.ts';
 
 type Body = Record<string, string | undefined>;

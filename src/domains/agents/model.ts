@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentRole, HabilitationStatus } from '../../platform/db/schema.ts';
+import type { AgentRole, HabilitationStatus } from '../../schema.ts';
 import { emailField } from '../accounts/model.ts';
 import { isValidSiret, normalizeSiret } from '../accounts/identifiers.ts';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { audit } from '../../platform/audit.ts';
-import { Breadcrumb, Table } from '../../views/components/content.tsx';
-import { Form, SubmitButton, TextInput } from '../../views/components/form.tsx';
-import { formatShortDateTime } from '../../views/format.ts';
-import { Layout } from '../../views/layout.tsx';
+import { Breadcrumb, Table } from '../../ui/components/content.tsx';
+import { Form, SubmitButton, TextInput } from '../../ui/components/form.tsx';
+import { formatShortDateTime } from '../../ui/format.ts';
+import { Layout } from '../../ui/layout.tsx';
 import { agentGuard } from './routes.tsx';
 import type { AgentsService } from './service.ts';
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { listRefunds, markRefunded, type RefundRow } from '../../platform/payment/refunds.ts';
-import { Breadcrumb, Table } from '../../views/components/content.tsx';
-import { Form } from '../../views/components/form.tsx';
-import { formatShortDateTime } from '../../views/format.ts';
-import { Layout } from '../../views/layout.tsx';
-import { formatEuros } from '../vehicles/taxes.ts';
+import { Breadcrumb, Table } from '../../ui/components/content.tsx';
+import { Form } from '../../ui/components/form.tsx';
+import { formatShortDateTime } from '../../ui/format.ts';
+import { Layout } from '../../ui/layout.tsx';
+import { formatEuros } from '../vehicles/taxes/model.ts';
 import { agentGuard } from './routes.tsx';
 import type { AgentsService } from './service.ts';
 

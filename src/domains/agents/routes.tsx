@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Agent, HabilitationStatus } from '../../platform/db/schema.ts';
+import type { Agent, HabilitationStatus } from '../../schema.ts';
 import { actorOf } from '../../platform/http/guards.ts';
 import {
   AccountAdminPage,
@@ -11,8 +11,8 @@ import {
   HabilitationRequestPage,
   HabilitationsPage,
   TownHallPage,
-} from '../../views/pages/agents/pages.tsx';
-import { AgentCodePage, AgentEnrolmentPage } from '../../views/pages/agents/second-factor.tsx';
+} from './pages/pages.tsx';
+import { AgentCodePage, AgentEnrolmentPage } from './pages/second-factor.tsx';
 import { HABILITATION_ACTIONS, HABILITATION_STATUS_LABELS, type HabilitationAction } from './model.ts';
 import { registerMaintenanceAdminRoutes } from './maintenance-routes.tsx';
 import { ForbiddenError, type AgentsService, type SecondFactorOutcome } from './service.ts';

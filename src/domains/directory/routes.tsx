@@ -5,7 +5,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentSecurityPolicy } from '../../platform/http/security-headers.ts';
-import { DirectoryPage, type DirectoryAssets, type DirectoryPageProps } from '../../views/pages/directory/directory.tsx';
+import { DirectoryPage, type DirectoryAssets, type DirectoryPageProps } from './pages/directory.tsx';
 import type { MapConfig } from './map-config.ts';
 import { kindFromSlug, PLACE_KINDS, positionSchema, searchSchema } from './model.ts';
 import type { DirectoryService } from './service.ts';
@@ -21,7 +21,7 @@ async function registerDirectoryAssets(app: FastifyInstance): Promise<DirectoryA
   const prefix = `/assets/leaflet/${version}/`;
   await app.register(fastifyStatic, { root: leafletDist, prefix, decorateReply: false, cacheControl: false, setHeaders: (reply) => reply.header('cache-control', IMMUTABLE) });
   const own = (file: string, type: string) => {
-    const bytes = readFileSync(new URL(`../../views/pages/directory/${file}`, import.meta.url));
+    const bytes = readFileSync(new URL(`./pages/${file}`, import.meta.url));
     const [base, ext] = file.split('.') as [string, string];
     const url = `/assets/annuaire/${base}.${createHash('sha256').update(bytes).digest('hex').slice(0, 10)}.${ext}`;
     app.get(url, (_request, reply) => reply.header('cache-control', IMMUTABLE).type(type).send(bytes));

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { documentSigner, publicKeyPem, trustedKeyOf } from '../../platform/seal/keys.ts';
 import { GS, US } from '../../platform/seal/two-d-doc.ts';
-import { TwoDDocVerificationPage } from '../../views/pages/verification/two-d-doc.tsx';
+import { TwoDDocVerificationPage } from './pages.tsx';
 import { verifySeal } from './service.ts';
 
 const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;

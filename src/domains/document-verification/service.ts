@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database.ts';
 import type { TrustedKey } from '../../platform/seal/keys.ts';
 import { parseSeal, SEAL_DOCUMENT_TYPES, SEAL_FIELDS, SealFormatError, sealDate, sealValue, signatureValid, type ParsedSeal, type SealFieldId, type SealFields } from '../../platform/seal/two-d-doc.ts';
-import { sealFor, tokenFromSeal } from '../vehicles/documents.ts';
+import { sealFor, tokenFromSeal } from '../vehicles/procedures/documents.ts';
 import type { IssuedDocumentKind } from '../vehicles/tables.ts';
 
 /**

@@ -2,7 +2,7 @@
  * The help centre's articles, written from the agency's published texts (../shared/seeds: the
  * vehicle tele-procedures training slides, the confidential-code and code-de-cession pages, the
  * driving-licence FAQ, the terms of use). A procedure page links to one with <HelpLink topic="…"/>
- * (src/views/pages/help/help-link.tsx); the topic is the article's slug.
+ * (src/domains/help/pages/help-link.tsx); the topic is the article's slug.
  */
 export type HelpSection = 'vehicules' | 'permis' | 'identite' | 'compte';
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Account, Agent } from '../../platform/db/schema.ts';
+import type { Account, Agent } from '../../schema.ts';
 import type { Attachments } from '../../platform/files/attachments.ts';
 import { cleanFilename, type Upload } from '../../platform/files/validation.ts';
 import { notifyUser } from '../../platform/notify/notify.ts';

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Account, Agent } from '../../platform/db/schema.ts';
+import type { Account, Agent } from '../../schema.ts';
 import { sendAttachment, type Attachments } from '../../platform/files/attachments.ts';
 import { actorOf, requireUser } from '../../platform/http/guards.ts';
-import { ContactAdminPage, ContactQueuePage } from '../../views/pages/help/contact-admin.tsx';
-import { ContactFormPage, ContactRequestPage, ContactSentPage, MyContactRequestsPage } from '../../views/pages/help/contact.tsx';
-import { ArticlePage, ClaimsPage, HelpHomePage } from '../../views/pages/help/help.tsx';
+import { ContactAdminPage, ContactQueuePage } from './pages/contact-admin.tsx';
+import { ContactFormPage, ContactRequestPage, ContactSentPage, MyContactRequestsPage } from './pages/contact.tsx';
+import { ArticlePage, ClaimsPage, HelpHomePage } from './pages/help.tsx';
 import type { AccountsService } from '../accounts/service.ts';
 import { articleBySlug, searchArticles } from './articles.ts';
 import { deadlineOf, type ContactService } from './contact-service.ts';

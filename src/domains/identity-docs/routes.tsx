@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import type { Account } from '../../platform/db/schema.ts';
+import type { Account } from '../../schema.ts';
 import { actorOf, loadAccount, requireUser } from '../../platform/http/guards.ts';
-import { ForbiddenPage } from '../../views/pages/errors.tsx';
+import { ForbiddenPage } from '../../ui/pages/errors.tsx';
 import {
   PreApplicationListPage,
   PreApplicationPage,
@@ -13,9 +13,9 @@ import {
   SummaryPage,
   TownHallPreApplicationPage,
   TownHallSearchPage,
-} from '../../views/pages/identity-docs/pages.tsx';
-import { Alert } from '../../views/components/content.tsx';
-import { formatDate } from '../../views/format.ts';
+} from './pages.tsx';
+import { Alert } from '../../ui/components/content.tsx';
+import { formatDate } from '../../ui/format.ts';
 import type { AccountsService } from '../accounts/service.ts';
 import { stampThrottleOf } from '../stamps/routes.tsx';
 import { groupNumber, STEP_SLUGS, STEPS, type PreApplicationStep } from './model.ts';
@@ -25,7 +25,7 @@ import { createTimeline } from '../my-requests/timeline.ts';
 import type { PreApplication } from './tables.ts';
 
 type Body = Record<string, string | undefined>;
-const QR_SCAN_SCRIPT = readFileSync(fileURLToPath(new URL('../../views/pages/identity-docs/qr-scan.js', import.meta.url)), 'utf8');
+const QR_SCAN_SCRIPT = readFileSync(fileURLToPath(new URL('./qr-scan.js', import.meta.url)), 'utf8');
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 const newKey = () => randomBytes(16).toString('base64url');
 const STEP_OF_SLUG = Object.fromEntries(Object.entries(STEP_SLUGS).map(([step, slug]) => [slug, step])) as Record<string, PreApplicationStep>;

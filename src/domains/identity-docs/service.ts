@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Account } from '../../platform/db/schema.ts';
+import type { Account } from '../../schema.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { notifyUser } from '../../platform/notify/notify.ts';
 import { parisDay } from '../../platform/time.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendAttachment } from '../../platform/files/attachments.ts';
-import { HistoryExportPage, VehicleQueuePage, VehicleRequestPage } from '../../views/pages/agents/instruction.tsx';
+import { HistoryExportPage, VehicleQueuePage, VehicleRequestPage } from './pages.tsx';
 import { agentGuard } from '../agents/routes.tsx';
 import type { AgentsService } from '../agents/service.ts';
 import { INSTRUCTED_KINDS, parseFilters, type InstructionError, type VehicleInstruction } from './vehicle-instruction.ts';

@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Agent } from '../../platform/db/schema.ts';
+import type { Agent } from '../../schema.ts';
 import { REFUSAL_REASONS, type Attachments, type RefusalReason } from '../../platform/files/attachments.ts';
 import { notifyUser } from '../../platform/notify/notify.ts';
-import { AGENT_ACTIONS, agentActionsFor, STATUS_LABELS, type ProcedureAction } from '../vehicles/model.ts';
-import { applyTransition } from '../vehicles/procedure-transitions.ts';
-import { PROCEDURE_LABELS } from '../vehicles/requirements.ts';
+import { AGENT_ACTIONS, agentActionsFor, STATUS_LABELS, type ProcedureAction } from '../vehicles/procedures/model.ts';
+import { applyTransition } from '../vehicles/procedures/transitions.ts';
+import { PROCEDURE_LABELS } from '../vehicles/procedures/requirements.ts';
 import type { ProcedureKind, ProcedureStatus, VehicleProcedure } from '../vehicles/tables.ts';
 import { MESSAGE_MAX, postMessage, readThread, unreadCounts } from './threads.ts';
 

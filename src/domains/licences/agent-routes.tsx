@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Agent } from '../../platform/db/schema.ts';
+import type { Agent } from '../../schema.ts';
 import { sendAttachment, type Attachments } from '../../platform/files/attachments.ts';
-import { LicenceCasePage, LicenceQueuePage } from '../../views/pages/licences/agent.tsx';
-import { NephDepartmentsAdminPage } from '../../views/pages/licences/neph-reactivation.tsx';
+import { LicenceCasePage, LicenceQueuePage } from './pages/agent.tsx';
+import { NephDepartmentsAdminPage } from './pages/neph-reactivation.tsx';
 import { departments } from '../directory/communes-geo.ts';
 import type { NephReactivation } from './neph-reactivation.ts';
 import { REASON_KEYS, STATUS_KEYS, TRANSITIONS, type Reason, type Status, type Transition } from './model.ts';

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import { audit, SYSTEM, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Account, Agent } from '../../platform/db/schema.ts';
+import type { Account, Agent } from '../../schema.ts';
 import { REFUSAL_REASONS, type Attachments, type RefusalReason } from '../../platform/files/attachments.ts';
 import type { Attachment } from '../../platform/files/tables.ts';
 import type { Upload } from '../../platform/files/validation.ts';

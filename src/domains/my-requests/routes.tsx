@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../platform/http/guards.ts';
-import { DashboardPage } from '../../views/pages/my-requests/dashboard.tsx';
+import { DashboardPage } from './pages.tsx';
 import { isTab, normaliseSearch, TABS, type Tab } from './model.ts';
 import type { MyRequests } from './service.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Agent } from '../../platform/db/schema.ts';
+import type { Agent } from '../../schema.ts';
 import { actorOf } from '../../platform/http/guards.ts';
-import { NewsAdminPage, NewsArticlePage, NewsListPage } from '../../views/pages/site/news.tsx';
+import { NewsAdminPage, NewsArticlePage, NewsListPage } from './pages/news.tsx';
 import { atomFeed, createNewsService } from './news-service.ts';
 
 type Body = Record<string, string | undefined>;

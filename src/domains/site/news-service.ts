@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { audit, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Agent } from '../../platform/db/schema.ts';
+import type { Agent } from '../../schema.ts';
 import { zodErrors, type Outcome } from '../accounts/service.ts';
 import { ForbiddenError } from '../agents/service.ts';
 

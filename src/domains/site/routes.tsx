@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HomePage } from '../../views/pages/home.tsx';
+import { HomePage } from './pages/home.tsx';
 import {
   AccessibilityPage,
   CookiesPage,
@@ -8,9 +8,9 @@ import {
   PersonalDataPage,
   SiteMapPage,
   TermsPage,
-} from '../../views/pages/legal.tsx';
-import { ProcedureFamilyPage } from '../../views/pages/procedure-family.tsx';
-import { AgencyPage, CerfaPage, ClosurePage } from '../../views/pages/site/agency.tsx';
+} from './pages/legal.tsx';
+import { ProcedureFamilyPage } from './pages/procedure-family.tsx';
+import { AgencyPage, CerfaPage, ClosurePage } from './pages/agency.tsx';
 import { CATALOGUE, findFamily } from './catalogue.ts';
 import type { MaintenanceService } from './maintenance-service.ts';
 import { registerNewsRoutes } from './news-routes.tsx';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../platform/http/guards.ts';
-import { ForbiddenPage } from '../../views/pages/errors.tsx';
-import { TownHallDocumentationPage } from '../../views/pages/site/town-hall-documentation.tsx';
+import { ForbiddenPage } from '../../ui/pages/errors.tsx';
+import { TownHallDocumentationPage } from './pages/town-hall-documentation.tsx';
 
 /** The town halls' documentation area: only an active town-hall account reads it. */
 export function registerTownHallDocumentation(app: FastifyInstance): void {

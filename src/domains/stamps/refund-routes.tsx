@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendAttachment, type Attachments } from '../../platform/files/attachments.ts';
 import { actorOf, requireUser } from '../../platform/http/guards.ts';
-import { RefundCasePage, RefundFormPage, RefundPage, RefundQueuePage } from '../../views/pages/stamps/refund.tsx';
+import { RefundCasePage, RefundFormPage, RefundPage, RefundQueuePage } from './refund-pages.tsx';
 import { agentGuard } from '../agents/routes.tsx';
 import type { AgentsService } from '../agents/service.ts';
 import { REFUND_DECISIONS, type RefundDecision } from './refund-model.ts';

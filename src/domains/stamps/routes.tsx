@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { actorOf, requireUser, safeReturnPath } from '../../platform/http/guards.ts';
-import { StampPage, StampShopPage, type StampRow } from '../../views/pages/stamps/pages.tsx';
+import { StampPage, StampShopPage, type StampRow } from './pages.tsx';
 import { groupDigits, refundProblem, SHOP_AMOUNTS_CENTS } from './model.ts';
 import type { StampService, StampThrottle } from './service.ts';
 

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
-import type { DB } from './schema.ts';
+import type { DB } from '../../schema.ts';
 
 export type Db = Kysely<DB>;
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { PAUSE_PARAMETER, renderWaitingRoom } from '../../views/pages/waiting-room.tsx';
+import { PAUSE_PARAMETER, renderWaitingRoom } from '../../ui/pages/waiting-room.tsx';
 
 /**
  * Admission control ("salle d'attente"). Past `maxConcurrent` requests in progress on this node,

@@ -10,7 +10,7 @@ import {
   NotFoundPage,
   ServerErrorPage,
   TooManyRequestsPage,
-} from '../../views/pages/errors.tsx';
+} from '../../ui/pages/errors.tsx';
 
 function wantsHtml(accept: string | undefined): boolean {
   return !accept || accept.includes('text/html') || accept.includes('*/*');

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../audit.ts';
-import type { Account } from '../db/schema.ts';
+import type { Account } from '../../schema.ts';
 
 /** The actor behind a request, for the audit trail. */
 export function actorOf(request: FastifyRequest): Actor {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
-import { ErrorSummary } from '../../views/components/form.tsx';
+import { ErrorSummary } from '../../ui/components/form.tsx';
 import { INPUT_LIMITS, type InvalidInputError } from './input.ts';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

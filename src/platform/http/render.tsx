@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { type PageContext, PageContextValue } from '../../views/page-context.ts';
+import { type PageContext, PageContextValue } from '../../ui/page-context.ts';
 import type { AssetUrls } from './assets.ts';
 
 declare module 'fastify' {

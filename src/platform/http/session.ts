@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
-import type { Account } from '../db/schema.ts';
+import type { Account } from '../../schema.ts';
 
 export type FlashKind = 'success' | 'info' | 'warning' | 'error';
 export interface Flash {

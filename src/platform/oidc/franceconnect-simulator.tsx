@@ -9,8 +9,8 @@ import OidcProvider from 'oidc-provider';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.ts';
-import { ErrorSummary, RadioGroup } from '../../views/components/form.tsx';
-import { SERVICE_NAME } from '../../views/layout.tsx';
+import { ErrorSummary, RadioGroup } from '../../ui/components/form.tsx';
+import { SERVICE_NAME } from '../../ui/layout.tsx';
 import { databaseAdapter } from './database-adapter.ts';
 import { FRANCECONNECT_ACR, type IdentitePivot } from './franceconnect-client.ts';
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { enqueue } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
-import { SimulatedPaymentPage, SimulatedPaymentDonePage } from '../../views/pages/payment.tsx';
+import { SimulatedPaymentPage, SimulatedPaymentDonePage } from '../../ui/pages/payment.tsx';
 import type { PaymentProvider, ProviderStatus } from './port.ts';
 
 /**

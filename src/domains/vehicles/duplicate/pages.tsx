@@ -1,0 +1,189 @@
+import { NewCodeNotice } from '../procedures/pages.tsx';
+import type { ComponentChildren } from 'preact';
+import type { ThreadMessage } from '../../instruction/threads.ts';
+import { DECLARATIONS, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from './model.ts';
+import { formatEuros, type TaxLine } from '../taxes/model.ts';
+import type { Attachment } from '../../../platform/files/tables.ts';
+import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
+import { Accordion, Alert, ChangeButton, SummaryList } from '../../../ui/components/content.tsx';
+import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, type FieldErrors } from '../../../ui/components/form.tsx';
+import { PaymentDue, ProcedureStepsLayout } from '../procedures/steps.tsx';
+import { TaxDetail } from '../taxes/pages.tsx';
+import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
+
+interface Common {
+  fileNumber: string;
+  plate: string;
+}
+const base = (file: string) => `/vehicules/demandes/${file}/duplicata`;
+const LABELS = { police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
+
+function DuplicateLayout(props: Common & { step: DuplicateStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  return <ProcedureStepsLayout procedure="Demande de duplicata" steps={DUPLICATE_STEPS} titles={DUPLICATE_STEP_TITLES} help="duplicata" {...props} />;
+}
+
+export function DuplicateReasonPage(props: Common & { holder: string; values: Record<string, string | undefined>; errors: FieldErrors }) {
+  const { values, errors } = props;
+  return (
+    <DuplicateLayout {...props} step="reason" order={['reason', 'declaration']}>
+      <SummaryList rows={[{ key: 'Titulaire', value: props.holder }]} />
+      <Form action={base(props.fileNumber)}>
+        <RadioGroup
+          name="reason"
+          label="Pourquoi demandez-vous un duplicata ?"
+          value={values.reason}
+          error={errors.reason}
+          options={[
+            { value: 'loss', label: 'Suite à la perte de ma carte grise', hint: 'Vous la déclarez ci-dessous, sur l’honneur.' },
+            { value: 'theft', label: 'Suite au vol de ma carte grise', hint: 'Vous joindrez le récépissé de votre déclaration de vol au commissariat ou à la gendarmerie ; le centre d’instruction le contrôle avant le paiement.' },
+            { value: 'damage', label: 'Ma carte grise est abîmée', hint: 'Détériorée ou illisible : vous la déclarez ci-dessous, sur l’honneur.' },
+          ]}
+        />
+        <Checkbox
+          name="declaration"
+          value="oui"
+          checked={values.declaration === 'oui'}
+          label="Perte ou détérioration : je fais la déclaration sur l’honneur correspondant à mon motif *"
+          hint={`Perte : « ${DECLARATIONS.loss} » Détérioration : « ${DECLARATIONS.damage} » ${FALSE_DECLARATION_WARNING}`}
+          error={errors.declaration}
+        />
+        <p class="fr-hint-text">* Case obligatoire pour une perte ou une détérioration.</p>
+        <SubmitButton>Poursuivre</SubmitButton>
+      </Form>
+    </DuplicateLayout>
+  );
+}
+
+export function DuplicateReportPage(props: Common & { values: Record<string, string | undefined>; errors: FieldErrors }) {
+  return (
+    <DuplicateLayout {...props} step="report" order={['report', 'comment']}>
+      <p>
+        Joignez le récépissé de la déclaration de vol remis par le commissariat ou la gendarmerie. Votre demande est ensuite mise en attente pour
+        contrôle par le centre d’instruction : vous recevrez un courriel dès qu’il aura répondu, puis vous reprendrez la démarche depuis « Mon
+        espace véhicule » pour la payer.
+      </p>
+      <Form action={`${base(props.fileNumber)}/declaration-vol`} enctype="multipart/form-data">
+        <FileInput name="report" label="Récépissé de déclaration de vol" error={props.errors.report} />
+        <TextArea name="comment" label="Message pour le centre d’instruction (facultatif)" value={props.values.comment} error={props.errors.comment} maxLength={2000} />
+        <SubmitButton>Valider et envoyer au centre d’instruction</SubmitButton>
+      </Form>
+      <div class="fr-mt-3w">
+        <ChangeButton action={`${base(props.fileNumber)}/modifier`}>Modifier le motif de la demande</ChangeButton>
+      </div>
+    </DuplicateLayout>
+  );
+}
+
+/** Waiting for the centre, or asked for a complement: the centre's note, the pieces, the thread, the answer. */
+export function DuplicateReviewPage(
+  props: Common & { status: 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; values: Record<string, string | undefined>; errors: FieldErrors },
+) {
+  return (
+    <DuplicateLayout {...props} step="report" order={['message', 'report', 'user_message', 'user_message_file']}>
+      {props.status === 'awaiting_review' && (
+        <Alert kind="info" title="Demande en attente de contrôle">
+          <p>Le centre d’instruction contrôle votre déclaration de vol. Vous recevrez un courriel dès qu’il aura répondu ; vous n’avez rien à faire d’ici là.</p>
+        </Alert>
+      )}
+      {props.status === 'to_complete' && (
+        <Alert kind="warning" title="Le centre d’instruction vous demande un complément">
+          <p>{props.note ?? 'Lisez les messages ci-dessous.'}</p>
+        </Alert>
+      )}
+      {props.status === 'rejected' && (
+        <Alert kind="error" title="Demande rejetée">
+          <p>{props.note ?? 'Le centre d’instruction a rejeté votre demande.'} Vous pouvez faire une nouvelle demande.</p>
+        </Alert>
+      )}
+      <h2 class="fr-h4">Pièces envoyées</h2>
+      <AttachmentList items={props.reports} hrefFor={(a) => `/vehicules/demandes/${props.fileNumber}/pieces/${a.id}`} labels={LABELS} />
+      <h2 class="fr-h4">Messages</h2>
+      <MessageThread messages={props.messages} viewer="user" />
+      {props.status === 'awaiting_review' && <UserMessageForm action={`${base(props.fileNumber)}/message`} value={props.values.user_message} errors={props.errors} />}
+      {props.status === 'to_complete' && (
+        <>
+          <h2 class="fr-h4">Répondre au centre d’instruction</h2>
+          <Form action={`${base(props.fileNumber)}/complement`} enctype="multipart/form-data">
+            <TextArea name="message" label="Votre réponse" value={props.values.message} error={props.errors.message} maxLength={2000} />
+            <FileInput name="report" label="Nouveau récépissé de déclaration de vol (si le précédent a été refusé)" error={props.errors.report} />
+            <SubmitButton>Envoyer</SubmitButton>
+          </Form>
+        </>
+      )}
+    </DuplicateLayout>
+  );
+}
+
+export function DuplicateSummaryPage(props: Common & { reason: DuplicateReason; holder: string; address: string[]; certificate: string | null; taxes: TaxLine[]; reviewed: boolean; errors: FieldErrors }) {
+  return (
+    <DuplicateLayout {...props} step="summary" order={['clu']}>
+      {props.reviewed && (
+        <Alert kind="success" small>
+          Le centre d’instruction a accepté votre déclaration de vol : vous pouvez finaliser votre demande.
+        </Alert>
+      )}
+      <SummaryList
+        rows={[
+          { key: 'Motif', value: DUPLICATE_REASONS[props.reason], changeAction: props.reviewed ? undefined : `${base(props.fileNumber)}/modifier` },
+          ...(props.reason !== 'theft' ? [{ key: 'Déclaration sur l’honneur', value: DECLARATIONS[props.reason] }] : []),
+          { key: 'Certificat actuel', value: `${props.certificate ?? 'ancien format'} — il ne sera plus valable` },
+          { key: 'Ce que vous recevrez', value: 'Un nouveau certificat d’immatriculation à l’adresse du titulaire, et un certificat provisoire à imprimer' },
+          { key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) },
+        ]}
+      />
+      <Accordion title="Identité et adresse du titulaire">
+        <p>
+          {props.holder}
+          <br />
+          {props.address.join(', ')}
+        </p>
+      </Accordion>
+      <Accordion title="Détail des taxes">
+        <TaxDetail lines={props.taxes} />
+      </Accordion>
+      <Form action={`${base(props.fileNumber)}/confirmer`}>
+        <Checkbox name="clu" value="oui" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={props.errors.clu} />
+        <p class="fr-hint-text">* Case obligatoire.</p>
+        <SubmitButton>Valider la demande</SubmitButton>
+      </Form>
+    </DuplicateLayout>
+  );
+}
+
+export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: number; canPay: boolean; idempotencyKey: string; documents: { kind: string }[] }) {
+  return (
+    <DuplicateLayout {...props} step="done">
+      {props.paid ? (
+        <>
+          <Alert kind="success" title="Demande de duplicata terminée">
+            <p>
+              L’ancien certificat n’est plus valable ; le nouveau est envoyé à l’adresse du titulaire. Imprimez le
+              certificat provisoire pour circuler en France pendant un mois.
+            </p>
+            <NewCodeNotice />
+          </Alert>
+          <ul>
+            {props.documents.some((d) => d.kind === 'cpi') && (
+              <li>
+                <a href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
+              </li>
+            )}
+            {props.documents.some((d) => d.kind === 'recapitulatif') && (
+              <li>
+                <a href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
+              </li>
+            )}
+          </ul>
+        </>
+      ) : (
+        <PaymentDue
+          intro="Votre demande est enregistrée et vous attend dans « Mon espace véhicule » jusqu’au paiement."
+          action={`${base(props.fileNumber)}/payer`}
+          amountCents={props.amountCents}
+          canPay={props.canPay}
+          idempotencyKey={props.idempotencyKey}
+        />
+      )}
+    </DuplicateLayout>
+  );
+}

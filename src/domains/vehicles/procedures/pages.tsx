@@ -1,0 +1,265 @@
+import { STATUS_GROUPS, STATUS_LABELS } from './model.ts';
+import { PROCEDURE_LABELS } from './requirements.ts';
+import type { ProcedureKind, ProcedureStatus, Vehicle, VehicleHolder, VehicleProcedure } from '../tables.ts';
+import { Alert, Breadcrumb, SummaryList, Table } from '../../../ui/components/content.tsx';
+import { ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
+import { formatDate, formatDateTime, formatShortDateTime } from '../../../ui/format.ts';
+import { Layout } from '../../../ui/layout.tsx';
+import { HelpLink } from '../../help/pages/help-link.tsx';
+import { Timeline } from '../../../ui/components/timeline.tsx';
+import type { TimelineEntry } from '../../my-requests/timeline.ts';
+import { DateInput } from '../../../ui/components/date-input.tsx';
+
+type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string | null; unread: number };
+type Values = Record<string, string | undefined>;
+
+export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATUS_GROUPS, Row[]> }) {
+  return (
+    <Layout title="Mon espace véhicule">
+      <Breadcrumb items={[{ href: '/compte', label: 'Mon compte' }, { label: 'Mon espace véhicule' }]} />
+      <h1>Mon espace véhicule</h1>
+      <p>
+        <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/vehicules/demandes/nouvelle">
+          Ajouter une demande
+        </a>
+      </p>
+      {(Object.keys(STATUS_GROUPS) as (keyof typeof STATUS_GROUPS)[]).map((key) => (
+        <section class="fr-mt-4w" key={key}>
+          <h2>{STATUS_GROUPS[key].label}</h2>
+          <Table
+            caption={STATUS_GROUPS[key].label}
+            headers={['Numéro de dossier', 'Démarche', 'Immatriculation', 'État', 'Mise à jour']}
+            empty="Aucune démarche."
+            rows={groups[key].map((r) => [
+              <a href={`/vehicules/demandes/${r.file_number}`}>{r.file_number}</a>,
+              PROCEDURE_LABELS[r.kind],
+              r.plate ?? '—',
+              <>
+                {STATUS_LABELS[r.status]}
+                {r.status === 'to_complete' && <p class="fr-badge fr-badge--sm fr-badge--warning fr-mb-0">Action requise</p>}
+                {r.unread > 0 && <p class="fr-badge fr-badge--sm fr-badge--new fr-mb-0">{r.unread === 1 ? '1 message non lu' : `${r.unread} messages non lus`}</p>}
+              </>,
+              formatShortDateTime(r.updated_at),
+            ])}
+          />
+        </section>
+      ))}
+    </Layout>
+  );
+}
+
+export function StartProcedurePage({ values, errors, certified }: { values: Values; errors: FieldErrors; certified: boolean }) {
+  const order = ['kind', 'initiator', 'plate'];
+  const sorted = Object.fromEntries(order.filter((k) => errors[k]).map((k) => [k, errors[k]!]));
+  return (
+    <Layout title="Ajouter une demande" hasErrors={Object.keys(errors).length > 0}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: 'Ajouter une demande' }]} />
+      <ErrorSummary errors={sorted} />
+      <h1>Ajouter une demande</h1>
+      {!certified && (
+        <Alert kind="info" small>
+          Avec un compte du portail, le code confidentiel du véhicule vous sera demandé. Connecté avec FranceConnect, vous
+          n’en avez pas besoin pour vos propres véhicules.
+        </Alert>
+      )}
+      <Form action="/vehicules/demandes/nouvelle">
+        <input type="hidden" name="idempotency_key" value={values.idempotency_key} />
+        <RadioGroup
+          name="kind"
+          label="Quelle démarche ?"
+          value={values.kind}
+          error={errors.kind}
+          options={(Object.keys(PROCEDURE_LABELS) as ProcedureKind[]).map((k) => ({
+            value: k,
+            label: PROCEDURE_LABELS[k],
+            hint:
+              k === 'holder_change'
+                ? 'Réservé aux comptes certifiés (FranceConnect ou professionnel habilité), avec le code de cession remis par le vendeur'
+                : k === 'complementary'
+                  ? 'Toute autre demande (première immatriculation en France, correction, changement de situation, justificatif…), transmise au centre d’instruction. Réservé aux comptes certifiés ; la plaque du véhicule, s’il y en a une, est demandée ensuite.'
+                  : undefined,
+          }))}
+        />
+        <RadioGroup
+          name="initiator"
+          label="Pour qui ?"
+          value={values.initiator}
+          error={errors.initiator}
+          inline
+          options={[
+            { value: 'self', label: 'Pour moi-même' },
+            { value: 'other', label: 'Pour quelqu’un d’autre' },
+          ]}
+        />
+        <TextInput name="plate" label="Numéro d’immatriculation" hint="Repère A de la carte grise, par exemple AB-123-CD ou 1234 AB 75 (à laisser vide pour une demande complémentaire)" value={values.plate} error={errors.plate} spellcheck={false} />
+        <SubmitButton>Commencer la démarche</SubmitButton>
+      </Form>
+    </Layout>
+  );
+}
+
+export function ProcedurePage(props: {
+  procedure: VehicleProcedure;
+  label: string;
+  vehicle: Vehicle;
+  holder: VehicleHolder | null;
+  lockedUntil: Date | null;
+  errors: FieldErrors;
+  timeline?: TimelineEntry[];
+}) {
+  const { procedure, vehicle, holder } = props;
+  return (
+    <Layout title={`${props.label} ${vehicle.plate}`} hasErrors={Object.keys(props.errors).length > 0}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: procedure.file_number }]} />
+      <ErrorSummary errors={props.errors} />
+      <h1>
+        {props.label} — {vehicle.plate}
+      </h1>
+      <SummaryList
+        rows={[
+          { key: 'Numéro de dossier', value: procedure.file_number },
+          { key: 'État', value: STATUS_LABELS[procedure.status] },
+          { key: 'Pour', value: procedure.initiator === 'self' ? 'Moi-même' : 'Quelqu’un d’autre' },
+          { key: 'Commencée le', value: formatShortDateTime(procedure.created_at) },
+          ...(holder
+            ? [
+                { key: 'Titulaire', value: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? '') },
+                { key: 'Certificat', value: vehicle.certificate_number ? `${vehicle.certificate_number} du ${formatDate(vehicle.certificate_date)}` : `Ancien numéro, certificat du ${formatDate(vehicle.certificate_date)}` },
+              ]
+            : []),
+        ]}
+      />
+      {procedure.status === 'awaiting_code' &&
+        (props.lockedUntil ? (
+          <Alert kind="error" title="Saisie du code suspendue">
+            <p>
+              De nombreux codes erronés ont été saisis pour ce véhicule : la saisie du code confidentiel de ce véhicule est suspendue jusqu’au{' '}
+              {formatDateTime(props.lockedUntil)}, sauf depuis le compte du titulaire. Le titulaire en a été informé.
+            </p>
+          </Alert>
+        ) : (
+          <>
+            <h2>Code confidentiel</h2>
+            <HelpLink topic="code-confidentiel" />
+            <p>Saisissez le code confidentiel à 5 chiffres du véhicule.</p>
+            <Form action={`/vehicules/demandes/${procedure.file_number}/code`}>
+              <TextInput name="code" label="Code confidentiel" hint="5 chiffres" inputMode="numeric" autocomplete="off" error={props.errors.code} />
+              <SubmitButton>Valider le code</SubmitButton>
+            </Form>
+            <p class="fr-mt-3w">
+              Vous n’avez pas de code, ou vous l’avez perdu ?{' '}
+              <a href={`/vehicules/demandes/${procedure.file_number}/nouveau-code`}>Demander un nouveau code</a>
+            </p>
+          </>
+        ))}
+      {procedure.kind === 'sale_declaration' && (procedure.status === 'in_progress' || procedure.status === 'completed') && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/cession`}>
+            {procedure.status === 'completed' ? 'Voir la déclaration et ses documents' : 'Continuer la déclaration de cession'}
+          </a>
+        </p>
+      )}
+      {procedure.kind === 'holder_change' && procedure.status !== 'cancelled' && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/titulaire`}>
+            {procedure.status === 'awaiting_payment' ? 'Voir la demande' : 'Continuer le changement de titulaire'}
+          </a>
+        </p>
+      )}
+      {procedure.kind === 'address_change' && ['in_progress', 'awaiting_payment', 'completed'].includes(procedure.status) && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/adresse`}>
+            {procedure.status === 'in_progress' ? 'Continuer le changement d’adresse' : 'Voir la demande'}
+          </a>
+        </p>
+      )}
+      {procedure.kind === 'duplicate' && !['awaiting_code', 'cancelled'].includes(procedure.status) && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/duplicata`}>
+            {procedure.status === 'to_complete' ? 'Répondre au centre d’instruction' : procedure.status === 'in_progress' ? 'Continuer la demande de duplicata' : 'Voir la demande'}
+          </a>
+        </p>
+      )}
+      {procedure.status === 'in_progress' && procedure.kind !== 'sale_declaration' && (procedure.kind !== 'holder_change' || procedure.claimed) && (
+        <Alert kind="success" title="Identification faite">
+          <p>
+            Le véhicule et votre droit à faire la démarche sont vérifiés. Votre dossier {procedure.file_number} est enregistré dans « Mon espace
+            véhicule ».
+          </p>
+        </Alert>
+      )}
+      {ABANDONABLE.includes(procedure.status) && (
+        <p class="fr-mt-4w">
+          <a class="fr-link fr-icon-delete-line fr-link--icon-left" href={`/vehicules/demandes/${procedure.file_number}/abandon`}>
+            Abandonner la démarche
+          </a>
+        </p>
+      )}
+      {props.timeline && <Timeline entries={props.timeline} />}
+    </Layout>
+  );
+}
+
+/** The statuses a user may abandon a procedure from (a confirmation page first: one click never loses a procedure). */
+export const ABANDONABLE: readonly ProcedureStatus[] = ['awaiting_code', 'in_progress', 'awaiting_payment'];
+
+export function AbandonPage({ fileNumber, label }: { fileNumber: string; label: string }) {
+  const base = `/vehicules/demandes/${fileNumber}`;
+  return (
+    <Layout title={`Abandonner la démarche ${fileNumber}`}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { href: base, label: `Démarche ${fileNumber}` }, { label: 'Abandonner' }]} />
+      <h1>Abandonner la démarche {fileNumber} ?</h1>
+      <p>
+        {label} : si vous l’abandonnez, elle ne pourra pas être reprise et ce que vous avez saisi sera perdu. Vous pourrez commencer une nouvelle démarche.
+      </p>
+      <Form action={`${base}/abandon`}>
+        <ul class="fr-btns-group fr-btns-group--inline-sm">
+          <li>
+            <SubmitButton>Oui, abandonner la démarche</SubmitButton>
+          </li>
+          <li>
+            <a class="fr-btn fr-btn--secondary" href={base}>
+              Non, revenir à la démarche
+            </a>
+          </li>
+        </ul>
+      </Form>
+    </Layout>
+  );
+}
+
+export function NewCodePage({ fileNumber, plate, values, errors }: { fileNumber: string; plate: string; values: Values; errors: FieldErrors }) {
+  const order = ['birth_name', 'given_names', 'birth_date', 'birth_place', 'form'];
+  const sorted = Object.fromEntries(order.filter((k) => errors[k]).map((k) => [k, errors[k]!]));
+  return (
+    <Layout title="Demander un nouveau code" hasErrors={Object.keys(errors).length > 0}>
+      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { href: `/vehicules/demandes/${fileNumber}`, label: fileNumber }, { label: 'Nouveau code' }]} />
+      <ErrorSummary errors={sorted} />
+      <h1>Demander un nouveau code confidentiel</h1>
+      <p>
+        Véhicule {plate}. Renseignez l’identité du titulaire telle qu’elle figure sur la carte grise. Le nouveau code n’est envoyé qu’au
+        titulaire : par courrier à l’adresse inscrite sur la carte grise (un seul courrier par mois), et par courriel sur son propre compte
+        lorsque celui-ci est certifié par FranceConnect. Si vous agissez pour quelqu’un d’autre, c’est lui qui vous le communiquera. Votre
+        démarche reste en attente jusqu’à la saisie du code.
+      </p>
+      <Form action={`/vehicules/demandes/${fileNumber}/nouveau-code`}>
+        <TextInput name="birth_name" label="Nom de naissance du titulaire (ou raison sociale)" value={values.birth_name} error={errors.birth_name} />
+        <TextInput name="given_names" label="Premier prénom du titulaire" value={values.given_names} error={errors.given_names} />
+        <DateInput name="birth_date" label="Date de naissance du titulaire" value={values.birth_date} error={errors.birth_date} />
+        <TextInput name="birth_place" label="Commune de naissance du titulaire" value={values.birth_place} error={errors.birth_place} />
+        <SubmitButton>Recevoir un nouveau code</SubmitButton>
+      </Form>
+    </Layout>
+  );
+}
+
+/** Said on the final page of every procedure that issues a new certificate (issue 14). */
+export function NewCodeNotice() {
+  return (
+    <p>
+      Le nouveau code confidentiel du véhicule accompagne le nouveau certificat : il est envoyé par courrier avec la carte grise à l’adresse du
+      titulaire, et par courriel au compte du titulaire sur ce portail lorsque ce compte est certifié (FranceConnect). L’ancien code ne fonctionne
+      plus.
+    </p>
+  );
+}

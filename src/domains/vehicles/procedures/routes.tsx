@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Account } from '../../../schema.ts';
+import { actorOf, loadAccount, requireUser } from '../../../platform/http/guards.ts';
+import { ABANDONABLE, AbandonPage, NewCodePage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from './pages.tsx';
+import { PROCEDURE_LABELS } from './requirements.ts';
+import type { AccountsService } from '../../accounts/service.ts';
+import { registerSaleRoutes } from '../sale/routes.tsx';
+import type { SaleService } from '../sale/service.ts';
+import type { VehiclesService } from './service.ts';
+import { registerTransferRoutes } from '../transfer/routes.tsx';
+import type { TransferService } from '../transfer/service.ts';
+import type { PaymentService } from '../../../platform/payment/service.ts';
+import { registerAddressRoutes } from '../address/routes.tsx';
+import type { AddressService } from '../address/service.ts';
+import { registerDuplicateRoutes } from '../duplicate/routes.tsx';
+import type { DuplicateService } from '../duplicate/service.ts';
+import { renderIssuedDocument } from './issued-documents.ts';
+import { registerTpcRoutes } from '../complementary/routes.tsx';
+import { createUserMessages } from './user-messages.ts';
+import { guessLockMessage } from './guess-limits.ts';
+import type { TpcService } from '../complementary/service.ts';
+import { sendAttachment } from '../../../platform/files/attachments.ts';
+import { createTimeline } from '../../my-requests/timeline.ts';
+import { createSaleReceipts } from '../sale/receipt.ts';
+import { registerSaleReceiptRoutes } from '../sale/receipt-routes.tsx';
+
+type Body = Record<string, string | undefined>;
+const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    account: Account | null;
+  }
+}
+
+/** The user's links to a vehicle procedure's pieces and issued documents, for its timeline. */
+export const vehicleDocumentLinks = (file: string) => ({
+  pieceHref: (id: number) => `/vehicules/demandes/${file}/pieces/${id}`,
+  documentHref: (kind: string) => (kind === 'recapitulatif' ? `/vehicules/demandes/${file}/recapitulatif.pdf` : kind === 'cpi' ? `/vehicules/demandes/${file}/cpi.pdf` : null),
+});
+
+/** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code. */
+export function registerVehicleRoutes(
+  app: FastifyInstance,
+  vehicles: VehiclesService,
+  sales: SaleService,
+  transfers: TransferService,
+  addresses: AddressService,
+  duplicates: DuplicateService,
+  tpc: TpcService,
+  payments: PaymentService | null,
+  accounts: AccountsService,
+): void {
+  app.decorateRequest('account', null);
+  app.register(async (scope) => {
+    scope.addHook('preHandler', requireUser);
+    scope.addHook('preHandler', loadAccount(accounts));
+
+    const timeline = createTimeline({ db: app.database.db });
+    async function showProcedure(request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors: Record<string, string> = {}, status = 200) {
+      const procedure = await vehicles.procedure(request.account!, fileNumber);
+      if (!procedure) return reply.callNotFound(); // another user's file number looks like an unknown one
+      if (procedure.kind === 'complementary') return reply.redirect(`/vehicules/demandes/${procedure.file_number}/complementaire`, 303);
+      const details = await vehicles.details(procedure, request.account!);
+      const entries = await timeline.of(
+        { kind: 'vehicle_procedure', id: procedure.id, accountId: procedure.account_id, vehicleId: procedure.vehicle_id, fileNumber: procedure.file_number },
+        { kind: 'user' },
+        vehicleDocumentLinks(procedure.file_number),
+      );
+      return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} timeline={entries} />, status);
+    }
+
+    registerSaleRoutes(scope, sales);
+    registerTransferRoutes(scope, transfers, payments);
+    registerAddressRoutes(scope, addresses, payments);
+    const messages = createUserMessages({ db: app.database.db, attachments: app.attachments });
+    registerDuplicateRoutes(scope, duplicates, payments, messages);
+    registerSaleReceiptRoutes(scope, createSaleReceipts({ db: app.database.db, config: app.config }));
+    registerTpcRoutes(scope, tpc, messages);
+
+    // A piece the user sent with one of their requests (another user's id looks unknown).
+    scope.get<{ Params: { file: string; id: string } }>('/vehicules/demandes/:file/pieces/:id', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      const id = Number(request.params.id);
+      const attachment = procedure && Number.isSafeInteger(id) ? await app.attachments.find({ kind: 'vehicle_procedure', id: procedure.id }, id) : undefined;
+      if (!attachment) return reply.callNotFound();
+      return sendAttachment(reply, app.attachments, attachment);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/recapitulatif.pdf', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      const doc = procedure ? await vehicles.issuedDocument(procedure, 'recapitulatif') : undefined;
+      // a change of holder prints its summary from the request's state, as soon as it is filed
+      const pdf = doc ? await renderIssuedDocument(doc, app.config.publicUrl) : procedure?.kind === 'holder_change' ? await transfers.summaryPdf(request.account!, procedure.file_number) : null;
+      if (!pdf) return reply.callNotFound();
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="recapitulatif-${request.params.file}.pdf"`).send(pdf);
+    });
+
+    scope.get('/vehicules', async (request, reply) => reply.render(<VehicleSpacePage groups={await vehicles.list(request.account!)} />));
+
+    scope.get('/vehicules/demandes/nouvelle', (request, reply) =>
+      reply.render(<StartProcedurePage values={{ idempotency_key: randomBytes(16).toString('base64url') }} errors={{}} certified={request.account!.certified} />),
+    );
+    scope.post('/vehicules/demandes/nouvelle', async (request, reply) => {
+      const form = body(request);
+      const outcome = await vehicles.start(request.account!, form, actorOf(request));
+      if (!outcome.ok) return reply.render(<StartProcedurePage values={form} errors={outcome.errors} certified={request.account!.certified} />, 400);
+      return reply.redirect(`/vehicules/demandes/${outcome.value.fileNumber}`, 303);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file', (request, reply) => showProcedure(request, reply, request.params.file));
+
+    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/code', async (request, reply) => {
+      const result = await vehicles.enterCode(request.account!, request.params.file, body(request).code ?? '', actorOf(request));
+      if (!result.ok) {
+        if ('throttled' in result) return showProcedure(request, reply, request.params.file, { code: guessLockMessage('confidential_code', result.throttled) }, 429);
+        if ('conflict' in result) return showProcedure(request, reply, request.params.file, { code: result.conflict }, 409);
+        return showProcedure(request, reply, request.params.file, 'errors' in result ? result.errors : {}, 'locked' in result ? 429 : 400);
+      }
+      request.session.flash('success', 'Code confidentiel accepté.');
+      return reply.redirect(`/vehicules/demandes/${request.params.file}`, 303);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      if (!procedure) return reply.callNotFound();
+      const { vehicle } = await vehicles.details(procedure, request.account!);
+      return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={{}} errors={{}} />);
+    });
+    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      if (!procedure) return reply.callNotFound();
+      const form = body(request);
+      const outcome = await vehicles.requestNewCode(request.account!, procedure.file_number, form, actorOf(request));
+      if (!outcome.ok) {
+        const { vehicle } = await vehicles.details(procedure, request.account!);
+        const errors = 'throttled' in outcome ? { form: guessLockMessage('identity', outcome.throttled) } : outcome.errors;
+        return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={form} errors={errors} />, 'throttled' in outcome ? 429 : errors.form?.startsWith('Un courrier') ? 409 : 400);
+      }
+      request.session.flash(
+        'success',
+        outcome.value.email === 'code'
+          ? 'Un nouveau code vous est envoyé par courriel, et par courrier à l’adresse du titulaire inscrite sur la carte grise. Votre démarche vous attend ici.'
+          : outcome.value.email === 'notice'
+            ? 'Comme votre compte n’est pas certifié (FranceConnect), le nouveau code vous est envoyé par courrier à l’adresse inscrite sur la carte grise ; un courriel vous le confirme. Votre démarche vous attend ici.'
+            : 'Un nouveau code est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise : demandez-le au titulaire. Votre démarche vous attend ici.',
+      );
+      return reply.redirect(`/vehicules/demandes/${procedure.file_number}`, 303);
+    });
+
+    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/abandon', async (request, reply) => {
+      const procedure = await vehicles.procedure(request.account!, request.params.file);
+      if (!procedure) return reply.callNotFound();
+      if (!ABANDONABLE.includes(procedure.status)) return reply.redirect(`/vehicules/demandes/${procedure.file_number}`, 303);
+      return reply.render(<AbandonPage fileNumber={procedure.file_number} label={PROCEDURE_LABELS[procedure.kind]} />);
+    });
+
+    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/abandon', async (request, reply) => {
+      if (!(await vehicles.cancel(request.account!, request.params.file, actorOf(request)))) return reply.callNotFound();
+      request.session.flash('info', 'La démarche est abandonnée.');
+      return reply.redirect('/vehicules', 303);
+    });
+  });
+}

@@ -1,0 +1,126 @@
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { isValidSiren } from '../../accounts/identifiers.ts';
+import { birthDateProblem, POSTCODE_UNKNOWN } from '../../../platform/plausible.ts';
+import { communesForPostcode } from '../registry/communes.ts';
+import { parseParisTime } from '../../../platform/time.ts';
+import { dateProblemMessage, frenchDate, readFrenchDate } from '../../../platform/french-date.ts';
+
+/** The declaration of sale ("Vendre ou donner") as the agency's page lays it out: five tabs. */
+export const SALE_STEPS = ['start', 'documents', 'declaration', 'summary', 'done'] as const;
+export type SaleStep = (typeof SALE_STEPS)[number];
+export const SALE_STEP_TITLES: Record<SaleStep, string> = {
+  start: 'Pour commencer',
+  documents: 'Documents nécessaires à la vente',
+  declaration: 'Déclaration de cession',
+  summary: 'Récapitulatif',
+  done: 'Pour terminer',
+};
+
+/**
+ * The pages of the declaration, each at its own address (…/cession/<slug>): the "declaration" tab is
+ * two pages, the buyer's kind first (a person or a company), then the fields of that kind.
+ */
+export const SALE_PAGES = ['start', 'documents', 'buyer', 'declaration', 'summary', 'done'] as const;
+export type SalePage = (typeof SALE_PAGES)[number];
+export const SALE_PAGE_SLUGS: Record<SalePage, string> = {
+  start: 'commencer',
+  documents: 'documents',
+  buyer: 'acheteur',
+  declaration: 'declaration',
+  summary: 'recapitulatif',
+  done: 'fin',
+};
+/** The tab of the stepper each page belongs to. */
+export const SALE_PAGE_TAB: Record<SalePage, SaleStep> = { start: 'start', documents: 'documents', buyer: 'declaration', declaration: 'declaration', summary: 'summary', done: 'done' };
+export const salePageOfSlug = (slug: string): SalePage | undefined => SALE_PAGES.find((p) => SALE_PAGE_SLUGS[p] === slug);
+
+/** The fields of the declaration page, in the order of the form (the draft keeps only these). */
+export const DECLARATION_FIELDS = ['buyer_kind', 'buyer_birth_name', 'buyer_given_names', 'buyer_birth_date', 'buyer_company_name', 'buyer_siren', 'buyer_is_professional', 'buyer_address_line1', 'buyer_postcode', 'buyer_commune', 'buyer_country', 'sale_date', 'sale_time', 'mileage'] as const;
+
+export const CESSION_CODE_VALID_DAYS = 15;
+const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** 11 letters and digits, like 4KFNTNJJL1L. */
+export const newCessionCode = (): string => Array.from({ length: 11 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+export const normalizeCessionCode = (s: string): string => s.toUpperCase().replace(/[\s-]/g, '');
+
+const text = (message: string, max = 100) => z.string({ error: message }).trim().min(1, message).max(max, `${max} caractères au plus`);
+
+/** Whole years between two ISO dates. */
+export function ageAt(birthDate: string, at: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [ay, am, ad] = at.split('-').map(Number) as [number, number, number];
+  return ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
+}
+
+/** Paris wall-clock date and time → UTC instant (platform/time.ts: no formatter built per call). */
+export function parisInstant(date: string, time: string): Date {
+  return parseParisTime(`${date}T${time}`);
+}
+
+const declarationFields = z.object({
+  buyer_kind: z.enum(['natural', 'legal'], { error: 'Indiquez si l’acheteur est une personne physique ou une personne morale' }),
+  buyer_birth_name: z.string().trim().max(100).optional(),
+  buyer_given_names: z.string().trim().max(100).optional(),
+  buyer_birth_date: z.string().trim().optional(), // checked in crossProblems, for a person only
+  buyer_company_name: z.string().trim().max(200).optional(),
+  buyer_siren: z.string().trim().optional(),
+  buyer_address_line1: text('Saisissez l’adresse de l’acheteur', 38 * 2),
+  buyer_postcode: text('Saisissez le code postal de l’acheteur', 12),
+  buyer_commune: text('Saisissez la commune de l’acheteur'),
+  buyer_country: z.string().trim().max(60).optional(),
+  sale_date: frenchDate('la date de la vente', '21/11/2026'),
+  sale_time: z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30'),
+  // An empty field is no mileage, never 0 km (it is printed on the certificate); "84 500" is read as 84500.
+  mileage: z.preprocess(
+    (v) => (typeof v === 'string' ? (v.replace(/[\s\u00a0\u202f.]/g, '') || undefined) : v),
+    z
+      .string({ error: 'Saisissez le kilométrage inscrit au compteur' })
+      .regex(/^-?\d+$/, 'Saisissez le kilométrage en chiffres, par exemple 84500')
+      .transform(Number)
+      .pipe(z.number().int().min(0, 'Le kilométrage ne peut pas être négatif').max(2_000_000, 'Vérifiez le kilométrage')),
+  ),
+  buyer_is_professional: z.literal('oui').optional(),
+});
+export type Declaration = z.infer<typeof declarationFields>;
+
+/** Checks that involve several fields; they run on what was typed even when other fields are wrong. */
+function crossProblems(raw: Record<string, unknown>): Record<string, string> {
+  const v = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string).trim() : '');
+  const problems: Record<string, string> = {};
+  const abroad = v('buyer_country') && v('buyer_country').toUpperCase() !== 'FRANCE';
+  if (v('buyer_postcode') && !abroad && !/^\d{5}$/.test(v('buyer_postcode'))) problems.buyer_postcode = 'Le code postal comporte 5 chiffres';
+  else if (v('buyer_postcode') && !abroad && !communesForPostcode(v('buyer_postcode')).length) problems.buyer_postcode = POSTCODE_UNKNOWN;
+  const sale = readFrenchDate(v('sale_date'));
+  const saleDate = sale.ok ? sale.iso : null;
+  if (v('buyer_kind') === 'natural') {
+    if (!v('buyer_birth_name')) problems.buyer_birth_name = 'Saisissez le nom de naissance de l’acheteur';
+    if (!v('buyer_given_names')) problems.buyer_given_names = 'Saisissez les prénoms de l’acheteur';
+    const birth = readFrenchDate(v('buyer_birth_date'));
+    if (!birth.ok) problems.buyer_birth_date = birth.problem === 'empty' ? 'Saisissez la date de naissance de l’acheteur, même s’il réside à l’étranger' : dateProblemMessage(birth.problem, 'la date de naissance de l’acheteur');
+    else if (birthDateProblem(birth.iso)) problems.buyer_birth_date = birthDateProblem(birth.iso)!;
+    else if (ageAt(birth.iso, saleDate ?? new Date().toISOString().slice(0, 10)) < 18) problems.buyer_birth_date = 'L’acheteur doit être majeur à la date de la vente';
+  } else if (v('buyer_kind') === 'legal') {
+    if (!v('buyer_company_name')) problems.buyer_company_name = 'Saisissez la raison sociale de l’acheteur';
+    if (!isValidSiren(v('buyer_siren').replace(/\s/g, ''))) problems.buyer_siren = 'Le numéro SIREN comporte 9 chiffres et doit être valide';
+  }
+  const time = /^([01]\d|2[0-3]):[0-5]\d$/.test(v('sale_time')) ? v('sale_time') : '00:00';
+  if (saleDate && parisInstant(saleDate, time) > new Date()) problems.sale_date = 'La date et l’heure de la vente ne peuvent pas être dans le futur';
+  return problems;
+}
+
+/** Every problem of the declaration form at once, each on its field; or the clean values. */
+export function validateDeclaration(raw: Record<string, unknown>): { ok: true; data: Declaration } | { ok: false; errors: Record<string, string> } {
+  const parsed = declarationFields.safeParse(raw);
+  const errors: Record<string, string> = {};
+  if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+  for (const [k, m] of Object.entries(crossProblems(raw))) errors[k] ??= m;
+  if (!parsed.success || Object.keys(errors).length) return { ok: false, errors };
+  // only the fields of the buyer's kind are kept (the other kind's, typed before a change of mind, go)
+  const d = parsed.data;
+  const data: Declaration =
+    d.buyer_kind === 'natural'
+      ? { ...d, buyer_birth_date: (readFrenchDate(d.buyer_birth_date) as { iso: string }).iso, buyer_company_name: undefined, buyer_siren: undefined }
+      : { ...d, buyer_birth_name: undefined, buyer_given_names: undefined, buyer_birth_date: undefined };
+  return { ok: true, data };
+}

@@ -1,0 +1,247 @@
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Config } from '../../../config.ts';
+import { audit, type Actor } from '../../../platform/audit.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import type { Account } from '../../../schema.ts';
+import type { Outcome } from '../../accounts/service.ts';
+import { characteristicsOf } from '../registry/characteristics.ts';
+import { saleDocumentPdf, type SaleDocumentContent } from '../procedures/documents.ts';
+import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
+import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
+
+export interface SaleState {
+  /** the furthest tab reached: every page up to it can be shown again */
+  step: SaleStep;
+  declaration?: Declaration;
+  /** what was last typed on the buyer and declaration pages, checked or not (nothing typed is lost) */
+  draft?: Record<string, string>;
+}
+
+/** The typed values worth keeping from a posted declaration page: its own fields, as text. */
+export function draftOf(input: Record<string, unknown>): Record<string, string> {
+  const draft: Record<string, string> = {};
+  for (const name of DECLARATION_FIELDS) {
+    const value = input[name];
+    if (typeof value === 'string') draft[name] = value.slice(0, 200);
+  }
+  return draft;
+}
+
+/** The declaration of sale, step by step; every answer is saved with the procedure (nothing lost). */
+export function createSaleService(deps: { db: Db; config: Config }) {
+  const { db, config } = deps;
+  const codeKey = Buffer.from(hkdfSync('sha256', config.sessionSecret, 'cession-code', 'portail-titres', 32));
+  const hashCode = (code: string) => createHmac('sha256', codeKey).update(normalizeCessionCode(code)).digest('hex');
+
+  async function load(account: Account, fileNumber: string): Promise<VehicleProcedure | null> {
+    const p = await db.selectFrom('vehicle_procedures').selectAll().where('file_number', '=', fileNumber).where('account_id', '=', account.id).executeTakeFirst();
+    return p && p.kind === 'sale_declaration' ? p : null;
+  }
+  const stateOf = (p: VehicleProcedure): SaleState => ((p.data as { sale?: SaleState }).sale ?? { step: 'start' });
+  async function save(p: VehicleProcedure, sale: SaleState) {
+    await db
+      .updateTable('vehicle_procedures')
+      .set({ data: JSON.stringify({ ...(p.data as object), sale }), updated_at: new Date() })
+      .where('id', '=', p.id)
+      .execute();
+  }
+
+  /** The buyer's kind, chosen on its own page before the fields of that kind. */
+  function buyerKind(p: VehicleProcedure): 'natural' | 'legal' | undefined {
+    const sale = stateOf(p);
+    const kind = sale.draft?.buyer_kind ?? sale.declaration?.buyer_kind;
+    return kind === 'natural' || kind === 'legal' ? kind : undefined;
+  }
+
+  async function documentContent(p: VehicleProcedure, declaration: Declaration): Promise<SaleDocumentContent> {
+    const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+    const holder = await db.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
+    const encumbrances = await db.selectFrom('vehicle_encumbrances').select(['kind', 'registered_at']).where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).execute();
+    const d = declaration;
+    return {
+      fileNumber: p.file_number,
+      plate: vehicle.plate,
+      vin: vehicle.vin,
+      certificateNumber: vehicle.certificate_number,
+      certificateDate: vehicle.certificate_date.toISOString(),
+      firstRegistrationDate: vehicle.first_registration_date.toISOString(),
+      category: vehicle.category,
+      vehicle: characteristicsOf(vehicle),
+      seller: {
+        name: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
+        address: [holder.address_line1, ...(holder.address_line2 ? [holder.address_line2] : []), `${holder.postcode} ${holder.commune}`],
+      },
+      buyer: {
+        name: d.buyer_kind === 'natural' ? `${d.buyer_given_names} ${d.buyer_birth_name!.toUpperCase()}` : `${d.buyer_company_name!.toUpperCase()} (SIREN ${d.buyer_siren})`,
+        birthDate: d.buyer_kind === 'natural' ? d.buyer_birth_date! : null,
+        address: [d.buyer_address_line1, `${d.buyer_postcode} ${d.buyer_commune.toUpperCase()}`, ...(d.buyer_country && d.buyer_country.toUpperCase() !== 'FRANCE' ? [d.buyer_country.toUpperCase()] : [])],
+        professional: d.buyer_is_professional === 'oui',
+      },
+      saleAt: parisInstant(d.sale_date, d.sale_time).toISOString(),
+      mileage: d.mileage,
+      encumbrances: encumbrances.map((e) => ({ kind: e.kind, registeredAt: e.registered_at.toISOString() })),
+      issuedAt: new Date().toISOString(),
+    };
+  }
+
+  return {
+    load,
+    stateOf,
+
+    /** The plate, and the current holder's name (the seller has proven the code or is the holder). */
+    async vehicleLabel(p: VehicleProcedure): Promise<{ plate: string; holder: string }> {
+      const vehicle = await db.selectFrom('vehicles').select(['plate', 'holder_id']).where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+      const h = await db.selectFrom('vehicle_holders').select(['kind', 'given_names', 'birth_name', 'company_name']).where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
+      return { plate: vehicle.plate, holder: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}` : (h.company_name ?? '') };
+    },
+
+    /**
+     * Why this vehicle cannot be sold now (already declared sold, an opposition), told only once the
+     * seller has proven possession (the code, or the holder's certified identity), never at the start.
+     */
+    async blocked(p: VehicleProcedure): Promise<string | null> {
+      if (stateOf(p).step === 'done') return null;
+      const vehicle = await db.selectFrom('vehicles').select(['id', 'sold_at']).where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+      if (vehicle.sold_at) return 'Ce véhicule a déjà été déclaré vendu : une nouvelle déclaration de cession n’est pas possible. Si l’acheteur ne fait pas sa demande, contactez l’agence.';
+      const blocking = await db.selectFrom('vehicle_encumbrances').select('kind').where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).where('kind', '!=', 'gage').executeTakeFirst();
+      return blocking ? 'Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente de ce véhicule tant qu’elle n’est pas levée. Le certificat de situation administrative (CSA) en indique l’origine.' : null;
+    },
+
+    /** "Pour commencer" and "Documents nécessaires": move on once read. */
+    async advance(p: VehicleProcedure, from: 'start' | 'documents'): Promise<void> {
+      const sale = stateOf(p);
+      if (sale.step !== from) return;
+      await save(p, { ...sale, step: from === 'start' ? 'documents' : 'declaration' });
+    },
+
+    buyerKind,
+
+    /**
+     * Whether a page can be shown now: every page up to the furthest tab reached (the declaration's
+     * fields once the buyer's kind is chosen); once the sale is declared, only its last page.
+     */
+    canShow(p: VehicleProcedure, page: SalePage): boolean {
+      const sale = stateOf(p);
+      const reached = SALE_STEPS.indexOf(sale.step);
+      if (sale.step === 'done') return page === 'done';
+      switch (page) {
+        case 'start':
+          return true;
+        case 'documents':
+          return reached >= SALE_STEPS.indexOf('documents');
+        case 'buyer':
+          return reached >= SALE_STEPS.indexOf('declaration');
+        case 'declaration':
+          return reached >= SALE_STEPS.indexOf('declaration') && buyerKind(p) !== undefined;
+        case 'summary':
+          return reached >= SALE_STEPS.indexOf('summary') && !!sale.declaration;
+        case 'done':
+          return false;
+      }
+    },
+
+    /** The first page not finished yet: where "Reprendre" and an unreachable address lead. */
+    currentPage(p: VehicleProcedure): SalePage {
+      const sale = stateOf(p);
+      if (sale.step === 'declaration') return buyerKind(p) ? 'declaration' : 'buyer';
+      return sale.step;
+    },
+
+    /** Saves the buyer's kind; another kind than the declared one sends the declaration back to be completed. */
+    async chooseBuyer(p: VehicleProcedure, kind: string | undefined): Promise<Outcome<null>> {
+      if (kind !== 'natural' && kind !== 'legal') return { ok: false, errors: { buyer_kind: 'Indiquez si l’acheteur est une personne physique ou une personne morale' } };
+      const sale = stateOf(p);
+      if (SALE_STEPS.indexOf(sale.step) < SALE_STEPS.indexOf('declaration') || sale.step === 'done') return { ok: true, value: null };
+      const changed = sale.declaration && sale.declaration.buyer_kind !== kind;
+      await save(p, { ...sale, step: changed ? 'declaration' : sale.step, draft: { ...(sale.draft ?? {}), buyer_kind: kind } });
+      return { ok: true, value: null };
+    },
+
+    /** "Reprendre plus tard": what was typed is saved as it is, unchecked. */
+    async saveDraft(p: VehicleProcedure, input: Record<string, unknown>): Promise<void> {
+      const sale = stateOf(p);
+      if (sale.step === 'done') return;
+      await save(p, { ...sale, draft: { ...(sale.draft ?? {}), ...draftOf(input) } });
+    },
+
+    async declare(p: VehicleProcedure, input: Record<string, unknown>): Promise<Outcome<null>> {
+      const sale = stateOf(p);
+      const typed = { ...draftOf(input) };
+      typed.buyer_kind ??= buyerKind(p) ?? '';
+      const draft = { ...(sale.draft ?? {}), ...typed };
+      const parsed = validateDeclaration(typed);
+      if (!parsed.ok) {
+        await save(p, { ...sale, draft }); // kept even when refused: nothing typed is lost
+        return { ok: false, errors: parsed.errors };
+      }
+      const vehicle = await db.selectFrom('vehicles').select('certificate_date').where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+      if (parsed.data.sale_date < vehicle.certificate_date.toISOString().slice(0, 10))
+      {
+        await save(p, { ...sale, draft });
+        return { ok: false, errors: { sale_date: 'La vente ne peut pas précéder la date du certificat d’immatriculation actuel' } };
+      }
+      await save(p, { ...sale, step: 'summary', declaration: parsed.data, draft });
+      return { ok: true, value: null };
+    },
+
+    summary: async (p: VehicleProcedure) => {
+      const sale = stateOf(p);
+      return sale.declaration ? documentContent(p, sale.declaration) : null;
+    },
+
+    /**
+     * Confirms the sale in one transaction: the vehicle is marked sold, the code de cession is made
+     * (returned once, stored hashed), the certificate of sale and the CSA are issued.
+     */
+    async confirm(p: VehicleProcedure, actor: Actor): Promise<Outcome<{ code: string }>> {
+      const sale = stateOf(p);
+      if (sale.step !== 'summary' || !sale.declaration) return { ok: false, errors: { form: 'La déclaration n’est pas complète.' } };
+      const content = await documentContent(p, sale.declaration);
+      const code = newCessionCode();
+      const result = await db.transaction().execute(async (trx) => {
+        const sold = await trx.updateTable('vehicles').set({ sold_at: new Date(content.saleAt) }).where('id', '=', p.vehicle_id).where('sold_at', 'is', null).executeTakeFirst();
+        if (Number(sold.numUpdatedRows) !== 1) return false;
+        const blocked = await trx.selectFrom('vehicle_encumbrances').select('id').where('vehicle_id', '=', p.vehicle_id).where('lifted_at', 'is', null).where('kind', '!=', 'gage').executeTakeFirst();
+        if (blocked) throw new Error('opposition');
+        await trx
+          .insertInto('cession_codes')
+          .values({ vehicle_id: p.vehicle_id!, procedure_id: p.id, code_hash: hashCode(code), expires_at: sql<Date>`now() + make_interval(days => ${CESSION_CODE_VALID_DAYS})` })
+          .execute();
+        for (const kind of ['certificat_cession', 'csa'] as const)
+          await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind, procedure_id: p.id, plate: content.plate, content: JSON.stringify(content) }).execute();
+        await trx
+          .updateTable('vehicle_procedures')
+          .set({ status: 'completed', data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done' } }), updated_at: new Date() })
+          .where('id', '=', p.id)
+          .execute();
+        await audit(trx, actor, 'vehicle.sale_declared', { kind: 'vehicle', id: p.vehicle_id! }, { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind });
+        return true;
+      }).catch((error: Error) => {
+        if (error.message === 'opposition') return 'opposition' as const;
+        throw error;
+      });
+      if (result === 'opposition') return { ok: false, errors: { form: 'Une opposition au transfert du certificat d’immatriculation empêche la vente.' } };
+      if (!result) return { ok: false, errors: { form: 'Ce véhicule a déjà été déclaré vendu.' } };
+      return { ok: true, value: { code } };
+    },
+
+    documents: (p: VehicleProcedure) => db.selectFrom('issued_documents').select(['token', 'kind']).where('procedure_id', '=', p.id).orderBy('kind').execute(),
+
+    /** A document's PDF, for its owner (the procedure's account). */
+    async pdf(account: Account, fileNumber: string, kind: IssuedDocumentKind): Promise<Buffer | null> {
+      const p = await load(account, fileNumber);
+      if (!p) return null;
+      const doc = await db.selectFrom('issued_documents').selectAll().where('procedure_id', '=', p.id).where('kind', '=', kind).executeTakeFirst();
+      if (!doc) return null;
+      return saleDocumentPdf(kind, doc.content as unknown as SaleDocumentContent, `${config.publicUrl}/verification/${doc.token}`);
+    },
+
+    /** The public verification page: what the document states, without personal data beyond what it shows. */
+    verify: (token: string) =>
+      /^[A-Za-z0-9_-]{22}$/.test(token) ? db.selectFrom('issued_documents').select(['kind', 'plate', 'issued_at', 'content']).where('token', '=', token).executeTakeFirst() : Promise.resolve(undefined),
+
+    hashCode,
+  };
+}
+export type SaleService = ReturnType<typeof createSaleService>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { POSTCODE_UNKNOWN } from '../../../platform/plausible.ts';
+import { communesForPostcode } from '../registry/communes.ts';
+import { plausibleBirthDate } from '../procedures/model.ts';
+import { frenchDate } from '../../../platform/french-date.ts';
+
+/**
+ * Change of holder (changement de titulaire), for certified accounts: the code de cession (or,
+ * without it, the old certificate's number or date when the seller declared the sale), the new
+ * holder, the summary with the terms to tick, then payment.
+ */
+export const TRANSFER_STEPS = ['code', 'holder', 'summary', 'payment'] as const;
+export type TransferStep = (typeof TRANSFER_STEPS)[number];
+export const TRANSFER_STEP_TITLES: Record<TransferStep, string> = {
+  code: 'Code de cession',
+  holder: 'Nouveau titulaire',
+  summary: 'Récapitulatif',
+  payment: 'Paiement',
+};
+
+export const USES = [
+  { value: 'personnel', label: 'Usage personnel' },
+  { value: 'professionnel', label: 'Usage professionnel' },
+  { value: 'location', label: 'Location' },
+  { value: 'collection', label: 'Véhicule de collection' },
+] as const;
+
+const text = (message: string, max = 100) => z.string({ error: message }).trim().min(1, message).max(max, `${max} caractères au plus`);
+
+export const newHolderSchema = z.object({
+  use: z.enum(USES.map((u) => u.value) as ['personnel', 'professionnel', 'location', 'collection'], { error: 'Choisissez l’usage du véhicule' }),
+  birth_name: text('Saisissez le nom de naissance du nouveau titulaire'),
+  given_names: text('Saisissez les prénoms du nouveau titulaire'),
+  birth_date: frenchDate('la date de naissance du nouveau titulaire').superRefine(plausibleBirthDate),
+  birth_place: text('Saisissez la commune de naissance du nouveau titulaire'),
+  address_line1: text('Saisissez l’adresse du nouveau titulaire', 76),
+  postcode: z.string({ error: 'Saisissez le code postal' }).trim().regex(/^\d{5}$/, 'Le code postal comporte 5 chiffres').refine((p) => communesForPostcode(p).length > 0, POSTCODE_UNKNOWN),
+  commune: text('Saisissez la commune'),
+});
+export type NewHolder = z.infer<typeof newHolderSchema>;
