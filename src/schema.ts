@@ -9,6 +9,7 @@ import type { LicenceTables } from './domains/licences/tables.ts';
 import type { DirectoryTables } from './domains/directory/tables.ts';
 import type { HelpTables } from './domains/help/tables.ts';
 import type { NewsTables } from './domains/site/news-tables.ts';
+import type { ClosureTables } from './domains/site/closure/tables.ts';
 
 /** Kysely table types; they mirror migrations/*.sql. */
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -203,7 +204,7 @@ export interface AuditEventsTable {
  * The whole database. Each later domain keeps its table types in its own file
  * (domains/<name>/tables.ts) and adds its interface to this `extends` list.
  */
-export interface DB extends VehiclesTables, BackofficeTables, PaymentTables, FileTables, StampTables, IdentityDocsTables, LicenceTables, DirectoryTables, HelpTables, NewsTables {
+export interface DB extends VehiclesTables, BackofficeTables, PaymentTables, FileTables, StampTables, IdentityDocsTables, LicenceTables, DirectoryTables, HelpTables, NewsTables, ClosureTables {
   accounts: AccountsTable;
   account_tokens: AccountTokensTable;
   franceconnect_identities: FranceconnectIdentitiesTable;

@@ -48,6 +48,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'habilitation.terminate': 'Fin de l’habilitation SIV',
   'maintenance.scheduled': 'Maintenance programmée',
   'maintenance.cancelled': 'Maintenance annulée',
+  'closure.announced': 'Fermeture du portail annoncée',
+  'closure.accounts_deleted': 'Comptes supprimés après la fermeture du portail',
   'directory.imported': 'Annuaire des lieux importé',
   'tax_rate.scheduled': 'Taux de taxe programmé',
 

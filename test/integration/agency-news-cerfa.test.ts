@@ -50,6 +50,12 @@ describe('agency, news and CERFA pages', () => {
     expect(article.statusCode).toBe(200);
     expect(article.body).toMatch(/<p>Second paragraphe &lt;b>sans HTML&lt;\/b>.<\/p>/);
     expect(article.body).not.toContain('<b>sans HTML');
+    // sharing (terms 1.9.5): links to each network's own page with this article's address, no script of theirs
+    const articleUrl = encodeURIComponent(new URL('/actualites/carte-grise-la-demarche-evolue', t.app.config.publicUrl).href);
+    expect(article.body).toContain(`href="https://www.facebook.com/sharer.php?u=${articleUrl}"`);
+    expect(article.body).toContain(`https://www.linkedin.com/shareArticle?url=${articleUrl}&amp;title=Carte%20grise%20%3A%20la%20d%C3%A9marche%20%C3%A9volue%20!`);
+    expect(textOf(article.body)).toContain('Partager sur Facebook');
+    expect(article.body).not.toMatch(/<script[^>]+(facebook|twitter|linkedin)/);
     const feed = await visitor.get('/actualites/flux.atom');
     expect(feed.headers['content-type']).toContain('application/atom+xml');
     expect(feed.body).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">');

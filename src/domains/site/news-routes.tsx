@@ -17,7 +17,7 @@ export function registerNewsRoutes(app: FastifyInstance): void {
   app.get<{ Params: { slug: string } }>('/actualites/:slug', async (request, reply) => {
     const article = /^[a-z0-9-]{1,120}$/.test(request.params.slug) ? await news.bySlug(request.params.slug) : undefined;
     if (!article) return reply.callNotFound();
-    return reply.render(<NewsArticlePage article={article} />);
+    return reply.render(<NewsArticlePage article={article} url={new URL(`/actualites/${article.slug}`, app.config.publicUrl).href} />);
   });
 
   app.register(async (scope) => {

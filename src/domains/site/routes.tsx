@@ -16,6 +16,7 @@ import type { MaintenanceService } from './maintenance-service.ts';
 import { registerNewsRoutes } from './news-routes.tsx';
 import { registerTownHallDocumentation } from './town-hall-documentation-routes.tsx';
 import { currentTerms, getTerms } from './terms.ts';
+import { findClosure } from './closure/service.ts';
 
 export function registerSiteRoutes(app: FastifyInstance, deps: { maintenance: MaintenanceService }): void {
   app.get('/', async (request, reply) => {
@@ -39,7 +40,7 @@ export function registerSiteRoutes(app: FastifyInstance, deps: { maintenance: Ma
   registerTownHallDocumentation(app);
   app.get('/agence', (_request, reply) => reply.render(<AgencyPage />));
   app.get('/formulaires-cerfa', (_request, reply) => reply.render(<CerfaPage />));
-  app.get('/fermeture-du-portail', (_request, reply) => reply.render(<ClosurePage />));
+  app.get('/fermeture-du-portail', async (_request, reply) => reply.render(<ClosurePage endsAt={(await findClosure(app.database.db))?.ends_at ?? null} />));
   app.get('/mentions-legales', (_request, reply) => reply.render(<LegalNoticePage />));
   app.get('/donnees-personnelles', (_request, reply) => reply.render(<PersonalDataPage />));
   app.get('/cookies', (_request, reply) => reply.render(<CookiesPage />));

@@ -1,5 +1,6 @@
+import { closureDay } from '../closure/service.ts';
 import { CERFA_FORMS } from '../cerfa.ts';
-import { Breadcrumb, Table } from '../../../ui/components/content.tsx';
+import { Alert, Breadcrumb, Table } from '../../../ui/components/content.tsx';
 import { Layout } from '../../../ui/layout.tsx';
 
 /** The agency and its missions (terms of use §1.2). */
@@ -67,11 +68,19 @@ export function CerfaPage() {
 }
 
 /** What happens to accounts if the agency closes the portal (terms of use §1.11.2). */
-export function ClosurePage() {
+export function ClosurePage({ endsAt }: { endsAt: Date | null }) {
   return (
     <Layout title="Fermeture du portail">
       <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Fermeture du portail' }]} />
       <h1>Si le portail ferme</h1>
+      {endsAt ? (
+        <Alert kind="warning" title={`Le portail fermera le ${closureDay(endsAt)}`}>
+          À cette date, les comptes et leurs données personnelles seront supprimés. Connectez-vous d’ici là pour télécharger les documents de vos
+          démarches depuis <a href="/mes-demarches">Mes démarches</a>.
+        </Alert>
+      ) : (
+        <p>Aucune fermeture du portail n’est annoncée.</p>
+      )}
       <p>
         Si l’agence cesse définitivement d’exploiter ce portail, les comptes sont supprimés après notification de la fin du service (conditions
         générales d’utilisation, <a href="/cgu#article-1.11.2">article 1.11.2</a>).

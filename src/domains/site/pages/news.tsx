@@ -34,7 +34,41 @@ export function NewsListPage({ articles }: { articles: NewsArticle[] }) {
   );
 }
 
-export function NewsArticlePage({ article }: { article: NewsArticle }) {
+/**
+ * The DSFR "Partage" block (terms of use 1.9.5): plain links to each network's own sharing page, opened
+ * in a new window; no script or pixel of theirs is loaded (nothing is sent to them until the user clicks).
+ */
+export function ShareLinks({ url, title }: { url: string; title: string }) {
+  const u = encodeURIComponent(url);
+  const t = encodeURIComponent(title);
+  const links = [
+    { cls: 'fr-btn--facebook', label: 'Facebook', href: `https://www.facebook.com/sharer.php?u=${u}` },
+    { cls: 'fr-btn--twitter-x', label: 'X (anciennement Twitter)', href: `https://twitter.com/intent/tweet?url=${u}&text=${t}` },
+    { cls: 'fr-btn--linkedin', label: 'LinkedIn', href: `https://www.linkedin.com/shareArticle?url=${u}&title=${t}` },
+  ];
+  return (
+    <div class="fr-share">
+      <p class="fr-share__title">Partager la page</p>
+      <ul class="fr-btns-group">
+        {links.map((l) => (
+          <li key={l.label}>
+            <a class={`fr-btn ${l.cls}`} href={l.href} target="_blank" rel="noopener noreferrer" title={`Partager sur ${l.label} - nouvelle fenêtre`}>
+              Partager sur {l.label}
+            </a>
+          </li>
+        ))}
+        <li>
+          <a class="fr-btn fr-btn--mail" href={`mailto:?subject=${t}&body=${u}`} title="Partager par courriel">
+            Partager par courriel
+          </a>
+        </li>
+      </ul>
+      <p class="fr-text--xs fr-mt-1w">Ces liens ouvrent le site de chaque réseau social : l’usage que vous en faites relève de votre responsabilité (conditions d’utilisation, § 1.9.5).</p>
+    </div>
+  );
+}
+
+export function NewsArticlePage({ article, url }: { article: NewsArticle; url: string }) {
   return (
     <Layout title={article.title}>
       <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { href: '/actualites', label: 'Actualités' }, { label: article.title }]} />
@@ -42,6 +76,7 @@ export function NewsArticlePage({ article }: { article: NewsArticle }) {
       <p class="fr-text--sm">Publiée le {formatDate(article.published_at!)}</p>
       <p class="fr-text--lead">{article.summary}</p>
       {paragraphs(article.body)}
+      <ShareLinks url={url} title={article.title} />
       <p>
         <a href="/actualites">Toutes les actualités</a>
       </p>
