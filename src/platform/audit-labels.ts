@@ -23,6 +23,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'account.suspended': 'Compte suspendu par l’agence',
   'account.reactivated': 'Compte réactivé par l’agence',
   'account.suspension_ended': 'Fin de la suspension du compte',
+  'account.deactivated': 'Compte désactivé : habilitation SIV suspendue',
+  'account.reinstated': 'Compte rétabli avec l’habilitation SIV',
   'account.viewed': 'Compte consulté par un agent',
   'account.deleted': 'Compte supprimé par l’agence',
   'account.deleted_by_user': 'Compte supprimé par son titulaire',

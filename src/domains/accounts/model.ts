@@ -22,13 +22,27 @@ export const PROFILES: Record<Profile, ProfileDefinition> = {
 export const SELF_SERVICE_PROFILES = (Object.keys(PROFILES) as Profile[]).filter((p) => PROFILES[p].slug);
 export const profileBySlug = (slug: string): Profile | undefined => SELF_SERVICE_PROFILES.find((p) => PROFILES[p].slug === slug);
 
-/** Account status changes, as data: which action moves which status where. Deletion removes the row. */
+/**
+ * The account status machine, as data: which action moves which status where, and the audit code
+ * it writes. Only `transitionAccount` (transitions.ts) writes `accounts.status`; creation inserts
+ * `pending_activation` (or `active` for FranceConnect), deletion removes the row.
+ */
 export const ACCOUNT_TRANSITIONS = {
-  activate: { from: ['pending_activation'], to: 'active' },
-  suspend: { from: ['active'], to: 'suspended' },
-  reactivate: { from: ['suspended', 'deactivated'], to: 'active' },
-  deactivate: { from: ['active', 'suspended', 'pending_activation'], to: 'deactivated' },
-} as const satisfies Record<string, { from: readonly AccountStatus[]; to: AccountStatus }>;
+  /** the emailed link is opened, or the first password is set */
+  activate: { from: ['pending_activation'], to: 'active', audit: 'account.activated' },
+  /** an operator suspends for a time (terms of use §1.11.1) */
+  suspend: { from: ['active'], to: 'suspended', audit: 'account.suspended' },
+  /** an operator lifts a suspension */
+  reactivate: { from: ['suspended'], to: 'active', audit: 'account.reactivated' },
+  /** a suspension's end has passed: lifted at the next sign-in */
+  end_suspension: { from: ['suspended'], to: 'active', audit: 'account.suspension_ended' },
+  /** the professional's SIV habilitation is suspended */
+  deactivate: { from: ['active', 'suspended', 'pending_activation'], to: 'deactivated', audit: 'account.deactivated' },
+  /** the habilitation is reinstated: usable again if a password was ever set… */
+  reinstate: { from: ['deactivated'], to: 'active', audit: 'account.reinstated' },
+  /** …or waiting for it otherwise */
+  reinstate_unactivated: { from: ['deactivated'], to: 'pending_activation', audit: 'account.reinstated' },
+} as const satisfies Record<string, { from: readonly AccountStatus[]; to: AccountStatus; audit: string }>;
 export type AccountAction = keyof typeof ACCOUNT_TRANSITIONS;
 
 export function canTransition(status: AccountStatus, action: AccountAction): boolean {

@@ -1,0 +1,10 @@
+import type { Config } from '../../config.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { MaintenanceService } from '../site/maintenance-service.ts';
+
+/** Everything the agents use cases may need; each takes a Pick of it (docs/decisions/0031). */
+export interface AgentsDeps {
+  db: Db;
+  config: Pick<Config, 'publicUrl' | 'sessionSecret'>;
+  maintenance: MaintenanceService;
+}
