@@ -20,15 +20,16 @@ export const SHOP_AMOUNTS_CENTS = [2500, 1250, 8600, 4300, 4200, 2100, 1700, 850
 
 /**
  * The state machine, as data: a stamp is used or refunded once, never both. A refund is asked, then
- * decided by an operator: refunded, or refused (the stamp is available again).
+ * decided by an operator: refunded, or refused (the stamp is available again). Each move names the
+ * audit code it writes; only `moveStamp` (transitions.ts) writes `fiscal_stamps.status`.
  */
-export const STAMP_TRANSITIONS: Record<StampStatus, readonly StampStatus[]> = {
-  available: ['used', 'refund_requested'],
-  used: [],
-  refund_requested: ['refunded', 'available'],
-  refunded: [],
-};
-export const canMove = (from: StampStatus, to: StampStatus): boolean => STAMP_TRANSITIONS[from].includes(to);
+export const STAMP_MOVES = {
+  consume: { from: 'available', to: 'used', audit: 'stamp.consumed' },
+  request_refund: { from: 'available', to: 'refund_requested', audit: 'stamp.refund_requested' },
+  refund: { from: 'refund_requested', to: 'refunded', audit: 'stamp.refunded' },
+  refuse_refund: { from: 'refund_requested', to: 'available', audit: 'stamp.refund_refused' },
+} as const satisfies Record<string, { from: StampStatus; to: StampStatus; audit: string }>;
+export type StampMove = keyof typeof STAMP_MOVES;
 
 export const STAMP_STATUS_LABELS: Record<StampStatus, string> = {
   available: 'Disponible',

@@ -5,6 +5,8 @@
  * details in the buyer's name (no livret A) and a copy of an ID (a Kbis for a professional). The
  * request is confirmed by email, checked by an operator, then refunded or refused.
  */
+import type { StampMove } from './model.ts';
+
 export type RefundChannel = 'online' | 'tobacconist';
 export type RefundStatus = 'pending' | 'refunded' | 'refused';
 
@@ -17,11 +19,14 @@ export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
   refunded: 'Remboursé',
   refused: 'Refusé',
 };
-/** The operator's decisions, as data: from `pending` only. */
+/**
+ * The request's machine, as data: created `pending`, then one operator's decision, which moves the
+ * stamp too (model.ts STAMP_MOVES). Only `decideRefund` (transitions.ts) writes the request's status.
+ */
 export const REFUND_DECISIONS = {
-  refund: { to: 'refunded', stampTo: 'refunded', label: 'Rembourser', note: false },
-  refuse: { to: 'refused', stampTo: 'available', label: 'Refuser', note: true },
-} as const;
+  refund: { from: 'pending', to: 'refunded', stampMove: 'refund', label: 'Rembourser', note: false },
+  refuse: { from: 'pending', to: 'refused', stampMove: 'refuse_refund', label: 'Refuser', note: true },
+} as const satisfies Record<string, { from: RefundStatus; to: RefundStatus; stampMove: StampMove; label: string; note: boolean }>;
 export type RefundDecision = keyof typeof REFUND_DECISIONS;
 
 /** The pieces of the tobacconist case (file fields of the form). */

@@ -1,16 +1,17 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
-import { audit, type Actor } from '../../platform/audit.ts';
+import type { Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Agent } from '../../schema.ts';
 import type { Attachments } from '../../platform/files/attachments.ts';
 import type { Upload } from '../../platform/files/validation.ts';
 import { notifyUser } from '../../platform/notify/notify.ts';
-import type { FieldErrors, Outcome } from '../accounts/service.ts';
+import type { FieldErrors, Outcome } from '../accounts/outcome.ts';
 import { formatCents, refundProblem, STAMP_REFUND_MONTHS } from './model.ts';
 import { ibanValid, maskIban, normalizeIban, parseEuros, REFUND_DECISIONS, REFUND_PIECES, type RefundChannel, type RefundDecision, type RefundPiece } from './refund-model.ts';
 import type { StampService, StampThrottle } from './service.ts';
+import { decideRefund, moveStamp } from './transitions.ts';
 
 export const REFUND_OWNER_KIND = 'stamp_refund_request';
 type Input = Record<string, string | string[] | undefined>;
@@ -84,14 +85,11 @@ export function createStampRefunds(deps: { db: Db; config: Pick<Config, 'publicU
       if (problem) return { ok: false, errors: { stamp_number: problem } };
 
       return db.transaction().execute(async (trx): Promise<Outcome<{ reference: string }>> => {
-        const moved = await trx
-          .updateTable('fiscal_stamps')
-          .set({ status: 'refund_requested' })
-          .where('id', '=', stamp.id)
-          .where('status', '=', 'available')
-          .where('purchased_at', '>', sql<Date>`now() - make_interval(months => ${STAMP_REFUND_MONTHS})`)
-          .returning('id')
-          .executeTakeFirst();
+        const reference = newReference();
+        const moved = await moveStamp(trx, { id: stamp.id }, 'request_refund', ctx.actor, {
+          guard: (eb) => eb('purchased_at', '>', sql<Date>`now() - make_interval(months => ${STAMP_REFUND_MONTHS})`),
+          details: { reference, channel, last4: stamp.last4 },
+        });
         if (!moved) {
           // a double click: the first click's request holds the stamp
           const first = await trx.selectFrom('stamp_refund_requests').select('reference').where('account_id', '=', account.id).where('idempotency_key', '=', key).executeTakeFirst();
@@ -100,11 +98,10 @@ export function createStampRefunds(deps: { db: Db; config: Pick<Config, 'publicU
         }
         const row = await trx
           .insertInto('stamp_refund_requests')
-          .values({ reference: newReference(), stamp_id: stamp.id, account_id: account.id, channel, iban: channel === 'tobacconist' ? iban : null, account_holder: channel === 'tobacconist' ? holder : null, idempotency_key: key })
+          .values({ reference, stamp_id: stamp.id, account_id: account.id, channel, iban: channel === 'tobacconist' ? iban : null, account_holder: channel === 'tobacconist' ? holder : null, idempotency_key: key })
           .returning(['id', 'reference'])
           .executeTakeFirstOrThrow();
         for (const [piece, u] of files) await attachments.store(trx, { kind: REFUND_OWNER_KIND, id: row.id }, { purpose: piece, filename: u.filename, mime: (u as Upload & { mime: string }).mime, bytes: u.bytes, accountId: account.id });
-        await audit(trx, ctx.actor, 'stamp.refund_requested', { kind: 'fiscal_stamp', id: stamp.id }, { reference: row.reference, channel, last4: stamp.last4 });
         const where = channel === 'online' ? 'sur la carte bancaire utilisée pour l’achat' : `par virement sur le compte ${maskIban(iban)}`;
         await notifyUser(trx, {
           accountId: account.id,
@@ -168,22 +165,9 @@ export function createStampRefunds(deps: { db: Db; config: Pick<Config, 'publicU
       const text = note.trim().slice(0, 1000);
       if (def.note && !text) return { ok: false, errors: { note: 'Indiquez le motif du refus : il est envoyé à l’usager' } };
       return db.transaction().execute(async (trx): Promise<Outcome<null>> => {
-        const r = await trx
-          .updateTable('stamp_refund_requests')
-          .set({ status: def.to, decision_note: def.note ? text : null, decided_by: agent.id, decided_at: new Date() })
-          .where('id', '=', id)
-          .where('status', '=', 'pending')
-          .returning(['id', 'reference', 'stamp_id', 'account_id', 'channel', 'iban'])
-          .executeTakeFirst();
-        if (!r) return { ok: false, errors: { form: 'Cette demande est déjà décidée.' } };
-        const stamp = await trx
-          .updateTable('fiscal_stamps')
-          .set(def.stampTo === 'refunded' ? { status: 'refunded', refunded_at: new Date() } : { status: 'available' })
-          .where('id', '=', r.stamp_id)
-          .where('status', '=', 'refund_requested')
-          .returning(['last4', 'amount_cents'])
-          .executeTakeFirstOrThrow();
-        await audit(trx, { kind: 'agent', id: agent.id, ip }, decision === 'refund' ? 'stamp.refunded' : 'stamp.refund_refused', { kind: 'fiscal_stamp', id: r.stamp_id }, { reference: r.reference });
+        const decided = await decideRefund(trx, id, decision, agent, { note: def.note ? text : null, ip });
+        if (!decided) return { ok: false, errors: { form: 'Cette demande est déjà décidée.' } };
+        const { request: r, stamp } = decided;
         const where = r.channel === 'online' ? 'sur la carte bancaire utilisée pour l’achat' : `par virement sur le compte ${maskIban(r.iban!)}`;
         await notifyUser(trx, {
           accountId: r.account_id,

@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { addressKey, limit, throttle, type ThrottlePolicy } from '../accounts/throttle.ts';
 import { addMonths, luhnDigit, parseStampNumber, STAMP_DIGITS, STAMP_VALIDITY_MONTHS, stampProblem } from './model.ts';
 import type { FiscalStampsTable } from './tables.ts';
+import { moveStamp } from './transitions.ts';
 
 export type StampResult = { ok: true } | { ok: false; error: string };
 
@@ -115,20 +116,15 @@ export function createStampService(deps: { db: Db; config: Pick<Config, 'session
     async consume(trx: Db, number: string, input: { amountCents: number; usage: string }): Promise<StampResult & { stampId?: number; last4?: string }> {
       const parsed = parseStampNumber(number);
       if (!parsed.ok) return parsed;
-      const used = await trx
-        .updateTable('fiscal_stamps')
-        .set({ status: 'used', used_at: new Date(), usage: input.usage })
-        .where('number_hash', '=', hashNumber(parsed.digits))
-        .where('status', '=', 'available')
-        .where('amount_cents', '>=', input.amountCents)
-        .where('purchased_at', '>', addMonths(new Date(), -STAMP_VALIDITY_MONTHS))
-        .returning(['id', 'last4'])
-        .executeTakeFirst();
+      const used = await moveStamp(trx, { numberHash: hashNumber(parsed.digits) }, 'consume', SYSTEM, {
+        set: { used_at: new Date(), usage: input.usage },
+        guard: (eb) => eb.and([eb('amount_cents', '>=', input.amountCents), eb('purchased_at', '>', addMonths(new Date(), -STAMP_VALIDITY_MONTHS))]),
+        details: { usage: input.usage, last4: parsed.digits.slice(-4) },
+      });
       if (!used) {
         const stamp = await findByDigits(trx, parsed.digits);
         return { ok: false, error: stamp ? (stampProblem(stamp, input.amountCents, new Date()) ?? 'Ce timbre vient d’être utilisé pour une autre démarche') : UNKNOWN };
       }
-      await audit(trx, SYSTEM, 'stamp.consumed', { kind: 'fiscal_stamp', id: used.id }, { usage: input.usage, last4: used.last4 });
       return { ok: true, stampId: used.id, last4: used.last4 };
     },
 
