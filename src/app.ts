@@ -16,7 +16,7 @@ import { createMyRequests } from './domains/my-requests/service.ts';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerAgentRoutes } from './domains/agents/routes.tsx';
-import { registerNotificationLogRoutes } from './domains/agents/notification-log.tsx';
+import { registerNotificationLogRoutes } from './domains/agents/notification-log-routes.tsx';
 import { createAgentsService } from './domains/agents/service.ts';
 import { registerInstructionRoutes } from './domains/instruction/routes.tsx';
 import { createVehicleInstruction } from './domains/instruction/vehicle-instruction.ts';
@@ -55,7 +55,7 @@ import { registerPaymentRoutes } from './platform/payment/routes.tsx';
 import { createPaymentService } from './platform/payment/service.ts';
 import { createPayfipProvider } from './platform/payment/payfip-provider.ts';
 import { createNotificationLimiter } from './platform/payment/notification-limit.ts';
-import { registerPaymentRefundRoutes } from './domains/agents/payment-refunds.tsx';
+import { registerPaymentRefundRoutes } from './domains/agents/payment-refunds-routes.tsx';
 import {
   createNotifyHandler,
   createSimulatedProvider,

@@ -1,12 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { listRefunds, markRefunded, type RefundRow } from '../../platform/payment/refunds.ts';
-import { Breadcrumb, Table } from '../../ui/components/content.tsx';
-import { Form } from '../../ui/components/form.tsx';
-import { formatShortDateTime } from '../../ui/format.ts';
-import { Layout } from '../../ui/layout.tsx';
-import { formatEuros } from '../vehicles/taxes/model.ts';
-import { agentGuard } from './routes.tsx';
-import type { AgentsService } from './service.ts';
+import type { RefundRow } from '../../../platform/payment/refunds.ts';
+import { Breadcrumb, Table } from '../../../ui/components/content.tsx';
+import { Form } from '../../../ui/components/form.tsx';
+import { formatShortDateTime } from '../../../ui/format.ts';
+import { Layout } from '../../../ui/layout.tsx';
+import { formatEuros } from '../../vehicles/taxes/model.ts';
 
 const PROVIDER_LABELS: Record<string, string> = { payfip: 'PayFiP', simulateur: 'Simulateur (démonstration)' };
 const REASON_LABELS: Record<RefundRow['reason'], string> = {
@@ -14,7 +11,7 @@ const REASON_LABELS: Record<RefundRow['reason'], string> = {
   not_payable: 'Démarche qui n’attendait plus de paiement',
 };
 
-function PaymentRefundsPage({ rows }: { rows: RefundRow[] }) {
+export function PaymentRefundsPage({ rows }: { rows: RefundRow[] }) {
   const open = rows.filter((r) => !r.refunded_at).length;
   return (
     <Layout title="Paiements à rembourser">
@@ -52,25 +49,4 @@ function PaymentRefundsPage({ rows }: { rows: RefundRow[] }) {
       />
     </Layout>
   );
-}
-
-/** The operators' list of charges the portal could not use (decision 0016), and their refund. */
-export function registerPaymentRefundRoutes(app: FastifyInstance, agents: AgentsService): void {
-  app.register(async (scope) => {
-    scope.addHook('preHandler', agentGuard(agents));
-    scope.addHook('preHandler', async (request, reply) => {
-      if (request.agent && request.agent.role !== 'operator') {
-        request.session.flash('error', 'Les paiements à rembourser sont réservés aux opérateurs de l’agence.');
-        return reply.redirect('/agents', 303);
-      }
-    });
-    scope.get('/agents/paiements-a-rembourser', async (_request, reply) => reply.render(<PaymentRefundsPage rows={await listRefunds(app.database.db)} />));
-    scope.post<{ Params: { id: string } }>('/agents/paiements-a-rembourser/:id/rembourse', async (request, reply) => {
-      const id = Number(request.params.id);
-      if (!Number.isSafeInteger(id) || id <= 0) return reply.callNotFound();
-      const done = await markRefunded(app.database.db, id, { kind: 'agent', id: request.agent!.id, ip: request.ip });
-      request.session.flash(done ? 'success' : 'info', done ? 'Le remboursement est enregistré.' : 'Ce paiement était déjà marqué comme remboursé.');
-      return reply.redirect('/agents/paiements-a-rembourser', 303);
-    });
-  });
 }
