@@ -136,10 +136,6 @@ const SERVICE_IMPORTS_ALLOWED = new Set<string>([
   'src/domains/vehicles/procedures/service.ts',
   'src/domains/vehicles/procedures/steps.tsx',
   'src/domains/vehicles/transfer/service.ts',
-  // being fixed by L3 (agents)
-  'src/domains/agents/notification-log.tsx',
-  'src/domains/agents/payment-refunds.tsx',
-  'src/domains/agents/service.ts',
 ]);
 
 const STATUS_WRITES_ALLOWED = new Set<string>([
@@ -151,11 +147,6 @@ const STATUS_WRITES_ALLOWED = new Set<string>([
   'src/domains/help/contact-service.ts',
   'src/domains/identity-docs/service.ts',
   'src/domains/licences/service.ts',
-  // being fixed by L3 (accounts, agents, stamps)
-  'src/domains/accounts/service.ts',
-  'src/domains/agents/service.ts',
-  'src/domains/stamps/refund-service.ts',
-  'src/domains/stamps/service.ts',
   // platform state machines (payments, simulated provider, postal letters): not in issue 19's scope yet
   'src/platform/letters/letters.ts',
   'src/platform/payment/refunds.ts',
