@@ -1,19 +1,15 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOTP_SECRET } from '../../src/demo/agents-totp.ts';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { totpNow } from '../../src/domains/agents/totp.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 
 const PASSWORD = 'une longue phrase de passe';
 
 describe('accounts in Chromium, JavaScript off', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   /** Opens the last email to `to` in the dev outbox and follows its link, as a person would. */
   async function followEmailLink(page: Page, to: string, subject: string) {
@@ -21,11 +17,6 @@ describe('accounts in Chromium, JavaScript off', () => {
     await page.goto(`${e2e.baseUrl}/dev/outbox`);
     await page.getByRole('row').filter({ hasText: to }).first().getByRole('link', { name: subject }).click();
     await page.locator('.app-message-body a').first().click();
-  }
-
-  async function checkPage(page: Page, found: Record<string, string[]>) {
-    const violations = await e2e.axe(page);
-    if (violations.length) found[page.url()] = violations;
   }
 
   const PROFILES = [
@@ -36,10 +27,9 @@ describe('accounts in Chromium, JavaScript off', () => {
   ];
 
   it('each self-service profile creates its account, activates it through the outbox link and signs in', async () => {
-    const a11y: Record<string, string[]> = {};
     for (const [index, profile] of PROFILES.entries()) {
       // Every page is checked with axe for the first profile; the others differ only by their form.
-      const check = async (page: Page, always = false) => (index === 0 || always) && checkPage(page, a11y);
+      const check = async (page: Page, always = false) => (index === 0 || always) && pageChecks(page);
       const page = await e2e.newPage({ javaScriptEnabled: false });
       await page.goto(`${e2e.baseUrl}/`);
       await page.getByRole('link', { name: 'Créer un compte' }).first().click();
@@ -76,7 +66,6 @@ describe('accounts in Chromium, JavaScript off', () => {
       expect(await page.locator('.fr-alert').first().textContent()).toContain('Vous êtes déconnecté.');
       await page.context().close();
     }
-    expect(a11y).toEqual({});
   }, 180_000);
 
   it('a prefecture agent validates a professional, then suspends the habilitation: the professional is refused at sign-in', async () => {
@@ -100,13 +89,13 @@ describe('accounts in Chromium, JavaScript off', () => {
     await agent.getByRole('button', { name: 'Se connecter' }).click();
     // second factor: the code the authenticator app shows, typed by hand
     expect(await agent.locator('h1').textContent()).toBe('Code de vérification');
-    expect(await e2e.axe(agent)).toEqual([]);
+    await pageChecks(agent);
     await agent.getByLabel('Code de vérification').fill(totpNow(DEMO_TOTP_SECRET));
     await agent.getByRole('button', { name: 'Valider le code' }).click();
     await agent.getByRole('link', { name: 'Demandes d’habilitation SIV à traiter' }).click();
-    expect(await e2e.axe(agent)).toEqual([]);
+    await pageChecks(agent);
     await agent.getByRole('link', { name: 'Garage Horizon' }).click();
-    expect(await e2e.axe(agent)).toEqual([]);
+    await pageChecks(agent);
     await agent.getByRole('button', { name: 'Valider l’habilitation' }).click();
     expect(await agent.locator('.fr-alert--success').textContent()).toContain('La décision est enregistrée');
 
@@ -134,30 +123,23 @@ describe('accounts in Chromium, JavaScript off', () => {
 
   it('sign-in, sign-up and back-office pages have no axe violation and no sideways scroll at 375 px', async () => {
     const page = await e2e.newPage(MOBILE);
-    const found: Record<string, string[]> = {};
-    const scrolling: string[] = [];
     for (const url of ['/connexion', '/inscription', '/inscription/particulier', '/inscription/personne-morale', '/mot-de-passe-oublie', '/habilitation-siv', '/agents/connexion']) {
       await page.goto(`${e2e.baseUrl}${url}`);
-      await checkPage(page, found);
-      if (await hasHorizontalScroll(page)) scrolling.push(url);
+      await pageChecks(page);
     }
     await page.goto(`${e2e.baseUrl}/agents/connexion`);
     await page.getByLabel('Adresse électronique professionnelle').fill('agent.operateur@example.fr');
     await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await checkPage(page, found); // the code page
-    if (await hasHorizontalScroll(page)) scrolling.push(page.url());
+    await pageChecks(page); // the code page
     await page.getByLabel('Code de vérification').fill(totpNow(DEMO_TOTP_SECRET));
     await page.getByRole('button', { name: 'Valider le code' }).click();
     for (const url of ['/agents', '/agents/comptes?q=demo', '/agents/mairies/nouvelle']) {
       await page.goto(`${e2e.baseUrl}${url}`);
-      await checkPage(page, found);
-      if (await hasHorizontalScroll(page)) scrolling.push(url);
+      await pageChecks(page);
     }
     await page.getByRole('button', { name: 'Créer le compte' }).click();
-    await checkPage(page, found);
-    expect(found).toEqual({});
-    expect(scrolling).toEqual([]);
+    await pageChecks(page);
     await page.context().close();
   }, 90_000); // a dozen axe runs: ~25 s alone, more when the suite shares the machine
 });

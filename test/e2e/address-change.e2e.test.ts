@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 
 describe('change of address in Chromium, JavaScript off, 375 px', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   it('an address is corrected to the postal norm, confirmed, and the label goes by post', async () => {
     const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
-    const a11y: Record<string, string[]> = {};
-    const scroll: string[] = [];
-    const check = async () => {
-      const v = await e2e.axe(page);
-      if (v.length) a11y[page.url()] = v;
-      if (await hasHorizontalScroll(page)) scroll.push(page.url());
-    };
     await page.goto(`${e2e.baseUrl}/connexion`);
     await page.getByLabel('Adresse électronique').fill('demo.particulier@example.fr');
     await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
@@ -32,29 +21,27 @@ describe('change of address in Chromium, JavaScript off, 375 px', () => {
     await page.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES['AB-123-CD']);
     await page.getByRole('button', { name: 'Valider le code' }).click();
     await page.getByRole('link', { name: 'Continuer le changement d’adresse' }).click();
-    await check();
+    await pageChecks(page);
     await page.getByLabel('Numéro et voie').fill('8, rue Mercière');
     await page.getByLabel('Code postal').fill('69002');
     await page.getByLabel('Commune').fill('Marseille');
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await page.locator('#error-summary').textContent()).toContain('Cette commune ne correspond pas au code postal 69002');
     expect(await page.getByLabel('Numéro et voie').inputValue()).toBe('8, rue Mercière');
-    await check();
+    await pageChecks(page);
     await page.getByLabel('Commune').fill('lyon');
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     const summary = await page.locator('main').textContent();
     expect(summary).toContain('mise à la norme postale');
     expect(summary).toContain('8 RUE MERCIERE, 69002 LYON');
-    await check();
+    await pageChecks(page);
     await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
     await page.getByRole('button', { name: 'Valider la demande' }).click();
     expect(await page.locator('main').textContent()).toContain('Changement d’adresse enregistré');
-    await check();
+    await pageChecks(page);
     await e2e.app.worker.drain();
     await page.goto(`${e2e.baseUrl}/dev/outbox`);
     expect(await page.getByRole('link', { name: 'Étiquette de changement d’adresse — véhicule AB-123-CD (PDF)' }).count()).toBe(1);
-    expect(a11y).toEqual({});
-    expect(scroll).toEqual([]);
     await page.context().close();
   });
 });

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 
 // A 1×1 PNG: the map's tiles come from the portal itself in tests (no request leaves the machine).
 const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 describe('directory of places in Chromium', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E({ MAP_TILES_URL: '/tuiles-de-test/{z}/{x}/{y}.png', MAP_TILES_ATTRIBUTION: '© Tuiles de test' }, (app) => {
+  const e2e = useE2E({
+    env: { MAP_TILES_URL: '/tuiles-de-test/{z}/{x}/{y}.png', MAP_TILES_ATTRIBUTION: '© Tuiles de test' },
+    extend: (app) => {
       app.get('/tuiles-de-test/:z/:x/:y', (_request, reply) => reply.type('image/png').send(TILE));
-    });
-    await seedDemoData(e2e.database.db, e2e.app.config);
+    },
   });
-  afterAll(() => e2e.close());
 
   it('with JavaScript on, a postcode search shows the three lists by distance and the map with their markers', async () => {
     const page = await e2e.newPage();
@@ -33,7 +31,7 @@ describe('directory of places in Chromium', () => {
     expect(await map.locator('path.leaflet-interactive').count()).toBe(31); // 30 places and the search point
     expect(await map.locator('.leaflet-control-attribution').textContent()).toContain('© Tuiles de test');
     expect(await page.getByRole('button', { name: 'Autour de moi' }).isVisible()).toBe(true);
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     // the layout's header has no menu links, which the DSFR's HeaderLinks script expects (on every page; not this page's doing)
     expect(page.consoleErrors).toEqual([]);
     await page.context().close();
@@ -48,7 +46,7 @@ describe('directory of places in Chromium', () => {
     expect(await page.locator('#error-summary').textContent()).toContain('Le code postal 99999 n’existe pas');
     expect(await page.locator('#champ-q-messages').textContent()).toContain('Le code postal 99999 n’existe pas : vérifiez-le');
     expect(await page.getByLabel('Commune ou code postal').inputValue()).toBe('99999');
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.getByLabel('Commune ou code postal').fill('69003');
     await page.getByRole('button', { name: 'Rechercher' }).click();
     expect(await page.locator('#carte').isVisible()).toBe(false);
@@ -56,8 +54,7 @@ describe('directory of places in Chromium', () => {
       expect(await page.getByRole('heading', { name: title }).isVisible(), title).toBe(true);
     const first = await page.locator('#liste-mairies > li').first().textContent();
     expect(first).toMatch(/Mairie de Lyon \(démo\)\s*à [\d,]+ km/);
-    expect(await e2e.axe(page)).toEqual([]);
-    expect(await hasHorizontalScroll(page)).toBe(false);
+    await pageChecks(page);
     await page.context().close();
   });
 
@@ -66,8 +63,7 @@ describe('directory of places in Chromium', () => {
     await page.goto(`${e2e.baseUrl}/lieux?q=Charleville-M%C3%A9zi%C3%A8res&type=mairies`);
     await page.locator('#carte .leaflet-tile-loaded').first().waitFor();
     expect(await page.locator('#liste-mairies > li').first().textContent()).toContain('Mairie de Charleville-Mézières (démo)');
-    expect(await hasHorizontalScroll(page)).toBe(false);
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.context().close();
   });
 

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
-import { axeViolations, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
 const NEW_PASSWORD = 'une toute nouvelle phrase de passe';
 
 describe('DSFR conventions and small dead ends, in Chromium', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   it('"Modifier" the password from the account page: show/hide, a wrong current password refused, then changed; the email has an HTML and a text part', async () => {
     const page = await e2e.newPage();
@@ -28,14 +24,14 @@ describe('DSFR conventions and small dead ends, in Chromium', () => {
     expect(await current.getAttribute('type')).toBe('text');
     await page.locator('label', { hasText: 'Afficher' }).first().click();
     expect(await current.getAttribute('type')).toBe('password');
-    expect(await axeViolations(page)).toEqual([]);
+    await pageChecks(page);
 
     await page.getByLabel('Nouveau mot de passe').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
     expect(await page.title()).toMatch(/^Erreur : /);
     expect(await page.locator('#error-summary').textContent()).toContain('Le mot de passe actuel est incorrect');
     expect(await page.locator('.fr-message--error').first().textContent()).toContain('Le mot de passe actuel est incorrect');
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.getByLabel('Mot de passe actuel').fill(DEMO_PASSWORD);
     await page.getByLabel('Nouveau mot de passe').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
@@ -88,7 +84,7 @@ describe('DSFR conventions and small dead ends, in Chromium', () => {
       expect(await page.locator('#error-summary').textContent()).toContain(`Il vous reste ${left} avant de devoir attendre`);
       expect(await page.locator('.fr-message--error').textContent()).toContain(`Il vous reste ${left}`);
     }
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.context().close();
   });
 
@@ -101,7 +97,7 @@ describe('DSFR conventions and small dead ends, in Chromium', () => {
     const step = await page.evaluate(() => location.pathname); // where the shop must lead back
     await page.goto(`${e2e.baseUrl}/timbres?retour=${encodeURIComponent(step)}`);
     expect(await page.locator('main').textContent()).toContain('Vous venez d’une demande en cours');
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.locator('label', { hasText: '25,00' }).first().click();
     await page.getByRole('button', { name: /Acheter ce timbre/ }).click();
     await page.waitForURL((url) => url.pathname === step);

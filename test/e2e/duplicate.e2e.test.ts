@@ -1,41 +1,19 @@
 import { sql } from 'kysely';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { verifyAuditChain } from '../../src/platform/audit.ts';
 import { signInAgentInBrowser } from '../helpers/agents.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { pdfText } from '../helpers/pdf.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
 const FIXTURES = path.resolve('test/fixtures');
 
 describe('duplicate and complementary procedure in Chromium, JavaScript off, 375 px, with the instruction centre', () => {
-  let e2e: E2E;
-  const a11y: Record<string, string[]> = {};
-  const scroll: string[] = [];
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
-
-  async function check(page: Page) {
-    const v = await e2e.axe(page);
-    if (v.length) a11y[page.url()] = v;
-    if (await hasHorizontalScroll(page))
-      scroll.push(
-        `${page.url()} ${await page.evaluate(() =>
-          [...document.querySelectorAll('body *')]
-            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 || e.getBoundingClientRect().left < -1 || e.scrollWidth > e.clientWidth + 1)
-            .slice(0, 8)
-            .map((e) => `${e.tagName}.${e.className} [${Math.round(e.getBoundingClientRect().left)},${Math.round(e.getBoundingClientRect().right)} sw=${e.scrollWidth} cw=${e.clientWidth}]`)
-            .join(' ') + ` doc sw=${document.documentElement.scrollWidth} cw=${document.documentElement.clientWidth}`,
-        )}`,
-      );
-  }
+  const e2e = useE2E();
 
   async function startDuplicate(page: Page, plate: keyof typeof DEMO_VEHICLE_CODES) {
     await signInUserInBrowser(page, e2e.baseUrl, 'demo.particulier@example.fr');
@@ -47,7 +25,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES[plate]);
     await page.getByRole('button', { name: 'Valider le code' }).click();
     await page.getByRole('link', { name: 'Continuer la demande de duplicata' }).click();
-    await check(page);
+    await pageChecks(page);
   }
 
   async function pay(page: Page, card: string, expected: string) {
@@ -66,18 +44,18 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.getByText('Suite à la perte de ma carte grise').click();
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await page.locator('#error-summary').textContent()).toContain('Cochez la case pour faire la déclaration sur l’honneur');
-    await check(page);
+    await pageChecks(page);
     await page.getByText(/je fais la déclaration sur l’honneur/).click();
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await page.locator('main').textContent()).toContain('Montant à payer');
     await page.locator('summary', { hasText: 'Détail des taxes' }).click();
-    await check(page);
+    await pageChecks(page);
     await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
     await page.getByRole('button', { name: 'Valider la demande' }).click();
-    await check(page);
+    await pageChecks(page);
     await pay(page, '4000 0000 0000 0002', 'Le paiement a été refusé par la banque');
     await pay(page, '4242 4242 4242 4242', 'Demande de duplicata terminée');
-    await check(page);
+    await pageChecks(page);
     const href = await page.getByRole('link', { name: 'Certificat provisoire d’immatriculation (PDF)' }).getAttribute('href');
     const cpi = await page.request.get(`${e2e.baseUrl}${href}`);
     expect(cpi.headers()['content-type']).toBe('application/pdf');
@@ -94,28 +72,28 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await startDuplicate(user, 'AB-123-CD');
     await user.getByText('Suite au vol de ma carte grise').click();
     await user.getByRole('button', { name: 'Poursuivre' }).click();
-    await check(user);
+    await pageChecks(user);
     // a wrong file first: refused with the reason, the message kept
     await user.getByLabel('Message pour le centre d’instruction (facultatif)').fill('Volée le 3 novembre, plainte déposée à Paris 11e.');
     await user.getByLabel('Récépissé de déclaration de vol').setInputFiles(path.join(FIXTURES, 'not-a-pdf.pdf'));
     await user.getByRole('button', { name: 'Valider et envoyer au centre d’instruction' }).click();
     expect(await user.locator('#error-summary').textContent()).toContain('n’est pas au format JPG, PNG, BMP, TIFF ou PDF');
     expect(await user.getByLabel('Message pour le centre d’instruction (facultatif)').inputValue()).toBe('Volée le 3 novembre, plainte déposée à Paris 11e.');
-    await check(user);
+    await pageChecks(user);
     await user.getByLabel('Récépissé de déclaration de vol').setInputFiles(path.join(FIXTURES, 'recepisse-vol.pdf'));
     await user.getByRole('button', { name: 'Valider et envoyer au centre d’instruction' }).click();
     expect(await user.locator('main').textContent()).toContain('Demande en attente de contrôle');
-    await check(user);
+    await pageChecks(user);
     const file = (await user.locator('nav[aria-label] li').last().textContent())!.match(/V\d{2}-[A-Z0-9]{8}/)![0];
 
     // the instruction centre refuses the report (unreadable) and asks for a complement
     const agent = await e2e.newPage({ javaScriptEnabled: false });
     await signInAgentInBrowser(agent, e2e.baseUrl, 'agent.cert@example.fr');
     await agent.getByRole('link', { name: 'Demandes véhicules en attente de contrôle' }).click();
-    await check(agent);
+    await pageChecks(agent);
     await agent.getByRole('link', { name: file }).click();
     await agent.getByRole('button', { name: 'Prendre la demande' }).click();
-    await check(agent);
+    await pageChecks(agent);
     await agent.getByText('Refuser la pièce').click();
     await agent.getByLabel('Motif du refus').selectOption('illisible');
     await agent.getByLabel('Précision (montrée à l’usager)').fill('Le tampon du commissariat est illisible.');
@@ -123,18 +101,18 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await agent.getByLabel('Note à l’usager : ce qu’il doit compléter').fill('Merci de renvoyer un récépissé lisible, tampon compris.');
     await agent.getByRole('button', { name: 'Demander un complément' }).click();
     expect(await agent.locator('main').textContent()).toContain('À compléter');
-    await check(agent);
+    await pageChecks(agent);
 
     // the user resumes from the basket, reads the note, answers with a new scan
     await user.goto(`${e2e.baseUrl}/vehicules`);
     expect(await user.locator('main').textContent()).toContain('1 message non lu');
-    await check(user);
+    await pageChecks(user);
     await user.getByRole('link', { name: file }).click();
     await user.getByRole('link', { name: 'Répondre au centre d’instruction' }).click();
     const note = await user.locator('main').textContent();
     expect(note).toContain('Merci de renvoyer un récépissé lisible, tampon compris.');
     expect(note).toContain('Document illisible — Le tampon du commissariat est illisible.');
-    await check(user);
+    await pageChecks(user);
     await user.getByLabel('Votre réponse').fill('Voici un nouveau scan, en couleur.');
     await user.getByLabel(/Nouveau récépissé de déclaration de vol/).setInputFiles(path.join(FIXTURES, 'scan.png'));
     await user.getByRole('button', { name: 'Envoyer' }).click();
@@ -148,7 +126,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await agent.getByRole('button', { name: 'Enregistrer l’examen' }).click();
     await agent.getByRole('button', { name: 'Valider les pièces (l’usager finalise et paie)' }).click();
     expect(await agent.locator('main').textContent()).toContain('La décision est enregistrée');
-    await check(agent);
+    await pageChecks(agent);
 
     // the user finalises and pays
     await user.goto(`${e2e.baseUrl}/vehicules/demandes/${file}/duplicata`);
@@ -168,9 +146,6 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     expect(await verifyAuditChain(e2e.database.db)).toMatchObject({ ok: true });
     await sql`update audit_events set details = '{"note": "réécrite"}'::jsonb where action = 'vehicle_procedure.ask_complement'`.execute(e2e.database.db);
     expect(await verifyAuditChain(e2e.database.db)).toMatchObject({ ok: false });
-
-    expect(a11y).toEqual({});
-    expect(scroll).toEqual([]);
     // the refused file's page answers 400 on purpose (the form comes back with its error)
     expect(user.consoleErrors.filter((e) => !e.includes('status of 400'))).toEqual([]);
     await user.context().close();
@@ -184,7 +159,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.locator('label', { hasText: 'Téléprocédure complémentaire' }).first().click();
     await page.getByText('Pour moi-même').click();
     await page.getByRole('button', { name: 'Commencer la démarche' }).click();
-    await check(page);
+    await pageChecks(page);
     await page.getByText('Signaler un changement sur la situation de mon véhicule').click();
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     await page.getByText('Modification technique du véhicule').click();
@@ -192,7 +167,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.getByLabel('Objet de la demande').fill('Pose d’un attelage : mise à jour du poids total roulant autorisé.');
     await page.getByLabel('Numéro d’immatriculation du véhicule').fill('GH-456-JK');
     await page.getByRole('button', { name: 'Poursuivre' }).click();
-    await check(page);
+    await pageChecks(page);
     await page.getByText('Une personne morale (société, association…)').click();
     await page.getByLabel('Raison sociale').fill('Garage du Centre (démo)');
     await page.getByLabel('Numéro SIREN').fill('356000000');
@@ -201,20 +176,20 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.getByLabel('Commune', { exact: true }).fill('Rennes');
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await page.locator('main').textContent()).toContain('Pièce justificative de la modification technique du véhicule');
-    await check(page);
+    await pageChecks(page);
     await page.getByRole('button', { name: 'Poursuivre vers le récapitulatif' }).click();
     expect(await page.locator('#error-summary').textContent()).toContain('Joignez : pièce justificative de la modification technique du véhicule');
-    await check(page);
+    await pageChecks(page);
     await page.getByLabel('Pièce justificative de la modification technique du véhicule').setInputFiles(path.join(FIXTURES, 'recepisse-vol.pdf'));
     await page.getByRole('button', { name: 'Joindre les fichiers' }).click();
     expect(await page.locator('main').textContent()).toContain('recepisse-vol.pdf');
     await page.getByRole('button', { name: 'Poursuivre vers le récapitulatif' }).click();
     expect(await page.locator('main').textContent()).toContain('Pose d’un attelage');
-    await check(page);
+    await pageChecks(page);
     await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
     await page.getByRole('button', { name: 'Valider la demande' }).click();
     expect(await page.locator('main').textContent()).toContain('Demande transmise au centre d’instruction');
-    await check(page);
+    await pageChecks(page);
     const file = (await page.locator('nav[aria-label] li').last().textContent())!.match(/V\d{2}-[A-Z0-9]{8}/)![0];
 
     const agent = await e2e.newPage({ javaScriptEnabled: false });
@@ -225,9 +200,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     const view = await agent.locator('main').textContent();
     expect(view).toContain('Modification technique du véhicule');
     expect(view).toContain('GH-456-JK');
-    await check(agent);
-    expect(a11y).toEqual({});
-    expect(scroll).toEqual([]);
+    await pageChecks(agent);
     await page.context().close();
     await agent.context().close();
   });

@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E, type E2E } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 
 describe('FranceConnect sign-in in Chromium', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E({ seed: 'none' });
 
   it('a person signs in with FranceConnect, accepts the terms, lands on a certified account, then signs out through the provider', async () => {
     const page = await e2e.newPage({ javaScriptEnabled: false });
@@ -16,7 +12,7 @@ describe('FranceConnect sign-in in Chromium', () => {
     await page.locator('label', { hasText: 'Camille Martin' }).click();
     await page.getByRole('button', { name: 'Se connecter avec cette identité' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Bienvenue Camille');
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.getByText('J’ai lu les conditions générales d’utilisation').click();
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Mon compte');
@@ -37,7 +33,7 @@ describe('FranceConnect sign-in in Chromium', () => {
     await page.getByRole('button', { name: 'Se connecter avec cette identité' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Connexion avec FranceConnect impossible');
     expect(await page.locator('main').textContent()).toContain('La connexion avec FranceConnect a échoué');
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.getByRole('link', { name: 'Se connecter autrement' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Se connecter');
     await page.context().close();

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createFranceConnectClient, type FranceConnectClient } from '../../src/platform/oidc/franceconnect-client.ts';
 import type { Page } from 'playwright-core';
-import { axeViolations, hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 
 /**
  * The URL of the browser's next request to `prefix` (the portal's own routes behind it are not what
@@ -12,21 +13,18 @@ async function nextRequestTo(page: Page, prefix: string): Promise<URL> {
 }
 
 describe('FranceConnect simulator in Chromium', () => {
-  let e2e: E2E;
+  const e2e = useE2E({ seed: 'none' });
   let fc: FranceConnectClient;
-  beforeAll(async () => {
-    e2e = await startE2E();
+  beforeAll(() => {
     // The real fetch, over the loopback: the simulator is served by the app under test.
     fc = createFranceConnectClient(e2e.app.config.franceConnect);
   });
-  afterAll(() => e2e.close());
 
   it('the login page passes axe, breaks no CSP rule and does not scroll sideways at 375 px', async () => {
     const page = await e2e.newPage(MOBILE);
     await page.goto((await fc.startLogin()).url);
     await expect(page.locator('h1').textContent()).resolves.toBe('Connexion avec FranceConnect');
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await hasHorizontalScroll(page)).toBe(false);
+    await pageChecks(page);
     expect(page.consoleErrors).toEqual([]);
     await page.context().close();
   });
@@ -55,7 +53,7 @@ describe('FranceConnect simulator in Chromium', () => {
     await page.getByRole('button', { name: 'Se connecter avec cette identité' }).click();
     await expect(page.title()).resolves.toMatch(/^Erreur : /);
     expect(await page.getByRole('alert').textContent()).toContain('Choisissez une identité de test.');
-    expect(await axeViolations(page)).toEqual([]);
+    await pageChecks(page);
     await page.context().close();
   });
 

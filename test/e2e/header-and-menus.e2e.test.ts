@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
-import { axeViolations, hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
 const DESKTOP = { viewport: { width: 1280, height: 900 } } as const;
 
 describe('the DSFR header and its menus, in Chromium', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   it('at 375 px with JavaScript, the page title comes first and the keyboard opens and closes the burger menu', async () => {
     const page = await e2e.newPage(MOBILE);
@@ -22,8 +17,7 @@ describe('the DSFR header and its menus, in Chromium', () => {
     expect(await nav.isVisible()).toBe(false);
     const h1 = await page.locator('main h1').boundingBox();
     expect(h1!.y).toBeLessThan(260);
-    expect(await hasHorizontalScroll(page)).toBe(false);
-    expect(await axeViolations(page)).toEqual([]);
+    await pageChecks(page);
 
     // keyboard only: Tab until the "Menu" button has the focus, Enter opens the modal
     const menuButton = page.getByRole('button', { name: 'Menu', exact: true });
@@ -36,7 +30,7 @@ describe('the DSFR header and its menus, in Chromium', () => {
     // the account and sign-out buttons are in the menu too (DSFR copies the header tools)
     await expect(page.locator('#menu-principal').getByRole('button', { name: 'Se déconnecter' }).isVisible()).resolves.toBe(true);
     await page.waitForTimeout(350); // DSFR's opening transition, before axe reads the colours
-    expect(await axeViolations(page)).toEqual([]);
+    await pageChecks(page);
     await page.keyboard.press('Escape');
     await page.locator('#menu-principal.fr-modal--opened').waitFor({ state: 'detached' });
     expect(await nav.isVisible()).toBe(false);
@@ -57,13 +51,13 @@ describe('the DSFR header and its menus, in Chromium', () => {
     const nav = page.getByRole('navigation', { name: 'Menu principal' });
     expect(await nav.isVisible()).toBe(false);
     expect((await page.locator('main h1').boundingBox())!.y).toBeLessThan(260);
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.locator('header').getByRole('link', { name: 'Menu', exact: true }).click();
     expect(page.url()).toMatch(/#menu-principal$/);
     await expect(nav.getByRole('link', { name: 'Mes démarches' }).isVisible()).resolves.toBe(true);
     const signOut = page.locator('#menu-principal').getByRole('button', { name: 'Se déconnecter' });
     await expect(signOut.isVisible()).resolves.toBe(true);
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.locator('#menu-principal').getByRole('link', { name: 'Fermer' }).click();
     expect(await nav.isVisible()).toBe(false);
     // the copy of the sign-out button works: it signs out
@@ -83,7 +77,7 @@ describe('the DSFR header and its menus, in Chromium', () => {
     // the menu holds on one line
     const tops = await page.locator('.fr-nav__item').evaluateAll((items) => [...new Set(items.map((i) => Math.round(i.getBoundingClientRect().top)))]);
     expect(tops).toHaveLength(1);
-    expect(await axeViolations(page)).toEqual([]);
+    await pageChecks(page);
     await page.context().close();
   });
 

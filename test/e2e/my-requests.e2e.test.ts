@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
 /** Issue 16: "Mes démarches" and a request's timeline, as a person reads them in Chromium. */
 describe('“Mes démarches” and a timeline in a browser', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   it('at 375 px without JavaScript: a started procedure is a draft, tabs and search are links and a form, the request’s timeline reads in order; axe clean', async () => {
     const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
@@ -36,8 +31,7 @@ describe('“Mes démarches” and a timeline in a browser', () => {
     const draft = page.locator('tr', { hasText: file });
     expect(await draft.textContent()).toContain('Démarche à terminer');
     expect(await page.locator('a[aria-current="page"]', { hasText: 'Brouillons' }).count()).toBe(1);
-    expect(await hasHorizontalScroll(page)).toBe(false);
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
 
     // the demo licence request is in "En cours"; the search finds the draft by its plate typed loosely
     await page.getByRole('link', { name: /^En cours \(\d+\)$/ }).click();
@@ -45,7 +39,7 @@ describe('“Mes démarches” and a timeline in a browser', () => {
     await page.getByLabel('Rechercher une démarche').fill('ab 123 cd');
     await page.getByRole('button', { name: 'Rechercher' }).click();
     expect(await page.locator('main').textContent()).toMatch(/\d+ démarches? trouvées?/);
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.locator('tr', { hasText: file }).getByRole('link').click();
 
     // the request's own page, with its timeline
@@ -56,8 +50,7 @@ describe('“Mes démarches” and a timeline in a browser', () => {
     expect(text.indexOf('Code confidentiel accepté')).toBeGreaterThan(text.indexOf('Démarche commencée'));
     expect(text).toContain('Vous');
     expect(text).toContain('1 décembre 2026');
-    expect(await hasHorizontalScroll(page)).toBe(false);
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     expect(page.consoleErrors).toEqual([]);
   });
 
@@ -71,7 +64,7 @@ describe('“Mes démarches” and a timeline in a browser', () => {
     expect(new Set(tops).size).toBe(1);
     expect(await page.locator('.fr-nav__list a[aria-current="page"]').textContent()).toContain('Mes démarches');
     expect(await page.locator('h1').textContent()).toBe('Mes démarches');
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     expect(page.consoleErrors).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { startE2E, type E2E } from '../helpers/browser.ts';
+import { useE2E } from '../helpers/e2e.ts';
 import { startFakePayfip, type FakePayfip } from '../helpers/payfip-fake.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
@@ -10,17 +9,12 @@ import { signInUserInBrowser } from '../helpers/users.ts';
  * form's answer redirects the browser there, which the CSP's form-action must allow.
  */
 describe('paying on a PayFiP page served from another origin, in Chromium', () => {
-  let e2e: E2E;
   let payfip: FakePayfip;
   beforeAll(async () => {
     payfip = await startFakePayfip();
-    e2e = await startE2E({ PAYFIP_WS_URL: payfip.wsUrl, PAYFIP_PAYMENT_URL: payfip.paymentUrl, PAYFIP_NUMCLI: '012345' });
-    await seedDemoData(e2e.database.db, e2e.app.config);
   });
-  afterAll(async () => {
-    await e2e.close();
-    await payfip.close();
-  });
+  afterAll(() => payfip.close()); // after the app's own afterAll (vitest runs them last registered first)
+  const e2e = useE2E({ env: () => ({ PAYFIP_WS_URL: payfip.wsUrl, PAYFIP_PAYMENT_URL: payfip.paymentUrl, PAYFIP_NUMCLI: '012345' }) });
 
   it('the portal’s CSP lets the payment form lead to the configured PayFiP origin and no other', async () => {
     expect(new URL(payfip.origin).origin).not.toBe(new URL(e2e.baseUrl).origin);

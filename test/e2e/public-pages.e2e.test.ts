@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 
 const PUBLIC_PAGES = [
   '/',
@@ -27,11 +28,7 @@ const PUBLIC_PAGES = [
 ];
 
 describe('public pages in Chromium', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E({ seed: 'none' });
 
   it('home page renders with JavaScript off and a visitor reaches a procedure page through the navigation', async () => {
     const page = await e2e.newPage({ javaScriptEnabled: false });
@@ -62,25 +59,20 @@ describe('public pages in Chromium', () => {
 
   it('axe finds no violation on any public page, and the page breaks no CSP rule', async () => {
     const page = await e2e.newPage();
-    const found: Record<string, string[]> = {};
     for (const url of PUBLIC_PAGES) {
       await page.goto(`${e2e.baseUrl}${url}`);
-      const violations = await axeViolations(page);
-      if (violations.length) found[url] = violations;
+      await pageChecks(page);
     }
-    expect(found).toEqual({});
     expect(page.consoleErrors.filter((e) => /Content Security Policy|Refused to/.test(e))).toEqual([]);
     await page.context().close();
   });
 
-  it('no public page scrolls sideways at 375 px', async () => {
+  it('no public page scrolls sideways at 375 px (nor has an axe violation there)', async () => {
     const page = await e2e.newPage(MOBILE);
-    const scrolling: string[] = [];
     for (const url of PUBLIC_PAGES) {
       await page.goto(`${e2e.baseUrl}${url}`);
-      if (await hasHorizontalScroll(page)) scrolling.push(url);
+      await pageChecks(page);
     }
-    expect(scrolling).toEqual([]);
     await page.context().close();
   });
 

@@ -1,17 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { startE2E, type E2E } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { pdfText } from '../helpers/pdf.ts';
 
 describe('a sale and the change of holder, in Chromium with JavaScript off', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   async function startProcedure(page: Page, kind: string, plate: string) {
     await page.goto(`${e2e.baseUrl}/vehicules`);
@@ -23,11 +18,6 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
   }
 
   it('the seller declares the sale and reads the code; a FranceConnect buyer changes the holder with it; a second use is refused', async () => {
-    const a11y: Record<string, string[]> = {};
-    const check = async (page: Page) => {
-      const v = await e2e.axe(page);
-      if (v.length) a11y[page.url()] = v;
-    };
     // Seller: Camille Martin, portal account, confidential code.
     const seller = await e2e.newPage({ javaScriptEnabled: false });
     await seller.goto(`${e2e.baseUrl}/connexion`);
@@ -38,17 +28,17 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     await seller.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES['AB-123-CD']);
     await seller.getByRole('button', { name: 'Valider le code' }).click();
     await seller.getByRole('link', { name: 'Continuer la déclaration de cession' }).click();
-    await check(seller);
+    await pageChecks(seller);
     // signed in: no anti-robot question (issue 14)
     expect(await seller.getByLabel(/Vérification/).count()).toBe(0);
     await seller.getByText('J’ai compris ces informations').click();
     await seller.getByRole('button', { name: 'Poursuivre' }).click();
-    await check(seller);
+    await pageChecks(seller);
     await seller.getByRole('button', { name: 'Poursuivre' }).click();
-    await check(seller);
+    await pageChecks(seller);
     await seller.getByText('Une personne physique', { exact: true }).click(); // the buyer's kind, its own page (issue 16)
     await seller.getByRole('button', { name: 'Poursuivre' }).click();
-    await check(seller);
+    await pageChecks(seller);
     await seller.getByLabel('Nom de naissance').fill('de La Fontaine-Dupont');
     await seller.getByLabel('Prénoms').fill('Jean-Baptiste Marie');
     await seller.getByLabel('Date de naissance').fill('01/07/1978'); // the buyer's FranceConnect identity: only the declared buyer may register the vehicle
@@ -59,12 +49,12 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     await seller.getByLabel('Heure de la vente').fill('09:15');
     await seller.getByLabel('Kilométrage inscrit au compteur').fill('45210');
     await seller.getByRole('button', { name: 'Poursuivre' }).click();
-    await check(seller);
+    await pageChecks(seller);
     await seller.getByText(/Je certifie exactes/).click();
     await seller.getByRole('button', { name: 'Valider la déclaration' }).click();
     const code = (await seller.locator('#code-de-cession').textContent())!.trim();
     expect(code).toMatch(/^[A-Z0-9]{11}$/);
-    await check(seller);
+    await pageChecks(seller);
     const href = await seller.getByRole('link', { name: /Certificat de cession/ }).getAttribute('href');
     const certificate = await seller.request.get(`${e2e.baseUrl}${href}`);
     expect(certificate.headers()['content-type']).toBe('application/pdf');
@@ -81,7 +71,7 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     await buyer.getByRole('button', { name: 'Créer mon compte' }).click();
     await startProcedure(buyer, 'Changement de titulaire', 'AB-123-CD');
     await buyer.getByRole('link', { name: 'Continuer le changement de titulaire' }).click();
-    await check(buyer);
+    await pageChecks(buyer);
     await buyer.getByText('Oui', { exact: true }).click();
     await buyer.getByLabel('Si oui : code de cession').fill(code);
     await buyer.getByRole('button', { name: 'Poursuivre' }).click();
@@ -93,18 +83,18 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     await buyer.getByLabel('Code postal').fill('75016');
     await buyer.getByLabel('Commune', { exact: true }).fill('Paris');
     await buyer.getByRole('button', { name: 'Poursuivre' }).click();
-    await check(buyer);
+    await pageChecks(buyer);
     await buyer.getByText(/J’accepte les conditions légales d’utilisation/).click();
     await buyer.getByRole('button', { name: 'Valider la demande' }).click();
     expect(await buyer.locator('main').textContent()).toContain('Montant à payer');
-    await check(buyer);
+    await pageChecks(buyer);
     // Pay: a declined card first, then a good one.
     for (const [card, expected] of [
       ['4000 0000 0000 0002', 'Le paiement a été refusé par la banque'],
       ['4242 4242 4242 4242', 'Votre paiement est enregistré.'],
     ] as const) {
       await buyer.getByRole('button', { name: 'Payer par carte bancaire' }).click();
-      await check(buyer);
+      await pageChecks(buyer);
       await buyer.getByLabel('Numéro de la carte').fill(card);
       await buyer.getByLabel('Date d’expiration').fill('12/30');
       await buyer.getByLabel('Cryptogramme').fill('123');
@@ -118,7 +108,7 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     const cpi = pdfText(await (await buyer.request.get(`${e2e.baseUrl}${cpiHref}`)).body());
     expect(cpi).toContain('Jean-Baptiste Marie DE LA FONTAINE-DUPONT');
     expect(cpi).toContain('AB-123-CD');
-    await check(buyer);
+    await pageChecks(buyer);
     const summaryHref = await buyer.getByRole('link', { name: /récapitulatif/i }).getAttribute('href');
     const summary = pdfText(await (await buyer.request.get(`${e2e.baseUrl}${summaryHref}`)).body());
     expect(summary).toContain('Camille MARTIN');
@@ -129,8 +119,7 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     // code's single use is proven in test/integration/holder-change.test.ts).
     await startProcedure(buyer, 'Changement de titulaire', 'AB-123-CD');
     expect(await buyer.locator('#error-summary').textContent()).toContain('Vous êtes le titulaire actuel de ce véhicule');
-    await check(buyer);
-    expect(a11y).toEqual({});
+    await pageChecks(buyer);
     await seller.context().close();
     await buyer.context().close();
   }, 90_000);

@@ -1,31 +1,17 @@
 import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
 const CAMILLE = 'demo.particulier@example.fr';
 
 /** Issue 16: the declaration of sale step by step, as a person goes through it in Chromium. */
 describe('the steps of a sale: own addresses, back, drafts, an expired session', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(() => e2e.close());
-  beforeEach(async () => {
-    await e2e.database.reset();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-
-  const a11y: Record<string, string[]> = {};
-  const check = async (page: Page) => {
-    const v = await e2e.axe(page);
-    if (v.length) a11y[page.url()] = v;
-    expect(await hasHorizontalScroll(page)).toBe(false);
-  };
+  const e2e = useE2E({ seed: 'each-test' });
   const main = async (page: Page) => (await page.locator('main').textContent())!.replace(/\s+/g, ' ');
   const expireSessions = () => e2e.database.db.updateTable('sessions').set({ last_seen_at: sql<Date>`now() - interval '31 minutes'` }).where('user_id', 'is not', null).execute();
 
@@ -62,7 +48,7 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     const base = await startSale(page);
     expect(await main(page)).toMatch(/Pour commencer\s*Étape 1 sur 5/);
     expect(await page.getByRole('link', { name: 'Étape précédente' }).count()).toBe(0); // the first step
-    await check(page);
+    await pageChecks(page);
     // a bookmark to a step not reached yet: the first unfinished one
     await page.goto(`${e2e.baseUrl}${base}/recapitulatif`);
     expect(new URL(page.url()).pathname).toBe(`${base}/commencer`);
@@ -72,13 +58,13 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     await page.getByText('J’ai compris ces informations').click();
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(new URL(page.url()).pathname).toBe(`${base}/documents`);
-    await check(page);
+    await pageChecks(page);
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     // the buyer's kind first, its own page: sent without a choice, then a person
     expect(new URL(page.url()).pathname).toBe(`${base}/acheteur`);
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await page.locator('#error-summary').textContent()).toContain('Indiquez si l’acheteur est une personne physique ou une personne morale');
-    await check(page);
+    await pageChecks(page);
     await page.getByText('Une personne physique', { exact: true }).click();
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(new URL(page.url()).pathname).toBe(`${base}/declaration`);
@@ -86,7 +72,7 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     expect(await page.getByLabel('Nom de naissance').count()).toBe(1);
     expect(await page.getByLabel('Raison sociale').count()).toBe(0);
     expect(await page.getByLabel('Numéro SIREN').count()).toBe(0);
-    await check(page);
+    await pageChecks(page);
     // the declaration sent as Chromium sends it, empty optional fields included: each problem named
     await page.getByLabel('Nom de naissance').fill('Lemaire');
     await page.getByLabel('Date de la vente').fill('31/02/2026');
@@ -96,7 +82,7 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     expect(summary).toContain('La date de la vente n’existe pas');
     expect(summary).toContain('Saisissez le kilométrage inscrit au compteur');
     expect(await page.getByLabel('Nom de naissance').inputValue()).toBe('Lemaire');
-    await check(page);
+    await pageChecks(page);
     // "Étape précédente": the buyer's page, the choice kept; on again, what was typed is there (saved as a draft when refused)
     await page.getByRole('link', { name: 'Étape précédente' }).click();
     expect(new URL(page.url()).pathname).toBe(`${base}/acheteur`);
@@ -120,7 +106,7 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     const saved = await main(page);
     expect(saved).toMatch(/est enregistrée en brouillon/);
     expect(saved).toMatch(/Vous la retrouverez dans « (Mes démarches|Mon espace véhicule) »/);
-    await check(page);
+    await pageChecks(page);
     await page.goto(`${e2e.baseUrl}${base}`);
     expect(new URL(page.url()).pathname).toBe(base);
     expect(await main(page)).toMatch(/Déclaration de cession\s*Étape 3 sur 5/);
@@ -132,7 +118,7 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     await expireSessions();
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await main(page)).toContain('ce que vous avez saisi est conservé');
-    await check(page);
+    await pageChecks(page);
     await page.getByRole('link', { name: 'Me reconnecter' }).click();
     await page.getByLabel('Adresse électronique').fill(CAMILLE);
     await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
@@ -141,13 +127,13 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     expect(await main(page)).toContain('Nous avons retrouvé ce que vous aviez saisi');
     expect(await page.getByLabel('Kilométrage inscrit au compteur').inputValue()).toBe('84500');
     expect(await page.getByLabel('Date de naissance').inputValue()).toBe('15/04/1990');
-    await check(page);
+    await pageChecks(page);
     await page.getByRole('button', { name: 'Poursuivre' }).click();
 
     // the summary: each "Modifier" is a link to the declaration's page
     expect(new URL(page.url()).pathname).toBe(`${base}/recapitulatif`);
     expect(await main(page)).toContain('Sophie Anne LEMAIRE');
-    await check(page);
+    await pageChecks(page);
     await page.getByRole('link', { name: 'Modifier : kilométrage' }).click();
     expect(new URL(page.url()).pathname).toBe(`${base}/declaration`);
     expect(await page.getByLabel('Date de la vente').inputValue()).toBe('20/11/2026');
@@ -158,11 +144,10 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     await page.getByRole('button', { name: 'Valider la déclaration' }).click();
     expect(new URL(page.url()).pathname).toBe(`${base}/fin`);
     expect((await page.locator('#code-de-cession').textContent())!.trim()).toMatch(/^[A-Z0-9]{11}$/);
-    await check(page);
+    await pageChecks(page);
     // once declared, an earlier step leads to the end
     await page.goto(`${e2e.baseUrl}${base}/declaration`);
     expect(new URL(page.url()).pathname).toBe(`${base}/fin`);
-    expect(a11y).toEqual({});
   }, 400_000);
 
   it('at 1280 px with JavaScript: a company buyer asks only its fields; the session warning comes before the end and "Rester connecté" extends it', async () => {
@@ -182,14 +167,14 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     expect(await page.getByLabel('Raison sociale').count()).toBe(1);
     expect(await page.getByLabel('Nom de naissance').count()).toBe(0);
     expect(await page.getByLabel('Date de naissance').count()).toBe(0);
-    await check(page);
+    await pageChecks(page);
     // no warning yet; 26 idle minutes later (browser clock), the warning, focused
     const warning = page.locator('#session-timeout');
     expect(await warning.isVisible()).toBe(false);
     await page.clock.fastForward('26:00');
     await expect.poll(() => warning.isVisible()).toBe(true);
     expect(await warning.textContent()).toContain('Votre session va bientôt expirer');
-    await check(page);
+    await pageChecks(page);
     const userId = (await e2e.database.db.selectFrom('accounts').select('id').where('email', '=', CAMILLE).executeTakeFirstOrThrow()).id;
     await e2e.database.db.updateTable('sessions').set({ last_seen_at: sql<Date>`now() - interval '26 minutes'` }).where('user_id', '=', userId).execute();
     await page.getByRole('button', { name: 'Rester connecté' }).click();
@@ -208,8 +193,7 @@ describe('the steps of a sale: own addresses, back, drafts, an expired session',
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     await page.waitForURL(`**${base}/recapitulatif`);
     expect(await main(page)).toContain('TRANSPORTS LEMAIRE (SIREN 732829320)');
-    await check(page);
+    await pageChecks(page);
     expect(page.consoleErrors).toEqual([]);
-    expect(a11y).toEqual({});
   }, 240_000);
 });

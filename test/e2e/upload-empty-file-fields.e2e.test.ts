@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
-import { startE2E, type E2E } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useE2E } from '../helpers/e2e.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
 const FIXTURES = path.resolve('test/fixtures');
@@ -12,12 +11,7 @@ const FIXTURES = path.resolve('test/fixtures');
  * file, then all of them, are accepted (no "Requête invalide").
  */
 describe('a form with empty file inputs, submitted by Chromium', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   it('complementary procedure, for someone else, first registration: one file among 8 inputs, then all 8 files', async () => {
     const page = await e2e.newPage({ javaScriptEnabled: false });

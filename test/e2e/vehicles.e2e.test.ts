@@ -1,44 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 
 describe('Mon espace véhicule in Chromium, JavaScript off, 375 px', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-  afterAll(() => e2e.close());
+  const e2e = useE2E();
 
   it('a driving school asks a new code for someone else: the letter is in the outbox; the code it carries opens the procedure', async () => {
     const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
-    const a11y: Record<string, string[]> = {};
-    const scroll: string[] = [];
-    const check = async () => {
-      const v = await e2e.axe(page);
-      if (v.length) a11y[page.url()] = v;
-      if (await hasHorizontalScroll(page)) scroll.push(page.url());
-    };
     await page.goto(`${e2e.baseUrl}/connexion`);
     await page.getByLabel('Adresse électronique').fill('demo.auto-ecole@example.fr');
     await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('link', { name: 'Mon espace véhicule' }).click();
-    await check();
+    await pageChecks(page);
     await page.getByRole('link', { name: 'Ajouter une demande' }).click();
     await page.getByText('Changement d’adresse', { exact: true }).click();
     await page.getByText('Pour quelqu’un d’autre').click();
     await page.getByLabel('Numéro d’immatriculation').fill('QR 321 ST');
     await page.getByRole('button', { name: 'Commencer la démarche' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Changement d’adresse — QR-321-ST');
-    await check();
+    await pageChecks(page);
     await page.getByRole('link', { name: 'Demander un nouveau code' }).click();
     await page.getByLabel('Nom de naissance du titulaire (ou raison sociale)').fill('Dupont');
     await page.getByLabel('Premier prénom du titulaire').fill('Jean');
     await page.getByLabel('Date de naissance du titulaire').fill('1950-01-31');
     await page.getByLabel('Commune de naissance du titulaire').fill('Lille');
-    await check();
+    await pageChecks(page);
     await page.getByRole('button', { name: 'Recevoir un nouveau code' }).click();
     expect(await page.locator('.fr-alert--success').first().textContent()).toContain('envoyé par courrier à l’adresse du titulaire');
 
@@ -57,9 +46,7 @@ describe('Mon espace véhicule in Chromium, JavaScript off, 375 px', () => {
     await page.getByRole('button', { name: 'Valider le code' }).click();
     expect(await page.locator('main').textContent()).toContain('Code confidentiel accepté.');
     expect(await page.locator('main').textContent()).toContain('Jean DUPONT');
-    await check();
-    expect(a11y).toEqual({});
-    expect(scroll).toEqual([]);
+    await pageChecks(page);
     await page.context().close();
   });
 
@@ -79,7 +66,7 @@ describe('Mon espace véhicule in Chromium, JavaScript off, 375 px', () => {
     expect(await page.title()).toMatch(/^Erreur : /);
     expect(await page.locator('#error-summary').textContent()).toContain('Le code confidentiel est incorrect');
     expect(await page.locator('.fr-message--error').textContent()).toContain('Le code confidentiel est incorrect');
-    expect(await e2e.axe(page)).toEqual([]);
+    await pageChecks(page);
     await page.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES['AB-123-CD']);
     await page.getByRole('button', { name: 'Valider le code' }).click();
     expect(await page.locator('main').textContent()).toContain('Identification faite');

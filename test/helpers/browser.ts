@@ -24,11 +24,6 @@ export interface E2E extends TestApp {
   browser: Browser;
   /** A new page in a fresh context; JavaScript on unless said otherwise. Console errors are collected. */
   newPage(opts?: BrowserContextOptions): Promise<Page & { consoleErrors: string[] }>;
-  /**
-   * axe on what `page` shows now, even with JavaScript off there (axe needs it): the same HTML,
-   * at the same URL, is replayed in a JavaScript-enabled page with the same viewport.
-   */
-  axe(page: Page): Promise<string[]>;
 }
 
 /** Starts the real app on a free loopback port and a headless Chromium; `extend` runs before the app is ready. */
@@ -61,6 +56,7 @@ export async function startE2E(
       const context = await browser.newContext({ locale: 'fr-FR', ...opts });
       context.setDefaultTimeout(5000); // a missing element fails fast, naming its locator
       const page = (await context.newPage()) as Page & { consoleErrors: string[] };
+      if (opts.javaScriptEnabled === false) javaScriptOff.add(page);
       page.consoleErrors = [];
       page.on('console', (msg) => {
         if (msg.type() === 'error') page.consoleErrors.push(msg.text());
@@ -68,25 +64,33 @@ export async function startE2E(
       page.on('pageerror', (err) => page.consoleErrors.push(err.message));
       return page;
     },
-    async axe(page) {
-      // after a click that posts a form, the next page may not be there yet: wait for a document of ours
-      await page.locator('html[lang] main').first().waitFor({ state: 'attached' });
-      const [html, url] = [await page.content(), page.url()];
-      const context = await browser.newContext({ locale: 'fr-FR', viewport: page.viewportSize() ?? undefined });
-      try {
-        const replay = await context.newPage();
-        await replay.route(url, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
-        await replay.goto(url);
-        return await axeViolations(replay);
-      } finally {
-        await context.close();
-      }
-    },
     async close() {
       await browser.close();
       await testApp.close();
     },
   };
+}
+
+/** Pages opened by E2E.newPage with JavaScript off (axe, which needs it, reads a replay of them: pageChecks). */
+export const javaScriptOff = new WeakSet<Page>();
+
+/**
+ * axe on what `page` shows now, even with JavaScript off there (axe needs it): the same HTML,
+ * at the same URL, is replayed in a JavaScript-enabled page of the same browser, same viewport.
+ */
+export async function replayedAxe(page: Page): Promise<string[]> {
+  // after a click that posts a form, the next page may not be there yet: wait for a document of ours
+  await page.locator('html[lang] main').first().waitFor({ state: 'attached' });
+  const [html, url] = [await page.content(), page.url()];
+  const context = await page.context().browser()!.newContext({ locale: 'fr-FR', viewport: page.viewportSize() ?? undefined });
+  try {
+    const replay = await context.newPage();
+    await replay.route(url, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+    await replay.goto(url);
+    return await axeViolations(replay);
+  } finally {
+    await context.close();
+  }
 }
 
 /** axe-core on the current page (WCAG 2.1 A/AA rules and best practices); returns readable violations. */
