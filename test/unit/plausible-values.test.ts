@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addressStep, parseBirthDate } from '../../src/domains/identity-docs/model.ts';
 import { identitySchema } from '../../src/domains/licences/model.ts';
-import { codeRequestSchema } from '../../src/domains/vehicles/procedures/model.ts';
+import { codeRequestSchema } from '../../src/domains/vehicles/confidential-code/model.ts';
 import { validateDeclaration } from '../../src/domains/vehicles/sale/model.ts';
 import { holderSchema } from '../../src/domains/vehicles/complementary/model.ts';
 import { newHolderSchema } from '../../src/domains/vehicles/transfer/model.ts';

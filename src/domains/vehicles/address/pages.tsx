@@ -1,4 +1,4 @@
-import { NewCodeNotice } from '../procedures/pages.tsx';
+import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { PostalAddress } from '../registry/communes.ts';
 import { formatEuros, type TaxLine } from '../taxes/model.ts';

@@ -1,5 +1,5 @@
 import type { Config } from '../../../config.ts';
-import { audit, type Actor } from '../../../platform/audit.ts';
+import { audit, SYSTEM, type Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { Account } from '../../../schema.ts';
 import { addressBlock } from '../../../platform/letters/address.ts';
@@ -8,9 +8,12 @@ import type { Outcome } from '../../accounts/service.ts';
 import { checkAddress, type PostalAddress } from '../registry/communes.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
 import { issueNewCertificate, newSivPlate } from '../registry/new-certificate.ts';
+import { applyTransition, TransitionRefused, refusedAsFalse } from '../procedures/transitions.ts';
 import type { VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { issuesCertificate, type TaxLine } from '../taxes/model.ts';
+
+const CHANGED = { ok: false as const, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
 
 export interface AddressState {
   step: 'address' | 'summary' | 'done';
@@ -33,12 +36,14 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
     return p && p.kind === 'address_change' && ['in_progress', 'awaiting_payment', 'completed'].includes(p.status) ? p : null;
   }
   const stateOf = (p: VehicleProcedure): AddressState => ((p.data as { address?: AddressState }).address ?? { step: 'address' });
-  async function save(trx: Db, p: VehicleProcedure, address: AddressState, status?: VehicleProcedure['status']) {
-    await trx
-      .updateTable('vehicle_procedures')
-      .set({ data: JSON.stringify({ ...(p.data as object), address }), updated_at: new Date(), ...(status ? { status } : {}) })
-      .where('id', '=', p.id)
-      .execute();
+  const dataWith = (p: VehicleProcedure, address: AddressState) => JSON.stringify({ ...(p.data as object), address });
+  async function save(trx: Db, p: VehicleProcedure, address: AddressState) {
+    await trx.updateTable('vehicle_procedures').set({ data: dataWith(p, address), updated_at: new Date() }).where('id', '=', p.id).execute();
+  }
+  /** The status moves through the state machine, with the step's answers saved in the same write; refused: the transaction rolls back. */
+  async function move(trx: Db, p: VehicleProcedure, action: 'file_for_payment' | 'complete_free' | 'paid', address: AddressState, actor: Actor) {
+    const moved = await applyTransition(trx, deps.config, p, action, actor, { set: { data: dataWith(p, address) } });
+    if (!moved.ok) throw new TransitionRefused();
   }
   async function facts(p: VehicleProcedure) {
     const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
@@ -77,14 +82,14 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
       const { vehicle, holder, name, current } = await facts(p);
       const certificate = issuesCertificate({ procedure: 'address_change', category: vehicle.category, fiscalPower: vehicle.fiscal_power, energy: vehicle.energy, firstRegistrationDate: '', fni: vehicle.plate_kind === 'fni', addressChangesSinceSiv: vehicle.address_changes_since_siv, region: '', at: '' });
       if (certificate.issued) {
-        await db.transaction().execute(async (trx) => {
-          await save(trx, p, { ...state, previous: current, outcome: 'certificate' }, 'awaiting_payment');
+        const filed = await db.transaction().execute(async (trx) => {
+          await move(trx, p, 'file_for_payment', { ...state, previous: current, outcome: 'certificate' }, actor);
           await audit(trx, actor, 'vehicle.address_change_filed', { kind: 'vehicle_procedure', id: p.id }, { outcome: 'certificate' });
-        });
-        return { ok: true, value: { paymentDue: true } };
+        }).then(() => true, refusedAsFalse);
+        return filed ? { ok: true, value: { paymentDue: true } } : CHANGED;
       }
       const a = state.proposed;
-      await db.transaction().execute(async (trx) => {
+      const done = await db.transaction().execute(async (trx) => {
         await trx.updateTable('vehicle_holders').set({ address_line1: a.line1, address_line2: a.line2, postcode: a.postcode, commune: a.commune }).where('id', '=', holder.id).execute();
         await trx.updateTable('vehicles').set({ address_changes_since_siv: vehicle.address_changes_since_siv + 1 }).where('id', '=', vehicle.id).execute();
         await queueLetter(trx, {
@@ -105,10 +110,10 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
             { label: 'Changement depuis l’immatriculation au SIV', value: `n° ${vehicle.address_changes_since_siv + 1} : étiquette gratuite envoyée par courrier` },
           ],
         });
-        await save(trx, p, { ...state, step: 'done', previous: current, outcome: 'label' }, 'completed');
+        await move(trx, p, 'complete_free', { ...state, step: 'done', previous: current, outcome: 'label' }, actor);
         await audit(trx, actor, 'vehicle.address_changed', { kind: 'vehicle', id: vehicle.id }, { outcome: 'label', procedure: p.file_number });
-      });
-      return { ok: true, value: { paymentDue: false } };
+      }).then(() => true, refusedAsFalse);
+      return done ? { ok: true, value: { paymentDue: false } } : CHANGED;
     },
 
     /** Paid: new certificate (an FNI vehicle moves to a SIV number), CPI, the cycle of labels restarts. */
@@ -143,8 +148,8 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
           { label: 'Montant payé', value: paid ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(paid.amount_cents / 100) : '—' },
         ],
       });
-      await save(trx, p, { ...state, step: 'done' }, 'completed');
-      await audit(trx, { kind: 'system', id: null, ip: null }, 'vehicle.address_changed', { kind: 'vehicle', id: vehicle.id }, { outcome: 'certificate', procedure: p.file_number, new_plate: plate !== vehicle.plate });
+      await move(trx, p, 'paid', { ...state, step: 'done' }, SYSTEM);
+      await audit(trx, SYSTEM, 'vehicle.address_changed', { kind: 'vehicle', id: vehicle.id }, { outcome: 'certificate', procedure: p.file_number, new_plate: plate !== vehicle.plate });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { NewCodeNotice } from '../procedures/pages.tsx';
+import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { ThreadMessage } from '../../instruction/threads.ts';
 import { DECLARATIONS, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from './model.ts';

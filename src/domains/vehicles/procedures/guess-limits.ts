@@ -1,7 +1,7 @@
 import type { Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { Account } from '../../../schema.ts';
-import { formatDateTime } from '../../../ui/format.ts';
+import { formatDateTime } from '../../../platform/format-date.ts';
 import { addressKey, limit, throttle, type Attempt, type ThrottlePolicy } from '../../accounts/throttle.ts';
 
 /**

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { birthDateProblem } from '../../../platform/plausible.ts';
 import type { ProcedureKind, ProcedureStatus } from '../tables.ts';
-import { optionalFrenchDate } from '../../../platform/french-date.ts';
 
 /** Procedure statuses, the lists of "Mon espace véhicule" they fall into, and who moves them. */
 export const STATUS_LABELS: Record<ProcedureStatus, string> = {
@@ -25,14 +24,18 @@ export const STATUS_GROUPS = {
 interface Transition {
   from: readonly ProcedureStatus[];
   to: ProcedureStatus;
+  /** who may fire it: the account's user, an instruction agent, or the system (payment, new certificate); any other actor is refused */
   by: 'user' | 'agent' | 'system';
+  /** the only kinds of procedure it applies to (every kind when absent) */
+  kinds?: readonly ProcedureKind[];
   /** the email the user receives (and an SMS when `sms` and a mobile is known); none when the user's own click is the whole story */
   notify?: { subject: string; text: string; sms?: boolean };
 }
 
 /**
  * The state machine of a vehicle procedure, as data: every status change goes through
- * `applyTransition` (procedure-transitions.ts), which checks it here.
+ * `applyTransition` (transitions.ts), which checks it here — from which status, by whom, for which
+ * kinds — and audits it as `vehicle_procedure.<action>`.
  */
 export const PROCEDURE_TRANSITIONS = {
   code_verified: { from: ['awaiting_code'], to: 'in_progress', by: 'user' },
@@ -66,11 +69,14 @@ export const PROCEDURE_TRANSITIONS = {
     to: 'rejected',
     by: 'agent',
     notify: { subject: 'Votre demande est rejetée', text: 'Le centre d’instruction a rejeté votre demande. Le motif est indiqué sur la page de votre demande ; vous pouvez faire une nouvelle demande.', sms: true } },
-  file_for_payment: { from: ['in_progress'], to: 'awaiting_payment', by: 'user' },
+  file_for_payment: { from: ['in_progress'], to: 'awaiting_payment', by: 'user', kinds: ['address_change', 'duplicate', 'holder_change'] },
+  // Done at the user's own click, nothing to pay: the declaration of sale, a change of address that sends a label.
+  complete_free: { from: ['in_progress'], to: 'completed', by: 'user', kinds: ['sale_declaration', 'address_change'] },
   paid: {
     from: ['awaiting_payment'],
     to: 'completed',
     by: 'system',
+    kinds: ['address_change', 'duplicate', 'holder_change'],
     notify: { subject: 'Votre demande est terminée', text: 'Votre paiement est enregistré et votre demande est terminée. Vos documents (certificat provisoire, récapitulatif) sont téléchargeables sur la page de votre demande.' } },
   cancel: { from: ['awaiting_code', 'in_progress', 'awaiting_review', 'to_complete', 'awaiting_payment'], to: 'cancelled', by: 'user' },
   // A new certificate (change of holder, duplicate, paid change of address) ends the possession every
@@ -87,8 +93,13 @@ export const PROCEDURE_TRANSITIONS = {
 } as const satisfies Record<string, Transition>;
 export type ProcedureAction = keyof typeof PROCEDURE_TRANSITIONS;
 
-export const canApply = (status: ProcedureStatus, action: ProcedureAction): boolean =>
-  (PROCEDURE_TRANSITIONS[action].from as readonly ProcedureStatus[]).includes(status);
+/** Whether the machine lets `action` move a procedure in `status` (and, when given, of that kind, fired by that kind of actor). */
+export function canApply(status: ProcedureStatus, action: ProcedureAction, who?: { kind?: ProcedureKind; by?: Transition['by'] }): boolean {
+  const t: Transition = PROCEDURE_TRANSITIONS[action];
+  if (!t.from.includes(status)) return false;
+  if (who?.kind !== undefined && t.kinds && !t.kinds.includes(who.kind)) return false;
+  return who?.by === undefined || who.by === t.by;
+}
 
 /** What the instruction centre may decide, per kind of procedure (the others never reach it). */
 export const AGENT_ACTIONS: Partial<Record<ProcedureKind, readonly ProcedureAction[]>> = {
@@ -116,23 +127,6 @@ export const startSchema = z.object({
 export function plausibleBirthDate(value: string, ctx: z.RefinementCtx): void {
   const problem = birthDateProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
-}
-
-/** What "Demander un nouveau code" asks: the holder's identity, checked against the registry. */
-export const codeRequestSchema = z.object({
-  birth_name: z.string({ error: 'Saisissez le nom de naissance du titulaire' }).trim().min(1, 'Saisissez le nom de naissance du titulaire (ou la raison sociale)').max(100),
-  given_names: z.string().trim().max(100).optional(),
-  birth_date: optionalFrenchDate('la date de naissance du titulaire').superRefine((d, ctx) => (d ? plausibleBirthDate(d, ctx) : undefined)),
-  birth_place: z.string().trim().max(100).optional(),
-});
-
-/** A natural person's identity needs every field; a legal person only its name. */
-export function missingIdentityFields(d: z.infer<typeof codeRequestSchema>): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if (!d.given_names) errors.given_names = 'Saisissez le premier prénom du titulaire';
-  if (!d.birth_date) errors.birth_date = 'Saisissez la date de naissance du titulaire';
-  if (!d.birth_place) errors.birth_place = 'Saisissez la commune de naissance du titulaire';
-  return errors;
 }
 
 /** Names compared without accents, case, hyphens or extra spaces. */

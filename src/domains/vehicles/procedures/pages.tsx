@@ -3,12 +3,11 @@ import { PROCEDURE_LABELS } from './requirements.ts';
 import type { ProcedureKind, ProcedureStatus, Vehicle, VehicleHolder, VehicleProcedure } from '../tables.ts';
 import { Alert, Breadcrumb, SummaryList, Table } from '../../../ui/components/content.tsx';
 import { ErrorSummary, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
-import { formatDate, formatDateTime, formatShortDateTime } from '../../../ui/format.ts';
+import { formatDate, formatShortDateTime } from '../../../ui/format.ts';
 import { Layout } from '../../../ui/layout.tsx';
-import { HelpLink } from '../../help/pages/help-link.tsx';
 import { Timeline } from '../../../ui/components/timeline.tsx';
 import type { TimelineEntry } from '../../my-requests/timeline.ts';
-import { DateInput } from '../../../ui/components/date-input.tsx';
+import { CodeEntry } from '../confidential-code/pages.tsx';
 
 type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string | null; unread: number };
 type Values = Record<string, string | undefined>;
@@ -129,29 +128,7 @@ export function ProcedurePage(props: {
             : []),
         ]}
       />
-      {procedure.status === 'awaiting_code' &&
-        (props.lockedUntil ? (
-          <Alert kind="error" title="Saisie du code suspendue">
-            <p>
-              De nombreux codes erronés ont été saisis pour ce véhicule : la saisie du code confidentiel de ce véhicule est suspendue jusqu’au{' '}
-              {formatDateTime(props.lockedUntil)}, sauf depuis le compte du titulaire. Le titulaire en a été informé.
-            </p>
-          </Alert>
-        ) : (
-          <>
-            <h2>Code confidentiel</h2>
-            <HelpLink topic="code-confidentiel" />
-            <p>Saisissez le code confidentiel à 5 chiffres du véhicule.</p>
-            <Form action={`/vehicules/demandes/${procedure.file_number}/code`}>
-              <TextInput name="code" label="Code confidentiel" hint="5 chiffres" inputMode="numeric" autocomplete="off" error={props.errors.code} />
-              <SubmitButton>Valider le code</SubmitButton>
-            </Form>
-            <p class="fr-mt-3w">
-              Vous n’avez pas de code, ou vous l’avez perdu ?{' '}
-              <a href={`/vehicules/demandes/${procedure.file_number}/nouveau-code`}>Demander un nouveau code</a>
-            </p>
-          </>
-        ))}
+      {procedure.status === 'awaiting_code' && <CodeEntry fileNumber={procedure.file_number} lockedUntil={props.lockedUntil} error={props.errors.code} />}
       {procedure.kind === 'sale_declaration' && (procedure.status === 'in_progress' || procedure.status === 'completed') && (
         <p>
           <a class="fr-btn" href={`/vehicules/demandes/${procedure.file_number}/cession`}>
@@ -225,41 +202,5 @@ export function AbandonPage({ fileNumber, label }: { fileNumber: string; label: 
         </ul>
       </Form>
     </Layout>
-  );
-}
-
-export function NewCodePage({ fileNumber, plate, values, errors }: { fileNumber: string; plate: string; values: Values; errors: FieldErrors }) {
-  const order = ['birth_name', 'given_names', 'birth_date', 'birth_place', 'form'];
-  const sorted = Object.fromEntries(order.filter((k) => errors[k]).map((k) => [k, errors[k]!]));
-  return (
-    <Layout title="Demander un nouveau code" hasErrors={Object.keys(errors).length > 0}>
-      <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { href: `/vehicules/demandes/${fileNumber}`, label: fileNumber }, { label: 'Nouveau code' }]} />
-      <ErrorSummary errors={sorted} />
-      <h1>Demander un nouveau code confidentiel</h1>
-      <p>
-        Véhicule {plate}. Renseignez l’identité du titulaire telle qu’elle figure sur la carte grise. Le nouveau code n’est envoyé qu’au
-        titulaire : par courrier à l’adresse inscrite sur la carte grise (un seul courrier par mois), et par courriel sur son propre compte
-        lorsque celui-ci est certifié par FranceConnect. Si vous agissez pour quelqu’un d’autre, c’est lui qui vous le communiquera. Votre
-        démarche reste en attente jusqu’à la saisie du code.
-      </p>
-      <Form action={`/vehicules/demandes/${fileNumber}/nouveau-code`}>
-        <TextInput name="birth_name" label="Nom de naissance du titulaire (ou raison sociale)" value={values.birth_name} error={errors.birth_name} />
-        <TextInput name="given_names" label="Premier prénom du titulaire" value={values.given_names} error={errors.given_names} />
-        <DateInput name="birth_date" label="Date de naissance du titulaire" value={values.birth_date} error={errors.birth_date} />
-        <TextInput name="birth_place" label="Commune de naissance du titulaire" value={values.birth_place} error={errors.birth_place} />
-        <SubmitButton>Recevoir un nouveau code</SubmitButton>
-      </Form>
-    </Layout>
-  );
-}
-
-/** Said on the final page of every procedure that issues a new certificate (issue 14). */
-export function NewCodeNotice() {
-  return (
-    <p>
-      Le nouveau code confidentiel du véhicule accompagne le nouveau certificat : il est envoyé par courrier avec la carte grise à l’adresse du
-      titulaire, et par courriel au compte du titulaire sur ce portail lorsque ce compte est certifié (FranceConnect). L’ancien code ne fonctionne
-      plus.
-    </p>
   );
 }

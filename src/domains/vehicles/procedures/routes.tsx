@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../../../schema.ts';
 import { actorOf, loadAccount, requireUser } from '../../../platform/http/guards.ts';
-import { ABANDONABLE, AbandonPage, NewCodePage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from './pages.tsx';
+import { ABANDONABLE, AbandonPage, ProcedurePage, StartProcedurePage, VehicleSpacePage } from './pages.tsx';
+import { registerConfidentialCodeRoutes } from '../confidential-code/routes.tsx';
 import { PROCEDURE_LABELS } from './requirements.ts';
 import type { AccountsService } from '../../accounts/service.ts';
 import { registerSaleRoutes } from '../sale/routes.tsx';
@@ -18,7 +19,6 @@ import type { DuplicateService } from '../duplicate/service.ts';
 import { renderIssuedDocument } from './issued-documents.ts';
 import { registerTpcRoutes } from '../complementary/routes.tsx';
 import { createUserMessages } from './user-messages.ts';
-import { guessLockMessage } from './guess-limits.ts';
 import type { TpcService } from '../complementary/service.ts';
 import { sendAttachment } from '../../../platform/files/attachments.ts';
 import { createTimeline } from '../../my-requests/timeline.ts';
@@ -40,7 +40,7 @@ export const vehicleDocumentLinks = (file: string) => ({
   documentHref: (kind: string) => (kind === 'recapitulatif' ? `/vehicules/demandes/${file}/recapitulatif.pdf` : kind === 'cpi' ? `/vehicules/demandes/${file}/cpi.pdf` : null),
 });
 
-/** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code. */
+/** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code, each procedure's routes. */
 export function registerVehicleRoutes(
   app: FastifyInstance,
   vehicles: VehiclesService,
@@ -110,44 +110,7 @@ export function registerVehicleRoutes(
     });
 
     scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file', (request, reply) => showProcedure(request, reply, request.params.file));
-
-    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/code', async (request, reply) => {
-      const result = await vehicles.enterCode(request.account!, request.params.file, body(request).code ?? '', actorOf(request));
-      if (!result.ok) {
-        if ('throttled' in result) return showProcedure(request, reply, request.params.file, { code: guessLockMessage('confidential_code', result.throttled) }, 429);
-        if ('conflict' in result) return showProcedure(request, reply, request.params.file, { code: result.conflict }, 409);
-        return showProcedure(request, reply, request.params.file, 'errors' in result ? result.errors : {}, 'locked' in result ? 429 : 400);
-      }
-      request.session.flash('success', 'Code confidentiel accepté.');
-      return reply.redirect(`/vehicules/demandes/${request.params.file}`, 303);
-    });
-
-    scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
-      const procedure = await vehicles.procedure(request.account!, request.params.file);
-      if (!procedure) return reply.callNotFound();
-      const { vehicle } = await vehicles.details(procedure, request.account!);
-      return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={{}} errors={{}} />);
-    });
-    scope.post<{ Params: { file: string } }>('/vehicules/demandes/:file/nouveau-code', async (request, reply) => {
-      const procedure = await vehicles.procedure(request.account!, request.params.file);
-      if (!procedure) return reply.callNotFound();
-      const form = body(request);
-      const outcome = await vehicles.requestNewCode(request.account!, procedure.file_number, form, actorOf(request));
-      if (!outcome.ok) {
-        const { vehicle } = await vehicles.details(procedure, request.account!);
-        const errors = 'throttled' in outcome ? { form: guessLockMessage('identity', outcome.throttled) } : outcome.errors;
-        return reply.render(<NewCodePage fileNumber={procedure.file_number} plate={vehicle.plate} values={form} errors={errors} />, 'throttled' in outcome ? 429 : errors.form?.startsWith('Un courrier') ? 409 : 400);
-      }
-      request.session.flash(
-        'success',
-        outcome.value.email === 'code'
-          ? 'Un nouveau code vous est envoyé par courriel, et par courrier à l’adresse du titulaire inscrite sur la carte grise. Votre démarche vous attend ici.'
-          : outcome.value.email === 'notice'
-            ? 'Comme votre compte n’est pas certifié (FranceConnect), le nouveau code vous est envoyé par courrier à l’adresse inscrite sur la carte grise ; un courriel vous le confirme. Votre démarche vous attend ici.'
-            : 'Un nouveau code est envoyé par courrier à l’adresse du titulaire inscrite sur la carte grise : demandez-le au titulaire. Votre démarche vous attend ici.',
-      );
-      return reply.redirect(`/vehicules/demandes/${procedure.file_number}`, 303);
-    });
+    registerConfidentialCodeRoutes(scope, vehicles, showProcedure);
 
     scope.get<{ Params: { file: string } }>('/vehicules/demandes/:file/abandon', async (request, reply) => {
       const procedure = await vehicles.procedure(request.account!, request.params.file);

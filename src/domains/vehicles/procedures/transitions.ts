@@ -7,11 +7,23 @@ import { canApply, PROCEDURE_TRANSITIONS, type ProcedureAction } from './model.t
 import { PROCEDURE_LABELS } from './requirements.ts';
 import type { VehicleProcedure, VehicleProceduresTable } from '../tables.ts';
 
+/** Thrown inside a transaction when the machine refuses a move, so that everything the transaction wrote rolls back. */
+export class TransitionRefused extends Error {
+  constructor() {
+    super('transition refused');
+  }
+}
+/** For `.then(…, refusedAsFalse)` on a transaction: a refused move is `false`, any other error goes on. */
+export function refusedAsFalse(error: unknown): false {
+  if (error instanceof TransitionRefused) return false;
+  throw error;
+}
+
 export type TransitionResult = { ok: true; procedure: VehicleProcedure } | { ok: false; reason: 'not_allowed' | 'changed' | 'not_assigned' };
 
 /**
  * The one way a vehicle procedure changes status: checks the transition against the state machine
- * (model.ts), writes it only if nobody changed the row meanwhile (and, for an agent, only if the
+ * (model.ts: from which status, for which kind, fired by whom), writes it only if nobody changed the row meanwhile (and, for an agent, only if the
  * request is assigned to them), audits it and notifies the user — in the caller's transaction.
  */
 export async function applyTransition(
@@ -23,7 +35,7 @@ export async function applyTransition(
   opts: { set?: Updateable<VehicleProceduresTable>; details?: Record<string, unknown>; agentId?: number } = {},
 ): Promise<TransitionResult> {
   const t = PROCEDURE_TRANSITIONS[action];
-  if (!canApply(procedure.status, action)) return { ok: false, reason: 'not_allowed' };
+  if (!canApply(procedure.status, action, { kind: procedure.kind, by: actor.kind })) return { ok: false, reason: 'not_allowed' };
   let update = trx
     .updateTable('vehicle_procedures')
     .set({ ...opts.set, status: t.to, updated_at: new Date() })

@@ -2,7 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Db } from '../../../platform/db/database.ts';
 import { queueLetter } from '../../../platform/letters/letters.ts';
 import { queueMessage } from '../../../platform/mail/messages.ts';
-import { holderAddress } from '../procedures/service.ts';
+import { holderAddress } from './holder-address.ts';
 import { applyTransition } from '../procedures/transitions.ts';
 import { hashConfidentialCode, newConfidentialCode } from '../confidential-code/code.ts';
 import { characteristicsOf } from './characteristics.ts';

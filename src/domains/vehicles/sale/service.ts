@@ -8,6 +8,7 @@ import type { Outcome } from '../../accounts/service.ts';
 import { characteristicsOf } from '../registry/characteristics.ts';
 import { saleDocumentPdf, type SaleDocumentContent } from '../procedures/documents.ts';
 import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
+import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
 
 export interface SaleState {
@@ -210,18 +211,17 @@ export function createSaleService(deps: { db: Db; config: Config }) {
           .execute();
         for (const kind of ['certificat_cession', 'csa'] as const)
           await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind, procedure_id: p.id, plate: content.plate, content: JSON.stringify(content) }).execute();
-        await trx
-          .updateTable('vehicle_procedures')
-          .set({ status: 'completed', data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done' } }), updated_at: new Date() })
-          .where('id', '=', p.id)
-          .execute();
+        const moved = await applyTransition(trx, config, p, 'complete_free', actor, { set: { data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done' } }) } });
+        if (!moved.ok) throw new TransitionRefused(); // the vehicle stays unsold, no code, no document
         await audit(trx, actor, 'vehicle.sale_declared', { kind: 'vehicle', id: p.vehicle_id! }, { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind });
         return true;
       }).catch((error: Error) => {
         if (error.message === 'opposition') return 'opposition' as const;
+        if (error instanceof TransitionRefused) return 'changed' as const;
         throw error;
       });
       if (result === 'opposition') return { ok: false, errors: { form: 'Une opposition au transfert du certificat d’immatriculation empêche la vente.' } };
+      if (result === 'changed') return { ok: false, errors: { form: 'Cette démarche a changé entre-temps (abandonnée ou déjà déclarée) : rechargez la page.' } };
       if (!result) return { ok: false, errors: { form: 'Ce véhicule a déjà été déclaré vendu.' } };
       return { ok: true, value: { code } };
     },

@@ -1,4 +1,4 @@
-import { NewCodeNotice } from '../procedures/pages.tsx';
+import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from './model.ts';
 import { Accordion, Alert, SummaryList } from '../../../ui/components/content.tsx';

@@ -5,13 +5,13 @@ import { audit, SYSTEM, type Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
-import { formatDateTime } from '../../../ui/format.ts';
+import { formatDateTime } from '../../../platform/format-date.ts';
 import { cpiPdf, type CpiContent } from '../procedures/documents.ts';
 import { checkAddress } from '../registry/communes.ts';
 import { startGuess } from '../procedures/guess-limits.ts';
 import { isValidCertificateNumber } from '../registry/identifiers.ts';
 import { alreadyOpen, buyerLink, isDeclaredBuyer, isOpenSlotTaken } from '../registry/ownership.ts';
-import { applyTransition } from '../procedures/transitions.ts';
+import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { Declaration } from '../sale/model.ts';
 import { issueNewCertificate } from '../registry/new-certificate.ts';
 import type { SaleService } from '../sale/service.ts';
@@ -34,7 +34,6 @@ export interface TransferState {
 /** Without the code: only the buyer the seller declared (neutral: says nothing of whether the vehicle was sold at all). */
 const NO_CODE_REFUSED =
   'Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente à votre nom (votre identité FranceConnect, ou le SIREN de votre entreprise). Demandez le code de cession au vendeur, ou vérifiez avec lui sa déclaration de cession.';
-class TransitionRefused extends Error {}
 
 /** The change of holder; answers are saved with the procedure at each step. */
 export function createTransferService(deps: { db: Db; config: Config; sales: SaleService; taxes: TaxService }) {
@@ -45,7 +44,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
     return p && p.kind === 'holder_change' && p.status !== 'cancelled' && p.status !== 'awaiting_code' ? p : null;
   }
   const stateOf = (p: VehicleProcedure): TransferState => ((p.data as { transfer?: TransferState }).transfer ?? { step: 'code' });
-  async function save(p: VehicleProcedure, transfer: TransferState, extra: { status?: VehicleProcedure['status']; claimed?: boolean } = {}) {
+  async function save(p: VehicleProcedure, transfer: TransferState, extra: { claimed?: boolean } = {}) {
     await db
       .updateTable('vehicle_procedures')
       .set({ data: JSON.stringify({ ...(p.data as object), transfer }), updated_at: new Date(), ...extra })
