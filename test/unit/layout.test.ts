@@ -131,18 +131,9 @@ const SERVICE_IMPORTS_ALLOWED = new Set<string>([
   'src/platform/oidc/franceconnect-simulator.tsx',
   'src/platform/payment/simulated-provider.tsx',
   'src/cli/maintenance.ts',
-  // being fixed by L1 (vehicles)
-  'src/domains/vehicles/procedures/guess-limits.ts',
-  'src/domains/vehicles/procedures/service.ts',
-  'src/domains/vehicles/procedures/steps.tsx',
-  'src/domains/vehicles/transfer/service.ts',
 ]);
 
 const STATUS_WRITES_ALLOWED = new Set<string>([
-  // being fixed by L1 (vehicles)
-  'src/domains/vehicles/address/service.ts',
-  'src/domains/vehicles/procedures/service.ts',
-  'src/domains/vehicles/sale/service.ts',
   // being fixed by L2 (licences, pre-applications, contact requests)
   'src/domains/help/contact-service.ts',
   'src/domains/identity-docs/service.ts',

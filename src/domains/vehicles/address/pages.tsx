@@ -4,7 +4,7 @@ import type { PostalAddress } from '../registry/communes.ts';
 import { formatEuros, type TaxLine } from '../taxes/model.ts';
 import { Accordion, Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
-import { PaymentDue, ProcedureStepsLayout } from '../procedures/steps.tsx';
+import { PaymentDue, ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { TaxDetail } from '../taxes/pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 

@@ -6,7 +6,7 @@ import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
 import { Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
-import { ProcedureStepsLayout } from '../procedures/steps.tsx';
+import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 import { DateInput } from '../../../ui/components/date-input.tsx';
 

@@ -7,7 +7,7 @@ import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
 import { Accordion, Alert, ChangeButton, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, type FieldErrors } from '../../../ui/components/form.tsx';
-import { PaymentDue, ProcedureStepsLayout } from '../procedures/steps.tsx';
+import { PaymentDue, ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { TaxDetail } from '../taxes/pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 

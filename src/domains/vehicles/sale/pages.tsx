@@ -8,7 +8,7 @@ import { formatDate, formatDateTime } from '../../../ui/format.ts';
 import { DateInput } from '../../../ui/components/date-input.tsx';
 import { StepButtons } from '../../../ui/components/step-navigation.tsx';
 import { Layout } from '../../../ui/layout.tsx';
-import { ProcedureStepsLayout } from '../procedures/steps.tsx';
+import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 
 type Values = Record<string, string | undefined>;

@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from './model.ts';
 import { Accordion, Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
-import { ProcedureStepsLayout } from '../procedures/steps.tsx';
+import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { DateInput } from '../../../ui/components/date-input.tsx';
 import { formatEuros, type TaxLine } from '../taxes/model.ts';
 import { TaxDetail } from '../taxes/pages.tsx';
