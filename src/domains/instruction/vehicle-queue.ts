@@ -1,0 +1,142 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import type { Agent } from '../../schema.ts';
+import type { VehicleDeps } from '../vehicles/deps.ts';
+import type { ProcedureKind, ProcedureStatus } from '../vehicles/tables.ts';
+import { INSTRUCTED_KINDS } from './vehicle-access.ts';
+import { unreadCounts } from './threads.ts';
+
+/** The instruction centre's queues of vehicle requests: filters, search, keyset pages, oldest first. */
+
+/** The statuses a vehicle request can have in the instruction centre's queues. */
+export const QUEUE_STATUSES = ['awaiting_review', 'to_complete', 'in_progress', 'awaiting_payment', 'completed', 'rejected', 'cancelled'] as const satisfies readonly ProcedureStatus[];
+export const PAGE_SIZE = 20;
+
+export interface QueueFilters {
+  status: ProcedureStatus;
+  kind: ProcedureKind | null;
+  department: string | null;
+  from: string | null; // ISO date, submitted on or after
+  to: string | null; // ISO date, submitted on or before
+  q: string;
+  after: string | null; // keyset cursor
+}
+
+export function parseFilters(query: Record<string, string | undefined>): QueueFilters {
+  const date = (v?: string) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : null);
+  return {
+    status: (QUEUE_STATUSES as readonly string[]).includes(query.statut ?? '') ? (query.statut as ProcedureStatus) : 'awaiting_review',
+    kind: INSTRUCTED_KINDS.includes(query.demarche as ProcedureKind) ? (query.demarche as ProcedureKind) : null,
+    department: /^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/.test((query.departement ?? '').toUpperCase()) ? query.departement!.toUpperCase() : null,
+    from: date(query.du),
+    to: date(query.au),
+    q: (query.q ?? '').trim().slice(0, 100),
+    after: query.apres && /^[A-Za-z0-9_-]{10,80}$/.test(query.apres) ? query.apres : null,
+  };
+}
+
+const encodeCursor = (at: Date, id: number) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+function decodeCursor(cursor: string): { at: Date; id: number } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const date = new Date(at ?? '');
+  return Number.isNaN(date.getTime()) || !Number.isSafeInteger(Number(id)) ? null : { at: date, id: Number(id) };
+}
+const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** A plate without separators: SIV (AB123CD) or FNI (1234AB75, 123ABC2A). */
+const PLATE_SHAPES = [/^[A-Z]{2}\d{3}[A-Z]{2}$/, /^\d{1,4}[A-Z]{1,3}(\d{2}|2A|2B|97\d)$/];
+/** Fewer letters than a trigram: a name or an email is not searched (it would read every holder). */
+export const NAME_SEARCH_MIN = 3;
+const HOLDER_NAMES = sql`search_key(coalesce(h.birth_name, '') || ' ' || coalesce(h.usage_name, '') || ' ' || coalesce(h.company_name, ''))`;
+const TPC_HOLDER_NAMES = sql`search_key(coalesce(p.data->'tpc'->'holder'->>'birth_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'company_name', ''))`;
+
+
+/**
+ * The requests a search names, found through indexes before any join (migration 0019): a file
+ * number or a plate exactly (b-tree), an email by trigrams, any other text in the holder's names,
+ * the complementary request's holder and the account's email by trigrams on their normalised
+ * form (lower case, no accents). The queue's filters and order apply to these few ids only.
+ */
+function searchMatches(db: Db, text: string) {
+  const compact = text.toUpperCase().replace(/[\s-]/g, '');
+  // What the text looks like decides where to look: each kind of search is one index.
+  if (/^V\d{2}[A-Z0-9]{8}$/.test(compact)) return db.selectFrom('vehicle_procedures as p').select('p.id').where('p.file_number', '=', `${compact.slice(0, 3)}-${compact.slice(3)}`);
+  const byPlate = db
+    .selectFrom('vehicles as v')
+    .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
+    .select('p.id')
+    .where(sql`plate_key(v.plate)`, '=', sql`plate_key(${text})`);
+  if (PLATE_SHAPES.some((shape) => shape.test(compact))) return byPlate;
+  const pattern = sql`search_key(${likePattern(text)})`;
+  const byEmail = db
+    .selectFrom('accounts as a')
+    .innerJoin('vehicle_procedures as p', 'p.account_id', 'a.id')
+    .select('p.id')
+    .where(sql`search_key(a.email)`, 'like', pattern);
+  if (text.includes('@')) return byEmail;
+  if (text.replace(/[\s%_\\]/g, '').length < NAME_SEARCH_MIN) return byPlate;
+  const byHolder = db
+    .selectFrom('vehicle_holders as h')
+    .innerJoin('vehicles as v', 'v.holder_id', 'h.id')
+    .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
+    .select('p.id')
+    .where(HOLDER_NAMES, 'like', pattern);
+  const byPartTwo = db.selectFrom('vehicle_procedures as p').select('p.id').where('p.kind', '=', 'complementary').where(TPC_HOLDER_NAMES, 'like', pattern);
+  return byHolder.union(byPartTwo).union(byEmail).union(byPlate);
+}
+
+/**
+ * The queue's query for these filters (also read by the search benchmark's EXPLAIN): the page's
+ * ids first (filters, search, keyset, order, limit), then the joins for those 21 rows only.
+ */
+export function queueQuery(deps: Pick<VehicleDeps, 'db'>, agent: Agent, f: QueueFilters) {
+  const { db } = deps;
+  let ids = db
+    .selectFrom('vehicle_procedures as vp')
+    .select(['vp.id', 'vp.submitted_at'])
+    .where('vp.submitted_at', 'is not', null)
+    .where('vp.kind', 'in', INSTRUCTED_KINDS)
+    .where('vp.status', '=', f.status);
+  if (agent.scope) ids = ids.where('vp.department', '=', agent.scope);
+  else if (f.department) ids = ids.where('vp.department', '=', f.department);
+  if (f.kind) ids = ids.where('vp.kind', '=', f.kind);
+  if (f.from) ids = ids.where('vp.submitted_at', '>=', new Date(`${f.from}T00:00:00Z`));
+  if (f.to) ids = ids.where('vp.submitted_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000));
+  if (f.q) ids = ids.where('vp.id', 'in', searchMatches(db, f.q));
+  const cursor = f.after ? decodeCursor(f.after) : null;
+  if (cursor) ids = ids.where(sql<boolean>`(vp.submitted_at, vp.id) > (${cursor.at}, ${cursor.id})`);
+  const page = ids.orderBy('vp.submitted_at').orderBy('vp.id').limit(PAGE_SIZE + 1);
+  return db
+    .selectFrom(page.as('page'))
+    .innerJoin('vehicle_procedures as vp', 'vp.id', 'page.id')
+    .leftJoin('vehicles as v', 'v.id', 'vp.vehicle_id')
+    .leftJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
+    .leftJoin('agents as ag', 'ag.id', 'vp.assigned_agent_id')
+    .select([
+      'vp.id',
+      'vp.file_number',
+      'vp.kind',
+      'vp.status',
+      'vp.submitted_at',
+      'vp.department',
+      'vp.assigned_agent_id',
+      'ag.display_name as assigned_to',
+      sql<string>`coalesce(v.plate, '—')`.as('plate'),
+      // a complementary request may concern a vehicle not in the registry: its part 2 names the holder
+      sql<string>`coalesce(h.company_name, h.given_names || ' ' || h.birth_name, vp.data->'tpc'->'holder'->>'company_name', (vp.data->'tpc'->'holder'->>'given_names') || ' ' || (vp.data->'tpc'->'holder'->>'birth_name'), '—')`.as('holder'),
+    ])
+    .orderBy('vp.submitted_at')
+    .orderBy('vp.id');
+}
+
+/** One page of a queue, oldest first, with each request's unread messages and the next page's cursor. */
+export async function queue(deps: Pick<VehicleDeps, 'db'>, agent: Agent, f: QueueFilters) {
+  const rows = await queueQuery(deps, agent, f).execute();
+  const page = rows.slice(0, PAGE_SIZE);
+  const unread = await unreadCounts(deps.db, 'vehicle_procedure', page.map((r) => r.id), 'agent');
+  const last = page.at(-1);
+  return {
+    rows: page.map((r) => ({ ...r, unread: unread.get(r.id) ?? 0 })),
+    next: rows.length > PAGE_SIZE && last?.submitted_at ? encodeCursor(last.submitted_at, last.id) : null,
+  };
+}
