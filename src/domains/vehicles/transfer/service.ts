@@ -1,11 +1,9 @@
-import PDFDocument from 'pdfkit';
 import { sql } from 'kysely';
 import type { Config } from '../../../config.ts';
 import { audit, SYSTEM, type Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
-import { formatDateTime } from '../../../platform/format-date.ts';
 import { cpiPdf, type CpiContent } from '../procedures/documents.ts';
 import { checkAddress } from '../registry/communes.ts';
 import { startGuess } from '../procedures/guess-limits.ts';
@@ -19,6 +17,7 @@ import type { VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { regionOfPostcode, type TaxLine } from '../taxes/model.ts';
 import { newHolderSchema, USES, type NewHolder, type TransferStep } from './model.ts';
+import { transferSummaryPdf } from './summary-pdf.ts';
 import { dateProblemMessage, readFrenchDate } from '../../../platform/french-date.ts';
 
 export interface TransferState {
@@ -295,25 +294,15 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       const { vehicle, formerHolder: current } = await this.vehicleFacts(p);
       const formerHolder = state.formerHolder ?? current;
       const h = state.holder;
-      return new Promise((resolve, reject) => {
-        const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: 'Récapitulatif de la demande de changement de titulaire' } });
-        const chunks: Buffer[] = [];
-        doc.on('data', (c: Buffer) => chunks.push(c));
-        doc.on('end', () => resolve(Buffer.concat(chunks)));
-        doc.on('error', reject);
-        doc.font('Helvetica-Bold').fontSize(10).text('RÉPUBLIQUE FRANÇAISE').font('Helvetica').fontSize(9).text('Agence nationale des titres sécurisés');
-        doc.moveDown(2).font('Helvetica-Bold').fontSize(14).text('Récapitulatif de la demande de changement de titulaire');
-        doc.moveDown().font('Helvetica').fontSize(10);
-        const line = (label: string, value: string) => doc.font('Helvetica-Bold').text(`${label} : `, { continued: true }).font('Helvetica').text(value);
-        line('Numéro de dossier', p.file_number);
-        line('Déposée le', formatDateTime(state.filedAt ? new Date(state.filedAt) : p.updated_at));
-        line('Véhicule', `${vehicle.plate} (${vehicle.category}), VIN ${vehicle.vin}`);
-        line('Ancien titulaire', formerHolder);
-        line('Nouveau titulaire', `${h.given_names} ${h.birth_name.toUpperCase()}, né(e) le ${h.birth_date.split('-').reverse().join('/')} à ${h.birth_place}`);
-        line('Adresse', `${h.address_line1}, ${h.postcode} ${h.commune.toUpperCase()}`);
-        line('Usage', USES.find((u) => u.value === h.use)?.label ?? h.use);
-        line('État', p.status === 'completed' ? 'Payée, certificat provisoire délivré' : 'En attente de paiement');
-        doc.end();
+      return transferSummaryPdf({
+        fileNumber: p.file_number,
+        filedAt: state.filedAt ? new Date(state.filedAt) : p.updated_at,
+        vehicle: `${vehicle.plate} (${vehicle.category}), VIN ${vehicle.vin}`,
+        formerHolder,
+        newHolder: `${h.given_names} ${h.birth_name.toUpperCase()}, né(e) le ${h.birth_date.split('-').reverse().join('/')} à ${h.birth_place}`,
+        address: `${h.address_line1}, ${h.postcode} ${h.commune.toUpperCase()}`,
+        use: USES.find((u) => u.value === h.use)?.label ?? h.use,
+        paid: p.status === 'completed',
       });
     },
   };
