@@ -67,8 +67,10 @@ describe('account and habilitation status transitions', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.find((r) => !r.ok)).toEqual({ ok: false, errors: { form: 'Seul un compte actif peut être suspendu.' } });
     expect(await trail(account.id)).toEqual(['account.suspended']);
-    const mails = await db().selectFrom('outgoing_messages').select('subject').where('recipient', '=', account.email).where('subject', '=', 'Votre compte est suspendu').execute();
+    await t.app.worker.drain();
+    const mails = await db().selectFrom('outgoing_messages').select('body_text').where('recipient', '=', account.email).where('subject', '=', 'Votre compte est suspendu').execute();
     expect(mails).toHaveLength(1);
+    expect(mails[0]!.body_text).toMatch(/suspendu jusqu’au \p{L}+ 8 décembre 2026 à \d{2} h \d{2}, pour le motif suivant/u);
     const suspended = await accountOf(account.email);
     expect(suspended.status).toBe('suspended');
 
