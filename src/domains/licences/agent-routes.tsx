@@ -6,7 +6,9 @@ import { NephDepartmentsAdminPage } from './pages/neph-reactivation.tsx';
 import { departments } from '../directory/communes-geo.ts';
 import type { NephReactivation } from './neph-reactivation.ts';
 import { REASON_KEYS, STATUS_KEYS, TRANSITIONS, type Reason, type Status, type Transition } from './model.ts';
-import { dataOf, LicenceForbiddenError, type LicencesService } from './service.ts';
+import { LicenceForbiddenError } from './back-office.ts';
+import { dataOf } from './request-data.ts';
+import type { LicencesService } from './service.ts';
 import { createTimeline } from '../my-requests/timeline.ts';
 
 type Body = Record<string, string | undefined>;

@@ -12,7 +12,8 @@ import type { PhotoService } from './photo-service.ts';
 import type { NephReactivation } from './neph-reactivation.ts';
 import { departments } from '../directory/communes-geo.ts';
 import { NephReactivationPage } from './pages/neph-reactivation.tsx';
-import { dataOf, deletionDate, feeOf, progress, type LicencesService } from './service.ts';
+import { dataOf, deletionDate, feeOf, progress } from './request-data.ts';
+import type { LicencesService } from './service.ts';
 import { createTimeline } from '../my-requests/timeline.ts';
 import type { LicenceRequest } from './tables.ts';
 
