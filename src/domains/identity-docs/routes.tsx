@@ -20,7 +20,9 @@ import type { AccountsService } from '../accounts/service.ts';
 import { stampThrottleOf } from '../stamps/routes.tsx';
 import { groupNumber, STEP_SLUGS, STEPS, type PreApplicationStep } from './model.ts';
 import { preApplicationPdf } from './documents.ts';
-import { canOpenStep, firstIncompleteStep, type PreApplicationService, type Retrieval } from './service.ts';
+import type { PreApplicationService } from './service.ts';
+import { canOpenStep, firstIncompleteStep } from './steps-progress.ts';
+import type { Retrieval } from './town-hall.ts';
 import { createTimeline } from '../my-requests/timeline.ts';
 import type { PreApplication } from './tables.ts';
 
