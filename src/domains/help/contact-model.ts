@@ -24,9 +24,12 @@ export const FILE_KIND_LABELS: Record<ContactFileKind, string> = {
 
 export const STATUS_LABELS: Record<ContactStatus, string> = { open: 'En attente de réponse', answered: 'Répondue' };
 
+/** The owner kind of a contact request's files, and the subject kind of its audit rows. */
+export const CONTACT_OWNER = 'contact_request';
+
 /**
  * The lifecycle of a contact request, as data: the agency answers an open request once. Every
- * change goes through ContactService.answer, which checks it here.
+ * change goes through applyContactTransition (transitions.ts), which checks it here.
  */
 export const CONTACT_TRANSITIONS = {
   answer: { from: ['open'], to: 'answered' },

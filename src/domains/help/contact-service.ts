@@ -11,11 +11,10 @@ import { queueMessage } from '../../platform/mail/messages.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../accounts/service.ts';
 import { addressKey, limit, throttle } from '../accounts/throttle.ts';
 import { ForbiddenError } from '../agents/service.ts';
-import { answerSchema, ANSWER_WORKING_DAYS, canContact, CONTACT_TRANSITIONS, contactSchema, MAX_CONTACT_FILES, PUBLIC_CONTACT_EMAIL_POLICY, PUBLIC_CONTACT_IP_POLICY, senderSchema } from './contact-model.ts';
+import { answerSchema, ANSWER_WORKING_DAYS, CONTACT_OWNER, contactSchema, MAX_CONTACT_FILES, PUBLIC_CONTACT_EMAIL_POLICY, PUBLIC_CONTACT_IP_POLICY, senderSchema } from './contact-model.ts';
 import type { ContactFileKind, ContactRequest } from './tables.ts';
+import { applyContactTransition } from './transitions.ts';
 import { addWorkingDays, parisDate, workingDaysBetween } from './working-days.ts';
-
-export const CONTACT_OWNER = 'contact_request';
 
 /** The deadline shown for a request: its day, the working days left (negative when late), and whether it is overdue. */
 export interface Deadline {
@@ -213,40 +212,25 @@ export function createContactService(deps: { db: Db; config: Config; attachments
       return r;
     },
 
-    /**
-     * The one state change of a request: an operator answers it. Checks the transition, writes,
-     * audits and emails the user the answer, in one transaction.
-     */
+    /** An operator answers a request: its one state change, through applyContactTransition. */
     async answer(agent: Agent, id: number, input: Record<string, string | undefined>, ip: string | null): Promise<Outcome<{ reference: string }>> {
       requireOperator(agent);
       const parsed = answerSchema.safeParse(input);
       if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
       return db.transaction().execute(async (trx) => {
-        const current = await trx.selectFrom('contact_requests').select(['id', 'reference', 'status', 'account_id', 'subject', 'sender_name', 'sender_email']).where('id', '=', id).forUpdate().executeTakeFirst();
+        const current = await trx.selectFrom('contact_requests').select(['id', 'reference', 'status', 'account_id', 'subject', 'sender_email']).where('id', '=', id).forUpdate().executeTakeFirst();
         if (!current) return { ok: false, errors: { form: 'Cette demande n’existe pas' } };
-        if (!canContact('answer', current.status)) return { ok: false, errors: { form: 'Cette demande a déjà reçu une réponse' } };
-        const now = new Date();
-        await trx.updateTable('contact_requests').set({ status: CONTACT_TRANSITIONS.answer.to, answer: parsed.data.answer, answered_by: agent.id, answered_at: now }).where('id', '=', id).where('status', '=', 'open').execute();
-        if (current.account_id !== null)
-          await notifyUser(trx, {
-            accountId: current.account_id,
+        const answer = parsed.data.answer;
+        const moved = await applyContactTransition(trx, config, current, 'answer', { kind: 'agent', id: agent.id, ip }, {
+          set: { answer, answered_by: agent.id, answered_at: new Date() },
+          notice: {
             subject: `Réponse à votre demande de contact ${current.reference}`,
-            text: `L’agence a répondu à votre demande « ${current.subject} » :\n\n${parsed.data.answer}`,
-            link: link(current.reference),
-            dedupeKey: `contact-answered:${current.id}`,
-          });
-        else
-          await queueMessage(
-            trx,
-            {
-              channel: 'email',
-              to: current.sender_email!,
-              subject: `Réponse à votre demande de contact ${current.reference}`,
-              text: `Bonjour,\n\nL’agence a répondu à votre message ${current.reference} :\n\n${parsed.data.answer}\n\nPour nous écrire de nouveau : ${config.publicUrl}/contact\nL’Agence nationale des titres sécurisés`,
-            },
-            `contact-answered:${current.id}:email`,
-          );
-        await audit(trx, { kind: 'agent', id: agent.id, ip }, 'contact.answered', { kind: CONTACT_OWNER, id: current.id }, { reference: current.reference, answer_length: parsed.data.answer.length });
+            toAccount: `L’agence a répondu à votre demande « ${current.subject} » :\n\n${answer}`,
+            toEmail: `Bonjour,\n\nL’agence a répondu à votre message ${current.reference} :\n\n${answer}\n\nPour nous écrire de nouveau : ${config.publicUrl}/contact\nL’Agence nationale des titres sécurisés`,
+          },
+          details: { answer_length: answer.length },
+        });
+        if (!moved.ok) return { ok: false, errors: { form: 'Cette demande a déjà reçu une réponse' } };
         return { ok: true, value: { reference: current.reference } };
       });
     },
