@@ -69,8 +69,9 @@ describe('licence, pre-application and contact status machines: one transition f
       const agent = await agentId('agent.permis@example.fr');
       const other = await agentId('agent.cert@example.fr');
       await db().updateTable('licence_requests').set({ status: 'instruction', assigned_agent_id: other }).where('file_number', '=', DEMO_LICENCE_FILE).execute();
+      const r = await licence();
       const before = await traces();
-      const result = await db().transaction().execute(async (trx) => applyLicenceTransition(trx, config(), await licence(), 'validate', { kind: 'agent', id: agent, ip: null }, { agentId: agent }));
+      const result = await db().transaction().execute((trx) => applyLicenceTransition(trx, config(), r, 'validate', { kind: 'agent', id: agent, ip: null }, { agentId: agent }));
       expect(result).toEqual({ ok: false, reason: 'changed' });
       expect((await licence()).status).toBe('instruction');
       expect(await traces()).toEqual(before);
@@ -131,9 +132,10 @@ describe('licence, pre-application and contact status machines: one transition f
 
   describe('contact requests', () => {
     async function contactRequest(status: 'open' | 'answered') {
+      const answered = status === 'answered' ? { answer: 'Première réponse', answered_by: await agentId('agent.operateur@example.fr'), answered_at: new Date() } : {};
       const row = await db()
         .insertInto('contact_requests')
-        .values({ reference: `C2026-T${status === 'open' ? 'OPEN' : 'DONE'}X`, account_id: await accountId('demo.particulier@example.fr'), topic: 'other', subject: 'Une question', message: 'Une question de test assez longue', status, received_at: new Date(), due_on: '2026-12-22', idempotency_key: `test-contact-${status}-0001` })
+        .values({ reference: `C2026-T${status === 'open' ? 'OPEN' : 'DONE'}X`, account_id: await accountId('demo.particulier@example.fr'), topic: 'other', subject: 'Une question', message: 'Une question de test assez longue', status, received_at: new Date(), due_on: '2026-12-22', idempotency_key: `test-contact-${status}-0001`, ...answered })
         .returningAll()
         .executeTakeFirstOrThrow();
       return row;
@@ -149,7 +151,7 @@ describe('licence, pre-application and contact status machines: one transition f
         .execute((trx) => applyContactTransition(trx, config(), r, 'answer', { kind: 'agent', id: operator, ip: null }, { set: { answer: 'Seconde réponse', answered_by: operator, answered_at: new Date() }, notice: notice('Seconde réponse') }));
       expect(result).toEqual({ ok: false, reason: 'not_allowed' });
       const after = await db().selectFrom('contact_requests').selectAll().where('id', '=', r.id).executeTakeFirstOrThrow();
-      expect(after.answer).toBeNull();
+      expect(after.answer).toBe('Première réponse');
       expect(await traces()).toEqual(before);
     });
 
