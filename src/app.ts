@@ -15,6 +15,7 @@ import { registerMyRequestsRoutes } from './domains/my-requests/routes.tsx';
 import { createMyRequests } from './domains/my-requests/service.ts';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
+import { cancelQueriesOnDisconnect } from './platform/http/cancel-on-disconnect.ts';
 import { registerAgentRoutes } from './domains/agents/routes.tsx';
 import { registerNotificationLogRoutes } from './domains/agents/notification-log-routes.tsx';
 import { createAgentsService } from './domains/agents/service.ts';
@@ -147,6 +148,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // a request's queries are cancelled when its client goes away (PostgreSQL)
+  cancelQueriesOnDisconnect(app, database);
 
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
@@ -212,7 +215,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const franceConnect = createFranceConnectClient(config.franceConnect, simulator ? { fetch: injectFetch(app) } : {});
   registerFranceConnectRoutes(app, franceConnect, accounts);
   app.franceConnectLogoutUrl = (idToken) => franceConnect.logoutUrl(idToken, randomBytes(16).toString('base64url'));
-  const agentsService = createAgentsService({ db, config, maintenance });
+  const agentsService = createAgentsService({ db, config, maintenance, searchDb: database.backOffice });
   registerAgentRoutes(app, agentsService);
   registerNotificationLogRoutes(app, agentsService);
   registerPaymentRefundRoutes(app, agentsService);
@@ -253,7 +256,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, duplicates, tpc, payments, accounts);
   registerVerificationRoute(app, sales);
   registerDocumentVerificationRoutes(app);
-  registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments }));
+  registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments, searchDb: database.backOffice }));
   registerTaxRoutes(app, taxes);
   registerTaxAdminRoutes(app, agentsService, createTaxAdmin(db));
   await registerDirectoryRoutes(app, createDirectoryService({ db }), config.map);

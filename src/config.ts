@@ -23,6 +23,9 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'doit commencer par postgres:// ou postgresql://')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_BACKOFFICE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(3),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
   /** the 2D-Doc seal key of the issued documents (PKCS#8 PEM, EC P-256; \n allowed for newlines) */
@@ -76,6 +79,13 @@ export interface Config {
   readonly database:
     | { readonly kind: 'pglite'; readonly dataDir: string | null }
     | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
+  /**
+   * What the server's PostgreSQL pools may use (platform/db/database.ts), not applied to the tools
+   * (migrations, imports, the scale seed), which run long statements on purpose: the back office's
+   * own pool, how long a request waits for a free connection (then a French 503; 0: forever) and
+   * PostgreSQL's statement_timeout for requests (0: none).
+   */
+  readonly databaseLimits: { readonly backOfficePoolSize: number; readonly acquireTimeoutMs: number; readonly statementTimeoutMs: number };
   readonly dataDir: string;
   readonly sessionSecret: string;
   /** SEAL_PRIVATE_KEY; null outside production = a key generated once in the data folder (platform/seal/keys.ts) */
@@ -198,6 +208,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    databaseLimits: { backOfficePoolSize: e.DATABASE_BACKOFFICE_POOL_SIZE, acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
     dataDir,
     sessionSecret,
     sealPrivateKey: e.SEAL_PRIVATE_KEY ?? null,

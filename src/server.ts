@@ -1,6 +1,6 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './platform/db/database.ts';
+import { openDatabase, serverDatabaseOptions } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openNewPgliteFromTemplate } from './platform/db/pglite-template.ts';
 import { seedDemoData } from './demo/seed.ts';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   timer.end('configuration');
   // a new embedded data folder starts from the migrated template made by `npm run build`, if there is one
   const fromTemplate = config.database.kind === 'pglite' && config.database.dataDir ? await openNewPgliteFromTemplate(config.database.dataDir) : null;
-  const database = fromTemplate ?? (await openDatabase(config.database));
+  const database = fromTemplate ?? (await openDatabase(serverDatabaseOptions(config)));
   timer.end(fromTemplate ? 'base (modèle migré)' : 'base');
   const applied = await migrate(database);
   timer.end('migrations');

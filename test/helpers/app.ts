@@ -68,6 +68,11 @@ export class TestClient {
     return { ...headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
   }
 
+  /** The Cookie header this client sends (for a request over real HTTP). */
+  cookieHeader(): string {
+    return this.withCookies({}).cookie ?? '';
+  }
+
   hasCookie(name: string): boolean {
     return this.cookies.has(name);
   }

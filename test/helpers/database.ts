@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openDatabase, PGLITE_OPTIONS, wrapPglite, type Database } from '../../src/platform/db/database.ts';
+import { openDatabase, PGLITE_OPTIONS, wrapPglite, type Database, type DatabaseOptions } from '../../src/platform/db/database.ts';
 import { migrate, readMigrations } from '../../src/platform/db/migrate.ts';
 import { clockOffsetMs } from '../../src/platform/time.ts';
 
@@ -54,7 +54,7 @@ async function followAppClock(url: string, name: string): Promise<void> {
 }
 
 /** A fresh PostgreSQL database per test file, created through DATABASE_URL and dropped at close. */
-async function openPostgres(adminUrl: string): Promise<Database> {
+async function openPostgres(adminUrl: string, limits: PoolLimits): Promise<Database> {
   const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -63,7 +63,7 @@ async function openPostgres(adminUrl: string): Promise<Database> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await followAppClock(url.toString(), name);
-  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5, ...limits });
   await migrate(database);
   return {
     ...database,
@@ -84,11 +84,14 @@ async function openPostgres(adminUrl: string): Promise<Database> {
   };
 }
 
-/** The database a test file runs on: PGlite in memory, or PostgreSQL when DATABASE_URL is set. */
-export async function openTestDatabase(): Promise<TestDatabase> {
+/** The pools' size and limits of a PostgreSQL test database (none by default). */
+export type PoolLimits = Omit<Partial<Extract<DatabaseOptions, { kind: 'postgres' }>>, 'kind' | 'url'>;
+
+/** The database a test file runs on: PGlite in memory, or PostgreSQL when DATABASE_URL is set (with these pool limits). */
+export async function openTestDatabase(limits: PoolLimits = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   const database = url
-    ? await openPostgres(url)
+    ? await openPostgres(url, limits)
     : wrapPglite(await PGlite.create({ loadDataDir: await pgliteTemplate(), ...PGLITE_OPTIONS }));
   return {
     ...database,

@@ -12,11 +12,11 @@ import type { AgentsDeps } from './deps.ts';
 import { suspensionSchema, townHallSchema } from './model.ts';
 
 /** Accounts administration, for operators. */
-export async function searchAccounts(deps: Pick<AgentsDeps, 'db'>, agent: Agent, query: string) {
+export async function searchAccounts(deps: Pick<AgentsDeps, 'searchDb'>, agent: Agent, query: string) {
   requireRole(agent, 'operator');
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  return deps.db
+  return deps.searchDb
     .selectFrom('accounts')
     .select(['id', 'email', 'profile', 'status', 'given_name', 'family_name', 'organisation_name'])
     .where((eb) => eb.or([eb('email', 'like', `${q.replace(/[%_\\]/g, '\\$&')}%`), eb('siret', '=', q.replace(/\s/g, ''))]))

@@ -7,4 +7,6 @@ export interface AgentsDeps {
   db: Db;
   config: Pick<Config, 'publicUrl' | 'sessionSecret'>;
   maintenance: MaintenanceService;
+  /** the back office's own pool for its searches (database.backOffice): they never take citizens' connections */
+  searchDb: Db;
 }

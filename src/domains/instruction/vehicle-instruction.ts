@@ -1,3 +1,4 @@
+import type { Db } from '../../platform/db/database.ts';
 import type { Agent } from '../../schema.ts';
 import type { VehicleDeps } from '../vehicles/deps.ts';
 import { isInstructor } from './vehicle-access.ts';
@@ -18,7 +19,7 @@ type Form = Record<string, string | undefined>;
  * and releasing it (vehicle-assignment.ts), reviewing pieces and deciding through the procedures'
  * state machine (vehicle-decisions.ts), the thread with the user (vehicle-messages.ts).
  */
-export function createVehicleInstruction(deps: Pick<VehicleDeps, 'db' | 'config' | 'attachments'>) {
+export function createVehicleInstruction(deps: Pick<VehicleDeps, 'db' | 'config' | 'attachments'> & { searchDb?: Db }) {
   return {
     isInstructor,
     queueQuery: (agent: Agent, f: QueueFilters) => queueQuery(deps, agent, f),

@@ -89,8 +89,11 @@ function searchMatches(db: Db, text: string) {
  * The queue's query for these filters (also read by the search benchmark's EXPLAIN): the page's
  * ids first (filters, search, keyset, order, limit), then the joins for those 21 rows only.
  */
-export function queueQuery(deps: Pick<VehicleDeps, 'db'>, agent: Agent, f: QueueFilters) {
-  const { db } = deps;
+/** `searchDb`: the back office's own pool (database.backOffice), so that queues and searches never take citizens' connections. */
+export type QueueDeps = Pick<VehicleDeps, 'db'> & { searchDb?: Db };
+
+export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
+  const db = deps.searchDb ?? deps.db;
   let ids = db
     .selectFrom('vehicle_procedures as vp')
     .select(['vp.id', 'vp.submitted_at'])
@@ -130,10 +133,10 @@ export function queueQuery(deps: Pick<VehicleDeps, 'db'>, agent: Agent, f: Queue
 }
 
 /** One page of a queue, oldest first, with each request's unread messages and the next page's cursor. */
-export async function queue(deps: Pick<VehicleDeps, 'db'>, agent: Agent, f: QueueFilters) {
+export async function queue(deps: QueueDeps, agent: Agent, f: QueueFilters) {
   const rows = await queueQuery(deps, agent, f).execute();
   const page = rows.slice(0, PAGE_SIZE);
-  const unread = await unreadCounts(deps.db, 'vehicle_procedure', page.map((r) => r.id), 'agent');
+  const unread = await unreadCounts(deps.searchDb ?? deps.db, 'vehicle_procedure', page.map((r) => r.id), 'agent');
   const last = page.at(-1);
   return {
     rows: page.map((r) => ({ ...r, unread: unread.get(r.id) ?? 0 })),

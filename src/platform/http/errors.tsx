@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isDatabaseOverload } from '../db/database.ts';
 import { CsrfError } from './csrf.ts';
 import { InvalidInputError } from './input.ts';
 import { formWithInputError } from './keep-form.tsx';
+import { renderWithoutDatabase } from './render.tsx';
 import {
   BadRequestPage,
   CsrfErrorPage,
@@ -9,12 +11,16 @@ import {
   InvalidInputPage,
   NotFoundPage,
   ServerErrorPage,
+  ServiceUnavailablePage,
   TooManyRequestsPage,
 } from '../../ui/pages/errors.tsx';
 
 function wantsHtml(accept: string | undefined): boolean {
   return !accept || accept.includes('text/html') || accept.includes('*/*');
 }
+
+/** Seconds a client is told to wait after an overload (Retry-After). */
+const OVERLOAD_RETRY_SECONDS = 30;
 
 /** 404 and error pages in the DSFR style; they never show a stack, a query or an internal message. */
 export function registerErrorPages(app: FastifyInstance): void {
@@ -24,6 +30,14 @@ export function registerErrorPages(app: FastifyInstance): void {
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isDatabaseOverload(error)) {
+      // no free connection in time, or a statement past statement_timeout: say so in French, at once, without the database
+      request.log.warn({ err: error }, 'database overloaded');
+      reply.header('retry-after', String(OVERLOAD_RETRY_SECONDS)).header('cache-control', 'no-store');
+      if (!wantsHtml(request.headers.accept)) return reply.code(503).type('text/plain; charset=utf-8').send(`Service momentanément surchargé : réessayez dans ${OVERLOAD_RETRY_SECONDS} secondes.\n`);
+      renderWithoutDatabase(request);
+      return reply.render(<ServiceUnavailablePage />, 503);
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status, code: error.code }, 'request refused');

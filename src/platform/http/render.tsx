@@ -23,9 +23,17 @@ export function renderDocument(page: VNode, ctx: PageContext): string {
   return `<!DOCTYPE html>${renderToString(<PageContextValue.Provider value={ctx}>{page}</PageContextValue.Provider>)}`;
 }
 
+const NO_EXTRAS = Symbol('render.noExtras');
+
+/** The page of this request is rendered without the extras that need the database (it is overloaded: the 503 page). */
+export function renderWithoutDatabase(request: FastifyRequest): void {
+  (request as FastifyRequest & { [NO_EXTRAS]?: true })[NO_EXTRAS] = true;
+}
+
 export async function buildPageContext(request: FastifyRequest, opts: RenderOptions): Promise<PageContext> {
   const session = request.session;
-  const extras = await opts.pageExtras(request).catch((error: unknown) => {
+  const noExtras = (request as FastifyRequest & { [NO_EXTRAS]?: true })[NO_EXTRAS];
+  const extras = await (noExtras ? Promise.resolve({ banners: [], user: null }) : opts.pageExtras(request)).catch((error: unknown) => {
     request.log.error({ err: error }, 'page extras unavailable');
     return { banners: [], user: null };
   });

@@ -48,6 +48,18 @@ export function ServerErrorPage() {
   );
 }
 
+/** The database could not answer in time (no free connection, or a statement past its time limit). */
+export function ServiceUnavailablePage() {
+  return (
+    <ErrorPage title="Service momentanément surchargé" code={503} lead="Le portail reçoit en ce moment trop de demandes pour répondre à temps.">
+      <p>
+        Rien n’a été perdu : ce que vous aviez déjà enregistré est conservé. Réessayez dans quelques instants, ou à une
+        heure moins chargée (tôt le matin ou en soirée).
+      </p>
+    </ErrorPage>
+  );
+}
+
 export function CsrfErrorPage({ keptAt }: { keptAt?: string | null }) {
   if (keptAt)
     return (
