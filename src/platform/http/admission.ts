@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { PAUSE_PARAMETER, renderWaitingRoom } from '../../ui/pages/waiting-room.tsx';
+import { WaitingQueue } from './waiting-queue.ts';
 
 /**
  * Admission control ("salle d'attente"). Past `maxConcurrent` requests in progress on this node,
@@ -19,6 +21,13 @@ import { PAUSE_PARAMETER, renderWaitingRoom } from '../../ui/pages/waiting-room.
  * The count is per node (a process's own requests in progress, freed on `onResponse` or
  * `onRequestAbort`): each node protects itself, and a
  * load balancer spreads the newcomers. See docs/decisions/0023-start-memory-and-admission.md.
+ *
+ * Those sent to wait are queued in arrival order (waiting-queue.ts, per node, in memory) and shown
+ * their position. A place that frees up goes to the front of the queue: a visitor is let in when
+ * fewer people wait before them than the places free now plus those expected to free up before
+ * their next reload (admissions per second × reload delay), so that places are not left empty
+ * while the front reloads, and newcomers wait behind the queue. A visitor is recognised across
+ * reloads by address, browser (User-Agent) and languages: the waiting page writes no cookie.
  */
 export interface AdmissionOptions {
   /** requests in progress on this node past which newcomers wait; 0 turns admission control off */
@@ -44,7 +53,7 @@ export interface AdmissionStats {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    admission: { stats(): AdmissionStats; estimatedWaitSeconds(): number | null };
+    admission: { stats(): AdmissionStats & { queued: number }; estimatedWaitSeconds(): number | null };
   }
 }
 
@@ -82,15 +91,21 @@ class RateWindow {
   wait(now: number): void {
     this.waited[this.advance(now)]! += 1;
   }
-  /** Seconds the visitors waiting now should wait: those sent to wait over one retry period, served at the recent rate of admissions. */
-  estimate(now: number, retrySeconds: number): number | null {
+  /** Newcomers let in per second, over the window. */
+  admittedPerSecond(now: number): number {
     this.advance(now);
-    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-    const admittedPerSecond = sum(this.admitted) / WINDOW_SECONDS;
-    const waitingNow = (sum(this.waited) / WINDOW_SECONDS) * retrySeconds;
-    if (admittedPerSecond === 0) return null;
-    return Math.round(waitingNow / admittedPerSecond);
+    return this.admitted.reduce((x, y) => x + y, 0) / WINDOW_SECONDS;
   }
+}
+
+/** Seconds before the visitor at this position gets in, at the recent rate of admissions (null: no admission to judge from). */
+function estimateFor(position: number, admittedPerSecond: number): number | null {
+  return admittedPerSecond === 0 ? null : Math.round(position / admittedPerSecond);
+}
+
+/** Who is waiting, across reloads, without a cookie: address, browser and languages. */
+function visitorKey(request: FastifyRequest): string {
+  return createHash('sha256').update(`${request.ip}\n${request.headers['user-agent'] ?? ''}\n${request.headers['accept-language'] ?? ''}`).digest('base64url').slice(0, 22);
 }
 
 function wantsHtml(request: FastifyRequest): boolean {
@@ -113,36 +128,61 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   let admitted = 0;
   let waited = 0;
   const rates = new RateWindow();
+  // a place not reloaded for three reload periods (at least a minute) is given up
+  const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000);
 
   app.decorate('admission', {
-    stats: () => ({ inFlight, admitted, waited }),
-    estimatedWaitSeconds: () => rates.estimate(Date.now(), opts.retrySeconds),
+    stats: () => ({ inFlight, admitted, waited, queued: queue.size }),
+    estimatedWaitSeconds: () => estimateFor(queue.size + 1, rates.admittedPerSecond(Date.now())),
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url;
-    const busy = opts.maxConcurrent > 0 && inFlight >= opts.maxConcurrent;
+    const now = Date.now();
+    const always = ALWAYS_SERVED.test(path);
+    let key: string | null = null;
+    let mustWait = false;
+    if (!always && opts.maxConcurrent > 0) {
+      queue.prune(now);
+      key = visitorKey(request);
+      const free = opts.maxConcurrent - inFlight;
+      const position = queue.position(key);
+      const ahead = position === null ? queue.size : position - 1;
+      // the places free now, and those expected to free up before the next reload of the waiting page
+      const window = free + Math.floor(rates.admittedPerSecond(now) * opts.retrySeconds);
+      mustWait = free <= 0 || ahead >= window;
+    }
     const sessionId = sessionIdOf(request, opts.sessionCookie);
-    // when full, a cookie counts only if its session is signed in (one indexed read), or to post the sign-in form
+    // when someone must wait, a cookie counts only if its session is signed in (one indexed read), or to post the sign-in form
     const exempt =
-      ALWAYS_SERVED.test(path) ||
-      (sessionId !== null && (!busy || (request.method === 'POST' && SIGNING_IN.test(path)) || (await opts.isSignedIn(sessionId))));
-    if (busy && !exempt) {
+      always ||
+      (sessionId !== null && (!mustWait || (request.method === 'POST' && SIGNING_IN.test(path)) || (await opts.isSignedIn(sessionId))));
+    if (mustWait && !exempt) {
       waited++;
-      rates.wait(Date.now());
+      rates.wait(now);
+      const position = queue.wait(key!, now);
       const retry = String(opts.retrySeconds);
       reply.code(503).header('retry-after', retry).header('cache-control', 'no-store').header('x-admission', 'waiting-room');
       if (!wantsHtml(request)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
       const paused = new URLSearchParams(path.split('?')[1] ?? '').has(PAUSE_PARAMETER);
       if (!paused) reply.header('refresh', retry);
-      const page = renderWaitingRoom({ url: path, retrySeconds: opts.retrySeconds, estimatedWaitSeconds: rates.estimate(Date.now(), opts.retrySeconds), paused, stylesheet: opts.stylesheet });
+      const page = renderWaitingRoom({
+        url: path,
+        retrySeconds: opts.retrySeconds,
+        position,
+        keptSeconds: Math.max(60, 3 * opts.retrySeconds),
+        estimatedWaitSeconds: estimateFor(position ?? queue.size + 1, rates.admittedPerSecond(now)),
+        paused,
+        stylesheet: opts.stylesheet,
+      });
       return reply.type('text/html; charset=utf-8').send(page);
     }
     inFlight++;
     (request as Counted)[COUNTED] = true;
+    if (key) queue.leave(key);
     if (!exempt) {
       admitted++;
-      rates.admit(Date.now());
+      rates.admit(now);
     }
   });
   // the place is freed once the response is sent, or when the client goes away before it (counted once)

@@ -6,6 +6,10 @@ export interface WaitingRoomProps {
   retrySeconds: number;
   /** null while there is no admission to estimate it from */
   estimatedWaitSeconds: number | null;
+  /** the visitor's place in this node's queue (1: next to enter); null when the queue is full */
+  position: number | null;
+  /** how long a place is kept without a reload */
+  keptSeconds: number;
   /** the visitor stopped the automatic reload */
   paused: boolean;
   stylesheet: string;
@@ -19,6 +23,11 @@ function estimate(seconds: number | null): string {
   if (seconds < 60) return 'Temps d’attente estimé : moins d’une minute.';
   const minutes = Math.round(seconds / 60);
   return `Temps d’attente estimé : environ ${minutes} minute${minutes > 1 ? 's' : ''}.`;
+}
+
+function place(position: number): string {
+  if (position === 1) return 'Vous êtes en tête de la file d’attente : vous entrerez dès qu’une place se libère.';
+  return `Votre position dans la file d’attente : ${position} (${position - 1} personne${position > 2 ? 's' : ''} avant vous).`;
 }
 
 /** The URL without, or with, the parameter that stops the automatic reload. */
@@ -71,12 +80,14 @@ function WaitingRoom(props: WaitingRoomProps) {
             fluide, nous vous faisons patienter quelques instants.
           </p>
           <div class="fr-alert fr-alert--info fr-mb-4w">
+            {props.position !== null && <p>{place(props.position)}</p>}
             <p>{estimate(props.estimatedWaitSeconds)}</p>
           </div>
           {props.paused ? (
             <p>
               Le rechargement automatique est arrêté. Utilisez « Réessayer maintenant » quand vous le souhaitez, ou reprenez le
-              rechargement automatique.
+              rechargement automatique. Votre place est gardée {props.keptSeconds} secondes après votre dernière visite de cette
+              page ; au-delà, vous reprendrez la file à la fin.
             </p>
           ) : (
             <p>

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, textOf, type TestApp } from '../helpers/app.ts';
+
+/**
+ * The waiting room's queue (per node, in memory): with 2 places, two requests held open, visitors
+ * sent to wait get a position that they keep across reloads, and a freed place goes to the front.
+ */
+let t: TestApp;
+let app: FastifyInstance;
+const gates: (() => void)[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp({ ADMISSION_MAX_CONCURRENT: '2', ADMISSION_RETRY_SECONDS: '7' }, (a) => {
+    a.get('/test/occupe', async () => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return 'fini';
+    });
+  });
+  app = t.app;
+});
+afterAll(() => t.close());
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check()).toBe(true);
+};
+
+/** A visitor's browser: recognised across reloads by its address, User-Agent and languages (no cookie). */
+const visit = (browser: string, url = '/') => app.inject({ url, headers: { accept: 'text/html', 'user-agent': `Mozilla/5.0 (${browser})`, 'accept-language': 'fr-FR' } });
+
+describe('waiting room queue', () => {
+  it('gives each visitor a position kept across reloads, lets the front in first, and puts newcomers behind', async () => {
+    const held = [app.inject('/test/occupe'), app.inject('/test/occupe')];
+    await until(() => app.admission.stats().inFlight === 2 && gates.length === 2);
+
+    const anna = await visit('Anna');
+    const basile = await visit('Basile');
+    const chloe = await visit('Chloé');
+    expect([anna, basile, chloe].map((r) => r.statusCode)).toEqual([503, 503, 503]);
+    expect(anna.headers['refresh']).toBe('7'); // reloads itself without JavaScript
+    expect(textOf(anna.body)).toContain('Vous êtes en tête de la file d’attente');
+    expect(textOf(basile.body)).toContain('Votre position dans la file d’attente : 2 (1 personne avant vous).');
+    expect(textOf(chloe.body)).toContain('Votre position dans la file d’attente : 3 (2 personnes avant vous).');
+    expect(app.admission.stats().queued).toBe(3);
+
+    // reloading keeps one's place: Chloé is still third, not sent to the end
+    expect(textOf((await visit('Chloé')).body)).toContain('Votre position dans la file d’attente : 3');
+
+    // one place frees up: it is Anna's, even though Basile reloads first
+    gates.shift()!();
+    await until(() => app.admission.stats().inFlight === 1);
+    const basileAgain = await visit('Basile');
+    expect(basileAgain.statusCode).toBe(503);
+    expect(textOf(basileAgain.body)).toContain('Votre position dans la file d’attente : 2');
+    // a newcomer does not take it either: behind Anna, Basile and Chloé
+    const david = await visit('David');
+    expect(david.statusCode).toBe(503);
+    expect(textOf(david.body)).toContain('Votre position dans la file d’attente : 4 (3 personnes avant vous).');
+
+    const annaIn = await visit('Anna');
+    expect(annaIn.statusCode).toBe(200);
+    expect(annaIn.body).toContain('<h1>Portail des titres sécurisés</h1>');
+    // Anna's page is done: the place is free again, and it goes to the new front, Basile
+    expect(app.admission.stats().inFlight).toBe(1);
+    expect((await visit('Basile')).statusCode).toBe(200);
+    // everyone moved up: Chloé first, David second (his reload stopped, his place kept)
+    const davidPaused = await visit('David', '/?attente=manuelle');
+    expect(davidPaused.statusCode).toBe(503);
+    expect(davidPaused.headers['refresh']).toBeUndefined();
+    expect(textOf(davidPaused.body)).toContain('Votre position dans la file d’attente : 2 (1 personne avant vous).');
+    expect(textOf(davidPaused.body)).toContain('Votre place est gardée 60 secondes');
+    expect(app.admission.stats().queued).toBe(2);
+
+    gates.shift()!();
+    for (const res of await Promise.all(held)) expect(res.body).toBe('fini');
+    await until(() => app.admission.stats().inFlight === 0);
+    for (const who of ['Chloé', 'David']) expect((await visit(who)).statusCode).toBe(200);
+    expect(app.admission.stats().queued).toBe(0);
+  });
+});
