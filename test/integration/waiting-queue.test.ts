@@ -19,7 +19,10 @@ beforeAll(async () => {
   });
   app = t.app;
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  for (const open of gates.splice(0)) open(); // a failed test leaves no request held
+  await t?.close();
+});
 
 const until = async (check: () => boolean) => {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
