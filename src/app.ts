@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import { displayName } from './domains/accounts/model.ts';
 import { registerFranceConnectRoutes } from './domains/accounts/franceconnect-routes.tsx';
 import { registerAccountRoutes } from './domains/accounts/routes.tsx';
+import { registerProfileGuard } from './domains/accounts/profile-routes.tsx';
 import { createActivity } from './domains/accounts/activity.ts';
 import { registerActivityRoutes } from './domains/accounts/activity-routes.tsx';
 import { registerMyRequestsRoutes } from './domains/my-requests/routes.tsx';
@@ -205,6 +206,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerErrorPages(app);
   registerSessionRoutes(app, config);
 
+  // before every domain's routes, at the root: a profile's refused spaces and procedure starts (accounts/profiles.ts)
+  registerProfileGuard(app);
   registerSiteRoutes(app, { maintenance });
   registerAccountRoutes(app, accounts);
   registerActivityRoutes(app, createActivity(db));

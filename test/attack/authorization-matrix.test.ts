@@ -48,12 +48,18 @@ type Policy =
   | { kind: 'accounts' }
   | { kind: 'owner' }
   | { kind: 'agents'; roles: Role[] }
-  | { kind: 'town_hall' };
+  | { kind: 'town_hall' }
+  /** signed-in accounts of these profiles only (accounts/profiles.ts, decision 0032) */
+  | { kind: 'profiles'; roles: Role[] };
 const PUBLIC: Policy = { kind: 'public' };
 const ACCOUNT: Policy = { kind: 'accounts' };
 const OWNER: Policy = { kind: 'owner' };
 const TOWN_HALL: Policy = { kind: 'town_hall' };
 const agents = (...roles: Role[]): Policy => ({ kind: 'agents', roles });
+const NOT_TOWN_HALL: Policy = { kind: 'profiles', roles: ['individual', 'professional', 'driving_school', 'cssr', 'company'] }; // the town hall is sent to its desk
+const VEHICLES = NOT_TOWN_HALL;
+const LICENCES: Policy = { kind: 'profiles', roles: ['individual', 'driving_school', 'company'] };
+const PRE_APPLICATIONS: Policy = { kind: 'profiles', roles: ['individual'] };
 const ANY_AGENT = agents('agent_prefecture', 'agent_operator', 'agent_instruction', 'agent_licence');
 const OPERATOR = agents('agent_operator');
 
@@ -158,7 +164,7 @@ const POLICIES: Record<string, Policy> = {
   '/contact/demandes/:reference/pieces/:id': OWNER,
   '/compte': ACCOUNT,
   '/compte/mot-de-passe': ACCOUNT,
-  '/mes-demarches': ACCOUNT,
+  '/mes-demarches': NOT_TOWN_HALL,
   '/session/prolonger': ACCOUNT,
   '/verification/2d-doc': PUBLIC,
   '/agence': PUBLIC,
@@ -174,17 +180,17 @@ const POLICIES: Record<string, Policy> = {
   '/paiement/retour': PUBLIC,
   '/paiement/notification': PUBLIC,
   '/paiement/notification/payfip': PUBLIC,
-  '/permis': ACCOUNT,
+  '/permis': LICENCES,
   '/permis/verifier/:file/:sig': PUBLIC,
-  '/permis/demandes/nouvelle': ACCOUNT,
+  '/permis/demandes/nouvelle': LICENCES,
   '/permis/demandes/:file': OWNER,
   '/permis/demandes/:file/supprimer': OWNER,
   '/permis/demandes/:file/documents/:kind': OWNER,
   '/permis/demandes/:file/pieces/:id': OWNER,
   '/permis/demandes/:file/etape/:step': OWNER,
   '/photo-signature/cabine-demo': PUBLIC,
-  '/pre-demandes': ACCOUNT,
-  '/pre-demandes/nouvelle': ACCOUNT,
+  '/pre-demandes': PRE_APPLICATIONS,
+  '/pre-demandes/nouvelle': PRE_APPLICATIONS,
   '/pre-demandes/:id': OWNER,
   '/pre-demandes/:id/recapitulatif.pdf': OWNER,
   '/pre-demandes/:id/valider': OWNER,
@@ -195,8 +201,8 @@ const POLICIES: Record<string, Policy> = {
   '/fc-simulateur/interaction/:uid': PUBLIC,
   '/fc-simulateur/envoi-automatique.js': PUBLIC,
   '/verification/:token': PUBLIC,
-  '/vehicules': ACCOUNT,
-  '/vehicules/demandes/nouvelle': ACCOUNT,
+  '/vehicules': VEHICLES,
+  '/vehicules/demandes/nouvelle': VEHICLES,
   '/simulateur-taxes': PUBLIC,
   '/lieux': PUBLIC,
   '/lieux/autour-de-moi': PUBLIC,
@@ -237,7 +243,7 @@ export function routesOf(app: FastifyInstance): { method: string; path: string }
 /** Refused: 401/403/404, or sent to a sign-in page (or an agent to the back office's home). */
 const denied = (res: LightMyRequestResponse): boolean =>
   [401, 403, 404].includes(res.statusCode) ||
-  (res.statusCode >= 300 && res.statusCode < 400 && /^\/(agents\/)?connexion(\?|$)|^\/agents$/.test(String(res.headers.location)));
+  (res.statusCode >= 300 && res.statusCode < 400 && /^\/(agents\/)?connexion(\?|$)|^\/agents$|^\/mairie\/pre-demandes$/.test(String(res.headers.location))); // the town hall sent to its desk
 /** Refused for a reason of rights, not because this resource is not in a state to show that page. */
 const forbidden = (res: LightMyRequestResponse): boolean => denied(res) && res.statusCode !== 404;
 
@@ -311,7 +317,7 @@ describe('authorization matrix: every route × every role, on a resource of anot
               ? role === 'individual'
               : policy.kind === 'town_hall'
                 ? role === 'town_hall'
-                : policy.roles.includes(role);
+                : policy.roles.includes(role); // agents, or the profiles of a space
         // Allowed POSTs would change the owner's data: the matrix proves the refusals; the owner's
         // own POSTs are the procedures' tests.
         if (allowed && method === 'POST') continue;

@@ -1,3 +1,4 @@
+import type { Capability } from '../accounts/profiles.ts';
 import { TABS, type Source, type Tab } from './model.ts';
 import type { RequestRow } from './service.ts';
 import { PROCEDURE_LABELS } from '../vehicles/procedures/requirements.ts';
@@ -79,12 +80,15 @@ export interface DashboardProps {
   q: string;
   error?: string;
   results: RequestRow[] | null;
+  /** the spaces the account's profile has (accounts/profiles.ts) */
+  spaces: readonly Capability[];
 }
 
 /** "Mes démarches": every request of the account, by tab, the action expected from the user shown as the status. */
 export function DashboardPage(props: DashboardProps) {
   const current = TABS.find((t) => t.key === props.tab)!;
   const toComplete = props.counts['a-completer'];
+  const spaces = props.spaces;
   return (
     <Layout title={props.results ? `Recherche « ${props.q} » - Mes démarches` : `${current.label} - Mes démarches`} hasErrors={!!props.error}>
       <Breadcrumb items={[{ href: '/compte', label: 'Mon compte' }, { label: 'Mes démarches' }]} />
@@ -104,21 +108,27 @@ export function DashboardPage(props: DashboardProps) {
         </Alert>
       )}
       <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-btns-group--tertiary fr-mt-2w">
-        <li>
-          <a class="fr-btn fr-btn--tertiary" href="/vehicules">
-            Mon espace véhicule
-          </a>
-        </li>
-        <li>
-          <a class="fr-btn fr-btn--tertiary" href="/permis">
-            Mon espace permis
-          </a>
-        </li>
-        <li>
-          <a class="fr-btn fr-btn--tertiary" href="/pre-demandes">
-            Mes pré-demandes
-          </a>
-        </li>
+        {spaces.includes('vehicles') && (
+          <li>
+            <a class="fr-btn fr-btn--tertiary" href="/vehicules">
+              Mon espace véhicule
+            </a>
+          </li>
+        )}
+        {spaces.includes('licences') && (
+          <li>
+            <a class="fr-btn fr-btn--tertiary" href="/permis">
+              Mon espace permis
+            </a>
+          </li>
+        )}
+        {spaces.includes('pre_applications') && (
+          <li>
+            <a class="fr-btn fr-btn--tertiary" href="/pre-demandes">
+              Mes pré-demandes
+            </a>
+          </li>
+        )}
         <li>
           <a class="fr-btn fr-btn--tertiary" href="/contact/demandes">
             Mes demandes de contact

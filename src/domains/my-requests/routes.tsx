@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../../platform/http/guards.ts';
 import { DashboardPage } from './pages.tsx';
+import { PROFILE_CAPABILITIES } from '../accounts/profiles.ts';
 import { isTab, normaliseSearch, TABS, type Tab } from './model.ts';
 import type { MyRequests } from './service.ts';
 
@@ -15,14 +16,15 @@ export function registerMyRequestsRoutes(app: FastifyInstance, myRequests: MyReq
     scope.get<{ Querystring: { onglet?: string; apres?: string; q?: string } }>('/mes-demarches', async (request, reply) => {
       const accountId = request.session.userId!;
       // a town hall has no requests of its own: its side of the pre-applications is the retrieval page
-      const profile = (await app.database.db.selectFrom('accounts').select('profile').where('id', '=', accountId).executeTakeFirst())?.profile;
+      const profile =
+        request.session.account?.profile ?? (await app.database.db.selectFrom('accounts').select('profile').where('id', '=', accountId).executeTakeFirstOrThrow()).profile;
       if (profile === 'town_hall') return reply.redirect('/mairie/pre-demandes', 303);
 
       const query = request.query;
       const counts = await myRequests.counts(accountId);
       const typed = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
       const tab: Tab = isTab(query.onglet) ? query.onglet : (DEFAULT_ORDER.find((t) => counts[t] > 0) ?? TABS[0]!.key);
-      const base = { tab, counts, q: typed, nextHref: null, firstHref: null, rows: [] };
+      const base = { tab, counts, q: typed, nextHref: null, firstHref: null, rows: [], spaces: PROFILE_CAPABILITIES[profile] };
 
       if (typed) {
         const q = normaliseSearch(typed);

@@ -1,3 +1,4 @@
+import { CAPABILITY_LABELS, may, PROFILE_CAPABILITIES } from '../profiles.ts';
 import { PROFILES } from '../model.ts';
 import type { Account } from '../../../schema.ts';
 import { Alert, SummaryList, Table } from '../../../ui/components/content.tsx';
@@ -62,22 +63,40 @@ export function AccountPage(props: {
                 Toutes mes démarches
               </a>
             </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href="/vehicules">
-                Mon espace véhicule
-              </a>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href="/permis">
-                Mon espace permis
-              </a>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href="/pre-demandes">
-                Mes pré-demandes de carte d’identité ou de passeport
-              </a>
-            </li>
+            {may(a.profile, 'vehicles') && (
+              <li>
+                <a class="fr-btn fr-btn--secondary" href="/vehicules">
+                  Mon espace véhicule
+                </a>
+              </li>
+            )}
+            {may(a.profile, 'licences') && (
+              <li>
+                <a class="fr-btn fr-btn--secondary" href="/permis">
+                  Mon espace permis
+                </a>
+              </li>
+            )}
+            {may(a.profile, 'pre_applications') && (
+              <li>
+                <a class="fr-btn fr-btn--secondary" href="/pre-demandes">
+                  Mes pré-demandes de carte d’identité ou de passeport
+                </a>
+              </li>
+            )}
           </ul>
+          <h3 class="fr-h6">Ce que permet votre compte « {PROFILES[a.profile].label} »</h3>
+          <ul>
+            {PROFILE_CAPABILITIES[a.profile].map((c) => (
+              <li key={c}>{CAPABILITY_LABELS[c].title}</li>
+            ))}
+          </ul>
+          {a.profile === 'road_safety_centre' && (
+            <p>
+              Les attestations de suivi des stages de sensibilisation à la sécurité routière sont transmises à la préfecture, qui enregistre les points
+              récupérés : elles ne passent pas par ce portail.
+            </p>
+          )}
         </>
       )}
       <h2>Mes messages et mon historique</h2>
