@@ -19,14 +19,21 @@ function keptValues(body: unknown): Record<string, string> {
   return values;
 }
 
-function refill(html: string, values: Record<string, string>): string {
+/**
+ * A `value` attribute, quoted or bare: preact renders an empty value as a bare `value`, which must be
+ * replaced too (appending a second one would leave the browser showing the first, empty).
+ */
+const VALUE_ATTRIBUTE = /\svalue(?:="[^"]*")?(?=[\s/>])/;
+
+/** The text inputs and textareas of `html` given back the values typed (exported for its unit test). */
+export function refill(html: string, values: Record<string, string>): string {
   return html
     .replace(/<input\b[^>]*>/g, (tag) => {
       const name = /\sname="([^"]*)"/.exec(tag)?.[1];
       const type = /\stype="([^"]*)"/.exec(tag)?.[1] ?? 'text';
       if (!name || !(name in values) || !REFILLED.has(type)) return tag;
       const value = ` value="${escapeHtml(values[name]!)}"`;
-      return /\svalue="[^"]*"/.test(tag) ? tag.replace(/\svalue="[^"]*"/, value) : tag.replace(/\s*\/?>$/, (end) => `${value}${end}`);
+      return VALUE_ATTRIBUTE.test(tag) ? tag.replace(VALUE_ATTRIBUTE, value) : tag.replace(/\s*\/?>$/, (end) => `${value}${end}`);
     })
     .replace(/(<textarea\b[^>]*\sname="([^"]*)"[^>]*>)[\s\S]*?(<\/textarea>)/g, (whole, open: string, name: string, close: string) => (name in values ? `${open}${escapeHtml(values[name]!)}${close}` : whole));
 }
