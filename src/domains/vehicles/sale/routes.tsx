@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../../platform/http/guards.ts';
+import { draftsHome } from '../procedures/drafts-home.ts';
 import { SaleBuyerPage, SaleDeclarationPage, SaleDocumentsPage, SaleDonePage, salePageUrl, SaleStartPage, SaleSummaryPage, VerificationPage } from './pages.tsx';
 import { salePageOfSlug, type SalePage } from './model.ts';
 import type { SaleService } from './service.ts';
@@ -8,11 +9,6 @@ import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
 type Body = Record<string, string | undefined>;
 type Params = { Params: { file: string } };
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
-
-/** Where a saved draft is found again: "Mes démarches" when the portal has it, else "Mon espace véhicule". */
-export function draftsHome(app: FastifyInstance): { href: string; label: string } {
-  return app.hasRoute({ method: 'GET', url: '/mes-demarches' }) ? { href: '/mes-demarches', label: 'Mes démarches' } : { href: '/vehicules', label: 'Mon espace véhicule' };
-}
 
 /**
  * The declaration of sale, inside the signed-in scope of "Mon espace véhicule": five tabs, each page

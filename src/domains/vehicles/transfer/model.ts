@@ -18,6 +18,22 @@ export const TRANSFER_STEP_TITLES: Record<TransferStep, string> = {
   payment: 'Paiement',
 };
 
+/** Each step at its own address: /vehicules/demandes/<file>/titulaire/<slug>. */
+export const TRANSFER_STEP_SLUGS: Record<TransferStep, string> = { code: 'code', holder: 'nouveau-titulaire', summary: 'recapitulatif', payment: 'paiement' };
+export const transferStepOfSlug = (slug: string): TransferStep | undefined => TRANSFER_STEPS.find((s) => TRANSFER_STEP_SLUGS[s] === slug);
+
+/**
+ * Whether a step can be shown when the request has reached `reached`: every step up to it (the code's
+ * page then says it is accepted, and is not asked again); once filed, only the payment page.
+ */
+export function transferCanShow(reached: TransferStep, step: TransferStep): boolean {
+  if (reached === 'payment') return step === 'payment';
+  return TRANSFER_STEPS.indexOf(step) <= TRANSFER_STEPS.indexOf(reached);
+}
+
+/** The fields of the new holder's page, in the order of the form (a draft keeps only these). */
+export const HOLDER_FIELDS = ['use', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'address_line1', 'postcode', 'commune'] as const;
+
 export const USES = [
   { value: 'personnel', label: 'Usage personnel' },
   { value: 'professionnel', label: 'Usage professionnel' },

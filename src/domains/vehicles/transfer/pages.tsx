@@ -1,21 +1,48 @@
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
-import { TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from './model.ts';
+import { HOLDER_FIELDS, TRANSFER_STEP_SLUGS, TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from './model.ts';
 import { Accordion, Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
 import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { DateInput } from '../../../ui/components/date-input.tsx';
+import { StepButtons } from '../../../ui/components/step-navigation.tsx';
 import { formatEuros, type TaxLine } from '../taxes/model.ts';
 import { TaxDetail } from '../taxes/pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 
 type Values = Record<string, string | undefined>;
 
-function TransferLayout(props: { fileNumber: string; plate: string; step: TransferStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Changement de titulaire" steps={TRANSFER_STEPS} titles={TRANSFER_STEP_TITLES} help="changement-de-titulaire" {...props} />;
+/** A step's own address: /vehicules/demandes/<file>/titulaire/<slug>. */
+export const transferStepUrl = (fileNumber: string, step: TransferStep): string => `/vehicules/demandes/${fileNumber}/titulaire/${TRANSFER_STEP_SLUGS[step]}`;
+
+function TransferLayout(props: { fileNumber: string; plate: string; step: TransferStep; previous?: TransferStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  const { previous, ...rest } = props;
+  return (
+    <ProcedureStepsLayout
+      procedure="Changement de titulaire"
+      steps={TRANSFER_STEPS}
+      titles={TRANSFER_STEP_TITLES}
+      help="changement-de-titulaire"
+      previous={previous ? transferStepUrl(props.fileNumber, previous) : undefined}
+      {...rest}
+    />
+  );
 }
 
-export function TransferCodePage({ fileNumber, plate, fni, values, errors, lockedUntil }: { fileNumber: string; plate: string; fni: boolean; values: Values; errors: FieldErrors; lockedUntil?: string }) {
+export function TransferCodePage({ fileNumber, plate, fni, accepted, values, errors, lockedUntil }: { fileNumber: string; plate: string; fni: boolean; accepted: boolean; values: Values; errors: FieldErrors; lockedUntil?: string }) {
+  if (accepted)
+    return (
+      <TransferLayout fileNumber={fileNumber} plate={plate} step="code">
+        <Alert kind="success" title="Étape validée">
+          <p>La vente du véhicule {plate} a été vérifiée : le code de cession ne vous sera plus demandé pour cette démarche.</p>
+        </Alert>
+        <p class="fr-mt-3w">
+          <a class="fr-btn" href={transferStepUrl(fileNumber, 'holder')}>
+            Poursuivre
+          </a>
+        </p>
+      </TransferLayout>
+    );
   return (
     <TransferLayout fileNumber={fileNumber} plate={plate} step="code" errors={errors} order={['has_code', 'cession_code', 'certificate_number', 'certificate_date']}>
       {lockedUntil && <Alert kind="error" title="Trop d’essais">{`Trop de codes erronés ont été saisis depuis votre compte ou votre connexion : par sécurité, réessayez après le ${lockedUntil}.`}</Alert>}
@@ -51,11 +78,11 @@ export function TransferCodePage({ fileNumber, plate, fni, values, errors, locke
   );
 }
 
-const HOLDER_ORDER = ['use', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'address_line1', 'postcode', 'commune'];
+
 
 export function TransferHolderPage({ fileNumber, plate, formerHolder, values, errors }: { fileNumber: string; plate: string; formerHolder: string; values: Values; errors: FieldErrors }) {
   return (
-    <TransferLayout fileNumber={fileNumber} plate={plate} step="holder" errors={errors} order={HOLDER_ORDER}>
+    <TransferLayout fileNumber={fileNumber} plate={plate} step="holder" previous="code" errors={errors} order={[...HOLDER_FIELDS]}>
       <p>
         Ancien titulaire : <strong>{formerHolder}</strong>
       </p>
@@ -72,7 +99,7 @@ export function TransferHolderPage({ fileNumber, plate, formerHolder, values, er
         <TextInput name="address_line1" label="Numéro et voie" autocomplete="street-address" value={values.address_line1} error={errors.address_line1} />
         <TextInput name="postcode" label="Code postal" autocomplete="postal-code" inputMode="numeric" value={values.postcode} error={errors.postcode} />
         <TextInput name="commune" label="Commune" autocomplete="address-level2" value={values.commune} error={errors.commune} />
-        <SubmitButton>Poursuivre</SubmitButton>
+        <StepButtons later />
       </Form>
     </TransferLayout>
   );
@@ -80,7 +107,7 @@ export function TransferHolderPage({ fileNumber, plate, formerHolder, values, er
 
 export function TransferSummaryPage({ fileNumber, plate, formerHolder, holder, taxes, errors }: { fileNumber: string; plate: string; formerHolder: string; holder: NewHolder; taxes: TaxLine[] | null; errors: FieldErrors }) {
   return (
-    <TransferLayout fileNumber={fileNumber} plate={plate} step="summary" errors={errors} order={['clu']}>
+    <TransferLayout fileNumber={fileNumber} plate={plate} step="summary" previous="holder" errors={errors} order={['clu']}>
       <SummaryList
         rows={[
           { key: 'Véhicule', value: plate },
@@ -100,11 +127,11 @@ export function TransferSummaryPage({ fileNumber, plate, formerHolder, holder, t
       <Accordion title="Détail des taxes">
         {taxes ? <TaxDetail lines={taxes} /> : <p>La région du nouveau titulaire n’a pas pu être déterminée depuis son code postal : les taxes seront calculées au paiement.</p>}
       </Accordion>
-      <Form action={`/vehicules/demandes/${fileNumber}/titulaire/modifier`}>
-        <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm fr-mb-3w">
+      <p>
+        <a class="fr-btn fr-btn--tertiary fr-btn--sm fr-mb-3w" href={transferStepUrl(fileNumber, 'holder')}>
           Modifier le nouveau titulaire
-        </button>
-      </Form>
+        </a>
+      </p>
       <Form action={`/vehicules/demandes/${fileNumber}/titulaire/confirmer`}>
         <Checkbox name="clu" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>

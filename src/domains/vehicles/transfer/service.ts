@@ -16,7 +16,7 @@ import type { SaleService } from '../sale/service.ts';
 import type { VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { regionOfPostcode, type TaxLine } from '../taxes/model.ts';
-import { newHolderSchema, USES, type NewHolder, type TransferStep } from './model.ts';
+import { HOLDER_FIELDS, newHolderSchema, USES, type NewHolder, type TransferStep } from './model.ts';
 import { transferSummaryPdf } from './summary-pdf.ts';
 import { dateProblemMessage, readFrenchDate } from '../../../platform/french-date.ts';
 
@@ -28,6 +28,8 @@ export interface TransferState {
   via?: 'code' | 'certificate' | 'professional';
   cessionCodeId?: number;
   holder?: NewHolder;
+  /** what was last typed on the new holder's page, refused or saved for later (not checked) */
+  draft?: Record<string, string>;
 }
 
 /** Without the code: only the buyer the seller declared (neutral: says nothing of whether the vehicle was sold at all). */
@@ -155,7 +157,8 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
 
     /** Prefill for "pour moi-même": the FranceConnect identity. */
     async prefill(account: Account, p: VehicleProcedure): Promise<Partial<Record<keyof NewHolder, string>>> {
-      const saved = stateOf(p).holder;
+      const { holder: saved, draft } = stateOf(p);
+      if (draft) return { ...(saved ?? {}), ...draft };
       if (saved) return saved;
       if (p.initiator !== 'self') return {};
       const fc = await db.selectFrom('franceconnect_identities').selectAll().where('account_id', '=', account.id).executeTakeFirst();
@@ -181,7 +184,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
           errors: { birth_name: 'Le nouveau titulaire doit être l’acheteur déclaré par le vendeur : saisissez son nom de naissance, ses prénoms et sa date de naissance tels que le vendeur les a déclarés.' },
         };
       const a = address.proposed;
-      await save(p, { ...state, step: 'summary', holder: { ...h, address_line1: [a.line1, a.line2].filter(Boolean).join(' '), postcode: a.postcode, commune: a.commune } });
+      await save(p, { ...state, step: 'summary', draft: undefined, holder: { ...h, address_line1: [a.line1, a.line2].filter(Boolean).join(' '), postcode: a.postcode, commune: a.commune } });
       return { ok: true, value: null };
     },
 
@@ -251,9 +254,12 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       return doc ? cpiPdf(doc.content as unknown as CpiContent, `${deps.config.publicUrl}/verification/${doc.token}`) : null;
     },
 
-    async backToHolder(p: VehicleProcedure) {
+    /** Keeps what was typed on the new holder's page, unchecked (a refused form, "Reprendre plus tard"). */
+    async saveDraft(p: VehicleProcedure, input: Record<string, unknown>): Promise<void> {
       const state = stateOf(p);
-      if (state.step === 'summary') await save(p, { ...state, step: 'holder' });
+      if (state.step !== 'holder' && state.step !== 'summary') return;
+      const draft = Object.fromEntries(HOLDER_FIELDS.filter((k) => typeof input[k] === 'string').map((k) => [k, (input[k] as string).slice(0, 200)]));
+      await save(p, { ...state, draft });
     },
 
     /** Files the request: the code de cession is used, for good, in the same transaction. */
