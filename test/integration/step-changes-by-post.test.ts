@@ -32,13 +32,30 @@ describe('going back a step is a POST', () => {
     expect((await client.get(page)).body).toMatch(stepMarker);
   }
 
-  it('change of address: "Modifier" on the summary posts back to the address form; a GET changes nothing', async () => {
+  /**
+   * Issue 16: a procedure whose steps have their own addresses needs no "going back" on the server:
+   * "Modifier" is a link to the step's page, whose GET shows it and changes nothing; the old POST
+   * address is gone.
+   */
+  async function expectLinkToStep(client: TestClient, page: string, step: string, stepMarker: RegExp, summaryMarker: RegExp) {
+    const summary = (await client.get(page)).body;
+    expect(summary).toMatch(summaryMarker);
+    expect(summary).toMatch(new RegExp(`<a[^>]*href="${step}"`));
+    expect(summary).not.toContain(`${page}/modifier`);
+    const get = await client.get(step);
+    expect(get.statusCode).toBe(200);
+    expect(get.body).toMatch(stepMarker);
+    expect((await client.get(page)).body, 'still on the summary').toMatch(summaryMarker);
+    expect((await client.post(`${page}/modifier`, {})).statusCode).toBe(404);
+  }
+
+  it('change of address: "Modifier" on the summary is a link to the address form\'s own address; following it changes nothing', async () => {
     const { client, file } = await open('address_change');
     const base = `/vehicules/demandes/${file}/adresse`;
     await client.get(base);
     await client.post(base, { line1: '8, rue Mercière', postcode: '69002', commune: 'lyon' });
     expect(textOf((await client.get(base)).body)).toContain('Nouvelle adresse');
-    await expectPostOnly(client, base, `${base}/modifier`, /name="line1"/);
+    await expectLinkToStep(client, base, `${base}/nouvelle-adresse`, /name="line1"/, /action="[^"]*\/adresse\/confirmer"/);
   });
 
   it('duplicate: "Modifier" on the summary posts back to the reason; a GET changes nothing', async () => {

@@ -6,20 +6,30 @@ import { Accordion, Alert, SummaryList } from '../../../ui/components/content.ts
 import { Checkbox, Form, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
 import { PaymentDue, ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { TaxDetail } from '../taxes/pages.tsx';
+import { ADDRESS_FIELDS, ADDRESS_STEP_SLUGS, ADDRESS_STEP_TITLES, ADDRESS_STEPS, type AddressStep } from './model.ts';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 
-const STEPS = ['address', 'summary', 'done'] as const;
-const TITLES = { address: 'Nouvelle adresse', summary: 'Récapitulatif', done: 'Pour terminer' };
-type Step = (typeof STEPS)[number];
+/** A step's own address: /vehicules/demandes/<file>/adresse/<slug>. */
+export const addressStepUrl = (fileNumber: string, step: AddressStep): string => `/vehicules/demandes/${fileNumber}/adresse/${ADDRESS_STEP_SLUGS[step]}`;
 
-function AddressLayout(props: { fileNumber: string; plate: string; step: Step; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Changement d’adresse" steps={STEPS} titles={TITLES} help="changement-adresse" {...props} />;
+function AddressLayout(props: { fileNumber: string; plate: string; step: AddressStep; previous?: AddressStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  const { previous, ...rest } = props;
+  return (
+    <ProcedureStepsLayout
+      procedure="Changement d’adresse"
+      steps={ADDRESS_STEPS}
+      titles={ADDRESS_STEP_TITLES}
+      help="changement-adresse"
+      previous={previous ? addressStepUrl(props.fileNumber, previous) : undefined}
+      {...rest}
+    />
+  );
 }
 
 export function AddressFormPage(props: { fileNumber: string; plate: string; holder: string; current: string[]; values: Record<string, string | undefined>; errors: FieldErrors }) {
   const { values, errors } = props;
   return (
-    <AddressLayout fileNumber={props.fileNumber} plate={props.plate} step="address" errors={errors} order={['line1', 'line2', 'postcode', 'commune']}>
+    <AddressLayout fileNumber={props.fileNumber} plate={props.plate} step="address" errors={errors} order={[...ADDRESS_FIELDS]}>
       <SummaryList
         rows={[
           { key: 'Titulaire', value: props.holder },
@@ -27,7 +37,7 @@ export function AddressFormPage(props: { fileNumber: string; plate: string; hold
         ]}
       />
       <p>Vous avez un mois après votre déménagement pour déclarer votre nouvelle adresse.</p>
-      <Form action={`/vehicules/demandes/${props.fileNumber}/adresse`}>
+      <Form action={addressStepUrl(props.fileNumber, 'address')}>
         <TextInput name="line1" label="Numéro et voie" hint="Par exemple 12 rue de la République" autocomplete="address-line1" value={values.line1} error={errors.line1} />
         <TextInput name="line2" label="Complément d’adresse (facultatif)" hint="Bâtiment, résidence, lieu-dit" autocomplete="address-line2" value={values.line2} error={errors.line2} />
         <TextInput name="postcode" label="Code postal" autocomplete="postal-code" inputMode="numeric" value={values.postcode} error={errors.postcode} />
@@ -41,7 +51,7 @@ export function AddressFormPage(props: { fileNumber: string; plate: string; hold
 export function AddressSummaryPage(props: { fileNumber: string; plate: string; proposed: PostalAddress; corrected: boolean; taxes: TaxLine[]; certificate: boolean; errors: FieldErrors }) {
   const a = props.proposed;
   return (
-    <AddressLayout fileNumber={props.fileNumber} plate={props.plate} step="summary" errors={props.errors} order={['clu']}>
+    <AddressLayout fileNumber={props.fileNumber} plate={props.plate} step="summary" previous="address" errors={props.errors} order={['clu']}>
       {props.corrected && (
         <Alert kind="info" small>
           Votre adresse a été vérifiée et mise à la norme postale (majuscules, sans accents, 38 caractères par ligne). Vérifiez-la ; vous pouvez
@@ -50,7 +60,7 @@ export function AddressSummaryPage(props: { fileNumber: string; plate: string; p
       )}
       <SummaryList
         rows={[
-          { key: 'Nouvelle adresse', value: [a.line1, a.line2, `${a.postcode} ${a.commune}`].filter(Boolean).join(', '), changeAction: `/vehicules/demandes/${props.fileNumber}/adresse/modifier` },
+          { key: 'Nouvelle adresse', value: [a.line1, a.line2, `${a.postcode} ${a.commune}`].filter(Boolean).join(', '), changeHref: addressStepUrl(props.fileNumber, 'address') },
           { key: 'Ce que vous recevrez', value: props.certificate ? 'Un nouveau certificat d’immatriculation, et un certificat provisoire à imprimer' : 'Une étiquette gratuite, à coller sur votre carte grise' },
           { key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) },
         ]}

@@ -12,6 +12,7 @@ import { applyTransition, TransitionRefused, refusedAsFalse } from '../procedure
 import type { VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { issuesCertificate, type TaxLine } from '../taxes/model.ts';
+import { ADDRESS_FIELDS } from './model.ts';
 
 const CHANGED = { ok: false as const, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
 
@@ -20,6 +21,8 @@ export interface AddressState {
   proposed?: PostalAddress;
   corrected?: boolean;
   previous?: string[];
+  /** what was last typed on the address form when it was refused (not checked) */
+  draft?: Record<string, string>;
   outcome?: 'label' | 'certificate';
 }
 
@@ -65,8 +68,11 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
       return { ok: true, value: null };
     },
 
-    async back(p: VehicleProcedure) {
-      if (p.status === 'in_progress') await save(db, p, { ...stateOf(p), step: 'address' });
+    /** Keeps what was typed on the address form, unchecked (a refused form): shown again when the step is. */
+    async saveDraft(p: VehicleProcedure, input: Record<string, string | undefined>): Promise<void> {
+      if (p.status !== 'in_progress') return;
+      const draft = Object.fromEntries(ADDRESS_FIELDS.filter((k) => typeof input[k] === 'string').map((k) => [k, input[k]!.slice(0, 200)]));
+      await save(db, p, { ...stateOf(p), draft });
     },
 
     /** What this change costs and produces, computed by the tax engine. */
