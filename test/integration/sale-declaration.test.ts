@@ -80,6 +80,8 @@ describe('declaration of sale', () => {
     expect(d).toContain(`Numéro de dossier : ${file}`);
     const code = /id="code-de-cession">([A-Z0-9]{11})</.exec(done.body)?.[1];
     expect(code).toMatch(/^[A-Z0-9]{11}$/);
+    // the end of the sale leads back to "Mes démarches" (issue 16)
+    expect(done.body).toMatch(/<a[^>]*href="\/mes-demarches"[^>]*>\s*Retour à mes démarches\s*<\/a>/);
     // shown once
     const again = await client.get(base);
     expect(again.body).not.toContain(code!);

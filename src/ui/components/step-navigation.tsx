@@ -41,3 +41,14 @@ export function StepButtons({ later }: { later?: boolean }) {
     </ul>
   );
 }
+
+/** At the end of a procedure: the way back to the list of all the account's requests. */
+export function BackToMyRequests() {
+  return (
+    <p class="fr-mt-4w">
+      <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/mes-demarches">
+        Retour à mes démarches
+      </a>
+    </p>
+  );
+}

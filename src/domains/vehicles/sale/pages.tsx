@@ -6,7 +6,7 @@ import { Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
 import { formatDate, formatDateTime } from '../../../ui/format.ts';
 import { DateInput } from '../../../ui/components/date-input.tsx';
-import { StepButtons } from '../../../ui/components/step-navigation.tsx';
+import { BackToMyRequests, StepButtons } from '../../../ui/components/step-navigation.tsx';
 import { Layout } from '../../../ui/layout.tsx';
 import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
@@ -195,6 +195,7 @@ export function SaleDonePage({ fileNumber, plate, code, documents }: { fileNumbe
           changement de titulaire.
         </li>
       </ul>
+      <BackToMyRequests />
     </SaleLayout>
   );
 }
