@@ -149,6 +149,22 @@ describe('“Mes démarches”: every request of the account, by tab', () => {
     expect(drafts.find((r) => r.includes(file))).toContain('Démarche à terminer');
   });
 
+  it('a vehicle draft past its code links straight to its first unfinished step, where the values typed are (issue 16)', async () => {
+    const client = await signInUser(t.app, CAMILLE);
+    const page = await client.follow(await postNewProcedure(client, { kind: 'address_change', initiator: 'self', plate: 'AB-123-CD' }));
+    const file = /\/vehicules\/demandes\/([A-Z0-9-]+)/.exec(page.url)![1]!;
+    const resume = `/vehicules/demandes/${file}/adresse`;
+    expect((await client.get('/mes-demarches?onglet=brouillons')).body, 'no step before the code').not.toContain(`href="${resume}"`);
+    await client.post(`/vehicules/demandes/${file}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+    await client.get(resume);
+    await client.post(`${resume}/nouvelle-adresse`, { line1: '8, rue Mercière', line2: '', postcode: '69002', commune: 'Marseille' }); // refused: kept as a draft
+    const row = [...(await client.get('/mes-demarches?onglet=brouillons')).body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) => m[1]!).find((r) => r.includes(file))!;
+    expect(row).toMatch(new RegExp(`<a[^>]*href="${resume}"[^>]*>\\s*Reprendre la démarche`));
+    const step = await client.get(resume);
+    expect(step.body).toContain('value="8, rue Mercière"');
+    expect(step.body).toContain('value="Marseille"');
+  });
+
   it('finds a request by file number or plate, typed loosely, and says when nothing matches', async () => {
     const me = await accountId(CAMILLE);
     const a = await vehicleProcedure(me, 'awaiting_review', { plate: '1234 AB 75' });

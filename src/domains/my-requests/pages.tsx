@@ -24,6 +24,22 @@ export function requestHref(r: Pick<RequestRow, 'source' | 'id' | 'reference'>):
   }
 }
 
+/** Where each kind of vehicle procedure's steps start: the address that shows the first unfinished step. */
+const VEHICLE_STEPS_SEGMENT: Record<ProcedureKind, string> = {
+  sale_declaration: 'cession',
+  holder_change: 'titulaire',
+  address_change: 'adresse',
+  duplicate: 'duplicata',
+  complementary: 'complementaire',
+};
+
+/** A draft's way back in: straight to its first unfinished step (a vehicle procedure past its code), else null. */
+export function resumeHref(r: Pick<RequestRow, 'source' | 'reference' | 'subkind' | 'state'>): string | null {
+  if (r.source !== 'vehicle' || r.state !== 'in_progress' || !r.reference) return null;
+  const segment = VEHICLE_STEPS_SEGMENT[r.subkind as ProcedureKind];
+  return segment ? `/vehicules/demandes/${r.reference}/${segment}` : null;
+}
+
 const SOURCE_LABELS: Record<Source, string> = {
   vehicle: 'Carte grise',
   licence: 'Permis de conduire',
@@ -56,6 +72,13 @@ function RequestsTable({ rows, caption }: { rows: RequestRow[]; caption: string 
         <>
           <p class="fr-text--xs fr-mb-0">{SOURCE_LABELS[r.source]}</p>
           <a href={requestHref(r)}>{requestTitle(r)}</a>
+          {resumeHref(r) && (
+            <p class="fr-text--sm fr-mb-0">
+              <a class="fr-link fr-link--sm" href={resumeHref(r)!}>
+                Reprendre la démarche<span class="fr-sr-only"> : {`${requestTitle(r)} ${r.reference}`}</span>
+              </a>
+            </p>
+          )}
         </>,
         r.reference ?? 'Numéro attribué à la validation',
         r.plate ?? '—',
