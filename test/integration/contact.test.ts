@@ -125,6 +125,20 @@ describe('contact requests', () => {
     expect(await t.database.db.selectFrom('contact_requests').select('id').execute()).toHaveLength(1);
   });
 
+  it('shows the back office the request’s timeline in French: sent by the user, answered by the named agent, no raw action code, no agent reads (issue 16)', async () => {
+    const user = await signInUser(t.app, 'demo.particulier@example.fr');
+    await user.get('/contact');
+    const reference = (await user.follow(await send(user, { ...fields, subject: 'Question pour l’historique' }))).url.split('/').pop()!;
+    const id = (await t.database.db.selectFrom('contact_requests').select('id').where('reference', '=', reference).executeTakeFirstOrThrow()).id;
+    const operator = await signInAgent(new TestClient(t.app), 'agent.operateur@example.fr');
+    await operator.get(`/agents/demandes-de-contact/${id}`);
+    await operator.post(`/agents/demandes-de-contact/${id}/repondre`, { answer: 'Bonjour, voici la réponse.' });
+    const page = await operator.get(`/agents/demandes-de-contact/${id}`);
+    const history = textOf(/<section[^>]*aria-labelledby="historique-demande"[^>]*>([\s\S]*?)<\/section>/.exec(page.body)![1]!);
+    expect(history).toMatch(/^Historique .*— L’usager Demande de contact envoyée .*— .*\(agent\) Réponse de l’assistance$/);
+    expect(history).not.toMatch(/contact\.|lue par l’assistance/);
+  });
+
   it('queues open requests for operators oldest first, flags overdue ones; an operator answers, the user reads and receives the answer', async () => {
     const user = await signInUser(t.app, 'demo.particulier@example.fr');
     await user.get('/contact');

@@ -121,7 +121,9 @@ export function registerHelpRoutes(app: FastifyInstance, deps: { contact: Contac
       const id = positiveId(request.params.id);
       const r = id ? await contact.openForAgent(agentOf(request), id, request.ip) : undefined;
       if (!r) return reply.callNotFound();
-      return reply.render(<ContactAdminPage request={r} deadline={deadlineOf(r)} files={await contact.files(r)} values={values} errors={errors} />, Object.keys(errors).length ? 400 : 200);
+      // the same timeline as the user's, agents named; a request sent without an account has no account (0 matches none: its sender reads "L’usager")
+      const entries = await timeline.of({ kind: 'contact_request', id: r.id, accountId: r.account_id ?? 0 }, { kind: 'agent' }, { pieceHref: (file) => `/agents/demandes-de-contact/${r.id}/pieces/${file}` });
+      return reply.render(<ContactAdminPage request={r} deadline={deadlineOf(r)} files={await contact.files(r)} timeline={entries} values={values} errors={errors} />, Object.keys(errors).length ? 400 : 200);
     }
 
     scope.get<{ Params: { id: string } }>('/agents/demandes-de-contact/:id', (request, reply) => show(request, reply));

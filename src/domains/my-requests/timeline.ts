@@ -106,7 +106,7 @@ export function createTimeline(deps: { db: Db }) {
       const entries: (TimelineEntry & { order: number })[] = [];
       for (const r of rows) {
         if (MESSAGE_ROWS.has(r.action)) continue;
-        if (r.action === 'agent.viewed_request' || (reader.kind === 'user' && HIDDEN_FROM_USER.has(r.action))) continue; // the back office lists its reads in the CSV export
+        if (r.action === 'agent.viewed_request' || r.action === 'contact.viewed' || (reader.kind === 'user' && HIDDEN_FROM_USER.has(r.action))) continue; // the back office lists its reads in the CSV export
         const details = (r.details ?? {}) as Record<string, unknown>;
         const actor =
           r.actor_kind === 'agent'

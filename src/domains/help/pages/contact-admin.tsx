@@ -1,3 +1,5 @@
+import { Timeline } from '../../../ui/components/timeline.tsx';
+import type { TimelineEntry } from '../../my-requests/timeline.ts';
 import { FILE_KIND_LABELS, STATUS_LABELS, TOPIC_LABELS } from '../contact-model.ts';
 import { formatDay, type Deadline } from '../contact-service.ts';
 import type { ContactRequest } from '../tables.ts';
@@ -55,7 +57,7 @@ export function ContactQueuePage({ requests }: { requests: (WithUser & { deadlin
   );
 }
 
-export function ContactAdminPage({ request, deadline, files, values, errors }: { request: WithUser; deadline: Deadline; files: Attachment[]; values: Record<string, string | undefined>; errors: FieldErrors }) {
+export function ContactAdminPage({ request, deadline, files, timeline, values, errors }: { request: WithUser; deadline: Deadline; files: Attachment[]; timeline: TimelineEntry[]; values: Record<string, string | undefined>; errors: FieldErrors }) {
   return (
     <Layout title={`Demande de contact ${request.reference}`} hasErrors={Object.keys(errors).length > 0}>
       <Breadcrumb items={[{ href: '/agents', label: 'Espace agent' }, { href: '/agents/demandes-de-contact', label: 'Demandes de contact' }, { label: request.reference }]} />
@@ -86,6 +88,7 @@ export function ContactAdminPage({ request, deadline, files, values, errors }: {
           <SubmitButton>Envoyer la réponse</SubmitButton>
         </Form>
       )}
+      <Timeline entries={timeline} title="Historique" />
     </Layout>
   );
 }
