@@ -128,7 +128,7 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     expect(path(page)).toBe(`${base}/recapitulatif`);
     await page.getByRole('link', { name: 'Étape précédente' }).click();
     expect(path(page)).toBe(`${base}/nouveau-titulaire`);
-    expect(await page.getByLabel('Numéro et voie').inputValue()).toBe('6 quai de la Gare');
+    expect(await page.getByLabel('Numéro et voie').inputValue()).toBe('6 QUAI DE LA GARE'); // as checked: the postal norm
     await page.goBack();
 
     await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
