@@ -102,6 +102,23 @@ describe('agents: habilitations and accounts administration', () => {
     expect(textOf(wrong.body)).toContain('Cette décision n’est plus possible');
   });
 
+  it('the end of a suspension is typed JJ/MM/AAAA like every other date, its errors naming the field (issue 16)', async () => {
+    const operator = await agent('agent.operateur@example.fr');
+    const search = await operator.get('/agents/comptes?q=demo.part');
+    const id = /href="\/agents\/comptes\/(\d+)">demo.particulier@example.fr/.exec(search.body)![1];
+    const page = await operator.get(`/agents/comptes/${id}`);
+    expect(page.body).not.toContain('type="date"');
+    expect(textOf(page.body)).toContain('Format JJ/MM/AAAA, par exemple 31/12/2026');
+    const unreal = await operator.post(`/agents/comptes/${id}/suspendre`, { reason: 'Usage frauduleux suspecté', until: '30/02/2027' });
+    expect(textOf(unreal.body)).toContain('La date de fin de la suspension n’existe pas');
+    expect(unreal.body).toContain('value="30/02/2027"');
+    await operator.get(`/agents/comptes/${id}`);
+    await operator.post(`/agents/comptes/${id}/suspendre`, { reason: 'Usage frauduleux suspecté', until: '15/01/2027' });
+    const account = await t.database.db.selectFrom('accounts').select(['status', 'suspended_until']).where('email', '=', 'demo.particulier@example.fr').executeTakeFirstOrThrow();
+    expect(account.status).toBe('suspended');
+    expect(account.suspended_until?.toISOString()).toBe('2027-01-15T00:00:00.000Z');
+  });
+
   it('an operator suspends an account with a reason and an end date, then reactivates it', async () => {
     const operator = await agent('agent.operateur@example.fr');
     const search = await operator.get('/agents/comptes?q=demo.part');

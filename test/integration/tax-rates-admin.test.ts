@@ -15,6 +15,26 @@ describe('operators schedule tax rates', () => {
     await seedDemoData(t.database.db, t.app.config);
   });
 
+  it('types the date of entry into force as JJ/MM/AAAA like every other form, its errors naming the field (issue 16)', async () => {
+    const operator = await signInAgent(new TestClient(t.app), 'agent.operateur@example.fr');
+    const page = (await operator.get('/agents/taxes')).body;
+    expect(page).not.toContain('type="date"');
+    expect(page).toMatch(/name="effective_from"[^>]*type="text"|type="text"[^>]*name="effective_from"/);
+    expect(textOf(page)).toContain('Format JJ/MM/AAAA, par exemple 01/01/2027');
+    const unreal = await operator.post('/agents/taxes', { kind: 'regional_per_cv', key: 'BRE', effective_from: '31/02/2099', amount: '61,50', source: 'Délibération' });
+    expect(unreal.statusCode).toBe(400);
+    expect(textOf(unreal.body)).toContain('La date d’entrée en vigueur n’existe pas');
+    expect(unreal.body).toContain('value="31/02/2099"');
+    await operator.get('/agents/taxes');
+    const garbled = await operator.post('/agents/taxes', { kind: 'regional_per_cv', key: 'BRE', effective_from: 'demain', amount: '61,50', source: 'Délibération' });
+    expect(textOf(garbled.body)).toContain('Saisissez la date d’entrée en vigueur au format JJ/MM/AAAA, par exemple 01/01/2027');
+    await operator.get('/agents/taxes');
+    const ok = await operator.post('/agents/taxes', { kind: 'regional_per_cv', key: 'BRE', effective_from: '01/01/2099', amount: '61,50', source: 'Délibération du conseil régional' });
+    expect(ok.statusCode).toBe(303);
+    const row = await t.database.db.selectFrom('tax_rates').select('effective_from').where('key', '=', 'BRE').where('updated_by', '!=', 'migration').executeTakeFirstOrThrow();
+    expect(row.effective_from.toISOString().slice(0, 10)).toBe('2099-01-01');
+  });
+
   it('lists the rates in force, schedules a new one from a future date, audited; the past is never rewritten', async () => {
     const operator = await signInAgent(new TestClient(t.app), 'agent.operateur@example.fr');
     const page = textOf((await operator.get('/agents/taxes')).body);

@@ -1,3 +1,4 @@
+import { frenchDate } from '../../platform/french-date.ts';
 import { z } from 'zod';
 import type { AgentRole, HabilitationStatus } from '../../schema.ts';
 import { emailField } from '../accounts/model.ts';
@@ -80,7 +81,8 @@ export const townHallSchema = z.object({
 
 export const suspensionSchema = z.object({
   reason: required('Saisissez le motif de la suspension, envoyé à l’usager', 500),
-  until: z.coerce
-    .date({ error: 'Saisissez la date de fin de la suspension' })
+  // JJ/MM/AAAA (or ISO), read as the start of that day in UTC, as the browser's date field was
+  until: frenchDate('la date de fin de la suspension', '31/12/2026')
+    .transform((iso) => new Date(`${iso}T00:00:00Z`))
     .refine((d) => d.getTime() > Date.now(), 'La fin de la suspension doit être dans le futur'),
 });

@@ -1,3 +1,4 @@
+import { DateInput } from '../../../ui/components/date-input.tsx';
 import { PROFILES } from '../../accounts/model.ts';
 import {
   actionsFrom,
@@ -202,7 +203,7 @@ export function AccountAdminPage({ account, errors, values }: { account: Account
           <h2>Suspendre temporairement (CGU 1.11.1)</h2>
           <Form action={`/agents/comptes/${account.id}/suspendre`}>
             <TextArea name="reason" label="Motif, envoyé à l’usager" rows={3} maxLength={500} value={values.reason} error={errors.reason} />
-            <TextInput name="until" type="date" label="Fin de la suspension" value={values.until} error={errors.until} />
+            <DateInput name="until" label="Fin de la suspension" example="31/12/2026" value={values.until} error={errors.until} />
             <SubmitButton secondary>Suspendre le compte</SubmitButton>
           </Form>
         </>

@@ -1,3 +1,5 @@
+import { DateInput } from '../../../ui/components/date-input.tsx';
+import { toFrenchDate } from '../../../platform/french-date.ts';
 import { RATE_KINDS, WEIGHT_CLASSES } from './admin.ts';
 import type { TaxRateKind } from '../tables.ts';
 import { formatEuros } from './model.ts';
@@ -39,7 +41,7 @@ export function TaxRatesPage(props: { rows: Rate[]; regions: { code: string; nam
           error={props.errors.key}
           options={[...props.regions.map((r) => ({ value: r.code, label: `Région : ${r.name}` })), ...Object.entries(WEIGHT_CLASSES).map(([value, label]) => ({ value, label: `Poids : ${label}` }))]}
         />
-        <TextInput name="effective_from" type="date" label="En vigueur à partir du" hint={`Aujourd’hui (${props.today}) ou plus tard`} value={v.effective_from} error={props.errors.effective_from} />
+        <DateInput name="effective_from" label="En vigueur à partir du" example="01/01/2027" hint={`Aujourd’hui (${toFrenchDate(props.today)}) ou plus tard`} value={v.effective_from} error={props.errors.effective_from} />
         <TextInput name="amount" label="Montant" hint="En euros (par exemple 46,00), ou en pourcentage entier pour la réduction des véhicules électriques" inputMode="text" value={v.amount} error={props.errors.amount} />
         <TextInput name="source" label="Source" hint="Texte officiel, délibération du conseil régional, arrêté…" value={v.source} error={props.errors.source} />
         <Checkbox name="verified" value="oui" checked={v.verified === 'oui'} label="Valeur vérifiée sur Légifrance ou le texte officiel" />

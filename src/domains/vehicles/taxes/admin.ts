@@ -1,3 +1,4 @@
+import { frenchDate } from '../../../platform/french-date.ts';
 import { z } from 'zod';
 import { audit } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
@@ -17,7 +18,7 @@ export const WEIGHT_CLASSES = { upto_3_5t: 'jusqu’à 3,5 t', '3_5t_6t': 'de 3,
 const schema = z.object({
   kind: z.enum(Object.keys(RATE_KINDS) as [TaxRateKind, ...TaxRateKind[]], { error: 'Choisissez la taxe' }),
   key: z.string().trim().max(20).optional(),
-  effective_from: z.iso.date({ error: 'Saisissez la date d’entrée en vigueur, par exemple 2027-01-01' }),
+  effective_from: frenchDate('la date d’entrée en vigueur', '01/01/2027'),
   amount: z.string({ error: 'Saisissez le montant' }).trim().min(1, 'Saisissez le montant'),
   source: z.string({ error: 'Indiquez la source (texte officiel, délibération…)' }).trim().min(3, 'Indiquez la source (texte officiel, délibération…)').max(300),
   verified: z.literal('oui').optional(),
