@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { sellCamillesCar } from '../helpers/sales.ts';
 import { signInUser, signInUserInBrowser } from '../helpers/users.ts';
 
@@ -13,22 +13,7 @@ import { signInUser, signInUserInBrowser } from '../helpers/users.ts';
  * browser's Back, a bookmark of a step not reached yet, a refused step kept as a draft.
  */
 describe('procedure steps at their own addresses, in Chromium without JavaScript', () => {
-  let e2e: E2E;
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterAll(() => e2e.close());
-  beforeEach(async () => {
-    await e2e.database.reset();
-    await seedDemoData(e2e.database.db, e2e.app.config);
-  });
-
-  const a11y: Record<string, string[]> = {};
-  const check = async (page: Page) => {
-    const v = await e2e.axe(page);
-    if (v.length) a11y[page.url()] = v;
-    expect(await hasHorizontalScroll(page)).toBe(false);
-  };
+  const e2e = useE2E({ seed: 'each-test' });
   const main = async (page: Page) => (await page.locator('main').textContent())!.replace(/\s+/g, ' ');
   const path = (page: Page) => new URL(page.url()).pathname;
 
@@ -58,7 +43,7 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     expect(base).toMatch(/^\/vehicules\/demandes\/[A-Z0-9-]+\/titulaire$/);
     expect(await main(page)).toMatch(/Code de cession\s*Étape 1 sur 4/);
     expect(await page.getByRole('link', { name: 'Étape précédente' }).count()).toBe(0); // the first step
-    await check(page);
+    await pageChecks(page);
 
     // a bookmark to a step not reached yet: the first unfinished one
     await page.goto(`${e2e.baseUrl}${base}/recapitulatif`);
@@ -69,14 +54,14 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     expect(path(page)).toBe(`${base}/nouveau-titulaire`);
     expect(await main(page)).toMatch(/Nouveau titulaire\s*Étape 2 sur 4/);
     expect(await page.getByLabel('Prénoms').inputValue()).toBe('Julien'); // from FranceConnect
-    await check(page);
+    await pageChecks(page);
 
     // "Étape précédente": the code's page says it is accepted (not asked again) and leads on
     await page.getByRole('link', { name: 'Étape précédente' }).click();
     expect(path(page)).toBe(`${base}/code`);
     expect(await main(page)).toContain('le code de cession ne vous sera plus demandé');
     expect(await page.getByLabel('Si oui : code de cession').count()).toBe(0);
-    await check(page);
+    await pageChecks(page);
     await page.getByRole('link', { name: 'Poursuivre' }).click();
     expect(path(page)).toBe(`${base}/nouveau-titulaire`);
 
@@ -89,7 +74,7 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     expect(summary).toContain('Choisissez l’usage du véhicule');
     expect(summary).toContain('Le code postal comporte 5 chiffres');
     expect(await page.getByLabel('Numéro et voie').inputValue()).toBe('4 quai de la Gare');
-    await check(page);
+    await pageChecks(page);
     // kept as a draft: away and back, what was typed is there
     await page.getByRole('link', { name: 'Étape précédente' }).click();
     await page.getByRole('link', { name: 'Poursuivre' }).click();
@@ -101,7 +86,7 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     await page.getByLabel('Code postal').fill('69003');
     await page.getByRole('button', { name: 'Reprendre plus tard' }).click();
     expect(await main(page)).toMatch(/est enregistrée en brouillon.*Vous la retrouverez dans « (Mes démarches|Mon espace véhicule) »/);
-    await check(page);
+    await pageChecks(page);
     await page.goto(`${e2e.baseUrl}${base}`);
     expect(await main(page)).toMatch(/Nouveau titulaire\s*Étape 2 sur 4/);
     expect(await page.getByLabel('Code postal').inputValue()).toBe('69003');
@@ -113,7 +98,7 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(path(page)).toBe(`${base}/recapitulatif`);
     expect(await main(page)).toMatch(/Récapitulatif\s*Étape 3 sur 4/);
-    await check(page);
+    await pageChecks(page);
     // the browser's Back lands on the new holder's page, at its own address, filled
     await page.goBack();
     expect(path(page)).toBe(`${base}/nouveau-titulaire`);
@@ -135,13 +120,12 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     await page.getByRole('button', { name: 'Valider la demande' }).click();
     expect(path(page)).toBe(`${base}/paiement`);
     expect(await main(page)).toContain('Montant à payer');
-    await check(page);
+    await pageChecks(page);
     // once filed, an earlier step (Back, a bookmark) leads to the payment
     await page.goto(`${e2e.baseUrl}${base}/nouveau-titulaire`);
     expect(path(page)).toBe(`${base}/paiement`);
     await page.goto(`${e2e.baseUrl}${base}/code`);
     expect(path(page)).toBe(`${base}/paiement`);
-    expect(a11y).toEqual({});
   }, 400_000);
 
   it('change of address: the form and the summary at their addresses, a refused address kept, "Modifier" and "Étape précédente" as links, Back, a bookmark', async () => {
@@ -159,14 +143,14 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     // a bookmark to a step not reached yet: the first unfinished one
     await page.goto(`${e2e.baseUrl}${base}/fin`);
     expect(path(page)).toBe(`${base}/nouvelle-adresse`);
-    await check(page);
+    await pageChecks(page);
     // sent as Chromium sends it (the optional field empty), refused: kept as a draft
     await page.getByLabel('Numéro et voie').fill('8, rue Mercière');
     await page.getByLabel('Code postal').fill('69002');
     await page.getByLabel('Commune').fill('Marseille');
     await page.getByRole('button', { name: 'Poursuivre' }).click();
     expect(await page.locator('#error-summary').textContent()).toContain('Cette commune ne correspond pas au code postal 69002');
-    await check(page);
+    await pageChecks(page);
     await page.goto(`${e2e.baseUrl}${base}`);
     expect(await page.getByLabel('Numéro et voie').inputValue()).toBe('8, rue Mercière');
     expect(await page.getByLabel('Commune').inputValue()).toBe('Marseille');
@@ -176,7 +160,7 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     expect(path(page)).toBe(`${base}/recapitulatif`);
     expect(await main(page)).toMatch(/Récapitulatif\s*Étape 2 sur 3/);
     expect(await main(page)).toContain('8 RUE MERCIERE, 69002 LYON');
-    await check(page);
+    await pageChecks(page);
     // Back, then forward; "Étape précédente"; "Modifier": the form at its own address, filled with the address checked
     await page.goBack();
     expect(path(page)).toBe(`${base}/nouvelle-adresse`);
@@ -195,10 +179,9 @@ describe('procedure steps at their own addresses, in Chromium without JavaScript
     await page.getByRole('button', { name: 'Valider la demande' }).click();
     expect(path(page)).toBe(`${base}/fin`);
     expect(await main(page)).toContain('Changement d’adresse enregistré');
-    await check(page);
+    await pageChecks(page);
     // once filed, an earlier step leads to the end
     await page.goto(`${e2e.baseUrl}${base}/nouvelle-adresse`);
     expect(path(page)).toBe(`${base}/fin`);
-    expect(a11y).toEqual({});
   }, 400_000);
 });
