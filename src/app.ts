@@ -28,7 +28,7 @@ import { registerVehicleRoutes } from './domains/vehicles/procedures/routes.tsx'
 import { createVehiclesService } from './domains/vehicles/procedures/service.ts';
 import { registerVerificationRoute } from './domains/vehicles/sale/routes.tsx';
 import { registerDocumentVerificationRoutes } from './domains/document-verification/routes.tsx';
-import { loadSealSigner, setDocumentSigner } from './platform/seal/keys.ts';
+import { loadSealIdentity, setSealIdentity } from './platform/seal/keys.ts';
 import { createSaleService } from './domains/vehicles/sale/service.ts';
 import { createTransferService } from './domains/vehicles/transfer/service.ts';
 import { createAddressService } from './domains/vehicles/address/service.ts';
@@ -133,7 +133,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseUrlEncoded },
   });
   const db = database.db;
-  setDocumentSigner(loadSealSigner(config.sealPrivateKey, config.dataDir)); // the 2D-Doc key of every issued document
+  setSealIdentity(await loadSealIdentity(config)); // the 2D-Doc key of every issued document, and its certificate
   const metrics = createMetrics();
   const maintenance = createMaintenanceService(db, config.maintenanceCacheSeconds);
   app.decorate('config', config);

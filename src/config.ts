@@ -30,6 +30,8 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'au moins 32 caractères').optional(),
   /** the 2D-Doc seal key of the issued documents (PKCS#8 PEM, EC P-256; \n allowed for newlines) */
   SEAL_PRIVATE_KEY: z.string().regex(/-----BEGIN PRIVATE KEY-----/, 'clé PKCS#8 au format PEM attendue').optional(),
+  /** the X.509 certificate of SEAL_PRIVATE_KEY issued by the agency's authority (PEM; \n allowed); without it the demo authority issues one */
+  SEAL_CERTIFICATE: z.string().regex(/-----BEGIN CERTIFICATE-----/, 'certificat X.509 au format PEM attendu').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -90,6 +92,8 @@ export interface Config {
   readonly sessionSecret: string;
   /** SEAL_PRIVATE_KEY; null outside production = a key generated once in the data folder (platform/seal/keys.ts) */
   readonly sealPrivateKey: string | null;
+  /** SEAL_CERTIFICATE; null = a certificate issued by the demo authority of the data folder (platform/seal/demo-authority.ts) */
+  readonly sealCertificate: string | null;
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
   readonly logLevel: string;
@@ -212,6 +216,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     sessionSecret,
     sealPrivateKey: e.SEAL_PRIVATE_KEY ?? null,
+    sealCertificate: e.SEAL_CERTIFICATE ?? null,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     logLevel: e.LOG_LEVEL,

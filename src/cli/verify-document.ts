@@ -2,16 +2,17 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
 import { describeSeal, verdictText, verifySeal } from '../domains/document-verification/service.ts';
 import { openDatabase, type Database } from '../platform/db/database.ts';
-import { loadSealSigner, trustedKeyFromPem, trustedKeyOf, type TrustedKey } from '../platform/seal/keys.ts';
+import { loadSealIdentity, trustedKeyFromCertificate } from '../platform/seal/keys.ts';
 import { readDataMatrixCodes } from '../platform/seal/read-pdf.ts';
 
-const USAGE = `Usage : npm run verify-document -- <document.pdf> [--cle <cle-publique.pem>] [--sans-registre]
+const USAGE = `Usage : npm run verify-document -- <document.pdf> [--certificat <certificat.pem>] [--sans-registre]
 
 Lit le 2D-Doc imprimé sur le document (rendu de la page, lecture du DataMatrix), vérifie la signature
 de l'agence sans réseau, puis compare les données au registre (base de données de la configuration :
 DATABASE_URL ou le dossier DATA_DIR), sauf avec --sans-registre.
---cle : la clé publique publiée (/2d-doc/certificats/<id>.pem) ; par défaut, celle de la clé du portail
-(SEAL_PRIVATE_KEY ou la clé de démonstration du dossier de données).
+--certificat : le certificat X.509 publié (/2d-doc/certificats/FR00<id>.pem), dont la clé publique vérifie
+la signature ; par défaut, celui du cachet du portail (SEAL_CERTIFICATE, ou celui que l'autorité de
+démonstration du dossier de données a émis pour SEAL_PRIVATE_KEY ou la clé de démonstration).
 Code de sortie : 0 document authentique (ou signature valide avec --sans-registre), 1 document refusé,
 2 vérification impossible.`;
 
@@ -20,14 +21,15 @@ Code de sortie : 0 document authentique (ou signature valide avec --sans-registr
  * inspector would, offline for the signature.
  */
 async function main(argv: string[]): Promise<number> {
-  const file = argv.find((a) => !a.startsWith('--') && argv[argv.indexOf(a) - 1] !== '--cle');
+  const file = argv.find((a) => !a.startsWith('--') && argv[argv.indexOf(a) - 1] !== '--certificat');
   if (!file || argv.includes('--aide') || argv.includes('--help')) {
     console.error(USAGE);
     return 2;
   }
-  const keyFile = argv.includes('--cle') ? argv[argv.indexOf('--cle') + 1] : undefined;
+  const certificateFile = argv.includes('--certificat') ? argv[argv.indexOf('--certificat') + 1] : undefined;
   const config = loadConfig();
-  const trusted: TrustedKey[] = keyFile ? [trustedKeyFromPem(readFileSync(keyFile, 'utf8'))] : [trustedKeyOf(loadSealSigner(config.sealPrivateKey, config.dataDir))];
+  const certificate = certificateFile ? readFileSync(certificateFile, 'utf8') : (await loadSealIdentity(config)).certificate;
+  const trusted = [trustedKeyFromCertificate(certificate)];
   const codes = await readDataMatrixCodes(readFileSync(file));
   if (!codes.length) {
     console.error(`Aucun 2D-Doc lisible dans ${file}.`);

@@ -177,7 +177,7 @@ describe('official documents: layout, PDF/A, tags and 2D-Doc', () => {
     expect(empty.statusCode).toBe(400);
     expect(textOf(empty.body)).toContain('Collez le texte du 2D-Doc');
     const cert = await visitor.get(`/2d-doc/certificats/FR00${documentSigner().certificateId}.pem`);
-    expect(cert.body).toContain('-----BEGIN PUBLIC KEY-----');
+    expect(cert.body).toContain('-----BEGIN CERTIFICATE-----'); // an X.509 certificate, no longer a bare public key
     expect(message).toContain(GS);
     expect(message).toContain(US);
   });

@@ -50,7 +50,7 @@ export function TwoDDocVerificationPage(props: { message?: string; errors?: Fiel
       </Form>
       <h2 class="fr-mt-6w">Vérifier sans réseau</h2>
       <p>
-        La signature se vérifie avec la clé publique de l’agence, publiée à l’adresse <a href={props.certificateUrl}>{props.certificateUrl}</a>.
+        La signature se vérifie avec la clé publique du certificat X.509 du cachet de l’agence, publié à l’adresse <a href={props.certificateUrl}>{props.certificateUrl}</a>.
       </p>
     </Layout>
   );

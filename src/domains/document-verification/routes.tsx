@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { documentSigner, publicKeyPem, trustedKeyOf } from '../../platform/seal/keys.ts';
+import { documentSigner, publishedCertificate, trustedKeyFromCertificate } from '../../platform/seal/keys.ts';
 import { GS, US } from '../../platform/seal/two-d-doc.ts';
 import { TwoDDocVerificationPage } from './pages.tsx';
 import { verifySeal } from './service.ts';
@@ -15,7 +15,13 @@ export const messageFromForm = (text: string): string =>
     .replace(/[\r\n]+/g, '');
 export const messageForForm = (message: string): string => message.replaceAll(GS, '<GS>').replaceAll(US, '<US>');
 
-/** Public: the 2D-Doc verification page and the portal's published seal key. */
+/** The seals the verification trusts: those the key of the published certificate verifies. */
+const trustedKeys = () => {
+  const certificate = publishedCertificate();
+  return certificate ? [trustedKeyFromCertificate(certificate)] : [];
+};
+
+/** Public: the 2D-Doc verification page and the X.509 certificate of the portal's seal key. */
 export function registerDocumentVerificationRoutes(app: FastifyInstance): void {
   const certificateUrl = () => {
     const s = documentSigner();
@@ -24,8 +30,10 @@ export function registerDocumentVerificationRoutes(app: FastifyInstance): void {
 
   app.get<{ Params: { id: string } }>('/2d-doc/certificats/:id', async (request, reply) => {
     const s = documentSigner();
-    if (request.params.id !== `${s.caId}${s.certificateId}.pem`) return reply.callNotFound();
-    return reply.type('application/x-pem-file').header('cache-control', 'public, max-age=86400').send(publicKeyPem(s));
+    const certificate = publishedCertificate();
+    if (request.params.id !== `${s.caId}${s.certificateId}.pem` || !certificate) return reply.callNotFound();
+    // the seal's certificate, then the certificate of the authority that issued it
+    return reply.type('application/x-pem-file').header('cache-control', 'public, max-age=86400').send(certificate);
   });
 
   app.get('/verification/2d-doc', (_request, reply) => reply.render(<TwoDDocVerificationPage certificateUrl={certificateUrl()} />));
@@ -34,7 +42,7 @@ export function registerDocumentVerificationRoutes(app: FastifyInstance): void {
     const text = String(body(request).message ?? '');
     if (!text.trim())
       return reply.render(<TwoDDocVerificationPage message={text} errors={{ message: 'Collez le texte du 2D-Doc, lu avec un lecteur de 2D-Doc.' }} certificateUrl={certificateUrl()} />, 400);
-    const verdict = await verifySeal(app.database.db, messageFromForm(text), [trustedKeyOf(documentSigner())]);
+    const verdict = await verifySeal(app.database.db, messageFromForm(text), trustedKeys());
     return reply.render(<TwoDDocVerificationPage message={text} verdict={verdict} certificateUrl={certificateUrl()} />);
   });
 }

@@ -16,8 +16,8 @@ import type { SaleService } from '../sale/service.ts';
 import type { VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { regionOfPostcode, type TaxLine } from '../taxes/model.ts';
+import { pendingSummaryPdf } from './documents.ts';
 import { HOLDER_FIELDS, newHolderSchema, USES, type NewHolder, type TransferStep } from './model.ts';
-import { transferSummaryPdf } from './summary-pdf.ts';
 import { dateProblemMessage, readFrenchDate } from '../../../platform/french-date.ts';
 
 export interface TransferState {
@@ -300,16 +300,21 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       const { vehicle, formerHolder: current } = await this.vehicleFacts(p);
       const formerHolder = state.formerHolder ?? current;
       const h = state.holder;
-      return transferSummaryPdf({
-        fileNumber: p.file_number,
-        filedAt: state.filedAt ? new Date(state.filedAt) : p.updated_at,
-        vehicle: `${vehicle.plate} (${vehicle.category}), VIN ${vehicle.vin}`,
-        formerHolder,
-        newHolder: `${h.given_names} ${h.birth_name.toUpperCase()}, né(e) le ${h.birth_date.split('-').reverse().join('/')} à ${h.birth_place}`,
-        address: `${h.address_line1}, ${h.postcode} ${h.commune.toUpperCase()}`,
-        use: USES.find((u) => u.value === h.use)?.label ?? h.use,
-        paid: p.status === 'completed',
-      });
+      return pendingSummaryPdf(
+        {
+          fileNumber: p.file_number,
+          filedAt: state.filedAt ? new Date(state.filedAt) : p.updated_at,
+          plate: vehicle.plate,
+          category: vehicle.category,
+          vin: vehicle.vin,
+          formerHolder,
+          newHolder: `${h.given_names} ${h.birth_name.toUpperCase()}, né(e) le ${h.birth_date.split('-').reverse().join('/')} à ${h.birth_place}`,
+          address: `${h.address_line1}, ${h.postcode} ${h.commune.toUpperCase()}`,
+          use: USES.find((u) => u.value === h.use)?.label ?? h.use,
+          state: p.status === 'completed' ? 'Payée, certificat provisoire délivré' : 'En attente de paiement',
+        },
+        `${deps.config.publicUrl}/vehicules/demandes/${p.file_number}`,
+      );
     },
   };
 }
