@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/demo/seed.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { messageForForm } from '../../src/domains/document-verification/routes.tsx';
 import { readDataMatrixCodes } from '../../src/platform/seal/read-pdf.ts';
-import { hasHorizontalScroll, MOBILE, startE2E, type E2E } from '../helpers/browser.ts';
+import { MOBILE } from '../helpers/browser.ts';
+import { pageChecks, useE2E } from '../helpers/e2e.ts';
 import { sellCamillesCar } from '../helpers/sales.ts';
 import { signInUser } from '../helpers/users.ts';
 import { decodeQrFromPdf } from '../integration/pre-application-qr.ts';
@@ -13,23 +13,18 @@ import { decodeQrFromPdf } from '../integration/pre-application-qr.ts';
  * with JavaScript off: the 2D-Doc page (the text a reader shows, pasted) and the page of the QR code.
  */
 describe('verifying a printed document, in Chromium at 375 px with JavaScript off', () => {
-  let e2e: E2E;
+  const e2e = useE2E();
   let pdf: Buffer;
   beforeAll(async () => {
-    e2e = await startE2E();
-    await seedDemoData(e2e.database.db, e2e.app.config);
     // a real certificat de cession, from the sale of Camille's car, downloaded as the seller does
     const seller = await signInUser(e2e.app, 'demo.particulier@example.fr');
     await sellCamillesCar(seller);
     const sale = await e2e.database.db.selectFrom('vehicle_procedures').select('file_number').where('kind', '=', 'sale_declaration').executeTakeFirstOrThrow();
     pdf = (await seller.get(`/vehicules/demandes/${sale.file_number}/documents/certificat_cession.pdf`)).rawPayload;
   }, 600_000);
-  afterAll(() => e2e.close());
 
-  async function readable(page: Page): Promise<void> {
-    expect(await e2e.axe(page), page.url()).toEqual([]);
-    expect(await hasHorizontalScroll(page), `${page.url()} scrolls sideways at 375 px`).toBe(false);
-  }
+  /** axe finds nothing and the page does not scroll sideways at 375 px */
+  const readable = (page: Page) => pageChecks(page);
 
   it('a 2D-Doc read from the document and pasted is verified; the same text altered is refused', async () => {
     const [message] = await readDataMatrixCodes(pdf);
