@@ -6,6 +6,7 @@ import { PROCEDURE_TRANSITIONS } from '../../src/domains/vehicles/procedures/mod
 import { TRANSITIONS as LICENCE_TRANSITIONS } from '../../src/domains/licences/model.ts';
 import { HABILITATION_ACTIONS } from '../../src/domains/agents/model.ts';
 import { TRANSITIONS as PRE_APPLICATION_TRANSITIONS } from '../../src/domains/identity-docs/model.ts';
+import { CONTACT_TRANSITIONS } from '../../src/domains/help/contact-model.ts';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,6 +26,7 @@ const TEMPLATES: Record<string, string[]> = {
   'licence.piece_${verdict}': ['accepted', 'refused'],
   'attachment.${decision}': ['accepted', 'refused'],
   'habilitation.${action}': [...HABILITATION_ACTIONS],
+  'contact.${t.to}': Object.values(CONTACT_TRANSITIONS).map((t) => t.to),
   'pre_application.${move.to}': Object.values(PRE_APPLICATION_TRANSITIONS).flatMap((to) => Object.keys(to)),
   // FROM_PROVIDER's outcomes other than success (payment/service.ts): failed, cancelled, error, expired
   'payment.${next}': ['failed', 'cancelled', 'error', 'expired'],
