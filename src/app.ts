@@ -76,18 +76,21 @@ import { localStorage, s3Storage } from './platform/files/storage.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
 import { formDraftsPlugin, keepExpiredForm } from './platform/http/form-drafts.tsx';
 import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
-import { registerErrorPages } from './platform/http/errors.tsx';
-import { maintenanceGate } from './platform/http/maintenance-gate.tsx';
-import { renderPlugin } from './platform/http/render.tsx';
+import { registerErrorPages } from './web/error-pages.tsx';
+import { maintenanceGate } from './web/maintenance-gate.tsx';
+import { renderPlugin } from './platform/http/render.ts';
+import { pageDocument } from './web/page-document.tsx';
+import { renderWaitingRoom } from './ui/pages/waiting-room.tsx';
+import { SimulatedPaymentDonePage, SimulatedPaymentPage } from './ui/pages/payment.tsx';
 import { hashId, purgeExpiredSessions, registerSessionRoutes, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
 import { createFranceConnectClient } from './platform/oidc/franceconnect-client.ts';
-import { registerFranceConnectSimulator } from './platform/oidc/franceconnect-simulator.tsx';
+import { registerFranceConnectSimulator } from './web/franceconnect-simulator.tsx';
 import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
-import { registerOutboxRoutes } from './platform/mail/outbox-routes.tsx';
+import { registerOutboxRoutes } from './web/dev-outbox-routes.tsx';
 import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { redactUrl } from './platform/observability/redact.ts';
 import { processLogStream } from './platform/observability/log-stream.ts';
@@ -179,7 +182,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(admissionPlugin, {
     ...config.admission,
     sessionCookie: sessionCookieName(config),
-    stylesheet: assets.dsfrCss,
+    waitingPage: (wait) => renderWaitingRoom({ ...wait, stylesheet: assets.dsfrCss }),
     isSignedIn: async (id) => !!(await db.selectFrom('sessions').select('user_id').where('id_hash', '=', hashId(id)).where('user_id', 'is not', null).where('expires_at', '>', new Date()).executeTakeFirst()),
   });
   registerHttpMetrics(app, metrics, config.metricsToken);
@@ -194,12 +197,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   await app.register(sessionPlugin, { db, config });
   await app.register(renderPlugin, {
-    assets,
-    devOutbox: config.devOutbox,
-    pageExtras: async (request) => {
-      const state = await maintenance.state();
-      return { banners: state.banners, user: await currentUserName(request) };
-    },
+    document: pageDocument({
+      assets,
+      devOutbox: config.devOutbox,
+      pageExtras: async (request) => {
+        const state = await maintenance.state();
+        return { banners: state.banners, user: await currentUserName(request) };
+      },
+    }),
   });
   await app.register(csrfPlugin, { keepRefusedForm: (request) => keepExpiredForm(app, db, config, request) });
   maintenanceGate(app, maintenance);
@@ -245,7 +250,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const payments = provider ? createPaymentService({ db, provider, onPaid }) : null;
   const notificationLimiter = createNotificationLimiter(db);
   if (provider && payments) {
-    if (config.payment.kind === 'simulator') registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour` });
+    if (config.payment.kind === 'simulator') registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour`, pages: { Form: SimulatedPaymentPage, Done: SimulatedPaymentDonePage } });
     registerPaymentRoutes(app, payments, {
       notificationKey,
       limiter: notificationLimiter,

@@ -11,9 +11,11 @@ import type { HelpTables } from './domains/help/tables.ts';
 import type { NewsTables } from './domains/site/news-tables.ts';
 import type { ClosureTables } from './domains/site/closure/tables.ts';
 
+import type { Json, Timestamp } from './platform/db/column-types.ts';
+
+export type { Json, Timestamp };
+
 /** Kysely table types; they mirror migrations/*.sql. */
-export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-export type Json<T> = ColumnType<T, string, string>;
 
 export interface SessionsTable {
   id_hash: string;

@@ -4,7 +4,7 @@ import { createMaintenanceService } from '../domains/site/maintenance-service.ts
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { parseParisTime } from '../platform/time.ts';
-import { formatWindow } from '../ui/format.ts';
+import { formatWindow } from '../platform/format-date.ts';
 
 const USAGE = `Usage :
   npm run maintenance -- list

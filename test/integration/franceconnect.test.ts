@@ -7,7 +7,7 @@ import {
   type FranceConnectClient,
   type FranceConnectLoginStart,
 } from '../../src/platform/oidc/franceconnect-client.ts';
-import { SIMULATOR_IDENTITIES } from '../../src/platform/oidc/franceconnect-simulator.tsx';
+import { SIMULATOR_IDENTITIES } from '../../src/web/franceconnect-simulator.tsx';
 import { createTestApp, textOf, type TestApp } from '../helpers/app.ts';
 import { injectFetch } from '../helpers/inject-fetch.ts';
 

@@ -110,27 +110,11 @@ export function statusWriteViolations(file: string, source: string): number[] {
 // Today's offenders: each line goes when its file is fixed (the allowlist may only shrink).
 
 const PLATFORM_IMPORTS_ALLOWED = new Set<string>([
-  // being fixed by L4 (platform takes what it renders as parameters, page-serving glue leaves platform)
-  'src/platform/http/admission.ts',
-  'src/platform/http/errors.tsx',
-  'src/platform/http/keep-form.tsx',
-  'src/platform/http/maintenance-gate.tsx',
-  'src/platform/http/render.tsx',
-  'src/platform/mail/outbox-routes.tsx',
-  'src/platform/oidc/franceconnect-simulator.tsx',
-  'src/platform/payment/simulated-provider.tsx',
+  // none left: keep it so (docs/decisions/0028-layers.md says where page-serving code goes instead)
 ]);
 
 const SERVICE_IMPORTS_ALLOWED = new Set<string>([
-  // being fixed by L4 (platform)
-  'src/platform/http/admission.ts',
-  'src/platform/http/errors.tsx',
-  'src/platform/http/keep-form.tsx',
-  'src/platform/http/maintenance-gate.tsx',
-  'src/platform/http/render.tsx',
-  'src/platform/oidc/franceconnect-simulator.tsx',
-  'src/platform/payment/simulated-provider.tsx',
-  'src/cli/maintenance.ts',
+  // none left: keep it so
 ]);
 
 const STATUS_WRITES_ALLOWED = new Set<string>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutExpiry } from '../../src/platform/oidc/franceconnect-simulator.tsx';
+import { withoutExpiry } from '../../src/web/franceconnect-simulator.tsx';
 
 /**
  * The FranceConnect simulator's cookies are session cookies: their Expires, computed from the app

@@ -11,7 +11,7 @@ const idParam = (request: FastifyRequest): number | null => {
 /**
  * Operators manage the maintenance notices (banners and unavailability windows) from the back
  * office. Registered inside the agents' scope (signed-in agents only); the role is checked by the
- * service. These pages stay up during an unavailability window (see maintenance-gate.tsx).
+ * service. These pages stay up during an unavailability window (see src/web/maintenance-gate.tsx).
  */
 export function registerMaintenanceAdminRoutes(scope: FastifyInstance, agents: AgentsService): void {
   scope.get('/agents/maintenance', async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Timestamp } from '../../schema.ts';
+import type { Timestamp } from '../../platform/db/column-types.ts';
 
 /** Mirrors migrations/0010_directory_help_contact.sql and 0023_public_contact.sql (contact requests). */
 export type ContactTopic = 'account' | 'vehicle' | 'licence' | 'identity' | 'town_hall' | 'other';

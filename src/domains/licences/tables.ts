@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Json } from '../../schema.ts';
+import type { Json } from '../../platform/db/column-types.ts';
 import type { Reason, Status, Step } from './model.ts';
 
 /** Table types of the driving-licence domain; mirrors migrations/0012_licences.sql. */

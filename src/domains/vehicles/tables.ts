@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { Json, Timestamp } from '../../schema.ts';
+import type { Json, Timestamp } from '../../platform/db/column-types.ts';
 
 /** Table types of the vehicles domain; mirrors migrations/0003_vehicles.sql. */
 type DateColumn = ColumnType<Date, Date | string, Date | string>;

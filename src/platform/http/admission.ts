@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { PAUSE_PARAMETER, renderWaitingRoom } from '../../ui/pages/waiting-room.tsx';
 import { WaitingQueue } from './waiting-queue.ts';
 
 /**
@@ -36,13 +35,31 @@ export interface AdmissionOptions {
   retrySeconds: number;
   /** the session cookie's name (signed with @fastify/cookie) */
   sessionCookie: string;
-  /** the DSFR stylesheet's URL, for the waiting page */
-  stylesheet: string;
+  /** the waiting page's HTML (the portal's: ui/pages/waiting-room.tsx); whether it is paused is read from the URL */
+  waitingPage: (wait: WaitingPageView) => string;
   /**
    * Whether the session of this cookie id is signed in (asked only when the node is full): a
    * signed cookie alone proves nothing, since every visitor of the sign-in form gets one.
    */
   isSignedIn: (sessionId: string) => Promise<boolean>;
+}
+
+/** The query parameter that stops the automatic reload (RGAA 13.1.1: the user controls a refresh). */
+export const PAUSE_PARAMETER = 'attente';
+
+/** What the waiting page shows. */
+export interface WaitingPageView {
+  /** the page the visitor asked for (path and query), reloaded when a place frees up */
+  url: string;
+  retrySeconds: number;
+  /** null while there is no admission to estimate it from */
+  estimatedWaitSeconds: number | null;
+  /** the visitor's place in this node's queue (1: next to enter); null when the queue is full */
+  position: number | null;
+  /** how long a place is kept without a reload */
+  keptSeconds: number;
+  /** the visitor stopped the automatic reload (PAUSE_PARAMETER in the URL) */
+  paused: boolean;
 }
 
 export interface AdmissionStats {
@@ -166,14 +183,13 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       if (!wantsHtml(request)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
       const paused = new URLSearchParams(path.split('?')[1] ?? '').has(PAUSE_PARAMETER);
       if (!paused) reply.header('refresh', retry);
-      const page = renderWaitingRoom({
+      const page = opts.waitingPage({
         url: path,
         retrySeconds: opts.retrySeconds,
         position,
         keptSeconds: Math.max(60, 3 * opts.retrySeconds),
         estimatedWaitSeconds: estimateFor(position ?? queue.size + 1, rates.admittedPerSecond(now)),
         paused,
-        stylesheet: opts.stylesheet,
       });
       return reply.type('text/html; charset=utf-8').send(page);
     }

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
-import type { Json, Timestamp } from '../../schema.ts';
+import type { Json, Timestamp } from '../db/column-types.ts';
 import { originMatchesHost } from './csrf.ts';
 import { INPUT_LIMITS } from './input.ts';
 import { csrfTokenOf, hashId } from './session.ts';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { enqueue } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
-import { SimulatedPaymentPage, SimulatedPaymentDonePage } from '../../ui/pages/payment.tsx';
+import type { ComponentType } from 'preact';
 import type { PaymentProvider, ProviderStatus } from './port.ts';
 
 /**
@@ -57,8 +57,17 @@ export function createSimulatedProvider(deps: { db: Db; publicUrl: string }): Pa
 
 type CardForm = { card_number?: string; expiry?: string; cvc?: string; action?: string };
 
-export function registerSimulatedProvider(app: FastifyInstance, deps: { db: Db; returnUrl: string }): void {
+/** The simulated provider's two pages (the portal's: ui/pages/payment.tsx), passed by the application. */
+export interface SimulatedPaymentPages {
+  /** the card form, with the values kept and the problems of a refused attempt */
+  Form: ComponentType<{ id: string; amountCents: number; values: Record<string, string | undefined>; errors: Record<string, string> }>;
+  /** the attempt's outcome, with the link back to the portal */
+  Done: ComponentType<{ status: string; returnUrl: string }>;
+}
+
+export function registerSimulatedProvider(app: FastifyInstance, deps: { db: Db; returnUrl: string; pages: SimulatedPaymentPages }): void {
   const { db } = deps;
+  const { Form: SimulatedPaymentPage, Done: SimulatedPaymentDonePage } = deps.pages;
   const load = (id: string) => db.selectFrom('simulated_provider_transactions').selectAll().where('id', '=', id).executeTakeFirst();
 
   app.get<{ Params: { id: string } }>('/paiement-simule/:id', async (request, reply) => {

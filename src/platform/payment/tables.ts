@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Timestamp } from '../../schema.ts';
+import type { Timestamp } from '../db/column-types.ts';
 
 /** `to_refund`: the provider charged the card for a procedure already paid (refunded by an operator, then `refunded`). */
 export type PaymentStatus = 'created' | 'started' | 'submitted' | 'success' | 'failed' | 'cancelled' | 'error' | 'expired' | 'to_refund' | 'refunded';

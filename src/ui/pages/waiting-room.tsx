@@ -1,22 +1,9 @@
 import { renderToString } from 'preact-render-to-string';
+import { PAUSE_PARAMETER, type WaitingPageView } from '../../platform/http/admission.ts';
 
-export interface WaitingRoomProps {
-  /** the page the visitor asked for (path and query), reloaded when a place frees up */
-  url: string;
-  retrySeconds: number;
-  /** null while there is no admission to estimate it from */
-  estimatedWaitSeconds: number | null;
-  /** the visitor's place in this node's queue (1: next to enter); null when the queue is full */
-  position: number | null;
-  /** how long a place is kept without a reload */
-  keptSeconds: number;
-  /** the visitor stopped the automatic reload */
-  paused: boolean;
+export interface WaitingRoomProps extends WaitingPageView {
   stylesheet: string;
 }
-
-/** The query parameter that stops the automatic reload (RGAA 13.1.1: the user controls a refresh). */
-export const PAUSE_PARAMETER = 'attente';
 
 function estimate(seconds: number | null): string {
   if (seconds === null) return 'Nous ne pouvons pas encore estimer le temps d’attente : la page vous le dira au prochain rechargement.';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../db/database.ts';
-import { OutboxListPage, OutboxMessagePage } from '../../ui/pages/outbox.tsx';
+import type { Db } from '../platform/db/database.ts';
+import { OutboxListPage, OutboxMessagePage } from '../ui/pages/outbox.tsx';
 
 const PAGE_SIZE = 25;
 

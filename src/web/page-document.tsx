@@ -1,18 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { type PageContext, PageContextValue } from '../../ui/page-context.ts';
-import type { AssetUrls } from './assets.ts';
+import type { AssetUrls } from '../platform/http/assets.ts';
+import { type PageContext, PageContextValue } from '../ui/page-context.ts';
 
-declare module 'fastify' {
-  interface FastifyReply {
-    /** Renders a page (a <Layout> tree) with the request's context, as a full HTML document. */
-    render(page: VNode, status?: number): Promise<FastifyReply>;
-  }
-}
-
-export interface RenderOptions {
+export interface PageDocumentOptions {
   assets: AssetUrls;
   devOutbox: boolean;
   /** maintenance banners and the signed-in user's name, looked up per request */
@@ -30,7 +22,7 @@ export function renderWithoutDatabase(request: FastifyRequest): void {
   (request as FastifyRequest & { [NO_EXTRAS]?: true })[NO_EXTRAS] = true;
 }
 
-export async function buildPageContext(request: FastifyRequest, opts: RenderOptions): Promise<PageContext> {
+export async function buildPageContext(request: FastifyRequest, opts: PageDocumentOptions): Promise<PageContext> {
   const session = request.session;
   const noExtras = (request as FastifyRequest & { [NO_EXTRAS]?: true })[NO_EXTRAS];
   const extras = await (noExtras ? Promise.resolve({ banners: [], user: null }) : opts.pageExtras(request)).catch((error: unknown) => {
@@ -48,9 +40,7 @@ export async function buildPageContext(request: FastifyRequest, opts: RenderOpti
   };
 }
 
-export const renderPlugin = fp(async (app: FastifyInstance, opts: RenderOptions) => {
-  app.decorateReply('render', async function (this: FastifyReply, page: VNode, status = 200) {
-    const ctx = await buildPageContext(this.request, opts);
-    return this.code(status).type('text/html; charset=utf-8').send(renderDocument(page, ctx));
-  });
-});
+/** The portal's page document (the `document` of platform/http/render.ts): the page inside the request's PageContext. */
+export function pageDocument(opts: PageDocumentOptions): (page: VNode, request: FastifyRequest) => Promise<string> {
+  return async (page, request) => renderDocument(page, await buildPageContext(request, opts));
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { MaintenanceService } from '../../domains/site/maintenance-service.ts';
-import { UnavailablePage } from '../../ui/pages/unavailable.tsx';
+import type { MaintenanceService } from '../domains/site/maintenance-service.ts';
+import { UnavailablePage } from '../ui/pages/unavailable.tsx';
 
 /**
  * Paths that stay up during an unavailability window: probes, assets, the dev outbox, and the

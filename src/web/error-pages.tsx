@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isDatabaseOverload } from '../db/database.ts';
-import { CsrfError } from './csrf.ts';
-import { InvalidInputError } from './input.ts';
+import { isDatabaseOverload } from '../platform/db/database.ts';
+import { CsrfError } from '../platform/http/csrf.ts';
+import { InvalidInputError } from '../platform/http/input.ts';
 import { formWithInputError } from './keep-form.tsx';
-import { renderWithoutDatabase } from './render.tsx';
+import { renderWithoutDatabase } from './page-document.tsx';
 import {
   BadRequestPage,
   CsrfErrorPage,
@@ -13,7 +13,7 @@ import {
   ServerErrorPage,
   ServiceUnavailablePage,
   TooManyRequestsPage,
-} from '../../ui/pages/errors.tsx';
+} from '../ui/pages/errors.tsx';
 
 function wantsHtml(accept: string | undefined): boolean {
   return !accept || accept.includes('text/html') || accept.includes('*/*');

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { renderToString } from 'preact-render-to-string';
-import { ErrorSummary } from '../../ui/components/form.tsx';
-import { INPUT_LIMITS, type InvalidInputError } from './input.ts';
+import { ErrorSummary } from '../ui/components/form.tsx';
+import { INPUT_LIMITS, type InvalidInputError } from '../platform/http/input.ts';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Inputs whose typed value is shown again (never a password, a hidden field, a file or a choice). */

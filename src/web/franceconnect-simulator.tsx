@@ -8,11 +8,11 @@ import { calculateJwkThumbprint, type JWK } from 'jose';
 import OidcProvider from 'oidc-provider';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import type { Config } from '../../config.ts';
-import { ErrorSummary, RadioGroup } from '../../ui/components/form.tsx';
-import { SERVICE_NAME } from '../../ui/layout.tsx';
-import { databaseAdapter } from './database-adapter.ts';
-import { FRANCECONNECT_ACR, type IdentitePivot } from './franceconnect-client.ts';
+import type { Config } from '../config.ts';
+import { ErrorSummary, RadioGroup } from '../ui/components/form.tsx';
+import { SERVICE_NAME } from '../ui/layout.tsx';
+import { databaseAdapter } from '../platform/oidc/database-adapter.ts';
+import { FRANCECONNECT_ACR, type IdentitePivot } from '../platform/oidc/franceconnect-client.ts';
 
 /** Where the simulator is served; its issuer is `${publicUrl}/fc-simulateur`. */
 export const SIMULATOR_PATH = '/fc-simulateur';
