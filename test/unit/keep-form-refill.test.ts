@@ -1,7 +1,7 @@
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { describe, expect, it } from 'vitest';
-import { refill } from '../../src/platform/http/keep-form.tsx';
+import { refill } from '../../src/web/keep-form.tsx';
 
 /** Issue 16: a refused form's text comes back in its fields, whatever value the page rendered. */
 describe('refill of a refused form', () => {
