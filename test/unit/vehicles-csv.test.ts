@@ -40,6 +40,15 @@ describe('vehicles CSV import', () => {
     expect(errors[1]).toContain('code postal invalide');
   });
 
+  it('reads the date a certificate theft was recorded, and names a malformed one', () => {
+    const header = `${HEADER};certificate_theft`;
+    const row = (plate: string, theft: string) => `${plate};VF1RFB00X56789012;2020CD45678;2020-05-01;2020-05-01;M1;5;ES;natural;Morel;Anne;1975-03-09;Nantes;;;1 rue A;;44000;Nantes;;;;;${theft}`;
+    const read = readVehiclesCsv([header, row('CD-456-EF', '2026-11-02'), row('CD-457-EF', '')].join('\n'));
+    expect(read.errors).toEqual([]);
+    expect(read.entries.map((e) => e.certificateTheftRecordedOn)).toEqual(['2026-11-02', undefined]);
+    expect(readVehiclesCsv([header, row('CD-456-EF', '02/11/2026')].join('\n')).errors[0]).toContain('certificate_theft : date d’enregistrement du vol attendue au format AAAA-MM-JJ');
+  });
+
   it('refuses a file without the required columns', () => {
     expect(readVehiclesCsv('plate,vin\nAB-123-CD,x').errors[0]).toMatch(/^Colonnes manquantes : certificate_date/);
   });

@@ -48,6 +48,8 @@ export interface VehiclesTable {
   long_term_lease: Generated<boolean>;
   previous_title_address: string | null;
   address_changes_since_siv: Generated<number>;
+  /** the theft of the certificate as recorded in the SIV (migration 0028); null when none is */
+  certificate_theft_recorded_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   sold_at: Date | null;
   created_at: Generated<Date>;
 }

@@ -13,6 +13,8 @@ export const CSV_COLUMNS = [
   'plate', 'vin', 'certificate_number', 'certificate_date', 'first_registration_date', 'category', 'fiscal_power', 'energy',
   'holder_kind', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'company_name', 'siren',
   'address_line1', 'address_line2', 'postcode', 'commune', 'long_term_lease', 'previous_title_address', 'gage', 'opposition',
+  // optional: the date (AAAA-MM-JJ) the theft of the certificate was recorded, empty when it was not stolen
+  'certificate_theft',
   // optional: what the certificate prints (D.1, D.2, D.3, J.1, J.3, F.2 kg, P.1 cm³, S.1, V.7 g/km)
   'brand', 'type_variant', 'commercial_name', 'national_genre', 'body_type', 'gross_weight_kg', 'engine_cc', 'seats', 'co2_g_km',
 ] as const;
@@ -68,6 +70,8 @@ export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; error
     const certificate = get('certificate_number')?.toUpperCase().replace(/\s/g, '') ?? null;
     if (certificate && !isValidCertificateNumber(certificate)) problems.push('numéro de formule invalide (ex. 2017RV48832)');
     for (const d of ['certificate_date', 'first_registration_date'] as const) if (!isoDate.safeParse(get(d)).success) problems.push(`${d} : date attendue au format AAAA-MM-JJ`);
+    const theft = get('certificate_theft');
+    if (theft && !isoDate.safeParse(theft).success) problems.push('certificate_theft : date d’enregistrement du vol attendue au format AAAA-MM-JJ, ou vide');
     const power = Number(get('fiscal_power'));
     if (!Number.isInteger(power) || power < 1 || power > 200) problems.push('puissance fiscale invalide');
     const kind = get('holder_kind');
@@ -117,6 +121,7 @@ export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; error
       address: { line1: get('address_line1')!, line2: get('address_line2'), postcode: get('postcode')!, commune: get('commune')!.toUpperCase() },
       longTermLease: yes(get('long_term_lease')),
       previousTitleAddress: get('previous_title_address'),
+      certificateTheftRecordedOn: theft,
       encumbrances: [
         ...(yes(get('gage')) ? [{ kind: 'gage' as const, registeredAt: get('certificate_date')! }] : []),
         ...(opposition && ['otci_judiciaire', 'otci_huissier', 'otci_tresor', 'otci_vei'].includes(opposition) ? [{ kind: opposition as 'otci_tresor', registeredAt: get('certificate_date')! }] : []),

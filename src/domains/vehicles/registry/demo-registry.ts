@@ -85,7 +85,7 @@ export function demoRegistry(accounts: DemoAccountIds, count = 300): RegistryEnt
       plate: '1234 AB 75', plateKind: 'fni', vin: 'VF7NCRFJF73456789', certificateNumber: null, certificateDate: '2004-09-21', firstRegistrationDate: '2004-09-21',
       category: 'M1', fiscalPower: 6, energy: 'GO', holder: { kind: 'natural', birthName: 'MARTIN', givenNames: 'Camille', birthDate: '1988-06-02', birthPlace: 'PARIS 11E ARRONDISSEMENT' },
       address: { line1: '12 RUE DE LA ROQUETTE', postcode: '75011', commune: 'PARIS' }, holderEmail: 'demo.particulier@example.fr', accountId: accounts.individual,
-      confidentialCode: DEMO_VEHICLE_CODES['1234 AB 75'],
+      certificateTheftRecordedOn: '2026-11-20', confidentialCode: DEMO_VEHICLE_CODES['1234 AB 75'],
     },
     {
       plate: 'GH-456-JK', plateKind: 'siv', vin: 'VF3LBHNZ6HS123456', certificateNumber: '2022GH45678', certificateDate: '2022-01-10', firstRegistrationDate: '2022-01-10',

@@ -24,6 +24,8 @@ export interface RegistryEntry {
   previousTitleAddress?: string;
   encumbrances?: { kind: EncumbranceKind; registeredAt: string }[];
   addressChangesSinceSiv?: number;
+  /** ISO date the theft of the certificate was recorded in the SIV (police declaration) */
+  certificateTheftRecordedOn?: string;
   confidentialCode: string;
   /** what the certificate prints beyond the above (D.1… V.7, migration 0022); absent = null columns */
   characteristics?: RegistryCharacteristics;
@@ -72,6 +74,7 @@ export function vehicleRow(e: RegistryEntry, holderId: number) {
     long_term_lease: e.longTermLease ?? false,
     previous_title_address: e.previousTitleAddress ?? null,
     address_changes_since_siv: e.addressChangesSinceSiv ?? 0,
+    certificate_theft_recorded_on: e.certificateTheftRecordedOn ?? null,
     ...characteristicsColumns(e.characteristics),
   };
 }
