@@ -106,6 +106,48 @@ describe('duplicate (duplicata) of a registration certificate', () => {
     expect(await t.database.db.selectFrom('attachments').select('id').execute()).toHaveLength(0);
   });
 
+  it('after a theft already recorded in the registry: no report and no centre, the CSA names the recorded theft, then paid', async () => {
+    const { client, base, file } = await open('1234 AB 75');
+    await client.post(base, { reason: 'theft' });
+    const summary = textOf((await client.get(base)).body);
+    expect(summary).toContain('Le vol de votre certificat est déjà enregistré au système d’immatriculation des véhicules depuis le 20/11/2026');
+    expect(summary).not.toContain('Joignez le récépissé');
+    // a report cannot be sent: the request never goes to the centre
+    const report = await client.postFiles(`${base}/declaration-vol`, {}, [{ field: 'report', filename: 'vol.pdf', bytes: REPORT_PDF, contentType: 'application/pdf' }]);
+    expect(textOf(report.body)).toContain('Cette demande n’attend pas de déclaration de vol.');
+    expect(await t.database.db.selectFrom('attachments').select('id').execute()).toHaveLength(0);
+    expect((await client.get(`${base}/csa.pdf`)).statusCode).toBe(404); // issued at validation
+    await client.post(`${base}/confirmer`, { clu: 'oui' });
+    expect((await procedure(file)).status).toBe('awaiting_payment');
+    const csa = await client.get(`${base}/csa.pdf`);
+    expect(csa.headers['content-type']).toBe('application/pdf');
+    const text = pdfText(csa.rawPayload);
+    expect(text).toContain('Vol du certificat');
+    expect(text).toContain('enregistré au système d’immatriculation des véhicules depuis le 20/11/2026');
+    // another account never reads it
+    const other = await signInUser(t.app, 'demo.entreprise@example.fr');
+    expect((await other.get(`${base}/csa.pdf`)).statusCode).toBe(404);
+    await pay(client, base);
+    expect((await procedure(file)).status).toBe('completed');
+    const recap = pdfText((await client.get(`/vehicules/demandes/${file}/recapitulatif.pdf`)).rawPayload);
+    expect(recap).toContain('Vol du certificat enregistré au système d’immatriculation le 20/11/2026');
+  });
+
+  it('after a theft not recorded: sending the report issues the CSA stating the declaration; validating before the centre accepts it is refused', async () => {
+    const { client, base, file } = await open();
+    await client.post(base, { reason: 'theft' });
+    expect((await client.get(`${base}/csa.pdf`)).statusCode).toBe(404);
+    await client.postFiles(`${base}/declaration-vol`, {}, [{ field: 'report', filename: 'vol.pdf', bytes: REPORT_PDF, contentType: 'application/pdf' }]);
+    expect((await procedure(file)).status).toBe('awaiting_review');
+    expect(textOf((await client.get(base)).body)).toContain('Certificat de situation administrative (PDF)');
+    const text = pdfText((await client.get(`${base}/csa.pdf`)).rawPayload);
+    expect(text).toContain('a été déclaré par le titulaire le');
+    expect(text).toContain('Gage');
+    await client.get(base);
+    await client.post(`${base}/confirmer`, { clu: 'oui' });
+    expect((await procedure(file)).status).toBe('awaiting_review');
+  });
+
   it('after a theft: the report is checked by the instruction centre, refused with a note, sent again, accepted, then paid', async () => {
     const { client, base, file } = await open();
     await client.post(base, { reason: 'theft' });

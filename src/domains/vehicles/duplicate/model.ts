@@ -24,6 +24,8 @@ export const DUPLICATE_STEP_TITLES: Record<DuplicateStep, string> = {
 export interface DuplicateState {
   step: DuplicateStep;
   reason?: DuplicateReason;
+  /** theft: the date (ISO) the SIV recorded the certificate's theft when the reason was chosen; the centre's check is then skipped */
+  theftRecordedOn?: string;
 }
 
 export const DECLARATIONS: Record<Exclude<DuplicateReason, 'theft'>, string> = {

@@ -76,7 +76,7 @@ export function DuplicateReportPage(props: Common & { values: Record<string, str
 
 /** Waiting for the centre, or asked for a complement: the centre's note, the pieces, the thread, the answer. */
 export function DuplicateReviewPage(
-  props: Common & { status: 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; values: Record<string, string | undefined>; errors: FieldErrors },
+  props: Common & { status: 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; csa: boolean; values: Record<string, string | undefined>; errors: FieldErrors },
 ) {
   return (
     <DuplicateLayout {...props} step="report" order={['message', 'report', 'user_message', 'user_message_file']}>
@@ -95,6 +95,7 @@ export function DuplicateReviewPage(
           <p>{props.note ?? 'Le centre d’instruction a rejeté votre demande.'} Vous pouvez faire une nouvelle demande.</p>
         </Alert>
       )}
+      {props.csa && <CsaLink fileNumber={props.fileNumber} />}
       <h2 class="fr-h4">Pièces envoyées</h2>
       <AttachmentList items={props.reports} hrefFor={(a) => `/vehicules/demandes/${props.fileNumber}/pieces/${a.id}`} labels={LABELS} />
       <h2 class="fr-h4">Messages</h2>
@@ -114,9 +115,27 @@ export function DuplicateReviewPage(
   );
 }
 
-export function DuplicateSummaryPage(props: Common & { reason: DuplicateReason; holder: string; address: string[]; certificate: string | null; taxes: TaxLine[]; reviewed: boolean; errors: FieldErrors }) {
+/** The certificat de situation administrative issued with the theft declaration. */
+function CsaLink(props: { fileNumber: string }) {
+  return (
+    <p>
+      <a href={`${base(props.fileNumber)}/csa.pdf`}>Certificat de situation administrative (PDF)</a>
+      <span class="fr-hint-text">Il mentionne le vol de votre certificat d’immatriculation ; conservez-le jusqu’à la réception du duplicata.</span>
+    </p>
+  );
+}
+
+export function DuplicateSummaryPage(
+  props: Common & { reason: DuplicateReason; holder: string; address: string[]; certificate: string | null; taxes: TaxLine[]; reviewed: boolean; theftRecordedOn: string | null; errors: FieldErrors },
+) {
   return (
     <DuplicateLayout {...props} step="summary" order={['clu']}>
+      {props.theftRecordedOn && (
+        <Alert kind="info" small>
+          Le vol de votre certificat est déjà enregistré au système d’immatriculation des véhicules depuis le {props.theftRecordedOn.split('-').reverse().join('/')} : votre demande n’a pas à être
+          contrôlée par le centre d’instruction. Le certificat de situation administrative qui le mentionne sera téléchargeable dès la validation de la demande.
+        </Alert>
+      )}
       {props.reviewed && (
         <Alert kind="success" small>
           Le centre d’instruction a accepté votre déclaration de vol : vous pouvez finaliser votre demande.
@@ -163,6 +182,11 @@ export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: 
             <NewCodeNotice />
           </Alert>
           <ul>
+            {props.documents.some((d) => d.kind === 'csa') && (
+              <li>
+                <a href={`${base(props.fileNumber)}/csa.pdf`}>Certificat de situation administrative (PDF)</a>
+              </li>
+            )}
             {props.documents.some((d) => d.kind === 'cpi') && (
               <li>
                 <a href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
@@ -176,6 +200,8 @@ export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: 
           </ul>
         </>
       ) : (
+        <>
+        {props.documents.some((d) => d.kind === 'csa') && <CsaLink fileNumber={props.fileNumber} />}
         <PaymentDue
           intro="Votre demande est enregistrée et vous attend dans « Mon espace véhicule » jusqu’au paiement."
           action={`${base(props.fileNumber)}/payer`}
@@ -183,6 +209,7 @@ export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: 
           canPay={props.canPay}
           idempotencyKey={props.idempotencyKey}
         />
+        </>
       )}
     </DuplicateLayout>
   );

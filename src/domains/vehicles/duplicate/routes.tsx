@@ -6,7 +6,7 @@ import type { PaymentService } from '../../../platform/payment/service.ts';
 import { DuplicateDonePage, DuplicateReasonPage, DuplicateReportPage, DuplicateReviewPage, DuplicateSummaryPage } from './pages.tsx';
 import type { DuplicateService } from './service.ts';
 import type { UserMessages } from '../procedures/user-messages.ts';
-import { issuedDocuments } from '../procedures/issued-documents.ts';
+import { issuedDocuments, renderIssuedDocument } from '../procedures/issued-documents.ts';
 import type { VehicleProcedure } from '../tables.ts';
 
 type Body = Record<string, string | undefined>;
@@ -43,14 +43,33 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     }
     if (p.status === 'awaiting_review' || p.status === 'to_complete' || p.status === 'rejected')
       return reply.render(
-        <DuplicateReviewPage {...common} status={p.status} note={p.decision_note} reports={await duplicates.pieces(p)} messages={await duplicates.thread(p)} values={values} errors={errors} />,
+        <DuplicateReviewPage
+          {...common}
+          status={p.status}
+          note={p.decision_note}
+          reports={await duplicates.pieces(p)}
+          messages={await duplicates.thread(p)}
+          csa={(await issuedDocuments(scope.database.db, p.id)).some((d) => d.kind === 'csa')}
+          values={values}
+          errors={errors}
+        />,
         status,
       );
     if (p.status !== 'in_progress') return reply.redirect(`/vehicules/demandes/${p.file_number}`, 303);
-    const accepted = state.reason === 'theft' && (await duplicates.reportAccepted(p));
-    if (state.reason && (accepted || (state.reason !== 'theft' && state.step === 'summary'))) {
+    if (state.reason && (await duplicates.ready(p))) {
+      const reviewed = state.reason === 'theft' && !state.theftRecordedOn;
       return reply.render(
-        <DuplicateSummaryPage {...common} reason={state.reason} holder={name} address={address} certificate={vehicle.certificate_number} taxes={await duplicates.taxLines(p)} reviewed={accepted} errors={errors} />,
+        <DuplicateSummaryPage
+          {...common}
+          reason={state.reason}
+          holder={name}
+          address={address}
+          certificate={vehicle.certificate_number}
+          taxes={await duplicates.taxLines(p)}
+          reviewed={reviewed}
+          theftRecordedOn={state.theftRecordedOn ?? null}
+          errors={errors}
+        />,
         status,
       );
     }
@@ -70,6 +89,16 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     const outcome = await duplicates.chooseReason(p, form);
     if (!outcome.ok) return render(reply, p, outcome.errors, form);
     return reply.redirect(base(p), 303);
+  });
+
+  // The CSA of the theft flow, to its owner only (another account's file number answers 404).
+  scope.get<Params>('/vehicules/demandes/:file/duplicata/csa.pdf', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    const doc = await scope.database.db.selectFrom('issued_documents').select(['kind', 'token', 'content']).where('procedure_id', '=', p.id).where('kind', '=', 'csa').orderBy('issued_at', 'desc').executeTakeFirst();
+    if (!doc) return reply.callNotFound();
+    const pdf = await renderIssuedDocument(doc, scope.config.publicUrl);
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="csa-${p.file_number}.pdf"`).send(pdf);
   });
 
   scope.post<Params>('/vehicules/demandes/:file/duplicata/modifier', async (request, reply) => {

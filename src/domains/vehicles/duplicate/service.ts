@@ -9,6 +9,9 @@ import { postMessage, readThread } from '../../instruction/threads.ts';
 import { departmentOfPostcode } from '../registry/communes.ts';
 import { ANSWER_MAX, DECLARATIONS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateState } from './model.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
+import type { SaleDocumentContent } from '../procedures/documents.ts';
+import { characteristicsOf } from '../registry/characteristics.ts';
+import { randomBytes } from 'node:crypto';
 import { issueNewCertificate } from '../registry/new-certificate.ts';
 import { applyTransition } from '../procedures/transitions.ts';
 import type { VehicleProcedure } from '../tables.ts';
@@ -45,6 +48,46 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
   /** Every piece of the request: reports and files sent with messages. */
   const pieces = (p: VehicleProcedure) => attachments.list(owner(p));
   const reportAccepted = async (p: VehicleProcedure) => (await reports(p)).at(-1)?.review_status === 'accepted';
+  /** Whether the summary can be validated: loss and damage declared, a theft recorded in the SIV or its report accepted. */
+  async function ready(p: VehicleProcedure): Promise<boolean> {
+    const s = stateOf(p);
+    if (!s.reason) return false;
+    if (s.reason !== 'theft' || s.theftRecordedOn) return s.step === 'summary';
+    return reportAccepted(p);
+  }
+
+  /**
+   * The CSA of the theft flow (slides: "transmission de la déclaration et certificat de situation
+   * administrative"): the vehicle's gages and oppositions and the theft, recorded or just declared.
+   */
+  async function issueTheftCsa(trx: Db, p: VehicleProcedure, theft: { recordedOn: string | null; reportSentAt: string | null }) {
+    const vehicle = await trx.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+    const holder = await trx.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
+    const encumbrances = await trx.selectFrom('vehicle_encumbrances').select(['kind', 'registered_at']).where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).execute();
+    const now = new Date().toISOString();
+    const content: SaleDocumentContent = {
+      fileNumber: p.file_number,
+      plate: vehicle.plate,
+      vin: vehicle.vin,
+      certificateNumber: vehicle.certificate_number,
+      certificateDate: vehicle.certificate_date.toISOString(),
+      firstRegistrationDate: vehicle.first_registration_date.toISOString(),
+      category: vehicle.category,
+      vehicle: characteristicsOf(vehicle),
+      seller: {
+        name: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
+        address: [holder.address_line1, ...(holder.address_line2 ? [holder.address_line2] : []), `${holder.postcode} ${holder.commune}`],
+      },
+      // a CSA names no buyer and no sale: these fields are not printed
+      buyer: { name: '', birthDate: null, address: [], professional: false },
+      saleAt: now,
+      mileage: 0,
+      encumbrances: encumbrances.map((e) => ({ kind: e.kind, registeredAt: e.registered_at.toISOString() })),
+      issuedAt: now,
+      certificateTheft: theft,
+    };
+    await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'csa', procedure_id: p.id, plate: vehicle.plate, content: JSON.stringify(content) }).execute();
+  }
 
   async function storeReport(trx: Db, p: VehicleProcedure, file: Upload & { mime: string }) {
     await attachments.store(trx, owner(p), { purpose: POLICE_REPORT, filename: file.filename, mime: file.mime, bytes: file.bytes, accountId: p.account_id });
@@ -57,6 +100,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     reports,
     pieces,
     reportAccepted,
+    ready,
     thread: (p: VehicleProcedure) => readThread(db, owner(p), 'user'),
 
     /** Step 1: the reason; loss and damage need the declaration on honour. */
@@ -64,18 +108,21 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
       if (p.status !== 'in_progress' || (await reports(p)).length) return { ok: false, errors: { form: 'Le motif ne peut plus être modifié : la déclaration de vol est déjà transmise.' } };
       const parsed = reasonSchema.safeParse(input);
       if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error) };
-      await save(db, p, { step: parsed.data.reason === 'theft' ? 'report' : 'summary', reason: parsed.data.reason });
+      const reason = parsed.data.reason;
+      // theft: to the instruction centre only when the SIV does not record it yet (slides, iterative mode)
+      const recorded = reason === 'theft' ? (await facts(p)).vehicle.certificate_theft_recorded_on : null;
+      await save(db, p, { step: reason === 'theft' && !recorded ? 'report' : 'summary', reason, ...(recorded ? { theftRecordedOn: recorded.toISOString().slice(0, 10) } : {}) });
       return { ok: true, value: null };
     },
 
     async back(p: VehicleProcedure) {
-      if (p.status === 'in_progress' && !(await reports(p)).length) await save(db, p, { ...stateOf(p), step: 'reason' });
+      if (p.status === 'in_progress' && !(await reports(p)).length) await save(db, p, { step: 'reason', reason: stateOf(p).reason });
     },
 
     /** Theft: the police report is sent and the request waits for the centre's check. */
     async sendReport(p: VehicleProcedure, uploads: Upload[], comment: string, actor: Actor): Promise<Outcome<null>> {
       const state = stateOf(p);
-      if (p.status !== 'in_progress' || state.reason !== 'theft') return { ok: false, errors: { form: 'Cette demande n’attend pas de déclaration de vol.' } };
+      if (p.status !== 'in_progress' || state.reason !== 'theft' || state.theftRecordedOn) return { ok: false, errors: { form: 'Cette demande n’attend pas de déclaration de vol.' } };
       const files = uploads.filter((u) => u.field === 'report');
       if (!files.length) return { ok: false, errors: { report: 'Joignez le récépissé de votre déclaration de vol' } };
       if (comment.length > ANSWER_MAX) return { ok: false, errors: { comment: `Votre message dépasse ${ANSWER_MAX} caractères` } };
@@ -86,6 +133,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
         await storeReport(trx, p, checked.accepted[0]!);
         if (comment.trim()) await postMessage(trx, owner(p), { kind: 'user', accountId: p.account_id }, comment.trim());
         await save(trx, p, { ...state, step: 'report' });
+        await issueTheftCsa(trx, p, { recordedOn: null, reportSentAt: new Date().toISOString() });
         const moved = await applyTransition(trx, config, p, 'submit_for_review', actor, {
           set: { submitted_at: new Date(), department: departmentOfPostcode(holder.postcode), assigned_agent_id: null, assigned_at: null },
         });
@@ -127,11 +175,11 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     /** Summary validated with the terms: the request waits for its payment, kept in the basket. */
     async confirm(p: VehicleProcedure, actor: Actor): Promise<Outcome<null>> {
       const state = stateOf(p);
-      const ready = p.status === 'in_progress' && !!state.reason && (state.reason === 'theft' ? await reportAccepted(p) : state.step === 'summary');
-      if (!ready) return { ok: false, errors: { form: 'La demande n’est pas complète.' } };
+      if (!(p.status === 'in_progress' && (await ready(p)))) return { ok: false, errors: { form: 'La demande n’est pas complète.' } };
       const moved = await db.transaction().execute(async (trx) => {
         await save(trx, p, { ...state, step: 'summary' });
-        return applyTransition(trx, config, p, 'file_for_payment', actor, { details: { reason: state.reason } });
+        if (state.reason === 'theft' && state.theftRecordedOn) await issueTheftCsa(trx, p, { recordedOn: state.theftRecordedOn, reportSentAt: null });
+        return applyTransition(trx, config, p, 'file_for_payment', actor, { details: { reason: state.reason, theft_recorded: !!state.theftRecordedOn } });
       });
       return moved.ok ? { ok: true, value: null } : { ok: false, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
     },
@@ -163,7 +211,9 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
         rows: [
           ...(plate !== vehicle.plate ? [{ label: 'Nouvelle immatriculation (format SIV)', value: `${plate} (remplace ${vehicle.plate})` }] : []),
           { label: 'Motif', value: DUPLICATE_REASONS[state.reason ?? 'loss'] },
-          ...(state.reason && state.reason !== 'theft' ? [{ label: 'Déclaration sur l’honneur', value: DECLARATIONS[state.reason] }] : [{ label: 'Déclaration de vol', value: 'Récépissé contrôlé et accepté par le centre d’instruction' }]),
+          ...(state.reason && state.reason !== 'theft'
+            ? [{ label: 'Déclaration sur l’honneur', value: DECLARATIONS[state.reason] }]
+            : [{ label: 'Déclaration de vol', value: state.theftRecordedOn ? `Vol du certificat enregistré au système d’immatriculation le ${state.theftRecordedOn.split('-').reverse().join('/')}` : 'Récépissé contrôlé et accepté par le centre d’instruction' }]),
           { label: 'Titulaire', value: name },
           { label: 'Adresse d’envoi du certificat', value: address.join(', ') },
           { label: 'Ancien certificat (invalidé)', value: vehicle.certificate_number ?? 'ancien format (FNI)' },

@@ -20,6 +20,8 @@ export interface SaleDocumentContent {
   issuedAt: string;
   /** absent on documents issued before migration 0022 */
   vehicle?: VehicleCharacteristics;
+  /** a CSA issued in a duplicate after theft: the theft as recorded in the SIV, or the police report sent */
+  certificateTheft?: { recordedOn: string | null; reportSentAt: string | null };
 }
 
 export const DOCUMENT_TITLES: Record<IssuedDocumentKind, string> = {
@@ -179,7 +181,14 @@ export function saleDocumentPdf(kind: IssuedDocumentKind, c: SaleDocumentContent
         page.section('Gages et oppositions');
         if (!c.encumbrances.length) page.paragraph('Aucun gage ni aucune opposition n’est inscrit.');
         else page.list(c.encumbrances.map((e) => `${ENCUMBRANCE_LABELS[e.kind] ?? e.kind}, inscrit le ${paris(e.registeredAt, false)}`));
-        page.paragraph('Un certificat de situation administrative de moins de 15 jours est remis à l’acheteur.', { gap: 10 });
+        if (c.certificateTheft) {
+          page.section('Vol du certificat d’immatriculation');
+          page.paragraph(
+            c.certificateTheft.recordedOn
+              ? `Le vol du certificat ${certificate} est enregistré au système d’immatriculation des véhicules depuis le ${paris(c.certificateTheft.recordedOn, false)}. Une demande de duplicata est en cours.`
+              : `Le vol du certificat ${certificate} a été déclaré par le titulaire le ${paris(c.certificateTheft.reportSentAt ?? c.issuedAt)} ; le récépissé de déclaration de vol est transmis au centre d’instruction avec la demande de duplicata.`,
+          );
+        } else page.paragraph('Un certificat de situation administrative de moins de 15 jours est remis à l’acheteur.', { gap: 10 });
       }
     },
   );
