@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { constants as zlib } from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
@@ -7,57 +7,29 @@ import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import { displayName } from './domains/accounts/model.ts';
-import { registerFranceConnectRoutes } from './domains/accounts/franceconnect-routes.tsx';
-import { registerAccountRoutes } from './domains/accounts/routes.tsx';
-import { registerProfileGuard } from './domains/accounts/profile-routes.tsx';
-import { createActivity } from './domains/accounts/activity.ts';
-import { registerActivityRoutes } from './domains/accounts/activity-routes.tsx';
-import { registerMyRequestsRoutes } from './domains/my-requests/routes.tsx';
-import { createMyRequests } from './domains/my-requests/service.ts';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
+import { registerProfileGuard } from './domains/accounts/profile-routes.tsx';
 import { cancelQueriesOnDisconnect } from './platform/http/cancel-on-disconnect.ts';
-import { registerAgentRoutes } from './domains/agents/routes.tsx';
-import { registerNotificationLogRoutes } from './domains/agents/notification-log-routes.tsx';
-import { createAgentsService } from './domains/agents/service.ts';
-import { registerInstructionRoutes } from './domains/instruction/routes.tsx';
-import { createVehicleInstruction } from './domains/instruction/vehicle-instruction.ts';
 import { createRecordAuditHeadHandler, enqueueDailyAuditHead, RECORD_AUDIT_HEAD_JOB } from './domains/instruction/audit-heads.ts';
 import { registerSiteRoutes } from './domains/site/routes.tsx';
-import { registerVehicleRoutes } from './domains/vehicles/procedures/routes.tsx';
-import { createVehiclesService } from './domains/vehicles/procedures/service.ts';
-import { registerVerificationRoute } from './domains/vehicles/sale/routes.tsx';
 import { registerDocumentVerificationRoutes } from './domains/document-verification/routes.tsx';
 import { loadSealIdentity, setSealIdentity } from './platform/seal/keys.ts';
-import { createSaleService } from './domains/vehicles/sale/service.ts';
-import { createTransferService } from './domains/vehicles/transfer/service.ts';
-import { createAddressService } from './domains/vehicles/address/service.ts';
-import { createDuplicateService } from './domains/vehicles/duplicate/service.ts';
-import { createTpcService } from './domains/vehicles/complementary/service.ts';
-import { registerTaxRoutes } from './domains/vehicles/taxes/routes.tsx';
-import { createTaxAdmin } from './domains/vehicles/taxes/admin.ts';
-import { registerTaxAdminRoutes } from './domains/vehicles/taxes/admin-routes.tsx';
-import { registerDirectoryRoutes } from './domains/directory/routes.tsx';
-import { createDirectoryService } from './domains/directory/service.ts';
-import { registerHelpRoutes } from './domains/help/routes.tsx';
-import { createContactService } from './domains/help/contact-service.ts';
-import { createTaxService } from './domains/vehicles/taxes/service.ts';
-import { createStampService, registerStampRoutes, type StampService } from './domains/stamps/index.ts';
-import { registerStampRefundRoutes } from './domains/stamps/refund-routes.tsx';
-import { createStampRefunds } from './domains/stamps/refund-service.ts';
-import { registerPreApplicationRoutes } from './domains/identity-docs/routes.tsx';
-import { createPreApplicationService, PRE_APPLICATION_REMINDERS_JOB } from './domains/identity-docs/service.ts';
-import { registerLicenceAgentRoutes } from './domains/licences/agent-routes.tsx';
-import { createNephReactivation } from './domains/licences/neph-reactivation.ts';
-import { createPhotoService } from './domains/licences/photo-service.ts';
-import { registerLicenceRoutes } from './domains/licences/routes.tsx';
-import { createLicencesService, PURGE_JOB as LICENCE_PURGE_JOB } from './domains/licences/service.ts';
+import { createStampService, type StampService } from './domains/stamps/index.ts';
+import { registerAccounts } from './domains/accounts/plugin.ts';
+import { registerAgents } from './domains/agents/plugin.ts';
+import { registerDirectory } from './domains/directory/plugin.ts';
+import { registerHelp } from './domains/help/plugin.ts';
+import { registerIdentityDocs } from './domains/identity-docs/plugin.ts';
+import { registerInstruction } from './domains/instruction/plugin.ts';
+import { registerLicences } from './domains/licences/plugin.ts';
+import { registerMyRequests } from './domains/my-requests/plugin.ts';
+import { registerStamps } from './domains/stamps/plugin.ts';
+import { registerVehicles } from './domains/vehicles/plugin.ts';
+import { PRE_APPLICATION_REMINDERS_JOB } from './domains/identity-docs/service.ts';
+import { PURGE_JOB as LICENCE_PURGE_JOB } from './domains/licences/service.ts';
 import { AUDIT_SEAL_EVERY_MS, sealAuditEvents } from './platform/audit.ts';
-import { registerPaymentRoutes } from './platform/payment/routes.tsx';
-import { createPaymentService } from './platform/payment/service.ts';
 import { createPayfipProvider } from './platform/payment/payfip-provider.ts';
-import { createNotificationLimiter } from './platform/payment/notification-limit.ts';
-import { registerPaymentRefundRoutes } from './domains/agents/payment-refunds-routes.tsx';
 import {
   createNotifyHandler,
   createSimulatedProvider,
@@ -67,7 +39,7 @@ import {
 } from './platform/payment/simulated-provider.tsx';
 import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/letters/letters.ts';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
-import type { Database, Db } from './platform/db/database.ts';
+import type { Database } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
 import { admissionPlugin } from './platform/http/admission.ts';
 import { createAttachments, type Attachments } from './platform/files/attachments.ts';
@@ -86,7 +58,6 @@ import { hashId, purgeExpiredSessions, registerSessionRoutes, sessionCookieName,
 import { contentSecurityPolicy } from './platform/http/security-headers.ts';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
-import { createFranceConnectClient } from './platform/oidc/franceconnect-client.ts';
 import { registerFranceConnectSimulator } from './web/franceconnect-simulator.tsx';
 import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
@@ -213,26 +184,15 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
 
   // before every domain's routes, at the root: a profile's refused spaces and procedure starts (accounts/profiles.ts)
   registerProfileGuard(app);
+  // the domains, each wiring its services and routes (the order of the routes among them does not matter:
+  // every guard is a hook of the domain's own scope)
   registerSiteRoutes(app, { maintenance });
-  registerAccountRoutes(app, accounts);
-  registerActivityRoutes(app, createActivity(db));
-  registerMyRequestsRoutes(app, createMyRequests({ db }));
   // FranceConnect: the real provider, or the built-in simulator reached in-process (no network hop).
   const simulator = config.franceConnect.mode === 'simulator';
   if (simulator) await registerFranceConnectSimulator(app, config);
-  const franceConnect = createFranceConnectClient(config.franceConnect, simulator ? { fetch: injectFetch(app) } : {});
-  registerFranceConnectRoutes(app, franceConnect, accounts);
-  app.franceConnectLogoutUrl = (idToken) => franceConnect.logoutUrl(idToken, randomBytes(16).toString('base64url'));
-  const agentsService = createAgentsService({ db, config, maintenance, searchDb: database.backOffice });
-  registerAgentRoutes(app, agentsService);
-  registerNotificationLogRoutes(app, agentsService);
-  registerPaymentRefundRoutes(app, agentsService);
-  const sales = createSaleService({ db, config });
-  const taxes = createTaxService(db);
-  const transfers = createTransferService({ db, config, sales, taxes });
-  const addresses = createAddressService({ db, config, taxes });
-  const duplicates = createDuplicateService({ db, config, taxes, attachments });
-  const tpc = createTpcService({ db, config, attachments });
+  registerAccounts(app, { db, config, accounts, ...(simulator ? { franceConnectFetch: injectFetch(app) } : {}) });
+  registerMyRequests(app, { db });
+  const agents = registerAgents(app, { db, config, maintenance, searchDb: database.backOffice });
   // Card payments: a PayFiP-style provider when configured, else the built-in simulator (never in production).
   const notificationKey = paymentNotificationKey(config.sessionSecret);
   const provider =
@@ -241,46 +201,17 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       : config.payment.kind === 'simulator'
         ? createSimulatedProvider({ db, publicUrl: config.publicUrl })
         : null;
-  const onPaid = async (trx: Db, payment: { procedure_id: number }) => {
-    // each finalizer acts only on its own kind of procedure
-    await transfers.finalizePaid(trx, payment.procedure_id);
-    await addresses.finalizePaid(trx, payment.procedure_id);
-    await duplicates.finalizePaid(trx, payment.procedure_id);
-  };
-  const payments = provider ? createPaymentService({ db, provider, onPaid }) : null;
-  const notificationLimiter = createNotificationLimiter(db);
-  if (provider && payments) {
-    if (config.payment.kind === 'simulator') registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour`, pages: { Form: SimulatedPaymentPage, Done: SimulatedPaymentDonePage } });
-    registerPaymentRoutes(app, payments, {
-      notificationKey,
-      limiter: notificationLimiter,
-      procedureUrl: async (id) => {
-        const p = await db.selectFrom('vehicle_procedures').select(['file_number', 'kind']).where('id', '=', id).executeTakeFirstOrThrow();
-        const step = { address_change: 'adresse', duplicate: 'duplicata', holder_change: 'titulaire', sale_declaration: 'cession', complementary: 'complementaire' }[p.kind];
-        return `/vehicules/demandes/${p.file_number}/${step}`;
-      },
-    });
+  if (config.payment.kind === 'simulator') {
+    registerSimulatedProvider(app, { db, returnUrl: `${config.publicUrl}/paiement/retour`, pages: { Form: SimulatedPaymentPage, Done: SimulatedPaymentDonePage } });
   }
-  registerVehicleRoutes(app, createVehiclesService({ db, config }), sales, transfers, addresses, duplicates, tpc, payments, accounts);
-  registerVerificationRoute(app, sales);
+  const { payments, notificationLimiter } = registerVehicles(app, { db, config, attachments, accounts, agents, provider, notificationKey });
   registerDocumentVerificationRoutes(app);
-  registerInstructionRoutes(app, agentsService, createVehicleInstruction({ db, config, attachments, searchDb: database.backOffice }));
-  registerTaxRoutes(app, taxes);
-  registerTaxAdminRoutes(app, agentsService, createTaxAdmin(db));
-  await registerDirectoryRoutes(app, createDirectoryService({ db }), config.map);
-  registerHelpRoutes(app, { contact: createContactService({ db, config, attachments }), accounts, attachments });
-  if (!config.isProduction) {
-    registerStampRoutes(app, stamps); // the demo shop of the embedded mode, and its refunds
-    registerStampRefundRoutes(app, createStampRefunds({ db, config, stamps, attachments }), agentsService, attachments);
-  }
-  const preApplications = createPreApplicationService({ db, config, stamps });
-  registerPreApplicationRoutes(app, preApplications, accounts);
-  // Driving-licence requests (user side and the licence service's back office)
-  const photos = createPhotoService({ db, sessionSecret: config.sessionSecret });
-  const licences = createLicencesService({ db, config, attachments, photos, stamps });
-  const nephReactivation = createNephReactivation(db);
-  registerLicenceRoutes(app, licences, photos, accounts, nephReactivation);
-  registerLicenceAgentRoutes(app, licences, attachments, nephReactivation);
+  registerInstruction(app, { db, config, attachments, agents, searchDb: database.backOffice });
+  await registerDirectory(app, { db, config });
+  registerHelp(app, { db, config, attachments, accounts });
+  registerStamps(app, { db, config, stamps, agents, attachments });
+  const preApplications = registerIdentityDocs(app, { db, config, stamps, accounts });
+  const licences = registerLicences(app, { db, config, attachments, stamps, accounts });
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
   const worker = createWorker({
