@@ -1,5 +1,5 @@
 import { officialDocumentPdf } from '../../../platform/pdf/official-document.ts';
-import { formatDateTime } from '../../../ui/format.ts';
+import { formatDateTime } from '../../../platform/format-date.ts';
 
 /** What the summary of a change of holder awaiting payment shows. */
 export interface PendingSummary {
