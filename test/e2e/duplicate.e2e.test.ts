@@ -67,6 +67,28 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.context().close();
   });
 
+  it('after a theft already recorded in the registry: no report to send, the CSA downloads, paid at once', async () => {
+    const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    await startDuplicate(page, '1234 AB 75');
+    await page.getByText('Suite au vol de ma carte grise').click();
+    await page.getByRole('button', { name: 'Poursuivre' }).click();
+    const summary = await page.locator('main').textContent();
+    expect(summary).toContain('Le vol de votre certificat est déjà enregistré au système d’immatriculation des véhicules depuis le 20/11/2026');
+    expect(summary).toContain('Montant à payer');
+    await pageChecks(page);
+    await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
+    await page.getByRole('button', { name: 'Valider la demande' }).click();
+    await pageChecks(page);
+    const href = await page.getByRole('link', { name: 'Certificat de situation administrative (PDF)' }).getAttribute('href');
+    const csa = await page.request.get(`${e2e.baseUrl}${href}`);
+    expect(csa.headers()['content-type']).toBe('application/pdf');
+    expect(pdfText(await csa.body())).toContain('enregistré au système d’immatriculation des véhicules depuis le 20/11/2026');
+    await pay(page, '4242 4242 4242 4242', 'Demande de duplicata terminée');
+    await pageChecks(page);
+    expect(await e2e.database.db.selectFrom('attachments').select('id').execute()).toHaveLength(0);
+    await page.context().close();
+  });
+
   it('after a theft: the report is refused with a note, sent again from the basket, accepted, then paid; each step is emailed; the audit chain holds', async () => {
     const user = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
     await startDuplicate(user, 'AB-123-CD');

@@ -106,6 +106,27 @@ describe('duplicate (duplicata) of a registration certificate', () => {
     expect(await t.database.db.selectFrom('attachments').select('id').execute()).toHaveLength(0);
   });
 
+  it('the "cas particulier" box (weather event): the fixed tax is not due, 2,76 € is charged and the summary PDF says why; refused with a theft', async () => {
+    const { client, base, file } = await open('VW-654-XY');
+    const theft = await client.post(base, { reason: 'theft', special: 'intemperies' });
+    expect(theft.statusCode).toBe(400);
+    expect(textOf(theft.body)).toContain('Ce cas particulier concerne une perte ou une détérioration, pas un vol');
+    expect(theft.body).toMatch(/value="intemperies"[^>]*checked/);
+    await client.post(base, { reason: 'damage', declaration: 'oui', special: 'intemperies' });
+    const summary = textOf((await client.get(base)).body);
+    expect(summary).toContain('Cas particulier');
+    expect(summary).toMatch(/Montant à payer 2,76\s€/);
+    expect(summary).toContain('Exonérée (L421-40)');
+    await client.post(`${base}/confirmer`, { clu: 'oui' });
+    await pay(client, base);
+    expect((await t.database.db.selectFrom('payments').select('amount_cents').where('status', '=', 'success').executeTakeFirstOrThrow()).amount_cents).toBe(276);
+    expect(pdfText((await client.get(`/vehicules/demandes/${file}/recapitulatif.pdf`)).rawPayload)).toContain('événement climatique');
+    // without the box the same request costs 13,76 €
+    const other = await open('AB-123-CD');
+    await other.client.post(other.base, { reason: 'damage', declaration: 'oui' });
+    expect(textOf((await other.client.get(other.base)).body)).toMatch(/Montant à payer 13,76\s€/);
+  });
+
   it('after a theft already recorded in the registry: no report and no centre, the CSA names the recorded theft, then paid', async () => {
     const { client, base, file } = await open('1234 AB 75');
     await client.post(base, { reason: 'theft' });

@@ -26,7 +26,12 @@ export interface DuplicateState {
   reason?: DuplicateReason;
   /** theft: the date (ISO) the SIV recorded the certificate's theft when the reason was chosen; the centre's check is then skipped */
   theftRecordedOn?: string;
+  /** the slides' "cas particulier" box: certificate destroyed or damaged in a weather event (L421-40) */
+  weatherEvent?: boolean;
 }
+
+/** The "cas particulier" box, as the summary and the PDF name it. */
+export const WEATHER_EVENT = 'Certificat détruit ou abîmé lors d’un événement climatique (tempête, inondation, grêle…) : taxe fixe non due (article L421-40 du code des impositions sur les biens et services)';
 
 export const DECLARATIONS: Record<Exclude<DuplicateReason, 'theft'>, string> = {
   loss: 'Je déclare sur l’honneur avoir perdu le certificat d’immatriculation de ce véhicule. Je sais qu’il ne sera plus valable une fois le duplicata demandé, même si je le retrouve.',
@@ -37,8 +42,11 @@ export const reasonSchema = z
   .object({
     reason: z.enum(['loss', 'theft', 'damage'], { error: 'Indiquez le motif de la demande' }),
     declaration: z.string().optional(),
+    special: z.literal('intemperies').optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.reason === 'theft' && v.special)
+      ctx.addIssue({ code: 'custom', path: ['special'], message: 'Ce cas particulier concerne une perte ou une détérioration, pas un vol : décochez la case ou changez de motif' });
     if (v.reason !== 'theft' && v.declaration !== 'oui')
       ctx.addIssue({ code: 'custom', path: ['declaration'], message: 'Cochez la case pour faire la déclaration sur l’honneur' });
   });

@@ -1,7 +1,7 @@
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { ThreadMessage } from '../../instruction/threads.ts';
-import { DECLARATIONS, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from './model.ts';
+import { DECLARATIONS, WEATHER_EVENT, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from './model.ts';
 import { formatEuros, type TaxLine } from '../taxes/model.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
@@ -25,7 +25,7 @@ function DuplicateLayout(props: Common & { step: DuplicateStep; errors?: FieldEr
 export function DuplicateReasonPage(props: Common & { holder: string; values: Record<string, string | undefined>; errors: FieldErrors }) {
   const { values, errors } = props;
   return (
-    <DuplicateLayout {...props} step="reason" order={['reason', 'declaration']}>
+    <DuplicateLayout {...props} step="reason" order={['reason', 'declaration', 'special']}>
       <SummaryList rows={[{ key: 'Titulaire', value: props.holder }]} />
       <Form action={base(props.fileNumber)}>
         <RadioGroup
@@ -48,6 +48,14 @@ export function DuplicateReasonPage(props: Common & { holder: string; values: Re
           error={errors.declaration}
         />
         <p class="fr-hint-text">* Case obligatoire pour une perte ou une détérioration.</p>
+        <Checkbox
+          name="special"
+          value="intemperies"
+          checked={values.special === 'intemperies'}
+          label="Cas particulier : ma carte grise a été détruite ou abîmée lors d’un événement climatique (tempête, inondation, grêle…)"
+          hint={`Cochez cette case seulement si vous êtes dans ce cas particulier (perte ou détérioration). La taxe fixe de 11 € n’est alors pas due (article L421-40 du code des impositions sur les biens et services) : vous ne payez que l’acheminement du certificat. ${FALSE_DECLARATION_WARNING}`}
+          error={errors.special}
+        />
         <SubmitButton>Poursuivre</SubmitButton>
       </Form>
     </DuplicateLayout>
@@ -126,7 +134,7 @@ function CsaLink(props: { fileNumber: string }) {
 }
 
 export function DuplicateSummaryPage(
-  props: Common & { reason: DuplicateReason; holder: string; address: string[]; certificate: string | null; taxes: TaxLine[]; reviewed: boolean; theftRecordedOn: string | null; errors: FieldErrors },
+  props: Common & { reason: DuplicateReason; holder: string; address: string[]; certificate: string | null; taxes: TaxLine[]; reviewed: boolean; theftRecordedOn: string | null; weatherEvent: boolean; errors: FieldErrors },
 ) {
   return (
     <DuplicateLayout {...props} step="summary" order={['clu']}>
@@ -145,6 +153,7 @@ export function DuplicateSummaryPage(
         rows={[
           { key: 'Motif', value: DUPLICATE_REASONS[props.reason], changeAction: props.reviewed ? undefined : `${base(props.fileNumber)}/modifier` },
           ...(props.reason !== 'theft' ? [{ key: 'Déclaration sur l’honneur', value: DECLARATIONS[props.reason] }] : []),
+          ...(props.weatherEvent ? [{ key: 'Cas particulier', value: WEATHER_EVENT }] : []),
           { key: 'Certificat actuel', value: `${props.certificate ?? 'ancien format'} — il ne sera plus valable` },
           { key: 'Ce que vous recevrez', value: 'Un nouveau certificat d’immatriculation à l’adresse du titulaire, et un certificat provisoire à imprimer' },
           { key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) },

@@ -68,13 +68,14 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
           taxes={await duplicates.taxLines(p)}
           reviewed={reviewed}
           theftRecordedOn={state.theftRecordedOn ?? null}
+          weatherEvent={!!state.weatherEvent}
           errors={errors}
         />,
         status,
       );
     }
     if (state.reason === 'theft' && state.step === 'report') return reply.render(<DuplicateReportPage {...common} values={values} errors={errors} />, status);
-    return reply.render(<DuplicateReasonPage {...common} holder={name} values={Object.keys(values).length ? values : { reason: state.reason }} errors={errors} />, status);
+    return reply.render(<DuplicateReasonPage {...common} holder={name} values={Object.keys(values).length ? values : { reason: state.reason, special: state.weatherEvent ? 'intemperies' : undefined }} errors={errors} />, status);
   }
 
   scope.get<Params>('/vehicules/demandes/:file/duplicata', async (request, reply) => {

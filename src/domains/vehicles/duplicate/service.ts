@@ -7,7 +7,7 @@ import type { Upload } from '../../../platform/files/validation.ts';
 import { zodErrors, type Outcome } from '../../accounts/service.ts';
 import { postMessage, readThread } from '../../instruction/threads.ts';
 import { departmentOfPostcode } from '../registry/communes.ts';
-import { ANSWER_MAX, DECLARATIONS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateState } from './model.ts';
+import { ANSWER_MAX, WEATHER_EVENT, DECLARATIONS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateState } from './model.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
 import type { SaleDocumentContent } from '../procedures/documents.ts';
 import { characteristicsOf } from '../registry/characteristics.ts';
@@ -111,7 +111,12 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
       const reason = parsed.data.reason;
       // theft: to the instruction centre only when the SIV does not record it yet (slides, iterative mode)
       const recorded = reason === 'theft' ? (await facts(p)).vehicle.certificate_theft_recorded_on : null;
-      await save(db, p, { step: reason === 'theft' && !recorded ? 'report' : 'summary', reason, ...(recorded ? { theftRecordedOn: recorded.toISOString().slice(0, 10) } : {}) });
+      await save(db, p, {
+        step: reason === 'theft' && !recorded ? 'report' : 'summary',
+        reason,
+        ...(recorded ? { theftRecordedOn: recorded.toISOString().slice(0, 10) } : {}),
+        ...(parsed.data.special ? { weatherEvent: true } : {}),
+      });
       return { ok: true, value: null };
     },
 
@@ -169,7 +174,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     /** What the duplicate costs (fixed tax and delivery), computed by the tax engine. */
     async taxLines(p: VehicleProcedure): Promise<TaxLine[]> {
       const { vehicle, holder } = await facts(p);
-      return deps.taxes.forVehicle('duplicate', vehicle, holder.postcode);
+      return deps.taxes.forVehicle('duplicate', vehicle, holder.postcode, { weatherDamage: !!stateOf(p).weatherEvent });
     },
 
     /** Summary validated with the terms: the request waits for its payment, kept in the basket. */
@@ -211,6 +216,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
         rows: [
           ...(plate !== vehicle.plate ? [{ label: 'Nouvelle immatriculation (format SIV)', value: `${plate} (remplace ${vehicle.plate})` }] : []),
           { label: 'Motif', value: DUPLICATE_REASONS[state.reason ?? 'loss'] },
+          ...(state.weatherEvent ? [{ label: 'Cas particulier', value: WEATHER_EVENT }] : []),
           ...(state.reason && state.reason !== 'theft'
             ? [{ label: 'Déclaration sur l’honneur', value: DECLARATIONS[state.reason] }]
             : [{ label: 'Déclaration de vol', value: state.theftRecordedOn ? `Vol du certificat enregistré au système d’immatriculation le ${state.theftRecordedOn.split('-').reverse().join('/')}` : 'Récépissé contrôlé et accepté par le centre d’instruction' }]),

@@ -14,6 +14,8 @@ export interface TaxInput {
   weightClass?: WeightClass;
   fni?: boolean;
   addressChangesSinceSiv?: number;
+  /** duplicate: the certificate was destroyed or damaged in a weather event (L421-40) */
+  weatherDamage?: boolean;
   region: string;
   at: string; // date of the request, ISO
 }
@@ -97,6 +99,8 @@ export function computeTaxes(input: TaxInput, rate: RateLookup): TaxLine[] {
   if (!certificate.issued) lines.push({ field: 'Y.4', label: 'Taxe fixe', amountCents: 0, rule: `Non due : ${certificate.why}`, unverified: false });
   else if (input.procedure === 'address_change')
     lines.push({ field: 'Y.4', label: 'Taxe fixe', amountCents: 0, rule: `Exonérée (L421-39) : ${certificate.why}, qui ne fait que mettre à jour l’adresse${input.fni ? ' et passer au format SIV' : ''}`, unverified: false });
+  else if (input.procedure === 'duplicate' && input.weatherDamage)
+    lines.push({ field: 'Y.4', label: 'Taxe fixe', amountCents: 0, rule: 'Exonérée (L421-40) : certificat détruit ou détérioré lors d’un événement climatique', unverified: false });
   else lines.push({ field: 'Y.4', label: 'Taxe fixe', amountCents: fixed.amountCents, rule: `Due sur chaque certificat délivré (L421-38) : ${certificate.why}`, unverified: !fixed.verified });
 
   // Y.5 — delivery of the certificate.

@@ -29,6 +29,7 @@ export function createTaxService(db: Db) {
       procedure: TaxProcedure,
       vehicle: { category: string; fiscal_power: number; energy: string; first_registration_date: Date; plate_kind: 'siv' | 'fni'; address_changes_since_siv: number },
       postcode: string,
+      opts: { weatherDamage?: boolean } = {},
     ): Promise<TaxLine[]> =>
       computeTaxes(
         {
@@ -39,6 +40,7 @@ export function createTaxService(db: Db) {
           firstRegistrationDate: vehicle.first_registration_date.toISOString().slice(0, 10),
           fni: vehicle.plate_kind === 'fni',
           addressChangesSinceSiv: vehicle.address_changes_since_siv,
+          weatherDamage: opts.weatherDamage,
           region: regionOfPostcode(postcode) ?? 'IDF',
           at: new Date().toISOString().slice(0, 10),
         },
