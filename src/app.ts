@@ -104,6 +104,14 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: 1024 * 1024,
+    // a slow client (headers or body trickled byte by byte) is cut: it holds no connection for long
+    requestTimeout: config.httpTimeouts.requestSeconds * 1000,
+    connectionTimeout: config.httpTimeouts.requestSeconds * 1000,
+    http: {
+      headersTimeout: config.httpTimeouts.headersSeconds * 1000,
+      // Node checks those limits on this period (30 s by default): a few checks per limit
+      connectionsCheckingInterval: Math.min(5000, (config.httpTimeouts.headersSeconds * 1000) / 2),
+    },
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseUrlEncoded },
   });
   const db = database.db;

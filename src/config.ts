@@ -45,6 +45,9 @@ const envSchema = z.object({
   MAINTENANCE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   ADMISSION_MAX_CONCURRENT: z.coerce.number().int().min(0).max(100_000).default(64),
   ADMISSION_RETRY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+  ADMISSION_QUEUE_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(4),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
   FILES_DIR: z.string().min(1).optional(),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -110,7 +113,13 @@ export interface Config {
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
   /** the waiting room (platform/http/admission.ts): requests in progress past which newcomers wait (0: off), reload delay */
-  readonly admission: { readonly maxConcurrent: number; readonly retrySeconds: number };
+  readonly admission: { readonly maxConcurrent: number; readonly retrySeconds: number; readonly queuePerAddress: number };
+  /**
+   * The HTTP server's limits on a slow client: a whole request (headers and body) must arrive within
+   * `requestSeconds`, its headers within `headersSeconds` (at most `requestSeconds`); a socket idle that
+   * long is closed too. Slow senders cannot hold connections (nor, through them, the waiting room's places).
+   */
+  readonly httpTimeouts: { readonly requestSeconds: number; readonly headersSeconds: number };
   readonly metricsToken: string | null;
   /**
    * Card payments: a PayFiP-style provider when PAYFIP_WS_URL is set; otherwise the built-in
@@ -229,7 +238,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     clockStart: e.APP_CLOCK_START ? parseParisTime(e.APP_CLOCK_START) : null,
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
-    admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, retrySeconds: e.ADMISSION_RETRY_SECONDS },
+    admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, retrySeconds: e.ADMISSION_RETRY_SECONDS, queuePerAddress: e.ADMISSION_QUEUE_PER_ADDRESS },
+    httpTimeouts: {
+      requestSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
+      headersSeconds: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
+    },
     metricsToken: e.METRICS_TOKEN ?? null,
     payment: e.PAYFIP_WS_URL
       ? { kind: 'payfip', wsUrl: e.PAYFIP_WS_URL, paymentUrl: e.PAYFIP_PAYMENT_URL, numcli: e.PAYFIP_NUMCLI!, saisie: e.PAYFIP_SAISIE ?? (isProduction ? 'W' : 'T') }

@@ -17,6 +17,10 @@ import { WaitingQueue } from './waiting-queue.ts';
  * - payment returns and notifications (/paiement/…, the simulated provider's page);
  * - the back office (/agents), static assets, /healthz and /metrics.
  *
+ * The always-served routes take no place (an outsider could otherwise fill the node with slow
+ * requests to /agents/connexion); signed-in users do, being the load the waiting room protects.
+ * The server's time limits (app.ts, HTTP_REQUEST_TIMEOUT_SECONDS) cut a request whose body trickles.
+ *
  * The count is per node (a process's own requests in progress, freed on `onResponse` or
  * `onRequestAbort`): each node protects itself, and a
  * load balancer spreads the newcomers. See docs/decisions/0023-start-memory-and-admission.md.
@@ -26,13 +30,17 @@ import { WaitingQueue } from './waiting-queue.ts';
  * fewer people wait before them than the places free now plus those expected to free up before
  * their next reload (admissions per second × reload delay), so that places are not left empty
  * while the front reloads, and newcomers wait behind the queue. A visitor is recognised across
- * reloads by address, browser (User-Agent) and languages: the waiting page writes no cookie.
+ * reloads by address, browser (User-Agent) and languages: the waiting page writes no cookie. One
+ * address (IPv6: one /64) holds at most `queuePerAddress` places; past them, its newcomers get the
+ * waiting page without a place, so one machine varying its User-Agent cannot push real visitors back.
  */
 export interface AdmissionOptions {
   /** requests in progress on this node past which newcomers wait; 0 turns admission control off */
   maxConcurrent: number;
   /** seconds before the waiting page reloads itself (Retry-After) */
   retrySeconds: number;
+  /** places one client address (IPv6: one /64) may hold in the queue */
+  queuePerAddress: number;
   /** the session cookie's name (signed with @fastify/cookie) */
   sessionCookie: string;
   /** the waiting page's HTML (the portal's: ui/pages/waiting-room.tsx); whether it is paused is read from the URL */
@@ -146,7 +154,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   let waited = 0;
   const rates = new RateWindow();
   // a place not reloaded for three reload periods (at least a minute) is given up
-  const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000);
+  const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000, opts.queuePerAddress);
 
   app.decorate('admission', {
     stats: () => ({ inFlight, admitted, waited, queued: queue.size }),
@@ -177,7 +185,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     if (mustWait && !exempt) {
       waited++;
       rates.wait(now);
-      const position = queue.wait(key!, now);
+      const position = queue.wait(key!, request.ip, now);
       const retry = String(opts.retrySeconds);
       reply.code(503).header('retry-after', retry).header('cache-control', 'no-store').header('x-admission', 'waiting-room');
       if (!wantsHtml(request)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
@@ -193,6 +201,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       });
       return reply.type('text/html; charset=utf-8').send(page);
     }
+    if (always) return; // served without taking a place
     inFlight++;
     (request as Counted)[COUNTED] = true;
     if (key) queue.leave(key);
