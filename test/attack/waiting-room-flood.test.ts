@@ -113,6 +113,7 @@ describe('queue stuffing from one address', () => {
       // the first few get a place; the others the waiting page without one
       expect(textOf(stuffing[3]!.body)).toContain('Votre position dans la file d’attente : 4');
       expect(textOf(stuffing[4]!.body)).not.toContain('position dans la file');
+      expect(textOf(stuffing[4]!.body)).toContain('Aucune place ne vous est encore attribuée dans la file');
       expect(textOf(stuffing[299]!.body)).toContain('Salle d’attente');
       expect(app.admission.stats().queued).toBe(4);
 

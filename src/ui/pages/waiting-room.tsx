@@ -12,7 +12,10 @@ function estimate(seconds: number | null): string {
   return `Temps d’attente estimé : environ ${minutes} minute${minutes > 1 ? 's' : ''}.`;
 }
 
-function place(position: number): string {
+function place(position: number | null): string {
+  // the queue is full, or the visitor's address already holds its share of places (admission.ts)
+  if (position === null)
+    return 'Aucune place ne vous est encore attribuée dans la file : trop de personnes attendent déjà, ou depuis votre connexion. La page vous en donnera une dès que possible.';
   if (position === 1) return 'Vous êtes en tête de la file d’attente : vous entrerez dès qu’une place se libère.';
   return `Votre position dans la file d’attente : ${position} (${position - 1} personne${position > 2 ? 's' : ''} avant vous).`;
 }
@@ -67,7 +70,7 @@ function WaitingRoom(props: WaitingRoomProps) {
             fluide, nous vous faisons patienter quelques instants.
           </p>
           <div class="fr-alert fr-alert--info fr-mb-4w">
-            {props.position !== null && <p>{place(props.position)}</p>}
+            <p>{place(props.position)}</p>
             <p>{estimate(props.estimatedWaitSeconds)}</p>
           </div>
           {props.paused ? (
