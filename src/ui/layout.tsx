@@ -287,9 +287,11 @@ export interface LayoutProps {
   children: ComponentChildren;
   /** Full-width pages (home) manage their own containers. */
   wide?: boolean;
+  /** An Atom feed announced in the head (`<link rel="alternate">`), for the pages that have one. */
+  feed?: { href: string; title: string };
 }
 
-export function Layout({ title, hasErrors, children, wide }: LayoutProps) {
+export function Layout({ title, hasErrors, children, wide, feed }: LayoutProps) {
   const page = usePage();
   const fullTitle = `${hasErrors ? 'Erreur : ' : ''}${title} - ${SERVICE_NAME}`;
   return (
@@ -304,6 +306,7 @@ export function Layout({ title, hasErrors, children, wide }: LayoutProps) {
         <link rel="stylesheet" href={page.assets.own['app.css']} />
         <link rel="icon" href={page.assets.dsfr('favicon/favicon.svg')} type="image/svg+xml" />
         <link rel="apple-touch-icon" href={page.assets.dsfr('favicon/apple-touch-icon.png')} />
+        {feed && <link rel="alternate" type="application/atom+xml" href={feed.href} title={feed.title} />}
       </head>
       <body>
         <div class="fr-skiplinks">

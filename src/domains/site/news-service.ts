@@ -90,9 +90,12 @@ export type NewsService = ReturnType<typeof createNewsService>;
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** The Atom feed (RFC 4287) of the published articles. */
-export function atomFeed(articles: { slug: string; title: string; summary: string; published_at: Date | null; updated_at: Date }[], publicUrl: string): string {
-  const updated = articles.reduce((max, a) => Math.max(max, (a.published_at ?? a.updated_at).getTime()), 0);
+/**
+ * The Atom feed (RFC 4287) of the published articles. Its <updated> is the latest article's; with no
+ * article yet it is `now` (the app clock), never the epoch.
+ */
+export function atomFeed(articles: { slug: string; title: string; summary: string; published_at: Date | null; updated_at: Date }[], publicUrl: string, now: Date = new Date()): string {
+  const updated = articles.length ? Math.max(...articles.map((a) => (a.published_at ?? a.updated_at).getTime())) : now.getTime();
   const entries = articles
     .map(
       (a) => `  <entry>
@@ -111,7 +114,7 @@ export function atomFeed(articles: { slug: string; title: string; summary: strin
   <title>Actualités – Agence nationale des titres sécurisés</title>
   <link rel="self" type="application/atom+xml" href="${xml(`${publicUrl}/actualites/flux.atom`)}"/>
   <link rel="alternate" type="text/html" href="${xml(`${publicUrl}/actualites`)}"/>
-  <updated>${new Date(updated || 0).toISOString()}</updated>
+  <updated>${new Date(updated).toISOString()}</updated>
   <author><name>Agence nationale des titres sécurisés</name></author>
 ${entries}
 </feed>

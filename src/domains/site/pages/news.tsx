@@ -8,7 +8,7 @@ const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p, i) => <p key=
 
 export function NewsListPage({ articles }: { articles: NewsArticle[] }) {
   return (
-    <Layout title="Actualités">
+    <Layout title="Actualités" feed={{ href: '/actualites/flux.atom', title: 'Actualités – Agence nationale des titres sécurisés' }}>
       <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Actualités' }]} />
       <h1>Actualités</h1>
       <p>
