@@ -44,6 +44,19 @@ const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const newCessionCode = (): string => Array.from({ length: 11 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 export const normalizeCessionCode = (s: string): string => s.toUpperCase().replace(/[\s-]/g, '');
 
+/**
+ * A number of kilometres as people write it: "84500", "84 500" (a space, a no-break or a narrow
+ * no-break space, as a phone's keyboard or a copy from a document gives it), "84.500" or "84’500"
+ * (thousands grouped by three), followed or not by "km" or "kilomètres". Anything else is left as
+ * typed for the French error; an empty field is undefined (no mileage, never 0 km).
+ */
+export function readMileage(raw: string): string | undefined {
+  const v = raw.trim().replace(/\s*(km|kilom[eè]tres?)\.?$/iu, '');
+  if (!v) return undefined;
+  if (/^\d{1,3}([\s.'’]\d{3})+$/u.test(v)) return v.replace(/[\s.'’]/gu, '');
+  return v;
+}
+
 const text = (message: string, max = 100) => z.string({ error: message }).trim().min(1, message).max(max, `${max} caractères au plus`);
 
 /** Whole years between two ISO dates. */
@@ -71,9 +84,9 @@ const declarationFields = z.object({
   buyer_country: z.string().trim().max(60).optional(),
   sale_date: frenchDate('la date de la vente', '21/11/2026'),
   sale_time: z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30'),
-  // An empty field is no mileage, never 0 km (it is printed on the certificate); "84 500" is read as 84500.
+  // An empty field is no mileage, never 0 km (it is printed on the certificate); see readMileage.
   mileage: z.preprocess(
-    (v) => (typeof v === 'string' ? (v.replace(/[\s\u00a0\u202f.]/g, '') || undefined) : v),
+    (v) => (typeof v === 'string' ? readMileage(v) : v),
     z
       .string({ error: 'Saisissez le kilométrage inscrit au compteur' })
       .regex(/^-?\d+$/, 'Saisissez le kilométrage en chiffres, par exemple 84500')

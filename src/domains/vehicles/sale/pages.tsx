@@ -6,6 +6,7 @@ import { Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
 import { formatDate, formatDateTime } from '../../../ui/format.ts';
 import { DateInput } from '../../../ui/components/date-input.tsx';
+import { toFrenchDate } from '../../../platform/french-date.ts';
 import { BackToMyRequests, StepButtons } from '../../../ui/components/step-navigation.tsx';
 import { Layout } from '../../../ui/layout.tsx';
 import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
@@ -145,6 +146,7 @@ export function SaleSummaryPage({ fileNumber, plate, content, errors }: { fileNu
           { key: 'Véhicule', value: `${content.plate} (${content.category}), VIN ${content.vin}` },
           { key: 'Vendeur', value: content.seller.name },
           { key: 'Acheteur', value: `${content.buyer.name}${content.buyer.professional ? ', professionnel de l’automobile' : ''}`, changeHref: change },
+          ...(content.buyer.birthDate ? [{ key: 'Date de naissance de l’acheteur', value: toFrenchDate(content.buyer.birthDate) }] : []),
           { key: 'Adresse de l’acheteur', value: content.buyer.address.join(', '), changeHref: change },
           { key: 'Date et heure de la vente', value: formatDateTime(new Date(content.saleAt)), changeHref: change },
           { key: 'Kilométrage', value: `${content.mileage.toLocaleString('fr-FR')} km`, changeHref: change },
@@ -170,7 +172,7 @@ export function SaleDonePage({ fileNumber, plate, code, documents }: { fileNumbe
         <div class="fr-callout app-cession-code">
           <h2 class="fr-callout__title">Code de cession du véhicule</h2>
           <p class="fr-callout__text">
-            <strong class="app-code" id="code-de-cession">
+            <strong class="app-code app-code--one-line" id="code-de-cession">
               {code}
             </strong>
           </p>
