@@ -66,6 +66,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'vehicle_procedure.reject': 'Demande rejetée par le centre d’instruction',
   'vehicle_procedure.file_for_payment': 'Demande validée, en attente de paiement',
   'vehicle_procedure.paid': 'Demande payée et terminée',
+  'vehicle_procedure.paid_for_review': 'Demande payée et transmise au centre d’instruction',
   'vehicle_procedure.complete_free': 'Démarche terminée (sans paiement)',
   'vehicle_procedure.cancel': 'Démarche abandonnée',
   'vehicle_procedure.cancelled': 'Démarche abandonnée',

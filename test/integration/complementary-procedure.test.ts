@@ -146,4 +146,53 @@ describe('complementary procedure (TPC)', () => {
     const stranger = await signInUser(t.app, 'demo.particulier@example.fr');
     expect((await stranger.get(diplomatic.base)).statusCode).toBe(404);
   });
+  it('a sub-category with taxes (civil-status change) is paid by card after validation, then reaches the centre; a free one is never charged', async () => {
+    const { client, base, file } = await start();
+    await client.post(`${base}/categorie`, { category: 'personal_change' });
+    await client.post(`${base}/sous-categorie`, { subcategory: 'civil_status' });
+    await client.post(`${base}/objet`, { object: 'Nom d’usage après mariage.', plate: 'AB-123-CD' });
+    await client.post(`${base}/titulaire`, HOLDER);
+    await client.get(base);
+    await client.postFiles(`${base}/pieces`, {}, [{ field: 'piece_civil_status_change', filename: 'acte.pdf', bytes: PDF, contentType: 'application/pdf' }]);
+    await client.get(base);
+    await client.post(`${base}/poursuivre`, {});
+    const summary = textOf((await client.get(base)).body);
+    expect(summary).toMatch(/Montant à payer 13,76\s€/);
+    expect(summary).toContain('Y.4');
+    await client.post(`${base}/confirmer`, { clu: 'oui' });
+    const status = async () => (await t.database.db.selectFrom('vehicle_procedures').select('status').where('file_number', '=', file).executeTakeFirstOrThrow()).status;
+    expect(await status()).toBe('awaiting_payment');
+    // not in the centre's queue before it is paid
+    const agent = await signInAgent(new TestClient(t.app), 'agent.cert@example.fr');
+    expect(textOf((await agent.get('/agents/vehicules?demarche=complementary')).body)).not.toContain(file);
+    // a double click on "Valider" changes nothing
+    await client.get(base);
+    await client.post(`${base}/confirmer`, { clu: 'oui' });
+    expect(await status()).toBe('awaiting_payment');
+    const page = await client.get(base);
+    expect(textOf(page.body)).toMatch(/Montant à payer : 13,76\s€/);
+    const key = /name="idempotency_key" value="([^"]+)"/.exec(page.body)![1]!;
+    await client.follow(await client.post(`${base}/payer`, { idempotency_key: key }));
+    await client.submit(/paiement-simule/, { card_number: '4242424242424242', expiry: '12/30', cvc: '123', action: 'valider' });
+    await client.follow(await client.get('/paiement/retour'));
+    expect(await status()).toBe('awaiting_review');
+    expect((await t.database.db.selectFrom('payments').select('amount_cents').where('status', '=', 'success').execute()).map((p) => p.amount_cents)).toEqual([1376]);
+    expect(pdfText((await client.get(`/vehicules/demandes/${file}/recapitulatif.pdf`)).rawPayload)).toContain('Montant payé');
+    expect((await lastEmailTo(t.app, CERTIFIED)).subject).toContain('Votre paiement est enregistré : demande transmise au centre d’instruction');
+    expect(textOf((await agent.get('/agents/vehicules?demarche=complementary')).body)).toContain(file);
+
+    // a question is free: sent at once, and its payment address refuses to charge it
+    const free = await start();
+    await free.client.post(`${free.base}/categorie`, { category: 'question' });
+    await free.client.post(`${free.base}/sous-categorie`, { subcategory: 'free' });
+    await free.client.post(`${free.base}/objet`, { object: 'Une question.' });
+    await free.client.post(`${free.base}/titulaire`, HOLDER);
+    await free.client.post(`${free.base}/poursuivre`, {});
+    expect(textOf((await free.client.get(free.base)).body)).not.toContain('Montant à payer');
+    await free.client.post(`${free.base}/confirmer`, { clu: 'oui' });
+    await free.client.get(free.base);
+    await free.client.post(`${free.base}/payer`, { idempotency_key: 'abcdefghijklmnopqrstuv' });
+    expect(await t.database.db.selectFrom('payments').select('id').execute()).toHaveLength(1);
+    expect((await t.database.db.selectFrom('vehicle_procedures').select('status').where('file_number', '=', free.file).executeTakeFirstOrThrow()).status).toBe('awaiting_review');
+  });
 });

@@ -40,12 +40,13 @@ export function registerVehicles(
   const transfers = createTransferService({ db, config, sales, taxes });
   const addresses = createAddressService({ db, config, taxes });
   const duplicates = createDuplicateService({ db, config, taxes, attachments });
-  const tpc = createTpcService({ db, config, attachments });
+  const tpc = createTpcService({ db, config, attachments, taxes });
   const onPaid = async (trx: Db, payment: { procedure_id: number }) => {
     // each finalizer acts only on its own kind of procedure
     await transfers.finalizePaid(trx, payment.procedure_id);
     await addresses.finalizePaid(trx, payment.procedure_id);
     await duplicates.finalizePaid(trx, payment.procedure_id);
+    await tpc.finalizePaid(trx, payment.procedure_id);
   };
   const payments = deps.provider ? createPaymentService({ db, provider: deps.provider, onPaid }) : null;
   const notificationLimiter = createNotificationLimiter(db);

@@ -130,6 +130,15 @@ export const TPC_CATEGORIES: TpcCategory[] = [
   },
 ];
 
+/**
+ * The sub-categories with taxes, paid by card before the request goes to the centre: those that
+ * issue a new certificate without a change of owner, so the fixed tax (Y.4, 11 €, L421-38) and the
+ * delivery (Y.5, 2,76 €) are due and known from the registry (french-rules.md §2.1, "civil-status
+ * change" row). The others are free, or their taxes depend on what the centre establishes.
+ */
+export const TAXED_SUBCATEGORIES: readonly string[] = ['personal_change/civil_status', 'vehicle_change/usage'];
+export const hasTaxes = (category: string | undefined, subcategory: string | undefined) => TAXED_SUBCATEGORIES.includes(`${category}/${subcategory}`);
+
 export const categoryOf = (key: string | undefined) => TPC_CATEGORIES.find((c) => c.key === key);
 export const subcategoryOf = (category: string | undefined, key: string | undefined) => categoryOf(category)?.subcategories.find((s) => s.key === key);
 

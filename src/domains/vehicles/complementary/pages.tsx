@@ -4,9 +4,11 @@ import { categoryOf, subcategoryOf, TPC_CATEGORIES, TPC_PIECES, TPC_STEP_TITLES,
 import type { ProcedureStatus } from '../tables.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
-import { Alert, SummaryList } from '../../../ui/components/content.tsx';
+import { Accordion, Alert, SummaryList } from '../../../ui/components/content.tsx';
+import { formatEuros, type TaxLine } from '../taxes/model.ts';
+import { TaxDetail } from '../taxes/pages.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
-import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
+import { PaymentDue, ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 import { DateInput } from '../../../ui/components/date-input.tsx';
 
@@ -182,7 +184,7 @@ export function TpcPiecesPage(props: Common & { required: TpcPiece[]; optional: 
   );
 }
 
-export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'self' | 'other'; sent: Attachment[]; errors: FieldErrors }) {
+export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'self' | 'other'; sent: Attachment[]; taxes: TaxLine[] | null; errors: FieldErrors }) {
   const s = props.state;
   const h = s.holder!;
   const b = base(props.fileNumber);
@@ -203,8 +205,17 @@ export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'se
           },
           { key: 'Adresse', value: [h.line1, h.line2, `${h.postcode} ${h.commune}`].filter(Boolean).join(', '), changeAction: `${b}/modifier/holder` },
           { key: 'Pièces jointes', value: props.sent.length ? props.sent.map((a) => `${PIECE_LABELS[a.purpose] ?? a.purpose} : ${a.filename}`).join(' ; ') : 'Aucune', changeAction: `${b}/modifier/pieces` },
+          ...(props.taxes ? [{ key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) }] : []),
         ]}
       />
+      {props.taxes && (
+        <>
+          <p>Cette demande fait établir un nouveau certificat d’immatriculation : vous la payez par carte bancaire après l’avoir validée, puis elle est transmise au centre d’instruction.</p>
+          <Accordion title="Détail des taxes">
+            <TaxDetail lines={props.taxes} />
+          </Accordion>
+        </>
+      )}
       <Form action={`${b}/confirmer`}>
         <Checkbox name="clu" value="oui" label="J’accepte les conditions légales d’utilisation et je certifie exactes les informations de la demande *" hint={FALSE_DECLARATION_WARNING} error={props.errors.clu} />
         <p class="fr-hint-text">* Case obligatoire.</p>
@@ -215,6 +226,21 @@ export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'se
 }
 
 /** After submission: where the request stands, the centre's note, the thread, and the answer when asked. */
+/** Validated, with taxes: the card payment, after which the request goes to the centre. */
+export function TpcPaymentPage(props: Common & { amountCents: number; canPay: boolean; idempotencyKey: string }) {
+  return (
+    <TpcLayout {...props} step="summary">
+      <PaymentDue
+        intro="Votre demande est enregistrée et vous attend dans « Mon espace véhicule » jusqu’au paiement ; elle sera transmise au centre d’instruction dès le paiement enregistré."
+        action={`${base(props.fileNumber)}/payer`}
+        amountCents={props.amountCents}
+        canPay={props.canPay}
+        idempotencyKey={props.idempotencyKey}
+      />
+    </TpcLayout>
+  );
+}
+
 export function TpcStatusPage(props: Common & { status: ProcedureStatus; note: string | null; sent: Attachment[]; messages: ThreadMessage[]; values: Values; errors: FieldErrors }) {
   const b = base(props.fileNumber);
   return (

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../../../platform/http/guards.ts';
-import { TpcCategoryPage, TpcHolderPage, TpcObjectPage, TpcPiecesPage, TpcStatusPage, TpcSummaryPage } from './pages.tsx';
+import { randomBytes } from 'node:crypto';
+import { sendToPayment } from '../../../platform/payment/routes.tsx';
+import type { PaymentService } from '../../../platform/payment/service.ts';
+import { TpcPaymentPage, TpcCategoryPage, TpcHolderPage, TpcObjectPage, TpcPiecesPage, TpcStatusPage, TpcSummaryPage } from './pages.tsx';
 import type { VehicleProcedure } from '../tables.ts';
 import { piecesFor, TPC_CATEGORIES, TPC_STEPS, type TpcStep } from './model.ts';
 import type { TpcService } from './service.ts';
@@ -15,7 +18,7 @@ const MAX_PIECE_FILES =
   1 + Math.max(...TPC_CATEGORIES.flatMap((c) => c.subcategories.flatMap((s) => [true, false].map((diplomatic) => new Set(Object.values(piecesFor(s, { initiator: 'other', diplomatic })).flat()).size))));
 
 /** The steps of a complementary procedure, inside the signed-in scope of "Mon espace véhicule". */
-export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messages: UserMessages): void {
+export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, payments: PaymentService | null, messages: UserMessages): void {
   const base = (p: VehicleProcedure) => `/vehicules/demandes/${p.file_number}/complementaire`;
   async function load(request: FastifyRequest<Params>, reply: FastifyReply) {
     const p = await tpc.load(request.account!, request.params.file);
@@ -27,6 +30,10 @@ export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messa
     const s = tpc.stateOf(p);
     const common = { fileNumber: p.file_number, plate: s.plate ?? p.file_number };
     const status = Object.keys(errors).length ? 400 : 200;
+    if (p.status === 'awaiting_payment') {
+      const taxes = await tpc.taxLines(p);
+      return reply.render(<TpcPaymentPage {...common} amountCents={taxes!.at(-1)!.amountCents} canPay={!!payments} idempotencyKey={randomBytes(16).toString('base64url')} />);
+    }
     if (p.status !== 'in_progress')
       return reply.render(<TpcStatusPage {...common} status={p.status} note={p.decision_note} sent={await tpc.pieces(p)} messages={await tpc.thread(p)} values={values ?? {}} errors={errors} />, status);
     const h = s.holder;
@@ -47,7 +54,7 @@ export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messa
         return reply.render(<TpcPiecesPage {...common} required={req.required} optional={req.optional} anyOf={req.anyOf} diplomatic={!!s.diplomatic} sent={await tpc.pieces(p)} errors={errors} />, status);
       }
       case 'summary':
-        return reply.render(<TpcSummaryPage {...common} state={s} initiator={p.initiator} sent={await tpc.pieces(p)} errors={errors} />, status);
+        return reply.render(<TpcSummaryPage {...common} state={s} initiator={p.initiator} sent={await tpc.pieces(p)} taxes={await tpc.taxLines(p)} errors={errors} />, status);
       default:
         return reply.render(<TpcCategoryPage {...common} state={s} values={values ?? {}} errors={errors} />, status);
     }
@@ -84,10 +91,23 @@ export function registerTpcRoutes(scope: FastifyInstance, tpc: TpcService, messa
   step('/confirmer', async (p, form, request) => {
     if (p.status !== 'in_progress') return { ok: true }; // double click: already sent
     if (form.clu !== 'oui') return { ok: false, errors: { clu: 'Cochez la case pour accepter les conditions légales d’utilisation' } };
-    return tpc.submit(p, actorOf(request));
-  }, 'Votre demande est transmise au centre d’instruction.');
+    const outcome = await tpc.submit(p, actorOf(request));
+    // with taxes the request waits for its payment: it reaches the centre once paid
+    if (outcome.ok && !(await tpc.taxLines(p))) request.session.flash('success', 'Votre demande est transmise au centre d’instruction.');
+    return outcome;
+  });
   step('/message', async (p, form, request) => (await messages.send(request.account!, p.file_number, form.user_message ?? '', request.uploads, actorOf(request))) ?? { ok: true }, 'Votre message est envoyé au centre d’instruction.');
   step('/complement', async (p, form, request) => (p.status !== 'to_complete' ? { ok: true } : tpc.answer(p, request.uploads, form.message ?? '', actorOf(request))), 'Votre réponse est transmise au centre d’instruction.');
+
+  scope.post<Params>('/vehicules/demandes/:file/complementaire/payer', async (request, reply) => {
+    const p = await load(request, reply);
+    if (!p) return;
+    const taxes = await tpc.taxLines(p);
+    if (!payments || p.status !== 'awaiting_payment' || !taxes) return reply.redirect(base(p), 303);
+    const key = body(request).idempotency_key ?? '';
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(key)) return reply.redirect(base(p), 303);
+    return sendToPayment(request, reply, payments, { procedureId: p.id, amountCents: taxes.at(-1)!.amountCents, description: `Téléprocédure complémentaire ${p.file_number}`, idempotencyKey: key, back: base(p) });
+  });
 
   scope.post<{ Params: { file: string; id: string } }>('/vehicules/demandes/:file/complementaire/pieces/:id/retirer', async (request, reply) => {
     const p = await load(request, reply);

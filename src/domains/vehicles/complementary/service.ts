@@ -12,14 +12,16 @@ import { checkPlate } from '../registry/identifiers.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
 import { applyTransition } from '../procedures/transitions.ts';
 import type { VehicleProcedure } from '../tables.ts';
-import { categoryOf, holderSchema, missingPieces, objectSchema, piecesFor, subcategoryOf, TPC_PIECES, type TpcPiece, type TpcState, type TpcStep } from './model.ts';
+import type { TaxService } from '../taxes/service.ts';
+import type { TaxLine } from '../taxes/model.ts';
+import { categoryOf, hasTaxes, holderSchema, missingPieces, objectSchema, piecesFor, subcategoryOf, TPC_PIECES, type TpcPiece, type TpcState, type TpcStep } from './model.ts';
 
 /**
  * The complementary procedure: category and sub-category from the slides' tree, part 1 (object,
  * plate when there is one, diplomatic vehicle), part 2 (holder), part 3 (pieces, each stored as
  * soon as it is valid), summary with the terms, then the instruction centre's queue.
  */
-export function createTpcService(deps: { db: Db; config: Config; attachments: Attachments }) {
+export function createTpcService(deps: { db: Db; config: Config; attachments: Attachments; taxes: TaxService }) {
   const { db, config, attachments } = deps;
   const owner = (p: VehicleProcedure) => ({ kind: 'vehicle_procedure', id: p.id });
 
@@ -41,9 +43,55 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
     return sub ? { sub, ...piecesFor(sub, { initiator: p.initiator, diplomatic: !!s.diplomatic }) } : null;
   }
 
+  /** The taxes of a taxed sub-category (fixed tax and delivery, as a certificate without change of owner), or null. */
+  async function taxLines(p: VehicleProcedure): Promise<TaxLine[] | null> {
+    const s = stateOf(p);
+    if (!hasTaxes(s.category, s.subcategory) || !p.vehicle_id) return null;
+    const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
+    return deps.taxes.forVehicle('duplicate', vehicle, s.holder?.postcode ?? '75001');
+  }
+
+  function summaryRows(p: VehicleProcedure, s: TpcState, sub: { label: string }, sent: { purpose: string; filename: string }[]) {
+    const h = s.holder!;
+    return [
+      { label: 'Catégorie', value: categoryOf(s.category)!.label },
+      { label: 'Sous-catégorie', value: sub.label },
+      { label: 'Objet de la demande', value: s.object! },
+      { label: 'Demande faite', value: p.initiator === 'self' ? 'pour soi-même' : 'pour quelqu’un d’autre (mandat)' },
+      ...(s.diplomatic ? [{ label: 'Véhicule diplomatique', value: 'oui' }] : []),
+      { label: 'Titulaire', value: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}, né(e) le ${h.birth_date!.split('-').reverse().join('/')} à ${h.birth_place}` : `${h.company_name} (SIREN ${h.siren})` },
+      { label: 'Adresse', value: [h.line1, h.line2, `${h.postcode} ${h.commune}`].filter(Boolean).join(', ') },
+      { label: 'Pièces jointes', value: sent.map((a) => `${TPC_PIECES[a.purpose as TpcPiece] ?? a.purpose} (${a.filename})`).join(' ; ') || 'aucune' },
+    ];
+  }
+
   return {
     load,
     stateOf,
+    taxLines,
+
+    /** Paid: the summary with the amount, then the request goes to the instruction centre. */
+    async finalizePaid(trx: Db, procedureId: number): Promise<void> {
+      const p = await trx.selectFrom('vehicle_procedures').selectAll().where('id', '=', procedureId).executeTakeFirst();
+      if (!p || p.kind !== 'complementary' || p.status !== 'awaiting_payment') return;
+      const s = stateOf(p);
+      const sub = subcategoryOf(s.category, s.subcategory)!;
+      const sent = await attachments.list(owner(p), trx); // inside the payment's transaction (PGlite has one connection)
+      const paid = await trx.selectFrom('payments').select('amount_cents').where('procedure_id', '=', p.id).where('status', '=', 'success').executeTakeFirst();
+      await save(trx, p, { ...s, step: 'done' });
+      await issueSummary(trx, {
+        procedureId: p.id,
+        fileNumber: p.file_number,
+        procedure: 'Téléprocédure complémentaire',
+        plate: s.plate ?? 'Sans immatriculation',
+        rows: [...summaryRows(p, s, sub, sent), { label: 'Montant payé', value: paid ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(paid.amount_cents / 100) : '—' }],
+      });
+      const moved = await applyTransition(trx, config, p, 'paid_for_review', { kind: 'system', id: null, ip: null }, {
+        set: { submitted_at: new Date(), department: departmentOfPostcode(s.holder!.postcode), assigned_agent_id: null, assigned_at: null },
+        details: { category: s.category, subcategory: s.subcategory, pieces: sent.length },
+      });
+      if (!moved.ok) throw new Error(`complementary ${p.file_number}: paid transition refused`);
+    },
     pieces,
     requirements,
     thread: (p: VehicleProcedure) => readThread(db, owner(p), 'user'),
@@ -157,6 +205,11 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       const sent = await pieces(p);
       if (Object.keys(missingPieces(req.sub, { initiator: p.initiator, diplomatic: !!s.diplomatic }, sent.map((a) => a.purpose))).length) return { ok: false, errors: { form: 'Il manque des pièces justificatives : revenez à la partie 3.' } };
       const h = s.holder;
+      // with taxes: paid first (the summary waits for the payment), then to the centre
+      if (hasTaxes(s.category, s.subcategory)) {
+        const filed = await db.transaction().execute((trx) => applyTransition(trx, config, p, 'file_for_payment', actor, { details: { category: s.category, subcategory: s.subcategory } }));
+        return filed.ok ? { ok: true, value: null } : { ok: false, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
+      }
       const moved = await db.transaction().execute(async (trx) => {
         await save(trx, p, { ...s, step: 'done' });
         await issueSummary(trx, {
@@ -164,16 +217,7 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
           fileNumber: p.file_number,
           procedure: 'Téléprocédure complémentaire',
           plate: s.plate ?? 'Sans immatriculation',
-          rows: [
-            { label: 'Catégorie', value: categoryOf(s.category)!.label },
-            { label: 'Sous-catégorie', value: req.sub.label },
-            { label: 'Objet de la demande', value: s.object! },
-            { label: 'Demande faite', value: p.initiator === 'self' ? 'pour soi-même' : 'pour quelqu’un d’autre (mandat)' },
-            ...(s.diplomatic ? [{ label: 'Véhicule diplomatique', value: 'oui' }] : []),
-            { label: 'Titulaire', value: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}, né(e) le ${h.birth_date!.split('-').reverse().join('/')} à ${h.birth_place}` : `${h.company_name} (SIREN ${h.siren})` },
-            { label: 'Adresse', value: [h.line1, h.line2, `${h.postcode} ${h.commune}`].filter(Boolean).join(', ') },
-            { label: 'Pièces jointes', value: sent.map((a) => `${TPC_PIECES[a.purpose as TpcPiece] ?? a.purpose} (${a.filename})`).join(' ; ') || 'aucune' },
-          ],
+          rows: summaryRows(p, s, req.sub, sent),
         });
         return applyTransition(trx, config, p, 'submit_for_review', actor, {
           set: { submitted_at: new Date(), department: departmentOfPostcode(h.postcode), assigned_agent_id: null, assigned_at: null },

@@ -69,7 +69,14 @@ export const PROCEDURE_TRANSITIONS = {
     to: 'rejected',
     by: 'agent',
     notify: { subject: 'Votre demande est rejetée', text: 'Le centre d’instruction a rejeté votre demande. Le motif est indiqué sur la page de votre demande ; vous pouvez faire une nouvelle demande.', sms: true } },
-  file_for_payment: { from: ['in_progress'], to: 'awaiting_payment', by: 'user', kinds: ['address_change', 'duplicate', 'holder_change'] },
+  file_for_payment: { from: ['in_progress'], to: 'awaiting_payment', by: 'user', kinds: ['address_change', 'duplicate', 'holder_change', 'complementary'] },
+  // A complementary procedure with taxes is paid first, then goes to the instruction centre.
+  paid_for_review: {
+    from: ['awaiting_payment'],
+    to: 'awaiting_review',
+    by: 'system',
+    kinds: ['complementary'],
+    notify: { subject: 'Votre paiement est enregistré : demande transmise au centre d’instruction', text: 'Votre paiement est enregistré. Votre demande et ses pièces justificatives sont transmises au centre d’instruction, qui va les examiner. Vous recevrez un message dès qu’il aura répondu.' } },
   // Done at the user's own click, nothing to pay: the declaration of sale, a change of address that sends a label.
   complete_free: { from: ['in_progress'], to: 'completed', by: 'user', kinds: ['sale_declaration', 'address_change'] },
   paid: {

@@ -77,7 +77,7 @@ export function registerVehicleRoutes(
     const messages = createUserMessages({ db: app.database.db, attachments: app.attachments });
     registerDuplicateRoutes(scope, duplicates, payments, messages);
     registerSaleReceiptRoutes(scope, createSaleReceipts({ db: app.database.db, config: app.config }));
-    registerTpcRoutes(scope, tpc, messages);
+    registerTpcRoutes(scope, tpc, payments, messages);
 
     // A piece the user sent with one of their requests (another user's id looks unknown).
     scope.get<{ Params: { file: string; id: string } }>('/vehicules/demandes/:file/pieces/:id', async (request, reply) => {
