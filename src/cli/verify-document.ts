@@ -13,8 +13,8 @@ DATABASE_URL ou le dossier DATA_DIR), sauf avec --sans-registre.
 --certificat : le certificat X.509 publié (/2d-doc/certificats/FR00<id>.pem), dont la clé publique vérifie
 la signature ; par défaut, celui du cachet du portail (SEAL_CERTIFICATE, ou celui que l'autorité de
 démonstration du dossier de données a émis pour SEAL_PRIVATE_KEY ou la clé de démonstration).
-Code de sortie : 0 document authentique (ou signature valide avec --sans-registre), 1 document refusé,
-2 vérification impossible.`;
+Code de sortie : 0 document authentique (ou signature valide avec --sans-registre), 1 document refusé (faux,
+ou authentique mais plus valable : demande refusée, pré-demande expirée…), 2 vérification impossible.`;
 
 /**
  * `npm run verify-document -- file.pdf`: the 2D-Doc of a document the portal issued, checked as an

@@ -117,6 +117,13 @@ export async function runDemoFlows(t: TestApp): Promise<DemoDocument[]> {
 
   // ---- identity card pre-application
   const pre = await signInUser(t.app, CAMILLE);
+  const preBase = await submitPreApplication(pre);
+  out.push({ name: 'recapitulatif-de-pre-demande', title: 'Récapitulatif de pré-demande (carte d’identité)', pdf: await download(pre, `${preBase}/recapitulatif.pdf`, 'pre-application summary'), sealed: true });
+  return out;
+}
+
+/** An identity-card pre-application filled and validated by a signed-in user; the base of its pages (/pre-demandes/<id>). */
+export async function submitPreApplication(pre: TestClient): Promise<string> {
   await pre.get('/pre-demandes');
   const started = await pre.follow(await pre.submit(/\/pre-demandes\/nouvelle$/));
   const preBase = started.url.replace(/\/titre$/, '');
@@ -132,12 +139,11 @@ export async function runDemoFlows(t: TestApp): Promise<DemoDocument[]> {
   }
   await pre.get(`${preBase}/recapitulatif`);
   expectStatus(await pre.post(`${preBase}/valider`, { certify: 'oui' }), 303, 'pre-application: validation');
-  out.push({ name: 'recapitulatif-de-pre-demande', title: 'Récapitulatif de pré-demande (carte d’identité)', pdf: await download(pre, `${preBase}/recapitulatif.pdf`, 'pre-application summary'), sealed: true });
-  return out;
+  return preBase;
 }
 
 /** A licence request started from "Nouvelle demande" and filled up to the sending step; its file number. */
-async function startLicenceRequest(t: TestApp, client: TestClient, reason: string, details: Record<string, string>, contact: Record<string, string>): Promise<string> {
+export async function startLicenceRequest(t: TestApp, client: TestClient, reason: string, details: Record<string, string>, contact: Record<string, string>): Promise<string> {
   await client.get('/permis/demandes/nouvelle');
   const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
   const res = expectStatus(await client.post('/permis/demandes/nouvelle', { idempotency_key: key, reason, for_whom: 'self' }), 303, `licence ${reason}: start`);

@@ -3,11 +3,13 @@ import type { TrustedKey } from '../../platform/seal/keys.ts';
 import { parseSeal, SEAL_DOCUMENT_TYPES, SEAL_FIELDS, SealFormatError, sealDate, sealValue, signatureValid, type ParsedSeal, type SealFieldId, type SealFields } from '../../platform/seal/two-d-doc.ts';
 import { sealFor, tokenFromSeal } from '../vehicles/procedures/documents.ts';
 import type { IssuedDocumentKind } from '../vehicles/tables.ts';
+import { licenceDocumentInvalidity, preApplicationInvalidity } from './validity.ts';
 
 /**
  * Checking a 2D-Doc: the signature first, offline, with the portal's public key (the one published
  * at /2d-doc/certificats/<CA><id>.pem); then, when a database is at hand, the data against the
- * registry (the issued document, the licence request or the pre-application it names).
+ * registry (the issued document, the licence request or the pre-application it names), and whether
+ * that request is still in a status where the document holds (validity.ts).
  */
 export type SealVerdict =
   | { status: 'unreadable'; reason: string }
@@ -15,7 +17,11 @@ export type SealVerdict =
   | { status: 'bad_signature'; seal: ParsedSeal }
   | { status: 'signature_valid'; seal: ParsedSeal; registry: RegistryCheck | null };
 
-export type RegistryCheck = { found: false } | { found: true; matches: boolean; differences: SealFieldId[] };
+/** `noLongerValid`: the document is genuine, but its request moved on (refused, expired…), in French. */
+export type RegistryCheck = { found: false } | { found: true; matches: boolean; differences: SealFieldId[]; noLongerValid?: string };
+
+const withValidity = (check: { found: true; matches: boolean; differences: SealFieldId[] }, reason: string | null): RegistryCheck =>
+  reason ? { ...check, noLongerValid: reason } : check;
 
 /** The verdict of a seal's signature with the keys the portal trusts (today: its current key). */
 export function checkSignature(message: string, trusted: TrustedKey[]): SealVerdict {
@@ -55,19 +61,19 @@ export async function checkRegistry(db: Db, seal: ParsedSeal): Promise<RegistryC
     return { found: true, matches: diff.length === 0, differences: diff };
   }
   if ((t === 'P5' || t === 'P6' || t === 'P7') && f.F0) {
-    const r = await db.selectFrom('licence_requests').select(['status', 'data']).where('file_number', '=', f.F0).executeTakeFirst();
+    const r = await db.selectFrom('licence_requests').select(['status', 'data', 'decided_at', 'updated_at']).where('file_number', '=', f.F0).executeTakeFirst();
     if (!r || r.status === 'draft') return { found: false };
     const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as { identity?: { birth_date?: string; family_name?: string } } | null;
     const diff: SealFieldId[] = [];
     if (!data?.identity?.birth_date || f.FA !== sealDate(data.identity.birth_date)) diff.push('FA');
     if (!data?.identity?.family_name || !(f.F4 ?? '').includes(sealValue(data.identity.family_name))) diff.push('F4');
-    return { found: true, matches: diff.length === 0, differences: diff };
+    return withValidity({ found: true, matches: diff.length === 0, differences: diff }, licenceDocumentInvalidity(t, r));
   }
   if (t === 'P8' && f.FB) {
-    const p = await db.selectFrom('pre_applications').select(['expires_at', 'data']).where('number', '=', f.FB).executeTakeFirst();
+    const p = await db.selectFrom('pre_applications').select(['status', 'expires_at', 'taken_at', 'town_hall_name']).where('number', '=', f.FB).executeTakeFirst();
     if (!p || !p.expires_at) return { found: false };
     const diff: SealFieldId[] = f.F6 === sealDate(p.expires_at) ? [] : ['F6'];
-    return { found: true, matches: diff.length === 0, differences: diff };
+    return withValidity({ found: true, matches: diff.length === 0, differences: diff }, preApplicationInvalidity(p));
   }
   return { found: false };
 }
@@ -102,6 +108,8 @@ export function verdictText(v: SealVerdict): { ok: boolean; title: string; detai
       if (!v.registry) return { ok: true, title: 'Signature valide', detail: 'Le 2D-Doc a bien été signé par l’agence (vérification sans réseau ; le registre n’a pas été consulté).' };
       if (!v.registry.found) return { ok: false, title: 'Document introuvable', detail: 'La signature est valide, mais le registre ne connaît pas ce document : il a pu être supprimé. Contactez l’agence.' };
       if (!v.registry.matches) return { ok: false, title: 'Données différentes du registre', detail: `La signature est valide, mais le registre indique autre chose pour : ${v.registry.differences.map((id) => SEAL_FIELDS[id].label).join(', ')}.` };
+      if (v.registry.noLongerValid)
+        return { ok: false, title: 'Document authentique mais plus valable', detail: `Le document est authentique (signature de l’agence valide, données conformes au registre), mais il n’est plus valable : ${v.registry.noLongerValid}.` };
       return { ok: true, title: 'Document authentique', detail: 'La signature de l’agence est valide et les données correspondent au registre.' };
   }
 }
