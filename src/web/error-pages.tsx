@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { isDatabaseOverload } from '../platform/db/database.ts';
 import { CsrfError } from '../platform/http/csrf.ts';
 import { InvalidInputError } from '../platform/http/input.ts';
+import { ProcedureFiledMeanwhile } from '../domains/vehicles/procedures/step-data.ts';
 import { formWithInputError } from './keep-form.tsx';
 import { renderWithoutDatabase } from './page-document.tsx';
 import {
@@ -30,6 +31,8 @@ export function registerErrorPages(app: FastifyInstance): void {
   });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    // a step posted while the procedure was being filed: nothing was written; the user sees the filed request
+    if ((error as Error) instanceof ProcedureFiledMeanwhile) return reply.redirect(`/vehicules/demandes/${encodeURIComponent((error as unknown as ProcedureFiledMeanwhile).fileNumber)}`, 303);
     if (isDatabaseOverload(error)) {
       // no free connection in time, or a statement past statement_timeout: say so in French, at once, without the database
       request.log.warn({ err: error }, 'database overloaded');

@@ -13,6 +13,7 @@ import type { VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { issuesCertificate, type TaxLine } from '../taxes/model.ts';
 import { ADDRESS_FIELDS } from './model.ts';
+import { saveStepData } from '../procedures/step-data.ts';
 
 const CHANGED = { ok: false as const, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
 
@@ -40,8 +41,9 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
   }
   const stateOf = (p: VehicleProcedure): AddressState => ((p.data as { address?: AddressState }).address ?? { step: 'address' });
   const dataWith = (p: VehicleProcedure, address: AddressState) => JSON.stringify({ ...(p.data as object), address });
+  /** Only while the change is still in progress: a step posted as « Confirmer » files it writes nothing (step-data.ts). */
   async function save(trx: Db, p: VehicleProcedure, address: AddressState) {
-    await trx.updateTable('vehicle_procedures').set({ data: dataWith(p, address), updated_at: new Date() }).where('id', '=', p.id).execute();
+    await saveStepData(trx, p, { data: dataWith(p, address) });
   }
   /** The status moves through the state machine, with the step's answers saved in the same write; refused: the transaction rolls back. */
   async function move(trx: Db, p: VehicleProcedure, action: 'file_for_payment' | 'complete_free' | 'paid', address: AddressState, actor: Actor) {

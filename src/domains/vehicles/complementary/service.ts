@@ -11,10 +11,11 @@ import { ANSWER_MAX } from '../duplicate/model.ts';
 import { checkPlate } from '../registry/identifiers.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
 import { applyTransition } from '../procedures/transitions.ts';
-import type { VehicleProcedure } from '../tables.ts';
+import type { ProcedureStatus, VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import type { TaxLine } from '../taxes/model.ts';
 import { categoryOf, hasTaxes, holderSchema, missingPieces, objectSchema, piecesFor, subcategoryOf, TPC_PIECES, type TpcPiece, type TpcState, type TpcStep } from './model.ts';
+import { EDITABLE_STATUS, saveStepData } from '../procedures/step-data.ts';
 
 /**
  * The complementary procedure: category and sub-category from the slides' tree, part 1 (object,
@@ -30,8 +31,9 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
     return p && p.kind === 'complementary' ? p : null;
   }
   const stateOf = (p: VehicleProcedure): TpcState => (p.data as { tpc?: TpcState }).tpc ?? { step: 'category' };
-  async function save(trx: Db, p: VehicleProcedure, tpc: TpcState, set: { vehicle_id?: number | null } = {}) {
-    await trx.updateTable('vehicle_procedures').set({ ...set, data: JSON.stringify({ ...(p.data as object), tpc }), updated_at: new Date() }).where('id', '=', p.id).execute();
+  /** Only while the request is still in progress: a step posted as « Transmettre » sends it writes nothing (step-data.ts). */
+  async function save(trx: Db, p: VehicleProcedure, tpc: TpcState, set: { vehicle_id?: number | null } = {}, status: ProcedureStatus = EDITABLE_STATUS) {
+    await saveStepData(trx, p, { ...set, data: JSON.stringify({ ...(p.data as object), tpc }) }, status);
   }
   const editable = (p: VehicleProcedure) => p.status === 'in_progress';
   const NOT_EDITABLE = { ok: false as const, errors: { form: 'Cette demande est transmise : elle ne peut plus être modifiée.' } };
@@ -78,7 +80,7 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       const sub = subcategoryOf(s.category, s.subcategory)!;
       const sent = await attachments.list(owner(p), trx); // inside the payment's transaction (PGlite has one connection)
       const paid = await trx.selectFrom('payments').select('amount_cents').where('procedure_id', '=', p.id).where('status', '=', 'success').executeTakeFirst();
-      await save(trx, p, { ...s, step: 'done' });
+      await save(trx, p, { ...s, step: 'done' }, {}, 'awaiting_payment');
       await issueSummary(trx, {
         procedureId: p.id,
         fileNumber: p.file_number,

@@ -14,9 +14,10 @@ import { characteristicsOf } from '../registry/characteristics.ts';
 import { randomBytes } from 'node:crypto';
 import { issueNewCertificate } from '../registry/new-certificate.ts';
 import { applyTransition } from '../procedures/transitions.ts';
-import type { VehicleProcedure } from '../tables.ts';
+import type { ProcedureStatus, VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import type { TaxLine } from '../taxes/model.ts';
+import { EDITABLE_STATUS, saveStepData } from '../procedures/step-data.ts';
 
 const SYSTEM: Actor = { kind: 'system', id: null, ip: null };
 
@@ -34,8 +35,9 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     return p && p.kind === 'duplicate' && p.status !== 'awaiting_code' ? p : null;
   }
   const stateOf = (p: VehicleProcedure): DuplicateState => (p.data as { duplicate?: DuplicateState }).duplicate ?? { step: 'reason' };
-  async function save(trx: Db, p: VehicleProcedure, duplicate: DuplicateState) {
-    await trx.updateTable('vehicle_procedures').set({ data: JSON.stringify({ ...(p.data as object), duplicate }), updated_at: new Date() }).where('id', '=', p.id).execute();
+  /** Only while the request is still in progress (or, for the payment's finalizer, awaiting payment): see step-data.ts. */
+  async function save(trx: Db, p: VehicleProcedure, duplicate: DuplicateState, status: ProcedureStatus = EDITABLE_STATUS) {
+    await saveStepData(trx, p, { data: JSON.stringify({ ...(p.data as object), duplicate }) }, status);
   }
   async function facts(p: VehicleProcedure) {
     const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
@@ -227,7 +229,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
           { label: 'Montant payé', value: paid ? new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(paid.amount_cents / 100) : '—' },
         ],
       });
-      await save(trx, p, { ...state, step: 'done' });
+      await save(trx, p, { ...state, step: 'done' }, 'awaiting_payment');
       const moved = await applyTransition(trx, config, p, 'paid', SYSTEM, { details: { new_certificate: certificate } });
       if (!moved.ok) throw new Error(`duplicate ${p.file_number}: paid transition refused`);
       await audit(trx, SYSTEM, 'vehicle.certificate_invalidated', { kind: 'vehicle', id: vehicle.id }, { procedure: p.file_number, reason: state.reason });

@@ -10,6 +10,7 @@ import { saleDocumentPdf, type SaleDocumentContent } from '../procedures/documen
 import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
+import { saveStepData } from '../procedures/step-data.ts';
 
 export interface SaleState {
   /** the furthest tab reached: every page up to it can be shown again */
@@ -40,12 +41,9 @@ export function createSaleService(deps: { db: Db; config: Config }) {
     return p && p.kind === 'sale_declaration' ? p : null;
   }
   const stateOf = (p: VehicleProcedure): SaleState => ((p.data as { sale?: SaleState }).sale ?? { step: 'start' });
+  /** Only while the declaration is still in progress: a step posted as « Confirmer » files it writes nothing (step-data.ts). */
   async function save(p: VehicleProcedure, sale: SaleState) {
-    await db
-      .updateTable('vehicle_procedures')
-      .set({ data: JSON.stringify({ ...(p.data as object), sale }), updated_at: new Date() })
-      .where('id', '=', p.id)
-      .execute();
+    await saveStepData(db, p, { data: JSON.stringify({ ...(p.data as object), sale }) });
   }
 
   /** The buyer's kind, chosen on its own page before the fields of that kind. */

@@ -19,6 +19,7 @@ import { regionOfPostcode, type TaxLine } from '../taxes/model.ts';
 import { pendingSummaryPdf } from './documents.ts';
 import { HOLDER_FIELDS, newHolderSchema, USES, type NewHolder, type TransferStep } from './model.ts';
 import { dateProblemMessage, readFrenchDate } from '../../../platform/french-date.ts';
+import { saveStepData } from '../procedures/step-data.ts';
 
 export interface TransferState {
   step: TransferStep;
@@ -45,12 +46,9 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
     return p && p.kind === 'holder_change' && p.status !== 'cancelled' && p.status !== 'awaiting_code' ? p : null;
   }
   const stateOf = (p: VehicleProcedure): TransferState => ((p.data as { transfer?: TransferState }).transfer ?? { step: 'code' });
+  /** Only while the change is still in progress: a step posted as « Confirmer » files it writes nothing (step-data.ts). */
   async function save(p: VehicleProcedure, transfer: TransferState, extra: { claimed?: boolean } = {}) {
-    await db
-      .updateTable('vehicle_procedures')
-      .set({ data: JSON.stringify({ ...(p.data as object), transfer }), updated_at: new Date(), ...extra })
-      .where('id', '=', p.id)
-      .execute();
+    await saveStepData(db, p, { data: JSON.stringify({ ...(p.data as object), transfer }), ...extra });
   }
 
   /** The buyer declared in a sale, from its procedure. */
