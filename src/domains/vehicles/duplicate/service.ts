@@ -10,7 +10,7 @@ import { departmentOfPostcode } from '../registry/communes.ts';
 import { ANSWER_MAX, WEATHER_EVENT, DECLARATIONS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateState } from './model.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
 import type { SaleDocumentContent } from '../procedures/documents.ts';
-import { characteristicsOf } from '../registry/characteristics.ts';
+import { vehicleSituation } from '../registry/situation.ts';
 import { randomBytes } from 'node:crypto';
 import { issueNewCertificate } from '../registry/new-certificate.ts';
 import { applyTransition } from '../procedures/transitions.ts';
@@ -63,32 +63,19 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
    * administrative"): the vehicle's gages and oppositions and the theft, recorded or just declared.
    */
   async function issueTheftCsa(trx: Db, p: VehicleProcedure, theft: { recordedOn: string | null; reportSentAt: string | null }) {
-    const vehicle = await trx.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
-    const holder = await trx.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
-    const encumbrances = await trx.selectFrom('vehicle_encumbrances').select(['kind', 'registered_at']).where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).execute();
+    const situation = await vehicleSituation(trx, p.vehicle_id);
     const now = new Date().toISOString();
     const content: SaleDocumentContent = {
       fileNumber: p.file_number,
-      plate: vehicle.plate,
-      vin: vehicle.vin,
-      certificateNumber: vehicle.certificate_number,
-      certificateDate: vehicle.certificate_date.toISOString(),
-      firstRegistrationDate: vehicle.first_registration_date.toISOString(),
-      category: vehicle.category,
-      vehicle: characteristicsOf(vehicle),
-      seller: {
-        name: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
-        address: [holder.address_line1, ...(holder.address_line2 ? [holder.address_line2] : []), `${holder.postcode} ${holder.commune}`],
-      },
+      ...situation,
       // a CSA names no buyer and no sale: these fields are not printed
       buyer: { name: '', birthDate: null, address: [], professional: false },
       saleAt: now,
       mileage: 0,
-      encumbrances: encumbrances.map((e) => ({ kind: e.kind, registeredAt: e.registered_at.toISOString() })),
       issuedAt: now,
       certificateTheft: theft,
     };
-    await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'csa', procedure_id: p.id, plate: vehicle.plate, content: JSON.stringify(content) }).execute();
+    await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'csa', procedure_id: p.id, plate: situation.plate, content: JSON.stringify(content) }).execute();
   }
 
   async function storeReport(trx: Db, p: VehicleProcedure, file: Upload & { mime: string }) {

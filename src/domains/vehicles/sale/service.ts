@@ -5,7 +5,7 @@ import { audit, type Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
-import { characteristicsOf } from '../registry/characteristics.ts';
+import { vehicleSituation } from '../registry/situation.ts';
 import { saleDocumentPdf, type SaleDocumentContent } from '../procedures/documents.ts';
 import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
@@ -54,23 +54,10 @@ export function createSaleService(deps: { db: Db; config: Config }) {
   }
 
   async function documentContent(p: VehicleProcedure, declaration: Declaration): Promise<SaleDocumentContent> {
-    const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
-    const holder = await db.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
-    const encumbrances = await db.selectFrom('vehicle_encumbrances').select(['kind', 'registered_at']).where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).execute();
     const d = declaration;
     return {
       fileNumber: p.file_number,
-      plate: vehicle.plate,
-      vin: vehicle.vin,
-      certificateNumber: vehicle.certificate_number,
-      certificateDate: vehicle.certificate_date.toISOString(),
-      firstRegistrationDate: vehicle.first_registration_date.toISOString(),
-      category: vehicle.category,
-      vehicle: characteristicsOf(vehicle),
-      seller: {
-        name: holder.kind === 'natural' ? `${holder.given_names} ${holder.birth_name}` : (holder.company_name ?? ''),
-        address: [holder.address_line1, ...(holder.address_line2 ? [holder.address_line2] : []), `${holder.postcode} ${holder.commune}`],
-      },
+      ...(await vehicleSituation(db, p.vehicle_id)),
       buyer: {
         name: d.buyer_kind === 'natural' ? `${d.buyer_given_names} ${d.buyer_birth_name!.toUpperCase()}` : `${d.buyer_company_name!.toUpperCase()} (SIREN ${d.buyer_siren})`,
         birthDate: d.buyer_kind === 'natural' ? d.buyer_birth_date! : null,
@@ -79,7 +66,6 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       },
       saleAt: parisInstant(d.sale_date, d.sale_time).toISOString(),
       mileage: d.mileage,
-      encumbrances: encumbrances.map((e) => ({ kind: e.kind, registeredAt: e.registered_at.toISOString() })),
       issuedAt: new Date().toISOString(),
     };
   }
