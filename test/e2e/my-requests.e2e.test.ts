@@ -40,7 +40,8 @@ describe('“Mes démarches” and a timeline in a browser', () => {
     await page.getByRole('button', { name: 'Rechercher' }).click();
     expect(await page.locator('main').textContent()).toMatch(/\d+ démarches? trouvées?/);
     await pageChecks(page);
-    await page.locator('tr', { hasText: file }).getByRole('link').click();
+    // the row's title opens the request's page (its other link, « Reprendre la démarche », opens the current step)
+    await page.locator('tr', { hasText: file }).getByRole('link', { name: 'Changement d’adresse', exact: true }).click();
 
     // the request's own page, with its timeline
     expect(page.url()).toContain(`/vehicules/demandes/${file}`);
