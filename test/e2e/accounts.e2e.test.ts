@@ -141,5 +141,5 @@ describe('accounts in Chromium, JavaScript off', () => {
     await page.getByRole('button', { name: 'Créer le compte' }).click();
     await pageChecks(page);
     await page.context().close();
-  }, 90_000); // a dozen axe runs: ~25 s alone, more when the suite shares the machine
+  }, 300_000); // a dozen axe runs and pageChecks: ~25 s alone, more when the suite shares the machine
 });

@@ -122,5 +122,5 @@ describe('a sale and the change of holder, in Chromium with JavaScript off', () 
     await pageChecks(buyer);
     await seller.context().close();
     await buyer.context().close();
-  }, 90_000);
+  }, 300_000); // two people, FranceConnect, a payment and pageChecks on every page: ~75 s alone on a loaded machine
 });
