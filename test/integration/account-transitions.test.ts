@@ -60,7 +60,7 @@ describe('account and habilitation status transitions', () => {
   it('of two operators suspending the same account at once, one suspends it: one audit row, one email', async () => {
     const operator = await agentOf('agent.operateur@example.fr');
     const account = await accountOf('demo.particulier@example.fr');
-    const until = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 16);
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10); // the suspension's end is a date (JJ/MM/AAAA or ISO)
     const results = await Promise.all(
       ['Premier motif', 'Second motif'].map((reason) => suspendAccount({ db: db() }, operator, account.id, { reason, until }, '203.0.113.7')),
     );
