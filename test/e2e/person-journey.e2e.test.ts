@@ -120,7 +120,7 @@ describe('one person’s path: sign-up, a sale stopped halfway, an expired sessi
     const draft = page.locator('tr', { hasText: file });
     expect(await draft.textContent()).toContain('QR-321-ST');
     await pageChecks(page);
-    await draft.getByRole('link', { name: 'Déclaration de cession' }).click();
+    await draft.getByRole('link', { name: 'Déclaration de cession', exact: true }).click();
     expect(path(page)).toBe(`/vehicules/demandes/${file}`);
     await pageChecks(page);
     await page.getByRole('link', { name: 'Continuer la déclaration de cession' }).click();
@@ -161,7 +161,7 @@ describe('one person’s path: sign-up, a sale stopped halfway, an expired sessi
     await menu(page, 'Mes démarches');
     await page.getByRole('link', { name: /^Terminées \(1\)$/ }).click();
     await pageChecks(page);
-    await page.locator('tr', { hasText: file }).getByRole('link', { name: 'Déclaration de cession' }).click();
+    await page.locator('tr', { hasText: file }).getByRole('link', { name: 'Déclaration de cession', exact: true }).click();
     const timeline = (await page.locator('section', { has: page.locator('#historique-demande') }).textContent())!.replace(/\s+/g, ' ');
     const order = ['Démarche commencée', 'Code confidentiel accepté', 'Cession déclarée'].map((label) => timeline.indexOf(label));
     expect(order.every((at) => at >= 0), timeline).toBe(true);
