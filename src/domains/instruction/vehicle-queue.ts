@@ -45,44 +45,31 @@ const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** A plate without separators: SIV (AB123CD) or FNI (1234AB75, 123ABC2A). */
 const PLATE_SHAPES = [/^[A-Z]{2}\d{3}[A-Z]{2}$/, /^\d{1,4}[A-Z]{1,3}(\d{2}|2A|2B|97\d)$/];
-/** Fewer letters than a trigram: a name or an email is not searched (it would read every holder). */
+/** Fewer letters than a trigram: a name or an email is not searched (it would read every request). */
 export const NAME_SEARCH_MIN = 3;
-const HOLDER_NAMES = sql`search_key(coalesce(h.birth_name, '') || ' ' || coalesce(h.usage_name, '') || ' ' || coalesce(h.company_name, ''))`;
-const TPC_HOLDER_NAMES = sql`search_key(coalesce(p.data->'tpc'->'holder'->>'birth_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'company_name', ''))`;
-
+/** Separates the registry holder's names from the part 2 holder's in search_names (migration 0029). */
+const NAMES_SEPARATOR = '\u001f';
 
 /**
- * The requests a search names, found through indexes before any join (migration 0019): a file
- * number or a plate exactly (b-tree), an email by trigrams, any other text in the holder's names,
- * the complementary request's holder and the account's email by trigrams on their normalised
- * form (lower case, no accents). The queue's filters and order apply to these few ids only.
+ * The condition a search puts on the request row, served by the request's own indexes (migration
+ * 0029: normalised copies of its holder's names, its account's email and its plate, kept true by
+ * triggers): a file number or a plate exactly (b-tree), an email by trigrams, any other text in
+ * the holders' names, the email or the plate. Names and emails are compared in their normalised
+ * form (lower case, no accents: `search_key`), so both sides always agree.
  */
-function searchMatches(db: Db, text: string) {
+function searchCondition(text: string) {
   const compact = text.toUpperCase().replace(/[\s-]/g, '');
   // What the text looks like decides where to look: each kind of search is one index.
-  if (/^V\d{2}[A-Z0-9]{8}$/.test(compact)) return db.selectFrom('vehicle_procedures as p').select('p.id').where('p.file_number', '=', `${compact.slice(0, 3)}-${compact.slice(3)}`);
-  const byPlate = db
-    .selectFrom('vehicles as v')
-    .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
-    .select('p.id')
-    .where(sql`plate_key(v.plate)`, '=', sql`plate_key(${text})`);
+  if (/^V\d{2}[A-Z0-9]{8}$/.test(compact)) return sql<boolean>`vp.file_number = ${`${compact.slice(0, 3)}-${compact.slice(3)}`}`;
+  const byPlate = sql<boolean>`vp.search_plate = plate_key(${text})`;
   if (PLATE_SHAPES.some((shape) => shape.test(compact))) return byPlate;
   const pattern = sql`search_key(${likePattern(text)})`;
-  const byEmail = db
-    .selectFrom('accounts as a')
-    .innerJoin('vehicle_procedures as p', 'p.account_id', 'a.id')
-    .select('p.id')
-    .where(sql`search_key(a.email)`, 'like', pattern);
+  const byEmail = sql<boolean>`vp.search_email like ${pattern}`;
   if (text.includes('@')) return byEmail;
   if (text.replace(/[\s%_\\]/g, '').length < NAME_SEARCH_MIN) return byPlate;
-  const byHolder = db
-    .selectFrom('vehicle_holders as h')
-    .innerJoin('vehicles as v', 'v.holder_id', 'h.id')
-    .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
-    .select('p.id')
-    .where(HOLDER_NAMES, 'like', pattern);
-  const byPartTwo = db.selectFrom('vehicle_procedures as p').select('p.id').where('p.kind', '=', 'complementary').where(TPC_HOLDER_NAMES, 'like', pattern);
-  return byHolder.union(byPartTwo).union(byEmail).union(byPlate);
+  // the separator typed would match across the two holders: no name holds it
+  if (text.includes(NAMES_SEPARATOR)) return sql<boolean>`(${byEmail} or ${byPlate})`;
+  return sql<boolean>`(vp.search_names like ${pattern} or ${byEmail} or ${byPlate})`;
 }
 
 /**
@@ -105,7 +92,7 @@ export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
   if (f.kind) ids = ids.where('vp.kind', '=', f.kind);
   if (f.from) ids = ids.where('vp.submitted_at', '>=', new Date(`${f.from}T00:00:00Z`));
   if (f.to) ids = ids.where('vp.submitted_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000));
-  if (f.q) ids = ids.where('vp.id', 'in', searchMatches(db, f.q));
+  if (f.q) ids = ids.where(searchCondition(f.q));
   const cursor = f.after ? decodeCursor(f.after) : null;
   if (cursor) ids = ids.where(sql<boolean>`(vp.submitted_at, vp.id) > (${cursor.at}, ${cursor.id})`);
   const page = ids.orderBy('vp.submitted_at').orderBy('vp.id').limit(PAGE_SIZE + 1);

@@ -1,0 +1,212 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { seedAtScale } from '../../src/demo/scale-seed.ts';
+import { createVehicleInstruction, INSTRUCTED_KINDS, parseFilters, QUEUE_STATUSES } from '../../src/domains/instruction/vehicle-instruction.ts';
+import type { Db } from '../../src/platform/db/database.ts';
+import type { Agent } from '../../src/schema.ts';
+import { type TestApp, useSeededApp } from '../helpers/app.ts';
+
+/**
+ * Issue 20: the back office's search reads normalised copies kept on the request row (migration
+ * 0029) instead of joining holders, vehicles and accounts. It must give the same answers as the
+ * search it replaced (copied below as the reference), stay true when a source row changes, and
+ * never show an agent what it may not see.
+ */
+
+const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const PLATE_SHAPES = [/^[A-Z]{2}\d{3}[A-Z]{2}$/, /^\d{1,4}[A-Z]{1,3}(\d{2}|2A|2B|97\d)$/];
+
+/** The ids the search of migration 0019 matched (src/domains/instruction/vehicle-queue.ts before 0029), through the source tables. */
+function matchesBefore(db: Db, text: string) {
+  const compact = text.toUpperCase().replace(/[\s-]/g, '');
+  if (/^V\d{2}[A-Z0-9]{8}$/.test(compact)) return db.selectFrom('vehicle_procedures as p').select('p.id').where('p.file_number', '=', `${compact.slice(0, 3)}-${compact.slice(3)}`);
+  const byPlate = db.selectFrom('vehicles as v').innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id').select('p.id').where(sql`plate_key(v.plate)`, '=', sql`plate_key(${text})`);
+  if (PLATE_SHAPES.some((shape) => shape.test(compact))) return byPlate;
+  const pattern = sql`search_key(${likePattern(text)})`;
+  const byEmail = db.selectFrom('accounts as a').innerJoin('vehicle_procedures as p', 'p.account_id', 'a.id').select('p.id').where(sql`search_key(a.email)`, 'like', pattern);
+  if (text.includes('@')) return byEmail;
+  if (text.replace(/[\s%_\\]/g, '').length < 3) return byPlate;
+  const byHolder = db
+    .selectFrom('vehicle_holders as h')
+    .innerJoin('vehicles as v', 'v.holder_id', 'h.id')
+    .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
+    .select('p.id')
+    .where(sql`search_key(coalesce(h.birth_name, '') || ' ' || coalesce(h.usage_name, '') || ' ' || coalesce(h.company_name, ''))`, 'like', pattern);
+  const byPartTwo = db
+    .selectFrom('vehicle_procedures as p')
+    .select('p.id')
+    .where('p.kind', '=', 'complementary')
+    .where(sql`search_key(coalesce(p.data->'tpc'->'holder'->>'birth_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'company_name', ''))`, 'like', pattern);
+  return byHolder.union(byPartTwo).union(byEmail).union(byPlate);
+}
+
+/** The first page the queue showed before 0029 for this search and status (same filters, same order). */
+async function pageBefore(db: Db, text: string, status: (typeof QUEUE_STATUSES)[number]) {
+  const rows = await db
+    .selectFrom('vehicle_procedures as vp')
+    .select('vp.file_number')
+    .where('vp.submitted_at', 'is not', null)
+    .where('vp.kind', 'in', INSTRUCTED_KINDS)
+    .where('vp.status', '=', status)
+    .where('vp.id', 'in', matchesBefore(db, text))
+    .orderBy('vp.submitted_at')
+    .orderBy('vp.id')
+    .limit(20)
+    .execute();
+  return rows.map((r) => r.file_number);
+}
+
+describe('issue 20: the search on the request row (migration 0029)', () => {
+  let t!: TestApp;
+  useSeededApp((app) => (t = app));
+
+  const db = () => t.database.db;
+  const instruction = () => createVehicleInstruction({ db: db(), config: t.app.config, attachments: t.app.attachments });
+  const nationalAgent = { id: 0, role: 'instruction_centre', scope: null } as unknown as Agent;
+  const page = async (q: string, agent: Agent = nationalAgent, status = 'awaiting_review') =>
+    (await instruction().queue(agent, parseFilters({ q, statut: status }))).rows.map((r) => r.file_number);
+
+  /** Seeded requests, some of whose holders, plates, accounts and part 2 holders are given names that test the normalisation. */
+  async function generatedSet() {
+    await seedAtScale(t.database, { vehicles: 500, requests: 140, accounts: 25 });
+    const requests = await db()
+      .selectFrom('vehicle_procedures as p')
+      .leftJoin('vehicles as v', 'v.id', 'p.vehicle_id')
+      .select(['p.id', 'p.kind', 'p.file_number', 'p.vehicle_id', 'v.holder_id', 'v.plate', 'p.account_id', 'p.data'])
+      .where('p.file_number', 'like', 'V25-%')
+      .orderBy('p.id')
+      .execute();
+    const duplicates = requests.filter((r) => r.kind === 'duplicate');
+    const renames: [string | null, string | null, string | null][] = [
+      ['DUPRÉ', 'LE GOFF-DUPRÉ', null],
+      ['ÉLODIE-MARTIN', null, null],
+      ['MARTIN', 'ŒUVRARD', null],
+      [null, null, 'TRANSPORTS ÉOLE & FILS'],
+      [null, null, 'SARL LES ÂNES DE L’ÉTANG'],
+      ['N’GUYEN', 'DE LA FONTAINE', null],
+      ['MÜLLER', null, null],
+      ['martin', null, null],
+    ];
+    for (const [i, [birth_name, usage_name, company_name]] of renames.entries()) {
+      const person = company_name ? { kind: 'legal' as const } : { kind: 'natural' as const, given_names: 'Anne', birth_date: '1980-02-03' };
+      await db().updateTable('vehicle_holders').set({ birth_name, usage_name, company_name, ...person }).where('id', '=', duplicates[i]!.holder_id!).execute();
+    }
+    // a usage name shared by more holders than a page shows: the order and the page's limit are compared too
+    await db().updateTable('vehicle_holders').set({ usage_name: 'MARTIN' }).where('id', 'in', duplicates.slice(80, 110).map((r) => r.holder_id!)).execute();
+    // an FNI plate, spelt with spaces in the registry
+    await db().updateTable('vehicles').set({ plate: '4321 ZY 13', plate_kind: 'fni' }).where('id', '=', duplicates[10]!.vehicle_id!).execute();
+    // part 2 holders with accents and a company
+    const complementary = requests.filter((r) => r.kind === 'complementary');
+    const partTwo = [{ birth_name: 'ÉLODIE-BÉRANGER', given_names: 'Anne' }, { company_name: 'Société Générale d’Éole' }, { birth_name: 'MARTINEZ', given_names: 'Luc' }];
+    for (const [i, holder] of partTwo.entries()) {
+      await db().updateTable('vehicle_procedures').set({ data: JSON.stringify({ tpc: { step: 'done', holder } }) }).where('id', '=', complementary[i]!.id).execute();
+    }
+    // a few requests in other statuses, so that the status filter is compared too
+    await db().updateTable('vehicle_procedures').set({ status: 'in_progress' }).where('id', 'in', duplicates.slice(20, 45).map((r) => r.id)).execute();
+    // an account with an accented email
+    await db().updateTable('accounts').set({ email: 'élodie.dupré@exemple.fr' }).where('id', '=', duplicates[3]!.account_id).execute();
+    return { requests, duplicates, complementary, fni: duplicates[10]! };
+  }
+
+  it('gives the same page as the search it replaces, for every kind of search', async () => {
+    const { duplicates, fni } = await generatedSet();
+    const plate = duplicates[5]!.plate!;
+    const terms = [
+      // names: common, rare, accents typed or not, hyphens, apostrophes, usage names, companies, part 2 holders
+      'martin', 'MARTIN', 'Martin', 'dupont', 'bernard', 'moreau', 'durand', 'mart', 'tin',
+      'Élodie', 'elodie', 'ÉLODIE-MARTIN', 'elodie-martin', 'elodie martin', 'dupré', 'dupre', 'le goff', 'le goff-dupré', 'goff-dupre', 'dupré le goff',
+      'œuvrard', 'oeuvrard', 'martin oeuvrard', 'müller', 'muller', 'n’guyen', 'de la fontaine', 'nguyen',
+      'transports', 'transports éole', 'éole & fils', 'eole', 'ânes de l’étang', 'anes', 'société générale', 'general', 'béranger', 'martinez',
+      'kerlou', 'lou', 'ker', 'rue',
+      // plates: SIV with and without dashes, spaces, lower case; FNI as typed in many ways
+      plate, plate.replace(/-/g, ''), plate.replace(/-/g, ' ').toLowerCase(), plate.slice(0, 5), '4321 ZY 13', '4321ZY13', '4321-zy-13', fni.plate!.toLowerCase(),
+      // file numbers, with and without their dash
+      duplicates[7]!.file_number, duplicates[7]!.file_number.replace('-', '').toLowerCase(), 'V25-00000000',
+      // emails: whole, parts, accented
+      'usager-3@echelle.exemple.fr', 'usager-1', 'echelle.exemple', '@echelle', 'élodie.dupré@exemple.fr', 'elodie.dupre', 'usager',
+      // too short, wildcards, nothing found
+      'ma', 'é', 'a b', '%%%', 'mar_in', 'm%n', '\\', 'zzzzzz', 'MARTIN\u001fDUPRÉ',
+    ];
+    let compared = 0;
+    for (const q of terms) {
+      for (const status of ['awaiting_review', 'in_progress'] as const) {
+        const before = await pageBefore(db(), q, status);
+        expect({ q, status, page: await page(q, nationalAgent, status) }).toEqual({ q, status, page: before });
+        compared += before.length;
+      }
+    }
+    // the comparison covered real pages: a common surname fills one, accents and plates find theirs
+    expect(compared).toBeGreaterThan(300);
+    expect(await page('martin')).toHaveLength(20);
+    expect(await page('usager')).toHaveLength(20);
+    expect(await page('elodie')).toContain(duplicates[1]!.file_number);
+    expect(await page('4321zy13')).toContain(fni.file_number);
+  });
+
+  it('follows a source row when it changes: holder renamed, vehicle given to another holder, plate, email, part 2, new request', async () => {
+    const { duplicates, complementary } = await generatedSet();
+    const [a, b, c] = [duplicates[60]!, duplicates[61]!, duplicates[62]!];
+
+    // a holder's new name is found, the old one no longer
+    await db().updateTable('vehicle_holders').set({ birth_name: 'QUINTAVALLE', usage_name: 'ÉPOUSE BÉRARD' }).where('id', '=', a.holder_id!).execute();
+    expect(await page('quintavalle')).toEqual([a.file_number]);
+    expect(await page('epouse berard')).toEqual([a.file_number]);
+    await db().updateTable('vehicle_holders').set({ birth_name: 'ZANZIBARO', usage_name: null }).where('id', '=', a.holder_id!).execute();
+    expect(await page('quintavalle')).toEqual([]);
+    expect(await page('zanzibaro')).toEqual([a.file_number]);
+
+    // the vehicle changes holder (a transfer): the request is found by the new holder's name
+    await db().updateTable('vehicles').set({ holder_id: a.holder_id! }).where('id', '=', b.vehicle_id!).execute();
+    expect((await page('zanzibaro')).sort()).toEqual([a.file_number, b.file_number].sort());
+
+    // a new plate
+    await db().updateTable('vehicles').set({ plate: 'QZ-987-QZ' }).where('id', '=', c.vehicle_id!).execute();
+    expect(await page('qz987qz')).toEqual([c.file_number]);
+    expect(await page(c.plate!)).toEqual([]);
+
+    // an account's new email (and the old one forgotten, as when an account is deleted and anonymised)
+    const oldEmail = (await db().selectFrom('accounts').select('email').where('id', '=', c.account_id).executeTakeFirstOrThrow()).email;
+    await db().updateTable('accounts').set({ email: 'nouvelle.adresse@exemple.fr' }).where('id', '=', c.account_id).execute();
+    expect(await page('nouvelle.adresse@')).toContain(c.file_number);
+    expect(await page(oldEmail)).toEqual([]);
+
+    // the part 2 holder of a complementary request, written later in its data
+    await db().updateTable('vehicle_procedures').set({ data: JSON.stringify({ tpc: { step: 'done', holder: { birth_name: 'OLÉRON', given_names: 'Yves' } } }) }).where('id', '=', complementary[5]!.id).execute();
+    expect(await page('oleron')).toEqual([complementary[5]!.file_number]);
+
+    // a request written afterwards is found at once
+    const holder = await db().selectFrom('vehicle_holders').select('id').where('id', '=', a.holder_id!).executeTakeFirstOrThrow();
+    const vehicle = await db().selectFrom('vehicles').select('id').where('holder_id', '=', holder.id).orderBy('id').executeTakeFirstOrThrow();
+    await db()
+      .insertInto('vehicle_procedures')
+      .values({ file_number: 'V26-QQQQQQQ2', account_id: c.account_id, kind: 'duplicate', initiator: 'self', vehicle_id: vehicle.id, status: 'awaiting_review', data: JSON.stringify({}), updated_at: new Date(), submitted_at: new Date(), department: '75' })
+      .execute();
+    expect(await page('zanzibaro')).toContain('V26-QQQQQQQ2');
+    expect(await page('nouvelle.adresse')).toContain('V26-QQQQQQQ2');
+  });
+
+  it('never shows an agent what it may not see: other départements, drafts, kinds the centre does not instruct', async () => {
+    const { duplicates } = await generatedSet();
+    const [inside, outside, draft, sale] = [duplicates[70]!, duplicates[71]!, duplicates[72]!, duplicates[73]!];
+    const holderIds = [inside, outside, draft, sale].map((r) => r.holder_id!);
+    await db().updateTable('vehicle_holders').set({ birth_name: 'VERCINGÉTORIX' }).where('id', 'in', holderIds).execute();
+    await db().updateTable('vehicle_procedures').set({ department: '44' }).where('id', 'in', [inside.id, draft.id, sale.id]).execute();
+    await db().updateTable('vehicle_procedures').set({ department: '75' }).where('id', '=', outside.id).execute();
+    await db().updateTable('vehicle_procedures').set({ submitted_at: null }).where('id', '=', draft.id).execute();
+    await db().updateTable('vehicle_procedures').set({ kind: 'sale_declaration', vehicle_id: sale.vehicle_id }).where('id', '=', sale.id).execute();
+
+    const nantes = { id: 0, role: 'instruction_centre', scope: '44' } as unknown as Agent;
+    expect(await page('vercingetorix', nantes)).toEqual([inside.file_number]);
+    expect((await page('vercingetorix')).sort()).toEqual([inside.file_number, outside.file_number].sort());
+    // the other département's request is not found by its plate, file number or email either
+    expect(await page(outside.plate!, nantes)).toEqual([]);
+    expect(await page(outside.file_number, nantes)).toEqual([]);
+    const outsideEmail = (await db().selectFrom('accounts').select('email').where('id', '=', outside.account_id).executeTakeFirstOrThrow()).email;
+    expect(await page(outsideEmail, nantes)).not.toContain(outside.file_number);
+    // a draft and a sale declaration are never in the instruction centre's search
+    for (const q of [draft.plate!, draft.file_number, sale.plate!, sale.file_number]) {
+      expect(await page(q)).toEqual([]);
+      expect(await page(q, nantes)).toEqual([]);
+    }
+  });
+});
