@@ -1,4 +1,4 @@
-import { parseCsv } from '../vehicles/registry/csv-import.ts';
+import { parseCsv } from '../../platform/csv.ts';
 import { communesForPostcode, distanceKm, nameKey, type CommuneRef } from './communes-geo.ts';
 import type { PlaceKind } from './tables.ts';
 

@@ -3,6 +3,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
+import { pgBulkTransaction, pgliteBulkTransaction, type BulkTransactionRunner } from './bulk.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { ClientGoneError, currentQueryScope, type QueryScope } from './query-scope.ts';
 import type { DB } from '../../schema.ts';
@@ -22,6 +23,8 @@ export interface Database {
   cancel(scope: QueryScope): Promise<void>;
   /** Runs a multi-statement SQL script on one connection (migrations, test resets). */
   execScript(script: string): Promise<void>;
+  /** One transaction with `COPY … FROM STDIN` beside Kysely (bulk loads: bulk.ts). */
+  bulkTransaction: BulkTransactionRunner;
   close(): Promise<void>;
 }
 
@@ -86,6 +89,7 @@ export async function openDatabase(database: DatabaseOptions): Promise<Database>
           client.release();
         }
       },
+      bulkTransaction: (work) => pgBulkTransaction(pool, work),
       async close() {
         await db.destroy();
         await backOffice.destroy();
@@ -149,6 +153,7 @@ export function wrapPglite(pglite: PGlite): Database {
           throw error;
         }
       }),
+    bulkTransaction: (work) => pgliteBulkTransaction(pglite, db, work),
     async close() {
       await db.destroy();
       await pglite.close();
