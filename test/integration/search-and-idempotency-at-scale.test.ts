@@ -76,7 +76,7 @@ describe('issue 20: the back-office search through its indexes, the scale seed, 
         : `QA-10${i}-QB,VF1RFB00X5678901${i},,2020-05-01,2020-05-01,M1,5,ES,natural,Morel${i},Anne,1975-03-09,Nantes,,,${i} rue A,44000,Nantes,non`;
     const text = [header, ...[1, 2, 3, 4, 5].map(line)].join('\n');
     const plates = readVehiclesCsv(text).entries.map((e) => e.plate);
-    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, text, 2)).toEqual({ imported: 5, errors: [] });
+    expect(await importVehiclesCsv(t.database, t.app.config.sessionSecret, text, 2)).toEqual({ imported: 5, errors: [] });
     const rows = await t.database.db
       .selectFrom('vehicles as v')
       .innerJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
@@ -91,13 +91,13 @@ describe('issue 20: the back-office search through its indexes, the scale seed, 
     expect(new Set(rows.map((r) => r.code_hash)).size).toBe(5); // one code per vehicle
     // the certificate's characteristics travel with each vehicle of a batch
     const withBrand = `${header},brand,seats\n${line(7).replace('QA-107-QB', 'QA-117-QB').replace('VF1RFB00X56789017', 'VF1RFB00X56789117')},Renault,5`;
-    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, withBrand, 2)).toEqual({ imported: 1, errors: [] });
+    expect(await importVehiclesCsv(t.database, t.app.config.sessionSecret, withBrand, 2)).toEqual({ imported: 1, errors: [] });
     expect(await t.database.db.selectFrom('vehicles').select(['brand', 'seats']).where('plate', '=', 'QA-117-QB').executeTakeFirstOrThrow()).toEqual({ brand: 'RENAULT', seats: 5 });
     const gages = await t.database.db.selectFrom('vehicle_encumbrances').select('vehicle_id').where('kind', '=', 'gage').where('vehicle_id', 'in', rows.map((r) => r.id)).execute();
     expect(gages.map((g) => g.vehicle_id)).toEqual([rows[2]!.id]);
     // a plate already registered, found in any batch: nothing imported, the plate named
     const again = [header, line(6), line(7), line(8), line(1).replace('QA-101-QB', 'QA-109-QB'), line(5)].join('\n');
-    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, again, 2)).toEqual({ imported: 0, errors: ['Ces immatriculations existent déjà : QA-105-QB'] });
+    expect(await importVehiclesCsv(t.database, t.app.config.sessionSecret, again, 2)).toEqual({ imported: 0, errors: ['Ces immatriculations existent déjà : QA-105-QB'] });
     expect(await t.database.db.selectFrom('vehicles').select('id').where('plate', 'in', ['QA-106-QB', 'QA-109-QB']).execute()).toEqual([]);
   });
 

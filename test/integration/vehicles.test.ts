@@ -145,9 +145,9 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     const header = 'plate,vin,certificate_date,first_registration_date,category,fiscal_power,energy,holder_kind,birth_name,given_names,birth_date,birth_place,address_line1,postcode,commune';
     const good = `${header}\nCD-456-EF,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes`;
     const clash = `${header}\nEF-789-GH,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes\nAB-123-CD,VF1RFB00X56789012,2020-05-01,2020-05-01,M1,5,ES,natural,Morel,Anne,1975-03-09,Nantes,1 rue A,44000,Nantes`;
-    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, clash)).toEqual({ imported: 0, errors: ['Ces immatriculations existent déjà : AB-123-CD'] });
+    expect(await importVehiclesCsv(t.database, t.app.config.sessionSecret, clash)).toEqual({ imported: 0, errors: ['Ces immatriculations existent déjà : AB-123-CD'] });
     expect(await t.database.db.selectFrom('vehicles').select('id').where('plate', '=', 'EF-789-GH').execute()).toEqual([]);
-    expect(await importVehiclesCsv(t.database.db, t.app.config.sessionSecret, good)).toEqual({ imported: 1, errors: [] });
+    expect(await importVehiclesCsv(t.database, t.app.config.sessionSecret, good)).toEqual({ imported: 1, errors: [] });
     const client = await signedIn('demo.particulier@example.fr');
     const res = await start(client, { kind: 'duplicate', initiator: 'other', plate: 'cd-456-ef' });
     expect(res.statusCode).toBe(303);

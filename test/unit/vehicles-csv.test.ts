@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, readVehiclesCsv } from '../../src/domains/vehicles/registry/csv-import.ts';
+import { parseCsv } from '../../src/platform/csv.ts';
+import { readVehiclesCsv } from '../../src/domains/vehicles/registry/csv-import.ts';
 
 const HEADER = 'plate;vin;certificate_number;certificate_date;first_registration_date;category;fiscal_power;energy;holder_kind;birth_name;given_names;birth_date;birth_place;company_name;siren;address_line1;address_line2;postcode;commune;long_term_lease;previous_title_address;gage;opposition';
 

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Db } from '../../../platform/db/database.ts';
+import type { Database, Db } from '../../../platform/db/database.ts';
+import { copyField, type BulkTransaction } from '../../../platform/db/bulk.ts';
+import { CsvSplitter, type CsvRecord } from '../../../platform/csv.ts';
 import { checkPlate, isValidCertificateNumber, isValidVin } from './identifiers.ts';
 import { hashConfidentialCode, newConfidentialCode } from '../confidential-code/code.ts';
 import { vehicleRow, type RegistryEntry } from './registry.ts';
@@ -18,169 +20,320 @@ export const CSV_COLUMNS = [
   // optional: what the certificate prints (D.1, D.2, D.3, J.1, J.3, F.2 kg, P.1 cm³, S.1, V.7 g/km)
   'brand', 'type_variant', 'commercial_name', 'national_genre', 'body_type', 'gross_weight_kg', 'engine_cc', 'seats', 'co2_g_km',
 ] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+const REQUIRED: Column[] = ['plate', 'vin', 'certificate_date', 'first_registration_date', 'category', 'fiscal_power', 'energy', 'holder_kind', 'address_line1', 'postcode', 'commune'];
 
-/** Splits CSV text into rows of fields; quotes ("a, b" and "" inside) are honoured. */
-export function parseCsv(text: string): string[][] {
-  const sep = (text.split('\n')[0] ?? '').includes(';') ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f.trim())) rows.push(row);
-      (row = []), (field = '');
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((f) => f.trim())) rows.push(row);
-  return rows;
+/** Lines in error listed one by one; past them, one line counts the rest. */
+export const LISTED_ERRORS = 100;
+
+/** The date check of `z.iso.date()` (a real calendar day, AAAA-MM-JJ), without a schema parse per field. */
+const isIsoDate = (v: string | undefined): v is string => v !== undefined && z.regexes.date.test(v);
+const yes = (v: string | undefined) => v !== undefined && ['oui', 'true', '1', 'o', 'yes'].includes(v.toLowerCase());
+const OPPOSITIONS = new Set(['otci_judiciaire', 'otci_huissier', 'otci_tresor', 'otci_vei']);
+
+/** A cell trimmed, undefined when empty or when the column is absent (-1). */
+const cell = (cells: string[], i: number): string | undefined => (i < 0 ? undefined : cells[i]?.trim() || undefined);
+
+/** An optional whole number between min and max (null when empty); out of range, a problem. */
+function count(value: string | undefined, column: Column, problems: string[], max: number, min = 0): number | null {
+  if (!value) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) problems.push(`${column} : nombre entier attendu (${min} à ${max})`);
+  return n;
 }
 
-const isoDate = z.iso.date();
-const yes = (v: string | undefined) => ['oui', 'true', '1', 'o', 'yes'].includes((v ?? '').trim().toLowerCase());
+/**
+ * Checks a vehicles CSV record by record, as it streams: the registry entry of each good line, the
+ * French problems of each bad one (« Ligne 12 : … »), a plate twice in the file named at its
+ * second line. Keeps the plates seen, not the lines.
+ */
+export class VehiclesCsvChecker {
+  /** the position of each column in the header (-1: absent); undefined until the header is read */
+  private index: Record<Column, number> | undefined;
+  private readonly listed: string[] = [];
+  private errorLines = 0;
+  /** the header or the file itself is unusable: nothing more to read */
+  fatal = false;
+  /** the plates of the good lines, in file order */
+  readonly plates = new Set<string>();
 
-export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; errors: string[] } {
-  const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
-  const errors: string[] = [];
-  if (!header) return { entries: [], errors: ['Le fichier est vide.'] };
-  const names = header.map((h) => h.trim().toLowerCase());
-  const missing = ['plate', 'vin', 'certificate_date', 'first_registration_date', 'category', 'fiscal_power', 'energy', 'holder_kind', 'address_line1', 'postcode', 'commune'].filter((c) => !names.includes(c));
-  if (missing.length) return { entries: [], errors: [`Colonnes manquantes : ${missing.join(', ')}`] };
-  const entries: RegistryEntry[] = [];
-  const seen = new Set<string>();
-  rows.forEach((cells, index) => {
-    const line = index + 2;
-    const get = (name: string) => (cells[names.indexOf(name)] ?? '').trim() || undefined;
+  get refused(): boolean {
+    return this.errorLines > 0;
+  }
+
+  /** The problems to show: the first lines in error, then how many more. */
+  get errors(): string[] {
+    const more = this.errorLines - this.listed.length;
+    return more > 0 ? [...this.listed, `… et ${more} autres lignes en erreur`] : [...this.listed];
+  }
+
+  /** Reads a record: the header first, then one vehicle a record (undefined for the header or a bad line). */
+  read(record: CsvRecord): RegistryEntry | undefined {
+    if (this.index) return this.check(record);
+    const names = record.cells.map((h) => h.trim().toLowerCase());
+    const missing = REQUIRED.filter((c) => !names.includes(c));
+    if (missing.length) this.fail(`Colonnes manquantes : ${missing.join(', ')}`);
+    else this.index = Object.fromEntries(CSV_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<Column, number>;
+    return undefined;
+  }
+
+  /** After the last record: a file without a header is refused, and one without a vehicle when `vehicleRequired`. */
+  finish(vehicleRequired = true): void {
+    if (!this.index && !this.fatal) this.fail('Le fichier est vide.');
+    else if (vehicleRequired && this.index && !this.refused && !this.plates.size) this.fail('Aucun véhicule dans le fichier.');
+  }
+
+  private fail(message: string): void {
+    this.fatal = true;
+    this.problem(message);
+  }
+
+  private problem(message: string): void {
+    if (this.listed.length < LISTED_ERRORS) this.listed.push(message);
+    this.errorLines++;
+  }
+
+  private check({ line, cells }: CsvRecord): RegistryEntry | undefined {
+    const at = this.index!;
     const problems: string[] = [];
-    const plate = checkPlate(get('plate') ?? '');
+    const plate = checkPlate(cell(cells, at.plate) ?? '');
     if (!plate.ok) problems.push(plate.message);
-    else if (seen.has(plate.plate)) problems.push(`immatriculation ${plate.plate} en double dans le fichier`);
-    const vin = (get('vin') ?? '').toUpperCase();
+    else if (this.plates.has(plate.plate)) problems.push(`immatriculation ${plate.plate} en double dans le fichier`);
+    const vin = (cell(cells, at.vin) ?? '').toUpperCase();
     if (!isValidVin(vin)) problems.push('VIN invalide (17 caractères, sans I, O ni Q)');
-    const certificate = get('certificate_number')?.toUpperCase().replace(/\s/g, '') ?? null;
+    const certificate = cell(cells, at.certificate_number)?.toUpperCase().replace(/\s/g, '') ?? null;
     if (certificate && !isValidCertificateNumber(certificate)) problems.push('numéro de formule invalide (ex. 2017RV48832)');
-    for (const d of ['certificate_date', 'first_registration_date'] as const) if (!isoDate.safeParse(get(d)).success) problems.push(`${d} : date attendue au format AAAA-MM-JJ`);
-    const theft = get('certificate_theft');
-    if (theft && !isoDate.safeParse(theft).success) problems.push('certificate_theft : date d’enregistrement du vol attendue au format AAAA-MM-JJ, ou vide');
-    const power = Number(get('fiscal_power'));
+    const certificateDate = cell(cells, at.certificate_date);
+    const firstRegistrationDate = cell(cells, at.first_registration_date);
+    if (!isIsoDate(certificateDate)) problems.push('certificate_date : date attendue au format AAAA-MM-JJ');
+    if (!isIsoDate(firstRegistrationDate)) problems.push('first_registration_date : date attendue au format AAAA-MM-JJ');
+    const theft = cell(cells, at.certificate_theft);
+    if (theft && !isIsoDate(theft)) problems.push('certificate_theft : date d’enregistrement du vol attendue au format AAAA-MM-JJ, ou vide');
+    const power = Number(cell(cells, at.fiscal_power));
     if (!Number.isInteger(power) || power < 1 || power > 200) problems.push('puissance fiscale invalide');
-    const kind = get('holder_kind');
+    const kind = cell(cells, at.holder_kind);
     if (kind !== 'natural' && kind !== 'legal') problems.push('holder_kind doit valoir natural ou legal');
-    if (kind === 'natural' && (!get('birth_name') || !get('given_names') || !isoDate.safeParse(get('birth_date')).success || !get('birth_place')))
+    const birthName = cell(cells, at.birth_name);
+    const givenNames = cell(cells, at.given_names);
+    const birthDate = cell(cells, at.birth_date);
+    const birthPlace = cell(cells, at.birth_place);
+    const companyName = cell(cells, at.company_name);
+    const siren = cell(cells, at.siren);
+    if (kind === 'natural' && (!birthName || !givenNames || !isIsoDate(birthDate) || !birthPlace))
       problems.push('titulaire personne physique : nom, prénoms, date (AAAA-MM-JJ) et lieu de naissance obligatoires');
-    if (kind === 'legal' && (!get('company_name') || !/^\d{9}$/.test(get('siren') ?? ''))) problems.push('titulaire personne morale : raison sociale et SIREN (9 chiffres) obligatoires');
-    if (!/^\d{5}$/.test(get('postcode') ?? '')) problems.push('code postal invalide');
-    const count = (column: string, max: number, min = 0): number | null => {
-      const v = get(column);
-      if (!v) return null;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) problems.push(`${column} : nombre entier attendu (${min} à ${max})`);
-      return n;
-    };
+    if (kind === 'legal' && (!companyName || !/^\d{9}$/.test(siren ?? ''))) problems.push('titulaire personne morale : raison sociale et SIREN (9 chiffres) obligatoires');
+    const postcode = cell(cells, at.postcode);
+    if (!/^\d{5}$/.test(postcode ?? '')) problems.push('code postal invalide');
     const characteristics = {
-      brand: get('brand')?.toUpperCase() ?? null,
-      typeVariant: get('type_variant')?.toUpperCase() ?? null,
-      commercialName: get('commercial_name')?.toUpperCase() ?? null,
-      nationalGenre: get('national_genre')?.toUpperCase() ?? null,
-      bodyType: get('body_type')?.toUpperCase() ?? null,
-      grossWeightKg: count('gross_weight_kg', 60_000, 1),
-      engineCc: count('engine_cc', 20_000),
-      seats: count('seats', 200, 1),
-      co2: count('co2_g_km', 2_000),
+      brand: cell(cells, at.brand)?.toUpperCase() ?? null,
+      typeVariant: cell(cells, at.type_variant)?.toUpperCase() ?? null,
+      commercialName: cell(cells, at.commercial_name)?.toUpperCase() ?? null,
+      nationalGenre: cell(cells, at.national_genre)?.toUpperCase() ?? null,
+      bodyType: cell(cells, at.body_type)?.toUpperCase() ?? null,
+      grossWeightKg: count(cell(cells, at.gross_weight_kg), 'gross_weight_kg', problems, 60_000, 1),
+      engineCc: count(cell(cells, at.engine_cc), 'engine_cc', problems, 20_000),
+      seats: count(cell(cells, at.seats), 'seats', problems, 200, 1),
+      co2: count(cell(cells, at.co2_g_km), 'co2_g_km', problems, 2_000),
     };
     if (problems.length || !plate.ok) {
-      errors.push(`Ligne ${line} : ${problems.join(' ; ')}`);
-      return;
+      this.problem(`Ligne ${line} : ${problems.join(' ; ')}`);
+      return undefined;
     }
-    seen.add(plate.plate);
-    const opposition = get('opposition');
-    entries.push({
+    this.plates.add(plate.plate);
+    const opposition = cell(cells, at.opposition);
+    return {
       plate: plate.plate,
       plateKind: plate.kind,
       vin,
       certificateNumber: certificate,
-      certificateDate: get('certificate_date')!,
-      firstRegistrationDate: get('first_registration_date')!,
-      category: get('category')!,
+      certificateDate: certificateDate!,
+      firstRegistrationDate: firstRegistrationDate!,
+      category: cell(cells, at.category)!,
       fiscalPower: power,
-      energy: get('energy')!,
+      energy: cell(cells, at.energy)!,
       holder:
         kind === 'natural'
-          ? { kind: 'natural', birthName: get('birth_name')!.toUpperCase(), givenNames: get('given_names')!, birthDate: get('birth_date')!, birthPlace: get('birth_place')!.toUpperCase() }
-          : { kind: 'legal', companyName: get('company_name')!.toUpperCase(), siren: get('siren')! },
-      address: { line1: get('address_line1')!, line2: get('address_line2'), postcode: get('postcode')!, commune: get('commune')!.toUpperCase() },
-      longTermLease: yes(get('long_term_lease')),
-      previousTitleAddress: get('previous_title_address'),
+          ? { kind: 'natural', birthName: birthName!.toUpperCase(), givenNames: givenNames!, birthDate: birthDate!, birthPlace: birthPlace!.toUpperCase() }
+          : { kind: 'legal', companyName: companyName!.toUpperCase(), siren: siren! },
+      address: { line1: cell(cells, at.address_line1)!, line2: cell(cells, at.address_line2), postcode: postcode!, commune: cell(cells, at.commune)!.toUpperCase() },
+      longTermLease: yes(cell(cells, at.long_term_lease)),
+      previousTitleAddress: cell(cells, at.previous_title_address),
       certificateTheftRecordedOn: theft,
       encumbrances: [
-        ...(yes(get('gage')) ? [{ kind: 'gage' as const, registeredAt: get('certificate_date')! }] : []),
-        ...(opposition && ['otci_judiciaire', 'otci_huissier', 'otci_tresor', 'otci_vei'].includes(opposition) ? [{ kind: opposition as 'otci_tresor', registeredAt: get('certificate_date')! }] : []),
+        ...(yes(cell(cells, at.gage)) ? [{ kind: 'gage' as const, registeredAt: certificateDate! }] : []),
+        ...(opposition && OPPOSITIONS.has(opposition) ? [{ kind: opposition as 'otci_tresor', registeredAt: certificateDate! }] : []),
       ],
       confidentialCode: newConfidentialCode(),
       characteristics,
-    });
-  });
-  return { entries, errors };
+    };
+  }
+}
+
+/** Reads a whole CSV text (small files, tests): the entries of the good lines, or the problems. */
+export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; errors: string[] } {
+  const checker = new VehiclesCsvChecker();
+  const splitter = new CsvSplitter();
+  const entries: RegistryEntry[] = [];
+  for (const record of [...splitter.push(text.replace(/^\uFEFF/, '')), ...splitter.end()]) {
+    if (checker.fatal) break;
+    const entry = checker.read(record);
+    if (entry) entries.push(entry);
+  }
+  checker.finish(false);
+  return checker.refused ? { entries: [], errors: checker.errors } : { entries, errors: [] };
 }
 
 /**
- * Rows inserted per statement: each row binds up to 11 parameters and PostgreSQL's protocol allows
- * 65,535 per statement (a single INSERT of every line failed above that).
+ * Lines per batch: each batch draws its ids in one query and goes into the four tables by four
+ * COPYs (the former multi-row INSERTs also had to stay under the 65,535 bind parameters).
  */
-export const IMPORT_BATCH = 2_000;
+export const IMPORT_BATCH = 20_000;
 
-/** Imports a CSV all or nothing: refused with the list of problems, or every vehicle inserted in one transaction. */
-export async function importVehiclesCsv(db: Db, secret: string, text: string, batch = IMPORT_BATCH): Promise<{ imported: number; errors: string[] }> {
-  const { entries, errors } = readVehiclesCsv(text);
-  if (errors.length) return { imported: 0, errors };
-  if (!entries.length) return { imported: 0, errors: ['Aucun véhicule dans le fichier.'] };
-  const chunks = Array.from({ length: Math.ceil(entries.length / batch) }, (_, i) => entries.slice(i * batch, (i + 1) * batch));
-  const existing: string[] = [];
-  for (const chunk of chunks) existing.push(...(await db.selectFrom('vehicles').select('plate').where('plate', 'in', chunk.map((e) => e.plate)).execute()).map((e) => e.plate));
-  if (existing.length) return { imported: 0, errors: [`Ces immatriculations existent déjà : ${existing.join(', ')}`] };
-  await db.transaction().execute(async (trx) => {
-    for (const chunk of chunks) await insertBatch(trx, secret, chunk);
-  });
-  return { imported: entries.length, errors: [] };
+/** The text, or the file streamed (`createReadStream(file, 'utf8')`), cut into pieces of about a megabyte. */
+async function* pieces(source: string | AsyncIterable<string>): AsyncIterable<string> {
+  if (typeof source !== 'string') return yield* source;
+  for (let i = 0; i < source.length; i += 1 << 20) yield source.slice(i, i + (1 << 20));
 }
 
-/** One batch of registry entries without co-holders (the CSV has none): a few multi-row statements. */
-async function insertBatch(trx: Db, secret: string, entries: RegistryEntry[]): Promise<void> {
-  // holder ids drawn first, so that each vehicle names its holder without relying on RETURNING's order
-  const ids = await sql<{ id: number }>`select nextval(pg_get_serial_sequence('vehicle_holders', 'id'))::bigint as id from generate_series(1, ${sql.lit(entries.length)})`.execute(trx);
-  const holderIds = ids.rows.map((r) => Number(r.id));
-  await sql`
-    insert into vehicle_holders (id, kind, birth_name, given_names, birth_date, birth_place, company_name, siren, address_line1, address_line2, postcode, commune)
-    overriding system value values ${sql.join(
-      entries.map((e, i) => {
-        const h = e.holder;
-        return h.kind === 'natural'
-          ? sql`(${holderIds[i]}, 'natural', ${h.birthName}, ${h.givenNames}, ${h.birthDate}::date, ${h.birthPlace}, null, null, ${e.address.line1}, ${e.address.line2 ?? null}, ${e.address.postcode}, ${e.address.commune})`
-          : sql`(${holderIds[i]}, 'legal', null, null, null, null, ${h.companyName}, ${h.siren}, ${e.address.line1}, ${e.address.line2 ?? null}, ${e.address.postcode}, ${e.address.commune})`;
-      }),
-    )}`.execute(trx);
-  const vehicles = await trx
-    .insertInto('vehicles')
-    .values(
-      entries.map((e, i) => vehicleRow(e, holderIds[i]!)),
-    )
-    .returning(['id', 'plate'])
-    .execute();
-  const idOf = new Map(vehicles.map((v) => [v.plate, v.id]));
-  await trx
-    .insertInto('confidential_codes')
-    .values(entries.map((e) => ({ vehicle_id: idOf.get(e.plate)!, certificate_number: e.certificateNumber, code_hash: hashConfidentialCode(secret, idOf.get(e.plate)!, e.certificateNumber, e.confidentialCode) })))
-    .execute();
-  const encumbrances = entries.flatMap((e) => (e.encumbrances ?? []).map((enc) => ({ vehicle_id: idOf.get(e.plate)!, kind: enc.kind, registered_at: enc.registeredAt })));
-  if (encumbrances.length) await trx.insertInto('vehicle_encumbrances').values(encumbrances).execute();
+class ImportRefused extends Error {
+  constructor(readonly errors: string[]) {
+    super(errors[0]);
+  }
+}
+
+const isPlateTaken = (error: unknown) => (error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'vehicles_plate_key';
+
+/**
+ * Imports a vehicles CSV all or nothing, in one transaction: the file is read and checked as it
+ * streams, the good lines loaded batch by batch with COPY while the next batch is checked; any bad
+ * line (all of them are named, the first 100 in full), a plate already registered, or a file
+ * without a vehicle, and the transaction is rolled back: not one vehicle added.
+ */
+export async function importVehiclesCsv(database: Database, secret: string, source: string | AsyncIterable<string>, batch = IMPORT_BATCH): Promise<{ imported: number; errors: string[] }> {
+  const checker = new VehiclesCsvChecker();
+  let plateTaken = false;
+  try {
+    const imported = await database.bulkTransaction(async (tx) => {
+      let imported = 0;
+      let failure: unknown;
+      let loading: Promise<void> = Promise.resolve();
+      let pending: RegistryEntry[] = [];
+      let sequences: Sequences | undefined;
+      // one batch at a time on the connection; the next one is read and checked meanwhile
+      const load = async () => {
+        const entries = pending;
+        pending = [];
+        await loading;
+        if (!entries.length || checker.refused || plateTaken || failure) return;
+        sequences ??= await sequencesOf(tx.db);
+        loading = copyEntries(tx, sequences, secret, entries).then(
+          () => void (imported += entries.length),
+          (error: unknown) => void (isPlateTaken(error) ? (plateTaken = true) : (failure = error)),
+        );
+      };
+      const take = async (records: CsvRecord[]) => {
+        for (const record of records) {
+          const entry = checker.read(record);
+          // once the file is refused the lines are still checked (each one named) but no longer kept
+          if (entry && !checker.refused && !plateTaken) pending.push(entry);
+          if (pending.length >= batch) await load();
+        }
+      };
+      const splitter = new CsvSplitter();
+      let first = true;
+      for await (const piece of pieces(source)) {
+        await take(splitter.push(first ? piece.replace(/^\uFEFF/, '') : piece));
+        first = false;
+        if (checker.fatal) break;
+      }
+      if (!checker.fatal) await take(splitter.end());
+      await load();
+      await loading;
+      if (failure) throw failure;
+      checker.finish();
+      if (checker.refused) throw new ImportRefused(checker.errors);
+      if (plateTaken) throw new ImportRefused([]);
+      return imported;
+    });
+    return { imported, errors: [] };
+  } catch (error) {
+    if (!(error instanceof ImportRefused)) throw error;
+    return { imported: 0, errors: error.errors.length ? error.errors : await registeredAlready(database, checker.plates) };
+  }
+}
+
+/** The plates of the file already in the registry, in file order (the transaction rolled back: read afresh). */
+async function registeredAlready(database: Database, plates: Set<string>): Promise<string[]> {
+  const all = [...plates];
+  const found = new Set<string>();
+  for (let i = 0; i < all.length; i += 10_000) {
+    const rows = await database.db.selectFrom('vehicles').select('plate').where('plate', 'in', all.slice(i, i + 10_000)).execute();
+    for (const r of rows) found.add(r.plate);
+  }
+  const existing = all.filter((p) => found.has(p));
+  // a plate registered by someone else during the import, and rolled back since: nothing to name
+  if (!existing.length) return ['Une immatriculation du fichier a été enregistrée pendant l’import : relancez l’import.'];
+  const more = existing.length - LISTED_ERRORS;
+  return [`Ces immatriculations existent déjà : ${existing.slice(0, LISTED_ERRORS).join(', ')}${more > 0 ? ` … et ${more} autres` : ''}`];
+}
+
+const HOLDER_COLUMNS = ['id', 'kind', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'company_name', 'siren', 'address_line1', 'address_line2', 'postcode', 'commune'] as const;
+const rowText = (fields: (string | number | boolean | null | undefined)[]) => fields.map(copyField).join('\t');
+
+interface Sequences {
+  holders: string;
+  vehicles: string;
+}
+
+async function sequencesOf(db: Db): Promise<Sequences> {
+  const { rows } = await sql<Sequences>`select pg_get_serial_sequence('vehicle_holders', 'id') as holders, pg_get_serial_sequence('vehicles', 'id') as vehicles`.execute(db);
+  return rows[0]!;
+}
+
+/**
+ * `count` values of a sequence, drawn in one statement and sent back as runs of consecutive
+ * values (one run unless another session drew from it meanwhile), not as a million rows.
+ */
+async function drawIds(db: Db, sequence: string, count: number): Promise<number[]> {
+  const { rows } = await sql<{ first: number; n: number }>`
+    select min(id)::bigint as first, count(*)::int as n
+      from (select id, id - row_number() over (order by id) as run
+              from (select nextval(${sql.lit(sequence)}::regclass) as id from generate_series(1, ${sql.lit(count)})) drawn) numbered
+     group by run order by first`.execute(db);
+  const ids: number[] = [];
+  for (const { first, n } of rows) for (let k = 0; k < n; k++) ids.push(first + k);
+  return ids;
+}
+
+/** One batch into the registry: holder and vehicle ids drawn first (each code's hash names its vehicle), then four COPYs. */
+async function copyEntries({ db, copy }: BulkTransaction, sequences: Sequences, secret: string, entries: RegistryEntry[]): Promise<void> {
+  const holderIds = await drawIds(db, sequences.holders, entries.length);
+  const vehicleIds = await drawIds(db, sequences.vehicles, entries.length);
+  const holders: string[] = [];
+  const vehicles: string[] = [];
+  const codes: string[] = [];
+  const encumbrances: string[] = [];
+  let vehicleColumns: string[] = [];
+  entries.forEach((e, i) => {
+    const holderId = holderIds[i]!;
+    const vehicleId = vehicleIds[i]!;
+    const h = e.holder;
+    holders.push(
+      rowText(
+        h.kind === 'natural'
+          ? [holderId, 'natural', h.birthName, h.givenNames, h.birthDate, h.birthPlace, null, null, e.address.line1, e.address.line2, e.address.postcode, e.address.commune]
+          : [holderId, 'legal', null, null, null, null, h.companyName, h.siren, e.address.line1, e.address.line2, e.address.postcode, e.address.commune],
+      ),
+    );
+    const vehicle = { id: vehicleId, ...vehicleRow(e, holderId) };
+    if (!i) vehicleColumns = Object.keys(vehicle);
+    vehicles.push(rowText(Object.values(vehicle)));
+    codes.push(rowText([vehicleId, e.certificateNumber, hashConfidentialCode(secret, vehicleId, e.certificateNumber, e.confidentialCode)]));
+    for (const enc of e.encumbrances ?? []) encumbrances.push(rowText([vehicleId, enc.kind, enc.registeredAt]));
+  });
+  const text = (rows: string[]) => `${rows.join('\n')}\n`;
+  await copy('vehicle_holders', HOLDER_COLUMNS, text(holders));
+  await copy('vehicles', vehicleColumns, text(vehicles));
+  await copy('confidential_codes', ['vehicle_id', 'certificate_number', 'code_hash'], text(codes));
+  if (encumbrances.length) await copy('vehicle_encumbrances', ['vehicle_id', 'kind', 'registered_at'], text(encumbrances));
 }

@@ -1,0 +1,40 @@
+import { createHmac, hkdfSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { hashConfidentialCode } from '../../src/domains/vehicles/confidential-code/code.ts';
+import { CsvSplitter, parseCsv } from '../../src/platform/csv.ts';
+
+const records = (pieces: string[]) => {
+  const splitter = new CsvSplitter();
+  return [...pieces.flatMap((p) => splitter.push(p)), ...splitter.end()];
+};
+
+describe('CSV read as a stream (registry import)', () => {
+  const text = 'a;b;c\r\n1;"x;\r\ny ""z""";3\r\n\r\n  ;  \n4;5;6\r7;8;"9"';
+
+  it('gives the same records wherever the stream is cut, with the line each starts on', () => {
+    const whole = records([text]);
+    expect(whole).toEqual([
+      { line: 1, cells: ['a', 'b', 'c'] },
+      { line: 2, cells: ['1', 'x;\ny "z"', '3'] },
+      { line: 6, cells: ['4', '5', '6'] },
+      { line: 7, cells: ['7', '8', '9'] },
+    ]);
+    for (let cut = 1; cut < text.length; cut++) expect(records([text.slice(0, cut), text.slice(cut)])).toEqual(whole);
+    expect(records(text.split(''))).toEqual(whole);
+  });
+
+  it('takes the separator from the first line, and keeps a quote never closed to the end', () => {
+    expect(parseCsv('a,b\n1;2,3')).toEqual([['a', 'b'], ['1;2', '3']]);
+    expect(parseCsv('a,b\n1,"2\n3')).toEqual([['a', 'b'], ['1', '2\n3']]);
+  });
+});
+
+describe('confidential code hash', () => {
+  it('is the HMAC-SHA256 of the vehicle, certificate and code under the key derived from the secret', () => {
+    for (const secret of ['a'.repeat(40), 'b'.repeat(64), 'a'.repeat(40)]) {
+      const key = Buffer.from(hkdfSync('sha256', secret, 'confidential-code', 'portail-titres', 32));
+      for (const [vehicle, certificate, code] of [[1, null, '00000'], [987654, '2017RV48832', '12345']] as const)
+        expect(hashConfidentialCode(secret, vehicle, certificate, code)).toBe(createHmac('sha256', key).update(`${vehicle}:${certificate ?? ''}:${code}`).digest('hex'));
+    }
+  });
+});
