@@ -50,7 +50,7 @@ describe('“Mes démarches” and a timeline in a browser', () => {
     expect(text.indexOf('Démarche commencée')).toBeGreaterThan(-1);
     expect(text.indexOf('Code confidentiel accepté')).toBeGreaterThan(text.indexOf('Démarche commencée'));
     expect(text).toContain('Vous');
-    expect(text).toContain('1 décembre 2026');
+    expect(text).toContain('1er décembre 2026');
     await pageChecks(page);
     expect(page.consoleErrors).toEqual([]);
   });

@@ -166,7 +166,7 @@ describe('one person’s path: sign-up, a sale stopped halfway, an expired sessi
     const order = ['Démarche commencée', 'Code confidentiel accepté', 'Cession déclarée'].map((label) => timeline.indexOf(label));
     expect(order.every((at) => at >= 0), timeline).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(timeline).toContain('1 décembre 2026');
+    expect(timeline).toContain('1er décembre 2026');
     await pageChecks(page);
   }
 

@@ -45,7 +45,7 @@ describe('agency, news and CERFA pages', () => {
     await operator.post(`/agents/actualites/${id}/publier`, {});
     const list = textOf((await visitor.get('/actualites')).body);
     expect(list).toContain('Carte grise : la démarche évolue !');
-    expect(list).toContain('Publiée le 1 décembre 2026');
+    expect(list).toContain('Publiée le 1er décembre 2026');
     const article = await visitor.get('/actualites/carte-grise-la-demarche-evolue');
     expect(article.statusCode).toBe(200);
     expect(article.body).toMatch(/<p>Second paragraphe &lt;b>sans HTML&lt;\/b>.<\/p>/);

@@ -60,13 +60,13 @@ describe('a genuine 2D-Doc of a request that was refused or expired is no longer
     expect((await db.selectFrom('licence_requests').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('rejected');
 
     const after = await verifySeal(db, message, trusted());
-    expect(after).toMatchObject({ status: 'signature_valid', registry: { found: true, matches: true, noLongerValid: 'la demande a été refusée le 1 décembre 2026' } });
+    expect(after).toMatchObject({ status: 'signature_valid', registry: { found: true, matches: true, noLongerValid: 'la demande a été refusée le 1er décembre 2026' } });
     const text = verdictText(after);
     expect(text.ok).toBe(false); // the CLI exits 1 on it
     expect(text.title).toBe('Document authentique mais plus valable');
     const page = await pageVerdict(message);
     expect(page).toContain('Document authentique mais plus valable');
-    expect(page).toContain('il n’est plus valable : la demande a été refusée le 1 décembre 2026');
+    expect(page).toContain('il n’est plus valable : la demande a été refusée le 1er décembre 2026');
     expect(page).not.toContain('correspondent au registre.');
   });
 
@@ -96,7 +96,7 @@ describe('a genuine 2D-Doc of a request that was refused or expired is no longer
     // taken by a town hall: the summary has been used
     await db.updateTable('pre_applications').set({ status: 'taken', taken_at: new Date(), town_hall_name: 'Mairie de Lyon 3e' }).where('id', '=', id).execute();
     const taken = await verifySeal(db, message, trusted());
-    expect(taken).toMatchObject({ registry: { found: true, matches: true, noLongerValid: 'la pré-demande a déjà été reprise par la mairie « Mairie de Lyon 3e » le 1 décembre 2026' } });
+    expect(taken).toMatchObject({ registry: { found: true, matches: true, noLongerValid: 'la pré-demande a déjà été reprise par la mairie « Mairie de Lyon 3e » le 1er décembre 2026' } });
     const page = await pageVerdict(message);
     expect(page).toContain('Document authentique mais plus valable');
     expect(page).toContain('la pré-demande a déjà été reprise par la mairie');

@@ -84,7 +84,7 @@ describe('public pages', () => {
     const client = new TestClient(t.app);
     const res = await client.get('/cgu');
     const text = textOf(res.body);
-    expect(text).toContain('Version 2, en vigueur depuis le 1 décembre 2026');
+    expect(text).toContain('Version 2, en vigueur depuis le 1er décembre 2026');
     expect(res.body).toContain('<div lang="fr" class="app-terms">');
     expect(text).toContain('1.17. Convention de preuve');
     expect(text).toContain('1.9.1. Créations graphiques, crédits photographiques et vidéo du Portail');

@@ -60,7 +60,7 @@ describe('a request’s timeline', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(timeline).toContain('Vous');
     expect(timeline).toContain('Le centre d’instruction');
-    expect(timeline).toMatch(/1 décembre 2026/);
+    expect(timeline).toMatch(/1er décembre 2026/);
     expect(timeline).not.toContain(AGENT_NAME);
     expect(timeline).not.toContain('consulté'); // the agents' reads are in "Mon historique", not on the timeline
     expect(timeline).not.toMatch(/\b(vehicle_procedure|vehicle|agent|confidential_code|attachment|payment)\.[a-z_]+/); // no raw action code

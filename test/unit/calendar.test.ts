@@ -49,7 +49,7 @@ describe('dates in French, every month of the year', () => {
     expect(parisDay(new Date(lastMinute.getTime() + 60_000))).toBe('2028-01-01');
     expect(addDays('2027-12-31', 1)).toBe('2028-01-01');
     expect(formatWindow(lastMinute, parseParisTime('2028-01-01T06:00'))).toBe(
-      'du vendredi 31 décembre 2027 à 23 h 59 au samedi 1 janvier 2028 à 06 h 00',
+      'du vendredi 31 décembre 2027 à 23 h 59 au samedi 1er janvier 2028 à 06 h 00',
     );
   });
 });

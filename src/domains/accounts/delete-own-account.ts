@@ -1,3 +1,4 @@
+import { formatLongDateTime } from '../../platform/format-date.ts';
 import { audit, type Actor } from '../../platform/audit.ts';
 import { queueMessage } from '../../platform/mail/messages.ts';
 import type { AccountsDeps } from './deps.ts';
@@ -7,7 +8,6 @@ import { verifyPassword } from './passwords.ts';
 import * as repo from './repository.ts';
 import { signInLimits, throttle } from './throttle.ts';
 
-const LOCK_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' });
 
 /** Terms of use §1.11.3: the user deletes the account; personal data go, an audit trace stays. */
 export async function deleteOwnAccount(deps: Pick<AccountsDeps, 'db'>, accountId: number, password: string | null, actor: Actor): Promise<Outcome<null>> {
@@ -18,7 +18,7 @@ export async function deleteOwnAccount(deps: Pick<AccountsDeps, 'db'>, accountId
   if (!fc) {
     // the password is guessable from a session: counted with the sign-in's keys, like its change
     const attempt = await throttle(db, signInLimits('account', account.email, actor.ip ?? ''));
-    if (!attempt.admitted) return { ok: false, errors: { password: `Trop de mots de passe erronés : réessayez à partir du ${LOCK_TIME.format(attempt.lockedUntil!)}` } };
+    if (!attempt.admitted) return { ok: false, errors: { password: `Trop de mots de passe erronés : réessayez à partir du ${formatLongDateTime(attempt.lockedUntil!)}` } };
     if (!(await verifyPassword(account.password_hash, password ?? ''))) {
       await audit(db, actor, 'account.deletion_password_failed', { kind: 'account', id: account.id });
       return { ok: false, errors: { password: 'Le mot de passe est incorrect' } };

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../platform/format-date.ts';
 import type { EmailMessage } from '../../platform/mail/messages.ts';
 
 /** The emails of the accounts domain: what happened, what to do, the link; no personal data beyond the name. */
@@ -43,14 +44,12 @@ export const linkFranceConnectEmail = (to: string, url: string): EmailMessage =>
   text: `Bonjour,\n\nVous vous êtes connecté avec FranceConnect et un compte du portail existe déjà avec cette adresse. Pour relier les deux, ouvrez ce lien dans l’heure qui vient :\n\n${url}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message et changez votre mot de passe.${SIGNATURE}`,
 });
 
-/** "mardi 15 décembre 2026 à 18 h 00", Paris time */
-const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'full', timeStyle: 'short' });
 
 export const suspensionEmail = (to: string, reason: string, until: Date): EmailMessage => ({
   channel: 'email',
   to,
   subject: 'Votre compte est suspendu',
-  text: `Bonjour,\n\nL’accès à votre compte est suspendu jusqu’au ${PARIS_DATE_TIME.format(until).replace(':', ' h ')}, pour le motif suivant :\n\n${reason}\n\nVos démarches et vos données sont conservées. Si vous pensez qu’il s’agit d’une erreur, contactez l’agence (conditions générales d’utilisation, article 1.11.1).${SIGNATURE}`,
+  text: `Bonjour,\n\nL’accès à votre compte est suspendu jusqu’au ${formatDateTime(until)}, pour le motif suivant :\n\n${reason}\n\nVos démarches et vos données sont conservées. Si vous pensez qu’il s’agit d’une erreur, contactez l’agence (conditions générales d’utilisation, article 1.11.1).${SIGNATURE}`,
 });
 
 export const reactivationEmail = (to: string): EmailMessage => ({

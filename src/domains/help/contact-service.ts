@@ -1,3 +1,4 @@
+import { formatCalendarDay } from '../../platform/format-date.ts';
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
@@ -242,6 +243,5 @@ const timeFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', 
 /** "14 h 05", Paris time. */
 const formatTime = (d: Date): string => timeFormat.format(d).replace(':', ' h ');
 
-const dayFormat = new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', dateStyle: 'full' });
 /** "mercredi 23 décembre 2026" for a YYYY-MM-DD day. */
-export const formatDay = (day: string): string => dayFormat.format(new Date(`${day}T00:00:00Z`));
+export const formatDay = formatCalendarDay;

@@ -1,11 +1,11 @@
+import { formatDate, formatLongDateTime } from '../../platform/format-date.ts';
 import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
 import { sealDate } from '../../platform/seal/two-d-doc.ts';
 import { formatCents } from '../stamps/model.ts';
 import { DOCUMENT_LABELS, EYE_LABELS, groupNumber, REASON_LABELS } from './model.ts';
 import type { PreApplication } from './tables.ts';
 
-const paris = (d: Date, withTime = false) =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}) }).format(d);
+const paris = (d: Date, withTime = false) => (withTime ? formatLongDateTime : formatDate)(d);
 const frenchDate = (iso: string) => iso.split('-').reverse().join('/');
 
 /**

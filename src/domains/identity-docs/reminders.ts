@@ -1,3 +1,4 @@
+import { formatDate } from '../../platform/format-date.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { notifyUser } from '../../platform/notify/notify.ts';
 import { parisDay } from '../../platform/time.ts';
@@ -22,7 +23,7 @@ export async function remindExpiring(deps: Pick<PreApplicationDeps, 'db' | 'conf
   const due = await db.selectFrom('pre_applications').selectAll().where('status', '=', 'submitted').where('expires_at', '>', now).where('expires_at', '<=', soon).execute();
   for (const p of due) {
     const label = DOCUMENT_LABELS[p.document].toLowerCase();
-    const until = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(p.expires_at!);
+    const until = formatDate(p.expires_at!);
     await db.transaction().execute((trx) =>
       notifyUser(trx, {
         accountId: p.account_id,

@@ -1,3 +1,4 @@
+import { formatDate } from '../../platform/format-date.ts';
 import type { Actor } from '../../platform/audit.ts';
 import { parisDay } from '../../platform/time.ts';
 import type { StampThrottle } from '../stamps/service.ts';
@@ -62,7 +63,7 @@ export async function submitPreApplication(deps: Pick<PreApplicationDeps, 'db' |
         },
         {
           subject: `Votre pré-demande de ${label} est enregistrée`,
-          text: `Votre pré-demande de ${label} porte le numéro ${groupNumber(number)}. Elle est valable jusqu’au ${new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(expiresAt)}.\n\nPrenez rendez-vous dans une mairie équipée d’un dispositif de recueil et présentez-y ce numéro ou le QR code du récapitulatif, avec les pièces justificatives.${due.cents > 0 ? `\n\nTimbre fiscal de ${formatCents(due.cents)} enregistré.` : ''}`,
+          text: `Votre pré-demande de ${label} porte le numéro ${groupNumber(number)}. Elle est valable jusqu’au ${formatDate(expiresAt)}.\n\nPrenez rendez-vous dans une mairie équipée d’un dispositif de recueil et présentez-y ce numéro ou le QR code du récapitulatif, avec les pièces justificatives.${due.cents > 0 ? `\n\nTimbre fiscal de ${formatCents(due.cents)} enregistré.` : ''}`,
         },
       );
       if (!result.ok) throw new AlreadySubmitted();

@@ -1,3 +1,4 @@
+import { formatDate, formatLongDateTime } from '../../platform/format-date.ts';
 import { officialDocumentPdf } from '../../platform/pdf/official-document.ts';
 import { sealDate, type SealDocumentType, type SealFields } from '../../platform/seal/two-d-doc.ts';
 
@@ -46,8 +47,7 @@ export interface DocumentContent {
   whileWaiting: readonly string[];
 }
 
-const paris = (d: Date, withTime = true) =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}) }).format(d);
+const paris = (d: Date, withTime = true) => (withTime ? formatLongDateTime : formatDate)(d);
 const frDate = (iso: string) => iso.split('-').reverse().join('/');
 
 const SEAL_TYPES: Record<LicenceDocument, SealDocumentType> = { recepisse: 'P5', fps: 'P6', attestation: 'P7' };

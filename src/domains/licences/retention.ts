@@ -1,3 +1,4 @@
+import { formatDate } from '../../platform/format-date.ts';
 import { audit, SYSTEM } from '../../platform/audit.ts';
 import { enqueue } from '../../platform/jobs/queue.ts';
 import { parisDay } from '../../platform/time.ts';
@@ -26,7 +27,7 @@ export async function purge(deps: Pick<LicencesDeps, 'db' | 'config' | 'attachme
     await db.transaction().execute(async (trx) => {
       const res = await trx.updateTable('licence_requests').set({ purge_warned_at: now }).where('id', '=', r.id).where('purge_warned_at', 'is', null).executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return;
-      const when = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(deletionDate(r));
+      const when = formatDate(deletionDate(r));
       await notifyPerson(trx, deps.config, r, {
         subject: 'Votre demande de permis sera supprimée dans une semaine',
         text: `Votre demande ${r.file_number} sera supprimée le ${when} : les demandes sont supprimées 6 mois après leur création, quel que soit leur statut. Téléchargez avant cette date les documents dont vous avez besoin.`,

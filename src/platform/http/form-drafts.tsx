@@ -1,3 +1,4 @@
+import { formatDayMonthTime } from '../format-date.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -137,7 +138,7 @@ export function refillForm(html: string, values: Record<string, string>): string
 }
 
 function KeptNotice({ at }: { at: Date }) {
-  const when = at.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+  const when = formatDayMonthTime(at);
   return (
     <div class="fr-alert fr-alert--info fr-mb-3w app-kept-form" id="formulaire-retrouve">
       <h2 class="fr-alert__title">Nous avons retrouvé ce que vous aviez saisi</h2>

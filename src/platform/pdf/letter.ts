@@ -1,3 +1,4 @@
+import { formatDate } from '../format-date.ts';
 import PDFDocument from 'pdfkit';
 import { FONT, fontFiles, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
@@ -46,7 +47,7 @@ export function letterPdf(opts: { recipient: string[]; subject: string; body: st
       doc.font(FONT.regular).fontSize(11);
       opts.recipient.forEach((line, i) => doc.text(printable(line), 100 * MM, 45 * MM + i * 5 * MM, { width: 90 * MM, lineBreak: false }));
     });
-    const when = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(opts.date);
+    const when = formatDate(opts.date);
     p(() => doc.font(FONT.regular).fontSize(11).text(`Le ${when}`, 100 * MM, 85 * MM));
     p(() => doc.font(FONT.bold).text(printable(`Objet : ${opts.subject}`), 20 * MM, 100 * MM, { width: 170 * MM }));
     for (const para of opts.body.split(/\n{2,}/)) p(() => doc.moveDown().font(FONT.regular).text(printable(para), 20 * MM, doc.y, { width: 170 * MM, align: 'left' }));

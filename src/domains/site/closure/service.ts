@@ -1,3 +1,4 @@
+import { formatDate } from '../../../platform/format-date.ts';
 import { sql } from 'kysely';
 import { audit, SYSTEM, type Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
@@ -16,8 +17,7 @@ import type { ServiceClosure } from './tables.ts';
  *    personal data go (the same cascade as a user's own deletion), in batches, one audit row per batch.
  */
 
-const DAY_FORMAT = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' });
-export const closureDay = (d: Date): string => DAY_FORMAT.format(d);
+export const closureDay = formatDate;
 
 export const noticeKey = (accountId: number) => `closure-notice:${accountId}`;
 

@@ -1,3 +1,4 @@
+import { formatDate, formatLongDateTime } from '../../../platform/format-date.ts';
 import type { Config } from '../../../config.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import { officialDocumentPdf } from '../../../platform/pdf/official-document.ts';
@@ -15,8 +16,7 @@ import type { SaleDocumentContent } from '../procedures/documents.ts';
  */
 export const RECEIPT_TITLE = 'Accusé d’enregistrement de la déclaration de cession';
 
-const paris = (iso: string, withTime = true) =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}) }).format(new Date(iso)).replace(':', ' h ');
+const paris = (iso: string, withTime = true) => (withTime ? formatLongDateTime : formatDate)(new Date(iso));
 
 export function saleReceiptPdf(c: SaleDocumentContent, verifyUrl: string): Promise<Buffer> {
   return officialDocumentPdf(
