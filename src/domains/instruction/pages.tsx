@@ -14,6 +14,7 @@ import { Alert, Breadcrumb, SummaryList, Table } from '../../ui/components/conte
 import { Timeline } from '../../ui/components/timeline.tsx';
 import type { TimelineEntry } from '../my-requests/timeline.ts';
 import { ErrorSummary, Form, RadioGroup, Select, SubmitButton, TextArea, TextInput, type FieldErrors } from '../../ui/components/form.tsx';
+import { DateInput } from '../../ui/components/date-input.tsx';
 import { formatDate, formatShortDateTime } from '../../ui/format.ts';
 import { Layout } from '../../ui/layout.tsx';
 
@@ -52,6 +53,7 @@ export function VehicleQueuePage(props: { agent: Agent; filters: QueueFilters; r
     <Layout title={`Demandes véhicules : ${STATUS_LABELS[f.status]}`}>
       <Breadcrumb items={[{ href: '/agents', label: 'Espace agent' }, { label: 'Demandes véhicules' }]} />
       <h1>Demandes véhicules à instruire</h1>
+      <ErrorSummary errors={f.errors ?? {}} />
       <p>{props.agent.scope ? `Périmètre : département ${props.agent.scope}.` : 'Périmètre : national.'} Les demandes les plus anciennes sont en premier.</p>
       <Form action="/agents/vehicules" method="get">
         <div class="fr-grid-row fr-grid-row--gutters">
@@ -67,10 +69,10 @@ export function VehicleQueuePage(props: { agent: Agent; filters: QueueFilters; r
             </div>
           )}
           <div class="fr-col-12 fr-col-md-4">
-            <TextInput name="du" type="date" label="Transmise à partir du" value={f.from ?? ''} />
+            <DateInput name="du" label="Transmise à partir du (facultatif)" example="01/12/2026" value={f.typed?.du ?? f.from ?? ''} error={f.errors?.du} />
           </div>
           <div class="fr-col-12 fr-col-md-4">
-            <TextInput name="au" type="date" label="Transmise jusqu’au" value={f.to ?? ''} />
+            <DateInput name="au" label="Transmise jusqu’au (facultatif)" example="01/12/2026" value={f.typed?.au ?? f.to ?? ''} error={f.errors?.au} />
           </div>
           <div class="fr-col-12 fr-col-md-4">
             <TextInput name="q" type="search" label="Rechercher" hint="Numéro de dossier, immatriculation, nom du titulaire ou courriel" value={f.q} />

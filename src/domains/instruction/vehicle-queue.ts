@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { dateProblemMessage, readFrenchDate } from '../../platform/french-date.ts';
 import type { Agent } from '../../schema.ts';
 import type { VehicleDeps } from '../vehicles/deps.ts';
 import type { ProcedureKind, ProcedureStatus } from '../vehicles/tables.ts';
@@ -20,18 +21,36 @@ export interface QueueFilters {
   to: string | null; // ISO date, submitted on or before
   q: string;
   after: string | null; // keyset cursor
+  /** the dates as typed (JJ/MM/AAAA), shown again in the form */
+  typed?: { du: string; au: string };
+  /** a date that could not be read, or a period that ends before it starts: the field's French message */
+  errors?: Partial<Record<'du' | 'au', string>>;
 }
 
+const DATE_FIELDS = { du: 'la date « Transmise à partir du »', au: 'la date « Transmise jusqu’au »' } as const;
+
 export function parseFilters(query: Record<string, string | undefined>): QueueFilters {
-  const date = (v?: string) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : null);
+  const errors: NonNullable<QueueFilters['errors']> = {};
+  // The portal's one date field (JJ/MM/AAAA, ISO read too): a date that cannot be read filters nothing and is named.
+  const date = (field: 'du' | 'au') => {
+    const reading = readFrenchDate(query[field]);
+    if (reading.ok) return reading.iso;
+    if (reading.problem !== 'empty') errors[field] = dateProblemMessage(reading.problem, DATE_FIELDS[field], '01/12/2026');
+    return null;
+  };
+  const from = date('du');
+  const to = date('au');
+  if (from && to && to < from) errors.au = 'La date « Transmise jusqu’au » doit être le même jour ou après la date « Transmise à partir du »';
   return {
     status: (QUEUE_STATUSES as readonly string[]).includes(query.statut ?? '') ? (query.statut as ProcedureStatus) : 'awaiting_review',
     kind: INSTRUCTED_KINDS.includes(query.demarche as ProcedureKind) ? (query.demarche as ProcedureKind) : null,
     department: /^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$/.test((query.departement ?? '').toUpperCase()) ? query.departement!.toUpperCase() : null,
-    from: date(query.du),
-    to: date(query.au),
+    from,
+    to: errors.au ? null : to,
     q: (query.q ?? '').trim().slice(0, 100),
     after: query.apres && /^[A-Za-z0-9_-]{10,80}$/.test(query.apres) ? query.apres : null,
+    typed: { du: (query.du ?? '').trim().slice(0, 20), au: (query.au ?? '').trim().slice(0, 20) },
+    errors,
   };
 }
 
