@@ -74,7 +74,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
       // an opposition is told only once the code is proven
       const company = await signIn('demo.entreprise@example.fr');
       const opposed = await start(company, { kind: 'sale_declaration', initiator: 'self', plate: 'LM-789-NP' });
-      expect(textOf(opposed.body)).toContain('En attente du code confidentiel');
+      expect(textOf(opposed.body)).toContain('Code confidentiel à saisir');
       expect(textOf(opposed.body)).not.toMatch(/opposition/i);
       await company.post(`${opposed.url}/code`, { code: DEMO_VEHICLE_CODES['LM-789-NP'] });
       expect(textOf((await company.get(`${opposed.url}/cession`)).body)).toContain('Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente');
@@ -326,7 +326,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
       await db.updateTable('confidential_codes').set({ code_hash: hashConfidentialCode(t.app.config.sessionSecret, theirs.id, cert.certificate_number, '12345'), locked_until: new Date(Date.now() + 3_600_000) }).where('vehicle_id', '=', theirs.id).execute();
       const company = await signIn('demo.entreprise@example.fr');
       const page = await start(company, { kind: 'duplicate', initiator: 'self', plate: theirs.plate });
-      expect(textOf(page.body)).toContain('En attente du code confidentiel'); // declared SIREN: "pour moi-même", with the code
+      expect(textOf(page.body)).toContain('Code confidentiel à saisir'); // declared SIREN: "pour moi-même", with the code
       expect(textOf(page.body)).toContain('la saisie du code confidentiel de ce véhicule est suspendue');
       expect((await company.post(`${page.url}/code`, { code: '12345' })).statusCode).toBe(429);
     });

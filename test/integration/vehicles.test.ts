@@ -19,11 +19,11 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     const page = await client.follow(res);
     const text = textOf(page.body);
     expect(text).toContain('Changement d’adresse — AB-123-CD');
-    expect(text).toContain('En attente du code confidentiel');
+    expect(text).toContain('Code confidentiel à saisir');
     expect(text).not.toContain('Camille MARTIN'); // holder data only once the code is proven
 
     const space = textOf((await client.get('/vehicules')).body);
-    expect(space).toMatch(/Démarches en attente .*AB-123-CD En attente du code confidentiel/);
+    expect(space).toMatch(/Démarches en attente .*AB-123-CD Code confidentiel à saisir/);
 
     const wrong = await client.post(`${page.url}/code`, { code: '00000' });
     expect(textOf(wrong.body)).toContain('Le code confidentiel est incorrect');
@@ -63,7 +63,7 @@ describe('Mon espace véhicule: starting a procedure and the confidential code',
     expect(wrong.body).toContain('value="DUPONT"');
     const ok = await client.follow(await client.post(`${page.url}/nouveau-code`, { birth_name: 'Dupont', given_names: 'Jean', birth_date: '1950-01-31', birth_place: 'LILLE' }));
     expect(textOf(ok.body)).toContain('Un nouveau code est envoyé par courrier à l’adresse du titulaire');
-    expect(textOf(ok.body)).toContain('En attente du code confidentiel');
+    expect(textOf(ok.body)).toContain('Code confidentiel à saisir');
     await t.app.worker.drain();
     const letter = await t.database.db.selectFrom('postal_letters').selectAll().executeTakeFirstOrThrow();
     expect(letter.status).toBe('sent');

@@ -4,6 +4,8 @@
  * which tab the request belongs and what the user is expected to do next — the status shown.
  */
 
+import { USER_STATE_LABELS } from '../vehicles/procedures/model.ts';
+
 export type Tab = 'brouillons' | 'en-cours' | 'a-completer' | 'terminees';
 export const TABS: readonly { key: Tab; label: string; empty: string }[] = [
   { key: 'brouillons', label: 'Brouillons', empty: 'Aucun brouillon : les démarches commencées et pas encore envoyées apparaissent ici.' },
@@ -34,15 +36,15 @@ export interface StateView {
  */
 export const STATES = {
   vehicle: {
-    awaiting_code: { tab: 'brouillons', label: 'Code confidentiel à saisir', badge: 'new' },
-    in_progress: { tab: 'brouillons', label: 'Démarche à terminer', badge: 'new' },
-    in_progress_reviewed: { tab: 'a-completer', label: 'Pièces validées : demande à finaliser et payer', badge: 'warning' },
-    to_complete: { tab: 'a-completer', label: 'Complément à fournir', badge: 'warning' },
-    awaiting_payment: { tab: 'a-completer', label: 'Paiement à effectuer', badge: 'warning' },
-    awaiting_review: { tab: 'en-cours', label: 'En cours d’examen par le centre d’instruction', badge: 'info' },
-    completed: { tab: 'terminees', label: 'Terminée', badge: 'success' },
-    rejected: { tab: 'terminees', label: 'Rejetée', badge: 'error' },
-    cancelled: { tab: 'terminees', label: 'Abandonnée', badge: 'info' },
+    awaiting_code: { tab: 'brouillons', label: USER_STATE_LABELS.awaiting_code, badge: 'new' },
+    in_progress: { tab: 'brouillons', label: USER_STATE_LABELS.in_progress, badge: 'new' },
+    in_progress_reviewed: { tab: 'a-completer', label: USER_STATE_LABELS.in_progress_reviewed, badge: 'warning' },
+    to_complete: { tab: 'a-completer', label: USER_STATE_LABELS.to_complete, badge: 'warning' },
+    awaiting_payment: { tab: 'a-completer', label: USER_STATE_LABELS.awaiting_payment, badge: 'warning' },
+    awaiting_review: { tab: 'en-cours', label: USER_STATE_LABELS.awaiting_review, badge: 'info' },
+    completed: { tab: 'terminees', label: USER_STATE_LABELS.completed, badge: 'success' },
+    rejected: { tab: 'terminees', label: USER_STATE_LABELS.rejected, badge: 'error' },
+    cancelled: { tab: 'terminees', label: USER_STATE_LABELS.cancelled, badge: 'info' },
   },
   licence: {
     draft: { tab: 'brouillons', label: 'Demande à terminer', badge: 'new' },

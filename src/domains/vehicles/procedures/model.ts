@@ -14,6 +14,28 @@ export const STATUS_LABELS: Record<ProcedureStatus, string> = {
   cancelled: 'Abandonnée',
 };
 
+/**
+ * A vehicle request's state as its user reads it, in "Mon espace véhicule", on the request's page and
+ * in "Mes démarches" alike (one label source, issue 16): the action expected from them when there is
+ * one. `in_progress` after the instruction centre validated the pieces (`submitted_at` set) is
+ * `in_progress_reviewed`: the user finalises and pays. STATUS_LABELS stay the back office's words.
+ */
+export type UserState = ProcedureStatus | 'in_progress_reviewed';
+export const USER_STATE_LABELS = {
+  awaiting_code: 'Code confidentiel à saisir',
+  in_progress: 'Démarche à terminer',
+  in_progress_reviewed: 'Pièces validées : demande à finaliser et payer',
+  to_complete: 'Complément à fournir',
+  awaiting_payment: 'Paiement à effectuer',
+  awaiting_review: 'En cours d’examen par le centre d’instruction',
+  completed: 'Terminée',
+  rejected: 'Rejetée',
+  cancelled: 'Abandonnée',
+} as const satisfies Record<UserState, string>;
+export const userStateOf = (p: { status: ProcedureStatus; submitted_at: Date | null }): UserState =>
+  p.status === 'in_progress' && p.submitted_at ? 'in_progress_reviewed' : p.status;
+export const userStateLabel = (p: { status: ProcedureStatus; submitted_at: Date | null }): string => USER_STATE_LABELS[userStateOf(p)];
+
 /** The "panier": requests in progress (to resume), waiting (for a code or the instruction centre), finished. */
 export const STATUS_GROUPS = {
   in_progress: { label: 'Démarches en cours', statuses: ['in_progress', 'to_complete', 'awaiting_payment'] },

@@ -1,4 +1,4 @@
-import { STATUS_GROUPS, STATUS_LABELS } from './model.ts';
+import { STATUS_GROUPS, userStateLabel } from './model.ts';
 import { PROCEDURE_LABELS } from './requirements.ts';
 import type { ProcedureKind, ProcedureStatus, Vehicle, VehicleHolder, VehicleProcedure } from '../tables.ts';
 import { Alert, Breadcrumb, SummaryList, Table } from '../../../ui/components/content.tsx';
@@ -9,7 +9,7 @@ import { Timeline } from '../../../ui/components/timeline.tsx';
 import type { TimelineEntry } from '../../my-requests/timeline.ts';
 import { CodeEntry } from '../confidential-code/pages.tsx';
 
-type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; updated_at: Date; plate: string | null; unread: number };
+type Row = { file_number: string; kind: ProcedureKind; status: ProcedureStatus; submitted_at: Date | null; updated_at: Date; plate: string | null; unread: number };
 type Values = Record<string, string | undefined>;
 
 export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATUS_GROUPS, Row[]> }) {
@@ -34,7 +34,7 @@ export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATU
               PROCEDURE_LABELS[r.kind],
               r.plate ?? '—',
               <>
-                {STATUS_LABELS[r.status]}
+                {userStateLabel(r)}
                 {r.status === 'to_complete' && <p class="fr-badge fr-badge--sm fr-badge--warning fr-mb-0">Action requise</p>}
                 {r.unread > 0 && <p class="fr-badge fr-badge--sm fr-badge--new fr-mb-0">{r.unread === 1 ? '1 message non lu' : `${r.unread} messages non lus`}</p>}
               </>,
@@ -117,7 +117,7 @@ export function ProcedurePage(props: {
       <SummaryList
         rows={[
           { key: 'Numéro de dossier', value: procedure.file_number },
-          { key: 'État', value: STATUS_LABELS[procedure.status] },
+          { key: 'État', value: userStateLabel(procedure) },
           { key: 'Pour', value: procedure.initiator === 'self' ? 'Moi-même' : 'Quelqu’un d’autre' },
           { key: 'Commencée le', value: formatShortDateTime(procedure.created_at) },
           ...(holder

@@ -17,7 +17,7 @@ export async function listProcedures(deps: Pick<VehicleDeps, 'db'>, account: Acc
   const found = await db
     .selectFrom('vehicle_procedures')
     .leftJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
-    .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.updated_at', 'vehicles.plate'])
+    .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.submitted_at', 'vehicle_procedures.updated_at', 'vehicles.plate'])
     .where('vehicle_procedures.account_id', '=', account.id)
     .orderBy('vehicle_procedures.updated_at', 'desc')
     .limit(200)
