@@ -1,3 +1,4 @@
+import { measuredPdfSize } from '../../platform/pdf/measured-size.ts';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendAttachment } from '../../platform/files/attachments.ts';
@@ -103,7 +104,12 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
 
     const startPage = (request: FastifyRequest, reply: FastifyReply, values: Body, errors: Record<string, string>) =>
       reply.render(<StartPage values={values} errors={errors} reasons={licences.reasonsFor(request.account!)} drivingSchool={request.account!.profile === 'driving_school'} />, Object.keys(errors).length ? 400 : 200);
-    scope.get('/permis/demandes/nouvelle', (request, reply) => startPage(request, reply, { idempotency_key: randomBytes(16).toString('base64url') }, {}));
+    scope.get('/permis/demandes/nouvelle', (request, reply) => {
+      // ?motif=<reason> preselects a reason this account may choose (a way out of another page)
+      const motif = String((request.query as Record<string, unknown>).motif ?? '');
+      const reason = licences.reasonsFor(request.account!).find((r) => r === motif);
+      return startPage(request, reply, { idempotency_key: randomBytes(16).toString('base64url'), ...(reason ? { reason } : {}) }, {});
+    });
     scope.post('/permis/demandes/nouvelle', async (request, reply) => {
       const form = body(request);
       const outcome = await licences.start(request.account!, form, actorOf(request));
@@ -115,14 +121,21 @@ export function registerLicenceRoutes(app: FastifyInstance, licences: LicencesSe
       const r = await load(request, reply);
       if (!r) return;
       const entries = await timeline.of({ kind: 'licence_request', id: r.id, accountId: r.account_id }, { kind: 'user' }, { pieceHref: (id) => `/permis/demandes/${r.file_number}/pieces/${id}` });
-      return reply.render(<RequestPage r={viewOf(r)} pieces={await licences.pieces(r)} documents={licences.documentsOf(r)} resumeHref={resumeHref(r)} timeline={entries} />);
+      const documents = licences.documentsOf(r);
+      // each link states the size of the very PDF it serves, measured once per version of the request
+      const sizes = await Promise.all(documents.map((kind) => measuredPdfSize(`licence:${r.file_number}:${kind}:${r.updated_at.toISOString()}`, async () => (await licences.document(r, kind))?.pdf)));
+      const documentSizes = Object.fromEntries(documents.map((kind, i) => [kind, sizes[i]]));
+      return reply.render(<RequestPage r={viewOf(r)} pieces={await licences.pieces(r)} documents={documents} documentSizes={documentSizes} resumeHref={resumeHref(r)} timeline={entries} />);
     });
 
     scope.post<Params>('/permis/demandes/:file/supprimer', async (request, reply) => {
       const r = await load(request, reply);
       if (!r) return;
-      if (await licences.deleteDraft(r, actorOf(request))) request.session.flash('success', `Le brouillon ${r.file_number} est supprimé.`);
-      else request.session.flash('error', 'Seul un brouillon peut être supprimé : une demande envoyée reste jusqu’à sa suppression automatique, 6 mois après sa création.');
+      if (await licences.deleteDraft(r, actorOf(request))) {
+        request.session.flash('success', `Le brouillon ${r.file_number} est supprimé.`);
+        // the way out of a correction with nothing to correct: the new request's form, damage chosen
+        if (body(request).ensuite === 'deterioration') return reply.redirect('/permis/demandes/nouvelle?motif=damage', 303);
+      } else request.session.flash('error', 'Seul un brouillon peut être supprimé : une demande envoyée reste jusqu’à sa suppression automatique, 6 mois après sa création.');
       return reply.redirect('/permis', 303);
     });
 

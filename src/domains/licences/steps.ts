@@ -1,3 +1,4 @@
+import { dateProblemMessage, readFrenchDate } from '../../platform/french-date.ts';
 import type { Outcome, FieldErrors } from '../accounts/service.ts';
 import { zodErrors } from '../accounts/service.ts';
 import { many, one, type Input, type LicencesDeps } from './deps.ts';
@@ -75,10 +76,10 @@ export async function saveDetails(deps: Pick<LicencesDeps, 'db'>, r: LicenceRequ
   if (r.reason === 'correction') {
     const exclusions = many(input.exclusions).filter((e): e is CorrectionExclusion => e in CORRECTION_EXCLUSIONS);
     if (exclusions.length) errors.exclusions = CORRECTION_EXCLUSIONS[exclusions[0]!].refusal;
-    const received = normalizeDateInput(one(input.received_on));
+    const reading = readFrenchDate(one(input.received_on));
+    const received = reading.ok ? reading.iso : '';
     details.received_on = one(input.received_on);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(received) || Number.isNaN(new Date(`${received}T00:00:00Z`).getTime()))
-      errors.received_on = 'Saisissez la date de réception du titre, au format jj/mm/aaaa';
+    if (!reading.ok) errors.received_on = dateProblemMessage(reading.problem, 'la date de réception du titre', '14/10/2026');
     else if (received > today()) errors.received_on = 'La date de réception ne peut pas être dans le futur';
     else if (received < sixMonthsBefore(today())) errors.received_on = CORRECTION_TOO_OLD;
     else details.received_on = received;

@@ -1,3 +1,5 @@
+import { DownloadLink } from '../../../ui/components/download-link.tsx';
+import { DateInput } from '../../../ui/components/date-input.tsx';
 import {
   AM_ONLY_REASONS,
   CATEGORIES,
@@ -155,6 +157,7 @@ const SUSPENSION_HINT = `Faites la demande une fois en possession de tous vos do
 
 export function DetailsPage(props: { r: RequestView; values: Values; errors: FieldErrors; origins: { file: string; reason: Reason; decidedAt: Date | null }[] }) {
   const { r, values, errors } = props;
+  if (r.reason === 'correction' && !props.origins.length) return <NothingToCorrectPage r={r} />;
   const order = ['categories', 'neph', 'licence_number', 'country', 'exclusions', 'original_file', 'received_on', 'correction_error', 'correction_detail'];
   return (
     <StepLayout file={r.file} reason={REASONS[r.reason].short} step="details" errors={errors} order={order}>
@@ -196,35 +199,56 @@ export function DetailsPage(props: { r: RequestView; values: Values; errors: Fie
               values={list(values.exclusions)}
               error={errors.exclusions}
             />
-            {props.origins.length ? (
-              <RadioGroup
-                name="original_file"
-                label="La demande en ligne qui a produit ce titre"
-                hint="Seuls les titres issus d’une demande en ligne faite depuis votre compte peuvent être corrigés."
-                options={props.origins.map((o) => ({ value: o.file, label: `${o.file} : ${REASONS[o.reason].short}${o.decidedAt ? `, validée le ${formatDate(o.decidedAt)}` : ''}` }))}
-                value={str(values.original_file)}
-                error={errors.original_file}
-              />
-            ) : (
-              <Alert kind="warning" title="Aucune demande en ligne validée dans votre compte">
-                <p>
-                  Seuls les titres issus d’une demande en ligne peuvent être corrigés. Si votre titre a été obtenu autrement (ancien titre, demande en préfecture), faites une demande de
-                  fabrication pour détérioration.
-                </p>
-                {errors.original_file && (
-                  <p class="fr-error-text" id="champ-original_file">
-                    {errors.original_file}
-                  </p>
-                )}
-              </Alert>
-            )}
-            <TextInput name="received_on" label="Date de réception du titre" hint="Format jj/mm/aaaa. La correction est possible pour un titre reçu il y a moins de 6 mois." value={frDate(str(values.received_on))} error={errors.received_on} />
+            <RadioGroup
+              name="original_file"
+              label="La demande en ligne qui a produit ce titre"
+              hint="Seuls les titres issus d’une demande en ligne faite depuis votre compte peuvent être corrigés."
+              options={props.origins.map((o) => ({ value: o.file, label: `${o.file} : ${REASONS[o.reason].short}${o.decidedAt ? `, validée le ${formatDate(o.decidedAt)}` : ''}` }))}
+              value={str(values.original_file)}
+              error={errors.original_file}
+            />
+            <DateInput name="received_on" label="Date de réception du titre" example="14/10/2026" hint="La correction est possible pour un titre reçu il y a moins de 6 mois." value={str(values.received_on)} error={errors.received_on} />
             <RadioGroup name="correction_error" label="Nature de l’erreur constatée" options={Object.entries(CORRECTION_ERRORS).map(([value, label]) => ({ value, label }))} value={str(values.correction_error)} error={errors.correction_error} />
             <TextArea name="correction_detail" label="Décrivez l’erreur et la mention correcte" maxLength={1000} value={str(values.correction_detail)} error={errors.correction_detail} />
             <p class="fr-hint-text">La photo et la signature sont reprises de la demande initiale et ne peuvent pas être modifiées.</p>
           </>
         )}
         <SubmitButton>Enregistrer et continuer</SubmitButton>
+      </Form>
+    </StepLayout>
+  );
+}
+
+/**
+ * A correction asked from an account that holds no title a correction applies to (no online request
+ * validated in it, FAQ): the form could only be refused, so the page says why and offers the ways out
+ * instead — the request for a damaged licence (what the FAQ advises), or back to « Mes démarches »
+ * with the draft kept.
+ */
+function NothingToCorrectPage({ r }: { r: RequestView }) {
+  return (
+    <StepLayout file={r.file} reason={REASONS[r.reason].short} step="details">
+      <Alert kind="warning" title="Aucun titre à corriger dans votre compte">
+        <p>
+          Seuls les titres issus d’une demande en ligne faite et validée depuis ce compte peuvent être corrigés par cette démarche. Votre compte n’a aucune demande de ce type : un titre
+          obtenu autrement (ancien permis, demande en préfecture, échange d’un permis étranger) ne peut pas être corrigé en ligne.
+        </p>
+        <p>Pour obtenir un titre sans l’erreur, faites une demande de fabrication d’un titre pour détérioration : elle se fait en ligne avec le même compte.</p>
+      </Alert>
+      <Form action={`/permis/demandes/${r.file}/supprimer`}>
+        <input type="hidden" name="ensuite" value="deterioration" />
+        <ul class="fr-btns-group fr-btns-group--inline-md fr-mt-3w">
+          <li>
+            <button type="submit" class="fr-btn">
+              Supprimer ce brouillon et faire une demande pour détérioration
+            </button>
+          </li>
+          <li>
+            <a class="fr-btn fr-btn--secondary" href="/mes-demarches">
+              Revenir à Mes démarches
+            </a>
+          </li>
+        </ul>
       </Form>
     </StepLayout>
   );
@@ -395,7 +419,7 @@ export function SummaryPage(props: { r: RequestView; pieces: Attachment[]; feeCe
 
 // ------------------------------------------------------------------ consult ("Consulter")
 
-export function RequestPage(props: { r: RequestView; pieces: Attachment[]; documents: ('recepisse' | 'fps' | 'attestation')[]; resumeHref: string; timeline?: TimelineEntry[] }) {
+export function RequestPage(props: { r: RequestView; pieces: Attachment[]; documents: ('recepisse' | 'fps' | 'attestation')[]; documentSizes?: Partial<Record<'recepisse' | 'fps' | 'attestation', number | null>>; resumeHref: string; timeline?: TimelineEntry[] }) {
   const { r } = props;
   const s = STATUSES[r.status];
   const docs = props.documents;
@@ -474,12 +498,12 @@ export function RequestPage(props: { r: RequestView; pieces: Attachment[]; docum
           <ul>
             {docs.includes('recepisse') && (
               <li>
-                <a href={`${base}/documents/recepisse.pdf`}>Récépissé de dépôt de la demande (PDF)</a>
+                <DownloadLink href={`${base}/documents/recepisse.pdf`} label="Récépissé de dépôt de la demande" bytes={props.documentSizes?.recepisse} />
               </li>
             )}
             {docs.includes('attestation') && (
               <li>
-                <a href={`${base}/documents/attestation.pdf`}>Attestation de droits à conduire (PDF)</a>
+                <DownloadLink href={`${base}/documents/attestation.pdf`} label="Attestation de droits à conduire" bytes={props.documentSizes?.attestation} />
               </li>
             )}
           </ul>
@@ -492,7 +516,7 @@ export function RequestPage(props: { r: RequestView; pieces: Attachment[]; docum
             docs.includes('fps') ? (
               <p>
                 Imprimez le formulaire, collez-y votre photo, signez-le et envoyez-le en courrier simple, sans aucun autre document, à l’adresse indiquée :{' '}
-                <a href={`${base}/documents/fps.pdf`}>formulaire dépôt photo et signature (PDF)</a>
+                <DownloadLink href={`${base}/documents/fps.pdf`} label="formulaire dépôt photo et signature" bytes={props.documentSizes?.fps} />
               </p>
             ) : (
               <p>Le formulaire de dépôt photo et signature sera disponible ici à la fin de la demande.</p>
