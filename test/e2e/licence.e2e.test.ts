@@ -155,7 +155,7 @@ describe('driving-licence requests in Chromium, JavaScript off, 375 px', () => {
     await page.goto(`${e2e.baseUrl}/permis/demandes/${file}`);
     expect(await page.locator('main').textContent()).not.toContain('Vous n’êtes pas autorisé à conduire');
     await pageChecks(page);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Attestation de droits à conduire (PDF)' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Attestation de droits à conduire \(PDF – \d+ Ko\)$/ }).click()]);
     const bytes = Buffer.concat(await (async () => { const chunks: Buffer[] = []; for await (const chunk of (await download.createReadStream())) chunks.push(chunk as Buffer); return chunks; })());
     expect(pdfText(bytes)).toContain('Attestation de droits à conduire');
     expect(pdfText(bytes)).toContain(file);
@@ -164,6 +164,12 @@ describe('driving-licence requests in Chromium, JavaScript off, 375 px', () => {
   });
 
   it('a correction request is refused for a title received more than 6 months ago', async () => {
+    // Camille holds a title from an online request (without one, the step offers the ways out instead of the form).
+    const camille = await e2e.database.db.selectFrom('accounts').select('id').where('email', '=', 'demo.particulier@example.fr').executeTakeFirstOrThrow();
+    await e2e.database.db
+      .insertInto('licence_requests')
+      .values({ file_number: 'P26-ORIG0E2E', account_id: camille.id, reason: 'title_exam', for_other: false, status: 'validated', data: JSON.stringify({}), step: 'summary', idempotency_key: 'validated-P26-ORIG0E2E', submitted_at: new Date('2026-10-20T10:00:00Z'), decided_at: new Date('2026-10-25T10:00:00Z') })
+      .execute();
     const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
     await signIn(page);
     await begin(page, /Je souhaite signaler une erreur sur mon permis de conduire/);
@@ -196,7 +202,7 @@ describe('driving-licence requests in Chromium, JavaScript off, 375 px', () => {
     await page.getByRole('link', { name: /^Consulter la demande/ }).first().click();
     await pageChecks(page);
     expect(await page.getByRole('heading', { name: 'Photo / signature de la personne concernée par le titre' }).count()).toBe(1);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'formulaire dépôt photo et signature (PDF)' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^formulaire dépôt photo et signature \(PDF – \d+ Ko\)$/ }).click()]);
     expect(download.suggestedFilename()).toMatch(/^fps-P\d{2}-[0-9A-Z]{8}\.pdf$/);
     const chunks: Buffer[] = [];
     for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);

@@ -260,8 +260,10 @@ describe('driving-licence requests: reasons, form and bad input', () => {
     await agent.post(`/agents/permis/${id}/decision/accept_images`, {});
     const checked = textOf((await client.get(base(file))).body);
     expect(checked).not.toContain('Vous n’êtes pas autorisé à conduire');
-    expect(checked).toContain('Attestation de droits à conduire (PDF)');
+    const stated = /Attestation de droits à conduire \(PDF – (\d+) Ko\)/.exec(checked);
+    expect(stated, 'the link states the format and size').not.toBeNull();
     const attestation = await client.get(`${base(file)}/documents/attestation.pdf`);
+    expect(Math.abs(Number(stated![1]) - attestation.rawPayload.length / 1024)).toBeLessThanOrEqual(1);
     expect(attestation.headers['content-type']).toBe('application/pdf');
     expect(pdfText(attestation.rawPayload)).toContain('Attestation de droits à conduire');
     await t.app.worker.drain();
@@ -275,6 +277,8 @@ describe('driving-licence requests: reasons, form and bad input', () => {
 
   it('a correction is refused for a title received more than 6 months ago, and in each case the FAQ excludes', async () => {
     const client = await camille();
+    // The account holds a title to correct (without one, the step offers the ways out instead of the form: licence-correction-nothing-to-correct.test.ts).
+    await validatedRequest('demo.particulier@example.fr', 'P26-ORIG0000');
     const file = await startRequest(client, 'correction');
     await client.get(step(file, 'precisions'));
     const old = new Date();

@@ -23,11 +23,14 @@ describe('accusé d’enregistrement of a declaration of sale', () => {
   it('the seller downloads it at the end of the declaration, the buyer once the code de cession ties the change of holder to it; nobody else', async () => {
     const camille = await signInUser(t.app, 'demo.particulier@example.fr');
     const code = await sellCamillesCar(camille);
-    expect(camille.lastHtml).toContain('Accusé d’enregistrement de la déclaration de cession (PDF)');
+    const stated = /Accusé d’enregistrement de la déclaration de cession \(PDF – (\d+) Ko\)/.exec(textOf(camille.lastHtml));
+    expect(stated, 'the link states the format and size').not.toBeNull();
     const sale = await t.database.db.selectFrom('vehicle_procedures').select('file_number').where('kind', '=', 'sale_declaration').executeTakeFirstOrThrow();
     const url = `/vehicules/demandes/${sale.file_number}/accuse-enregistrement.pdf`;
     expect(camille.lastHtml).toContain(`href="${url}"`);
     const res = await camille.get(url);
+    // the size stated is the downloaded document's (rendered again for the download: within 1 Ko)
+    expect(Math.abs(Number(stated![1]) - res.rawPayload.length / 1024)).toBeLessThanOrEqual(1);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const text = pdfText(res.rawPayload);

@@ -1,3 +1,4 @@
+import { fileDetail } from '../../platform/pdf/measured-size.ts';
 import type { ComponentChildren } from 'preact';
 import {
   DOCUMENT_LABELS,
@@ -237,7 +238,7 @@ export function SummaryPage(props: { p: PreApplication; fee: Fee; values: Values
   );
 }
 
-export function PreApplicationPage(props: { p: PreApplication; qrDataUrl: string; timeline?: TimelineEntry[] }) {
+export function PreApplicationPage(props: { p: PreApplication; qrDataUrl: string; timeline?: TimelineEntry[]; recapBytes?: number | null }) {
   const { p } = props;
   const expired = p.status === 'submitted' && !!p.expires_at && p.expires_at <= new Date();
   return (
@@ -275,8 +276,8 @@ export function PreApplicationPage(props: { p: PreApplication; qrDataUrl: string
             ]}
           />
           <p>
-            <a class="fr-link fr-icon-download-line fr-link--icon-left" href={`/pre-demandes/${p.id}/recapitulatif.pdf`} download>
-              Télécharger le récapitulatif à imprimer (PDF)
+            <a class="fr-link fr-link--download" href={`/pre-demandes/${p.id}/recapitulatif.pdf`} download>
+              Télécharger le récapitulatif à imprimer <span class="fr-link__detail">({fileDetail(props.recapBytes)})</span>
             </a>
           </p>
         </div>

@@ -1,3 +1,4 @@
+import { measuredPdfSize } from '../../platform/pdf/measured-size.ts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -102,7 +103,8 @@ export function registerPreApplicationRoutes(app: FastifyInstance, service: PreA
       if (p.status === 'draft') return reply.redirect(`/pre-demandes/${p.id}/${STEP_SLUGS[firstIncompleteStep(p)]}`, 303);
       const qr = await QRCode.toDataURL(service.retrievalUrl(p.number!), { margin: 1, width: 360 });
       const entries = await timeline.of({ kind: 'pre_application', id: p.id, accountId: p.account_id }, { kind: 'user' });
-      return reply.render(<PreApplicationPage p={p} qrDataUrl={qr} timeline={entries} />);
+      const recapBytes = await measuredPdfSize(`pre-application:${p.id}:${p.updated_at.toISOString()}`, () => preApplicationPdf(p, service.retrievalUrl(p.number!)));
+      return reply.render(<PreApplicationPage p={p} qrDataUrl={qr} timeline={entries} recapBytes={recapBytes} />);
     });
 
     scope.get<{ Params: { id: string } }>('/pre-demandes/:id/recapitulatif.pdf', async (request, reply) => {

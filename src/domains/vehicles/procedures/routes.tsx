@@ -71,12 +71,13 @@ export function registerVehicleRoutes(
       return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} timeline={entries} />, status);
     }
 
-    registerSaleRoutes(scope, sales);
+    const receipts = createSaleReceipts({ db: app.database.db, config: app.config });
+    registerSaleRoutes(scope, sales, receipts);
     registerTransferRoutes(scope, transfers, payments);
     registerAddressRoutes(scope, addresses, payments);
     const messages = createUserMessages({ db: app.database.db, attachments: app.attachments });
     registerDuplicateRoutes(scope, duplicates, payments, messages);
-    registerSaleReceiptRoutes(scope, createSaleReceipts({ db: app.database.db, config: app.config }));
+    registerSaleReceiptRoutes(scope, receipts);
     registerTpcRoutes(scope, tpc, payments, messages);
 
     // A piece the user sent with one of their requests (another user's id looks unknown).

@@ -1,3 +1,4 @@
+import { DownloadLink } from '../../../ui/components/download-link.tsx';
 import type { ComponentChildren } from 'preact';
 import { DOCUMENT_TITLES, ENCUMBRANCE_LABELS, type SaleDocumentContent } from '../procedures/documents.ts';
 import { SALE_PAGE_SLUGS, SALE_STEP_TITLES, SALE_STEPS, type SalePage, type SaleStep } from './model.ts';
@@ -162,7 +163,7 @@ export function SaleSummaryPage({ fileNumber, plate, content, errors }: { fileNu
   );
 }
 
-export function SaleDonePage({ fileNumber, plate, code, documents }: { fileNumber: string; plate: string; code: string | null; documents: { kind: IssuedDocumentKind }[] }) {
+export function SaleDonePage({ fileNumber, plate, code, documents, receiptBytes }: { fileNumber: string; plate: string; code: string | null; documents: { kind: IssuedDocumentKind; bytes?: number | null }[]; receiptBytes?: number | null }) {
   return (
     <SaleLayout fileNumber={fileNumber} plate={plate} step="done">
       <Alert kind="success" title="Votre déclaration est terminée">
@@ -188,11 +189,11 @@ export function SaleDonePage({ fileNumber, plate, code, documents }: { fileNumbe
       <ul>
         {documents.map((d) => (
           <li key={d.kind}>
-            <a href={`/vehicules/demandes/${fileNumber}/documents/${d.kind}.pdf`}>{DOCUMENT_TITLES[d.kind]} (PDF)</a>
+            <DownloadLink href={`/vehicules/demandes/${fileNumber}/documents/${d.kind}.pdf`} label={DOCUMENT_TITLES[d.kind]} bytes={d.bytes} />
           </li>
         ))}
         <li>
-          <a href={`/vehicules/demandes/${fileNumber}/accuse-enregistrement.pdf`}>Accusé d’enregistrement de la déclaration de cession (PDF)</a> : à signer
+          <DownloadLink href={`/vehicules/demandes/${fileNumber}/accuse-enregistrement.pdf`} label="Accusé d’enregistrement de la déclaration de cession" bytes={receiptBytes} /> : à signer
           par vous et par l’acheteur, puis à envoyer au service administratif compétent. L’acheteur le télécharge aussi depuis sa demande de
           changement de titulaire.
         </li>

@@ -4,6 +4,8 @@ import { draftsHome } from '../procedures/drafts-home.ts';
 import { SaleBuyerPage, SaleDeclarationPage, SaleDocumentsPage, SaleDonePage, salePageUrl, SaleStartPage, SaleSummaryPage, VerificationPage } from './pages.tsx';
 import { salePageOfSlug, type SalePage } from './model.ts';
 import type { SaleService } from './service.ts';
+import type { SaleReceipts } from './receipt.ts';
+import { measuredPdfSize } from '../../../platform/pdf/measured-size.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
 
 type Body = Record<string, string | undefined>;
@@ -16,7 +18,7 @@ const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
  * /fin). GET shows a page, POST saves it and redirects to the next one (a refused form is shown
  * again with what was typed); a page not reachable yet redirects to the first unfinished one.
  */
-export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService): void {
+export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService, receipts: SaleReceipts): void {
   const url = (p: VehicleProcedure, page: SalePage) => salePageUrl(p.file_number, page);
 
   async function procedure(request: FastifyRequest<Params>, reply: FastifyReply): Promise<VehicleProcedure | null> {
@@ -50,7 +52,12 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService): 
         const key = `cessionCode:${p.file_number}`;
         const code = request.session.get<string>(key) ?? null;
         request.session.set(key, undefined); // shown once
-        return reply.render(<SaleDonePage fileNumber={p.file_number} plate={plate} code={code} documents={await sales.documents(p)} />);
+        const documents = await sales.documents(p);
+        // each link states the size of the very PDF it serves, measured once per version of the request
+        const version = `${p.file_number}:${p.updated_at.toISOString()}`;
+        const sizes = await Promise.all(documents.map((d) => measuredPdfSize(`sale:${version}:${d.kind}`, () => sales.pdf(request.account!, p.file_number, d.kind))));
+        const receiptBytes = await measuredPdfSize(`sale:${version}:accuse`, () => receipts.pdf(request.account!, p.file_number));
+        return reply.render(<SaleDonePage fileNumber={p.file_number} plate={plate} code={code} documents={documents.map((d, i) => ({ ...d, bytes: sizes[i] ?? null }))} receiptBytes={receiptBytes} />);
       }
     }
   }

@@ -1,0 +1,27 @@
+/**
+ * Links to a document state its format and size, as DSFR's download links do: « PDF – 45 Ko ».
+ * Most of the portal's PDFs are made on request, so their size is measured by rendering the very
+ * document the link serves, once per version of what it prints (the key names the document and
+ * that version, e.g. its request's `updated_at`): a page drawn again reads the size kept here.
+ */
+const MAX_KEPT = 2_000;
+const sizes = new Map<string, number>();
+
+/** The size in bytes of the document `render` makes, kept under `key`; null when there is none. */
+export async function measuredPdfSize(key: string, render: () => Promise<Buffer | Uint8Array | null | undefined>): Promise<number | null> {
+  const known = sizes.get(key);
+  if (known !== undefined) return known;
+  const bytes = await render();
+  if (!bytes) return null;
+  if (sizes.size >= MAX_KEPT) sizes.delete(sizes.keys().next().value!);
+  sizes.set(key, bytes.length);
+  return bytes.length;
+}
+
+/** « PDF – 45 Ko », « PDF – 1,2 Mo »; « PDF » alone when the size is unknown (a document on another site). */
+export function fileDetail(bytes: number | null | undefined, format = 'PDF'): string {
+  if (bytes === null || bytes === undefined) return format;
+  const ko = bytes / 1024;
+  if (ko < 1024) return `${format} – ${Math.max(1, Math.round(ko))} Ko`;
+  return `${format} – ${(ko / 1024).toFixed(1).replace('.', ',').replace(/,0$/, '')} Mo`;
+}
