@@ -19,7 +19,7 @@ describe('a wrong confidential code says how many tries are left', () => {
     }
     expect(messages.slice(0, 5).map((m) => /Il vous reste (\d+) essais?/.exec(m)?.[1])).toEqual(['5', '4', '3', '2', '1']);
     expect(messages[4]).toContain('Il vous reste 1 essai avant');
-    expect(messages[5]).toMatch(/Trop de codes erronés ont été saisis : vous pourrez réessayer après le \p{L}+ \d+ \p{L}+ \d{4} à \d+ h \d{2}/u);
+    expect(messages[5]).toMatch(/Trop de codes erronés ont été saisis : vous pourrez réessayer après le \p{L}+ \d+(?:er)? \p{L}+ \d{4} à \d+ h \d{2}/u);
     // the message is next to the field and in the summary
     expect(textOf(client.lastHtml)).toMatch(/Le formulaire contient une erreur.*Le code confidentiel est incorrect/);
   });

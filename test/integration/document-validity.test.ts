@@ -90,7 +90,7 @@ describe('a genuine 2D-Doc of a request that was refused or expired is no longer
       startClockAt(TEST_CLOCK_START);
     }
     expect(expired).toMatchObject({ status: 'signature_valid', registry: { found: true, matches: true } });
-    expect(expired.status === 'signature_valid' && expired.registry?.found && expired.registry.noLongerValid).toMatch(/^la pré-demande a expiré le \d+ \p{L}+ \d{4}$/u);
+    expect(expired.status === 'signature_valid' && expired.registry?.found && expired.registry.noLongerValid).toMatch(/^la pré-demande a expiré le \d+(?:er)? \p{L}+ \d{4}$/u);
     expect(verdictText(expired).ok).toBe(false);
 
     // taken by a town hall: the summary has been used

@@ -33,7 +33,7 @@ describe('maintenance notices', () => {
     expect(res.statusCode).toBe(200);
     const text = textOf(res.body);
     expect(text).toContain('Interruption programmée du service');
-    expect(text).toMatch(/Mise à jour du service\. Le service sera indisponible du \p{L}+ \d+ \p{L}+ \d{4} à \d{2} h \d{2} au/u);
+    expect(text).toMatch(/Mise à jour du service\. Le service sera indisponible du \p{L}+ \d+(?:er)? \p{L}+ \d{4} à \d{2} h \d{2} au/u);
   });
 
   it('puts every page behind the 503 "service indisponible" page during the window, probes stay up', async () => {
@@ -89,7 +89,7 @@ describe('maintenance notices managed by operators in the back office', () => {
     expect(created.headers.location).toBe('/agents/maintenance');
     const list = textOf((await op.get('/agents/maintenance')).body);
     expect(list).toContain('L’avis est programmé.');
-    expect(list).toMatch(/Bandeau d’information du \p{L}+ \d+ \p{L}+ \d{4} à \d{2} h \d{2} au .* Le paiement en ligne est ralenti\. En cours Annuler/u);
+    expect(list).toMatch(/Bandeau d’information du \p{L}+ \d+(?:er)? \p{L}+ \d{4} à \d{2} h \d{2} au .* Le paiement en ligne est ralenti\. En cours Annuler/u);
     expect(textOf((await new TestClient(t.app).get('/cgu')).body)).toContain('Le paiement en ligne est ralenti.');
     const notice = await t.database.db.selectFrom('maintenance_notices').selectAll().executeTakeFirstOrThrow();
     expect(notice.created_by).toBe('Opérateur de l’agence (démo) <agent.operateur@example.fr>');

@@ -40,7 +40,7 @@ describe('closure of the portal', () => {
 
     const visitor = new TestClient(t.app);
     const page = textOf((await visitor.get('/fermeture-du-portail')).body);
-    expect(page).toMatch(/Le portail fermera le \d{1,2} (janvier|février) 2027/);
+    expect(page).toMatch(/Le portail fermera le \d{1,2}(?:er)? (janvier|février) 2027/);
     expect(textOf((await visitor.get('/')).body)).toContain('Le portail fermera le');
 
     const before = await deleteAccountsAfterClosure(t.database.db, new Date(endsAt.getTime() - 1000));
