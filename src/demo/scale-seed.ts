@@ -154,26 +154,36 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
       const seededVehicles = Number((await sql<{ n: number }>`select count(*)::int as n from vehicles where vin like 'ZZZ%'`.execute(trx)).rows[0]!.n);
       if (!seededVehicles) throw new Error('Aucun véhicule généré : les demandes ont besoin de véhicules (vehicles > 0).');
       const base = await maxId('vehicle_procedures');
+      // The search columns (migration 0029) are computed here by the trigger's own SQL functions,
+      // one join for all rows, rather than by the row trigger's three lookups per request.
+      await sql`alter table vehicle_procedures disable trigger vehicle_procedures_search`.execute(trx);
       await timed(`${add.requests} demandes en attente`, () =>
         // seeded vehicle m is the m-th seeded plate by id (plates and ids both grow with n)
         sql`
-          insert into vehicle_procedures (id, file_number, account_id, kind, initiator, vehicle_id, status, code_verified, claimed, data, created_at, updated_at, submitted_at, department)
+          insert into vehicle_procedures (id, file_number, account_id, kind, initiator, vehicle_id, status, code_verified, claimed, data, created_at, updated_at, submitted_at, department, search_names, search_email, search_plate)
           overriding system value
-          select ${sql.lit(base)} + i, 'V25-' || lpad(upper(to_hex(n)), 8, '0'), ${sql.lit(first)} + n % ${sql.lit(accountCount)},
-                 case when tpc then 'complementary' else 'duplicate' end, 'self',
-                 case when tpc then null else v.id end,
-                 'awaiting_review', true, not tpc and n * 5 < ${sql.lit(seededVehicles)},
+          select r.id, r.file_number, r.account_id, r.kind, r.initiator, r.vehicle_id, r.status, r.code_verified, r.claimed, r.data, r.created_at, r.updated_at, r.submitted_at, r.department,
+                 request_search_names(r.holder_key, r.kind, r.data), search_key(a.email), r.plate_key
+            from (
+          select ${sql.lit(base)} + i as id, 'V25-' || lpad(upper(to_hex(n)), 8, '0') as file_number, ${sql.lit(first)} + n % ${sql.lit(accountCount)} as account_id,
+                 case when tpc then 'complementary' else 'duplicate' end as kind, 'self' as initiator,
+                 case when tpc then null else v.id end as vehicle_id,
+                 'awaiting_review' as status, true as code_verified, not tpc and n * 5 < ${sql.lit(seededVehicles)} as claimed,
                  case when tpc then jsonb_build_object('tpc', jsonb_build_object('step', 'done', 'holder',
                         jsonb_build_object('birth_name', (${textArray(SYLLABLES)})[1 + n / 3 % 20] || (${textArray(SURNAMES)})[1 + n % ${sql.lit(SURNAMES.length)}], 'given_names', 'Anne')))
-                      else '{}'::jsonb end,
-                 now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)), now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)),
-                 now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400) - 600),
-                 case when h.postcode = '20100' then '2A' when h.postcode is not null then left(h.postcode, 2) else ${departmentOf('m')} end
+                      else '{}'::jsonb end as data,
+                 now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)) as created_at, now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)) as updated_at,
+                 now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400) - 600) as submitted_at,
+                 case when h.postcode = '20100' then '2A' when h.postcode is not null then left(h.postcode, 2) else ${departmentOf('m')} end as department,
+                 case when not tpc then holder_search_key(h.birth_name, h.usage_name, h.company_name) end as holder_key,
+                 case when not tpc then plate_key(v.plate) end as plate_key
             from generate_series(1, ${sql.lit(add.requests)}) as i,
                  lateral (select ${sql.lit(have.requests)} + i - 1 as n, (${sql.lit(have.requests)} + i - 1) * 5 % ${sql.lit(seededVehicles)} as m, (${sql.lit(have.requests)} + i - 1) % 10 = 7 as tpc) as k
-                 left join (select id, holder_id, (row_number() over (order by id) - 1)::int as rank from vehicles where vin like 'ZZZ%') as v on v.rank = k.m
-                 left join vehicle_holders h on h.id = v.holder_id`.execute(trx),
+                 left join (select id, holder_id, plate, (row_number() over (order by id) - 1)::int as rank from vehicles where vin like 'ZZZ%') as v on v.rank = k.m
+                 left join vehicle_holders h on h.id = v.holder_id
+            ) as r join accounts a on a.id = r.account_id`.execute(trx),
       );
+      await sql`alter table vehicle_procedures enable trigger vehicle_procedures_search`.execute(trx);
       await sql`select setval(pg_get_serial_sequence('vehicle_procedures', 'id'), (select max(id) from vehicle_procedures))`.execute(trx);
     }
     await timed(`${indexes.rows.length} index reconstruits`, async () => {
