@@ -12,7 +12,7 @@
  * phases, the lines per second and the load average. Not part of `npm test`.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -52,6 +52,27 @@ function writeCsv(file: string, lines: number, series: number, lastLine?: string
   if (lastLine) appendFileSync(file, `${lastLine}\n`);
 }
 
+/**
+ * CPU seconds (per process id) of the PostgreSQL server processes working for `database`, read from
+ * /proc (the server on this machine: their titles name the database); empty for PGlite or a remote server.
+ */
+function serverCpu(database: string): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks.set(pid, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime (fields 14 and 15 of stat), in ticks of 1/100 s
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks;
+}
+
+/** The server's CPU since `from` (a process new since then counts whole). */
+const serverCpuSince = (database: string, from: Map<string, number>) => [...serverCpu(database)].reduce((sum, [pid, s]) => sum + s - (from.get(pid) ?? 0), 0);
+
 const stream = (file: string) => createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 
@@ -75,6 +96,13 @@ async function main(): Promise<void> {
   const secret = 'x'.repeat(40);
   const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
   const perSecond = (from: number) => Math.round(lines / ((performance.now() - from) / 1000));
+  // this process's own CPU (reading, checking, hashing, building the COPY text), apart from the wait for a shared CPU
+  let cpuFrom = process.cpuUsage();
+  const cpu = () => {
+    const used = process.cpuUsage(cpuFrom);
+    cpuFrom = process.cpuUsage();
+    return `CPU du processus ${((used.user + used.system) / 1e6).toFixed(1)} s`;
+  };
   const count = async () => (await sql<{ n: number }>`select count(*)::int as n from vehicles`.execute(database.db)).rows[0]!.n;
   try {
     await migrate(database);
@@ -84,20 +112,25 @@ async function main(): Promise<void> {
     console.log(`Import de ${lines} lignes (${onPglite ? 'PGlite' : 'PostgreSQL'}) — fichier écrit en ${seconds(t)} s ; charge moyenne (1 / 5 / 15 min) ${load()}`);
 
     t = performance.now();
+    cpu();
     const checker = new VehiclesCsvChecker();
     const splitter = new CsvSplitter();
     for await (const piece of stream(good)) for (const record of splitter.push(piece as string)) checker.read(record);
     for (const record of splitter.end()) checker.read(record);
-    console.log(`  lecture et contrôle des lignes seuls : ${seconds(t)} s = ${perSecond(t)} lignes/s (${checker.errors.length} erreur(s)) ; mémoire ${Math.round(process.memoryUsage().rss / 1e6)} Mo`);
+    console.log(`  lecture et contrôle des lignes seuls : ${seconds(t)} s = ${perSecond(t)} lignes/s (${checker.errors.length} erreur(s)) ; ${cpu()} ; mémoire ${Math.round(process.memoryUsage().rss / 1e6)} Mo`);
     if (checker.refused) throw new Error(checker.errors.slice(0, 5).join('\n'));
 
     t = performance.now();
+    cpu();
+    const serverFrom = serverCpu(name);
     const done = await importVehiclesCsv(database, secret, stream(good));
+    const server = serverCpuSince(name, serverFrom);
+    const importCpu = `${cpu()}${onPglite ? '' : `, CPU du serveur PostgreSQL pour cette base ${server.toFixed(1)} s (0 : serveur distant)`}`;
     const importSeconds = seconds(t);
     const rate = perSecond(t);
     if (done.errors.length) throw new Error(done.errors.slice(0, 5).join('\n'));
     const before = await count();
-    console.log(`  import complet (fichier lu en flux, contrôlé, COPY par lots, une transaction) : ${importSeconds} s = ${rate} lignes/s ; ${before} véhicules en base ; charge ${load()}`);
+    console.log(`  import complet (fichier lu en flux, contrôlé, COPY par lots, une transaction) : ${importSeconds} s = ${rate} lignes/s (${importCpu}) ; ${before} véhicules en base ; charge ${load()}`);
     if (done.imported !== lines || before !== lines) throw new Error(`${done.imported} importés, ${before} en base, ${lines} attendus`);
 
     // all or nothing: a new file (plates not yet registered) with one bad last line is refused whole
