@@ -43,7 +43,8 @@ const envSchema = z.object({
   JOBS_WORKER: booleanFlag.default(true),
   JOBS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAINTENANCE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
-  ADMISSION_MAX_CONCURRENT: z.coerce.number().int().min(0).max(100_000).default(64),
+  ADMISSION_MAX_CONCURRENT: z.coerce.number().int().min(0).max(100_000).default(16),
+  ADMISSION_TARGET_MS: z.coerce.number().int().min(0).max(60_000).default(400),
   ADMISSION_RETRY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   ADMISSION_QUEUE_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(4),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
@@ -113,7 +114,7 @@ export interface Config {
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
   /** the waiting room (platform/http/admission.ts): requests in progress past which newcomers wait (0: off), reload delay */
-  readonly admission: { readonly maxConcurrent: number; readonly retrySeconds: number; readonly queuePerAddress: number };
+  readonly admission: { readonly maxConcurrent: number; readonly targetMs: number; readonly retrySeconds: number; readonly queuePerAddress: number };
   /**
    * The HTTP server's limits on a slow client: a whole request (headers and body) must arrive within
    * `requestSeconds`, its headers within `headersSeconds` (at most `requestSeconds`); a socket idle that
@@ -238,7 +239,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     clockStart: e.APP_CLOCK_START ? parseParisTime(e.APP_CLOCK_START) : null,
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
-    admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, retrySeconds: e.ADMISSION_RETRY_SECONDS, queuePerAddress: e.ADMISSION_QUEUE_PER_ADDRESS },
+    admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, targetMs: e.ADMISSION_TARGET_MS, retrySeconds: e.ADMISSION_RETRY_SECONDS, queuePerAddress: e.ADMISSION_QUEUE_PER_ADDRESS },
     httpTimeouts: {
       requestSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
       headersSeconds: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { AdaptiveLimit } from './admission-limit.ts';
 import { WaitingQueue } from './waiting-queue.ts';
 
 /**
- * Admission control ("salle d'attente"). Past `maxConcurrent` requests in progress on this node,
+ * Admission control ("salle d'attente"). Past a limit of requests in progress on this node (at most
+ * `maxConcurrent`, lowered while admitted pages get slower than `targetMs`: admission-limit.ts),
  * a newcomer's page is not computed: the newcomer gets a light waiting page (503, Retry-After and an
  * HTTP Refresh header that reloads it without JavaScript — the header rather than a <meta> refresh,
  * which RGAA 13.1.2 and axe refuse, with a link that stops and resumes it), so that the people
@@ -35,8 +37,13 @@ import { WaitingQueue } from './waiting-queue.ts';
  * waiting page without a place, so one machine varying its User-Agent cannot push real visitors back.
  */
 export interface AdmissionOptions {
-  /** requests in progress on this node past which newcomers wait; 0 turns admission control off */
+  /** requests in progress on this node past which newcomers wait, at most; 0 turns admission control off */
   maxConcurrent: number;
+  /**
+   * the latency (ms) the slowest tenth of admitted requests should stay under: the limit adapts
+   * between a few requests and maxConcurrent to keep it (admission-limit.ts); 0: fixed at maxConcurrent
+   */
+  targetMs: number;
   /** seconds before the waiting page reloads itself (Retry-After) */
   retrySeconds: number;
   /** places one client address (IPv6: one /64) may hold in the queue */
@@ -72,6 +79,8 @@ export interface WaitingPageView {
 
 export interface AdmissionStats {
   inFlight: number;
+  /** the limit now (adapted to the latency, at most maxConcurrent) */
+  limit: number;
   admitted: number;
   waited: number;
 }
@@ -85,7 +94,11 @@ declare module 'fastify' {
 const ALWAYS_SERVED = /^\/(assets\/|healthz$|metrics$|favicon\.ico$|agents(?:[/?]|$)|paiement(?:[/?-]|$))/;
 
 const COUNTED = Symbol('admission.counted');
-type Counted = FastifyRequest & { [COUNTED]?: boolean };
+const ADMITTED_AT = Symbol('admission.admittedAt');
+type Counted = FastifyRequest & { [COUNTED]?: boolean; [ADMITTED_AT]?: number };
+
+/** The adaptive limit never goes under this many requests at once (nor over maxConcurrent). */
+const LIMIT_FLOOR = 4;
 
 /** Seconds of history behind the waiting-time estimate. */
 const WINDOW_SECONDS = 30;
@@ -153,11 +166,12 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   let admitted = 0;
   let waited = 0;
   const rates = new RateWindow();
+  const limit = new AdaptiveLimit({ max: opts.maxConcurrent, floor: LIMIT_FLOOR, targetMs: opts.targetMs });
   // a place not reloaded for three reload periods (at least a minute) is given up
   const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000, opts.queuePerAddress);
 
   app.decorate('admission', {
-    stats: () => ({ inFlight, admitted, waited, queued: queue.size }),
+    stats: () => ({ inFlight, limit: limit.current(), admitted, waited, queued: queue.size }),
     estimatedWaitSeconds: () => estimateFor(queue.size + 1, rates.admittedPerSecond(Date.now())),
   });
 
@@ -170,12 +184,13 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     if (!always && opts.maxConcurrent > 0) {
       queue.prune(now);
       key = visitorKey(request);
-      const free = opts.maxConcurrent - inFlight;
+      const free = limit.current() - inFlight;
       const position = queue.position(key);
       const ahead = position === null ? queue.size : position - 1;
       // the places free now, and those expected to free up before the next reload of the waiting page
       const window = free + Math.floor(rates.admittedPerSecond(now) * opts.retrySeconds);
       mustWait = free <= 0 || ahead >= window;
+      if (mustWait) limit.full();
     }
     const sessionId = sessionIdOf(request, opts.sessionCookie);
     // when someone must wait, a cookie counts only if its session is signed in (one indexed read), or to post the sign-in form
@@ -204,6 +219,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     if (always) return; // served without taking a place
     inFlight++;
     (request as Counted)[COUNTED] = true;
+    (request as Counted)[ADMITTED_AT] = performance.now();
     if (key) queue.leave(key);
     if (!exempt) {
       admitted++;
@@ -217,5 +233,6 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     if (!(request as Counted)[COUNTED]) return;
     (request as Counted)[COUNTED] = false;
     inFlight--;
+    limit.record(performance.now() - (request as Counted)[ADMITTED_AT]!, Date.now());
   }
 });
