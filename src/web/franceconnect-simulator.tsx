@@ -3,9 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import dsfrPackage from '@gouvfr/dsfr/package.json' with { type: 'json' };
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-// oidc-provider ships no type declarations: the few parts used here are typed by hand below.
-// @ts-expect-error TS7016: no declaration file for 'oidc-provider'
-import OidcProvider from 'oidc-provider';
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Config } from '../config.ts';
@@ -162,7 +159,13 @@ interface Provider {
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
   interactionResult(req: IncomingMessage, res: ServerResponse, result: object, opts?: { mergeWithLastSubmission: boolean }): Promise<string>;
 }
-const Provider = OidcProvider as new (issuer: string, configuration: object) => Provider;
+type ProviderClass = new (issuer: string, configuration: object) => Provider;
+/** oidc-provider (0.4 s of CPU to load) is imported at the simulator's first request, not at start. */
+async function loadProviderClass(): Promise<ProviderClass> {
+  // oidc-provider ships no type declarations: the few parts used here are typed by hand above.
+  // @ts-expect-error TS7016: no declaration file for 'oidc-provider'
+  return ((await import('oidc-provider')) as { default: ProviderClass }).default;
+}
 
 // ---- keys and identifiers -----------------------------------------------------------------------
 
@@ -299,122 +302,129 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
       setHeader(name, name.toLowerCase() === 'set-cookie' ? withoutExpiry(value) : value)) as typeof res.setHeader;
   });
 
-  const provider = new Provider(fc.issuer, {
-    // sessions, interactions, codes and grants in the database: a sign-in may start on one node and end on another
-    adapter: databaseAdapter(app.database.db),
-    clients: [
-      {
-        client_id: fc.clientId,
-        client_secret: fc.clientSecret,
-        client_name: SERVICE_NAME,
-        redirect_uris: [fc.redirectUri],
-        post_logout_redirect_uris: [fc.postLogoutRedirectUri],
-        response_types: ['code'],
-        grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'client_secret_post',
-        id_token_signed_response_alg: 'ES256',
-        userinfo_signed_response_alg: 'ES256',
-        subject_type: 'pairwise',
-      },
-    ],
-    jwks: { keys: [await signingKey(config.sessionSecret)] },
-    cookies: {
-      keys: [derive(config.sessionSecret, 'cookies').toString('base64url')],
-      names: { session: 'fc_sim_session', interaction: 'fc_sim_interaction', resume: 'fc_sim_resume' },
-      long: { httpOnly: true, sameSite: 'lax', signed: true },
-      short: { httpOnly: true, sameSite: 'lax', signed: true },
-    },
-    // Each claim of the identité pivot is also a scope of the same name, as at FranceConnect.
-    scopes: ['openid', ...PIVOT_CLAIMS],
-    claims: { openid: ['sub'], acr: null, auth_time: null, sid: null, ...Object.fromEntries(PIVOT_CLAIMS.map((c) => [c, [c]])) },
-    acrValues: [FRANCECONNECT_ACR],
-    responseTypes: ['code'],
-    subjectTypes: ['pairwise'],
-    pkce: { required: () => false },
-    async pairwiseIdentifier(ctx: KoaContext, accountId: string, client: { sectorIdentifier: string }) {
-      // 'missing-sub': the signed UserInfo response carries no sub at all (the ID token keeps its own).
-      if (ctx?.oidc?.route === 'userinfo' && IDENTITIES.get(accountId)?.failure === 'missing-sub') return undefined;
-      return createHash('sha256').update(`${client.sectorIdentifier}\n${accountId}\n${pairwiseSalt}`).digest('hex');
-    },
-    async findAccount(_ctx: KoaContext, id: string) {
-      const identity = IDENTITIES.get(id);
-      if (!identity) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...identity.claims }) };
-    },
-    interactions: { url: async (_ctx: KoaContext, interaction: Interaction) => `${SIMULATOR_PATH}/interaction/${interaction.uid}` },
-    features: {
-      devInteractions: { enabled: false },
-      jwtUserinfo: { enabled: true },
-      rpInitiatedLogout: {
-        enabled: true,
-        // No real confirmation: a form the script submits at once (a button without JavaScript).
-        async logoutSource(ctx: KoaContext) {
-          ctx.type = 'html';
-          ctx.body = html(
-            <SimulatorPage title="Déconnexion" script={AUTO_SUBMIT_JS}>
-              <h1>Déconnexion de FranceConnect</h1>
-              <form id="deconnexion" method="post" action={ctx.oidc!.urlFor('end_session_confirm')}>
-                <input type="hidden" name="xsrf" value={ctx.oidc!.session?.state?.secret ?? ''} />
-                <input type="hidden" name="logout" value="yes" />
-                <button type="submit" class="fr-btn">
-                  Se déconnecter et revenir sur le service
-                </button>
-              </form>
-            </SimulatorPage>,
-          );
+  // The provider is made at the simulator's first request (one per process), sparing the start its module.
+  let made: Promise<Provider> | null = null;
+  const providerInstance = (): Promise<Provider> => (made ??= makeProvider());
+  async function makeProvider(): Promise<Provider> {
+    const Provider = await loadProviderClass();
+    const provider = new Provider(fc.issuer, {
+      // sessions, interactions, codes and grants in the database: a sign-in may start on one node and end on another
+      adapter: databaseAdapter(app.database.db),
+      clients: [
+        {
+          client_id: fc.clientId,
+          client_secret: fc.clientSecret,
+          client_name: SERVICE_NAME,
+          redirect_uris: [fc.redirectUri],
+          post_logout_redirect_uris: [fc.postLogoutRedirectUri],
+          response_types: ['code'],
+          grant_types: ['authorization_code'],
+          token_endpoint_auth_method: 'client_secret_post',
+          id_token_signed_response_alg: 'ES256',
+          userinfo_signed_response_alg: 'ES256',
+          subject_type: 'pairwise',
         },
-        async postLogoutSuccessSource(ctx: KoaContext) {
-          ctx.type = 'html';
-          ctx.body = html(
-            <MessagePage title="Vous êtes déconnecté" portalUrl={portalUrl}>
-              <p>Vous êtes déconnecté du simulateur FranceConnect.</p>
-            </MessagePage>,
-          );
+      ],
+      jwks: { keys: [await signingKey(config.sessionSecret)] },
+      cookies: {
+        keys: [derive(config.sessionSecret, 'cookies').toString('base64url')],
+        names: { session: 'fc_sim_session', interaction: 'fc_sim_interaction', resume: 'fc_sim_resume' },
+        long: { httpOnly: true, sameSite: 'lax', signed: true },
+        short: { httpOnly: true, sameSite: 'lax', signed: true },
+      },
+      // Each claim of the identité pivot is also a scope of the same name, as at FranceConnect.
+      scopes: ['openid', ...PIVOT_CLAIMS],
+      claims: { openid: ['sub'], acr: null, auth_time: null, sid: null, ...Object.fromEntries(PIVOT_CLAIMS.map((c) => [c, [c]])) },
+      acrValues: [FRANCECONNECT_ACR],
+      responseTypes: ['code'],
+      subjectTypes: ['pairwise'],
+      pkce: { required: () => false },
+      async pairwiseIdentifier(ctx: KoaContext, accountId: string, client: { sectorIdentifier: string }) {
+        // 'missing-sub': the signed UserInfo response carries no sub at all (the ID token keeps its own).
+        if (ctx?.oidc?.route === 'userinfo' && IDENTITIES.get(accountId)?.failure === 'missing-sub') return undefined;
+        return createHash('sha256').update(`${client.sectorIdentifier}\n${accountId}\n${pairwiseSalt}`).digest('hex');
+      },
+      async findAccount(_ctx: KoaContext, id: string) {
+        const identity = IDENTITIES.get(id);
+        if (!identity) return undefined;
+        return { accountId: id, claims: async () => ({ sub: id, ...identity.claims }) };
+      },
+      interactions: { url: async (_ctx: KoaContext, interaction: Interaction) => `${SIMULATOR_PATH}/interaction/${interaction.uid}` },
+      features: {
+        devInteractions: { enabled: false },
+        jwtUserinfo: { enabled: true },
+        rpInitiatedLogout: {
+          enabled: true,
+          // No real confirmation: a form the script submits at once (a button without JavaScript).
+          async logoutSource(ctx: KoaContext) {
+            ctx.type = 'html';
+            ctx.body = html(
+              <SimulatorPage title="Déconnexion" script={AUTO_SUBMIT_JS}>
+                <h1>Déconnexion de FranceConnect</h1>
+                <form id="deconnexion" method="post" action={ctx.oidc!.urlFor('end_session_confirm')}>
+                  <input type="hidden" name="xsrf" value={ctx.oidc!.session?.state?.secret ?? ''} />
+                  <input type="hidden" name="logout" value="yes" />
+                  <button type="submit" class="fr-btn">
+                    Se déconnecter et revenir sur le service
+                  </button>
+                </form>
+              </SimulatorPage>,
+            );
+          },
+          async postLogoutSuccessSource(ctx: KoaContext) {
+            ctx.type = 'html';
+            ctx.body = html(
+              <MessagePage title="Vous êtes déconnecté" portalUrl={portalUrl}>
+                <p>Vous êtes déconnecté du simulateur FranceConnect.</p>
+              </MessagePage>,
+            );
+          },
         },
       },
-    },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 3600, Interaction: 900, Session: 3600, Grant: 3600 },
-    clientBasedCORS: () => false,
-    async renderError(ctx: KoaContext, out: { error?: string; error_description?: string }) {
-      ctx.type = 'html';
-      ctx.body = html(
-        <MessagePage title="Erreur du simulateur FranceConnect" portalUrl={portalUrl}>
-          <p>La demande n’a pas pu être traitée.</p>
-          <p class="fr-text--sm">
-            Code : {out.error ?? 'inconnu'}
-            {out.error_description ? ` — ${out.error_description}` : ''}
-          </p>
-        </MessagePage>,
-      );
-    },
-  });
-  provider.proxy = config.trustProxy;
-  provider.on('server_error', (_ctx, error) => app.log.error({ err: error }, 'franceconnect simulator error'));
+      ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 3600, Interaction: 900, Session: 3600, Grant: 3600 },
+      clientBasedCORS: () => false,
+      async renderError(ctx: KoaContext, out: { error?: string; error_description?: string }) {
+        ctx.type = 'html';
+        ctx.body = html(
+          <MessagePage title="Erreur du simulateur FranceConnect" portalUrl={portalUrl}>
+            <p>La demande n’a pas pu être traitée.</p>
+            <p class="fr-text--sm">
+              Code : {out.error ?? 'inconnu'}
+              {out.error_description ? ` — ${out.error_description}` : ''}
+            </p>
+          </MessagePage>,
+        );
+      },
+    });
+    provider.proxy = config.trustProxy;
+    provider.on('server_error', (_ctx, error) => app.log.error({ err: error }, 'franceconnect simulator error'));
 
-  const sessionCookie = /(?:^|;\s*)fc_sim_session(?:\.sig)?=[^;]*/g;
-  provider.use(async (ctx, next) => {
-    // No single sign-on: the authorization request and its resumption ignore any earlier simulator
-    // session, so an identity is chosen at every sign-in and switching identities needs no logout step.
-    if (ctx.method === 'GET' && /^\/auth(\/|$)/.test(ctx.path) && ctx.req.headers.cookie)
-      ctx.req.headers.cookie = ctx.req.headers.cookie.replace(sessionCookie, '');
-    await next();
-    // Faulty behaviours of the test identities, applied to the provider's own responses.
-    if (ctx.oidc?.route === 'userinfo' && IDENTITIES.get(ctx.oidc.account?.accountId ?? '')?.failure === 'userinfo-500') {
-      ctx.status = 500;
-      ctx.type = 'json';
-      ctx.body = { error: 'server_error', error_description: 'panne simulée' };
-    }
-    const location = ctx.oidc?.route === 'resume' ? ctx.response.get('location') : undefined;
-    if (
-      typeof location === 'string' &&
-      location.startsWith(`${fc.redirectUri}?`) &&
-      IDENTITIES.get(ctx.oidc?.session?.accountId ?? '')?.failure === 'tampered-state'
-    ) {
-      const url = new URL(location);
-      url.searchParams.set('state', `${url.searchParams.get('state') ?? ''}-modifie`);
-      ctx.set('location', url.href);
-    }
-  });
+    const sessionCookie = /(?:^|;\s*)fc_sim_session(?:\.sig)?=[^;]*/g;
+    provider.use(async (ctx, next) => {
+      // No single sign-on: the authorization request and its resumption ignore any earlier simulator
+      // session, so an identity is chosen at every sign-in and switching identities needs no logout step.
+      if (ctx.method === 'GET' && /^\/auth(\/|$)/.test(ctx.path) && ctx.req.headers.cookie)
+        ctx.req.headers.cookie = ctx.req.headers.cookie.replace(sessionCookie, '');
+      await next();
+      // Faulty behaviours of the test identities, applied to the provider's own responses.
+      if (ctx.oidc?.route === 'userinfo' && IDENTITIES.get(ctx.oidc.account?.accountId ?? '')?.failure === 'userinfo-500') {
+        ctx.status = 500;
+        ctx.type = 'json';
+        ctx.body = { error: 'server_error', error_description: 'panne simulée' };
+      }
+      const location = ctx.oidc?.route === 'resume' ? ctx.response.get('location') : undefined;
+      if (
+        typeof location === 'string' &&
+        location.startsWith(`${fc.redirectUri}?`) &&
+        IDENTITIES.get(ctx.oidc?.session?.accountId ?? '')?.failure === 'tampered-state'
+      ) {
+        const url = new URL(location);
+        url.searchParams.set('state', `${url.searchParams.get('state') ?? ''}-modifie`);
+        ctx.set('location', url.href);
+      }
+    });
+    return provider;
+  }
 
   // Login page: Fastify routes, so the form body is parsed as usual.
   const interactionRoute = `${SIMULATOR_PATH}/interaction/:uid`;
@@ -422,7 +432,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
 
   async function interaction(request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply): Promise<Interaction | null> {
     try {
-      const details = await provider.interactionDetails(request.raw, reply.raw);
+      const details = await (await providerInstance()).interactionDetails(request.raw, reply.raw);
       if (details.uid === request.params.uid) return details;
     } catch {
       // no interaction cookie, or an expired interaction: same page below
@@ -451,6 +461,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
   app.post<{ Params: { uid: string }; Body: { identite?: string; action?: string } }>(interactionRoute, noCsrf, async (request, reply) => {
     const details = await interaction(request, reply);
     if (!details) return reply;
+    const provider = await providerInstance();
     if (request.body?.action === 'annulation') {
       const cancelled = { error: 'access_denied', error_description: 'L’usager a annulé la connexion.' };
       return reply.redirect(await provider.interactionResult(request.raw, reply.raw, cancelled, { mergeWithLastSubmission: false }), 303);
@@ -473,7 +484,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
   );
 
   // Everything else goes to oidc-provider, with the raw request: no body parser may read it first.
-  const callback = provider.callback();
+  let callback: ReturnType<Provider['callback']> | null = null;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -485,6 +496,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
       raw.baseUrl = SIMULATOR_PATH;
       raw.url = url.slice(SIMULATOR_PATH.length) || '/';
       try {
+        callback ??= (await providerInstance()).callback();
         await callback(raw, reply.raw);
       } finally {
         raw.url = url;

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
 import { enqueue } from '../jobs/queue.ts';
@@ -44,8 +44,9 @@ export async function queueMessage(db: Db, message: OutgoingMessage, dedupeKey?:
  */
 export function createSendMessageHandler(opts: { db: Db; config: Config; metrics: Metrics }): JobHandler {
   const { db, config, metrics } = opts;
-  let transporter: Transporter | null = null;
-  if (config.mail.smtpUrl) transporter = nodemailer.createTransport(config.mail.smtpUrl);
+  // nodemailer is imported only when SMTP is configured (the embedded mode writes to the dev outbox)
+  const smtpUrl = config.mail.smtpUrl;
+  const transporter: Promise<Transporter> | null = smtpUrl ? import('nodemailer').then((nodemailer) => nodemailer.default.createTransport(smtpUrl)) : null;
 
   return async (payload, { jobId }) => {
     const queued = payload as OutgoingMessage;
@@ -71,7 +72,7 @@ export function createSendMessageHandler(opts: { db: Db; config: Config; metrics
     };
     if (message.channel === 'email' && transporter) {
       try {
-        const info = await transporter.sendMail({
+        const info = await (await transporter).sendMail({
           from: config.mail.from,
           to: message.to,
           subject: message.subject,

@@ -1,5 +1,5 @@
 import { formatDate } from '../format-date.ts';
-import PDFDocument from 'pdfkit';
+import { pdfLibraries } from './libraries.ts';
 import { FONT, fontFiles, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
 
@@ -10,7 +10,8 @@ import { printable } from './text.ts';
  */
 const MM = 72 / 25.4;
 
-export function letterPdf(opts: { recipient: string[]; subject: string; body: string; date: Date }): Promise<Buffer> {
+export async function letterPdf(opts: { recipient: string[]; subject: string; body: string; date: Date }): Promise<Buffer> {
+  const { PDFDocument } = await pdfLibraries();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',

@@ -1,6 +1,4 @@
-import bwipjs from 'bwip-js';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import { pdfLibraries } from './libraries.ts';
 import { documentSigner } from '../seal/keys.ts';
 import { createSeal, type SealDocumentType, type SealFields } from '../seal/two-d-doc.ts';
 import { FONT, fontFiles, registerFonts } from './fonts.ts';
@@ -65,8 +63,9 @@ const BAND = '#eeeeee';
 const frDate = (d: Date) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' }).format(d);
 
 /** The DataMatrix of a 2D-Doc message, as a PNG (GS and US written as bwip-js escapes). */
-export function dataMatrixPng(message: string): Promise<Buffer> {
+export async function dataMatrixPng(message: string): Promise<Buffer> {
   const text = message.replace(/\^/g, '^094').replace(/\u001D/g, '^029').replace(/\u001F/g, '^031');
+  const { bwipjs } = await pdfLibraries();
   return bwipjs.toBuffer({ bcid: 'datamatrix', text, parse: true, scale: 4, paddingwidth: 4, paddingheight: 4, backgroundcolor: 'FFFFFF' });
 }
 
@@ -84,6 +83,7 @@ export function dataMatrixPng(message: string): Promise<Buffer> {
 export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (page: OfficialPage) => void): Promise<Buffer> {
   const issuedAt = opts.issuedAt ? new Date(opts.issuedAt) : new Date();
   const qrWidth = opts.qrWidth ?? 80;
+  const { PDFDocument, QRCode } = await pdfLibraries();
   const qr = await QRCode.toBuffer(opts.qrUrl, { type: 'png', margin: 1, width: Math.max(240, qrWidth * 3), errorCorrectionLevel: 'M' });
   const sealMessage = opts.seal ? createSeal(documentSigner(), opts.seal.type, opts.seal.fields, issuedAt) : null;
   const seal = sealMessage ? await dataMatrixPng(sealMessage) : null;

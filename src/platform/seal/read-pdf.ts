@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createCanvas } from '@napi-rs/canvas';
-import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 
 /**
  * Reading a PDF as a person or a scanner would: pdf.js draws each page on a canvas (skia), and
@@ -11,17 +9,22 @@ import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
  */
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = path.dirname(path.dirname(require.resolve('pdfjs-dist/package.json')) + '/x');
-let zxingReady: Promise<unknown> | null = null;
-function zxing(): Promise<unknown> {
-  zxingReady ??= Promise.resolve(
-    prepareZXingModule({ overrides: { wasmBinary: readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm')).buffer as ArrayBuffer }, fireImmediately: true }),
-  );
+// ZXing and skia are imported at the first reading, not at start (a first page never needs them)
+type Reader = typeof import('zxing-wasm/reader');
+let zxingReady: Promise<Reader> | null = null;
+function zxing(): Promise<Reader> {
+  zxingReady ??= import('zxing-wasm/reader').then(async (reader) => {
+    const wasmBinary = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm')).buffer as ArrayBuffer;
+    await reader.prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
+    return reader;
+  });
   return zxingReady;
 }
 
 /** Each page of a PDF as a PNG, `scale` pixels per point (2 ≈ 144 dpi). */
 export async function renderPdfPages(pdf: Uint8Array, scale = 2, maxPages = 20): Promise<Buffer[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const { createCanvas } = await import('@napi-rs/canvas');
   const task = pdfjs.getDocument({
     data: new Uint8Array(pdf),
     standardFontDataUrl: path.join(PDFJS_DIR, 'standard_fonts') + path.sep,
@@ -58,7 +61,7 @@ export async function readDataMatrixCodes(pdf: Uint8Array, maxPages = 3): Promis
 
 /** The texts of the DataMatrix codes in PNG or JPEG pictures (a photo or a scan of the paper). */
 export async function readDataMatrixInImages(images: Uint8Array[]): Promise<string[]> {
-  await zxing();
+  const { readBarcodes } = await zxing();
   const found: string[] = [];
   for (const image of images) {
     const results = await readBarcodes(new Uint8Array(image), { formats: ['DataMatrix'], tryHarder: true, maxNumberOfSymbols: 4, textMode: 'Plain' });
