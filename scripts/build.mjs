@@ -85,13 +85,14 @@ export async function build({ quiet = false } = {}) {
   for (const file of precompressedFiles()) precompressed(file);
   const compressed = performance.now();
   const { ensurePgliteTemplate } = await import(pathToFileURL(path.join(DIST, 'platform/db/pglite-template.js')).href);
-  const template = await ensurePgliteTemplate();
+  const { demoTemplateVariant } = await import(pathToFileURL(path.join(DIST, 'demo/template.js')).href);
+  const template = await ensurePgliteTemplate(undefined, demoTemplateVariant());
   writeFileSync(STAMP, fingerprint);
   if (!quiet) {
     const ms = (a, b) => `${Math.round(b - a)} ms`;
     console.log(
       `Construction : ${code.length} modules en JavaScript ${ms(t0, compiled)} · ressources DSFR compressées ${ms(compiled, compressed)} · ` +
-        `modèle de base ${template.created ? 'créé' : 'déjà à jour'} ${ms(compressed, performance.now())}`,
+        `modèle de base avec les données de démo ${template.created ? 'créé' : 'déjà à jour'} ${ms(compressed, performance.now())}`,
     );
   }
 }

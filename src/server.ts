@@ -4,6 +4,7 @@ import { openDatabase, serverDatabaseOptions } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openNewPgliteFromTemplate } from './platform/db/pglite-template.ts';
 import { seedDemoData } from './demo/seed.ts';
+import { openFromDemoTemplate } from './demo/template.ts';
 import { startClockAt } from './platform/time.ts';
 import { startupPhases } from './platform/startup/phases.ts';
 
@@ -26,10 +27,15 @@ async function main(): Promise<void> {
     console.warn(`Horloge du portail déplacée au ${config.clockStart.toISOString()} (APP_CLOCK_START)`);
   }
   timer.end('configuration');
-  // a new embedded data folder starts from the migrated template made by `npm run build`, if there is one
-  const fromTemplate = config.database.kind === 'pglite' && config.database.dataDir ? await openNewPgliteFromTemplate(config.database.dataDir) : null;
+  // a new embedded data folder starts as a copy of the template made by `npm run build` (migrated, with the demo data), if there is one
+  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : null;
+  const fromTemplate = !dataDir
+    ? null
+    : config.demoData
+      ? await openFromDemoTemplate(dataDir, config)
+      : ((await openNewPgliteFromTemplate(dataDir))?.database ?? null);
   const database = fromTemplate ?? (await openDatabase(serverDatabaseOptions(config)));
-  timer.end(fromTemplate ? 'base (modèle migré)' : 'base');
+  timer.end(fromTemplate ? 'base (copie du modèle)' : 'base');
   const applied = await migrate(database);
   timer.end('migrations');
   const app = await buildApp(config, database);

@@ -10,7 +10,7 @@ import type { Db } from '../platform/db/database.ts';
 export const DEMO_TOTP_SECRET = 'DEMODEMODEMODEMODEMODEMODEMODEMO';
 
 /** Enrols every agent of the demo data with DEMO_TOTP_SECRET (called by seedDemoData, in its transaction). */
-export async function enrolDemoAgentsTotp(trx: Db, config: Config, emails: string[]): Promise<void> {
+export async function enrolDemoAgentsTotp(trx: Db, config: Pick<Config, 'sessionSecret'>, emails: string[]): Promise<void> {
   if (!emails.length) return;
   const agents = await trx.selectFrom('agents').select('id').where('email', 'in', emails).execute();
   for (const { id } of agents)

@@ -35,7 +35,7 @@ export const DEMO_AGENTS: { email: string; display_name: string; role: AgentRole
  * the whole seed runs in one transaction, so a crash half-way leaves nothing to clean up.
  * Returns false when the demo data already exists.
  */
-export async function seedDemoData(db: Db, config: Config): Promise<boolean> {
+export async function seedDemoData(db: Db, config: Pick<Config, 'sessionSecret'>): Promise<boolean> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const terms = currentTerms();
   return db.transaction().execute(async (trx) => {
