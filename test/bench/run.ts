@@ -225,7 +225,7 @@ async function main(): Promise<void> {
 
   let postgres: Awaited<ReturnType<typeof scenarios>> | null = null;
   let pgMem: { rss: number; peak: number } | null = null;
-  let overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: number } | null = null;
+  let overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: string } | null = null;
   let others = '';
   if (PG_URL) {
     log('\n# PostgreSQL');
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
         try {
           const without = await load({ url: `${noRoom.base}/`, durationMs: 10_000, mode: 'open', rate, concurrency: 500, timeoutMs: 10_000 });
           log(`  without the waiting room: ${without.ok} served (p99 ${without.admittedP99} ms, max ${without.admittedMax}), ${without.timeouts} time-outs, ${without.errors} errors`);
-          overload = { sustainable, withRoom, without, limit: 64 };
+          overload = { sustainable, withRoom, without, limit: 'default: at most 16, adapted to ADMISSION_TARGET_MS=400' };
         } finally {
           await noRoom.stop();
         }
@@ -312,7 +312,7 @@ function report(r: {
   bare: Map<string, LoadResult>;
   postgres: { rows: Row[] } | null;
   pgMem: { rss: number; peak: number } | null;
-  overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: number } | null;
+  overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: string } | null;
   others: string;
   minutes: number;
 }): string {
@@ -373,7 +373,7 @@ function report(r: {
       ? [
           '| | served | p99 served ms | max served ms | waiting pages | p99 waiting page ms | time-outs (10 s) | errors | offered/s |',
           '|---|---|---|---|---|---|---|---|---|',
-          `| waiting room on (ADMISSION_MAX_CONCURRENT=${o.limit}) | ${o.withRoom.ok} | ${o.withRoom.admittedP99} | ${o.withRoom.admittedMax} | ${o.withRoom.waiting} | ${o.withRoom.waitingP99} | ${o.withRoom.timeouts} | ${o.withRoom.errors} | ${o.withRoom.offeredRps} |`,
+          `| waiting room on (${o.limit}) | ${o.withRoom.ok} | ${o.withRoom.admittedP99} | ${o.withRoom.admittedMax} | ${o.withRoom.waiting} | ${o.withRoom.waitingP99} | ${o.withRoom.timeouts} | ${o.withRoom.errors} | ${o.withRoom.offeredRps} |`,
           `| waiting room off (ADMISSION_MAX_CONCURRENT=0) | ${o.without.ok} | ${o.without.admittedP99} | ${o.without.admittedMax} | ${o.without.waiting} | — | ${o.without.timeouts} | ${o.without.errors} | ${o.without.offeredRps} |`,
         ].join('\n')
       : 'Not measured: DATABASE_URL was not set.',
