@@ -354,7 +354,7 @@ describe('driving-licence requests: reasons, form and bad input', () => {
     const page = await client.get(base(file));
     const text = textOf(page.body);
     expect(text).toContain('Photo / signature de la personne concernée par le titre');
-    expect(text).toMatch(/Photo \/ signature de la personne concernée par le titre Imprimez le formulaire.*formulaire dépôt photo et signature \(PDF\)/);
+    expect(text).toMatch(/Photo \/ signature de la personne concernée par le titre Imprimez le formulaire.*formulaire dépôt photo et signature \(PDF – \d+ Ko\)/);
     const fps = await client.get(`${base(file)}/documents/fps.pdf`);
     expect(fps.headers['content-type']).toBe('application/pdf');
     const pdf = pdfText(fps.rawPayload);
