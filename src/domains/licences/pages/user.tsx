@@ -590,11 +590,15 @@ export function PhotoBoothPage(props: { code: string | null; idempotencyKey: str
       <h1>Cabine photo agréée (démonstration)</h1>
       <p>Cette page simule un photographe ou une cabine « Agréé services en ligne ANTS » : elle délivre un code photo-signature de 22 chiffres, valable 6 mois et utilisable une seule fois.</p>
       {props.code && (
-        <Alert kind="success" title="Votre code photo-signature">
-          <p>
+        <>
+          <Alert kind="success" title="Votre code photo-signature">
+            <p>Notez ces 22 chiffres, ou gardez la planche photo : vous les saisirez dans votre demande de permis de conduire.</p>
+          </Alert>
+          {/* outside the alert, whose margins would leave 22 digits too little room on a phone */}
+          <p class="app-long-code fr-mt-2w" id="code-photo-signature">
             <strong class="app-code">{props.code}</strong>
           </p>
-        </Alert>
+        </>
       )}
       <Form action="/photo-signature/cabine-demo">
         <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />
