@@ -86,6 +86,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'vehicle.holder_change_refused': 'Changement de titulaire refusé',
   'vehicle.holder_changed': 'Véhicule inscrit au nom du nouveau titulaire',
   'vehicle.certificate_invalidated': 'Ancien certificat d’immatriculation invalidé',
+  'vehicle.certificate_theft_recorded': 'Vol du certificat d’immatriculation enregistré au système d’immatriculation',
   'attachment.accepted': 'Pièce acceptée par le centre d’instruction',
   'attachment.refused': 'Pièce refusée par le centre d’instruction',
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createVehicleInstruction } from '../../src/domains/instruction/vehicle-instruction.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
@@ -258,6 +259,38 @@ describe('duplicate (duplicata) of a registration certificate', () => {
     await client.postFiles(`${base}/declaration-vol`, {}, [{ field: 'report', filename: 'r.pdf', bytes: REPORT_PDF }]);
     return { client, base, file };
   }
+
+  it('a theft report accepted by the centre is written to the registry’s theft flag, audited; a complement asked writes nothing; the new certificate clears it', async () => {
+    const { client, base, file } = await theftUnderReview();
+    const instruction = createVehicleInstruction({ db: t.database.db, config: t.app.config, attachments: t.app.attachments });
+    const cert = await t.database.db.selectFrom('agents').selectAll().where('email', '=', 'agent.cert@example.fr').executeTakeFirstOrThrow();
+    const { vehicle_id } = await procedure(file);
+    const flag = async () =>
+      (await t.database.db.selectFrom('vehicles').select(sql<string | null>`to_char(certificate_theft_recorded_on, 'YYYY-MM-DD')`.as('on')).where('id', '=', vehicle_id).executeTakeFirstOrThrow()).on;
+    const theftAudits = () => t.database.db.selectFrom('audit_events').select(['subject_kind', 'subject_id', 'details']).where('action', '=', 'vehicle.certificate_theft_recorded').execute();
+    expect(await flag()).toBeNull();
+    const piece = (await t.database.db.selectFrom('attachments').select('id').executeTakeFirstOrThrow()).id;
+    expect(await instruction.take(cert, file, '127.0.0.1')).toEqual({ ok: true });
+    await instruction.reviewPiece(cert, file, piece, { decision: 'refused', reason: 'illisible' }, '127.0.0.1');
+    expect(await instruction.decide(cert, file, 'ask_complement', { note: 'Renvoyez un récépissé lisible.' }, '127.0.0.1')).toEqual({ ok: true });
+    expect(await flag(), 'a refused report records nothing').toBeNull();
+    await client.get(base);
+    await client.postFiles(`${base}/complement`, { message: 'Voici le nouveau scan.' }, [{ field: 'report', filename: 'scan.png', bytes: SCAN_PNG }]);
+    await instruction.take(cert, file, '127.0.0.1');
+    const second = (await t.database.db.selectFrom('attachments').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+    await instruction.reviewPiece(cert, file, second, { decision: 'accepted' }, '127.0.0.1');
+    expect(await instruction.decide(cert, file, 'accept_pieces', {}, '127.0.0.1')).toEqual({ ok: true });
+    expect(await flag(), 'the day the centre accepted the report (the app clock: 1 December 2026)').toBe('2026-12-01');
+    expect(await theftAudits()).toEqual([{ subject_kind: 'vehicle', subject_id: vehicle_id, details: expect.objectContaining({ recorded_on: '2026-12-01', procedure: file }) }]);
+    // the summary still says the centre accepted it (the flag dates the registry, not this request's path)
+    expect(textOf((await client.get(base)).body)).toContain('Le centre d’instruction a accepté votre déclaration de vol');
+    await client.post(`${base}/confirmer`, { clu: 'oui' });
+    await pay(client, base);
+    expect((await procedure(file)).status).toBe('completed');
+    expect(await flag(), 'the new certificate is not stolen').toBeNull();
+    expect(await theftAudits()).toHaveLength(1);
+    expect(await verifyAuditChain(t.database.db)).toMatchObject({ ok: true });
+  });
 
   it('keeps users and agents in their lanes: another user gets 404, a user never reaches the back office, an agent out of scope is refused', async () => {
     const { client, file } = await theftUnderReview();

@@ -4,6 +4,7 @@ import type { Agent } from '../../schema.ts';
 import type { VehicleDeps } from '../vehicles/deps.ts';
 import { AGENT_ACTIONS, agentActionsFor, STATUS_LABELS, type ProcedureAction } from '../vehicles/procedures/model.ts';
 import { applyTransition } from '../vehicles/procedures/transitions.ts';
+import { recordAcceptedTheft } from '../vehicles/duplicate/theft.ts';
 import { agentActor, findRequest, requestOwner, type InstructionError } from './vehicle-access.ts';
 import { MESSAGE_MAX, postMessage } from './threads.ts';
 
@@ -83,6 +84,8 @@ export async function decide(
     });
     // lost the race (or the assignment): throwing rolls the note back, nothing is written
     if (!moved.ok) throw Object.assign(new Error('decision lost'), { lost: moved.reason });
+    // a duplicate's police report accepted: the theft of the certificate is now recorded in the registry
+    if (a === 'accept_pieces') await recordAcceptedTheft(trx, moved.procedure, agentActor(agent, ip));
     return { ok: true as const };
   }).catch((e: Error & { lost?: string }) => {
     if (!e.lost) throw e;

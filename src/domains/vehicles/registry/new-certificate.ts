@@ -53,9 +53,10 @@ export async function issueNewCertificate(
     if (current.plate_kind === 'fni') Object.assign(changes, { plate: await newSivPlate(trx), plate_kind: 'siv' as const });
   }
   const plate = changes.plate ?? opts.vehicle.plate;
+  // the theft recorded in the SIV was the old certificate's: the new one is not stolen
   await trx
     .updateTable('vehicles')
-    .set({ ...changes, certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0 })
+    .set({ ...changes, certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0, certificate_theft_recorded_on: null })
     .where('id', '=', opts.vehicle.id)
     .execute();
   await endFormerPossession(trx, { vehicleId: opts.vehicle.id, keepProcedureId: opts.procedure.id, publicUrl: opts.publicUrl ?? '' });

@@ -1,3 +1,4 @@
+import { audit, type Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import { hashConfidentialCode } from '../confidential-code/code.ts';
 import type { EncumbranceKind } from '../tables.ts';
@@ -126,4 +127,16 @@ export async function insertRegistryEntry(db: Db, secret: string, e: RegistryEnt
     .values({ vehicle_id: vehicle.id, certificate_number: e.certificateNumber, code_hash: hashConfidentialCode(secret, vehicle.id, e.certificateNumber, e.confidentialCode) })
     .execute();
   return vehicle.id;
+}
+
+/**
+ * The SIV records the theft of a vehicle's certificate on `day` (ISO date): the instruction centre
+ * accepted the police report of a duplicate. Once only (a theft already recorded keeps its date);
+ * audited in the caller's transaction. Returns whether it was written.
+ */
+export async function recordCertificateTheft(trx: Db, vehicleId: number, day: string, actor: Actor, details: Record<string, unknown>): Promise<boolean> {
+  const res = await trx.updateTable('vehicles').set({ certificate_theft_recorded_on: day }).where('id', '=', vehicleId).where('certificate_theft_recorded_on', 'is', null).executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) return false;
+  await audit(trx, actor, 'vehicle.certificate_theft_recorded', { kind: 'vehicle', id: vehicleId }, { recorded_on: day, ...details });
+  return true;
 }
