@@ -4,11 +4,11 @@ import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 /**
- * Issue 15, point 7: going back a step changes a procedure's state, so it is a POST with the form's
- * CSRF token ("Modifier" is a button that looks like a link); a GET (a link followed by a crawler,
- * a prefetch, an <img> on another site) changes nothing.
+ * Issue 15, point 7: a GET (a link followed by a crawler, a prefetch, an <img> on another site)
+ * changes nothing. Issue 16: the steps have their own addresses, so going back a step is no state
+ * change at all: "Modifier" is a link to the step's page.
  */
-describe('going back a step is a POST', () => {
+describe('going back a step changes nothing on the server', () => {
   let t!: TestApp;
   useSeededApp((app) => (t = app));
 
@@ -17,19 +17,6 @@ describe('going back a step is a POST', () => {
     const page = await client.follow(await postNewProcedure(client, { kind, initiator: 'self', plate }));
     await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES[plate] });
     return { client, file: page.url.split('/').pop()! };
-  }
-
-  /** GET on the old address: not found, the step unchanged; the page's "Modifier" form: back to the step. */
-  async function expectPostOnly(client: TestClient, page: string, modifier: string, stepMarker: RegExp) {
-    const summary = (await client.get(page)).body;
-    expect(summary).toMatch(new RegExp(`<form[^>]*action="${modifier}"[^>]*method="post"`));
-    expect(summary).not.toMatch(new RegExp(`<a[^>]*href="${modifier}"`));
-    const get = await client.get(modifier);
-    expect(get.statusCode).toBe(404);
-    expect((await client.get(page)).body, 'still on the summary').toMatch(new RegExp(`<form[^>]*action="${modifier}"`));
-    const back = await client.submit(new RegExp(`^${modifier}$`));
-    expect(back.statusCode).toBe(303);
-    expect((await client.get(page)).body).toMatch(stepMarker);
   }
 
   /**
@@ -58,15 +45,15 @@ describe('going back a step is a POST', () => {
     await expectLinkToStep(client, base, `${base}/nouvelle-adresse`, /name="line1"/, /action="[^"]*\/adresse\/confirmer"/);
   });
 
-  it('duplicate: "Modifier" on the summary posts back to the reason; a GET changes nothing', async () => {
+  it('duplicate: "Modifier" on the summary is a link to the reason\'s own address; following it changes nothing', async () => {
     const { client, file } = await open('duplicate');
     const base = `/vehicules/demandes/${file}/duplicata`;
     await client.get(base);
     await client.post(base, { reason: 'loss', declaration: 'oui' });
-    await expectPostOnly(client, base, `${base}/modifier`, /name="reason"/);
+    await expectLinkToStep(client, base, `${base}/motif`, /name="reason"/, /action="[^"]*\/duplicata\/confirmer"/);
   });
 
-  it('complementary procedure: each "Modifier" of the summary posts back to its part; a GET changes nothing', async () => {
+  it('complementary procedure: each "Modifier" of the summary is a link to its part\'s own address; following it changes nothing', async () => {
     const client = await signInUser(t.app, 'demo.garage@example.fr');
     const base = (await client.follow(await postNewProcedure(client, { kind: 'complementary', initiator: 'other', plate: '' }))).url;
     await client.post(`${base}/categorie`, { category: 'question' });
@@ -76,6 +63,6 @@ describe('going back a step is a POST', () => {
     await client.get(base);
     await client.post(`${base}/poursuivre`, {});
     expect(textOf((await client.get(base)).body)).toContain('Récapitulatif');
-    await expectPostOnly(client, base, `${base}/modifier/object`, /name="object"/);
+    await expectLinkToStep(client, base, `${base}/objet`, /name="object"/, /action="[^"]*\/complementaire\/confirmer"/);
   });
 });

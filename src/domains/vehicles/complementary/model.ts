@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProcedureStatus } from '../tables.ts';
 import { plausibleBirthDate } from '../procedures/model.ts';
 import { frenchDate } from '../../../platform/french-date.ts';
 
@@ -173,6 +174,76 @@ export const TPC_STEP_TITLES: Record<TpcStep, string> = {
   done: 'Demande transmise',
 };
 
+/**
+ * The pages of the procedure, each at its own address (…/complementaire/<slug>): the reason's tab is
+ * two pages (the category, then its sub-category); once validated, the payment (a sub-category with
+ * taxes) and the request's follow-up with the centre.
+ */
+export const TPC_PAGES = ['category', 'subcategory', 'object', 'holder', 'pieces', 'summary', 'payment', 'done'] as const;
+export type TpcPage = (typeof TPC_PAGES)[number];
+export const TPC_PAGE_SLUGS: Record<TpcPage, string> = {
+  category: 'categorie',
+  subcategory: 'sous-categorie',
+  object: 'objet',
+  holder: 'titulaire',
+  pieces: 'pieces',
+  summary: 'recapitulatif',
+  payment: 'paiement',
+  done: 'suivi',
+};
+/** The tab of the stepper each page belongs to. */
+export const TPC_PAGE_TAB: Record<TpcPage, TpcStep> = { category: 'category', subcategory: 'category', object: 'object', holder: 'holder', pieces: 'pieces', summary: 'summary', payment: 'summary', done: 'done' };
+export const tpcPageOfSlug = (slug: string): TpcPage | undefined => TPC_PAGES.find((p) => TPC_PAGE_SLUGS[p] === slug);
+
+/** The fields of parts 1 and 2 (a draft keeps only these). */
+export const TPC_OBJECT_FIELDS = ['object', 'plate', 'diplomatic'] as const;
+export const TPC_HOLDER_FIELDS = ['kind', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'company_name', 'siren', 'line1', 'line2', 'postcode', 'commune'] as const;
+
+/** Where a request stands, for its pages: its status, its answers, whether a required piece is missing. */
+export interface TpcProgress {
+  status: ProcedureStatus;
+  state: TpcState;
+  piecesMissing: boolean;
+}
+
+/**
+ * The first unfinished page, from the answers themselves: the category, its sub-category, part 1
+ * (with the plate when the category asks for one), part 2, part 3 until the pieces are confirmed
+ * complete, then the summary; once validated, the payment or the follow-up.
+ */
+export function tpcCurrentPage(d: TpcProgress): TpcPage {
+  if (d.status === 'awaiting_payment') return 'payment';
+  if (d.status !== 'in_progress') return 'done';
+  const s = d.state;
+  const category = categoryOf(s.category);
+  if (!category) return 'category';
+  if (!subcategoryOf(s.category, s.subcategory)) return 'subcategory';
+  if (!s.object || (category.plate === 'required' && !s.plate)) return 'object';
+  if (!s.holder) return 'holder';
+  return s.step === 'summary' && !d.piecesMissing ? 'summary' : 'pieces';
+}
+
+/** Whether a page can be shown: every page up to the first unfinished one; once validated, only the payment or the follow-up. */
+export function tpcCanShow(d: TpcProgress, page: TpcPage): boolean {
+  const current = tpcCurrentPage(d);
+  if (current === 'payment' || current === 'done' || page === 'payment' || page === 'done') return page === current;
+  return TPC_PAGES.indexOf(page) <= TPC_PAGES.indexOf(current);
+}
+
+/** The page before, for "Étape précédente" (none before the category, nor after validation). */
+export function tpcPreviousPage(page: TpcPage): TpcPage | undefined {
+  const i = TPC_PAGES.indexOf(page);
+  return i > 0 && i <= TPC_PAGES.indexOf('summary') ? TPC_PAGES[i - 1] : undefined;
+}
+
+/** Where a page posted with success leads: the next page; back to the summary once it was reached (or to the first unfinished page). */
+export function tpcNextPage(d: TpcProgress, page: TpcPage): TpcPage {
+  const current = tpcCurrentPage(d);
+  if (d.state.step === 'summary') return current;
+  const next = TPC_PAGES[TPC_PAGES.indexOf(page) + 1];
+  return next && tpcCanShow(d, next) ? next : current;
+}
+
 export interface TpcHolder {
   kind: 'natural' | 'legal';
   birth_name?: string;
@@ -195,6 +266,8 @@ export interface TpcState {
   plate?: string;
   diplomatic?: boolean;
   holder?: TpcHolder;
+  /** what was last typed in parts 1 and 2, refused or saved for later (unchecked) */
+  draft?: Record<string, string>;
 }
 
 const text = (message: string, max: number) => z.string({ error: message }).trim().min(1, message).max(max, `${max} caractères au plus`);

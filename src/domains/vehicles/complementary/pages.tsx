@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { ThreadMessage } from '../../instruction/threads.ts';
-import { categoryOf, subcategoryOf, TPC_CATEGORIES, TPC_PIECES, TPC_STEP_TITLES, TPC_STEPS, type TpcPiece, type TpcState, type TpcStep } from './model.ts';
+import { categoryOf, subcategoryOf, TPC_CATEGORIES, TPC_PAGE_SLUGS, TPC_PAGE_TAB, TPC_PIECES, TPC_STEP_TITLES, TPC_STEPS, tpcPreviousPage, type TpcPage, type TpcPiece, type TpcState } from './model.ts';
 import type { ProcedureStatus } from '../tables.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
@@ -11,6 +11,7 @@ import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, TextInpu
 import { PaymentDue, ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
 import { DateInput } from '../../../ui/components/date-input.tsx';
+import { StepButtons } from '../../../ui/components/step-navigation.tsx';
 
 type Values = Record<string, string | undefined>;
 interface Common {
@@ -20,38 +21,53 @@ interface Common {
 const base = (file: string) => `/vehicules/demandes/${file}/complementaire`;
 export const PIECE_LABELS: Record<string, string> = { ...TPC_PIECES, police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
 
-function TpcLayout(props: Common & { step: TpcStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Téléprocédure complémentaire" steps={TPC_STEPS} titles={TPC_STEP_TITLES} help={props.step === 'pieces' ? 'pieces-justificatives' : 'autres-demandes'} {...props} />;
+/** A page's own address: /vehicules/demandes/<file>/complementaire/<slug>. */
+export const tpcPageUrl = (fileNumber: string, page: TpcPage): string => `${base(fileNumber)}/${TPC_PAGE_SLUGS[page]}`;
+
+function TpcLayout(props: Common & { page: TpcPage; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  const { page, ...rest } = props;
+  const previous = tpcPreviousPage(page);
+  return (
+    <ProcedureStepsLayout
+      procedure="Téléprocédure complémentaire"
+      steps={TPC_STEPS}
+      titles={TPC_STEP_TITLES}
+      step={TPC_PAGE_TAB[page]}
+      help={page === 'pieces' ? 'pieces-justificatives' : 'autres-demandes'}
+      previous={previous ? tpcPageUrl(props.fileNumber, previous) : undefined}
+      {...rest}
+    />
+  );
 }
 
-/** The category, then (same step) its sub-category, exactly the tree of the slides. */
-export function TpcCategoryPage(props: Common & { state: TpcState; values: Values; errors: FieldErrors }) {
-  const category = categoryOf(props.values.category ?? props.state.category);
+/** The category of the request, exactly the tree of the slides (its sub-category is the next page). */
+export function TpcCategoryPage(props: Common & { values: Values; errors: FieldErrors }) {
   return (
-    <TpcLayout {...props} step="category" order={['category', 'subcategory']}>
+    <TpcLayout {...props} page="category" order={['category']}>
       <p>La téléprocédure complémentaire concerne toutes les demandes que les autres démarches en ligne ne traitent pas. Elle est transmise au centre d’instruction, qui vous répond sur cette page.</p>
-      <Form action={`${base(props.fileNumber)}/categorie`}>
-        <RadioGroup
-          name="category"
-          label="Catégorie de votre demande"
-          value={category?.key}
-          error={props.errors.category}
-          options={TPC_CATEGORIES.map((c) => ({ value: c.key, label: c.label }))}
-        />
-        <SubmitButton secondary={!!category}>{category ? 'Changer de catégorie' : 'Poursuivre'}</SubmitButton>
+      <Form action={tpcPageUrl(props.fileNumber, 'category')}>
+        <RadioGroup name="category" label="Catégorie de votre demande" value={props.values.category} error={props.errors.category} options={TPC_CATEGORIES.map((c) => ({ value: c.key, label: c.label }))} />
+        <SubmitButton>Poursuivre</SubmitButton>
       </Form>
-      {category && (
-        <Form action={`${base(props.fileNumber)}/sous-categorie`}>
-          <RadioGroup
-            name="subcategory"
-            label={`Sous-catégorie : ${category.label}`}
-            value={props.values.subcategory ?? props.state.subcategory}
-            error={props.errors.subcategory}
-            options={category.subcategories.map((s) => ({ value: s.key, label: s.label }))}
-          />
-          <SubmitButton>Poursuivre</SubmitButton>
-        </Form>
-      )}
+    </TpcLayout>
+  );
+}
+
+export function TpcSubcategoryPage(props: Common & { state: TpcState; values: Values; errors: FieldErrors }) {
+  const category = categoryOf(props.state.category)!;
+  return (
+    <TpcLayout {...props} page="subcategory" order={['subcategory']}>
+      <SummaryList rows={[{ key: 'Catégorie', value: category.label, changeHref: tpcPageUrl(props.fileNumber, 'category') }]} />
+      <Form action={tpcPageUrl(props.fileNumber, 'subcategory')}>
+        <RadioGroup
+          name="subcategory"
+          label={`Sous-catégorie : ${category.label}`}
+          value={props.values.subcategory}
+          error={props.errors.subcategory}
+          options={category.subcategories.map((s) => ({ value: s.key, label: s.label }))}
+        />
+        <SubmitButton>Poursuivre</SubmitButton>
+      </Form>
     </TpcLayout>
   );
 }
@@ -60,14 +76,14 @@ export function TpcObjectPage(props: Common & { state: TpcState; initiator: 'sel
   const category = categoryOf(props.state.category)!;
   const v = props.values;
   return (
-    <TpcLayout {...props} step="object" order={['object', 'plate', 'diplomatic']}>
+    <TpcLayout {...props} page="object" order={['object', 'plate', 'diplomatic']}>
       <SummaryList
         rows={[
-          { key: 'Motif', value: `${category.label} — ${subcategoryOf(props.state.category, props.state.subcategory)!.label}`, changeAction: `${base(props.fileNumber)}/modifier/category` },
+          { key: 'Motif', value: `${category.label} — ${subcategoryOf(props.state.category, props.state.subcategory)!.label}`, changeHref: tpcPageUrl(props.fileNumber, 'category') },
           { key: 'Demande faite', value: props.initiator === 'self' ? 'Pour moi-même' : 'Pour quelqu’un d’autre : le mandat (cerfa n° 13757) et la pièce d’identité du mandant vous seront demandés' },
         ]}
       />
-      <Form action={`${base(props.fileNumber)}/objet`}>
+      <Form action={tpcPageUrl(props.fileNumber, 'object')}>
         <TextArea name="object" label="Objet de la demande" hint="Décrivez précisément ce que vous demandez (2 000 caractères au plus)." value={v.object} error={props.errors.object} maxLength={2000} />
         {category.plate !== 'none' && (
           <TextInput
@@ -79,7 +95,7 @@ export function TpcObjectPage(props: Common & { state: TpcState; initiator: 'sel
           />
         )}
         <Checkbox name="diplomatic" value="oui" checked={v.diplomatic === 'oui'} label="Il s’agit d’un véhicule diplomatique" hint="Les demandes pour un véhicule diplomatique ne nécessitent pas de pièce justificative." error={props.errors.diplomatic} />
-        <SubmitButton>Poursuivre</SubmitButton>
+        <StepButtons later />
       </Form>
     </TpcLayout>
   );
@@ -89,9 +105,9 @@ export function TpcHolderPage(props: Common & { values: Values; errors: FieldErr
   const v = props.values;
   const e = props.errors;
   return (
-    <TpcLayout {...props} step="holder" order={['kind', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'company_name', 'siren', 'line1', 'line2', 'postcode', 'commune']}>
+    <TpcLayout {...props} page="holder" order={['kind', 'birth_name', 'given_names', 'birth_date', 'birth_place', 'company_name', 'siren', 'line1', 'line2', 'postcode', 'commune']}>
       <p>Renseignez l’identité du titulaire du véhicule, telle qu’elle figure (ou doit figurer) sur le certificat d’immatriculation.</p>
-      <Form action={`${base(props.fileNumber)}/titulaire`}>
+      <Form action={tpcPageUrl(props.fileNumber, 'holder')}>
         <RadioGroup
           name="kind"
           label="Le titulaire est"
@@ -127,7 +143,7 @@ export function TpcHolderPage(props: Common & { values: Values; errors: FieldErr
             <TextInput name="commune" label="Commune" value={v.commune} error={e.commune} autocomplete="address-level2" />
           </div>
         </fieldset>
-        <SubmitButton>Poursuivre</SubmitButton>
+        <StepButtons later />
       </Form>
     </TpcLayout>
   );
@@ -138,7 +154,7 @@ export function TpcPiecesPage(props: Common & { required: TpcPiece[]; optional: 
   const fields = [...new Set([...props.required, ...props.optional])];
   const sentFor = (piece: string) => props.sent.filter((a) => a.purpose === piece).map((a) => a.filename).join(', ') || undefined;
   return (
-    <TpcLayout {...props} step="pieces" order={fields.map((f) => `piece_${f}`)}>
+    <TpcLayout {...props} page="pieces" order={fields.map((f) => `piece_${f}`)}>
       {props.diplomatic ? (
         <Alert kind="info" small>
           Véhicule diplomatique : aucune pièce n’est obligatoire. Vous pouvez en joindre si elles éclairent votre demande.
@@ -164,7 +180,7 @@ export function TpcPiecesPage(props: Common & { required: TpcPiece[]; optional: 
           </ul>
         </>
       )}
-      <Form action={`${base(props.fileNumber)}/pieces`} enctype="multipart/form-data">
+      <Form action={tpcPageUrl(props.fileNumber, 'pieces')} enctype="multipart/form-data">
         {fields.map((piece) => (
           <FileInput
             key={piece}
@@ -175,10 +191,17 @@ export function TpcPiecesPage(props: Common & { required: TpcPiece[]; optional: 
           />
         ))}
         <FileInput name="piece_other" label="Autre pièce utile (facultatif)" kept={sentFor('other')} error={props.errors.piece_other} />
-        <SubmitButton secondary>Joindre les fichiers</SubmitButton>
-      </Form>
-      <Form action={`${base(props.fileNumber)}/poursuivre`}>
-        <SubmitButton>Poursuivre vers le récapitulatif</SubmitButton>
+        {/* "Poursuivre" joins the files chosen too: nothing chosen is lost */}
+        <ul class="fr-btns-group fr-btns-group--inline-sm fr-mt-3w">
+          <li>
+            <button type="submit" name="intent" value="continue" class="fr-btn">
+              Poursuivre vers le récapitulatif
+            </button>
+          </li>
+          <li>
+            <SubmitButton secondary>Joindre les fichiers</SubmitButton>
+          </li>
+        </ul>
       </Form>
     </TpcLayout>
   );
@@ -189,22 +212,22 @@ export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'se
   const h = s.holder!;
   const b = base(props.fileNumber);
   return (
-    <TpcLayout {...props} step="summary" order={['clu']}>
+    <TpcLayout {...props} page="summary" order={['clu']}>
       <SummaryList
         rows={[
-          { key: 'Catégorie', value: categoryOf(s.category)!.label, changeAction: `${b}/modifier/category` },
-          { key: 'Sous-catégorie', value: subcategoryOf(s.category, s.subcategory)!.label, changeAction: `${b}/modifier/category` },
-          { key: 'Objet de la demande', value: <span class="app-thread__body">{s.object}</span>, changeAction: `${b}/modifier/object` },
-          ...(s.plate ? [{ key: 'Immatriculation', value: s.plate, changeAction: `${b}/modifier/object` }] : []),
+          { key: 'Catégorie', value: categoryOf(s.category)!.label, changeHref: tpcPageUrl(props.fileNumber, 'category') },
+          { key: 'Sous-catégorie', value: subcategoryOf(s.category, s.subcategory)!.label, changeHref: tpcPageUrl(props.fileNumber, 'category') },
+          { key: 'Objet de la demande', value: <span class="app-thread__body">{s.object}</span>, changeHref: tpcPageUrl(props.fileNumber, 'object') },
+          ...(s.plate ? [{ key: 'Immatriculation', value: s.plate, changeHref: tpcPageUrl(props.fileNumber, 'object') }] : []),
           { key: 'Demande faite', value: props.initiator === 'self' ? 'Pour moi-même' : 'Pour quelqu’un d’autre (mandat)' },
           ...(s.diplomatic ? [{ key: 'Véhicule diplomatique', value: 'Oui' }] : []),
           {
             key: 'Titulaire',
             value: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}, né(e) le ${h.birth_date!.split('-').reverse().join('/')} à ${h.birth_place}` : `${h.company_name} (SIREN ${h.siren})`,
-            changeAction: `${b}/modifier/holder`,
+            changeHref: tpcPageUrl(props.fileNumber, 'holder'),
           },
-          { key: 'Adresse', value: [h.line1, h.line2, `${h.postcode} ${h.commune}`].filter(Boolean).join(', '), changeAction: `${b}/modifier/holder` },
-          { key: 'Pièces jointes', value: props.sent.length ? props.sent.map((a) => `${PIECE_LABELS[a.purpose] ?? a.purpose} : ${a.filename}`).join(' ; ') : 'Aucune', changeAction: `${b}/modifier/pieces` },
+          { key: 'Adresse', value: [h.line1, h.line2, `${h.postcode} ${h.commune}`].filter(Boolean).join(', '), changeHref: tpcPageUrl(props.fileNumber, 'holder') },
+          { key: 'Pièces jointes', value: props.sent.length ? props.sent.map((a) => `${PIECE_LABELS[a.purpose] ?? a.purpose} : ${a.filename}`).join(' ; ') : 'Aucune', changeHref: tpcPageUrl(props.fileNumber, 'pieces') },
           ...(props.taxes ? [{ key: 'Montant à payer', value: formatEuros(props.taxes.at(-1)!.amountCents) }] : []),
         ]}
       />
@@ -229,7 +252,7 @@ export function TpcSummaryPage(props: Common & { state: TpcState; initiator: 'se
 /** Validated, with taxes: the card payment, after which the request goes to the centre. */
 export function TpcPaymentPage(props: Common & { amountCents: number; canPay: boolean; idempotencyKey: string }) {
   return (
-    <TpcLayout {...props} step="summary">
+    <TpcLayout {...props} page="payment">
       <PaymentDue
         intro="Votre demande est enregistrée et vous attend dans « Mon espace véhicule » jusqu’au paiement ; elle sera transmise au centre d’instruction dès le paiement enregistré."
         action={`${base(props.fileNumber)}/payer`}
@@ -244,7 +267,7 @@ export function TpcPaymentPage(props: Common & { amountCents: number; canPay: bo
 export function TpcStatusPage(props: Common & { status: ProcedureStatus; note: string | null; sent: Attachment[]; messages: ThreadMessage[]; values: Values; errors: FieldErrors }) {
   const b = base(props.fileNumber);
   return (
-    <TpcLayout {...props} step="done" order={['message', 'piece_other', 'user_message', 'user_message_file']}>
+    <TpcLayout {...props} page="done" order={['message', 'piece_other', 'user_message', 'user_message_file']}>
       {props.status === 'awaiting_review' && (
         <Alert kind="success" title="Demande transmise au centre d’instruction">
           <p>Le centre d’instruction va examiner votre demande et ses pièces. Vous recevrez un courriel dès qu’il vous aura répondu.</p>

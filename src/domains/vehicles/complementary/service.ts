@@ -14,8 +14,14 @@ import { applyTransition } from '../procedures/transitions.ts';
 import type { ProcedureStatus, VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import type { TaxLine } from '../taxes/model.ts';
-import { categoryOf, hasTaxes, holderSchema, missingPieces, objectSchema, piecesFor, subcategoryOf, TPC_PIECES, type TpcPiece, type TpcState, type TpcStep } from './model.ts';
+import { categoryOf, hasTaxes, holderSchema, missingPieces, objectSchema, piecesFor, subcategoryOf, TPC_HOLDER_FIELDS, TPC_OBJECT_FIELDS, TPC_PIECES, type TpcPiece, type TpcProgress, type TpcState } from './model.ts';
 import { EDITABLE_STATUS, saveStepData } from '../procedures/step-data.ts';
+
+/** A draft without the fields of a part just saved (undefined when nothing is left). */
+function withoutFields(draft: Record<string, string> | undefined, fields: readonly string[]): Record<string, string> | undefined {
+  const left = Object.entries(draft ?? {}).filter(([k]) => !fields.includes(k));
+  return left.length ? Object.fromEntries(left) : undefined;
+}
 
 /**
  * The complementary procedure: category and sub-category from the slides' tree, part 1 (object,
@@ -102,7 +108,8 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       if (!editable(p)) return NOT_EDITABLE;
       if (!categoryOf(category)) return { ok: false, errors: { category: 'Choisissez la catégorie de votre demande' } };
       const s = stateOf(p);
-      await save(db, p, { ...s, step: 'category', category, subcategory: s.category === category ? s.subcategory : undefined });
+      // another category: its sub-category and pieces are chosen again (the summary waits for them)
+      await save(db, p, s.category === category ? s : { ...s, step: 'category', category, subcategory: undefined });
       return { ok: true, value: null };
     },
 
@@ -110,8 +117,8 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       if (!editable(p)) return NOT_EDITABLE;
       const s = stateOf(p);
       if (!subcategoryOf(s.category, subcategory)) return { ok: false, errors: { subcategory: 'Choisissez la sous-catégorie qui décrit votre demande' } };
-      // pieces depend on the sub-category: once parts 1 and 2 are filled, back to part 3
-      await save(db, p, { ...s, subcategory, step: s.object && s.holder ? 'pieces' : s.object ? 'holder' : 'object' });
+      // pieces depend on the sub-category: another one sends the request through part 3 again before the summary
+      await save(db, p, { ...s, subcategory, step: s.subcategory === subcategory ? s.step : 'category' });
       return { ok: true, value: null };
     },
 
@@ -136,7 +143,7 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
         }
       }
       if (!parsed.success || Object.keys(errors).length) return { ok: false, errors };
-      await save(db, p, { ...s, object: parsed.data.object, plate, diplomatic: parsed.data.diplomatic === 'oui', step: s.holder ? 'summary' : 'holder' }, { vehicle_id: vehicleId });
+      await save(db, p, { ...s, object: parsed.data.object, plate, diplomatic: parsed.data.diplomatic === 'oui', draft: withoutFields(s.draft, TPC_OBJECT_FIELDS) }, { vehicle_id: vehicleId });
       return { ok: true, value: null };
     },
 
@@ -151,7 +158,7 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       if (!parsed.success || !address.ok) return { ok: false, errors };
       const holder = { ...parsed.data, line1: address.proposed.line1, line2: address.proposed.line2 ?? undefined, postcode: address.proposed.postcode, commune: address.proposed.commune };
       if (holder.kind === 'legal') holder.siren = holder.siren.replace(/\s/g, '');
-      await save(db, p, { ...s, holder, step: s.step === 'summary' ? 'summary' : 'pieces' });
+      await save(db, p, { ...s, holder, draft: withoutFields(s.draft, TPC_HOLDER_FIELDS) });
       return { ok: true, value: { corrected: address.corrected } };
     },
 
@@ -193,10 +200,21 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       return { ok: true, value: null };
     },
 
-    async goTo(p: VehicleProcedure, step: TpcStep) {
+    /** Keeps what was typed in part 1 or 2, unchecked (a refused form, "Reprendre plus tard"). */
+    async saveDraft(p: VehicleProcedure, input: Record<string, unknown>): Promise<void> {
+      if (!editable(p)) return;
       const s = stateOf(p);
-      const reachable: Record<TpcStep, boolean> = { category: true, object: !!s.subcategory, holder: !!s.object, pieces: !!s.holder, summary: false, done: false };
-      if (editable(p) && reachable[step]) await save(db, p, { ...s, step });
+      const typed: Record<string, string> = Object.fromEntries([...TPC_OBJECT_FIELDS, ...TPC_HOLDER_FIELDS].filter((k) => typeof input[k] === 'string').map((k) => [k, (input[k] as string).slice(0, 2000)]));
+      if (typeof input.object === 'string') typed.diplomatic ??= ''; // an unticked box is not sent
+      await save(db, p, { ...s, draft: { ...(s.draft ?? {}), ...typed } });
+    },
+
+    /** Where the request stands, for its pages (model.ts: tpcCurrentPage, tpcCanShow). */
+    async progress(p: VehicleProcedure): Promise<TpcProgress> {
+      const s = stateOf(p);
+      const req = requirements(p);
+      const missing = req ? missingPieces(req.sub, { initiator: p.initiator, diplomatic: !!s.diplomatic }, (await pieces(p)).map((a) => a.purpose)) : {};
+      return { status: p.status, state: s, piecesMissing: Object.keys(missing).length > 0 };
     },
 
     /** Summary validated with the terms: sent to the instruction centre, with its summary PDF. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProcedureStatus } from '../tables.ts';
 
 /**
  * Duplicate (duplicata) of a registration certificate: lost, stolen or damaged. Loss and damage
@@ -21,6 +22,55 @@ export const DUPLICATE_STEP_TITLES: Record<DuplicateStep, string> = {
   done: 'Pour terminer',
 };
 
+/** Each step at its own address: /vehicules/demandes/<file>/duplicata/<slug>. */
+export const DUPLICATE_STEP_SLUGS: Record<DuplicateStep, string> = { reason: 'motif', report: 'declaration-vol', summary: 'recapitulatif', done: 'fin' };
+export const duplicateStepOfSlug = (slug: string): DuplicateStep | undefined => DUPLICATE_STEPS.find((s) => DUPLICATE_STEP_SLUGS[s] === slug);
+
+/** The fields of the reason's and the police report's forms (a draft keeps only these, never a file). */
+export const DUPLICATE_DRAFT_FIELDS = ['reason', 'declaration', 'special', 'comment'] as const;
+
+/** Where a request stands, for its steps: its status, its reason, whether the summary can be validated, whether a police report went to the centre. */
+export interface DuplicateProgress {
+  status: ProcedureStatus;
+  state: DuplicateState;
+  ready: boolean;
+  reportSent: boolean;
+}
+
+/**
+ * The first unfinished step: the reason; for a theft the SIV does not record, the police report and
+ * the centre's check (its page follows the request while the centre has it); the summary once it
+ * can be validated; once validated, the payment and the documents.
+ */
+export function duplicateCurrentStep(d: DuplicateProgress): DuplicateStep {
+  if (d.status === 'awaiting_payment' || d.status === 'completed') return 'done';
+  if (d.status !== 'in_progress') return 'report';
+  if (d.ready) return 'summary';
+  return d.state.reason === 'theft' && d.state.step === 'report' ? 'report' : 'reason';
+}
+
+/** Whether a theft goes through the centre's check of the police report (the SIV does not record it yet). */
+const checkedTheft = (d: DuplicateProgress) => d.state.reason === 'theft' && !d.state.theftRecordedOn;
+
+/**
+ * Whether a step can be shown: every step up to the first unfinished one, except the reason once a
+ * police report is sent (it can no longer change) and the police report's page for a request that
+ * has none; once validated, only the last page.
+ */
+export function duplicateCanShow(d: DuplicateProgress, step: DuplicateStep): boolean {
+  const current = duplicateCurrentStep(d);
+  if (current === 'done' || step === 'done') return step === current;
+  if (step === 'reason') return d.status === 'in_progress' && !d.reportSent;
+  if (step === 'report' && !checkedTheft(d)) return false;
+  return DUPLICATE_STEPS.indexOf(step) <= DUPLICATE_STEPS.indexOf(current);
+}
+
+/** The step before, for "Étape précédente": none before the reason, nor once the reason is locked by a report sent, nor after validation. */
+export function duplicatePreviousStep(d: DuplicateProgress, step: DuplicateStep): DuplicateStep | undefined {
+  const before = step === 'summary' && checkedTheft(d) ? 'report' : step === 'summary' || step === 'report' ? 'reason' : undefined;
+  return before && duplicateCanShow(d, before) ? before : undefined;
+}
+
 export interface DuplicateState {
   step: DuplicateStep;
   reason?: DuplicateReason;
@@ -28,6 +78,8 @@ export interface DuplicateState {
   theftRecordedOn?: string;
   /** the slides' "cas particulier" box: certificate destroyed or damaged in a weather event (L421-40) */
   weatherEvent?: boolean;
+  /** what was last typed on the reason's or the report's page, refused or saved for later (unchecked) */
+  draft?: Partial<Record<(typeof DUPLICATE_DRAFT_FIELDS)[number], string>>;
 }
 
 /** The "cas particulier" box, as the summary and the PDF name it. */

@@ -1,15 +1,16 @@
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { ThreadMessage } from '../../instruction/threads.ts';
-import { DECLARATIONS, WEATHER_EVENT, DUPLICATE_REASONS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from './model.ts';
+import { DECLARATIONS, WEATHER_EVENT, DUPLICATE_REASONS, DUPLICATE_STEP_SLUGS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from './model.ts';
 import { formatEuros, type TaxLine } from '../taxes/model.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
-import { Accordion, Alert, ChangeButton, SummaryList } from '../../../ui/components/content.tsx';
+import { Accordion, Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, FileInput, Form, RadioGroup, SubmitButton, TextArea, type FieldErrors } from '../../../ui/components/form.tsx';
 import { PaymentDue, ProcedureStepsLayout } from '../procedures/step-pages.tsx';
 import { TaxDetail } from '../taxes/pages.tsx';
 import { FALSE_DECLARATION_WARNING } from '../../../ui/components/false-declaration.ts';
+import { SaveForLaterButton, StepButtons } from '../../../ui/components/step-navigation.tsx';
 
 interface Common {
   fileNumber: string;
@@ -18,8 +19,21 @@ interface Common {
 const base = (file: string) => `/vehicules/demandes/${file}/duplicata`;
 const LABELS = { police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
 
-function DuplicateLayout(props: Common & { step: DuplicateStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  return <ProcedureStepsLayout procedure="Demande de duplicata" steps={DUPLICATE_STEPS} titles={DUPLICATE_STEP_TITLES} help="duplicata" {...props} />;
+/** A step's own address: /vehicules/demandes/<file>/duplicata/<slug>. */
+export const duplicateStepUrl = (fileNumber: string, step: DuplicateStep): string => `${base(fileNumber)}/${DUPLICATE_STEP_SLUGS[step]}`;
+
+function DuplicateLayout(props: Common & { step: DuplicateStep; previous?: DuplicateStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
+  const { previous, ...rest } = props;
+  return (
+    <ProcedureStepsLayout
+      procedure="Demande de duplicata"
+      steps={DUPLICATE_STEPS}
+      titles={DUPLICATE_STEP_TITLES}
+      help="duplicata"
+      previous={previous ? duplicateStepUrl(props.fileNumber, previous) : undefined}
+      {...rest}
+    />
+  );
 }
 
 export function DuplicateReasonPage(props: Common & { holder: string; values: Record<string, string | undefined>; errors: FieldErrors }) {
@@ -27,7 +41,7 @@ export function DuplicateReasonPage(props: Common & { holder: string; values: Re
   return (
     <DuplicateLayout {...props} step="reason" order={['reason', 'declaration', 'special']}>
       <SummaryList rows={[{ key: 'Titulaire', value: props.holder }]} />
-      <Form action={base(props.fileNumber)}>
+      <Form action={duplicateStepUrl(props.fileNumber, 'reason')}>
         <RadioGroup
           name="reason"
           label="Pourquoi demandez-vous un duplicata ?"
@@ -56,13 +70,13 @@ export function DuplicateReasonPage(props: Common & { holder: string; values: Re
           hint={`Cochez cette case seulement si vous êtes dans ce cas particulier (perte ou détérioration). La taxe fixe de 11 € n’est alors pas due (article L421-40 du code des impositions sur les biens et services) : vous ne payez que l’acheminement du certificat. ${FALSE_DECLARATION_WARNING}`}
           error={errors.special}
         />
-        <SubmitButton>Poursuivre</SubmitButton>
+        <StepButtons later />
       </Form>
     </DuplicateLayout>
   );
 }
 
-export function DuplicateReportPage(props: Common & { values: Record<string, string | undefined>; errors: FieldErrors }) {
+export function DuplicateReportPage(props: Common & { previous?: DuplicateStep; values: Record<string, string | undefined>; errors: FieldErrors }) {
   return (
     <DuplicateLayout {...props} step="report" order={['report', 'comment']}>
       <p>
@@ -70,24 +84,38 @@ export function DuplicateReportPage(props: Common & { values: Record<string, str
         contrôle par le centre d’instruction : vous recevrez un courriel dès qu’il aura répondu, puis vous reprendrez la démarche depuis « Mon
         espace véhicule » pour la payer.
       </p>
-      <Form action={`${base(props.fileNumber)}/declaration-vol`} enctype="multipart/form-data">
+      <Form action={duplicateStepUrl(props.fileNumber, 'report')} enctype="multipart/form-data">
         <FileInput name="report" label="Récépissé de déclaration de vol" error={props.errors.report} />
         <TextArea name="comment" label="Message pour le centre d’instruction (facultatif)" value={props.values.comment} error={props.errors.comment} maxLength={2000} />
-        <SubmitButton>Valider et envoyer au centre d’instruction</SubmitButton>
+        <ul class="fr-btns-group fr-btns-group--inline-sm fr-mt-3w">
+          <li>
+            <SubmitButton>Valider et envoyer au centre d’instruction</SubmitButton>
+          </li>
+          <li>
+            <SaveForLaterButton />
+          </li>
+        </ul>
       </Form>
-      <div class="fr-mt-3w">
-        <ChangeButton action={`${base(props.fileNumber)}/modifier`}>Modifier le motif de la demande</ChangeButton>
-      </div>
     </DuplicateLayout>
   );
 }
 
 /** Waiting for the centre, or asked for a complement: the centre's note, the pieces, the thread, the answer. */
 export function DuplicateReviewPage(
-  props: Common & { status: 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; csa: boolean; values: Record<string, string | undefined>; errors: FieldErrors },
+  props: Common & { status: 'in_progress' | 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; csa: boolean; values: Record<string, string | undefined>; errors: FieldErrors },
 ) {
   return (
     <DuplicateLayout {...props} step="report" order={['message', 'report', 'user_message', 'user_message_file']}>
+      {props.status === 'in_progress' && (
+        <Alert kind="success" title="Déclaration de vol acceptée">
+          <p>Le centre d’instruction a accepté votre déclaration de vol : vous pouvez finaliser votre demande.</p>
+          <p>
+            <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href={duplicateStepUrl(props.fileNumber, 'summary')}>
+              Poursuivre vers le récapitulatif
+            </a>
+          </p>
+        </Alert>
+      )}
       {props.status === 'awaiting_review' && (
         <Alert kind="info" title="Demande en attente de contrôle">
           <p>Le centre d’instruction contrôle votre déclaration de vol. Vous recevrez un courriel dès qu’il aura répondu ; vous n’avez rien à faire d’ici là.</p>
@@ -134,7 +162,7 @@ function CsaLink(props: { fileNumber: string }) {
 }
 
 export function DuplicateSummaryPage(
-  props: Common & { reason: DuplicateReason; holder: string; address: string[]; certificate: string | null; taxes: TaxLine[]; reviewed: boolean; theftRecordedOn: string | null; weatherEvent: boolean; errors: FieldErrors },
+  props: Common & { previous?: DuplicateStep; reason: DuplicateReason; holder: string; address: string[]; certificate: string | null; taxes: TaxLine[]; reviewed: boolean; theftRecordedOn: string | null; weatherEvent: boolean; errors: FieldErrors },
 ) {
   return (
     <DuplicateLayout {...props} step="summary" order={['clu']}>
@@ -151,7 +179,7 @@ export function DuplicateSummaryPage(
       )}
       <SummaryList
         rows={[
-          { key: 'Motif', value: DUPLICATE_REASONS[props.reason], changeAction: props.reviewed ? undefined : `${base(props.fileNumber)}/modifier` },
+          { key: 'Motif', value: DUPLICATE_REASONS[props.reason], changeHref: props.reviewed ? undefined : duplicateStepUrl(props.fileNumber, 'reason') },
           ...(props.reason !== 'theft' ? [{ key: 'Déclaration sur l’honneur', value: DECLARATIONS[props.reason] }] : []),
           ...(props.weatherEvent ? [{ key: 'Cas particulier', value: WEATHER_EVENT }] : []),
           { key: 'Certificat actuel', value: `${props.certificate ?? 'ancien format'} — il ne sera plus valable` },

@@ -7,7 +7,7 @@ import type { Upload } from '../../../platform/files/validation.ts';
 import { zodErrors, type Outcome } from '../../accounts/service.ts';
 import { postMessage, readThread } from '../../instruction/threads.ts';
 import { departmentOfPostcode } from '../registry/communes.ts';
-import { ANSWER_MAX, WEATHER_EVENT, DECLARATIONS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateState } from './model.ts';
+import { ANSWER_MAX, WEATHER_EVENT, DECLARATIONS, DUPLICATE_DRAFT_FIELDS, DUPLICATE_REASONS, POLICE_REPORT, reasonSchema, type DuplicateProgress, type DuplicateState } from './model.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
 import type { SaleDocumentContent } from '../procedures/documents.ts';
 import { vehicleSituation } from '../registry/situation.ts';
@@ -90,6 +90,10 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     pieces,
     reportAccepted,
     ready,
+    /** Where the request stands, for its steps (model.ts: duplicateCurrentStep, duplicateCanShow). */
+    async progress(p: VehicleProcedure): Promise<DuplicateProgress> {
+      return { status: p.status, state: stateOf(p), ready: p.status === 'in_progress' && (await ready(p)), reportSent: (await reports(p)).length > 0 };
+    },
     thread: (p: VehicleProcedure) => readThread(db, owner(p), 'user'),
 
     /** Step 1: the reason; loss and damage need the declaration on honour. */
@@ -105,12 +109,18 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
         reason,
         ...(recorded ? { theftRecordedOn: recorded.toISOString().slice(0, 10) } : {}),
         ...(parsed.data.special ? { weatherEvent: true } : {}),
+        // the reason's draft is done with; a message typed for the centre stays for the report's page
+        ...(stateOf(p).draft?.comment ? { draft: { comment: stateOf(p).draft!.comment } } : {}),
       });
       return { ok: true, value: null };
     },
 
-    async back(p: VehicleProcedure) {
-      if (p.status === 'in_progress' && !(await reports(p)).length) await save(db, p, { step: 'reason', reason: stateOf(p).reason });
+    /** Keeps what was typed on the reason's or the report's page, unchecked (a refused form, "Reprendre plus tard"); never a file. */
+    async saveDraft(p: VehicleProcedure, input: Record<string, unknown>): Promise<void> {
+      if (p.status !== 'in_progress' || (await reports(p)).length) return;
+      const state = stateOf(p);
+      const typed = Object.fromEntries(DUPLICATE_DRAFT_FIELDS.filter((k) => typeof input[k] === 'string').map((k) => [k, (input[k] as string).slice(0, ANSWER_MAX)]));
+      await save(db, p, { ...state, draft: { ...(state.draft ?? {}), ...typed } });
     },
 
     /** Theft: the police report is sent and the request waits for the centre's check. */
@@ -126,7 +136,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
       const done = await db.transaction().execute(async (trx) => {
         await storeReport(trx, p, checked.accepted[0]!);
         if (comment.trim()) await postMessage(trx, owner(p), { kind: 'user', accountId: p.account_id }, comment.trim());
-        await save(trx, p, { ...state, step: 'report' });
+        await save(trx, p, { ...state, step: 'report', draft: undefined });
         await issueTheftCsa(trx, p, { recordedOn: null, reportSentAt: new Date().toISOString() });
         const moved = await applyTransition(trx, config, p, 'submit_for_review', actor, {
           set: { submitted_at: new Date(), department: departmentOfPostcode(holder.postcode), assigned_agent_id: null, assigned_at: null },
