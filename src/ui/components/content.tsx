@@ -1,5 +1,4 @@
 import type { ComponentChildren } from 'preact';
-import { Form } from './form.tsx';
 
 export function Alert(props: {
   kind: 'info' | 'success' | 'warning' | 'error';
@@ -44,20 +43,6 @@ export interface SummaryRow {
   value: ComponentChildren;
   /** link to change this answer; the link text names what it changes for screen readers */
   changeHref?: string;
-  /** the same "Modifier", when changing goes back a step on the server: a POST form (with its CSRF token) whose button looks like a link */
-  changeAction?: string;
-}
-
-/** "Modifier" that goes back a step: a POST (state changes only by POST), shown as a link. */
-export function ChangeButton(props: { action: string; label?: string; children?: ComponentChildren }) {
-  return (
-    <Form action={props.action}>
-      <button type="submit" class="fr-link app-link-button">
-        {props.children ?? 'Modifier'}
-        {props.label && <span class="fr-sr-only"> : {props.label}</span>}
-      </button>
-    </Form>
-  );
 }
 
 /** Check-your-answers list with "Modifier" links (GOV.UK summary list in DSFR styles). */
@@ -73,11 +58,6 @@ export function SummaryList({ rows }: { rows: SummaryRow[] }) {
               <a class="fr-link" href={row.changeHref}>
                 Modifier<span class="fr-sr-only"> : {row.key.toLowerCase()}</span>
               </a>
-            </dd>
-          )}
-          {row.changeAction && !row.changeHref && (
-            <dd class="app-summary-list__actions">
-              <ChangeButton action={row.changeAction} label={row.key.toLowerCase()} />
             </dd>
           )}
         </div>
