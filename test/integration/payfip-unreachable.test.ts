@@ -26,7 +26,7 @@ describe('a PayFiP-style provider configured but not answering', () => {
     await client.get(base);
     const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
     const back = await client.follow(await client.post(`${base}/payer`, { idempotency_key: key }));
-    expect(back.url).toBe(base);
+    expect(back.url).toBe(`${base}/fin`);
     expect(textOf(back.body)).toContain('Le service de paiement ne répond pas. Votre demande est conservée');
     expect(textOf(back.body)).toContain('Payer par carte bancaire');
     const attempt = await t.database.db.selectFrom('payments').select(['status', 'provider']).executeTakeFirstOrThrow();
