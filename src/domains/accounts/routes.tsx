@@ -174,7 +174,7 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
     scope.addHook('preHandler', requireUser);
 
     scope.get('/compte', async (request, reply) => {
-      const account = await accounts.findById(request.session.userId!);
+      const account = request.session.account ?? (await accounts.findById(request.session.userId!)); // read with the session, usually
       if (!account) {
         request.session.destroy();
         return reply.redirect('/connexion', 303);

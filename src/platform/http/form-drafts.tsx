@@ -153,6 +153,8 @@ function KeptNotice({ at }: { at: Date }) {
 /**
  * Puts a kept form back: on the next page of the same address that the account opens (a form page
  * answered 200 in HTML), the values are refilled and a notice says so; then the draft is deleted.
+ * Only sessions read with a waiting draft look (`hasKeptForms`, one column of the session's query):
+ * the other pages cost no statement.
  */
 export const formDraftsPlugin = fp(async (app: FastifyInstance, opts: { db: Db }) => {
   const drafts = draftsDb(opts.db);
@@ -164,7 +166,7 @@ export const formDraftsPlugin = fp(async (app: FastifyInstance, opts: { db: Db }
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     const userId = request.session?.userId;
-    if (!userId || request.session.get('agentId') || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+    if (!userId || !request.session.hasKeptForms || request.session.get('agentId') || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
     if (!payload.includes('<form')) return payload;
     const path = request.url.split('?')[0]!;
     const draft = await drafts

@@ -49,6 +49,8 @@ export class Session {
   /** a CSRF token was handed out for an id that has neither row nor cookie: the cookie must be set */
   private needsCookie = false;
   private accountValue: Account | null = null;
+  /** a form this account posted after a session expired waits to be put back (read with the session) */
+  hasKeptForms = false;
 
   constructor(
     private id: string,
@@ -194,7 +196,8 @@ export function sessionCookieName(config: Config): string {
 }
 
 /**
- * The session of a signed cookie's id and its signed-in account, in one query: the session, or
+ * The session of a signed cookie's id, its signed-in account and whether a kept form waits for that
+ * account, in one query: the session, or
  * 'expired' when its row outlived its end (kept for form-drafts.ts), or null when no row holds
  * the id (an anonymous visitor's cookie-only id, or a row purged since).
  */
@@ -208,14 +211,17 @@ export async function loadSession(db: Db, config: Config, cookieId: string): Pro
       's.user_id as session_user_id',
       's.last_seen_at as session_last_seen_at',
       sql<boolean>`s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ${config.sessionIdleMinutes})`.as('session_live'),
+      // whether a form of this account is waiting to be put back (form-drafts.tsx): its pages look only then
+      sql<boolean>`s.user_id is not null and exists (select 1 from form_drafts d where d.user_id = s.user_id and d.expires_at > now())`.as('session_kept_forms'),
     ])
     .where('s.id_hash', '=', hashId(cookieId))
     .executeTakeFirst();
   if (!row) return null;
-  const { session_data, session_user_id, session_last_seen_at, session_live, ...account } = row;
+  const { session_data, session_user_id, session_last_seen_at, session_live, session_kept_forms, ...account } = row;
   if (!session_live) return 'expired';
   const session = new Session(cookieId, session_data as SessionData, true, session_user_id, session_last_seen_at, config.sessionSecret);
   session.attachAccount(account.id === null ? null : (account as Account));
+  session.hasKeptForms = session_kept_forms;
   return session;
 }
 
