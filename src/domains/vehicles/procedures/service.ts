@@ -40,12 +40,18 @@ export async function cancelProcedure(deps: Pick<VehicleDeps, 'db' | 'config'>, 
 /** What the procedure page may show: the vehicle, and its holder only once the code (or identity) is proven. */
 export async function procedureDetails(deps: Pick<VehicleDeps, 'db'>, procedure: VehicleProcedure, account: Account) {
   const { db } = deps;
-  const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', procedure.vehicle_id).executeTakeFirstOrThrow();
+  // the vehicle and its confidential code's lock in one query
+  const { code_locked_until: lockedUntil, ...vehicle } = await db
+    .selectFrom('vehicles as v')
+    .leftJoin('confidential_codes as c', 'c.vehicle_id', 'v.id')
+    .selectAll('v')
+    .select('c.locked_until as code_locked_until')
+    .where('v.id', '=', procedure.vehicle_id)
+    .executeTakeFirstOrThrow();
   const current = await holderOf(db, vehicle);
   // A change of holder proves the buyer's right, not the holder's: its own pages show the former holder once proven.
   const holder = procedure.code_verified && procedure.kind !== 'holder_change' ? current : null;
-  const lock = await db.selectFrom('confidential_codes').select('locked_until').where('vehicle_id', '=', vehicle.id).executeTakeFirst();
-  const suspended = procedure.status === 'awaiting_code' && lock?.locked_until && lock.locked_until > new Date() && !(await isOwnAccount(db, account, current)) ? lock.locked_until : null;
+  const suspended = procedure.status === 'awaiting_code' && lockedUntil && lockedUntil > new Date() && !(await isOwnAccount(db, account, current)) ? lockedUntil : null;
   return { vehicle, holder, lockedUntil: suspended, label: PROCEDURE_LABELS[procedure.kind] };
 }
 

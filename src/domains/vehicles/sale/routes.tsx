@@ -32,12 +32,17 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService, r
 
   async function render(request: FastifyRequest<Params>, reply: FastifyReply, p: VehicleProcedure, page: SalePage, errors: Record<string, string> = {}, values?: Body) {
     const sale = sales.stateOf(p);
-    const { plate, holder } = await sales.vehicleLabel(p);
     const status = Object.keys(errors).length ? 400 : 200;
+    if (page === 'summary') {
+      // the summary's content holds the plate and the holder (the seller) already
+      const content = (await sales.summary(p))!;
+      return reply.render(<SaleSummaryPage fileNumber={p.file_number} plate={content.plate} content={content} errors={errors} />, status);
+    }
+    const { plate, holder, blocked } = await sales.vehicleOf(p);
     switch (page) {
       case 'start':
         // signed in, the account is the proof of a person: no anti-robot question (rate limits guard the codes)
-        return reply.render(<SaleStartPage fileNumber={p.file_number} plate={plate} blocked={await sales.blocked(p)} errors={errors} />, status);
+        return reply.render(<SaleStartPage fileNumber={p.file_number} plate={plate} blocked={blocked} errors={errors} />, status);
       case 'documents':
         return reply.render(<SaleDocumentsPage fileNumber={p.file_number} plate={plate} />);
       case 'buyer':
@@ -46,8 +51,6 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService, r
         const kept = values ?? { ...((sale.declaration as Body | undefined) ?? {}), ...(sale.draft ?? {}) };
         return reply.render(<SaleDeclarationPage fileNumber={p.file_number} plate={plate} holder={holder} kind={sales.buyerKind(p)!} values={kept} errors={errors} />, status);
       }
-      case 'summary':
-        return reply.render(<SaleSummaryPage fileNumber={p.file_number} plate={plate} content={(await sales.summary(p))!} errors={errors} />, status);
       case 'done': {
         const key = `cessionCode:${p.file_number}`;
         const code = request.session.get<string>(key) ?? null;
@@ -82,7 +85,7 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService, r
     if (!p) return;
     if (!sales.canShow(p, 'start')) return reply.redirect(url(p, sales.currentPage(p)), 303);
     const form = body(request);
-    if (await sales.blocked(p)) return render(request, reply, p, 'start');
+    if ((await sales.vehicleOf(p)).blocked) return render(request, reply, p, 'start');
     if (form.understood !== 'oui') return render(request, reply, p, 'start', { understood: 'Cochez la case pour indiquer que vous avez compris ces informations' });
     await sales.advance(p, 'start');
     return reply.redirect(url(p, 'documents'), 303);
@@ -111,8 +114,8 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService, r
     const form = body(request);
     // the buyer's kind may come with the fields (an API client, a form of an older page): it is chosen first
     if (form.buyer_kind && sales.canShow(p, 'buyer') && form.buyer_kind !== sales.buyerKind(p)) {
-      await sales.chooseBuyer(p, form.buyer_kind);
-      p = (await sales.load(request.account!, p.file_number))!;
+      const chosen = await sales.chooseBuyer(p, form.buyer_kind);
+      if (chosen.ok) p = chosen.value;
     }
     if (!sales.canShow(p, 'declaration')) return reply.redirect(url(p, sales.currentPage(p)), 303);
     if (form.intent === 'later') {

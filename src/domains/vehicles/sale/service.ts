@@ -74,23 +74,31 @@ export function createSaleService(deps: { db: Db; config: Config }) {
     load,
     stateOf,
 
-    /** The plate, and the current holder's name (the seller has proven the code or is the holder). */
-    async vehicleLabel(p: VehicleProcedure): Promise<{ plate: string; holder: string }> {
-      const vehicle = await db.selectFrom('vehicles').select(['plate', 'holder_id']).where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
-      const h = await db.selectFrom('vehicle_holders').select(['kind', 'given_names', 'birth_name', 'company_name']).where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();
-      return { plate: vehicle.plate, holder: h.kind === 'natural' ? `${h.given_names} ${h.birth_name}` : (h.company_name ?? '') };
-    },
-
     /**
-     * Why this vehicle cannot be sold now (already declared sold, an opposition), told only once the
-     * seller has proven possession (the code, or the holder's certified identity), never at the start.
+     * The plate and the current holder's name (the seller has proven the code or is the holder), and
+     * why this vehicle cannot be sold now (already declared sold, an opposition), in one query. The
+     * reason is told only once the seller has proven possession (the code, or the holder's certified
+     * identity), never at the start; none once the sale is declared.
      */
-    async blocked(p: VehicleProcedure): Promise<string | null> {
-      if (stateOf(p).step === 'done') return null;
-      const vehicle = await db.selectFrom('vehicles').select(['id', 'sold_at']).where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
-      if (vehicle.sold_at) return 'Ce véhicule a déjà été déclaré vendu : une nouvelle déclaration de cession n’est pas possible. Si l’acheteur ne fait pas sa demande, contactez l’agence.';
-      const blocking = await db.selectFrom('vehicle_encumbrances').select('kind').where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).where('kind', '!=', 'gage').executeTakeFirst();
-      return blocking ? 'Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente de ce véhicule tant qu’elle n’est pas levée. Le certificat de situation administrative (CSA) en indique l’origine.' : null;
+    async vehicleOf(p: VehicleProcedure): Promise<{ plate: string; holder: string; blocked: string | null }> {
+      const v = await db
+        .selectFrom('vehicles as v')
+        .innerJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
+        .select(['v.plate', 'v.sold_at', 'h.kind', 'h.given_names', 'h.birth_name', 'h.company_name'])
+        .select((eb) =>
+          eb.exists(eb.selectFrom('vehicle_encumbrances as e').select('e.id').whereRef('e.vehicle_id', '=', 'v.id').where('e.lifted_at', 'is', null).where('e.kind', '!=', 'gage')).as('opposed'),
+        )
+        .where('v.id', '=', p.vehicle_id)
+        .executeTakeFirstOrThrow();
+      const blocked =
+        stateOf(p).step === 'done'
+          ? null
+          : v.sold_at
+            ? 'Ce véhicule a déjà été déclaré vendu : une nouvelle déclaration de cession n’est pas possible. Si l’acheteur ne fait pas sa demande, contactez l’agence.'
+            : v.opposed
+              ? 'Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente de ce véhicule tant qu’elle n’est pas levée. Le certificat de situation administrative (CSA) en indique l’origine.'
+              : null;
+      return { plate: v.plate, holder: v.kind === 'natural' ? `${v.given_names} ${v.birth_name}` : (v.company_name ?? ''), blocked };
     },
 
     /** "Pour commencer" and "Documents nécessaires": move on once read. */
@@ -133,14 +141,18 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       return sale.step;
     },
 
-    /** Saves the buyer's kind; another kind than the declared one sends the declaration back to be completed. */
-    async chooseBuyer(p: VehicleProcedure, kind: string | undefined): Promise<Outcome<null>> {
+    /**
+     * Saves the buyer's kind; another kind than the declared one sends the declaration back to be
+     * completed. Returns the procedure as saved (no need to read it again).
+     */
+    async chooseBuyer(p: VehicleProcedure, kind: string | undefined): Promise<Outcome<VehicleProcedure>> {
       if (kind !== 'natural' && kind !== 'legal') return { ok: false, errors: { buyer_kind: 'Indiquez si l’acheteur est une personne physique ou une personne morale' } };
       const sale = stateOf(p);
-      if (SALE_STEPS.indexOf(sale.step) < SALE_STEPS.indexOf('declaration') || sale.step === 'done') return { ok: true, value: null };
+      if (SALE_STEPS.indexOf(sale.step) < SALE_STEPS.indexOf('declaration') || sale.step === 'done') return { ok: true, value: p };
       const changed = sale.declaration && sale.declaration.buyer_kind !== kind;
-      await save(p, { ...sale, step: changed ? 'declaration' : sale.step, draft: { ...(sale.draft ?? {}), buyer_kind: kind } });
-      return { ok: true, value: null };
+      const chosen: SaleState = { ...sale, step: changed ? 'declaration' : sale.step, draft: { ...(sale.draft ?? {}), buyer_kind: kind } };
+      await save(p, chosen);
+      return { ok: true, value: { ...p, data: { ...(p.data as object), sale: chosen } as VehicleProcedure['data'] } };
     },
 
     /** "Reprendre plus tard": what was typed is saved as it is, unchecked. */
@@ -193,8 +205,10 @@ export function createSaleService(deps: { db: Db; config: Config }) {
           .insertInto('cession_codes')
           .values({ vehicle_id: p.vehicle_id!, procedure_id: p.id, code_hash: hashCode(code), expires_at: sql<Date>`now() + make_interval(days => ${CESSION_CODE_VALID_DAYS})` })
           .execute();
-        for (const kind of ['certificat_cession', 'csa'] as const)
-          await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind, procedure_id: p.id, plate: content.plate, content: JSON.stringify(content) }).execute();
+        await trx
+          .insertInto('issued_documents')
+          .values((['certificat_cession', 'csa'] as const).map((kind) => ({ token: randomBytes(16).toString('base64url'), kind, procedure_id: p.id, plate: content.plate, content: JSON.stringify(content) })))
+          .execute();
         const moved = await applyTransition(trx, config, p, 'complete_free', actor, { set: { data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done' } }) } });
         if (!moved.ok) throw new TransitionRefused(); // the vehicle stays unsold, no code, no document
         await audit(trx, actor, 'vehicle.sale_declared', { kind: 'vehicle', id: p.vehicle_id! }, { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind });
