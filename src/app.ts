@@ -92,7 +92,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      stream: processLogStream(), // asynchronous: lines written once per event-loop turn
+      stream: processLogStream(), // asynchronous: written off the event loop, flushed at exit
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       serializers: {
         req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
