@@ -38,6 +38,14 @@ const SALE_STEP_BUDGETS: [label: string, budget: number][] = [
   ['GET the code de cession', 5], // + procedure, vehicle with holder, documents, the code taken out of the session
 ];
 
+/**
+ * Statements that depend on the clock, not on the request: the maintenance notices (read once per
+ * 5 s per process) and the touch of a session's last_seen_at (once a minute). On a loaded machine
+ * either may fall in any request, so budgets count the others, and these are bounded apart.
+ */
+const isTimed = (s: string) => /from "maintenance_notices"/.test(s) || /^update "sessions" set "last_seen_at" = \$1 where/.test(s);
+const untimed = (statements: string[]) => statements.filter((s) => !isTimed(s));
+
 describe('what one request costs the database', () => {
   let database: TestDatabase;
   let app: FastifyInstance;
@@ -77,7 +85,7 @@ describe('what one request costs the database', () => {
     });
     expect(code).toMatch(/^[A-Z0-9]{11}$/);
     console.log(`declaration of sale: ${statements.length} SQL statements`);
-    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(SALE_BUDGET);
+    expect(untimed(statements).length, statements.join('\n')).toBeLessThanOrEqual(SALE_BUDGET);
     expect(statements.filter((s) => /pg_advisory/.test(s))).toEqual([]);
   });
 
@@ -89,7 +97,8 @@ describe('what one request costs the database', () => {
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('demo.particulier@example.fr'); // the account read with the session
     });
-    expect(account.length, account.join('\n')).toBeLessThanOrEqual(SIGNED_IN_PAGE_BUDGET);
+    expect(untimed(account).length, account.join('\n')).toBeLessThanOrEqual(SIGNED_IN_PAGE_BUDGET);
+    expect(account.filter(isTimed).length, account.join('\n')).toBeLessThanOrEqual(2);
     expect(account.filter((s) => /from "accounts"/.test(s) && !/"sessions"/.test(s))).toEqual([]);
     // no kept form waits for this account: its pages do not look for one
     expect(account.filter((s) => /form_drafts/.test(s) && !/"sessions"/.test(s))).toEqual([]);
@@ -101,8 +110,8 @@ describe('what one request costs the database', () => {
     const three = await vehiclePage();
     const listed = (await client.get('/vehicules')).body;
     for (const { plate } of PLAIN_VEHICLES.slice(1, 4)) expect(listed).toContain(plate);
-    expect(three.length, three.join('\n')).toBeLessThanOrEqual(SIGNED_IN_PAGE_BUDGET);
-    expect(three.length - none.length, three.join('\n')).toBeLessThanOrEqual(1); // the unread messages of all the rows, in one query
+    expect(untimed(three).length, three.join('\n')).toBeLessThanOrEqual(SIGNED_IN_PAGE_BUDGET);
+    expect(untimed(three).length - untimed(none).length, three.join('\n')).toBeLessThanOrEqual(1); // the unread messages of all the rows, in one query
   });
 
   it('anonymous pages (home, sign-in form) read no session and write nothing: at most the maintenance notices, cached 5 s', async () => {
@@ -122,7 +131,8 @@ describe('what one request costs the database', () => {
       const statements = await recorder.during(async () => {
         result = await work();
       });
-      counts.push([label, statements.length, statements]);
+      counts.push([label, untimed(statements).length, statements]);
+      expect(statements.filter(isTimed).length, `${label}:\n${statements.join('\n')}`).toBeLessThanOrEqual(2);
       return result as T;
     };
     const [labels] = [SALE_STEP_BUDGETS.map(([label]) => label)];
