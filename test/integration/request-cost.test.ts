@@ -35,7 +35,7 @@ const SALE_STEP_BUDGETS: [label: string, budget: number][] = [
   ['POST the declaration', 5], // + procedure, buyer's kind saved, certificate date, the declaration saved
   ['GET the summary', 4], // + procedure, vehicle with holder, oppositions (the documents' content)
   ['POST the confirmation', 12], // + procedure, situation (2), sold, oppositions, code, both documents, transition, two audit rows, the code kept for the next page
-  ['GET the code de cession', 5], // + procedure, vehicle with holder, documents, the code taken out of the session
+  ['GET the code de cession', 5], // + procedure, vehicle with holder, documents (their PDFs measured from these rows), the code taken out of the session
 ];
 
 /**

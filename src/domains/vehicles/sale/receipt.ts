@@ -82,6 +82,9 @@ export function createSaleReceipts(deps: { db: Db; config: Config }) {
     /** Whether the procedure shows the link (the same rule as the download). */
     available: async (account: Account, fileNumber: string): Promise<boolean> => (await declarationOf(account, fileNumber)) !== null,
 
+    /** The accusé of a completed declaration whose certificate of sale was already read. */
+    pdfOfCertificate: (doc: { token: string; content: unknown }): Promise<Buffer> => saleReceiptPdf(doc.content as SaleDocumentContent, `${config.publicUrl}/verification/${doc.token}`),
+
     async pdf(account: Account, fileNumber: string): Promise<Buffer | null> {
       const declaration = await declarationOf(account, fileNumber);
       if (declaration === null) return null;

@@ -224,7 +224,12 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       return { ok: true, value: { code } };
     },
 
-    documents: (p: VehicleProcedure) => db.selectFrom('issued_documents').select(['token', 'kind']).where('procedure_id', '=', p.id).orderBy('kind').execute(),
+    /** The documents issued for the procedure, with what they state (their PDFs are drawn from it). */
+    documents: (p: VehicleProcedure) => db.selectFrom('issued_documents').select(['token', 'kind', 'content']).where('procedure_id', '=', p.id).orderBy('kind').execute(),
+
+    /** The PDF of a document already read (`documents`). */
+    documentPdf: (doc: { kind: IssuedDocumentKind; token: string; content: unknown }): Promise<Buffer> =>
+      saleDocumentPdf(doc.kind, doc.content as SaleDocumentContent, `${config.publicUrl}/verification/${doc.token}`),
 
     /** A document's PDF, for its owner (the procedure's account). */
     async pdf(account: Account, fileNumber: string, kind: IssuedDocumentKind): Promise<Buffer | null> {
