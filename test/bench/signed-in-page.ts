@@ -1,0 +1,113 @@
+/**
+ * The cost of a signed-in page against its ceiling (issue 20), alone and quickly: the built portal
+ * (`node dist/server.js`, built by `npm run build`) on a fresh PostgreSQL database with the demo
+ * data, the demo individual signed in, then "Mon espace véhicule", "Mon compte" and the home page
+ * under BENCH_CONCURRENCY (16) clients for BENCH_MS (5 s) each, and a bare Fastify serving the same
+ * bytes in the same window. `npm run bench` measures the same pages among all its scenarios; this
+ * one takes a minute, so that two builds can be compared on a loaded machine.
+ *
+ *   npm run build && DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres npx tsx test/bench/signed-in-page.ts
+ *
+ * Prints one line per page: the portal's req/s, the bare Fastify's, their ratio, p50/p99.
+ * Not part of npm test.
+ */
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
+import type { LoadResult, LoadSpec } from './load.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DURATION_MS = Number(process.env.BENCH_MS ?? 5000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const PORT = Number(process.env.BENCH_PORT ?? 3914);
+const BARE_PORT = PORT + 1;
+const PAGES = [
+  { name: 'GET /vehicules (signed in: Mon espace véhicule)', path: '/vehicules', signedIn: true },
+  { name: 'GET /compte (signed in)', path: '/compte', signedIn: true },
+  { name: 'GET / (home, anonymous)', path: '/', signedIn: false },
+];
+
+function load(spec: LoadSpec): Promise<LoadResult> {
+  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), ['child', JSON.stringify(spec)], { execArgv: ['--import', 'tsx'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
+  });
+}
+
+async function signIn(base: string): Promise<string> {
+  const page = await fetch(`${base}/connexion`);
+  const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${base}/connexion`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: first, 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    body: new URLSearchParams({ _csrf: csrf, email: 'demo.particulier@example.fr', password: DEMO_PASSWORD }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`sign-in: ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+async function main(): Promise<void> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin?.startsWith('postgres')) throw new Error('test/bench/signed-in-page.ts needs DATABASE_URL=postgres://…');
+  const name = `bench_page_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'portail-bench-page-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), DEMO_DATA: 'true', DATA_DIR: dataDir, JOBS_WORKER: 'false', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  delete env.APP_CLOCK_START;
+  const portal = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${PORT}`;
+  const bare = Fastify();
+  try {
+    while (!(await fetch(`${base}/healthz`).then((r) => r.ok, () => false))) {
+      if (portal.exitCode !== null) throw new Error('the portal stopped at start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const cookie = await signIn(base);
+    const bodies = new Map<string, { body: Buffer; type: string }>();
+    for (const p of PAGES) {
+      const sample = await fetch(`${base}${p.path}`, { headers: p.signedIn ? { cookie } : {}, redirect: 'manual' });
+      if (sample.status !== 200) throw new Error(`${p.path}: ${sample.status}`);
+      bodies.set(p.path, { body: Buffer.from(await sample.arrayBuffer()), type: sample.headers.get('content-type') ?? 'text/html' });
+    }
+    for (const [p, b] of bodies) bare.get(p, (_request, reply) => reply.type(b.type).send(b.body));
+    await bare.listen({ port: BARE_PORT, host: '127.0.0.1' });
+    console.log(`${CONCURRENCY} clients, ${DURATION_MS / 1000} s per measure, PostgreSQL; load average at start ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    for (const p of PAGES) {
+      // the portal, then its ceiling, one after the other: the same window of the machine's load
+      const portalRun = await load({ url: `${base}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY, cookie: p.signedIn ? cookie : undefined });
+      const bareRun = await load({ url: `http://127.0.0.1:${BARE_PORT}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY });
+      console.log(
+        `${p.name}: ${portalRun.rps} req/s (p50 ${portalRun.p50} ms, p99 ${portalRun.p99} ms, errors ${portalRun.errors + portalRun.timeouts}) vs bare Fastify ${bareRun.rps} req/s: ${(portalRun.rps / bareRun.rps).toFixed(3)}×`,
+      );
+    }
+    console.log(`load average at the end ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  } finally {
+    await bare.close();
+    portal.kill('SIGTERM');
+    if (portal.exitCode === null) await new Promise((resolve) => portal.once('exit', resolve));
+    await client.query(`drop database if exists ${name} with (force)`);
+    await client.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
