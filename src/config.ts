@@ -284,6 +284,10 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATA_DIR: process.env.TEST_DATA_DIR ?? './.tmp/test-data',
     MAINTENANCE_CACHE_SECONDS: '0',
     JOBS_WORKER: 'false',
+    // tests fire bursts of parallel requests on a loaded machine: a fixed, roomy waiting-room limit
+    // (the admission tests set their own); the adaptive limit is tested on its own
+    ADMISSION_MAX_CONCURRENT: '64',
+    ADMISSION_TARGET_MS: '0',
     ...overrides,
   });
   if (base.database.kind === 'pglite') {
