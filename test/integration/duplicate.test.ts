@@ -213,7 +213,7 @@ describe('duplicate (duplicata) of a registration certificate', () => {
 
     // the user finds it in the basket, reads the note, answers and sends the report again
     const basket = textOf((await client.get('/vehicules')).body);
-    expect(basket).toContain('À compléter');
+    expect(basket).toContain('Complément à fournir');
     expect(basket).toContain('Action requise');
     expect(basket).toContain('1 message non lu');
     const page = textOf((await client.get(base)).body);
