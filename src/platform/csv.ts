@@ -2,14 +2,31 @@
  * CSV read as a stream of records (the registry and directory imports): comma- or
  * semicolon-separated (the first line decides), quotes honoured ("a, b", "" inside, line breaks
  * inside a quoted field), CRLF, LF or CR line ends, blank records skipped. Each record carries the
- * number of the line it starts on, as an editor shows it.
+ * number of the line it starts on, as an editor shows it. A record longer than `maxRecordLength`
+ * characters (a file without line breaks, a quote never closed) stops the reading with a
+ * `CsvRecordTooLong` naming its line: the text kept between chunks never exceeds that length, so
+ * each chunk costs its own length, whatever the file.
  */
 export interface CsvRecord {
   line: number;
   cells: string[];
 }
 
+/** Characters a record may hold, quoted line breaks included (64 Ki). */
+export const MAX_RECORD_LENGTH = 65_536;
+
+export class CsvRecordTooLong extends Error {
+  constructor(
+    readonly line: number,
+    maxLength: number,
+  ) {
+    super(`Ligne ${line} : plus de ${maxLength.toLocaleString('fr-FR')} caractères sans fin de ligne (saut de ligne ou guillemet fermant manquant ?)`);
+  }
+}
+
 export class CsvSplitter {
+  constructor(private readonly maxRecordLength = MAX_RECORD_LENGTH) {}
+
   private separator: string | undefined;
   /** the text after the last complete line of the previous chunk */
   private rest = '';
@@ -32,6 +49,7 @@ export class CsvSplitter {
       start = end + 1;
     }
     this.rest = text.slice(start);
+    if (this.rest.length > this.maxRecordLength) throw new CsvRecordTooLong(this.open?.line ?? this.lineNumber + 1, this.maxRecordLength);
     return records;
   }
 
@@ -50,6 +68,7 @@ export class CsvSplitter {
 
   private line(text: string, records: CsvRecord[]): void {
     this.lineNumber++;
+    if (text.length + (this.open?.text.length ?? 0) > this.maxRecordLength) throw new CsvRecordTooLong(this.open?.line ?? this.lineNumber, this.maxRecordLength);
     this.separator ??= text.includes(';') ? ';' : ',';
     if (this.open) {
       this.open.text += `\n${text}`;

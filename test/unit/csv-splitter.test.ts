@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hashConfidentialCode } from '../../src/domains/vehicles/confidential-code/code.ts';
-import { CsvSplitter, parseCsv } from '../../src/platform/csv.ts';
+import { CsvRecordTooLong, CsvSplitter, MAX_RECORD_LENGTH, parseCsv } from '../../src/platform/csv.ts';
 
 const records = (pieces: string[]) => {
   const splitter = new CsvSplitter();
@@ -26,6 +26,44 @@ describe('CSV read as a stream (registry import)', () => {
   it('takes the separator from the first line, and keeps a quote never closed to the end', () => {
     expect(parseCsv('a,b\n1;2,3')).toEqual([['a', 'b'], ['1;2', '3']]);
     expect(parseCsv('a,b\n1,"2\n3')).toEqual([['a', 'b'], ['1', '2\n3']]);
+  });
+});
+
+describe('CSV record length limit (issue 20: a file without line breaks)', () => {
+  /** Feeds the chunks one by one; the index of the chunk that threw, and the error. */
+  const firstThrow = (splitter: CsvSplitter, chunks: string[]) => {
+    for (let i = 0; i < chunks.length; i++) {
+      try {
+        splitter.push(chunks[i]!);
+      } catch (error) {
+        return { at: i, error: error as Error };
+      }
+    }
+    try {
+      splitter.end();
+    } catch (error) {
+      return { at: chunks.length, error: error as Error };
+    }
+    return undefined;
+  };
+
+  it('stops at the first chunk taking a line past the limit, naming the line, instead of keeping the text', () => {
+    const chunks = Array.from({ length: 50 }, () => 'x'.repeat(1000));
+    const thrown = firstThrow(new CsvSplitter(4096), ['a,b\n1,2\n', ...chunks]);
+    expect(thrown?.at).toBe(5); // 4,000 characters pending after chunk 4, 5,000 after chunk 5
+    expect(thrown?.error).toBeInstanceOf(CsvRecordTooLong);
+    expect(thrown?.error.message).toBe('Ligne 3 : plus de 4\u202f096 caractères sans fin de ligne (saut de ligne ou guillemet fermant manquant ?)');
+  });
+
+  it('names the line a quoted field opened on when the quote is never closed', () => {
+    const thrown = firstThrow(new CsvSplitter(4096), ['a,b\n1,2\n3,"x\n', ...Array.from({ length: 20 }, () => `${'y'.repeat(500)}\n`)]);
+    expect(thrown?.error.message).toMatch(/^Ligne 3 : plus de 4.096 caractères/u);
+    expect(thrown?.at).toBeLessThanOrEqual(10);
+  });
+
+  it('refuses one complete line too long, and reads a line of exactly the limit', () => {
+    expect(() => parseCsv(`a\n${'z'.repeat(MAX_RECORD_LENGTH + 1)}\n`)).toThrow(/^Ligne 2 : plus de 65.536 caractères/u);
+    expect(parseCsv(`a\n${'z'.repeat(MAX_RECORD_LENGTH)}\n`)[1]![0]).toHaveLength(MAX_RECORD_LENGTH);
   });
 });
 
