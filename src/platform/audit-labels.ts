@@ -53,6 +53,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'closure.announced': 'Fermeture du portail annoncée',
   'closure.accounts_deleted': 'Comptes supprimés après la fermeture du portail',
   'directory.imported': 'Annuaire des lieux importé',
+  'registry.imported': 'Véhicules importés dans le registre (fichier CSV)',
+  'registry.import_refused': 'Import de véhicules refusé : aucun véhicule ajouté',
   'tax_rate.scheduled': 'Taux de taxe programmé',
 
   // vehicle procedures (the state machine's actions are vehicle_procedure.<action>)

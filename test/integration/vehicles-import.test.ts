@@ -117,17 +117,142 @@ describe('vehicles:import, by COPY in one transaction (issue 20)', () => {
   });
 
   it('numbers lines as an editor shows them: a blank line and a line break inside quotes count', async () => {
-    const text = [HEADER, natural('GA-101-HB'), '', natural('GA-102-HB').replace('1 rue A', '"1 rue A\nrésidence des Pins"'), BAD_DATE('GA-103-HB')].join('\n');
+    // a line break is allowed only in the previous title's whole address (never in a 38-character address line)
+    const text = [HEADER, natural('GA-101-HB'), '', natural('GA-102-HB').replace('44000,Nantes,,', '44000,Nantes,,"LLD, 8 RUE X\n75013 PARIS"'), BAD_DATE('GA-103-HB')].join('\n');
     expect((await importVehiclesCsv(database, SECRET, text)).errors).toEqual(['Ligne 6 : titulaire personne physique : nom, prénoms, date (AAAA-MM-JJ) et lieu de naissance obligatoires']);
     expect(await importVehiclesCsv(database, SECRET, text.slice(0, text.lastIndexOf('\n')))).toEqual({ imported: 2, errors: [] });
-    const { address_line1 } = await database.db.selectFrom('vehicle_holders as h').innerJoin('vehicles as v', 'v.holder_id', 'h.id').select('h.address_line1').where('v.plate', '=', 'GA-102-HB').executeTakeFirstOrThrow();
-    expect(address_line1).toBe('1 rue A\nrésidence des Pins');
+    const { previous_title_address } = await database.db.selectFrom('vehicles').select('previous_title_address').where('plate', '=', 'GA-102-HB').executeTakeFirstOrThrow();
+    expect(previous_title_address).toBe('LLD, 8 RUE X\n75013 PARIS');
   });
 
   it('refuses an empty file, a file without a vehicle and missing columns', async () => {
     expect((await importVehiclesCsv(database, SECRET, '')).errors).toEqual(['Le fichier est vide.']);
     expect((await importVehiclesCsv(database, SECRET, `${HEADER}\n\n`)).errors).toEqual(['Aucun véhicule dans le fichier.']);
     expect((await importVehiclesCsv(database, SECRET, 'plate,vin\nAB-123-CD,x')).errors).toEqual(['Colonnes manquantes : certificate_date, first_registration_date, category, fiscal_power, energy, holder_kind, address_line1, postcode, commune']);
+  });
+});
+
+/** A good natural-person line with one column's value replaced (columns of HEADER, in its order). */
+const withValue = (plate: string, column: string, value: string) => {
+  const names = HEADER.split(',');
+  const cells = natural(plate).split(',');
+  while (cells.length < names.length) cells.push('');
+  cells[names.indexOf(column)] = value;
+  return cells.join(',');
+};
+const auditRows = () => database.db.selectFrom('audit_events').select(['actor_kind', 'action', 'details']).where('action', 'like', 'registry.%').orderBy('id').execute();
+
+describe('vehicles:import against a hostile file (issue 20, attacker’s findings)', () => {
+  it('reads opposition and gage only as documented: a Treasury opposition in capitals is kept, an unknown value is a line error', async () => {
+    const text = [
+      HEADER,
+      withValue('GA-101-HB', 'opposition', 'OTCI_TRESOR'),
+      withValue('GA-102-HB', 'opposition', 'otci tresor'),
+      withValue('GA-103-HB', 'opposition', 'OTCI-Trésor'),
+      withValue('GA-104-HB', 'gage', 'OUI'),
+      withValue('GA-105-HB', 'gage', 'Non'),
+    ].join('\n');
+    expect(await importVehiclesCsv(database, SECRET, text)).toEqual({ imported: 5, errors: [] });
+    const encumbrances = await database.db
+      .selectFrom('vehicle_encumbrances as e')
+      .innerJoin('vehicles as v', 'v.id', 'e.vehicle_id')
+      .select(['v.plate', 'e.kind'])
+      .orderBy('v.plate')
+      .execute();
+    expect(encumbrances).toEqual([
+      { plate: 'GA-101-HB', kind: 'otci_tresor' },
+      { plate: 'GA-102-HB', kind: 'otci_tresor' },
+      { plate: 'GA-103-HB', kind: 'otci_tresor' },
+      { plate: 'GA-104-HB', kind: 'gage' },
+    ]);
+
+    const before = await counts();
+    const refused = [
+      HEADER,
+      withValue('GB-101-HB', 'opposition', 'tresor'),
+      withValue('GB-102-HB', 'gage', 'gagé'),
+      withValue('GB-103-HB', 'long_term_lease', 'peut-être'),
+      withValue('GB-104-HB', 'opposition', 'otci_douane'),
+    ].join('\n');
+    expect(await importVehiclesCsv(database, SECRET, refused)).toEqual({
+      imported: 0,
+      errors: [
+        'Ligne 2 : opposition : valeur « tresor » non reconnue (otci_judiciaire, otci_huissier, otci_tresor, otci_vei ou vide)',
+        'Ligne 3 : gage : valeur « gagé » non reconnue (oui, non ou vide)',
+        'Ligne 4 : long_term_lease : valeur « peut-être » non reconnue (oui, non ou vide)',
+        'Ligne 5 : opposition : valeur « otci_douane » non reconnue (otci_judiciaire, otci_huissier, otci_tresor, otci_vei ou vide)',
+      ],
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('names every empty required cell at its line instead of crashing or failing in the database', async () => {
+    const text = [
+      HEADER,
+      natural('GA-101-HB'),
+      withValue('GA-102-HB', 'commune', ''),
+      withValue('GA-103-HB', 'category', ' '),
+      withValue('GA-104-HB', 'energy', ''),
+      withValue('GA-105-HB', 'address_line1', ''),
+    ].join('\n');
+    expect(await importVehiclesCsv(database, SECRET, text)).toEqual({
+      imported: 0,
+      errors: ['Ligne 3 : commune : valeur obligatoire', 'Ligne 4 : category : valeur obligatoire', 'Ligne 5 : energy : valeur obligatoire', 'Ligne 6 : address_line1 : valeur obligatoire'],
+    });
+    expect(await counts()).toMatchObject({ vehicles: 0, holders: 0 });
+  });
+
+  it('refuses values too long, control characters, extra cells, unknown and repeated columns, and a file without line breaks', async () => {
+    const errors = async (text: string) => (await importVehiclesCsv(database, SECRET, text)).errors;
+    expect(
+      await errors(
+        [
+          HEADER,
+          withValue('GA-101-HB', 'birth_name', 'M'.repeat(5_000)),
+          withValue('GA-102-HB', 'given_names', 'An\u0000ne'),
+          withValue('GA-103-HB', 'address_line1', '"1 rue A\nrésidence des Pins"'),
+          `${withValue('GA-104-HB', 'brand', 'Renault')}${',x'.repeat(10)}`,
+          withValue('GA-105-HB', 'address_line1', '12 avenue du Maréchal de Lattre de Tassigny'),
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'Ligne 2 : birth_name : 100 caractères au plus (5\u202f000 reçus)',
+      'Ligne 3 : given_names : caractère de contrôle interdit dans « An[U+0000]ne »',
+      'Ligne 4 : address_line1 : caractère de contrôle interdit dans « 1 rue A[U+000A]résidence des Pins »',
+      'Ligne 6 : 36 valeurs pour 26 colonnes',
+      'Ligne 7 : address_line1 : 38 caractères au plus (43 reçus)',
+    ]);
+    const columns = (n: number) => `${HEADER},${Array.from({ length: n }, (_, i) => `c${i}`).join(',')}`;
+    expect(await errors([columns(2_000), natural('GA-101-HB')].join('\n'))).toEqual([
+      'Ligne 1 : colonnes inconnues : « c0 », « c1 », « c2 », « c3 », « c4 », « c5 », « c6 », « c7 », « c8 », « c9 » … et 1990 autres',
+    ]);
+    expect(await errors([columns(70_000), natural('GA-101-HB')].join('\n'))).toEqual([
+      'Ligne 1 : plus de 65\u202f536 caractères sans fin de ligne (saut de ligne ou guillemet fermant manquant ?)',
+    ]);
+    expect(await errors([`${HEADER},PLATE,vin`, natural('GA-101-HB')].join('\n'))).toEqual(['Ligne 1 : colonnes en double : plate, vin']);
+    expect(await errors([`${HEADER},`, natural('GA-101-HB')].join('\n'))).toEqual(['Ligne 1 : colonnes inconnues : colonne 27 sans nom']);
+    expect(await errors(`${HEADER}\n${natural('GA-101-HB').repeat(5000)}`)).toEqual([
+      'Ligne 2 : plus de 65\u202f536 caractères sans fin de ligne (saut de ligne ou guillemet fermant manquant ?)',
+    ]);
+    expect(await errors([HEADER, natural('GA-101-HB'), withValue('GA-102-HB', 'birth_name', 'M'.repeat(5_000_000)), natural('GA-103-HB')].join('\n'))).toEqual([
+      'Ligne 3 : plus de 65\u202f536 caractères sans fin de ligne (saut de ligne ou guillemet fermant manquant ?)',
+    ]);
+    expect(await counts()).toMatchObject({ vehicles: 0, holders: 0 });
+  });
+
+  it('writes one audit row per import, done or refused, by the system, with the file’s name and counts', async () => {
+    await importVehiclesCsv(database, SECRET, [HEADER, ...good(3)].join('\n'), undefined, { file: 'extrait-siv.csv' });
+    await importVehiclesCsv(database, SECRET, [HEADER, ...good(2, 201), BAD_DATE('GA-203-HB'), BAD_DATE('GA-204-HB')].join('\n'), undefined, { file: 'mauvais.csv' });
+    await importVehiclesCsv(database, SECRET, [HEADER, ...good(2)].join('\n'), undefined, { file: 'deja.csv' });
+    expect(await auditRows()).toEqual([
+      { actor_kind: 'system', action: 'registry.imported', details: { file: 'extrait-siv.csv', lines: 3, imported: 3 } },
+      {
+        actor_kind: 'system',
+        action: 'registry.import_refused',
+        details: { file: 'mauvais.csv', lines: 4, imported: 0, linesInError: 2, firstError: 'Ligne 4 : titulaire personne physique : nom, prénoms, date (AAAA-MM-JJ) et lieu de naissance obligatoires' },
+      },
+      { actor_kind: 'system', action: 'registry.import_refused', details: { file: 'deja.csv', lines: 2, imported: 0, linesInError: 0, firstError: 'Ces immatriculations existent déjà : GA-101-HB, GA-102-HB' } },
+    ]);
   });
 });
 

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Database, Db } from '../../../platform/db/database.ts';
 import { copyField, type BulkTransaction } from '../../../platform/db/bulk.ts';
-import { CsvSplitter, type CsvRecord } from '../../../platform/csv.ts';
+import { CsvRecordTooLong, CsvSplitter, type CsvRecord } from '../../../platform/csv.ts';
+import { audit, SYSTEM, type Actor } from '../../../platform/audit.ts';
 import { checkPlate, isValidCertificateNumber, isValidVin } from './identifiers.ts';
 import { hashConfidentialCode, newConfidentialCode } from '../confidential-code/code.ts';
 import { vehicleRow, type RegistryEntry } from './registry.ts';
@@ -28,8 +29,47 @@ export const LISTED_ERRORS = 100;
 
 /** The date check of `z.iso.date()` (a real calendar day, AAAA-MM-JJ), without a schema parse per field. */
 const isIsoDate = (v: string | undefined): v is string => v !== undefined && z.regexes.date.test(v);
-const yes = (v: string | undefined) => v !== undefined && ['oui', 'true', '1', 'o', 'yes'].includes(v.toLowerCase());
-const OPPOSITIONS = new Set(['otci_judiciaire', 'otci_huissier', 'otci_tresor', 'otci_vei']);
+
+/**
+ * The longest value each text column takes (the postal norm's 38 characters a line, the portal's
+ * forms' 100 for a name, 200 for a company or a whole address); past it, a line error.
+ */
+const MAX_LENGTH: Partial<Record<Column, number>> = {
+  plate: 20, vin: 17, certificate_number: 20, certificate_date: 10, first_registration_date: 10, certificate_theft: 10, birth_date: 10,
+  category: 10, energy: 10, fiscal_power: 5, holder_kind: 10, siren: 9, postcode: 5,
+  birth_name: 100, given_names: 100, birth_place: 100, company_name: 200,
+  address_line1: 38, address_line2: 38, commune: 50, previous_title_address: 200,
+  long_term_lease: 10, gage: 10, opposition: 20,
+  brand: 50, type_variant: 50, commercial_name: 50, national_genre: 10, body_type: 10,
+  gross_weight_kg: 6, engine_cc: 6, seats: 4, co2_g_km: 5,
+};
+/** NUL and the other control characters; a quoted line break is allowed in the previous title's address only. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_BUT_LINE_BREAK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+/** A cell's value quoted in a message: at most 30 characters, control characters as U+XXXX. */
+const shown = (v: string) => `« ${(v.length > 30 ? `${v.slice(0, 30)}…` : v).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `[U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}]`)} »`;
+
+const YES = new Set(['oui', 'o', 'yes', 'true', '1']);
+const NO = new Set(['non', 'n', 'no', 'false', '0']);
+/** A yes/no column: empty is no; any value outside the two lists (« gagé », « x ») is a problem, never a silent no. */
+function yesNo(value: string | undefined, column: Column, problems: string[]): boolean {
+  if (!value) return false;
+  const v = value.toLowerCase();
+  if (YES.has(v)) return true;
+  if (!NO.has(v)) problems.push(`${column} : valeur ${shown(value)} non reconnue (oui, non ou vide)`);
+  return false;
+}
+
+const OPPOSITIONS = ['otci_judiciaire', 'otci_huissier', 'otci_tresor', 'otci_vei'] as const;
+type Opposition = (typeof OPPOSITIONS)[number];
+/** The opposition column: a documented code, whatever its case, accents, spaces or hyphens (« OTCI Trésor »); empty, none. */
+function opposition(value: string | undefined, problems: string[]): Opposition | null {
+  if (!value) return null;
+  const code = value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[\s_-]+/g, '_');
+  if ((OPPOSITIONS as readonly string[]).includes(code)) return code as Opposition;
+  problems.push(`opposition : valeur ${shown(value)} non reconnue (${OPPOSITIONS.join(', ')} ou vide)`);
+  return null;
+}
 
 /** A cell trimmed, undefined when empty or when the column is absent (-1). */
 const cell = (cells: string[], i: number): string | undefined => (i < 0 ? undefined : cells[i]?.trim() || undefined);
@@ -48,10 +88,17 @@ function count(value: string | undefined, column: Column, problems: string[], ma
  * second line. Keeps the plates seen, not the lines.
  */
 export class VehiclesCsvChecker {
+  /** `now`: the app clock's instant the file is checked at (a certificate's year is at most its year) */
+  constructor(private readonly now = new Date()) {}
+
   /** the position of each column in the header (-1: absent); undefined until the header is read */
   private index: Record<Column, number> | undefined;
   private readonly listed: string[] = [];
   private errorLines = 0;
+  /** the number of columns of the header */
+  private columns = 0;
+  /** the records read after the header (the vehicles' lines, good or bad) */
+  lines = 0;
   /** the header or the file itself is unusable: nothing more to read */
   fatal = false;
   /** the plates of the good lines, in file order */
@@ -59,6 +106,11 @@ export class VehiclesCsvChecker {
 
   get refused(): boolean {
     return this.errorLines > 0;
+  }
+
+  /** The lines in error (1 for an unusable header or file, 0 when only plates already registered refuse it). */
+  get refusedLines(): number {
+    return this.errorLines;
   }
 
   /** The problems to show: the first lines in error, then how many more. */
@@ -72,8 +124,12 @@ export class VehiclesCsvChecker {
     if (this.index) return this.check(record);
     const names = record.cells.map((h) => h.trim().toLowerCase());
     const missing = REQUIRED.filter((c) => !names.includes(c));
+    const unknown = names.flatMap((n, i) => ((CSV_COLUMNS as readonly string[]).includes(n) ? [] : [n ? shown(n) : `colonne ${i + 1} sans nom`]));
+    const twice = [...new Set(names.filter((n, i) => n && names.indexOf(n) !== i))];
     if (missing.length) this.fail(`Colonnes manquantes : ${missing.join(', ')}`);
-    else this.index = Object.fromEntries(CSV_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<Column, number>;
+    else if (unknown.length) this.fail(`Ligne ${record.line} : colonnes inconnues : ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` … et ${unknown.length - 10} autres` : ''}`);
+    else if (twice.length) this.fail(`Ligne ${record.line} : colonnes en double : ${twice.join(', ')}`);
+    else (this.columns = names.length), (this.index = Object.fromEntries(CSV_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<Column, number>);
     return undefined;
   }
 
@@ -83,7 +139,26 @@ export class VehiclesCsvChecker {
     else if (vehicleRequired && this.index && !this.refused && !this.plates.size) this.fail('Aucun véhicule dans le fichier.');
   }
 
-  private fail(message: string): void {
+  /** More cells than columns, a value too long, a control character: the cells' own problems, before their meaning. */
+  private cellProblems(cells: string[]): string[] {
+    const problems: string[] = [];
+    if (cells.length > this.columns) problems.push(`${cells.length} valeurs pour ${this.columns} colonnes`);
+    // one scan of the whole record for a control character; the columns one by one only then
+    const control = CONTROL.test(cells.join(''));
+    for (const column of CSV_COLUMNS) {
+      const i = this.index![column];
+      const value = i < 0 ? undefined : cells[i];
+      if (!value) continue;
+      const max = MAX_LENGTH[column];
+      if (max !== undefined && value.trim().length > max) problems.push(`${column} : ${max} caractères au plus (${value.trim().length.toLocaleString('fr-FR')} reçus)`);
+      else if (control && (column === 'previous_title_address' ? CONTROL_BUT_LINE_BREAK : CONTROL).test(value.trim()))
+        problems.push(`${column} : caractère de contrôle interdit dans ${shown(value.trim())}`);
+    }
+    return problems;
+  }
+
+  /** The file cannot be read further (a record too long): one problem, and nothing more is read. */
+  fail(message: string): void {
     this.fatal = true;
     this.problem(message);
   }
@@ -95,14 +170,20 @@ export class VehiclesCsvChecker {
 
   private check({ line, cells }: CsvRecord): RegistryEntry | undefined {
     const at = this.index!;
-    const problems: string[] = [];
+    this.lines++;
+    const problems = this.cellProblems(cells);
+    if (problems.length) {
+      this.problem(`Ligne ${line} : ${problems.join(' ; ')}`);
+      return undefined;
+    }
+    for (const column of ['category', 'energy', 'address_line1', 'commune'] as const) if (!cell(cells, at[column])) problems.push(`${column} : valeur obligatoire`);
     const plate = checkPlate(cell(cells, at.plate) ?? '');
     if (!plate.ok) problems.push(plate.message);
     else if (this.plates.has(plate.plate)) problems.push(`immatriculation ${plate.plate} en double dans le fichier`);
     const vin = (cell(cells, at.vin) ?? '').toUpperCase();
     if (!isValidVin(vin)) problems.push('VIN invalide (17 caractères, sans I, O ni Q)');
     const certificate = cell(cells, at.certificate_number)?.toUpperCase().replace(/\s/g, '') ?? null;
-    if (certificate && !isValidCertificateNumber(certificate)) problems.push('numéro de formule invalide (ex. 2017RV48832)');
+    if (certificate && !isValidCertificateNumber(certificate, this.now)) problems.push('numéro de formule invalide (ex. 2017RV48832)');
     const certificateDate = cell(cells, at.certificate_date);
     const firstRegistrationDate = cell(cells, at.first_registration_date);
     if (!isIsoDate(certificateDate)) problems.push('certificate_date : date attendue au format AAAA-MM-JJ');
@@ -135,12 +216,14 @@ export class VehiclesCsvChecker {
       seats: count(cell(cells, at.seats), 'seats', problems, 200, 1),
       co2: count(cell(cells, at.co2_g_km), 'co2_g_km', problems, 2_000),
     };
+    const lease = yesNo(cell(cells, at.long_term_lease), 'long_term_lease', problems);
+    const gage = yesNo(cell(cells, at.gage), 'gage', problems);
+    const otci = opposition(cell(cells, at.opposition), problems);
     if (problems.length || !plate.ok) {
       this.problem(`Ligne ${line} : ${problems.join(' ; ')}`);
       return undefined;
     }
     this.plates.add(plate.plate);
-    const opposition = cell(cells, at.opposition);
     return {
       plate: plate.plate,
       plateKind: plate.kind,
@@ -156,12 +239,12 @@ export class VehiclesCsvChecker {
           ? { kind: 'natural', birthName: birthName!.toUpperCase(), givenNames: givenNames!, birthDate: birthDate!, birthPlace: birthPlace!.toUpperCase() }
           : { kind: 'legal', companyName: companyName!.toUpperCase(), siren: siren! },
       address: { line1: cell(cells, at.address_line1)!, line2: cell(cells, at.address_line2), postcode: postcode!, commune: cell(cells, at.commune)!.toUpperCase() },
-      longTermLease: yes(cell(cells, at.long_term_lease)),
+      longTermLease: lease,
       previousTitleAddress: cell(cells, at.previous_title_address),
       certificateTheftRecordedOn: theft,
       encumbrances: [
-        ...(yes(cell(cells, at.gage)) ? [{ kind: 'gage' as const, registeredAt: certificateDate! }] : []),
-        ...(opposition && OPPOSITIONS.has(opposition) ? [{ kind: opposition as 'otci_tresor', registeredAt: certificateDate! }] : []),
+        ...(gage ? [{ kind: 'gage' as const, registeredAt: certificateDate! }] : []),
+        ...(otci ? [{ kind: otci, registeredAt: certificateDate! }] : []),
       ],
       confidentialCode: newConfidentialCode(),
       characteristics,
@@ -174,10 +257,15 @@ export function readVehiclesCsv(text: string): { entries: RegistryEntry[]; error
   const checker = new VehiclesCsvChecker();
   const splitter = new CsvSplitter();
   const entries: RegistryEntry[] = [];
-  for (const record of [...splitter.push(text.replace(/^\uFEFF/, '')), ...splitter.end()]) {
-    if (checker.fatal) break;
-    const entry = checker.read(record);
-    if (entry) entries.push(entry);
+  try {
+    for (const record of [...splitter.push(text.replace(/^\uFEFF/, '')), ...splitter.end()]) {
+      if (checker.fatal) break;
+      const entry = checker.read(record);
+      if (entry) entries.push(entry);
+    }
+  } catch (error) {
+    if (!(error instanceof CsvRecordTooLong)) throw error;
+    checker.fail(error.message);
   }
   checker.finish(false);
   return checker.refused ? { entries: [], errors: checker.errors } : { entries, errors: [] };
@@ -209,7 +297,13 @@ const isPlateTaken = (error: unknown) => (error as { code?: string; constraint?:
  * line (all of them are named, the first 100 in full), a plate already registered, or a file
  * without a vehicle, and the transaction is rolled back: not one vehicle added.
  */
-export async function importVehiclesCsv(database: Database, secret: string, source: string | AsyncIterable<string>, batch = IMPORT_BATCH): Promise<{ imported: number; errors: string[] }> {
+export async function importVehiclesCsv(
+  database: Database,
+  secret: string,
+  source: string | AsyncIterable<string>,
+  batch = IMPORT_BATCH,
+  { file = null, actor = SYSTEM }: ImportAuthor = {},
+): Promise<{ imported: number; errors: string[] }> {
   const checker = new VehiclesCsvChecker();
   let plateTaken = false;
   try {
@@ -241,25 +335,41 @@ export async function importVehiclesCsv(database: Database, secret: string, sour
       };
       const splitter = new CsvSplitter();
       let first = true;
-      for await (const piece of pieces(source)) {
-        await take(splitter.push(first ? piece.replace(/^\uFEFF/, '') : piece));
-        first = false;
-        if (checker.fatal) break;
+      try {
+        for await (const piece of pieces(source)) {
+          await take(splitter.push(first ? piece.replace(/^\uFEFF/, '') : piece));
+          first = false;
+          if (checker.fatal) break;
+        }
+        if (!checker.fatal) await take(splitter.end());
+      } catch (error) {
+        if (!(error instanceof CsvRecordTooLong)) throw error;
+        checker.fail(error.message);
       }
-      if (!checker.fatal) await take(splitter.end());
       await load();
       await loading;
       if (failure) throw failure;
       checker.finish();
       if (checker.refused) throw new ImportRefused(checker.errors);
       if (plateTaken) throw new ImportRefused([]);
+      await audit(tx.db, actor, 'registry.imported', null, { file, lines: checker.lines, imported });
       return imported;
     });
     return { imported, errors: [] };
   } catch (error) {
     if (!(error instanceof ImportRefused)) throw error;
-    return { imported: 0, errors: error.errors.length ? error.errors : await registeredAlready(database, checker.plates) };
+    const errors = error.errors.length ? error.errors : await registeredAlready(database, checker.plates);
+    // the transaction rolled back: the refusal is recorded on its own
+    await audit(database.db, actor, 'registry.import_refused', null, { file, lines: checker.lines, imported: 0, linesInError: checker.refusedLines, firstError: errors[0] });
+    return { imported: 0, errors };
   }
+}
+
+export interface ImportAuthor {
+  /** the file's name, for the audit trail */
+  file?: string | null;
+  /** who imports: the CLI's operator is the system */
+  actor?: Actor;
 }
 
 /** The plates of the file already in the registry, in file order (the transaction rolled back: read afresh). */
