@@ -40,6 +40,15 @@ describe('VIN and certificate number', () => {
     expect(isValidCertificateNumber('2005RV48832')).toBe(false);
     expect(isValidCertificateNumber('2017R48832')).toBe(false);
   });
+  it('takes the year of the certificate up to the app clock’s year in Paris, never the machine’s', () => {
+    // the test clock (1 Dec 2026): a 2027 certificate is not printed yet
+    expect(isValidCertificateNumber('2026RV48832')).toBe(true);
+    expect(isValidCertificateNumber('2027RV48832')).toBe(false);
+    // New Year's Eve 23:30 UTC is already 1 January 2027 in Paris
+    expect(isValidCertificateNumber('2027RV48832', new Date('2026-12-31T23:30:00Z'))).toBe(true);
+    expect(isValidCertificateNumber('2027RV48832', new Date('2026-12-31T22:30:00Z'))).toBe(false);
+    expect(isValidCertificateNumber('2019RV48832', new Date('2018-06-01T10:00:00Z'))).toBe(false);
+  });
 });
 
 describe('the requirement matrix of the training slides, cell by cell', () => {

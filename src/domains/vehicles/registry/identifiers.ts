@@ -1,3 +1,5 @@
+import { parisDay } from '../../../platform/time.ts';
+
 /** Vehicle identifiers (french-rules.md §1). Pure functions, French messages. */
 
 export type PlateCheck = { ok: true; plate: string; kind: 'siv' | 'fni' } | { ok: false; message: string };
@@ -40,8 +42,11 @@ export function isValidVin(vin: string): boolean {
   return /^[A-HJ-NPR-Z0-9]{17}$/.test(vin.trim().toUpperCase());
 }
 
-/** Numéro de formule: year printed + 2 letters + 5 digits, e.g. 2017RV48832 (SIV certificates only). */
-export function isValidCertificateNumber(value: string): boolean {
+/**
+ * Numéro de formule: year printed + 2 letters + 5 digits, e.g. 2017RV48832 (SIV certificates only),
+ * the year between 2009 and the app clock's year in Paris at `now`.
+ */
+export function isValidCertificateNumber(value: string, now: Date = new Date()): boolean {
   const m = /^(\d{4})([A-Z]{2})(\d{5})$/.exec(value.trim().toUpperCase().replace(/\s/g, ''));
-  return !!m && Number(m[1]) >= 2009 && Number(m[1]) <= new Date().getFullYear();
+  return !!m && Number(m[1]) >= 2009 && Number(m[1]) <= Number(parisDay(now).slice(0, 4));
 }
