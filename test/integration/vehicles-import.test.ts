@@ -213,6 +213,8 @@ describe('vehicles:import against a hostile file (issue 20, attacker’s finding
           withValue('GA-103-HB', 'address_line1', '"1 rue A\nrésidence des Pins"'),
           `${withValue('GA-104-HB', 'brand', 'Renault')}${',x'.repeat(10)}`,
           withValue('GA-105-HB', 'address_line1', '12 avenue du Maréchal de Lattre de Tassigny'),
+          // a column with a format of its own is named by that format, whatever the length
+          withValue('GA-106-HB', 'certificate_date', 'le premier mai deux mille vingt'),
         ].join('\n'),
       ),
     ).toEqual([
@@ -221,6 +223,7 @@ describe('vehicles:import against a hostile file (issue 20, attacker’s finding
       'Ligne 4 : address_line1 : caractère de contrôle interdit dans « 1 rue A[U+000A]résidence des Pins »',
       'Ligne 6 : 36 valeurs pour 26 colonnes',
       'Ligne 7 : address_line1 : 38 caractères au plus (43 reçus)',
+      'Ligne 8 : certificate_date : date attendue au format AAAA-MM-JJ',
     ]);
     const columns = (n: number) => `${HEADER},${Array.from({ length: n }, (_, i) => `c${i}`).join(',')}`;
     expect(await errors([columns(2_000), natural('GA-101-HB')].join('\n'))).toEqual([

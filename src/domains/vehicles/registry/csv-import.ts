@@ -31,17 +31,16 @@ export const LISTED_ERRORS = 100;
 const isIsoDate = (v: string | undefined): v is string => v !== undefined && z.regexes.date.test(v);
 
 /**
- * The longest value each text column takes (the postal norm's 38 characters a line, the portal's
- * forms' 100 for a name, 200 for a company or a whole address); past it, a line error.
+ * The longest value each free-text column takes (the postal norm's 38 characters a line, the
+ * portal's forms' 100 for a name, 200 for a company or a whole address); past it, a line error. The
+ * other columns have a format of their own (dates, plate, VIN, numbers, documented values), whose
+ * check names a wrong value whatever its length.
  */
 const MAX_LENGTH: Partial<Record<Column, number>> = {
-  plate: 20, vin: 17, certificate_number: 20, certificate_date: 10, first_registration_date: 10, certificate_theft: 10, birth_date: 10,
-  category: 10, energy: 10, fiscal_power: 5, holder_kind: 10, siren: 9, postcode: 5,
+  category: 10, energy: 10,
   birth_name: 100, given_names: 100, birth_place: 100, company_name: 200,
   address_line1: 38, address_line2: 38, commune: 50, previous_title_address: 200,
-  long_term_lease: 10, gage: 10, opposition: 20,
   brand: 50, type_variant: 50, commercial_name: 50, national_genre: 10, body_type: 10,
-  gross_weight_kg: 6, engine_cc: 6, seats: 4, co2_g_km: 5,
 };
 /** NUL and the other control characters; a quoted line break is allowed in the previous title's address only. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
