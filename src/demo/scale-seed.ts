@@ -175,7 +175,7 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
                  now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)) as created_at, now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400)) as updated_at,
                  now() - make_interval(secs => 60 * 86400 - n * 25 % (60 * 86400) - 600) as submitted_at,
                  case when h.postcode = '20100' then '2A' when h.postcode is not null then left(h.postcode, 2) else ${departmentOf('m')} end as department,
-                 case when not tpc then holder_search_key(h.birth_name, h.usage_name, h.company_name) end as holder_key,
+                 case when not tpc then holder_search_key(h.birth_name, h.usage_name, h.company_name, h.given_names) end as holder_key,
                  case when not tpc then plate_key(v.plate) end as plate_key
             from generate_series(1, ${sql.lit(add.requests)}) as i,
                  lateral (select ${sql.lit(have.requests)} + i - 1 as n, (${sql.lit(have.requests)} + i - 1) * 5 % ${sql.lit(seededVehicles)} as m, (${sql.lit(have.requests)} + i - 1) % 10 = 7 as tpc) as k

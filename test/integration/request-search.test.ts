@@ -16,7 +16,11 @@ import { type TestApp, useSeededApp } from '../helpers/app.ts';
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const PLATE_SHAPES = [/^[A-Z]{2}\d{3}[A-Z]{2}$/, /^\d{1,4}[A-Z]{1,3}(\d{2}|2A|2B|97\d)$/];
 
-/** The ids the search of migration 0019 matched (src/domains/instruction/vehicle-queue.ts before 0029), through the source tables. */
+/**
+ * The ids the search of migration 0019 matched (src/domains/instruction/vehicle-queue.ts before 0029), through the source tables,
+ * the holders' given names included (migration 0030, issue 16). For one word it is still the search; several words are
+ * compared below to what each word finds alone.
+ */
 function matchesBefore(db: Db, text: string) {
   const compact = text.toUpperCase().replace(/[\s-]/g, '');
   if (/^V\d{2}[A-Z0-9]{8}$/.test(compact)) return db.selectFrom('vehicle_procedures as p').select('p.id').where('p.file_number', '=', `${compact.slice(0, 3)}-${compact.slice(3)}`);
@@ -26,18 +30,39 @@ function matchesBefore(db: Db, text: string) {
   const byEmail = db.selectFrom('accounts as a').innerJoin('vehicle_procedures as p', 'p.account_id', 'a.id').select('p.id').where(sql`search_key(a.email)`, 'like', pattern);
   if (text.includes('@')) return byEmail;
   if (text.replace(/[\s%_\\]/g, '').length < 3) return byPlate;
+  return namesBefore(db, pattern).union(byEmail).union(byPlate);
+}
+
+/** The requests whose holder's names (registry or part 2) hold this like pattern. */
+function namesBefore(db: Db, pattern: ReturnType<typeof sql>) {
   const byHolder = db
     .selectFrom('vehicle_holders as h')
     .innerJoin('vehicles as v', 'v.holder_id', 'h.id')
     .innerJoin('vehicle_procedures as p', 'p.vehicle_id', 'v.id')
     .select('p.id')
-    .where(sql`search_key(coalesce(h.birth_name, '') || ' ' || coalesce(h.usage_name, '') || ' ' || coalesce(h.company_name, ''))`, 'like', pattern);
+    .where(sql`search_key(coalesce(h.birth_name, '') || ' ' || coalesce(h.usage_name, '') || ' ' || coalesce(h.company_name, '') || ' ' || coalesce(h.given_names, ''))`, 'like', pattern);
   const byPartTwo = db
     .selectFrom('vehicle_procedures as p')
     .select('p.id')
     .where('p.kind', '=', 'complementary')
-    .where(sql`search_key(coalesce(p.data->'tpc'->'holder'->>'birth_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'company_name', ''))`, 'like', pattern);
-  return byHolder.union(byPartTwo).union(byEmail).union(byPlate);
+    .where(sql`search_key(coalesce(p.data->'tpc'->'holder'->>'birth_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'company_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'given_names', ''))`, 'like', pattern);
+  return byHolder.union(byPartTwo);
+}
+
+/**
+ * Issue 16: a name typed in several words (spaces or hyphens) also finds the requests whose holder's
+ * names hold each word, in any order. (The seeded holders never have names on both sides of a
+ * request, so the same-holder rule needs no reference here: the last test checks it.)
+ */
+function matchesExpected(db: Db, text: string) {
+  const compact = text.toUpperCase().replace(/[\s-]/g, '');
+  const words = text.split(/[\s-]+/).filter((word) => word.length > 0);
+  const searchedByName = !/^V\d{2}[A-Z0-9]{8}$/.test(compact) && !PLATE_SHAPES.some((shape) => shape.test(compact)) && !text.includes('@') && !text.includes('\u001f') && text.replace(/[\s%_\\]/g, '').length >= 3;
+  if (!searchedByName || words.length < 2 || !words.some((word) => word.replace(/[%_\\]/g, '').length >= 3)) return matchesBefore(db, text);
+  // each set in its own subquery: SQL's intersect binds tighter than union
+  const [first, ...others] = words.map((word) => db.selectFrom(namesBefore(db, sql`search_key(${likePattern(word)})`).as('word')).select('word.id'));
+  const everyWord = others.reduce((all, next) => all.intersect(next), first!);
+  return matchesBefore(db, text).union(db.selectFrom(everyWord.as('every_word')).select('every_word.id'));
 }
 
 /** The first page the queue showed before 0029 for this search and status (same filters, same order). */
@@ -48,7 +73,7 @@ async function pageBefore(db: Db, text: string, status: (typeof QUEUE_STATUSES)[
     .where('vp.submitted_at', 'is not', null)
     .where('vp.kind', 'in', INSTRUCTED_KINDS)
     .where('vp.status', '=', status)
-    .where('vp.id', 'in', matchesBefore(db, text))
+    .where('vp.id', 'in', matchesExpected(db, text))
     .orderBy('vp.submitted_at')
     .orderBy('vp.id')
     .limit(20)
@@ -207,6 +232,71 @@ describe('issue 20: the search on the request row (migration 0029)', () => {
     for (const q of [draft.plate!, draft.file_number, sale.plate!, sale.file_number]) {
       expect(await page(q)).toEqual([]);
       expect(await page(q, nantes)).toEqual([]);
+    }
+  });
+  it('finds a name as the user gives it: several words, each in the same holder\'s names, in any order, accents and hyphens as typed or not (issue 16)', async () => {
+    const { duplicates, complementary } = await generatedSet();
+    // five requests of five holders that no other rename of the set touches (a holder may hold several vehicles)
+    const taken = new Set(duplicates.slice(0, 12).map((r) => r.holder_id));
+    const chosen = duplicates.slice(50).filter((r) => !taken.has(r.holder_id) && (taken.add(r.holder_id), true));
+    const [camille, jeanPierre, elodie, other, company] = chosen as [(typeof duplicates)[number], (typeof duplicates)[number], (typeof duplicates)[number], (typeof duplicates)[number], (typeof duplicates)[number]];
+    const name = (holderId: number, birth_name: string, given_names: string, usage_name: string | null = null) =>
+      db().updateTable('vehicle_holders').set({ kind: 'natural', birth_name, given_names, usage_name, company_name: null, birth_date: '1980-02-03' }).where('id', '=', holderId).execute();
+    await name(camille.holder_id!, 'QUERMARTEL', 'Camille');
+    await name(jeanPierre.holder_id!, 'DURANDEAU', 'Jean-Pierre Louis');
+    await name(elodie.holder_id!, 'DURANDEAU', 'Élodie', 'ÉPOUSE QUERMARTEL');
+    await name(other.holder_id!, 'QUERMARTEL', 'Pierre');
+    await db().updateTable('vehicle_holders').set({ kind: 'legal', birth_name: null, given_names: null, usage_name: null, company_name: 'GARAGE QUERMARTEL ET FILS' }).where('id', '=', company.holder_id!).execute();
+    // a part 2 holder named Camille, and the registry holder of no vehicle: the words must meet in one holder
+    await db().updateTable('vehicle_procedures').set({ data: JSON.stringify({ tpc: { step: 'done', holder: { birth_name: 'DURANDEAU', given_names: 'Camille' } } }) }).where('id', '=', complementary[7]!.id).execute();
+
+    // a holder may hold several seeded vehicles: all the requests on its vehicles are its own
+    const filesOf = async (...holders: { holder_id: number | null }[]) =>
+      (
+        await db()
+          .selectFrom('vehicle_procedures as p')
+          .innerJoin('vehicles as v', 'v.id', 'p.vehicle_id')
+          .select('p.file_number')
+          .where('v.holder_id', 'in', holders.map((h) => h.holder_id!))
+          .where('p.status', '=', 'awaiting_review')
+          .where('p.submitted_at', 'is not', null)
+          .execute()
+      )
+        .map((r) => r.file_number)
+        .sort();
+    const sorted = async (q: string) => ({ q, page: (await page(q)).sort() });
+    // the surname alone finds them all, the given name and surname typed either way only Camille
+    expect(await sorted('quermartel')).toEqual({ q: 'quermartel', page: await filesOf(camille, elodie, other, company) });
+    for (const q of ['Camille Quermartel', 'QUERMARTEL Camille', 'quermartel   camille', 'camille quermartel']) expect(await sorted(q)).toEqual({ q, page: await filesOf(camille) });
+    // a hyphenated given name, typed with its hyphen, with a space, or in part
+    for (const q of ['Jean-Pierre DURANDEAU', 'durandeau jean pierre', 'JEAN-PIERRE', 'Pierre Durandeau', 'louis durandeau']) expect(await sorted(q)).toEqual({ q, page: await filesOf(jeanPierre) });
+    // accents typed or not, usage name with given name
+    for (const q of ['élodie DURANDEAU', 'Elodie durandeau', 'ELODIE quermartel', 'épouse quermartel élodie']) expect(await sorted(q)).toEqual({ q, page: await filesOf(elodie) });
+    // the part 2 holder is found by its own names, never by a word of the registry's holder on the other side
+    expect(await page('camille durandeau')).toEqual([complementary[7]!.file_number]);
+    const otherVehicle = (await db().selectFrom('vehicles').select('id').where('holder_id', '=', other.holder_id!).executeTakeFirstOrThrow()).id;
+    await db()
+      .updateTable('vehicle_procedures')
+      .set({ vehicle_id: otherVehicle, data: JSON.stringify({ tpc: { step: 'done', holder: { birth_name: 'DURANDEAU', given_names: 'Yves' } } }) })
+      .where('id', '=', complementary[8]!.id)
+      .execute();
+    expect(await page('yves durandeau')).toEqual([complementary[8]!.file_number]);
+    expect(await page('quermartel pierre')).toContain(complementary[8]!.file_number);
+    expect(await page('quermartel yves')).toEqual([]);
+    expect(await page('durandeau pierre')).not.toContain(complementary[8]!.file_number);
+    // a company by several of its words, short ones included
+    expect(await sorted('garage et quermartel')).toEqual({ q: 'garage et quermartel', page: await filesOf(company) });
+    // a word no holder has, or words of two different holders: nothing
+    expect(await page('camille zzzzzz')).toEqual([]);
+    expect(await page('pierre quermartel élodie')).toEqual([]);
+    // each word found alone finds at least what the words together find (the search only narrows)
+    for (const q of ['camille quermartel', 'durandeau jean pierre', 'garage et quermartel', 'quermartel épouse']) {
+      const together = await page(q);
+      expect(together.length).toBeGreaterThan(0);
+      for (const word of q.split(' ').filter((w) => w.length >= 3)) {
+        const alone = (await db().selectFrom('vehicle_procedures').select('file_number').where('id', 'in', matchesBefore(db(), word)).execute()).map((r) => r.file_number);
+        expect(alone).toEqual(expect.arrayContaining(together));
+      }
     }
   });
 });

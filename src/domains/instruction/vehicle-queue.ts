@@ -88,7 +88,25 @@ function searchCondition(text: string) {
   if (text.replace(/[\s%_\\]/g, '').length < NAME_SEARCH_MIN) return byPlate;
   // the separator typed would match across the two holders: no name holds it
   if (text.includes(NAMES_SEPARATOR)) return sql<boolean>`(${byEmail} or ${byPlate})`;
-  return sql<boolean>`(vp.search_names like ${pattern} or ${byEmail} or ${byPlate})`;
+  return sql<boolean>`(${namesCondition(text)} or ${byEmail} or ${byPlate})`;
+}
+
+/**
+ * A name as the user gives it (« Camille Martin », « MARTIN Camille », « jean-pierre durand »):
+ * each word, in any order, is found in the names of the same holder (the registry's or the part
+ * 2's, either side of the separator). Each word of a trigram or more is its own trigram condition
+ * on search_names, AND-ed (the index finds the rows); the same-holder check and the shorter words
+ * (« le », « de ») are read on those rows only.
+ */
+function namesCondition(text: string) {
+  const words = text.split(/[\s-]+/).filter((word) => word.length > 0);
+  const indexed = words.filter((word) => word.replace(/[%_\\]/g, '').length >= NAME_SEARCH_MIN);
+  // one word, or no word long enough to use the index alone: the text as typed, as one piece
+  if (words.length < 2 || indexed.length === 0) return sql<boolean>`vp.search_names like search_key(${likePattern(text)})`;
+  const like = (word: string) => sql<boolean>`vp.search_names like search_key(${likePattern(word)})`;
+  const sameHolder = sql<boolean>`exists (select from unnest(string_to_array(vp.search_names, chr(31))) as holder(names)
+    where ${sql.join(words.map((word) => sql`holder.names like search_key(${likePattern(word)})`), sql` and `)})`;
+  return sql<boolean>`(${sql.join(indexed.map(like), sql` and `)} and ${sameHolder})`;
 }
 
 /**
