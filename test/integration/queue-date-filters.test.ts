@@ -61,6 +61,24 @@ describe('the instruction queue’s date filters', () => {
     expect(fieldOf(page.body, 'au')).toContain('value="demain"');
   });
 
+  it('show no list while a date is refused, rather than the whole queue as if no date had been typed', async () => {
+    const file = await transmittedRequest();
+    const agent = await signInAgent(new TestClient(t.app), 'agent.cert@example.fr');
+    expect(filesOf((await agent.get('/agents/vehicules?statut=awaiting_review')).body)).toContain(file);
+    for (const query of ['du=1%2F12%2F26&au=30%2F02%2F2026', 'du=02%2F12%2F2026&au=01%2F12%2F2026', 'au=demain']) {
+      const page = await agent.get(`/agents/vehicules?statut=awaiting_review&${query}`);
+      const text = textOf(page.body);
+      expect({ query, files: filesOf(page.body) }).toEqual({ query, files: [] });
+      expect(text).toContain('Corrigez les dates pour afficher les demandes.');
+      expect(text).not.toContain('Aucune demande ne correspond à ces critères.');
+      expect(page.body).not.toContain('Demandes suivantes');
+    }
+    // dates read again: the list is back
+    const fixed = await agent.get('/agents/vehicules?statut=awaiting_review&du=01%2F12%2F2026&au=01%2F12%2F2026');
+    expect(filesOf(fixed.body)).toContain(file);
+    expect(textOf(fixed.body)).not.toContain('Corrigez les dates');
+  });
+
   it('refuse a period that ends before it starts, on the second field', async () => {
     const agent = await signInAgent(new TestClient(t.app), 'agent.cert@example.fr');
     const text = textOf((await agent.get('/agents/vehicules?du=02%2F12%2F2026&au=01%2F12%2F2026')).body);

@@ -80,6 +80,9 @@ export function VehicleQueuePage(props: { agent: Agent; filters: QueueFilters; r
         </div>
         <SubmitButton>Filtrer</SubmitButton>
       </Form>
+      {Object.keys(f.errors ?? {}).length ? (
+        <p class="fr-mt-4w">Corrigez les dates pour afficher les demandes.</p>
+      ) : (
       <Table
         caption={`Demandes « ${STATUS_LABELS[f.status]} »`}
         headers={['Dossier', 'Démarche', 'Immatriculation', 'Titulaire', 'Département', 'Transmise le', 'Prise par', 'Messages']}
@@ -95,6 +98,7 @@ export function VehicleQueuePage(props: { agent: Agent; filters: QueueFilters; r
           r.unread ? <span class="fr-badge fr-badge--sm fr-badge--new">{r.unread === 1 ? '1 non lu' : `${r.unread} non lus`}</span> : '—',
         ])}
       />
+      )}
       <ul class="fr-btns-group fr-btns-group--inline-sm">
         {f.after && (
           <li>

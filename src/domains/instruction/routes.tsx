@@ -35,7 +35,8 @@ export function registerInstructionRoutes(app: FastifyInstance, agents: AgentsSe
     scope.get('/agents/vehicules', async (request, reply) => {
       if (!instruction.isInstructor(request.agent!)) return fail(request, reply, { ok: false, error: 'Ces demandes sont instruites par le centre d’instruction des véhicules.', status: 403 });
       const filters = parseFilters(request.query as Body);
-      const { rows, next } = await instruction.queue(request.agent!, filters);
+      // a refused date filters nothing: no list rather than the whole queue as if no date had been typed
+      const { rows, next } = Object.keys(filters.errors ?? {}).length ? { rows: [], next: null } : await instruction.queue(request.agent!, filters);
       return reply.render(<VehicleQueuePage agent={request.agent!} filters={filters} rows={rows} next={next} kinds={INSTRUCTED_KINDS} />);
     });
 
