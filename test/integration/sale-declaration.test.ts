@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
+import { parisInstant } from '../../src/domains/vehicles/sale/model.ts';
+import { formatDateTime } from '../../src/platform/format-date.ts';
 import { type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { pdfText } from '../helpers/pdf.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
@@ -110,6 +112,21 @@ describe('declaration of sale', () => {
     expect(textOf(verify.body)).toContain('Ce document a bien été délivré par le portail');
     expect(textOf(verify.body)).toContain('AB-123-CD');
     expect((await new TestClient(t.app).get('/verification/AAAAAAAAAAAAAAAAAAAAAA')).statusCode).toBe(404);
+  });
+
+  it('reads the time of the sale as people write it (« 14 h 05 », « 14h »), and still refuses « 25h » on its field, keeping it', async () => {
+    const { client, base } = await saleOfCamillesCar();
+    await client.post(`${base}/commencer`, { understood: 'oui' });
+    await client.post(`${base}/documents`, {});
+    const refused = await client.post(`${base}/declaration`, { ...BUYER, sale_time: '25h' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/id="champ-sale_time-messages"[^>]*><p class="fr-message fr-message--error">Saisissez l’heure de la vente au format hh:mm/);
+    expect(refused.body).toContain('value="25h"');
+    for (const [typed, hhmm] of [['14 h 05', '14:05'], ['14h', '14:00'], ['9h30', '09:30']] as const) {
+      const posted = await client.post(`${base}/declaration`, { ...BUYER, sale_time: typed });
+      expect({ typed, location: posted.headers.location }).toEqual({ typed, location: `${base}/recapitulatif` });
+      expect(textOf((await client.get(`${base}/recapitulatif`)).body)).toContain(formatDateTime(parisInstant('2026-11-20', hhmm)));
+    }
   });
 
   it('refuses a sale in the future, an under-age buyer and missing fields, keeping what was typed', async () => {

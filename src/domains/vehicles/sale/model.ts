@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isValidSiren } from '../../accounts/identifiers.ts';
 import { birthDateProblem, POSTCODE_UNKNOWN } from '../../../platform/plausible.ts';
 import { communesForPostcode } from '../registry/communes.ts';
+import { readFrenchTime } from '../../../platform/french-time.ts';
 import { parseParisTime } from '../../../platform/time.ts';
 import { dateProblemMessage, frenchDate, readFrenchDate } from '../../../platform/french-date.ts';
 
@@ -83,7 +84,11 @@ const declarationFields = z.object({
   buyer_commune: text('Saisissez la commune de l’acheteur'),
   buyer_country: z.string().trim().max(60).optional(),
   sale_date: frenchDate('la date de la vente', '21/11/2026'),
-  sale_time: z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30'),
+  // « 14h30 », « 14 h 30 », « 14:30 », « 14h »: kept as hh:mm; what cannot be read keeps its message
+  sale_time: z.preprocess(
+    (v) => (typeof v === 'string' && readFrenchTime(v).ok ? (readFrenchTime(v) as { hhmm: string }).hhmm : v),
+    z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30 ou 14h30'),
+  ),
   // An empty field is no mileage, never 0 km (it is printed on the certificate); see readMileage.
   mileage: z.preprocess(
     (v) => (typeof v === 'string' ? readMileage(v) : v),
@@ -117,7 +122,8 @@ function crossProblems(raw: Record<string, unknown>): Record<string, string> {
     if (!v('buyer_company_name')) problems.buyer_company_name = 'Saisissez la raison sociale de l’acheteur';
     if (!isValidSiren(v('buyer_siren').replace(/\s/g, ''))) problems.buyer_siren = 'Le numéro SIREN comporte 9 chiffres et doit être valide';
   }
-  const time = /^([01]\d|2[0-3]):[0-5]\d$/.test(v('sale_time')) ? v('sale_time') : '00:00';
+  const reading = readFrenchTime(v('sale_time'));
+  const time = reading.ok ? reading.hhmm : '00:00';
   if (saleDate && parisInstant(saleDate, time) > new Date()) problems.sale_date = 'La date et l’heure de la vente ne peuvent pas être dans le futur';
   return problems;
 }

@@ -130,7 +130,7 @@ export function SaleDeclarationPage({ fileNumber, plate, holder, kind, values, e
         <TextInput name="buyer_country" label="Pays" hint="Laissez FRANCE, ou indiquez le pays si l’acheteur réside à l’étranger" value={values.buyer_country ?? 'FRANCE'} error={errors.buyer_country} />
         <h2 class="fr-h4 fr-mt-4w">La vente</h2>
         <DateInput name="sale_date" label="Date de la vente" example="21/11/2026" value={values.sale_date} error={errors.sale_date} />
-        <TextInput name="sale_time" label="Heure de la vente" hint="Format hh:mm, par exemple 14:30" value={values.sale_time} error={errors.sale_time} />
+        <TextInput name="sale_time" label="Heure de la vente" hint="Par exemple 14:30 ou 14h30" value={values.sale_time} error={errors.sale_time} />
         <TextInput name="mileage" label="Kilométrage inscrit au compteur" inputMode="numeric" value={values.mileage} error={errors.mileage} />
         <StepButtons later />
       </Form>
