@@ -54,7 +54,10 @@ export async function startE2E(
     browser,
     async newPage(opts = {}) {
       const context = await browser.newContext({ locale: 'fr-FR', ...opts });
-      context.setDefaultTimeout(5000); // a missing element fails fast, naming its locator
+      // A missing element still fails, naming its locator, after 20 s: a click's time includes the
+      // navigation it starts, and a page that draws PDFs to state their size took over 5 s on a loaded
+      // machine (Playwright's own default is no limit at all).
+      context.setDefaultTimeout(20_000);
       const page = (await context.newPage()) as Page & { consoleErrors: string[] };
       if (opts.javaScriptEnabled === false) javaScriptOff.add(page);
       page.consoleErrors = [];
