@@ -38,7 +38,8 @@ describe('the duplicate and the complementary procedure, step by step in Chromiu
     await page.getByRole('link', { name: 'Continuer la demande de duplicata' }).click();
     const base = where(page);
     expect(base).toMatch(/^\/vehicules\/demandes\/V\d{2}-[A-Z0-9]{8}\/duplicata$/);
-    expect(await main(page)).toMatch(/Motif de la demande\s*Étape 1 sur 4/);
+    expect(await main(page)).toMatch(/Motif de la demande\s*Étape 1 sur 3/);
+    expect(await main(page), 'no next step claimed before a reason is chosen').not.toContain('Étape suivante');
     expect(await page.getByRole('link', { name: 'Étape précédente' }).count()).toBe(0);
     await pageChecks(page);
 

@@ -80,6 +80,22 @@ describe('the steps of the duplicate and of the complementary procedure', () => 
     expect(textOf((await client.get(`${base}/fin`)).body)).toContain('Montant à payer');
   });
 
+  it('duplicate: the stepper counts the steps of the chosen path (loss 3, theft 4) and names no next step before a choice', async () => {
+    const stepper = (html: string) => textOf(/<div class="fr-stepper">[\s\S]*?<\/div>\s*(?:<p class="fr-stepper__details">[\s\S]*?<\/p>\s*)?<\/div>/.exec(html)?.[0] ?? '');
+    const { client, base } = await duplicate();
+    const first = stepper((await client.get(`${base}/motif`)).body);
+    expect(first).toMatch(/Motif de la demande\s*Étape 1 sur 3/);
+    expect(first, 'no next step claimed before a choice').not.toContain('Étape suivante');
+
+    await client.post(`${base}/motif`, { reason: 'loss', declaration: 'oui' });
+    expect(stepper((await client.get(`${base}/recapitulatif`)).body)).toMatch(/Récapitulatif\s*Étape 2 sur 3\s*Étape suivante : Pour terminer/);
+    expect(stepper((await client.get(`${base}/motif`)).body)).toMatch(/Étape 1 sur 3\s*Étape suivante : Récapitulatif/);
+
+    await client.post(`${base}/motif`, { reason: 'theft' });
+    expect(stepper((await client.get(`${base}/motif`)).body)).toMatch(/Étape 1 sur 4\s*Étape suivante : Déclaration de vol/);
+    expect(stepper((await client.get(`${base}/declaration-vol`)).body)).toMatch(/Déclaration de vol\s*Étape 2 sur 4\s*Étape suivante : Récapitulatif/);
+  });
+
   it('duplicate after a theft: the report page goes back to the reason and keeps the message saved for later; once sent, the reason can no longer be reached', async () => {
     const { client, base } = await duplicate();
     await client.get(`${base}/motif`);

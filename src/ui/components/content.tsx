@@ -18,8 +18,8 @@ export function Alert(props: {
 }
 
 /** DSFR stepper: "Étape 2 sur 4", the current step's title and the next one. */
-export function Stepper({ steps, current }: { steps: string[]; current: number }) {
-  const next = steps[current + 1];
+export function Stepper({ steps, current, nextKnown = true }: { steps: string[]; current: number; nextKnown?: boolean }) {
+  const next = nextKnown ? steps[current + 1] : undefined;
   return (
     <div class="fr-stepper">
       <h2 class="fr-stepper__title">

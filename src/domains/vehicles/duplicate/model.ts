@@ -65,6 +65,16 @@ export function duplicateCanShow(d: DuplicateProgress, step: DuplicateStep): boo
   return DUPLICATE_STEPS.indexOf(step) <= DUPLICATE_STEPS.indexOf(current);
 }
 
+/**
+ * The steps of the request's own path, for the stepper: a theft the centre checks goes through the
+ * police report (4 steps); a loss, a damage or a theft the SIV already records skip it (3 steps).
+ * `known` is false while no reason is chosen: the path, and so the step after the reason, is not known yet.
+ */
+export function duplicatePath(state: Pick<DuplicateState, 'reason' | 'theftRecordedOn'>): { steps: readonly DuplicateStep[]; known: boolean } {
+  if (state.reason === 'theft' && !state.theftRecordedOn) return { steps: DUPLICATE_STEPS, known: true };
+  return { steps: DUPLICATE_STEPS.filter((s) => s !== 'report'), known: state.reason !== undefined };
+}
+
 /** The step before, for "Étape précédente": none before the reason, nor once the reason is locked by a report sent, nor after validation. */
 export function duplicatePreviousStep(d: DuplicateProgress, step: DuplicateStep): DuplicateStep | undefined {
   const before = step === 'summary' && checkedTheft(d) ? 'report' : step === 'summary' || step === 'report' ? 'reason' : undefined;

@@ -1,7 +1,7 @@
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { ThreadMessage } from '../../instruction/threads.ts';
-import { DECLARATIONS, WEATHER_EVENT, DUPLICATE_REASONS, DUPLICATE_STEP_SLUGS, DUPLICATE_STEP_TITLES, DUPLICATE_STEPS, type DuplicateReason, type DuplicateStep } from './model.ts';
+import { DECLARATIONS, WEATHER_EVENT, DUPLICATE_REASONS, DUPLICATE_STEP_SLUGS, DUPLICATE_STEP_TITLES, type DuplicateReason, type DuplicateStep } from './model.ts';
 import { formatEuros, type TaxLine } from '../taxes/model.ts';
 import type { Attachment } from '../../../platform/files/tables.ts';
 import { AttachmentList, MessageThread, UserMessageForm } from '../../../ui/components/attachments.tsx';
@@ -15,6 +15,8 @@ import { SaveForLaterButton, StepButtons } from '../../../ui/components/step-nav
 interface Common {
   fileNumber: string;
   plate: string;
+  /** the steps of this request's path (duplicatePath), the stepper counts them */
+  path: { steps: readonly DuplicateStep[]; known: boolean };
 }
 const base = (file: string) => `/vehicules/demandes/${file}/duplicata`;
 const LABELS = { police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
@@ -23,11 +25,12 @@ const LABELS = { police_report: 'Récépissé de déclaration de vol', message_p
 export const duplicateStepUrl = (fileNumber: string, step: DuplicateStep): string => `${base(fileNumber)}/${DUPLICATE_STEP_SLUGS[step]}`;
 
 function DuplicateLayout(props: Common & { step: DuplicateStep; previous?: DuplicateStep; errors?: FieldErrors; order?: string[]; children: ComponentChildren }) {
-  const { previous, ...rest } = props;
+  const { previous, path, ...rest } = props;
   return (
     <ProcedureStepsLayout
       procedure="Demande de duplicata"
-      steps={DUPLICATE_STEPS}
+      steps={path.steps}
+      nextKnown={path.known}
       titles={DUPLICATE_STEP_TITLES}
       help="duplicata"
       previous={previous ? duplicateStepUrl(props.fileNumber, previous) : undefined}

@@ -4,7 +4,7 @@ import { actorOf } from '../../../platform/http/guards.ts';
 import { sendToPayment } from '../../../platform/payment/routes.tsx';
 import type { PaymentService } from '../../../platform/payment/service.ts';
 import { DuplicateDonePage, DuplicateReasonPage, DuplicateReportPage, DuplicateReviewPage, duplicateStepUrl, DuplicateSummaryPage } from './pages.tsx';
-import { duplicateCanShow, duplicateCurrentStep, duplicatePreviousStep, duplicateStepOfSlug, type DuplicateStep } from './model.ts';
+import { duplicateCanShow, duplicateCurrentStep, duplicatePath, duplicatePreviousStep, duplicateStepOfSlug, type DuplicateStep } from './model.ts';
 import { draftsHome } from '../procedures/drafts-home.ts';
 import type { DuplicateService } from './service.ts';
 import type { UserMessages } from '../procedures/user-messages.ts';
@@ -36,7 +36,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     const progress = await duplicates.progress(p);
     const state = progress.state;
     const { vehicle, name, address } = await duplicates.facts(p);
-    const common = { fileNumber: p.file_number, plate: vehicle.plate };
+    const common = { fileNumber: p.file_number, plate: vehicle.plate, path: duplicatePath(state) };
     const previous = duplicatePreviousStep(progress, step);
     const status = Object.keys(errors).length ? 400 : 200;
     switch (step) {

@@ -24,6 +24,8 @@ export function ProcedureStepsLayout<S extends string>(props: {
   help?: string;
   /** the previous step's own address: an "Étape précédente" link above the step */
   previous?: string;
+  /** false while the step after this one depends on an answer not given yet: no « Étape suivante » */
+  nextKnown?: boolean;
   children: ComponentChildren;
 }) {
   const errors = props.errors ?? {};
@@ -35,7 +37,7 @@ export function ProcedureStepsLayout<S extends string>(props: {
       <h1>
         {props.procedure} — {props.plate}
       </h1>
-      <Stepper steps={props.steps.map((s) => props.titles[s])} current={props.steps.indexOf(props.step)} />
+      <Stepper steps={props.steps.map((s) => props.titles[s])} current={props.steps.indexOf(props.step)} nextKnown={props.nextKnown} />
       {props.previous && <PreviousStepLink href={props.previous} />}
       {props.help && <HelpLink topic={props.help} />}
       {props.children}
