@@ -11,6 +11,8 @@ import { pdfText } from '../helpers/pdf.ts';
 import { signInUserInBrowser } from '../helpers/users.ts';
 
 const FIXTURES = path.resolve('test/fixtures');
+/** The size a download link states, in Ko: « … (PDF – 45 Ko) ». */
+const statedKo = (text: string | null): number => Number(/\(PDF – (\d+) Ko\)/.exec(text ?? '')?.[1] ?? Number.NaN);
 
 describe('duplicate and complementary procedure in Chromium, JavaScript off, 375 px, with the instruction centre', () => {
   const e2e = useE2E();
@@ -56,11 +58,12 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await pay(page, '4000 0000 0000 0002', 'Le paiement a été refusé par la banque');
     await pay(page, '4242 4242 4242 4242', 'Demande de duplicata terminée');
     await pageChecks(page);
-    const href = await page.getByRole('link', { name: 'Certificat provisoire d’immatriculation (PDF)' }).getAttribute('href');
-    const cpi = await page.request.get(`${e2e.baseUrl}${href}`);
+    const cpiLink = page.getByRole('link', { name: /^Certificat provisoire d’immatriculation \(PDF – \d+ Ko\)$/ });
+    const cpi = await page.request.get(`${e2e.baseUrl}${await cpiLink.getAttribute('href')}`);
     expect(cpi.headers()['content-type']).toBe('application/pdf');
+    expect(Math.abs(statedKo(await cpiLink.textContent()) - (await cpi.body()).length / 1024), 'the size stated is the download’s').toBeLessThanOrEqual(1);
     expect(pdfText(await cpi.body())).toContain('VW-654-XY');
-    const recap = await page.getByRole('link', { name: 'Récapitulatif de la demande (PDF)' }).getAttribute('href');
+    const recap = await page.getByRole('link', { name: /^Récapitulatif de la demande \(PDF – \d+ Ko\)$/ }).getAttribute('href');
     expect(pdfText(await (await page.request.get(`${e2e.baseUrl}${recap}`)).body())).toContain('Motif : Perte');
     const charged = await e2e.database.db.selectFrom('payments').select('status').where('status', '=', 'success').execute();
     expect(charged).toHaveLength(1);
@@ -79,9 +82,10 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.getByText(/J’accepte les conditions légales d’utilisation/).click();
     await page.getByRole('button', { name: 'Valider la demande' }).click();
     await pageChecks(page);
-    const href = await page.getByRole('link', { name: 'Certificat de situation administrative (PDF)' }).getAttribute('href');
-    const csa = await page.request.get(`${e2e.baseUrl}${href}`);
+    const csaLink = page.getByRole('link', { name: /^Certificat de situation administrative \(PDF – \d+ Ko\)$/ });
+    const csa = await page.request.get(`${e2e.baseUrl}${await csaLink.getAttribute('href')}`);
     expect(csa.headers()['content-type']).toBe('application/pdf');
+    expect(Math.abs(statedKo(await csaLink.textContent()) - (await csa.body()).length / 1024), 'the size stated is the download’s').toBeLessThanOrEqual(1);
     expect(pdfText(await csa.body())).toContain('enregistré au système d’immatriculation des véhicules depuis le 20/11/2026');
     await pay(page, '4242 4242 4242 4242', 'Demande de duplicata terminée');
     await pageChecks(page);

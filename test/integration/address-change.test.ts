@@ -5,6 +5,9 @@ import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/
 import { pdfText } from '../helpers/pdf.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
+/** The size in Ko a download link states after its label: « Récapitulatif de la demande (PDF – 45 Ko) »; NaN when it states none. */
+const statedKo = (text: string, label: string): number => Number(new RegExp(`${label} \\(PDF – (\\d+) Ko\\)`).exec(text)?.[1] ?? Number.NaN);
+
 describe('change of address', () => {
   let t!: TestApp;
   useSeededApp((app) => (t = app));
@@ -45,8 +48,12 @@ describe('change of address', () => {
     expect(summary).toContain('Une étiquette gratuite, à coller sur votre carte grise');
     expect(summary).toContain('Montant à payer 0,00 €');
     await client.post(`${base}/confirmer`, { clu: 'oui' });
-    expect(textOf((await client.get(base)).body)).toContain('Changement d’adresse enregistré');
-    const recap = pdfText((await client.get(`${base.replace('/adresse', '')}/recapitulatif.pdf`)).rawPayload);
+    const done = textOf((await client.get(base)).body);
+    expect(done).toContain('Changement d’adresse enregistré');
+    const recapPdf = (await client.get(`${base.replace('/adresse', '')}/recapitulatif.pdf`)).rawPayload;
+    // the link states format and size, the downloaded document's within 1 Ko
+    expect(Math.abs(statedKo(done, 'Récapitulatif de la demande') - recapPdf.length / 1024)).toBeLessThanOrEqual(1);
+    const recap = pdfText(recapPdf);
     expect(recap).toContain('Nouvelle adresse : 8 RUE MERCIERE, 69002 LYON');
     expect(recap).toContain('Ancienne adresse : 12 RUE DE LA ROQUETTE, 75011 PARIS');
     const vehicle = await t.database.db.selectFrom('vehicles').innerJoin('vehicle_holders', 'vehicle_holders.id', 'vehicles.holder_id').select(['address_line1', 'postcode', 'commune', 'address_changes_since_siv']).where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
@@ -70,6 +77,9 @@ describe('change of address', () => {
     await client.submit(/paiement-simule/, { card_number: '4242424242424242', expiry: '12/30', cvc: '123', action: 'valider' });
     const back = await client.follow(await client.get('/paiement/retour'));
     expect(textOf(back.body)).toContain('Changement d’adresse payé et enregistré');
+    const cpiBytes = (await client.get(`/vehicules/demandes/${file}/cpi.pdf`)).rawPayload.length;
+    expect(Math.abs(statedKo(textOf(back.body), 'Certificat provisoire d’immatriculation') - cpiBytes / 1024)).toBeLessThanOrEqual(1);
+    expect(Math.abs(statedKo(textOf(back.body), 'Récapitulatif de la demande') - (await client.get(`/vehicules/demandes/${file}/recapitulatif.pdf`)).rawPayload.length / 1024)).toBeLessThanOrEqual(1);
     const vehicle = await t.database.db.selectFrom('vehicles').select(['certificate_number', 'address_changes_since_siv']).where('plate', '=', 'VW-654-XY').executeTakeFirstOrThrow();
     expect(vehicle.address_changes_since_siv).toBe(0);
     expect(vehicle.certificate_number).not.toBe('2023VW65432');

@@ -161,8 +161,12 @@ describe('duplicate (duplicata) of a registration certificate', () => {
     expect((await client.get(`${base}/csa.pdf`)).statusCode).toBe(404);
     await client.postFiles(`${base}/declaration-vol`, {}, [{ field: 'report', filename: 'vol.pdf', bytes: REPORT_PDF, contentType: 'application/pdf' }]);
     expect((await procedure(file)).status).toBe('awaiting_review');
-    expect(textOf((await client.get(base)).body)).toContain('Certificat de situation administrative (PDF)');
-    const text = pdfText((await client.get(`${base}/csa.pdf`)).rawPayload);
+    const stated = /Certificat de situation administrative \(PDF – (\d+) Ko\)/.exec(textOf((await client.get(base)).body));
+    expect(stated, 'the CSA link states the format and size').not.toBeNull();
+    const csa = (await client.get(`${base}/csa.pdf`)).rawPayload;
+    // the size stated is the downloaded document's (within 1 Ko)
+    expect(Math.abs(Number(stated![1]) - csa.length / 1024)).toBeLessThanOrEqual(1);
+    const text = pdfText(csa);
     expect(text).toContain('a été déclaré par le titulaire le');
     expect(text).toContain('Gage');
     await client.get(base);

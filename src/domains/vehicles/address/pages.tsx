@@ -1,3 +1,4 @@
+import { DownloadLink } from '../../../ui/components/download-link.tsx';
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { PostalAddress } from '../registry/communes.ts';
@@ -77,15 +78,15 @@ export function AddressSummaryPage(props: { fileNumber: string; plate: string; p
   );
 }
 
-export function AddressDonePage(props: { fileNumber: string; plate: string; outcome: 'label' | 'certificate'; paid: boolean; amountCents: number; canPay: boolean; idempotencyKey: string }) {
+export function AddressDonePage(props: { fileNumber: string; plate: string; outcome: 'label' | 'certificate'; paid: boolean; amountCents: number; canPay: boolean; idempotencyKey: string; documents: { kind: string; bytes: number | null }[] }) {
+  const bytes = (kind: string) => props.documents.find((d) => d.kind === kind)?.bytes;
+  const summary = <DownloadLink href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`} label="Récapitulatif de la demande" bytes={bytes('recapitulatif')} />;
   return (
     <AddressLayout fileNumber={props.fileNumber} plate={props.plate} step="done">
       {props.outcome === 'label' ? (
         <Alert kind="success" title="Changement d’adresse enregistré">
           <p>Une étiquette gratuite vous est envoyée par courrier à votre nouvelle adresse : collez-la sur votre carte grise.</p>
-          <p>
-            <a href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
-          </p>
+          <p>{summary}</p>
         </Alert>
       ) : props.paid ? (
         <>
@@ -95,11 +96,9 @@ export function AddressDonePage(props: { fileNumber: string; plate: string; outc
           </Alert>
           <ul>
             <li>
-              <a href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
+              <DownloadLink href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`} label="Certificat provisoire d’immatriculation" bytes={bytes('cpi')} />
             </li>
-            <li>
-              <a href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
-            </li>
+            <li>{summary}</li>
           </ul>
         </>
       ) : (

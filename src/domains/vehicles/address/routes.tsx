@@ -6,6 +6,7 @@ import type { PaymentService } from '../../../platform/payment/service.ts';
 import { AddressDonePage, AddressFormPage, addressStepUrl, AddressSummaryPage } from './pages.tsx';
 import { addressCanShow, addressCurrentStep, addressStepOfSlug, type AddressStep } from './model.ts';
 import type { AddressService } from './service.ts';
+import { issuedDocumentsWithSizes } from '../procedures/issued-documents.ts';
 import type { VehicleProcedure } from '../tables.ts';
 
 type Body = Record<string, string | undefined>;
@@ -42,6 +43,7 @@ export function registerAddressRoutes(scope: FastifyInstance, addresses: Address
           amountCents={taxes.at(-1)!.amountCents}
           canPay={!!payments}
           idempotencyKey={randomBytes(16).toString('base64url')}
+          documents={await issuedDocumentsWithSizes(scope.database.db, p.id, scope.config.publicUrl)}
         />,
       );
     }

@@ -1,3 +1,4 @@
+import { DownloadLink } from '../../../ui/components/download-link.tsx';
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import type { ThreadMessage } from '../../instruction/threads.ts';
@@ -18,6 +19,8 @@ interface Common {
   /** the steps of this request's path (duplicatePath), the stepper counts them */
   path: { steps: readonly DuplicateStep[]; known: boolean };
 }
+/** A document issued for the request, with its PDF's size for the link. */
+type IssuedDoc = { kind: string; bytes: number | null };
 const base = (file: string) => `/vehicules/demandes/${file}/duplicata`;
 const LABELS = { police_report: 'Récépissé de déclaration de vol', message_piece: 'Pièce jointe à un message' };
 
@@ -105,7 +108,7 @@ export function DuplicateReportPage(props: Common & { previous?: DuplicateStep; 
 
 /** Waiting for the centre, or asked for a complement: the centre's note, the pieces, the thread, the answer. */
 export function DuplicateReviewPage(
-  props: Common & { status: 'in_progress' | 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; csa: boolean; values: Record<string, string | undefined>; errors: FieldErrors },
+  props: Common & { status: 'in_progress' | 'awaiting_review' | 'to_complete' | 'rejected'; note: string | null; reports: Attachment[]; messages: ThreadMessage[]; csa: IssuedDoc | undefined; values: Record<string, string | undefined>; errors: FieldErrors },
 ) {
   return (
     <DuplicateLayout {...props} step="report" order={['message', 'report', 'user_message', 'user_message_file']}>
@@ -134,7 +137,7 @@ export function DuplicateReviewPage(
           <p>{props.note ?? 'Le centre d’instruction a rejeté votre demande.'} Vous pouvez faire une nouvelle demande.</p>
         </Alert>
       )}
-      {props.csa && <CsaLink fileNumber={props.fileNumber} />}
+      {props.csa && <CsaLink fileNumber={props.fileNumber} bytes={props.csa.bytes} />}
       <h2 class="fr-h4">Pièces envoyées</h2>
       <AttachmentList items={props.reports} hrefFor={(a) => `/vehicules/demandes/${props.fileNumber}/pieces/${a.id}`} labels={LABELS} />
       <h2 class="fr-h4">Messages</h2>
@@ -155,10 +158,10 @@ export function DuplicateReviewPage(
 }
 
 /** The certificat de situation administrative issued with the theft declaration. */
-function CsaLink(props: { fileNumber: string }) {
+function CsaLink(props: { fileNumber: string; bytes: number | null }) {
   return (
     <p>
-      <a href={`${base(props.fileNumber)}/csa.pdf`}>Certificat de situation administrative (PDF)</a>
+      <DownloadLink href={`${base(props.fileNumber)}/csa.pdf`} label="Certificat de situation administrative" bytes={props.bytes} />
       <span class="fr-hint-text">Il mentionne le vol de votre certificat d’immatriculation ; conservez-le jusqu’à la réception du duplicata.</span>
     </p>
   );
@@ -209,7 +212,11 @@ export function DuplicateSummaryPage(
   );
 }
 
-export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: number; canPay: boolean; idempotencyKey: string; documents: { kind: string }[] }) {
+export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: number; canPay: boolean; idempotencyKey: string; documents: IssuedDoc[] }) {
+  const doc = (kind: string) => props.documents.find((d) => d.kind === kind);
+  const csa = doc('csa');
+  const cpi = doc('cpi');
+  const summary = doc('recapitulatif');
   return (
     <DuplicateLayout {...props} step="done">
       {props.paid ? (
@@ -222,26 +229,26 @@ export function DuplicateDonePage(props: Common & { paid: boolean; amountCents: 
             <NewCodeNotice />
           </Alert>
           <ul>
-            {props.documents.some((d) => d.kind === 'csa') && (
+            {csa && (
               <li>
-                <a href={`${base(props.fileNumber)}/csa.pdf`}>Certificat de situation administrative (PDF)</a>
+                <DownloadLink href={`${base(props.fileNumber)}/csa.pdf`} label="Certificat de situation administrative" bytes={csa.bytes} />
               </li>
             )}
-            {props.documents.some((d) => d.kind === 'cpi') && (
+            {cpi && (
               <li>
-                <a href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
+                <DownloadLink href={`/vehicules/demandes/${props.fileNumber}/cpi.pdf`} label="Certificat provisoire d’immatriculation" bytes={cpi.bytes} />
               </li>
             )}
-            {props.documents.some((d) => d.kind === 'recapitulatif') && (
+            {summary && (
               <li>
-                <a href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
+                <DownloadLink href={`/vehicules/demandes/${props.fileNumber}/recapitulatif.pdf`} label="Récapitulatif de la demande" bytes={summary.bytes} />
               </li>
             )}
           </ul>
         </>
       ) : (
         <>
-        {props.documents.some((d) => d.kind === 'csa') && <CsaLink fileNumber={props.fileNumber} />}
+        {csa && <CsaLink fileNumber={props.fileNumber} bytes={csa.bytes} />}
         <PaymentDue
           intro="Votre demande est enregistrée et vous attend dans « Mon espace véhicule » jusqu’au paiement."
           action={`${base(props.fileNumber)}/payer`}

@@ -8,7 +8,7 @@ import { duplicateCanShow, duplicateCurrentStep, duplicatePath, duplicatePreviou
 import { draftsHome } from '../procedures/drafts-home.ts';
 import type { DuplicateService } from './service.ts';
 import type { UserMessages } from '../procedures/user-messages.ts';
-import { issuedDocuments, renderIssuedDocument } from '../procedures/issued-documents.ts';
+import { issuedDocumentsWithSizes, renderIssuedDocument } from '../procedures/issued-documents.ts';
 import type { VehicleProcedure } from '../tables.ts';
 
 type Body = Record<string, string | undefined>;
@@ -49,7 +49,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
             amountCents={taxes.at(-1)!.amountCents}
             canPay={!!payments}
             idempotencyKey={randomBytes(16).toString('base64url')}
-            documents={await issuedDocuments(scope.database.db, p.id)}
+            documents={await issuedDocumentsWithSizes(scope.database.db, p.id, scope.config.publicUrl)}
           />,
         );
       }
@@ -62,7 +62,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
             note={p.decision_note}
             reports={await duplicates.pieces(p)}
             messages={await duplicates.thread(p)}
-            csa={(await issuedDocuments(scope.database.db, p.id)).some((d) => d.kind === 'csa')}
+            csa={(await issuedDocumentsWithSizes(scope.database.db, p.id, scope.config.publicUrl)).find((d) => d.kind === 'csa')}
             values={values ?? {}}
             errors={errors}
           />,

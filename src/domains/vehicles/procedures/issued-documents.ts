@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../../platform/db/database.ts';
+import { measuredPdfSize } from '../../../platform/pdf/measured-size.ts';
 import { cpiPdf, saleDocumentPdf, summaryPdf, type CpiContent, type SaleDocumentContent, type SummaryContent } from './documents.ts';
 import type { IssuedDocumentKind } from '../tables.ts';
 import type { TaxLine } from '../taxes/model.ts';
@@ -36,3 +37,14 @@ export function renderIssuedDocument(doc: { kind: IssuedDocumentKind; token: str
 /** The documents issued for a procedure, for the download links of its page. */
 export const issuedDocuments = (db: Db, procedureId: number) =>
   db.selectFrom('issued_documents').select(['kind', 'token', 'issued_at']).where('procedure_id', '=', procedureId).orderBy('issued_at').execute();
+
+/**
+ * The documents issued for a procedure with the size of each one's PDF, for download links stating
+ * « (PDF – 45 Ko) »: the latest of each kind, measured once per issued document (its token names an
+ * immutable content, so the size kept under it never goes stale).
+ */
+export async function issuedDocumentsWithSizes(db: Db, procedureId: number, publicUrl: string): Promise<{ kind: IssuedDocumentKind; bytes: number | null }[]> {
+  const rows = await db.selectFrom('issued_documents').select(['kind', 'token', 'content']).where('procedure_id', '=', procedureId).orderBy('issued_at').execute();
+  const latest = new Map(rows.map((r) => [r.kind, r]));
+  return Promise.all([...latest.values()].map(async (doc) => ({ kind: doc.kind, bytes: await measuredPdfSize(`issued:${doc.token}`, () => renderIssuedDocument(doc, publicUrl)) })));
+}

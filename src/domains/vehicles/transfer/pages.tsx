@@ -1,3 +1,4 @@
+import { DownloadLink } from '../../../ui/components/download-link.tsx';
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
 import { HOLDER_FIELDS, TRANSFER_STEP_SLUGS, TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from './model.ts';
@@ -149,10 +150,13 @@ export function TransferPaymentPage(props: {
   canPay: boolean;
   lastAttempt: string | null;
   idempotencyKey: string;
+  /** the documents its links serve, with their PDF's size */
+  documents: { kind: string; bytes: number | null }[];
   /** "pour quelqu'un d'autre": the name of the holder the vehicle is now registered to */
   newHolder?: string;
 }) {
   const { fileNumber, plate } = props;
+  const bytes = (kind: string) => props.documents.find((d) => d.kind === kind)?.bytes;
   return (
     <TransferLayout fileNumber={fileNumber} plate={plate} step="payment">
       {props.paid ? (
@@ -167,10 +171,10 @@ export function TransferPaymentPage(props: {
           </Alert>
           <ul>
             <li>
-              <a href={`/vehicules/demandes/${fileNumber}/cpi.pdf`}>Certificat provisoire d’immatriculation (PDF)</a>
+              <DownloadLink href={`/vehicules/demandes/${fileNumber}/cpi.pdf`} label="Certificat provisoire d’immatriculation" bytes={bytes('cpi')} />
             </li>
             <li>
-              <a href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`}>Récapitulatif de la demande (PDF)</a>
+              <DownloadLink href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`} label="Récapitulatif de la demande" bytes={bytes('recapitulatif')} />
             </li>
           </ul>
         </>
@@ -197,7 +201,7 @@ export function TransferPaymentPage(props: {
             </Alert>
           )}
           <p class="fr-mt-3w">
-            <a href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`}>Télécharger le récapitulatif de la demande (PDF)</a>
+            <DownloadLink href={`/vehicules/demandes/${fileNumber}/recapitulatif.pdf`} label="Télécharger le récapitulatif de la demande" bytes={bytes('recapitulatif')} />
           </p>
         </>
       )}

@@ -9,6 +9,8 @@ import { transferCanShow, transferStepOfSlug, type TransferStep } from './model.
 import { draftsHome } from '../procedures/drafts-home.ts';
 import type { VehicleProcedure } from '../tables.ts';
 import type { TransferService } from './service.ts';
+import { issuedDocumentsWithSizes } from '../procedures/issued-documents.ts';
+import { measuredPdfSize } from '../../../platform/pdf/measured-size.ts';
 
 type Body = Record<string, string | undefined>;
 type Params = { Params: { file: string } };
@@ -48,6 +50,12 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
       case 'payment': {
         const taxes = await transfers.taxLines(p);
         const last = payments ? await payments.latest(p.id) : undefined;
+        // each link states the size of the very PDF it serves: the issued documents once paid, before that the summary printed from the request's state
+        const documents = await issuedDocumentsWithSizes(scope.database.db, p.id, scope.config.publicUrl);
+        if (!documents.some((d) => d.kind === 'recapitulatif')) {
+          const bytes = await measuredPdfSize(`transfer-summary:${p.file_number}:${p.updated_at.toISOString()}`, () => transfers.summaryPdf(request.account!, p.file_number));
+          documents.push({ kind: 'recapitulatif', bytes });
+        }
         return reply.render(
           <TransferPaymentPage
             fileNumber={p.file_number}
@@ -57,6 +65,7 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
             canPay={!!payments}
             lastAttempt={last?.status ?? null}
             idempotencyKey={randomBytes(16).toString('base64url')}
+            documents={documents}
             newHolder={p.initiator === 'other' && state.holder ? `${state.holder.given_names} ${state.holder.birth_name.toUpperCase()}` : undefined}
           />,
         );
