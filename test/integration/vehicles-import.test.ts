@@ -267,7 +267,7 @@ describe('npm run vehicles:import', () => {
         spawnSync(path.resolve('node_modules/.bin/tsx'), ['src/cli/import-vehicles.ts', ...args], {
           env: { ...process.env, DATABASE_URL: '', DATA_DIR: dir, NODE_ENV: 'development', LOG_LEVEL: 'silent' },
           encoding: 'utf8',
-          timeout: 120_000,
+          timeout: 280_000, // the first call migrates a new embedded database: over a minute on a loaded machine
         });
       const ok = path.join(dir, 'ok.csv');
       writeFileSync(ok, `\uFEFF${[HEADER, ...good(3)].join('\n')}\n`);
@@ -294,5 +294,5 @@ describe('npm run vehicles:import', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 900_000);
 });
