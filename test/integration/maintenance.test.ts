@@ -122,6 +122,10 @@ describe('maintenance notices managed by operators in the back office', () => {
     expect(textOf(bad.body)).toContain('Saisissez une date et une heure de fin valides');
     expect(bad.body).toMatch(/<input type="radio" id="champ-kind-1" name="kind" value="unavailable" checked/);
     expect(bad.body).toContain('>Migration de la base.</textarea>');
+    // the portal's one date style: text fields that give back what was typed (a datetime-local could not show it)
+    expect(bad.body).not.toContain('datetime-local');
+    expect(bad.body).toContain('value="31/02/2026 22:00"');
+    expect(bad.body).toContain('value="demain"');
 
     const reversed = await op.post('/agents/maintenance/nouveau', { kind: 'banner', message: 'Bandeau.', starts_at: localInput(5), ends_at: localInput(2) });
     expect(textOf(reversed.body)).toContain('La fin doit être après le début');

@@ -85,7 +85,7 @@ function Label({ id, label, hint }: { id: string; label: string; hint?: string }
 export function TextInput(
   props: FieldBase & {
     value?: string;
-    type?: 'text' | 'email' | 'password' | 'tel' | 'date' | 'datetime-local' | 'number' | 'search';
+    type?: 'text' | 'email' | 'password' | 'tel' | 'number' | 'search';
     autocomplete?: string;
     inputMode?: 'numeric' | 'decimal' | 'text' | 'email' | 'tel';
     spellcheck?: boolean;

@@ -69,8 +69,9 @@ export function MaintenanceNoticeFormPage({ values, errors }: { values: Record<s
       <Form action="/agents/maintenance/nouveau">
         <RadioGroup name="kind" label="Type d’avis" options={KIND_OPTIONS} value={values.kind} error={errors.kind} />
         <TextArea name="message" label="Message affiché aux usagers" hint="500 caractères au plus" rows={3} maxLength={500} value={values.message} error={errors.message} />
-        <TextInput name="starts_at" type="datetime-local" label="Début" hint="Heure de Paris, par exemple 01/12/2026 22:00" value={values.starts_at} error={errors.starts_at} />
-        <TextInput name="ends_at" type="datetime-local" label="Fin" hint="Heure de Paris, par exemple 02/12/2026 06:00" value={values.ends_at} error={errors.ends_at} />
+        {/* The portal's one date style (JJ/MM/AAAA, then the time): a browser's datetime-local field could not show a refused value back */}
+        <TextInput name="starts_at" label="Début" hint="Format JJ/MM/AAAA HH:MM, heure de Paris, par exemple 01/12/2026 22:00" value={values.starts_at} error={errors.starts_at} maxLength={20} spellcheck={false} />
+        <TextInput name="ends_at" label="Fin" hint="Format JJ/MM/AAAA HH:MM, heure de Paris, par exemple 02/12/2026 06:00" value={values.ends_at} error={errors.ends_at} maxLength={20} spellcheck={false} />
         <SubmitButton>Programmer l’avis</SubmitButton>
       </Form>
     </Layout>
