@@ -31,7 +31,7 @@ function startNode(i) {
   const nodePort = port + i + 1;
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
     // every node: the same public address, the proxy's X-Forwarded-For trusted (per-IP limits see the visitor)
-    env: { ...process.env, PORT: String(nodePort), HOST: '127.0.0.1', PUBLIC_URL: publicUrl, TRUST_PROXY: 'true' },
+    env: { ...process.env, PORT: String(nodePort), HOST: '127.0.0.1', PUBLIC_URL: publicUrl, TRUST_PROXY: '1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

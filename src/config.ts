@@ -35,7 +35,12 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: booleanFlag.default(false),
+  /**
+   * Which hops in front of the portal may set the client's address (X-Forwarded-For): a number of
+   * hops (1: the load balancer) or a comma-separated list of proxy addresses/CIDRs. `true` (trust
+   * every hop: any client could then choose its address) is refused in production.
+   */
+  TRUST_PROXY: z.string().trim().default('false'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'doit commencer par smtp:// ou smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Portail des titres sécurisés <ne-pas-repondre@titres.localhost>'),
   DEV_OUTBOX: booleanFlag.optional(),
@@ -48,6 +53,8 @@ const envSchema = z.object({
   ADMISSION_RETRY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   ADMISSION_QUEUE_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(4),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** the whole body of a POST from someone not signed in must arrive within this time (a trickled body holds a place) */
+  HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
   FILES_DIR: z.string().min(1).optional(),
@@ -101,7 +108,8 @@ export interface Config {
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
   readonly logLevel: string;
-  readonly trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count or a list of proxy addresses/CIDRs (true only outside production) */
+  readonly trustProxy: TrustProxy;
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   /** the directory's map tiles (validated by domains/directory/map-config.ts) */
   readonly map: MapConfig;
@@ -114,7 +122,14 @@ export interface Config {
   readonly jobs: { readonly worker: boolean; readonly pollMs: number };
   readonly maintenanceCacheSeconds: number;
   /** the waiting room (platform/http/admission.ts): requests in progress past which newcomers wait (0: off), reload delay */
-  readonly admission: { readonly maxConcurrent: number; readonly targetMs: number; readonly retrySeconds: number; readonly queuePerAddress: number };
+  readonly admission: {
+    readonly maxConcurrent: number;
+    readonly targetMs: number;
+    readonly retrySeconds: number;
+    readonly queuePerAddress: number;
+    /** seconds within which an anonymous POST's body must have arrived */
+    readonly anonymousBodySeconds: number;
+  };
   /**
    * The HTTP server's limits on a slow client: a whole request (headers and body) must arrive within
    * `requestSeconds`, its headers within `headersSeconds` (at most `requestSeconds`); a socket idle that
@@ -201,6 +216,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.SMS_API_URL && !e.SMS_API_TOKEN) problems.push('  - SMS_API_TOKEN : obligatoire quand SMS_API_URL est défini');
   if (isProduction && !e.SMS_API_URL) problems.push('  - SMS_API_URL : obligatoire en production (passerelle d’envoi des SMS)');
   if (e.PAYFIP_WS_URL && !e.PAYFIP_NUMCLI) problems.push('  - PAYFIP_NUMCLI : obligatoire quand PAYFIP_WS_URL est défini');
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (trustProxy === null)
+    problems.push('  - TRUST_PROXY : un nombre de relais (1) ou une liste d’adresses ou de plages CIDR des relais (10.0.0.0/8), ou false');
+  if (isProduction && trustProxy === true)
+    problems.push(
+      '  - TRUST_PROXY : true est interdit en production (tout client choisirait son adresse par X-Forwarded-For) : indiquez le nombre de relais (1) ou leurs adresses (10.0.0.0/8) / true is refused in production: give a hop count or the proxies’ addresses',
+    );
   let map: MapConfig | null = null;
   try {
     map = loadMapConfig({ MAP_TILES_URL: e.MAP_TILES_URL, MAP_TILES_ATTRIBUTION: e.MAP_TILES_ATTRIBUTION });
@@ -230,7 +252,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: trustProxy!,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     map: map!,
     sms: e.SMS_API_URL ? { apiUrl: e.SMS_API_URL, apiToken: e.SMS_API_TOKEN!, sender: e.SMS_SENDER } : null,
@@ -239,7 +261,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     clockStart: e.APP_CLOCK_START ? parseParisTime(e.APP_CLOCK_START) : null,
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
-    admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, targetMs: e.ADMISSION_TARGET_MS, retrySeconds: e.ADMISSION_RETRY_SECONDS, queuePerAddress: e.ADMISSION_QUEUE_PER_ADDRESS },
+    admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, targetMs: e.ADMISSION_TARGET_MS, retrySeconds: e.ADMISSION_RETRY_SECONDS, queuePerAddress: e.ADMISSION_QUEUE_PER_ADDRESS,
+      anonymousBodySeconds: Math.min(e.HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
+    },
     httpTimeouts: {
       requestSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
       headersSeconds: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
@@ -272,6 +296,30 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         },
   };
   return deepFreeze(config);
+}
+
+/** What Fastify's trustProxy accepts from TRUST_PROXY. */
+export type TrustProxy = boolean | number | string[];
+
+/**
+ * TRUST_PROXY: false/0/no (the socket's address), true/yes (every hop: development only), a hop
+ * count (2) or a comma-separated list of addresses or CIDR ranges; null when it is none of them.
+ */
+export function parseTrustProxy(value: string): TrustProxy | null {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === 'no' || v === '0') return false;
+  if (v === 'true' || v === 'yes') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((x) => x.trim());
+  const ipv4 = /^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/;
+  const ipv6 = /^[0-9a-f:]*:[0-9a-f:.]*(\/\d{1,3})?$/;
+  return list.every((x) => ipv4.test(x) || ipv6.test(x)) ? list : null;
+}
+
+/** TRUST_PROXY for Fastify, whose types take no number: a hop count as proxy-addr reads one (the n hops nearest the socket are trusted). */
+export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
 }
 
 /** Config for tests: embedded database in memory unless TEST_DATABASE_URL/DATABASE_URL points to PostgreSQL. */

@@ -396,7 +396,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
         );
       },
     });
-    provider.proxy = config.trustProxy;
+    provider.proxy = config.trustProxy !== false; // the simulator reads only the protocol and host behind a proxy
     provider.on('server_error', (_ctx, error) => app.log.error({ err: error }, 'franceconnect simulator error'));
 
     const sessionCookie = /(?:^|;\s*)fc_sim_session(?:\.sig)?=[^;]*/g;

@@ -123,7 +123,7 @@ async function startNode(dbUrl: string): Promise<{ url: string; child: ChildProc
   const { APP_CLOCK_START: _moved, ...env } = process.env;
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
     cwd: ROOT,
-    env: { ...env, NODE_ENV: 'development', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '10', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, SESSION_SECRET, DEMO_DATA: 'false', LOG_LEVEL: 'warn', JOBS_WORKER: 'true', TRUST_PROXY: 'true' },
+    env: { ...env, NODE_ENV: 'development', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '10', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, SESSION_SECRET, DEMO_DATA: 'false', LOG_LEVEL: 'warn', JOBS_WORKER: 'true', TRUST_PROXY: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 600; i++) {

@@ -128,19 +128,20 @@ describe('waiting room', () => {
     }
   });
 
-  it('lets someone who was filling the sign-in form finish signing in', async () => {
+  it('does not let the cookie of the sign-in form (anyone can take one and keep it) post the form past a full node', async () => {
     const visitor = new TestClient(app);
     await visitor.get('/connexion'); // the form: the session that carries its CSRF token is written now
     release = await fillTheNode();
     try {
       const res = await visitor.post('/connexion', { email: 'demo.particulier@example.fr', password: 'demo demo demo demo' });
-      expect(res.statusCode).toBe(303);
-      const next = await visitor.follow(res);
-      expect(next.statusCode).toBe(200);
-      expect(next.body).toContain('Camille');
+      expect(res.statusCode).toBe(503);
+      expect(res.body).toContain('<h1>Salle d’attente</h1>');
     } finally {
       await release();
     }
+    await visitor.get('/connexion'); // the waiting page reloads the form once there is room
+    const res = await visitor.post('/connexion', { email: 'demo.particulier@example.fr', password: 'demo demo demo demo' });
+    expect(res.statusCode).toBe(303);
   });
 
   it('does not let the cookie of the sign-in form (anyone can take one) open any other page', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AdaptiveLimit } from './admission-limit.ts';
-import { WaitingQueue } from './waiting-queue.ts';
+import { addressGroup, WaitingQueue } from './waiting-queue.ts';
 
 /**
  * Admission control ("salle d'attente"). Past a limit of requests in progress on this node (at most
@@ -13,15 +13,17 @@ import { WaitingQueue } from './waiting-queue.ts';
  * already inside keep fast pages instead of everyone timing out together.
  *
  * Always served, whatever the load:
- * - whoever holds a validly signed session cookie: the portal writes a session only once someone
- *   signs in or gets a form (CSRF token), so it marks people already inside a procedure or signing
- *   in — a half-typed form is never lost to the waiting room (checked by signature, no query);
+ * - signed-in users (asked, by the cookie's indexed session id, only when the node is full): a signed
+ *   cookie alone is no pass, since anyone gets one from the sign-in form and can keep it;
  * - payment returns and notifications (/paiement/…, the simulated provider's page);
  * - the back office (/agents), static assets, /healthz and /metrics.
  *
  * The always-served routes take no place (an outsider could otherwise fill the node with slow
  * requests to /agents/connexion); signed-in users do, being the load the waiting room protects.
- * The server's time limits (app.ts, HTTP_REQUEST_TIMEOUT_SECONDS) cut a request whose body trickles.
+ * The server's time limits (app.ts, HTTP_REQUEST_TIMEOUT_SECONDS) cut a request whose body trickles;
+ * for someone not signed in, the body must arrive within `anonymousBodySeconds` (10 s). Once the node
+ * is half full, one address holds at most `queuePerAddress` places among requests not known to be
+ * signed in: slow requests from one machine cannot fill the node.
  *
  * The count is per node (a process's own requests in progress, freed on `onResponse` or
  * `onRequestAbort`): each node protects itself, and a
@@ -46,8 +48,13 @@ export interface AdmissionOptions {
   targetMs: number;
   /** seconds before the waiting page reloads itself (Retry-After) */
   retrySeconds: number;
-  /** places one client address (IPv6: one /64) may hold in the queue */
+  /**
+   * places one client address (IPv6: one /64) may hold in the queue, and, once the node is half
+   * full, among the requests in progress of people not signed in
+   */
   queuePerAddress: number;
+  /** seconds within which the body of a POST from someone not signed in must have arrived */
+  anonymousBodySeconds: number;
   /** the session cookie's name (signed with @fastify/cookie) */
   sessionCookie: string;
   /** the waiting page's HTML (the portal's: ui/pages/waiting-room.tsx); whether it is paused is read from the URL */
@@ -95,7 +102,21 @@ const ALWAYS_SERVED = /^\/(assets\/|healthz$|metrics$|favicon\.ico$|agents(?:[/?
 
 const COUNTED = Symbol('admission.counted');
 const ADMITTED_AT = Symbol('admission.admittedAt');
-type Counted = FastifyRequest & { [COUNTED]?: boolean; [ADMITTED_AT]?: number };
+/** the address group whose count of places held by people not signed in this request adds to */
+const ANONYMOUS_GROUP = Symbol('admission.anonymousGroup');
+const BODY_TIMER = Symbol('admission.bodyTimer');
+type Counted = FastifyRequest & { [COUNTED]?: boolean; [ADMITTED_AT]?: number; [ANONYMOUS_GROUP]?: string; [BODY_TIMER]?: NodeJS.Timeout };
+
+const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Whether a newcomer not signed in must wait because their address already holds enough places:
+ * only once the node is half full (on a quiet node, many people behind one shared address — a
+ * carrier's NAT, an office — are all served), then at most `perAddress` places per address.
+ */
+export function mustWaitForAddress(inFlight: number, limit: number, heldByAddress: number, perAddress: number): boolean {
+  return 2 * inFlight >= limit && heldByAddress >= perAddress;
+}
 
 /** The adaptive limit never goes under this many requests at once (nor over maxConcurrent). */
 const LIMIT_FLOOR = 4;
@@ -157,12 +178,12 @@ function sessionIdOf(request: FastifyRequest, cookieName: string): string | null
   const unsigned = request.unsignCookie(raw);
   return unsigned.valid && unsigned.value ? unsigned.value : null;
 }
-/** Posting the sign-in form (its CSRF token rides on a cookie-only session): someone who was already filling it finishes. */
-const SIGNING_IN = /^\/connexion(\/|\?|$)/;
 
 /** Registered after @fastify/cookie (signed cookies) and helmet (the waiting page's headers). */
 export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOptions) => {
   let inFlight = 0;
+  /** address group → places held by requests in progress not known to be signed in */
+  const anonymousHeld = new Map<string, number>();
   let admitted = 0;
   let waited = 0;
   const rates = new RateWindow();
@@ -179,11 +200,17 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const path = request.url;
     const now = Date.now();
     const always = ALWAYS_SERVED.test(path);
+    const sessionId = sessionIdOf(request, opts.sessionCookie);
+    // whether the cookie's session is signed in: asked (one indexed read) only when it decides something
+    let signedIn = (sessionId === null ? false : null) as boolean | null;
+    const isSignedIn = async () => (signedIn ??= await opts.isSignedIn(sessionId!));
     let key: string | null = null;
+    let group: string | null = null;
     let mustWait = false;
     if (!always && opts.maxConcurrent > 0) {
       queue.prune(now);
       key = visitorKey(request);
+      group = addressGroup(request.ip);
       const free = limit.current() - inFlight;
       const position = queue.position(key);
       const ahead = position === null ? queue.size : position - 1;
@@ -191,12 +218,13 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       const window = free + Math.floor(rates.admittedPerSecond(now) * opts.retrySeconds);
       mustWait = free <= 0 || ahead >= window;
       if (mustWait) limit.full();
+      // once the node is half full, one address (IPv6: one /64) holds at most queuePerAddress places
+      // for people not signed in: slow requests from one machine cannot fill the node
+      else if (mustWaitForAddress(inFlight, limit.current(), anonymousHeld.get(group) ?? 0, opts.queuePerAddress)) mustWait = !(await isSignedIn());
     }
-    const sessionId = sessionIdOf(request, opts.sessionCookie);
-    // when someone must wait, a cookie counts only if its session is signed in (one indexed read), or to post the sign-in form
-    const exempt =
-      always ||
-      (sessionId !== null && (!mustWait || (request.method === 'POST' && SIGNING_IN.test(path)) || (await opts.isSignedIn(sessionId))));
+    // when someone must wait, only a signed-in session goes in (a signed cookie alone proves nothing:
+    // anyone gets one from the sign-in form, and can keep it)
+    const exempt = always || (mustWait ? await isSignedIn() : sessionId !== null);
     if (mustWait && !exempt) {
       waited++;
       rates.wait(now);
@@ -217,22 +245,57 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       return reply.type('text/html; charset=utf-8').send(page);
     }
     if (always) return; // served without taking a place
+    const counted = request as Counted;
     inFlight++;
-    (request as Counted)[COUNTED] = true;
-    (request as Counted)[ADMITTED_AT] = performance.now();
+    counted[COUNTED] = true;
+    counted[ADMITTED_AT] = performance.now();
+    if (group !== null && signedIn !== true) {
+      counted[ANONYMOUS_GROUP] = group;
+      anonymousHeld.set(group, (anonymousHeld.get(group) ?? 0) + 1);
+    }
     if (key) queue.leave(key);
     if (!exempt) {
       admitted++;
       rates.admit(now);
     }
+    if (signedIn !== true && HAS_BODY.has(request.method)) cutSlowBody(request, sessionId);
   });
   // the place is freed once the response is sent, or when the client goes away before it (counted once)
   app.addHook('onResponse', async (request) => release(request));
   app.addHook('onRequestAbort', async (request) => release(request));
   function release(request: FastifyRequest): void {
-    if (!(request as Counted)[COUNTED]) return;
-    (request as Counted)[COUNTED] = false;
+    const counted = request as Counted;
+    clearTimeout(counted[BODY_TIMER]);
+    if (!counted[COUNTED]) return;
+    counted[COUNTED] = false;
     inFlight--;
-    limit.record(performance.now() - (request as Counted)[ADMITTED_AT]!, Date.now());
+    const group = counted[ANONYMOUS_GROUP];
+    if (group !== undefined) {
+      const held = (anonymousHeld.get(group) ?? 1) - 1;
+      if (held > 0) anonymousHeld.set(group, held);
+      else anonymousHeld.delete(group);
+    }
+    limit.record(performance.now() - counted[ADMITTED_AT]!, Date.now());
+  }
+
+  /**
+   * A body from someone not signed in must have arrived within anonymousBodySeconds (the server's
+   * own limit, HTTP_REQUEST_TIMEOUT_SECONDS, is long enough for a signed-in user's upload): past it,
+   * a 408 and the connection closed, as Node does for its own limits. Whether the cookie is signed
+   * in is asked only then, for the few bodies still arriving.
+   */
+  function cutSlowBody(request: FastifyRequest, sessionId: string | null): void {
+    const raw = request.raw;
+    const timer = setTimeout(async () => {
+      if (raw.complete) return;
+      if (sessionId !== null && (await opts.isSignedIn(sessionId).catch(() => false))) return;
+      const socket = raw.socket;
+      if (raw.complete || socket.destroyed) return;
+      request.log.info({ afterSeconds: opts.anonymousBodySeconds }, 'anonymous request body too slow: connection closed');
+      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', () => socket.destroy());
+    }, opts.anonymousBodySeconds * 1000);
+    timer.unref();
+    (request as Counted)[BODY_TIMER] = timer;
+    raw.once('end', () => clearTimeout(timer));
   }
 });
