@@ -74,6 +74,15 @@ export function createAttachments(deps: { db: Db; storage: FileStorage }) {
 
     bytes: (attachment: Attachment) => storage.get(attachment.storage_key),
 
+    /**
+     * Deletes an owner's attachment row in the caller's transaction (which decides whether it may go),
+     * returning it, or null when the owner has no such attachment: the bytes go once it has committed (`removeBytes`).
+     */
+    withdraw: (trx: Db, owner: AttachmentOwner, id: number) =>
+      trx.deleteFrom('attachments').where('id', '=', id).where('owner_kind', '=', owner.kind).where('owner_id', '=', owner.id).returningAll().executeTakeFirst(),
+
+    removeBytes: (attachment: Attachment) => storage.delete(attachment.storage_key),
+
     /** A piece withdrawn by its user before the request is sent: the row, then the bytes. */
     async remove(attachment: Attachment): Promise<void> {
       await db.deleteFrom('attachments').where('id', '=', attachment.id).execute();

@@ -42,6 +42,13 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
     await saveStepData(trx, p, { ...set, data: JSON.stringify({ ...(p.data as object), tpc }) }, status);
   }
   const editable = (p: VehicleProcedure) => p.status === 'in_progress';
+  /**
+   * Locks the request's row while it is still being filled in (false once it was sent): withdrawing
+   * a piece and sending the request take this lock first, so a request is never sent without a
+   * required piece withdrawn meanwhile.
+   */
+  const lockEditable = async (trx: Db, p: VehicleProcedure) =>
+    !!(await trx.selectFrom('vehicle_procedures').select('id').where('id', '=', p.id).where('status', '=', 'in_progress').forUpdate().executeTakeFirst());
   const NOT_EDITABLE = { ok: false as const, errors: { form: 'Cette demande est transmise : elle ne peut plus être modifiée.' } };
 
   const pieces = (p: VehicleProcedure) => attachments.list(owner(p));
@@ -180,11 +187,12 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       return Object.keys(checked.errors).length ? { ok: false, errors: checked.errors } : { ok: true, value: null };
     },
 
+    /** Withdraws a piece while the request is still being filled in (checked on the locked row: a racing « Transmettre » waits). */
     async removePiece(p: VehicleProcedure, id: number): Promise<boolean> {
       if (!editable(p)) return false;
-      const piece = await attachments.find(owner(p), id);
-      if (!piece) return false;
-      await attachments.remove(piece);
+      const removed = await db.transaction().execute(async (trx) => ((await lockEditable(trx, p)) ? attachments.withdraw(trx, owner(p), id) : undefined));
+      if (!removed) return false;
+      await attachments.removeBytes(removed);
       return true;
     },
 
@@ -222,15 +230,17 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
       const s = stateOf(p);
       const req = requirements(p);
       if (!editable(p) || s.step !== 'summary' || !req || !s.holder || !s.object) return { ok: false, errors: { form: 'La demande n’est pas complète.' } };
-      const sent = await pieces(p);
-      if (Object.keys(missingPieces(req.sub, { initiator: p.initiator, diplomatic: !!s.diplomatic }, sent.map((a) => a.purpose))).length) return { ok: false, errors: { form: 'Il manque des pièces justificatives : revenez à la partie 3.' } };
       const h = s.holder;
-      // with taxes: paid first (the summary waits for the payment), then to the centre
-      if (hasTaxes(s.category, s.subcategory)) {
-        const filed = await db.transaction().execute((trx) => applyTransition(trx, config, p, 'file_for_payment', actor, { details: { category: s.category, subcategory: s.subcategory } }));
-        return filed.ok ? { ok: true, value: null } : { ok: false, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
-      }
-      const moved = await db.transaction().execute(async (trx) => {
+      const outcome = await db.transaction().execute(async (trx): Promise<'sent' | 'missing' | 'changed'> => {
+        if (!(await lockEditable(trx, p))) return 'changed';
+        // the pieces as they are under the lock: none can be withdrawn until this transaction ends
+        const sent = await attachments.list(owner(p), trx);
+        if (Object.keys(missingPieces(req.sub, { initiator: p.initiator, diplomatic: !!s.diplomatic }, sent.map((a) => a.purpose))).length) return 'missing';
+        // with taxes: paid first (the summary waits for the payment), then to the centre
+        if (hasTaxes(s.category, s.subcategory)) {
+          const filed = await applyTransition(trx, config, p, 'file_for_payment', actor, { details: { category: s.category, subcategory: s.subcategory } });
+          return filed.ok ? 'sent' : 'changed';
+        }
         await save(trx, p, { ...s, step: 'done' });
         await issueSummary(trx, {
           procedureId: p.id,
@@ -239,12 +249,14 @@ export function createTpcService(deps: { db: Db; config: Config; attachments: At
           plate: s.plate ?? 'Sans immatriculation',
           rows: summaryRows(p, s, req.sub, sent),
         });
-        return applyTransition(trx, config, p, 'submit_for_review', actor, {
+        const moved = await applyTransition(trx, config, p, 'submit_for_review', actor, {
           set: { submitted_at: new Date(), department: departmentOfPostcode(h.postcode), assigned_agent_id: null, assigned_at: null },
           details: { category: s.category, subcategory: s.subcategory, pieces: sent.length },
         });
+        return moved.ok ? 'sent' : 'changed';
       });
-      return moved.ok ? { ok: true, value: null } : { ok: false, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
+      if (outcome === 'missing') return { ok: false, errors: { form: 'Il manque des pièces justificatives : revenez à la partie 3.' } };
+      return outcome === 'sent' ? { ok: true, value: null } : { ok: false, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
     },
 
     /** À compléter: the user answers and may add pieces; the request goes back to the centre. */
