@@ -52,6 +52,8 @@ const envSchema = z.object({
   ADMISSION_TARGET_MS: z.coerce.number().int().min(0).max(60_000).default(400),
   ADMISSION_RETRY_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   ADMISSION_QUEUE_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(4),
+  /** once the node is half full, places one address may hold among requests in progress of people not signed in */
+  ADMISSION_ACTIVE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(4),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** the whole body of a POST from someone not signed in must arrive within this time (a trickled body holds a place) */
   HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
@@ -127,6 +129,8 @@ export interface Config {
     readonly targetMs: number;
     readonly retrySeconds: number;
     readonly queuePerAddress: number;
+    /** once the node is half full, places one address holds among requests in progress of people not signed in */
+    readonly activePerAddress: number;
     /** seconds within which an anonymous POST's body must have arrived */
     readonly anonymousBodySeconds: number;
   };
@@ -262,6 +266,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { worker: e.JOBS_WORKER, pollMs: e.JOBS_POLL_MS },
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
     admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, targetMs: e.ADMISSION_TARGET_MS, retrySeconds: e.ADMISSION_RETRY_SECONDS, queuePerAddress: e.ADMISSION_QUEUE_PER_ADDRESS,
+      activePerAddress: e.ADMISSION_ACTIVE_PER_ADDRESS,
       anonymousBodySeconds: Math.min(e.HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
     },
     httpTimeouts: {
@@ -336,6 +341,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // (the admission tests set their own); the adaptive limit is tested on its own
     ADMISSION_MAX_CONCURRENT: '64',
     ADMISSION_TARGET_MS: '0',
+    // bursts from one address (127.0.0.1) test the sign-in throttle: the waiting room's per-address cap is tested on its own
+    ADMISSION_ACTIVE_PER_ADDRESS: '1000',
     ...overrides,
   });
   if (base.database.kind === 'pglite') {

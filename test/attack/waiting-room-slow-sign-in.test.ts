@@ -24,7 +24,7 @@ const portOf = (a: FastifyInstance) => {
 };
 
 beforeAll(async () => {
-  const settings = { ADMISSION_MAX_CONCURRENT: '16', ADMISSION_QUEUE_PER_ADDRESS: '4', HTTP_REQUEST_TIMEOUT_SECONDS: '60' };
+  const settings = { ADMISSION_MAX_CONCURRENT: '16', ADMISSION_QUEUE_PER_ADDRESS: '4', ADMISSION_ACTIVE_PER_ADDRESS: '4', HTTP_REQUEST_TIMEOUT_SECONDS: '60' };
   t = await createTestApp({ ...settings, HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: '60' });
   app = t.app;
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -22,7 +22,7 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * requests to /agents/connexion); signed-in users do, being the load the waiting room protects.
  * The server's time limits (app.ts, HTTP_REQUEST_TIMEOUT_SECONDS) cut a request whose body trickles;
  * for someone not signed in, the body must arrive within `anonymousBodySeconds` (10 s). Once the node
- * is half full, one address holds at most `queuePerAddress` places among requests not known to be
+ * is half full, one address holds at most `activePerAddress` places among requests not known to be
  * signed in: slow requests from one machine cannot fill the node.
  *
  * The count is per node (a process's own requests in progress, freed on `onResponse` or
@@ -48,11 +48,10 @@ export interface AdmissionOptions {
   targetMs: number;
   /** seconds before the waiting page reloads itself (Retry-After) */
   retrySeconds: number;
-  /**
-   * places one client address (IPv6: one /64) may hold in the queue, and, once the node is half
-   * full, among the requests in progress of people not signed in
-   */
+  /** places one client address (IPv6: one /64) may hold in the queue */
   queuePerAddress: number;
+  /** once the node is half full, places one address may hold among the requests in progress of people not signed in */
+  activePerAddress: number;
   /** seconds within which the body of a POST from someone not signed in must have arrived */
   anonymousBodySeconds: number;
   /** the session cookie's name (signed with @fastify/cookie) */
@@ -218,9 +217,9 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       const window = free + Math.floor(rates.admittedPerSecond(now) * opts.retrySeconds);
       mustWait = free <= 0 || ahead >= window;
       if (mustWait) limit.full();
-      // once the node is half full, one address (IPv6: one /64) holds at most queuePerAddress places
+      // once the node is half full, one address (IPv6: one /64) holds at most activePerAddress places
       // for people not signed in: slow requests from one machine cannot fill the node
-      else if (mustWaitForAddress(inFlight, limit.current(), anonymousHeld.get(group) ?? 0, opts.queuePerAddress)) mustWait = !(await isSignedIn());
+      else if (mustWaitForAddress(inFlight, limit.current(), anonymousHeld.get(group) ?? 0, opts.activePerAddress)) mustWait = !(await isSignedIn());
     }
     // when someone must wait, only a signed-in session goes in (a signed cookie alone proves nothing:
     // anyone gets one from the sign-in form, and can keep it)
