@@ -44,7 +44,7 @@ export function AttachmentList(props: { items: Attachment[]; hrefFor: (a: Attach
 export function MessageThread(props: { messages: ThreadMessage[]; viewer: 'user' | 'agent' }) {
   if (!props.messages.length) return <p>Aucun message pour l’instant.</p>;
   return (
-    <ol class="app-thread">
+    <ol class="app-thread fr-raw-list">
       {props.messages.map((m) => {
         const author = m.authorKind === 'user' ? (props.viewer === 'user' ? 'Vous' : 'L’usager') : props.viewer === 'agent' ? (m.agentName ?? 'Agent') : 'Centre d’instruction';
         return (

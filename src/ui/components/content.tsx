@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { Unbroken } from './unbroken.tsx';
 
 export function Alert(props: {
   kind: 'info' | 'success' | 'warning' | 'error';
@@ -157,11 +158,11 @@ export function Breadcrumb({ items }: { items: { href?: string; label: string }[
           <li key={i}>
             {item.href && i < items.length - 1 ? (
               <a class="fr-breadcrumb__link" href={item.href}>
-                {item.label}
+                <Unbroken text={item.label} />
               </a>
             ) : (
               <a class="fr-breadcrumb__link" aria-current="page">
-                {item.label}
+                <Unbroken text={item.label} />
               </a>
             )}
           </li>

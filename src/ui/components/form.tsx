@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { Unbroken } from './unbroken.tsx';
 import { ACCEPT_ATTRIBUTE, UPLOAD_HINT } from '../../platform/files/validation.ts';
 import { usePage } from '../page-context.ts';
 
@@ -77,7 +78,11 @@ function Label({ id, label, hint }: { id: string; label: string; hint?: string }
   return (
     <label class="fr-label" for={id}>
       {label}
-      {hint && <span class="fr-hint-text">{hint}</span>}
+      {hint && (
+        <span class="fr-hint-text">
+          <Unbroken text={hint} />
+        </span>
+      )}
     </label>
   );
 }

@@ -13,7 +13,7 @@ export function Timeline({ entries, title = 'Historique de la demande' }: { entr
       {entries.length === 0 ? (
         <p>Aucun événement enregistré pour l’instant.</p>
       ) : (
-        <ol class="app-thread">
+        <ol class="app-thread fr-raw-list">
           {entries.map((e, i) => (
             <li key={i} class={`app-thread__message${e.type === 'message' && e.actor !== 'Vous' && e.actor !== 'L’usager' ? ' app-thread__message--agent' : ''}`}>
               <p class="fr-text--sm fr-mb-1v">

@@ -112,7 +112,7 @@ export function ProcedurePage(props: {
       <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: procedure.file_number }]} />
       <ErrorSummary errors={props.errors} />
       <h1>
-        {props.label} — {vehicle.plate}
+        {props.label} — <span class="app-nowrap">{vehicle.plate}</span>
       </h1>
       <SummaryList
         rows={[
