@@ -86,7 +86,11 @@ const declarationFields = z.object({
   sale_date: frenchDate('la date de la vente', '21/11/2026'),
   // « 14h30 », « 14 h 30 », « 14:30 », « 14h »: kept as hh:mm; what cannot be read keeps its message
   sale_time: z.preprocess(
-    (v) => (typeof v === 'string' && readFrenchTime(v).ok ? (readFrenchTime(v) as { hhmm: string }).hhmm : v),
+    (v) => {
+      if (typeof v !== 'string') return v;
+      const reading = readFrenchTime(v);
+      return reading.ok ? reading.hhmm : v;
+    },
     z.string({ error: 'Saisissez l’heure de la vente' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Saisissez l’heure de la vente au format hh:mm, par exemple 14:30 ou 14h30'),
   ),
   // An empty field is no mileage, never 0 km (it is printed on the certificate); see readMileage.
