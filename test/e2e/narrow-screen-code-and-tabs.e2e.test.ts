@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { MOBILE } from '../helpers/browser.ts';
 import { pageChecks, useE2E } from '../helpers/e2e.ts';
-import { signInUserInBrowser } from '../helpers/users.ts';
+import { signInUserInBrowser, startOwnProcedureInBrowser } from '../helpers/users.ts';
 
 const CAMILLE = 'demo.particulier@example.fr';
 
@@ -32,13 +32,7 @@ describe('on a narrow screen: the code de cession on one line, the tabs of “Me
     const page = await e2e.newPage({ ...MOBILE });
     page.setDefaultNavigationTimeout(60_000);
     await signInUserInBrowser(page, e2e.baseUrl, CAMILLE);
-    await page.goto(`${e2e.baseUrl}/vehicules/demandes/nouvelle`);
-    await page.locator('label', { hasText: 'Déclaration de cession' }).first().click();
-    await page.getByText('Pour moi-même').click();
-    await page.getByLabel('Numéro d’immatriculation').fill('AB-123-CD');
-    await page.getByRole('button', { name: 'Commencer la démarche' }).click();
-    await page.getByLabel('Code confidentiel').fill(DEMO_VEHICLE_CODES['AB-123-CD']!);
-    await page.getByRole('button', { name: 'Valider le code' }).click();
+    await startOwnProcedureInBrowser(page, e2e.baseUrl, 'Déclaration de cession', 'AB-123-CD', DEMO_VEHICLE_CODES['AB-123-CD']!);
     await page.getByRole('link', { name: 'Continuer la déclaration de cession' }).click();
     await page.getByText('J’ai compris ces informations').click();
     await page.getByRole('button', { name: 'Poursuivre' }).click();

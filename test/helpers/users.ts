@@ -25,3 +25,17 @@ export async function signInUserInBrowser(page: Page, baseUrl: string, email: st
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
 }
+
+/**
+ * In Chromium, signed in: "Ajouter une demande" for one's own vehicle, then its confidential code, as a
+ * person types them; ends on the request's page.
+ */
+export async function startOwnProcedureInBrowser(page: Page, baseUrl: string, procedure: string, plate: string, code: string): Promise<void> {
+  await page.goto(`${baseUrl}/vehicules/demandes/nouvelle`);
+  await page.locator('label', { hasText: procedure }).first().click();
+  await page.getByText('Pour moi-même').click();
+  await page.getByLabel('Numéro d’immatriculation').fill(plate);
+  await page.getByRole('button', { name: 'Commencer la démarche' }).click();
+  await page.getByLabel('Code confidentiel').fill(code);
+  await page.getByRole('button', { name: 'Valider le code' }).click();
+}
