@@ -11,6 +11,7 @@
  *    tabs, confirmation) with BENCH_CLIENTS (16) signed-in clients, on 1 node then on 2 nodes
  *    (portal processes `node scripts/start.mjs` on the same database, client i on node i mod n);
  * 3. the SQL statements per signed-in page are counted by test/integration/request-cost.test.ts.
+ * BENCH_TRACE=1 prints each request's method, path, status and time.
  * Each sale needs a vehicle of the demo registry (≈ 200 plain ones): each run sells BENCH_SALES (80).
  * Called by test/bench/run.ts (helper 4) when present; runnable alone. Not part of npm test.
  */
@@ -66,8 +67,10 @@ class Client {
       headers.origin = this.base;
       body = new URLSearchParams(fields).toString();
     }
+    const t0 = performance.now();
     const res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
     this.requests++;
+    if (process.env.BENCH_TRACE) console.log(`${method} ${url.replace(/[0-9A-Z]{6,}/g, ':id')} ${res.status} ${(performance.now() - t0).toFixed(1)} ms`);
     for (const cookie of res.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
       const [name, ...value] = pair!.split('=');
