@@ -1,7 +1,7 @@
 import { pdfLibraries } from './libraries.ts';
 import { documentSigner } from '../seal/keys.ts';
 import { createSeal, type SealDocumentType, type SealFields } from '../seal/two-d-doc.ts';
-import { FONT, fontFiles, registerFonts } from './fonts.ts';
+import { FONT, fontFaces, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
 
 export const AGENCY = 'Agence nationale des titres sécurisés';
@@ -97,7 +97,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
       pdfVersion: '1.7',
       subset: 'PDF/A-2b',
       bufferPages: true,
-      font: fontFiles().regular,
+      font: fontFaces().regular,
       info: { Title: printable(opts.title), Author: AGENCY, Subject: opts.fileNumber ? `Dossier ${opts.fileNumber}` : opts.title, Creator: 'Portail des titres sécurisés', CreationDate: issuedAt, ModDate: issuedAt },
     } as unknown as PDFKit.PDFDocumentOptions);
     const chunks: Buffer[] = [];
