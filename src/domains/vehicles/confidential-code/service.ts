@@ -8,7 +8,7 @@ import { queueMessage } from '../../../platform/mail/messages.ts';
 import type { Account } from '../../../schema.ts';
 import { zodErrors, type Outcome } from '../../accounts/service.ts';
 import type { VehicleDeps } from '../deps.ts';
-import { guessesLeft, LETTER_INTERVAL_DAYS, startGuess, VEHICLE_GUESS_CAP, VEHICLE_SUSPENSION_HOURS, wrongCodeMessage } from '../procedures/guess-limits.ts';
+import { guess, guessesLeft, LETTER_INTERVAL_DAYS, VEHICLE_GUESS_CAP, VEHICLE_SUSPENSION_HOURS, wrongCodeMessage } from '../procedures/guess-limits.ts';
 import { holderOf, ownProcedure } from '../procedures/lookup.ts';
 import { canApply } from '../procedures/model.ts';
 import { codeDelivery, PROCEDURE_LABELS } from '../procedures/requirements.ts';
@@ -41,16 +41,17 @@ export async function enterCode(
   const own = await isOwnAccount(db, account, holder);
   const stored = await db.selectFrom('confidential_codes').selectAll().where('vehicle_id', '=', vehicle.id).executeTakeFirst();
   if (!own && stored?.locked_until && stored.locked_until > new Date()) return { ok: false, locked: stored.locked_until };
-  const attempt = await startGuess(db, account, actor, { own });
-  if (!attempt.admitted) return { ok: false, throttled: attempt.lockedUntil! };
-  const current = !!stored && confidentialCodeMatches(config.sessionSecret, stored.code_hash, vehicle.id, vehicle.certificate_number, trimmed);
   // The code the holder had before someone else asked a new one stays valid until the new one is used.
-  const previous =
-    !current && !!stored?.previous_code_hash && !!stored.previous_valid_until && stored.previous_valid_until > new Date() &&
-    confidentialCodeMatches(config.sessionSecret, stored.previous_code_hash, vehicle.id, vehicle.certificate_number, trimmed);
-  const good = current || previous;
-  if (!good) {
-    await attempt.failed(db);
+  let current = false;
+  const attempt = await guess(db, account, actor, { own }, () => {
+    current = !!stored && confidentialCodeMatches(config.sessionSecret, stored.code_hash, vehicle.id, vehicle.certificate_number, trimmed);
+    const previous =
+      !current && !!stored?.previous_code_hash && !!stored.previous_valid_until && stored.previous_valid_until > new Date() &&
+      confidentialCodeMatches(config.sessionSecret, stored.previous_code_hash, vehicle.id, vehicle.certificate_number, trimmed);
+    return current || previous;
+  });
+  if (!attempt.admitted) return { ok: false, throttled: attempt.lockedUntil };
+  if (!attempt.right) {
     await db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('confidential_codes')
@@ -64,7 +65,6 @@ export async function enterCode(
     // how many tries are left before a wait, or until when this wrong code makes the account wait
     return { ok: false, errors: { code: wrongCodeMessage(attempt.lockedUntil ? { until: attempt.lockedUntil } : { left: await guessesLeft(db, account, actor, { own }) }) } };
   }
-  await attempt.succeeded(db);
   const moved = await db
     .transaction()
     .execute(async (trx) => {
@@ -111,14 +111,12 @@ export async function requestNewCode(
   }
   const link = await holderLink(db, account, holder);
   if (procedure.initiator === 'self' && !link) return { ok: false, errors: { form: NOT_AVAILABLE } };
-  const attempt = await startGuess(db, account, actor, { own: await isOwnAccount(db, account, holder) });
-  if (!attempt.admitted) return { ok: false, throttled: attempt.lockedUntil! };
-  if (!isHolderIdentity(d, holder)) {
-    await attempt.failed(db);
+  const attempt = await guess(db, account, actor, { own: await isOwnAccount(db, account, holder) }, () => isHolderIdentity(d, holder));
+  if (!attempt.admitted) return { ok: false, throttled: attempt.lockedUntil };
+  if (!attempt.right) {
     await audit(db, actor, 'confidential_code.request_refused', { kind: 'vehicle', id: vehicle.id });
     return { ok: false, errors: { birth_name: 'Ces informations ne correspondent pas au titulaire inscrit sur la carte grise. Vérifiez-les.' } };
   }
-  await attempt.succeeded(db);
   const stored = await db.selectFrom('confidential_codes').select('code_letter_at').where('vehicle_id', '=', vehicle.id).executeTakeFirst();
   const since = stored?.code_letter_at;
   if (since && since.getTime() > Date.now() - LETTER_INTERVAL_DAYS * 86_400_000) {

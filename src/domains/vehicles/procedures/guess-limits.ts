@@ -9,7 +9,7 @@ import { addressKey, limit, throttle, type Attempt, type ThrottlePolicy } from '
  * un nouveau code") and wrong codes de cession or certificate references are counted per
  * requesting account and per address, across all vehicles, in the shared throttle
  * (accounts/throttle.ts): each attempt is recorded before the secret is checked, and a right
- * answer gives its attempt back. Nothing here locks a vehicle: the per-vehicle cap
+ * answer gives its attempt back, in the same transaction (`guess`). Nothing here locks a vehicle: the per-vehicle cap
  * (VEHICLE_GUESS_CAP) is only a last line against guesses spread over many accounts and addresses.
  *
  * This is the only module of the vehicles domain that talks to the throttle.
@@ -28,6 +28,30 @@ export const LETTER_INTERVAL_DAYS = 30;
 
 export type GuessKind = 'confidential_code' | 'identity' | 'cession_code';
 
+/** One answer, once settled: refused unchecked (`admitted` false, a wait until `lockedUntil`), or checked. */
+export type Guess = { admitted: false; lockedUntil: Date } | { admitted: true; right: boolean; lockedUntil: Date | null };
+
+/**
+ * One answer of this account, from start to end in one transaction: the attempt is recorded on the
+ * account's (and the address's) throttle rows, `isRight` checks the answer, then a right answer
+ * gives the attempt back and a wrong one keeps it, before the commit. The throttle rows stay locked
+ * until then, so the answers of one account are settled one after the other: a garage typing many
+ * right codes at the same moment never sees the attempts of its other right codes as if they were
+ * wrong (reserved, not yet given back), while a burst of wrong answers still gets exactly the free
+ * ones and one more checked. `isRight` runs inside the transaction: it reads through `trx` only.
+ * `lockedUntil` of a wrong answer: the wait it leaves, or null.
+ */
+export async function guess(db: Db, account: Account, actor: Actor, opts: { own?: boolean }, isRight: (trx: Db) => boolean | Promise<boolean>): Promise<Guess> {
+  return db.transaction().execute(async (trx) => {
+    const attempt = await startGuess(trx, account, actor, opts);
+    if (!attempt.admitted) return { admitted: false, lockedUntil: attempt.lockedUntil! };
+    const right = await isRight(trx);
+    if (right) await attempt.succeeded(trx);
+    else await attempt.failed(trx);
+    return { admitted: true, right, lockedUntil: attempt.lockedUntil };
+  });
+}
+
 /**
  * Records one attempt of this account, then of its address; check `admitted` before looking at the
  * answer. The address is counted only for attempts the account's own limit let through (an account
@@ -35,7 +59,7 @@ export type GuessKind = 'confidential_code' | 'identity' | 'cession_code';
  * account on its own vehicle (`own`): a holder typing their right code is never blocked by the
  * errors of others behind the same address.
  */
-export async function startGuess(db: Db, account: Account, actor: Actor, opts: { own?: boolean } = {}): Promise<Attempt> {
+async function startGuess(db: Db, account: Account, actor: Actor, opts: { own?: boolean } = {}): Promise<Attempt> {
   const mine = await throttle(db, [limit(`vehicle-guess:account:${account.id}`, GUESS_ACCOUNT_POLICY)]);
   if (!mine.admitted || opts.own) return mine;
   const shared = await throttle(db, [limit(`vehicle-guess:ip:${addressKey(actor.ip ?? 'unknown')}`, GUESS_ADDRESS_POLICY)]);

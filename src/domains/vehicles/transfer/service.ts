@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Config } from '../../../config.ts';
 import { audit, SYSTEM, type Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
@@ -6,14 +6,14 @@ import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
 import { cpiPdf, type CpiContent } from '../procedures/documents.ts';
 import { checkAddress } from '../registry/communes.ts';
-import { startGuess } from '../procedures/guess-limits.ts';
+import { guess } from '../procedures/guess-limits.ts';
 import { isValidCertificateNumber } from '../registry/identifiers.ts';
 import { alreadyOpen, buyerLink, isDeclaredBuyer, isOpenSlotTaken } from '../registry/ownership.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { Declaration } from '../sale/model.ts';
 import { issueNewCertificate } from '../registry/new-certificate.ts';
 import type { SaleService } from '../sale/service.ts';
-import type { VehicleProcedure } from '../tables.ts';
+import type { CessionCodesTable, VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { regionOfPostcode, type TaxLine } from '../taxes/model.ts';
 import { pendingSummaryPdf } from './documents.ts';
@@ -106,15 +106,16 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       if (input.has_code === 'oui') {
         const code = (input.cession_code ?? '').toUpperCase().replace(/[\s-]/g, '');
         if (!/^[A-Z0-9]{11}$/.test(code)) return { ok: false, errors: { cession_code: 'Le code de cession comporte 11 lettres et chiffres, par exemple 4KFNTNJJL1L' } };
-        const attempt = await startGuess(db, account, actor);
-        if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil! };
-        const row = await db.selectFrom('cession_codes').selectAll().where('code_hash', '=', sales.hashCode(code)).executeTakeFirst();
-        if (!row || row.vehicle_id !== vehicle.id) {
-          await attempt.failed(db);
+        let row: Selectable<CessionCodesTable> | undefined;
+        const attempt = await guess(db, account, actor, {}, async (trx) => {
+          row = await trx.selectFrom('cession_codes').selectAll().where('code_hash', '=', sales.hashCode(code)).executeTakeFirst();
+          return row?.vehicle_id === vehicle.id;
+        });
+        if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil };
+        if (!attempt.right || !row) {
           await audit(db, actor, 'cession_code.refused', { kind: 'vehicle', id: vehicle.id });
           return { ok: false, errors: { cession_code: 'Ce code de cession ne correspond pas à ce véhicule : vérifiez-le auprès du vendeur' } };
         }
-        await attempt.succeeded(db);
         if (row.used_at) return { ok: false, errors: { cession_code: 'Ce code de cession a déjà été utilisé : il ne sert qu’une fois' } };
         if (row.expires_at <= new Date()) return { ok: false, errors: { cession_code: 'Ce code de cession a expiré (il est valable 15 jours) : sans code, répondez « Non » et saisissez les références de l’ancienne carte grise' } };
         const buyer = await declarationOf(row.procedure_id);
@@ -141,15 +142,12 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       if (!reading.ok) missing.certificate_date = dateProblemMessage(reading.problem, 'la date du certificat d’immatriculation (repère I de la carte grise)', '21/06/2018');
       if (Object.keys(missing).length) return { ok: false, errors: missing };
       if (p.initiator !== 'self' || !sale || (await buyerLink(db, account, sale.declaration)) !== 'proven') return refuse(p.initiator !== 'self' ? 'other_without_code' : 'not_declared_buyer', 'has_code', NO_CODE_REFUSED);
-      const attempt = await startGuess(db, account, actor);
-      if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil! };
-      const matches = (fni || number === vehicle.certificate_number) && date === vehicle.certificate_date.toISOString().slice(0, 10);
-      if (!matches) {
-        await attempt.failed(db);
+      const attempt = await guess(db, account, actor, {}, () => (fni || number === vehicle.certificate_number) && date === vehicle.certificate_date.toISOString().slice(0, 10));
+      if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil };
+      if (!attempt.right) {
         await audit(db, actor, 'vehicle.holder_change_refused', { kind: 'vehicle_procedure', id: p.id }, { reason: 'certificate_mismatch' });
         return { ok: false, errors: { [fni ? 'certificate_date' : 'certificate_number']: fni ? 'La date ne correspond pas à celle du certificat d’immatriculation de ce véhicule' : 'Le numéro de formule et la date ne correspondent pas à la carte grise de ce véhicule : vérifiez-les (numéro de formule et repère I)' } };
       }
-      await attempt.succeeded(db);
       return claim({ step: 'holder', via: 'certificate', cessionCodeId: sale.cessionId });
     },
 
