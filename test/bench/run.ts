@@ -271,7 +271,7 @@ async function main(): Promise<void> {
       rmSync(pgDir, { recursive: true, force: true });
     }
     // the figures so far, in case the benchmarks at scale do not finish
-    writeFileSync(path.join(ROOT, 'docs/performance.md'), report({ when, start, pglite, pgliteMem, bare, postgres, pgMem, overload, others: '\nStill running when this file was written.\n', minutes: (Date.now() - started) / 60000 }));
+    writeReport(report({ when, start, pglite, pgliteMem, bare, postgres, pgMem, overload, others: '\nStill running when this file was written.\n', minutes: (Date.now() - started) / 60000 }));
     // The data at scale (1 M vehicles…) for the other helpers' benchmarks: BENCH_SCALE_DATABASE_URL if
     // already seeded, else a database of this run seeded by `npm run seed:scale`; BENCH_SCALE=0 skips them.
     if (process.env.BENCH_SCALE !== '0') {
@@ -281,16 +281,16 @@ async function main(): Promise<void> {
         if (!scaleUrl && existsSync(path.join(ROOT, 'src/cli/seed-scale.ts'))) {
           scaleUrl = await createDatabase(scaleName);
           log('\n# npm run seed:scale');
-          others += `\n### npm run seed:scale\n\n\`\`\`\n${(await runScript('src/cli/seed-scale.ts', { DATABASE_URL: scaleUrl })).trim()}\n\`\`\`\n`;
+          others += `\n#### npm run seed:scale\n\n\`\`\`\n${(await runScript('src/cli/seed-scale.ts', { DATABASE_URL: scaleUrl })).trim()}\n\`\`\`\n`;
         }
         for (const file of ['search-at-scale.ts', 'writes-and-nodes.ts', 'import-at-scale.ts']) {
           const full = path.join(ROOT, 'test/bench', file);
           if (!existsSync(full) || !scaleUrl) {
-            others += `\n### ${file}\n\nNot run: ${scaleUrl ? 'not present in this checkout' : 'no data at scale'} when the benchmark ran.\n`;
+            others += `\n#### ${file}\n\nNot run: ${scaleUrl ? 'not present in this checkout' : 'no data at scale'} when the benchmark ran.\n`;
             continue;
           }
           log(`\n# ${file}`);
-          others += `\n### ${file}\n\n\`\`\`\n${(await runScript(full, { DATABASE_URL: scaleUrl })).trim()}\n\`\`\`\n`;
+          others += `\n#### ${file}\n\n\`\`\`\n${(await runScript(full, { DATABASE_URL: scaleUrl })).trim()}\n\`\`\`\n`;
         }
       } finally {
         if (!process.env.BENCH_SCALE_DATABASE_URL && scaleUrl) await dropDatabase(scaleName);
@@ -300,8 +300,30 @@ async function main(): Promise<void> {
     log('\nDATABASE_URL not set: PostgreSQL scenarios, overload and memory in PostgreSQL mode skipped.');
   }
 
-  writeFileSync(path.join(ROOT, 'docs/performance.md'), report({ when, start, pglite, pgliteMem, bare, postgres, pgMem, overload, others, minutes: (Date.now() - started) / 60000 }));
+  writeReport(report({ when, start, pglite, pgliteMem, bare, postgres, pgMem, overload, others, minutes: (Date.now() - started) / 60000 }));
   log(`\ndocs/performance.md written (${Math.round((Date.now() - started) / 1000)} s).`);
+}
+
+const BEGIN = '<!-- written by `npm run bench` (test/bench/run.ts) from here to the end marker: edit outside -->';
+const END = '<!-- end of the part written by `npm run bench` -->';
+
+/**
+ * docs/performance.md keeps what people wrote (the state of each target, the figures measured by
+ * hand): the run replaces only the part between its markers, or adds it after the first section.
+ */
+function writeReport(generated: string): void {
+  const file = path.join(ROOT, 'docs/performance.md');
+  const block = `${BEGIN}\n${generated.trim()}\n${END}`;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
+  const from = text.indexOf(BEGIN);
+  const to = text.indexOf(END);
+  let next: string;
+  if (from >= 0 && to > from) next = text.slice(0, from) + block + text.slice(to + END.length);
+  else {
+    const second = text.indexOf('\n## ', text.indexOf('\n## ') + 1);
+    next = second >= 0 ? `${text.slice(0, second)}\n${block}\n${text.slice(second)}` : `${text.trimEnd()}\n\n${block}\n`;
+  }
+  writeFileSync(file, next);
 }
 
 function report(r: {
@@ -329,14 +351,14 @@ function report(r: {
       .join('\n');
   const o = r.overload;
   const lines = [
-    '# Performance',
+    '## The last `npm run bench`',
     '',
     `Written by \`npm run bench\` (test/bench/run.ts) on ${r.when} UTC, in ${r.minutes.toFixed(1)} minutes, on the project's 2-core machine`,
     'shared with other work: read the figures as ratios measured in one window. Each scenario: closed loop of',
     `${CONCURRENCY} clients for ${DURATION_MS / 1000} s, plain HTTP without compression, from a separate process; the portal is`,
     '`node dist/server.js` (after `npm run build`) in its own process.',
     '',
-    '## Figures next to the targets of issue 20',
+    '### Its figures next to the targets of issue 20',
     '',
     '| what | measured | target |',
     '|---|---|---|',
@@ -351,7 +373,7 @@ function report(r: {
     'The other rows of the issue (search at a million, declarations of sale per second, a second node,',
     'the import) are measured by the benchmarks of their own helpers, quoted below when present.',
     '',
-    '## Start, phase by phase',
+    '### Start, phase by phase',
     '',
     `- built, cold (new data folder, from the migrated template): ${describePhases(r.start.built.cold)}`,
     `- built, warm: ${describePhases(r.start.built.warm)}`,
@@ -359,15 +381,15 @@ function report(r: {
     '',
     'Wall-clock times include waiting for the shared CPU; the CPU figures are this process\'s own.',
     '',
-    '## Scenarios on PGlite',
+    '### Scenarios on PGlite',
     '',
     table(r.pglite.rows),
     '',
-    '## Scenarios on PostgreSQL (5,000 requests waiting in the queue)',
+    '### Scenarios on PostgreSQL (5,000 requests waiting in the queue)',
     '',
     r.postgres ? table(r.postgres.rows) : 'Not measured: DATABASE_URL was not set.',
     '',
-    '## Overload: new visitors at 5× the sustainable rate, up to 500 connections',
+    '### Overload: new visitors at 5× the sustainable rate, up to 500 connections',
     '',
     o
       ? [
@@ -378,7 +400,7 @@ function report(r: {
         ].join('\n')
       : 'Not measured: DATABASE_URL was not set.',
     '',
-    '## Other benchmarks of issue 20',
+    '### Other benchmarks of issue 20',
     r.others || '\nRun with DATABASE_URL to include them.',
     '',
   ];
