@@ -8,12 +8,16 @@
  *
  *   npm run build && DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres npx tsx test/bench/signed-in-page.ts
  *
- * Prints one line per page: the portal's req/s, the bare Fastify's, their ratio, p50/p99.
- * Not part of npm test.
+ * Prints one line per page: the portal's req/s, the bare Fastify's, their ratio, p50/p99, and the
+ * portal process's own CPU time per request (user + system, read from /proc/<pid>/stat around the
+ * run: it does not depend on the machine's load). BENCH_PROFILE=<folder> runs the portal under
+ * `node --cpu-prof` and leaves its .cpuprofile there (written when it stops), with each page's window
+ * printed in the profile's clock (monotonic µs) so that start-up can be left out of its reading;
+ * BENCH_PAGES=/vehicules,/compte measures only those. Not part of npm test.
  */
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +36,12 @@ const PAGES = [
   { name: 'GET /compte (signed in)', path: '/compte', signedIn: true },
   { name: 'GET / (home, anonymous)', path: '/', signedIn: false },
 ];
+
+/** user and system CPU time of a process, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms) */
+function cpuMsOf(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
 
 function load(spec: LoadSpec): Promise<LoadResult> {
   const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), ['child', JSON.stringify(spec)], { execArgv: ['--import', 'tsx'] });
@@ -67,7 +77,9 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'portail-bench-page-'));
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), DEMO_DATA: 'true', DATA_DIR: dataDir, JOBS_WORKER: 'false', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   delete env.APP_CLOCK_START;
-  const portal = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const profileDir = process.env.BENCH_PROFILE;
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : [];
+  const portal = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${PORT}`;
   const bare = Fastify();
   try {
@@ -85,12 +97,19 @@ async function main(): Promise<void> {
     for (const [p, b] of bodies) bare.get(p, (_request, reply) => reply.type(b.type).send(b.body));
     await bare.listen({ port: BARE_PORT, host: '127.0.0.1' });
     console.log(`${CONCURRENCY} clients, ${DURATION_MS / 1000} s per measure, PostgreSQL; load average at start ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    for (const p of PAGES) {
+    const only = process.env.BENCH_PAGES?.split(',');
+    for (const p of PAGES.filter((page) => !only || only.includes(page.path))) {
       // the portal, then its ceiling, one after the other: the same window of the machine's load
+      const cpuBefore = cpuMsOf(portal.pid!);
+      const windowStart = process.hrtime.bigint() / 1000n;
       const portalRun = await load({ url: `${base}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY, cookie: p.signedIn ? cookie : undefined });
+      const cpuAfter = cpuMsOf(portal.pid!);
+      const userPerRequest = (cpuAfter.user - cpuBefore.user) / portalRun.count;
+      const systemPerRequest = (cpuAfter.system - cpuBefore.system) / portalRun.count;
+      if (profileDir) console.log(`${p.path}: profile window ${windowStart}-${process.hrtime.bigint() / 1000n} µs`);
       const bareRun = await load({ url: `http://127.0.0.1:${BARE_PORT}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY });
       console.log(
-        `${p.name}: ${portalRun.rps} req/s (p50 ${portalRun.p50} ms, p99 ${portalRun.p99} ms, errors ${portalRun.errors + portalRun.timeouts}) vs bare Fastify ${bareRun.rps} req/s: ${(portalRun.rps / bareRun.rps).toFixed(3)}×`,
+        `${p.name}: ${portalRun.rps} req/s (p50 ${portalRun.p50} ms, p99 ${portalRun.p99} ms, errors ${portalRun.errors + portalRun.timeouts}) vs bare Fastify ${bareRun.rps} req/s: ${(portalRun.rps / bareRun.rps).toFixed(3)}×; portal CPU ${(userPerRequest + systemPerRequest).toFixed(2)} ms per request (user ${userPerRequest.toFixed(2)}, system ${systemPerRequest.toFixed(2)})`,
       );
     }
     console.log(`load average at the end ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
