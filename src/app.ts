@@ -3,7 +3,6 @@ import { constants as zlib } from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { fastifyTrustProxy, type Config } from './config.ts';
 import { displayName } from './domains/accounts/model.ts';
@@ -55,7 +54,7 @@ import { pageDocument } from './web/page-document.tsx';
 import { renderWaitingRoom } from './ui/pages/waiting-room.tsx';
 import { SimulatedPaymentDonePage, SimulatedPaymentPage } from './ui/pages/payment.tsx';
 import { hashId, purgeExpiredSessions, registerSessionRoutes, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
-import { contentSecurityPolicy } from './platform/http/security-headers.ts';
+import { securityHeadersPlugin } from './platform/http/security-headers.ts';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
 import { registerFranceConnectSimulator } from './web/franceconnect-simulator.tsx';
@@ -134,12 +133,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   // a request's queries are cancelled when its client goes away (PostgreSQL)
   cancelQueriesOnDisconnect(app, database);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
-    hsts: config.isProduction ? { maxAge: 63_072_000, includeSubDomains: true, preload: true } : false,
-    referrerPolicy: { policy: 'same-origin' },
-    crossOriginEmbedderPolicy: false,
-  });
+  await app.register(securityHeadersPlugin, { config });
   // a form posted after the session expired comes back after sign-in (issue 16); its onSend reads the page before compression
   await app.register(formDraftsPlugin, { db });
   // Brotli's default quality (11) costs ~10 ms per 100 kB: quality 4 compresses nearly as well, 20× faster.
