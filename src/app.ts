@@ -44,6 +44,7 @@ import { admissionPlugin } from './platform/http/admission.ts';
 import { createAttachments, type Attachments } from './platform/files/attachments.ts';
 import { multipartPlugin } from './platform/files/multipart.ts';
 import { localStorage, s3Storage } from './platform/files/storage.ts';
+import { rememberingSigner } from './platform/http/cookie-signer.ts';
 import { csrfPlugin } from './platform/http/csrf.ts';
 import { formDraftsPlugin, keepExpiredForm } from './platform/http/form-drafts.tsx';
 import { inputPlugin, parseUrlEncoded } from './platform/http/input.ts';
@@ -143,7 +144,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     threshold: 1024,
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
-  await app.register(cookie, { secret: config.sessionSecret });
+  await app.register(cookie, { secret: rememberingSigner(config.sessionSecret) });
   await app.register(formbody, { bodyLimit: 256 * 1024, parser: parseUrlEncoded });
   await app.register(multipartPlugin);
   await app.register(inputPlugin); // after the multipart fields are read, before CSRF and the routes

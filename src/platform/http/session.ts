@@ -49,6 +49,8 @@ export class Session {
   /** a CSRF token was handed out for an id that has neither row nor cookie: the cookie must be set */
   private needsCookie = false;
   private accountValue: Account | null = null;
+  /** this id's CSRF token, computed once (every form of a page and both copies of the header's sign-out carry it) */
+  private csrfTokenValue: string | null = null;
   /** a form this account posted after a session expired waits to be put back (read with the session) */
   hasKeptForms = false;
 
@@ -109,7 +111,7 @@ export class Session {
   /** The synchronizer token for this session's forms: HMAC of the session id, never stored. */
   csrfToken(): string {
     this.needsCookie ||= !this.persisted && !this.cookieOnly;
-    return csrfTokenOf(this.id, this.secret);
+    return (this.csrfTokenValue ??= csrfTokenOf(this.id, this.secret));
   }
 
   /** Only for an id this server signed into this browser's cookie: a row, or the cookie alone. */
@@ -133,6 +135,7 @@ export class Session {
   rotate(userId: number | null): void {
     if (this.persisted) this.previousIdHash = this.idHash;
     this.id = randomBytes(32).toString('base64url');
+    this.csrfTokenValue = null;
     this.persisted = false;
     this.cookieOnly = false;
     this.userIdValue = userId;

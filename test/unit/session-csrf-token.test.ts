@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { csrfTokenOf, Session } from '../../src/platform/http/session.ts';
+
+const SECRET = 'test-secret-test-secret-test-secret-0123';
+
+describe('a session’s CSRF token, computed once per request', () => {
+  it('is the HMAC of the session’s id, and a new one once the id is rotated (sign-in)', () => {
+    const session = Session.fresh(SECRET);
+    const before = session.csrfToken();
+    expect(before).toBe(csrfTokenOf(session.cookieValue, SECRET));
+    expect(session.csrfToken()).toBe(before);
+    session.rotate(42);
+    const after = session.csrfToken();
+    expect(after).not.toBe(before);
+    expect(after).toBe(csrfTokenOf(session.cookieValue, SECRET));
+    expect(session.verifyCsrf(before)).toBe(false); // the anonymous page's token no longer passes (not persisted yet either)
+  });
+
+  it('differs between two sessions', () => {
+    expect(Session.fresh(SECRET).csrfToken()).not.toBe(Session.fresh(SECRET).csrfToken());
+  });
+});
