@@ -1,10 +1,23 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import { formatWindow } from './format.ts';
 import { usePage, type PageContext } from './page-context.ts';
 import { SessionTimeout } from './components/session-timeout.tsx';
 
 export const SERVICE_NAME = 'Portail des titres sécurisés';
 export const SERVICE_TAGLINE = 'Carte grise, permis de conduire, carte d’identité et passeport';
+
+/**
+ * The parts of the layout that depend on no request (skip links, the header's brand, the footer),
+ * rendered once per process and sent as they are: they read no PageContext, so no user's name,
+ * token or path can ever be in them.
+ */
+const renderedOnce = new Map<() => VNode, { __html: string }>();
+function staticHtml(Part: () => VNode): { __html: string } {
+  let html = renderedOnce.get(Part);
+  if (!html) renderedOnce.set(Part, (html = { __html: renderToString(<Part />) }));
+  return html;
+}
 
 interface NavItem {
   href: string;
@@ -75,6 +88,45 @@ function ToolsLinks() {
   );
 }
 
+/** The header's brand block: the Marianne block, the "Menu" button and link, the service's name. */
+function HeaderBrand() {
+  return (
+    <>
+      <div class="fr-header__brand-top">
+        <div class="fr-header__logo">
+          <p class="fr-logo">
+            République
+            <br />
+            Française
+          </p>
+        </div>
+        <div class="fr-header__navbar">
+          <button
+            class="fr-btn--menu fr-btn app-js-only"
+            data-fr-opened="false"
+            aria-controls="menu-principal"
+            aria-haspopup="dialog"
+            id="bouton-menu"
+            title="Menu"
+            type="button"
+          >
+            Menu
+          </button>
+          <a class="fr-btn--menu fr-btn app-nojs-only" href="#menu-principal" id="lien-menu" title="Menu">
+            Menu
+          </a>
+        </div>
+      </div>
+      <div class="fr-header__service">
+        <a href="/" title={`Accueil - ${SERVICE_NAME}`}>
+          <p class="fr-header__service-title">{SERVICE_NAME}</p>
+        </a>
+        <p class="fr-header__service-tagline">{SERVICE_TAGLINE}</p>
+      </div>
+    </>
+  );
+}
+
 /**
  * DSFR's header: on a narrow screen the menu and the tools are behind the "Menu" button (burger),
  * opened as a modal by DSFR's own script. Without JavaScript the button is replaced by a link to
@@ -86,39 +138,7 @@ function Header() {
       <div class="fr-header__body">
         <div class="fr-container">
           <div class="fr-header__body-row">
-            <div class="fr-header__brand fr-enlarge-link">
-              <div class="fr-header__brand-top">
-                <div class="fr-header__logo">
-                  <p class="fr-logo">
-                    République
-                    <br />
-                    Française
-                  </p>
-                </div>
-                <div class="fr-header__navbar">
-                  <button
-                    class="fr-btn--menu fr-btn app-js-only"
-                    data-fr-opened="false"
-                    aria-controls="menu-principal"
-                    aria-haspopup="dialog"
-                    id="bouton-menu"
-                    title="Menu"
-                    type="button"
-                  >
-                    Menu
-                  </button>
-                  <a class="fr-btn--menu fr-btn app-nojs-only" href="#menu-principal" id="lien-menu" title="Menu">
-                    Menu
-                  </a>
-                </div>
-              </div>
-              <div class="fr-header__service">
-                <a href="/" title={`Accueil - ${SERVICE_NAME}`}>
-                  <p class="fr-header__service-title">{SERVICE_NAME}</p>
-                </a>
-                <p class="fr-header__service-tagline">{SERVICE_TAGLINE}</p>
-              </div>
-            </div>
+            <div class="fr-header__brand fr-enlarge-link" dangerouslySetInnerHTML={staticHtml(HeaderBrand)} />
             <div class="fr-header__tools">
               <div class="fr-header__tools-links">
                 <ToolsLinks />
@@ -170,78 +190,81 @@ function MainNavigation() {
 const INSTITUTIONAL_LINKS = ['legifrance.gouv.fr', 'info.gouv.fr', 'service-public.fr', 'data.gouv.fr'];
 
 function Footer() {
+  return <footer class="fr-footer" role="contentinfo" id="pied-de-page" dangerouslySetInnerHTML={staticHtml(FooterContent)} />;
+}
+
+/** The footer's content: the same on every page. */
+function FooterContent() {
   return (
-    <footer class="fr-footer" role="contentinfo" id="pied-de-page">
-      <div class="fr-container">
-        <div class="fr-footer__body">
-          <div class="fr-footer__brand fr-enlarge-link">
-            <a href="/" title={`Retour à l’accueil du site - ${SERVICE_NAME} - République Française`}>
-              <p class="fr-logo">
-                République
-                <br />
-                Française
-              </p>
-            </a>
-          </div>
-          <div class="fr-footer__content">
-            <p class="fr-footer__content-desc">
-              {SERVICE_NAME} : démarches en ligne pour la carte grise, le permis de conduire, la carte d’identité
-              et le passeport.
+    <div class="fr-container">
+      <div class="fr-footer__body">
+        <div class="fr-footer__brand fr-enlarge-link">
+          <a href="/" title={`Retour à l’accueil du site - ${SERVICE_NAME} - République Française`}>
+            <p class="fr-logo">
+              République
+              <br />
+              Française
             </p>
-            <ul class="fr-footer__content-list">
-              {INSTITUTIONAL_LINKS.map((site) => (
-                <li class="fr-footer__content-item" key={site}>
-                  <a class="fr-footer__content-link" href={`https://www.${site}`} rel="noopener">
-                    {site}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </div>
+          </a>
         </div>
-        <div class="fr-footer__bottom">
-          <ul class="fr-footer__bottom-list">
-            <li class="fr-footer__bottom-item">
-              <a class="fr-footer__bottom-link" href="/accessibilite">
-                Accessibilité : non conforme
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a class="fr-footer__bottom-link" href="/cgu">
-                Conditions générales d’utilisation
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a class="fr-footer__bottom-link" href="/mentions-legales">
-                Mentions légales
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a class="fr-footer__bottom-link" href="/donnees-personnelles">
-                Données personnelles
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a class="fr-footer__bottom-link" href="/cookies">
-                Gestion des cookies
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a class="fr-footer__bottom-link" href="/plan-du-site">
-                Plan du site
-              </a>
-            </li>
+        <div class="fr-footer__content">
+          <p class="fr-footer__content-desc">
+            {SERVICE_NAME} : démarches en ligne pour la carte grise, le permis de conduire, la carte d’identité
+            et le passeport.
+          </p>
+          <ul class="fr-footer__content-list">
+            {INSTITUTIONAL_LINKS.map((site) => (
+              <li class="fr-footer__content-item" key={site}>
+                <a class="fr-footer__content-link" href={`https://www.${site}`} rel="noopener">
+                  {site}
+                </a>
+              </li>
+            ))}
           </ul>
-          <div class="fr-footer__bottom-copy">
-            <p>
-              © Agence nationale des titres sécurisés. Toute reproduction de ce site, totale ou partielle, est interdite
-              sans l’accord de l’agence, à l’exception des documents officiels (
-              <a href="/cgu#article-1.9">conditions générales d’utilisation, article 1.9</a>).
-            </p>
-          </div>
         </div>
       </div>
-    </footer>
+      <div class="fr-footer__bottom">
+        <ul class="fr-footer__bottom-list">
+          <li class="fr-footer__bottom-item">
+            <a class="fr-footer__bottom-link" href="/accessibilite">
+              Accessibilité : non conforme
+            </a>
+          </li>
+          <li class="fr-footer__bottom-item">
+            <a class="fr-footer__bottom-link" href="/cgu">
+              Conditions générales d’utilisation
+            </a>
+          </li>
+          <li class="fr-footer__bottom-item">
+            <a class="fr-footer__bottom-link" href="/mentions-legales">
+              Mentions légales
+            </a>
+          </li>
+          <li class="fr-footer__bottom-item">
+            <a class="fr-footer__bottom-link" href="/donnees-personnelles">
+              Données personnelles
+            </a>
+          </li>
+          <li class="fr-footer__bottom-item">
+            <a class="fr-footer__bottom-link" href="/cookies">
+              Gestion des cookies
+            </a>
+          </li>
+          <li class="fr-footer__bottom-item">
+            <a class="fr-footer__bottom-link" href="/plan-du-site">
+              Plan du site
+            </a>
+          </li>
+        </ul>
+        <div class="fr-footer__bottom-copy">
+          <p>
+            © Agence nationale des titres sécurisés. Toute reproduction de ce site, totale ou partielle, est interdite
+            sans l’accord de l’agence, à l’exception des documents officiels (
+            <a href="/cgu#article-1.9">conditions générales d’utilisation, article 1.9</a>).
+          </p>
+        </div>
+      </div>
+    </div>
   );
 }
 
@@ -280,6 +303,31 @@ function FlashMessages() {
   );
 }
 
+/** The skip links at the top of every page. */
+function SkipLinks() {
+  return (
+      <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+        <ul class="fr-skiplinks__list">
+          <li>
+            <a class="fr-link" href="#contenu">
+              Contenu
+            </a>
+          </li>
+          <li>
+            <a class="fr-link" href="#menu-principal">
+              Menu
+            </a>
+          </li>
+          <li>
+            <a class="fr-link" href="#pied-de-page">
+              Pied de page
+            </a>
+          </li>
+        </ul>
+      </nav>
+  );
+}
+
 export interface LayoutProps {
   /** The page's own title, without the service name; prefixed "Erreur : " when a form has errors. */
   title: string;
@@ -309,27 +357,7 @@ export function Layout({ title, hasErrors, children, wide, feed }: LayoutProps) 
         {feed && <link rel="alternate" type="application/atom+xml" href={feed.href} title={feed.title} />}
       </head>
       <body>
-        <div class="fr-skiplinks">
-          <nav class="fr-container" role="navigation" aria-label="Accès rapide">
-            <ul class="fr-skiplinks__list">
-              <li>
-                <a class="fr-link" href="#contenu">
-                  Contenu
-                </a>
-              </li>
-              <li>
-                <a class="fr-link" href="#menu-principal">
-                  Menu
-                </a>
-              </li>
-              <li>
-                <a class="fr-link" href="#pied-de-page">
-                  Pied de page
-                </a>
-              </li>
-            </ul>
-          </nav>
-        </div>
+        <div class="fr-skiplinks" dangerouslySetInnerHTML={staticHtml(SkipLinks)} />
         <Header />
         <MaintenanceBanners />
         <main id="contenu" role="main" tabIndex={-1}>
