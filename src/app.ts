@@ -41,6 +41,7 @@ import { createMaintenanceService, type MaintenanceService } from './domains/sit
 import type { Database } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
 import { admissionPlugin } from './platform/http/admission.ts';
+import { AdmissionServer } from './platform/http/admission-server.ts';
 import { createAttachments, type Attachments } from './platform/files/attachments.ts';
 import { multipartPlugin } from './platform/files/multipart.ts';
 import { localStorage, s3Storage } from './platform/files/storage.ts';
@@ -89,7 +90,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
  * the job worker is created but started only by server.ts (tests drain it by hand).
  */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
+  // the HTTP server, whose request listener lets the waiting room answer an overloaded node's newcomers first
+  const server = new AdmissionServer();
   const app = Fastify({
+    serverFactory: server.serverFactory,
     logger: {
       level: config.logLevel,
       stream: processLogStream(), // asynchronous: written off the event loop, flushed at exit
@@ -155,6 +159,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   // the waiting room: after the cookies (signed session cookie) and before the session is read from the database
   await app.register(admissionPlugin, {
     ...config.admission,
+    server,
     sessionCookie: sessionCookieName(config),
     waitingPage: (wait) => renderWaitingRoom({ ...wait, stylesheet: assets.dsfrCss }),
     isSignedIn: async (id) => !!(await db.selectFrom('sessions').select('user_id').where('id_hash', '=', hashId(id)).where('user_id', 'is not', null).where('expires_at', '>', new Date()).executeTakeFirst()),

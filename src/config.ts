@@ -54,6 +54,7 @@ const envSchema = z.object({
   ADMISSION_QUEUE_PER_ADDRESS: z.coerce.number().int().min(1).max(1000).default(4),
   /** once the node is half full, places one address may hold among requests in progress of people not signed in */
   ADMISSION_ACTIVE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(4),
+  ADMISSION_MAX_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** the whole body of a POST from someone not signed in must arrive within this time (a trickled body holds a place) */
   HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
@@ -133,6 +134,8 @@ export interface Config {
     readonly activePerAddress: number;
     /** seconds within which an anonymous POST's body must have arrived */
     readonly anonymousBodySeconds: number;
+    /** the event loop's delay (ms) past which the node is overloaded and newcomers wait (0: not watched) */
+    readonly maxLoopDelayMs: number;
   };
   /**
    * The HTTP server's limits on a slow client: a whole request (headers and body) must arrive within
@@ -267,6 +270,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maintenanceCacheSeconds: e.MAINTENANCE_CACHE_SECONDS,
     admission: { maxConcurrent: e.ADMISSION_MAX_CONCURRENT, targetMs: e.ADMISSION_TARGET_MS, retrySeconds: e.ADMISSION_RETRY_SECONDS, queuePerAddress: e.ADMISSION_QUEUE_PER_ADDRESS,
       activePerAddress: e.ADMISSION_ACTIVE_PER_ADDRESS,
+      maxLoopDelayMs: e.ADMISSION_MAX_LOOP_DELAY_MS,
       anonymousBodySeconds: Math.min(e.HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
     },
     httpTimeouts: {
@@ -343,6 +347,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ADMISSION_TARGET_MS: '0',
     // bursts from one address (127.0.0.1) test the sign-in throttle: the waiting room's per-address cap is tested on its own
     ADMISSION_ACTIVE_PER_ADDRESS: '1000',
+    // a loaded test machine runs its event loop late: the overload signal is tested on its own
+    ADMISSION_MAX_LOOP_DELAY_MS: '0',
     ...overrides,
   });
   if (base.database.kind === 'pglite') {

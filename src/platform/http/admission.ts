@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AdaptiveLimit } from './admission-limit.ts';
+import type { AdmissionServer } from './admission-server.ts';
+import { LoopDelay } from './loop-delay.ts';
 import { addressGroup, WaitingQueue } from './waiting-queue.ts';
 
 /**
@@ -37,6 +40,17 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * reloads by address, browser (User-Agent) and languages: the waiting page writes no cookie. One
  * address (IPv6: one /64) holds at most `queuePerAddress` places; past them, its newcomers get the
  * waiting page without a place, so one machine varying its User-Agent cannot push real visitors back.
+ *
+ * **An overloaded node** (the count above never sees it: under overload each request waits in the
+ * sockets and the event loop *before* Fastify, then takes a few milliseconds): while the event loop
+ * runs more than `maxLoopDelayMs` late (loop-delay.ts), newcomers are not let in either. Those
+ * without a validly signed session cookie are answered in the HTTP server's own request listener
+ * (admission-server.ts), before any routing, hook or body read, with the waiting page prepared once
+ * when the server starts listening (the very answer Fastify gives, headers included, the asked URL
+ * spliced into its two links): a few bytes written, so that shedding costs far less than a page.
+ * The others (a signed cookie, maybe signed in) go on to the rules above, where only a signed-in
+ * session is let in. No place in the queue is given while the node is overloaded (the queue orders
+ * the places the count frees up; an overloaded node frees none it can promise).
  */
 export interface AdmissionOptions {
   /** requests in progress on this node past which newcomers wait, at most; 0 turns admission control off */
@@ -54,6 +68,10 @@ export interface AdmissionOptions {
   activePerAddress: number;
   /** seconds within which the body of a POST from someone not signed in must have arrived */
   anonymousBodySeconds: number;
+  /** the event loop's delay (ms) past which the node counts as overloaded and newcomers wait; 0: not watched */
+  maxLoopDelayMs: number;
+  /** the HTTP server whose request listener the waiting room answers in first (absent: only through Fastify's hooks) */
+  server?: AdmissionServer;
   /** the session cookie's name (signed with @fastify/cookie) */
   sessionCookie: string;
   /** the waiting page's HTML (the portal's: ui/pages/waiting-room.tsx); whether it is paused is read from the URL */
@@ -81,6 +99,18 @@ export interface WaitingPageView {
   keptSeconds: number;
   /** the visitor stopped the automatic reload (PAUSE_PARAMETER in the URL) */
   paused: boolean;
+  /** the node is overloaded (its event loop runs late): no place, no estimate is given */
+  overloaded: boolean;
+}
+
+/** The URL without, or with, the parameter that stops the automatic reload. */
+export function withPause(url: string, paused: boolean): string {
+  const [path = '/', query = ''] = url.split('?', 2) as [string?, string?];
+  const params = new URLSearchParams(query);
+  params.delete(PAUSE_PARAMETER);
+  if (paused) params.set(PAUSE_PARAMETER, 'manuelle');
+  const rest = params.toString();
+  return rest ? `${path}?${rest}` : path;
 }
 
 export interface AdmissionStats {
@@ -89,6 +119,10 @@ export interface AdmissionStats {
   limit: number;
   admitted: number;
   waited: number;
+  /** of those sent to wait, answered in the server's request listener (overloaded node) */
+  waitedEarly: number;
+  /** how late the event loop runs now (ms) */
+  loopDelayMs: number;
 }
 
 declare module 'fastify' {
@@ -166,9 +200,63 @@ function visitorKey(request: FastifyRequest): string {
   return createHash('sha256').update(`${request.ip}\n${request.headers['user-agent'] ?? ''}\n${request.headers['accept-language'] ?? ''}`).digest('base64url').slice(0, 22);
 }
 
-function wantsHtml(request: FastifyRequest): boolean {
-  const accept = String(request.headers.accept ?? '');
-  return /\btext\/html\b/.test(accept);
+function wantsHtml(accept: string | string[] | undefined): boolean {
+  return /\btext\/html\b/.test(String(accept ?? ''));
+}
+
+/** The URL the waiting page's links lead back to: the asked path on this site, never another origin ("//host"). */
+function localUrl(url: string): string {
+  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/';
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The header with which the plugin asks itself for its overloaded waiting page (with this process's secret token). */
+const TEMPLATE_HEADER = 'x-admission-template';
+/** Where the asked URL goes in the prepared page: rendered only, never requested. */
+const URL_MARK = '/salle-d-attente-modele';
+/** Headers of one response, not of the prepared answer. */
+const PER_RESPONSE = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id']);
+
+/** One answer prepared once and written as is: the page's bytes cut where its links carry the asked URL. */
+interface PreparedAnswer {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  /** the bytes between the links (one more than the links) */
+  parts: Buffer[];
+  /** for each link, whether it stops the automatic reload (the other resumes it, or retries) */
+  links: boolean[];
+}
+
+function prepareAnswer(status: number, headers: Record<string, unknown>, body: Buffer): PreparedAnswer {
+  const kept: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) if (!PER_RESPONSE.has(name) && value !== undefined) kept[name] = value as string | string[];
+  const text = body.toString('utf8');
+  const parts: Buffer[] = [];
+  const links: boolean[] = [];
+  let from = 0;
+  for (const m of text.matchAll(/href="([^"]*)"/g)) {
+    const value = m[1]!;
+    if (!value.startsWith(URL_MARK)) continue;
+    if (value === escapeAttribute(withPause(URL_MARK, false))) links.push(false);
+    else if (value === escapeAttribute(withPause(URL_MARK, true))) links.push(true);
+    else throw new Error(`waiting page: unexpected link ${value}`);
+    const start = m.index + 'href="'.length;
+    parts.push(Buffer.from(text.slice(from, start)));
+    from = start + value.length;
+  }
+  parts.push(Buffer.from(text.slice(from)));
+  return { status, headers: kept, parts, links };
+}
+
+/** The prepared page with the asked URL in its links. */
+function fillAnswer(answer: PreparedAnswer, url: string): Buffer {
+  if (answer.links.length === 0) return answer.parts[0]!;
+  const chunks: Buffer[] = [answer.parts[0]!];
+  answer.links.forEach((paused, i) => chunks.push(Buffer.from(escapeAttribute(withPause(url, paused))), answer.parts[i + 1]!));
+  return Buffer.concat(chunks);
 }
 
 function sessionIdOf(request: FastifyRequest, cookieName: string): string | null {
@@ -189,16 +277,93 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   const limit = new AdaptiveLimit({ max: opts.maxConcurrent, floor: LIMIT_FLOOR, targetMs: opts.targetMs });
   // a place not reloaded for three reload periods (at least a minute) is given up
   const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000, opts.queuePerAddress);
+  const keptSeconds = Math.max(60, 3 * opts.retrySeconds);
+  // the event loop's delay: watched only when the waiting room is on
+  const loopDelay = new LoopDelay();
+  const watchLoop = opts.maxConcurrent > 0 && opts.maxLoopDelayMs > 0;
+  if (watchLoop) {
+    loopDelay.start();
+    app.addHook('onClose', async () => loopDelay.stop());
+  }
+  const overloaded = () => watchLoop && loopDelay.current() > opts.maxLoopDelayMs;
+  let waitedEarly = 0;
+  const templateToken = randomBytes(24).toString('base64url');
 
   app.decorate('admission', {
-    stats: () => ({ inFlight, limit: limit.current(), admitted, waited, queued: queue.size }),
+    stats: () => ({ inFlight, limit: limit.current(), admitted, waited, waitedEarly, loopDelayMs: watchLoop ? loopDelay.current() : 0, queued: queue.size }),
     estimatedWaitSeconds: () => estimateFor(queue.size + 1, rates.admittedPerSecond(Date.now())),
   });
+
+  function sendWaitingPage(request: FastifyRequest, reply: FastifyReply, position: number | null, overloadedNode: boolean, now: number) {
+    const retry = String(opts.retrySeconds);
+    reply.code(503).header('retry-after', retry).header('cache-control', 'no-store').header('x-admission', 'waiting-room');
+    if (!wantsHtml(request.headers.accept)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
+    const paused = new URLSearchParams(request.url.split('?')[1] ?? '').has(PAUSE_PARAMETER);
+    if (!paused) reply.header('refresh', retry);
+    const page = opts.waitingPage({
+      url: localUrl(request.url),
+      retrySeconds: opts.retrySeconds,
+      position,
+      keptSeconds,
+      estimatedWaitSeconds: overloadedNode ? null : estimateFor(position ?? queue.size + 1, rates.admittedPerSecond(now)),
+      paused,
+      overloaded: overloadedNode,
+    });
+    return reply.type('text/html; charset=utf-8').send(page);
+  }
+
+  /** The session id of a validly signed session cookie in this Cookie header (not whether it is signed in). */
+  function signedSessionId(cookieHeader: string): string | null {
+    const raw = app.parseCookie(cookieHeader)[opts.sessionCookie];
+    if (!raw) return null;
+    const unsigned = app.unsignCookie(raw);
+    return unsigned.valid && unsigned.value ? unsigned.value : null;
+  }
+
+  // The early answer, in the server's request listener: prepared once the server listens (the
+  // plugin asks itself, through Fastify, for its overloaded page: same headers as any answer)
+  if (watchLoop && opts.server) {
+    const server = opts.server;
+    app.addHook('onListen', async () => {
+      const ask = async (url: string, accept: string) => {
+        const res = await app.inject({ url, headers: { accept, [TEMPLATE_HEADER]: templateToken } });
+        if (res.statusCode !== 503) throw new Error(`waiting page not prepared (${res.statusCode})`);
+        return prepareAnswer(res.statusCode, res.headers, res.rawPayload);
+      };
+      const page = await ask(URL_MARK, 'text/html');
+      const pausedPage = await ask(withPause(URL_MARK, true), 'text/html');
+      const plain = await ask(URL_MARK, '*/*');
+      server.answerEarly((request, response) => answerEarly(request, response, { page, pausedPage, plain }));
+    });
+    app.addHook('onClose', async () => server.answerEarly(null));
+  }
+
+  function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: { page: PreparedAnswer; pausedPage: PreparedAnswer; plain: PreparedAnswer }): boolean {
+    if (!overloaded()) return false;
+    const url = request.url ?? '/';
+    if (ALWAYS_SERVED.test(url)) return false;
+    // a signed session cookie may be signed in: the hooks below ask the database
+    if (request.headers.cookie !== undefined && signedSessionId(request.headers.cookie) !== null) return false;
+    waited++;
+    waitedEarly++;
+    rates.wait(Date.now());
+    let answer = prepared.plain;
+    let body = answer.parts[0]!;
+    if (wantsHtml(request.headers.accept)) {
+      answer = new URLSearchParams(url.split('?')[1] ?? '').has(PAUSE_PARAMETER) ? prepared.pausedPage : prepared.page;
+      body = fillAnswer(answer, localUrl(url));
+    }
+    response.writeHead(answer.status, { ...answer.headers, 'content-length': body.length });
+    response.end(request.method === 'HEAD' ? undefined : body);
+    return true;
+  }
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url;
     const now = Date.now();
     const always = ALWAYS_SERVED.test(path);
+    // the plugin preparing its early answer (the token is this process's secret)
+    if (request.headers[TEMPLATE_HEADER] === templateToken) return sendWaitingPage(request, reply, null, true, now);
     const sessionId = sessionIdOf(request, opts.sessionCookie);
     // whether the cookie's session is signed in: asked (one indexed read) only when it decides something
     let signedIn = (sessionId === null ? false : null) as boolean | null;
@@ -206,10 +371,15 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     let key: string | null = null;
     let group: string | null = null;
     let mustWait = false;
+    let overloadedNode = false;
     if (!always && opts.maxConcurrent > 0) {
       queue.prune(now);
       key = visitorKey(request);
       group = addressGroup(request.ip);
+    }
+    // an overloaded node lets no newcomer in (those without a signed cookie were mostly answered earlier, in the server's listener)
+    if (key !== null && overloaded()) mustWait = overloadedNode = true;
+    else if (key !== null && group !== null) {
       const free = limit.current() - inFlight;
       const position = queue.position(key);
       const ahead = position === null ? queue.size : position - 1;
@@ -227,21 +397,9 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     if (mustWait && !exempt) {
       waited++;
       rates.wait(now);
-      const position = queue.wait(key!, request.ip, now);
-      const retry = String(opts.retrySeconds);
-      reply.code(503).header('retry-after', retry).header('cache-control', 'no-store').header('x-admission', 'waiting-room');
-      if (!wantsHtml(request)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
-      const paused = new URLSearchParams(path.split('?')[1] ?? '').has(PAUSE_PARAMETER);
-      if (!paused) reply.header('refresh', retry);
-      const page = opts.waitingPage({
-        url: path,
-        retrySeconds: opts.retrySeconds,
-        position,
-        keptSeconds: Math.max(60, 3 * opts.retrySeconds),
-        estimatedWaitSeconds: estimateFor(position ?? queue.size + 1, rates.admittedPerSecond(now)),
-        paused,
-      });
-      return reply.type('text/html; charset=utf-8').send(page);
+      // an overloaded node gives no place in the queue (it cannot say when one frees up)
+      const position = overloadedNode ? null : queue.wait(key!, request.ip, now);
+      return sendWaitingPage(request, reply, position, overloadedNode, now);
     }
     if (always) return; // served without taking a place
     const counted = request as Counted;

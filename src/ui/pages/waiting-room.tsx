@@ -1,5 +1,5 @@
 import { renderToString } from 'preact-render-to-string';
-import { PAUSE_PARAMETER, type WaitingPageView } from '../../platform/http/admission.ts';
+import { withPause, type WaitingPageView } from '../../platform/http/admission.ts';
 
 export interface WaitingRoomProps extends WaitingPageView {
   stylesheet: string;
@@ -18,16 +18,6 @@ function place(position: number | null): string {
     return 'Aucune place ne vous est encore attribuée dans la file : trop de personnes attendent déjà, ou depuis votre connexion. La page vous en donnera une dès que possible.';
   if (position === 1) return 'Vous êtes en tête de la file d’attente : vous entrerez dès qu’une place se libère.';
   return `Votre position dans la file d’attente : ${position} (${position - 1} personne${position > 2 ? 's' : ''} avant vous).`;
-}
-
-/** The URL without, or with, the parameter that stops the automatic reload. */
-export function withPause(url: string, paused: boolean): string {
-  const [path = '/', query = ''] = url.split('?', 2) as [string?, string?];
-  const params = new URLSearchParams(query);
-  params.delete(PAUSE_PARAMETER);
-  if (paused) params.set(PAUSE_PARAMETER, 'manuelle');
-  const rest = params.toString();
-  return rest ? `${path}?${rest}` : path;
 }
 
 function WaitingRoom(props: WaitingRoomProps) {
@@ -70,8 +60,17 @@ function WaitingRoom(props: WaitingRoomProps) {
             fluide, nous vous faisons patienter quelques instants.
           </p>
           <div class="fr-alert fr-alert--info fr-mb-4w">
-            <p>{place(props.position)}</p>
-            <p>{estimate(props.estimatedWaitSeconds)}</p>
+            {props.overloaded ? (
+              <p>
+                Le portail est saturé en ce moment : aucune place ne peut être attribuée dans la file et le temps d’attente ne
+                peut pas être estimé. Vous entrerez dès que la charge baissera.
+              </p>
+            ) : (
+              <>
+                <p>{place(props.position)}</p>
+                <p>{estimate(props.estimatedWaitSeconds)}</p>
+              </>
+            )}
           </div>
           {props.paused ? (
             <p>
