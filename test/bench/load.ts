@@ -19,12 +19,17 @@ export interface LoadResult {
   p99: number;
   max: number;
   /** percentiles of the admitted (non-503) answers alone */
+  admittedP50: number;
   admittedP99: number;
   admittedMax: number;
   waitingP99: number;
   /** open loop: arrivals attempted per second, and arrivals dropped because the connection cap was reached */
   offeredRps?: number;
   capped?: number;
+  /** with `timeline`: by second of arrival, the answers and the slowest of them */
+  timeline?: { second: number; ok: number; waiting: number; timeouts: number; errors: number; maxMs: number }[];
+  /** CPU time (ms) the load generator itself used: near the wall time, it measured its own delay too */
+  generatorCpuMs: number;
 }
 
 export interface LoadSpec {
@@ -38,11 +43,16 @@ export interface LoadSpec {
   /** open loop: arrivals per second */
   rate?: number;
   timeoutMs?: number;
+  /** keep, by second of arrival, what came back (to see when the slow answers were sent) */
+  timeline?: boolean;
 }
+
+const cpuMs = (u: NodeJS.CpuUsage) => Math.round((u.user + u.system) / 1000);
 
 const pct = (sorted: number[], q: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10 : 0);
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const cpuAtStart = process.cpuUsage();
   const agent = new Agent({ keepAlive: true, maxSockets: spec.concurrency });
   const url = new URL(spec.url);
   const timeoutMs = spec.timeoutMs ?? 10_000;
@@ -54,6 +64,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let errors = 0;
   let timeouts = 0;
   const headers: Record<string, string> = { accept: spec.accept ?? 'text/html' };
+  const loadStart = performance.now();
+  const timeline: NonNullable<LoadResult['timeline']> = [];
   if (spec.cookie) headers.cookie = spec.cookie;
 
   const one = () =>
@@ -65,6 +77,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         done = true;
         const ms = performance.now() - t0;
         all.push(ms);
+        if (spec.timeline) {
+          const second = Math.floor((t0 - loadStart) / 1000);
+          const row = (timeline[second] ??= { second, ok: 0, waiting: 0, timeouts: 0, errors: 0, maxMs: 0 });
+          row[kind === 'ok' ? 'ok' : kind === 'waiting' ? 'waiting' : kind === 'timeout' ? 'timeouts' : 'errors']++;
+          row.maxMs = Math.max(row.maxMs, Math.round(ms));
+        }
         if (kind === 'ok') (ok++, admitted.push(ms));
         else if (kind === 'waiting') (waiting++, waitingTimes.push(ms));
         else if (kind === 'timeout') timeouts++;
@@ -131,9 +149,12 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     p95: pct(all, 0.95),
     p99: pct(all, 0.99),
     max: pct(all, 1),
+    admittedP50: pct(admitted, 0.5),
     admittedP99: pct(admitted, 0.99),
     admittedMax: pct(admitted, 1),
     waitingP99: pct(waitingTimes, 0.99),
+    generatorCpuMs: cpuMs(process.cpuUsage(cpuAtStart)),
+    ...(spec.timeline ? { timeline: timeline.filter(Boolean) } : {}),
     ...(spec.mode === 'open' ? { offeredRps: Math.round(offered / (spec.durationMs / 1000)), capped } : {}),
   };
 }

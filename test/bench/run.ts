@@ -9,17 +9,19 @@
  * (test/bench/search-at-scale.ts, test/bench/writes-and-nodes.ts, test/bench/import-at-scale.ts). Not a test; ~10 minutes.
  *   BENCH_MS (default 3000) per scenario, BENCH_CONCURRENCY (16).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { describeRun, measureOverload, overloadTable, type OverloadFigures } from './overload.ts';
+import { createDatabase as createDatabaseOn, dropDatabase as dropDatabaseOn, load, startPortal as startPortalOn, type Portal } from './portal-process.ts';
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { DEMO_TOTP_SECRET } from '../../src/demo/agents-totp.ts';
 import { totpAt } from '../../src/domains/agents/totp.ts';
-import type { LoadResult, LoadSpec } from './load.ts';
+import type { LoadResult } from './load.ts';
 import { describePhases, startFigures, type StartFigures } from './start-time.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,47 +32,7 @@ const PORT = 3904;
 const BARE_PORT = 3905;
 
 const log = (line: string) => console.log(line);
-
-/** One load from a child process (tsx), so that it never shares the server's event loop. */
-function load(spec: LoadSpec): Promise<LoadResult> {
-  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), ['child', JSON.stringify(spec)], { execArgv: ['--import', 'tsx'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as LoadResult));
-    child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
-  });
-}
-
-interface Portal {
-  process: ChildProcess;
-  base: string;
-  stop(): Promise<void>;
-  rssMb(): { rss: number; peak: number };
-}
-
-async function startPortal(env: Record<string, string | undefined>): Promise<Portal> {
-  const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', ...env };
-  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${PORT}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error('the portal stopped at start');
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    process: child,
-    base,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
-    },
-    rssMb() {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-      return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
-    },
-  };
-}
+const startPortal = (env: Record<string, string | undefined>) => startPortalOn(PORT, env);
 
 /** Signs the demo individual in through the real form; returns the session cookie. */
 async function signIn(base: string): Promise<string> {
@@ -168,23 +130,8 @@ if (process.argv[2] === 'bare') {
   await main();
 }
 
-async function createDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_URL!);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
-}
+const createDatabase = (name: string) => createDatabaseOn(PG_URL!, name);
+const dropDatabase = (name: string) => dropDatabaseOn(PG_URL!, name);
 
 function runScript(file: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<string> {
   return new Promise((resolve) => {
@@ -225,7 +172,7 @@ async function main(): Promise<void> {
 
   let postgres: Awaited<ReturnType<typeof scenarios>> | null = null;
   let pgMem: { rss: number; peak: number } | null = null;
-  let overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: string } | null = null;
+  let overload: OverloadFigures | null = null;
   let others = '';
   if (PG_URL) {
     log('\n# PostgreSQL');
@@ -246,23 +193,12 @@ async function main(): Promise<void> {
           from generate_series(1, 5000) g`);
         await client.end();
         postgres = await scenarios(portal);
-        // 500 connections on the home page: first the sustainable rate (closed loop), then new visitors arriving at 5× that rate
-        log('\n# 500 connections on the home page, PostgreSQL');
-        const sustainable = await load({ url: `${portal.base}/`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY });
-        const rate = sustainable.rps * 5;
-        const withRoom = await load({ url: `${portal.base}/`, durationMs: 10_000, mode: 'open', rate, concurrency: 500, timeoutMs: 10_000 });
-        log(`  sustainable ${sustainable.rps} req/s; at ${withRoom.offeredRps}/s with the waiting room: ${withRoom.ok} served (p99 ${withRoom.admittedP99} ms, max ${withRoom.admittedMax}), ${withRoom.waiting} waiting pages (p99 ${withRoom.waitingP99} ms), ${withRoom.timeouts} time-outs, ${withRoom.errors} errors`);
         pgMem = portal.rssMb();
         log(`  memory after the load: RSS ${pgMem.rss} MB (peak ${pgMem.peak} MB)`);
         await portal.stop();
-        const noRoom = await startPortal({ ...env, ADMISSION_MAX_CONCURRENT: '0' });
-        try {
-          const without = await load({ url: `${noRoom.base}/`, durationMs: 10_000, mode: 'open', rate, concurrency: 500, timeoutMs: 10_000 });
-          log(`  without the waiting room: ${without.ok} served (p99 ${without.admittedP99} ms, max ${without.admittedMax}), ${without.timeouts} time-outs, ${without.errors} errors`);
-          overload = { sustainable, withRoom, without, limit: 'default: at most 16, adapted to ADMISSION_TARGET_MS=400' };
-        } finally {
-          await noRoom.stop();
-        }
+        // 500 connections on the home page at 5× (and 2×) the sustainable rate, with and without the waiting room (test/bench/overload.ts)
+        log('\n# 500 connections on the home page, PostgreSQL');
+        overload = await measureOverload(env, [5, 2], (line) => log(line));
       } finally {
         if (portal.process.exitCode === null) await portal.stop();
       }
@@ -334,7 +270,7 @@ function report(r: {
   bare: Map<string, LoadResult>;
   postgres: { rows: Row[] } | null;
   pgMem: { rss: number; peak: number } | null;
-  overload: { sustainable: LoadResult; withRoom: LoadResult; without: LoadResult; limit: string } | null;
+  overload: OverloadFigures | null;
   others: string;
   minutes: number;
 }): string {
@@ -350,6 +286,9 @@ function report(r: {
       .concat(rows.map((x) => `| ${x.scenario} | ${x.rps} | ${r.bare.get(pathOf(x.scenario))?.rps ?? ''} | ${x.p50} | ${x.p95} | ${x.p99} | ${x.errors + x.timeouts} |`))
       .join('\n');
   const o = r.overload;
+  const at5 = (room: boolean) => o?.runs.find((x) => x.multiple === 5 && x.room === room);
+  const on5 = at5(true);
+  const off5 = at5(false);
   const lines = [
     '## The last `npm run bench`',
     '',
@@ -364,8 +303,8 @@ function report(r: {
     '|---|---|---|',
     `| "Mon espace véhicule" signed in, vs a bare Fastify serving the same bytes (PostgreSQL) | ${ratio(r.postgres?.rows, '/vehicules')} | ≥ 0.10× |`,
     `| the same on PGlite | ${ratio(r.pglite.rows, '/vehicules')} | — |`,
-    o
-      ? `| 500 connections on the home page at 5× the sustainable load (${o.sustainable.rps} req/s → ${o.withRoom.offeredRps} new visitors/s offered, PostgreSQL) | with the waiting room: admitted p99 ${o.withRoom.admittedP99} ms, max ${o.withRoom.admittedMax} ms; ${o.withRoom.ok} served, ${o.withRoom.waiting} waiting pages (p99 ${o.withRoom.waitingP99} ms), ${o.withRoom.timeouts} time-outs. Without: p99 ${o.without.admittedP99} ms, max ${o.without.admittedMax} ms, ${o.without.timeouts} time-outs | p99 < 1 s for admitted users; the rest get a waiting page, never a time-out |`
+    on5 && off5
+      ? `| 500 connections on the home page at 5× the sustainable load (${o!.sustainable.rps} req/s → ${on5.result.offeredRps} new visitors/s offered, PostgreSQL) | with the waiting room: ${describeRun(on5)}. Without: ${describeRun(off5)} | p99 < 1 s for admitted users; the rest get a waiting page, never a time-out |`
       : '| 500 connections on the home page | not measured (DATABASE_URL not set) | p99 < 1 s admitted, waiting page for the rest |',
     `| start to first page, warm / cold data folder (PGlite) | ${s(r.start.built.warm.firstPageMs)} / ${s(r.start.built.cold.firstPageMs)} (through tsx, as before the build step: ${s(r.start.tsx.warm.firstPageMs)} warm) | < 1.5 s / < 5 s |`,
     `| memory after load (PostgreSQL mode) | ${r.pgMem ? `RSS ${r.pgMem.rss} MB (peak ${r.pgMem.peak} MB)` : 'not measured'}; PGlite mode: RSS ${r.pgliteMem.rss} MB (peak ${r.pgliteMem.peak} MB) | < 250 MB |`,
@@ -389,15 +328,10 @@ function report(r: {
     '',
     r.postgres ? table(r.postgres.rows) : 'Not measured: DATABASE_URL was not set.',
     '',
-    '### Overload: new visitors at 5× the sustainable rate, up to 500 connections',
+    '### Overload: new visitors at 5× and 2× the sustainable rate, up to 500 connections (test/bench/overload.ts)',
     '',
     o
-      ? [
-          '| | served | p99 served ms | max served ms | waiting pages | p99 waiting page ms | time-outs (10 s) | errors | offered/s |',
-          '|---|---|---|---|---|---|---|---|---|',
-          `| waiting room on (${o.limit}) | ${o.withRoom.ok} | ${o.withRoom.admittedP99} | ${o.withRoom.admittedMax} | ${o.withRoom.waiting} | ${o.withRoom.waitingP99} | ${o.withRoom.timeouts} | ${o.withRoom.errors} | ${o.withRoom.offeredRps} |`,
-          `| waiting room off (ADMISSION_MAX_CONCURRENT=0) | ${o.without.ok} | ${o.without.admittedP99} | ${o.without.admittedMax} | ${o.without.waiting} | — | ${o.without.timeouts} | ${o.without.errors} | ${o.without.offeredRps} |`,
-        ].join('\n')
+      ? overloadTable(o)
       : 'Not measured: DATABASE_URL was not set.',
     '',
     '### Other benchmarks of issue 20',

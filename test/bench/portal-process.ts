@@ -1,0 +1,89 @@
+/**
+ * What the benchmarks share: the portal as its own process (`node dist/server.js`, after `npm run
+ * build`), a load from a child process (test/bench/load.ts) so that it never shares the portal's
+ * event loop, a fresh PostgreSQL database, the machine's load average and a process's CPU time.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { LoadResult, LoadSpec } from './load.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One load from a child process (tsx), so that it never shares the server's event loop. */
+export function load(spec: LoadSpec): Promise<LoadResult> {
+  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), ['child', JSON.stringify(spec)], { execArgv: ['--import', 'tsx'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
+  });
+}
+
+export interface Portal {
+  process: ChildProcess;
+  base: string;
+  stop(): Promise<void>;
+  rssMb(): { rss: number; peak: number };
+  /** CPU time (user + system, ms) the portal process has used since it started */
+  cpuMs(): number;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, ms) of a process, from /proc/<pid>/stat (Linux). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[11] and [12] are utime and stime (the 14th and 15th of the whole line)
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+export async function startPortal(port: number, env: Record<string, string | undefined>): Promise<Portal> {
+  const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error('the portal stopped at start');
+    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    process: child,
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    },
+    rssMb() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+    },
+    cpuMs: () => processCpuMs(child.pid!),
+  };
+}
+
+/** A new, empty database on the PostgreSQL server of `adminUrl`; returns its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+/** The machine's load average over 1, 5 and 15 minutes, printed next to every figure. */
+export const loadAverage = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
