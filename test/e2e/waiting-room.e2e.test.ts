@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MOBILE } from '../helpers/browser.ts';
 import { pageChecks, useE2E } from '../helpers/e2e.ts';
+import { overloadedUntil } from '../helpers/raw-http.ts';
 
 /**
  * The waiting room as a visitor sees it in Chromium (issue 20): the node full (one request held open on
@@ -46,5 +47,25 @@ describe('the waiting room in Chromium', () => {
     expect(res?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Portail des titres sécurisés');
     await page.context().close();
+  });
+});
+
+describe('the waiting room of an overloaded node in Chromium', () => {
+  const e2e = useE2E({ seed: 'none', env: { ADMISSION_MAX_LOOP_DELAY_MS: '200', ADMISSION_RETRY_SECONDS: '5' } });
+
+  it('shows the page prepared for an overloaded node: 503, the French text, axe-clean at 375 px without JavaScript', async () => {
+    const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    try {
+      // the server's event loop held 250 ms at a time while the browser navigates (the overload, forced)
+      const res = await overloadedUntil(page.goto(`${e2e.baseUrl}/cgu`));
+      expect(res?.status()).toBe(503);
+      expect(await page.locator('h1').textContent()).toBe('Salle d’attente');
+      expect(await page.locator('main').textContent()).toContain('Le portail est saturé en ce moment');
+      expect(await page.locator('a', { hasText: 'Réessayer maintenant' }).getAttribute('href')).toBe('/cgu');
+      expect(await page.locator('script').count()).toBe(0);
+      await pageChecks(page);
+    } finally {
+      await page.context().close();
+    }
   });
 });

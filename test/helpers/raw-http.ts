@@ -98,3 +98,18 @@ export function holdEventLoop(ms: number): void {
     // busy: no timer, no socket read
   }
 }
+
+/**
+ * Keeps this thread overloaded until `done` settles: held `ms` at a time, with one turn of the event
+ * loop in between (the I/O read in that turn finds the loop late). Returns what `done` gave.
+ */
+export async function overloadedUntil<T>(done: Promise<T>, ms = 250, maxMs = 20_000): Promise<T> {
+  let settled = false;
+  void done.finally(() => (settled = true)).catch(() => undefined);
+  const end = performance.now() + maxMs;
+  while (!settled && performance.now() < end) {
+    holdEventLoop(ms);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return done;
+}
