@@ -132,8 +132,20 @@ function trackingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-/** Every PGlite instance of the portal: bigint as numbers, and pg_trgm for the back office's search (migration 0019). */
-export const PGLITE_OPTIONS = { parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) }, extensions: { pg_trgm } };
+/**
+ * PostgreSQL's shared buffers inside PGlite. Its default (128 MB, from initdb) is zeroed page by page
+ * in WebAssembly at every open: ~0.7 s of CPU of the ~1.7 s an open took (docs/decisions/0023). The
+ * embedded database is a single session on a small data folder (the demo's is ~40 MB) whose files
+ * stay in the operating system's cache: 16 MB holds its working set.
+ */
+export const PGLITE_SHARED_BUFFERS = '16MB';
+
+/** Every PGlite instance of the portal: bigint as numbers, pg_trgm for the back office's search (migration 0019), small shared buffers. */
+export const PGLITE_OPTIONS = {
+  parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
+  extensions: { pg_trgm },
+  startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+};
 
 /** Kysely and scripts over one PGlite instance; closing the Database closes the instance. */
 export function wrapPglite(pglite: PGlite): Database {
