@@ -1,12 +1,24 @@
-import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase, serverDatabaseOptions } from './platform/db/database.ts';
+import { openDatabase, serverDatabaseOptions, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openNewPgliteFromTemplate } from './platform/db/pglite-template.ts';
-import { seedDemoData } from './demo/seed.ts';
-import { openFromDemoTemplate } from './demo/template.ts';
+import { openFromDemoTemplate } from './demo/template-variant.ts';
 import { startClockAt } from './platform/time.ts';
 import { startupPhases } from './platform/startup/phases.ts';
+
+/**
+ * The database as the server starts it: a new embedded data folder as a copy of the template made by
+ * `npm run build` (migrated, with the demo data when asked), else the configured database.
+ */
+async function openServerDatabase(config: Config): Promise<{ database: Database; fromTemplate: boolean }> {
+  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : null;
+  const fromTemplate = !dataDir
+    ? null
+    : config.demoData
+      ? await openFromDemoTemplate(dataDir, config)
+      : ((await openNewPgliteFromTemplate(dataDir))?.database ?? null);
+  return fromTemplate ? { database: fromTemplate, fromTemplate: true } : { database: await openDatabase(serverDatabaseOptions(config)), fromTemplate: false };
+}
 
 /** Entry point: config from the environment, database opened and migrated, demo data, listen. */
 async function main(): Promise<void> {
@@ -27,14 +39,13 @@ async function main(): Promise<void> {
     console.warn(`Horloge du portail déplacée au ${config.clockStart.toISOString()} (APP_CLOCK_START)`);
   }
   timer.end('configuration');
-  // a new embedded data folder starts as a copy of the template made by `npm run build` (migrated, with the demo data), if there is one
-  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : null;
-  const fromTemplate = !dataDir
-    ? null
-    : config.demoData
-      ? await openFromDemoTemplate(dataDir, config)
-      : ((await openNewPgliteFromTemplate(dataDir))?.database ?? null);
-  const database = fromTemplate ?? (await openDatabase(serverDatabaseOptions(config)));
+  // The database opens (PGlite: its WebAssembly read and compiled, off the main thread in part) while
+  // the application's modules load: in the build, app.ts and what it imports are a chunk of their own.
+  const opening = openServerDatabase(config);
+  opening.catch(() => undefined); // awaited below; a failure must not end the process as unhandled meanwhile
+  const [{ buildApp }, { seedDemoData }] = await Promise.all([import('./app.ts'), import('./demo/seed.ts')]);
+  timer.end('modules de l’application');
+  const { database, fromTemplate } = await opening;
   timer.end(fromTemplate ? 'base (copie du modèle)' : 'base');
   const applied = await migrate(database);
   timer.end('migrations');
