@@ -1,7 +1,8 @@
 /**
- * Start to first page: spawns the portal (`node dist/server.js` after `npm run build`, or through
- * tsx as before the build step), polls `/` until it answers 200, and reads the phases the server
- * prints. Cold = a new PGlite data folder, warm = the same folder again.
+ * Start to first page: spawns the portal as `npm start` runs it (`node scripts/start.mjs`: the
+ * up-to-date check, Node's compile cache, the bundle of `npm run build`), or through tsx as before
+ * the build step, polls `/` until it answers 200, and reads the phases the server prints. Cold = a
+ * new PGlite data folder, warm = the same folder again.
  * Run alone: `npx tsx test/bench/start-time.ts` (also part of `npm run bench`).
  */
 import { spawn } from 'node:child_process';
@@ -68,8 +69,8 @@ export async function startFigures(port = 3904): Promise<StartFigures> {
   const dir = mkdtempSync(path.join(tmpdir(), 'portail-start-'));
   try {
     const dataDir = path.join(dir, 'data');
-    const cold = await measureStart([NODE, 'dist/server.js'], dataDir, port);
-    const warm = await measureStart([NODE, 'dist/server.js'], dataDir, port);
+    const cold = await measureStart([NODE, 'scripts/start.mjs'], dataDir, port);
+    const warm = await measureStart([NODE, 'scripts/start.mjs'], dataDir, port);
     const tsxWarm = await measureStart([NODE, '--import', 'tsx', 'src/server.ts'], dataDir, port);
     return { built: { cold, warm }, tsx: { warm: tsxWarm } };
   } finally {
