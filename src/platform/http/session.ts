@@ -23,9 +23,21 @@ export function hashId(id: string): string {
   return createHash('sha256').update(id).digest('hex');
 }
 
+const CSRF_TOKENS_KEPT = 10_000;
+/** per secret, the tokens of the session ids seen lately: every page of a signed-in user shows its token, and an HMAC costs more than a lookup */
+const csrfTokens = new Map<string, Map<string, string>>();
+
 /** The CSRF token of a session id (also checked for a session that just expired: form-drafts.ts). */
 export function csrfTokenOf(sessionId: string, secret: string): string {
-  return createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+  let tokens = csrfTokens.get(secret);
+  if (!tokens) csrfTokens.set(secret, (tokens = new Map()));
+  let token = tokens.get(sessionId);
+  if (token === undefined) {
+    token = createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+    if (tokens.size >= CSRF_TOKENS_KEPT) tokens.delete(tokens.keys().next().value!); // the oldest first
+    tokens.set(sessionId, token);
+  }
+  return token;
 }
 
 /**
@@ -49,8 +61,6 @@ export class Session {
   /** a CSRF token was handed out for an id that has neither row nor cookie: the cookie must be set */
   private needsCookie = false;
   private accountValue: Account | null = null;
-  /** this id's CSRF token, computed once (every form of a page and both copies of the header's sign-out carry it) */
-  private csrfTokenValue: string | null = null;
   /** a form this account posted after a session expired waits to be put back (read with the session) */
   hasKeptForms = false;
 
@@ -108,10 +118,10 @@ export class Session {
     this.dirty = true;
   }
 
-  /** The synchronizer token for this session's forms: HMAC of the session id, never stored. */
+  /** The synchronizer token for this session's forms: HMAC of the session id, never stored in the database. */
   csrfToken(): string {
     this.needsCookie ||= !this.persisted && !this.cookieOnly;
-    return (this.csrfTokenValue ??= csrfTokenOf(this.id, this.secret));
+    return csrfTokenOf(this.id, this.secret);
   }
 
   /** Only for an id this server signed into this browser's cookie: a row, or the cookie alone. */
@@ -135,7 +145,6 @@ export class Session {
   rotate(userId: number | null): void {
     if (this.persisted) this.previousIdHash = this.idHash;
     this.id = randomBytes(32).toString('base64url');
-    this.csrfTokenValue = null;
     this.persisted = false;
     this.cookieOnly = false;
     this.userIdValue = userId;
