@@ -13,7 +13,8 @@
  * run: it does not depend on the machine's load). BENCH_PROFILE=<folder> runs the portal under
  * `node --cpu-prof` and leaves its .cpuprofile there (written when it stops), with each page's window
  * printed in the profile's clock (monotonic µs) so that start-up can be left out of its reading;
- * BENCH_PAGES=/vehicules,/compte measures only those. Not part of npm test.
+ * BENCH_PAGES=/vehicules,/compte measures only those; BENCH_SERVER=<file> runs another build (a copy
+ * of dist/ kept beside it, to compare two builds in one window). Not part of npm test.
  */
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   delete env.APP_CLOCK_START;
   const profileDir = process.env.BENCH_PROFILE;
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : [];
-  const portal = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const portal = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER ?? 'dist/server.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${PORT}`;
   const bare = Fastify();
   try {
