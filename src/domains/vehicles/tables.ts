@@ -155,6 +155,8 @@ export interface IssuedDocumentsTable {
   plate: string;
   content: Json<Record<string, unknown>>;
   issued_at: Generated<Date>;
+  /** the size of its PDF, measured when issued (migration 0031); null on documents issued before */
+  pdf_bytes: number | null;
 }
 
 export type TaxRateKind = 'regional_per_cv' | 'regional_ev_reduction' | 'transport' | 'fixed' | 'delivery';

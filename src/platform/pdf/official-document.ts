@@ -45,8 +45,13 @@ export interface OfficialDocumentOptions {
   footer: string;
   qrWidth?: number;
   headerLines?: string[];
-  /** the 2D-Doc to print top right: the document type and its data fields, signed with the portal's key */
-  seal?: { type: SealDocumentType; fields: SealFields };
+  /**
+   * the 2D-Doc to print top right: the document type and its data fields, signed with the portal's
+   * key — or `signed`, the message as signed when the document was issued, printed as is: an ECDSA
+   * signature differs at each signing, so only a seal signed once makes every render of a document
+   * the same bytes (and the size stated on its link the size downloaded)
+   */
+  seal?: { type: SealDocumentType; fields: SealFields; signed?: string };
 }
 
 const MM = 72 / 25.4;
@@ -85,7 +90,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
   const qrWidth = opts.qrWidth ?? 80;
   const { PDFDocument, QRCode } = await pdfLibraries();
   const qr = await QRCode.toBuffer(opts.qrUrl, { type: 'png', margin: 1, width: Math.max(240, qrWidth * 3), errorCorrectionLevel: 'M' });
-  const sealMessage = opts.seal ? createSeal(documentSigner(), opts.seal.type, opts.seal.fields, issuedAt) : null;
+  const sealMessage = opts.seal ? (opts.seal.signed ?? createSeal(documentSigner(), opts.seal.type, opts.seal.fields, issuedAt)) : null;
   const seal = sealMessage ? await dataMatrixPng(sealMessage) : null;
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({

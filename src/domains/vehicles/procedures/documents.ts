@@ -1,4 +1,6 @@
 import { officialDocumentPdf } from '../../../platform/pdf/official-document.ts';
+import { documentSigner } from '../../../platform/seal/keys.ts';
+import { createSeal } from '../../../platform/seal/two-d-doc.ts';
 import { base32, fromBase32, sealDate, sealDateTime, type SealDocumentType, type SealFields } from '../../../platform/seal/two-d-doc.ts';
 import { characteristicsFields, type VehicleCharacteristics } from '../registry/characteristics.ts';
 import type { IssuedDocumentKind } from '../tables.ts';
@@ -22,6 +24,8 @@ export interface SaleDocumentContent {
   vehicle?: VehicleCharacteristics;
   /** a CSA issued in a duplicate after theft: the theft as recorded in the SIV, or the police report sent */
   certificateTheft?: { recordedOn: string | null; reportSentAt: string | null };
+  /** the 2D-Doc as signed when issued (`withSignedSeal`); absent on older documents, signed again at each render */
+  seal?: string;
 }
 
 export const DOCUMENT_TITLES: Record<IssuedDocumentKind, string> = {
@@ -46,6 +50,8 @@ export interface CpiContent {
   firstRegistrationDate?: string;
   certificateNumber?: string | null;
   coHolders?: string[];
+  /** the 2D-Doc as signed when issued (`withSignedSeal`); absent on older documents, signed again at each render */
+  seal?: string;
 }
 
 /** The data a document's 2D-Doc carries; the verification recomputes them from the stored content. */
@@ -71,6 +77,15 @@ export function sealFor(kind: IssuedDocumentKind, content: unknown, token: strin
   }
 }
 
+/**
+ * The content of a document being issued, with its 2D-Doc signed now, once: every later render
+ * prints that very seal, so the document's bytes (and the size recorded with it) never change.
+ */
+export function withSignedSeal<C extends { issuedAt: string }>(kind: IssuedDocumentKind, content: C, token: string): C & { seal: string } {
+  const { type, fields } = sealFor(kind, content, token);
+  return { ...content, seal: createSeal(documentSigner(), type, fields, new Date(content.issuedAt)) };
+}
+
 /** The verification token (base64url, case-sensitive) as the seal carries it: Base32 of its bytes. */
 const tokenOf = (verifyUrl: string) => verifyUrl.slice(verifyUrl.lastIndexOf('/') + 1);
 export const sealToken = (token: string): string => base32(Buffer.from(token, 'base64url'));
@@ -86,7 +101,7 @@ export function cpiPdf(c: CpiContent, verifyUrl: string): Promise<Buffer> {
       issuedAt: c.issuedAt,
       qrUrl: verifyUrl,
       footer: verifyFooter(verifyUrl),
-      seal: sealFor('cpi', c, tokenOf(verifyUrl)),
+      seal: { ...sealFor('cpi', c, tokenOf(verifyUrl)), signed: c.seal },
     },
     (page) => {
       page.section('Immatriculation');
@@ -137,7 +152,7 @@ export function saleDocumentPdf(kind: IssuedDocumentKind, c: SaleDocumentContent
       issuedAt: c.issuedAt,
       qrUrl: verifyUrl,
       footer: verifyFooter(verifyUrl),
-      seal: sealFor(kind, c, tokenOf(verifyUrl)),
+      seal: { ...sealFor(kind, c, tokenOf(verifyUrl)), signed: c.seal },
     },
     (page) => {
       page.section('Le véhicule');
@@ -202,13 +217,15 @@ export interface SummaryContent {
   rows: { label: string; value: string }[];
   taxes: { field: string; label: string; amountCents: number }[];
   issuedAt: string;
+  /** the 2D-Doc as signed when issued (`withSignedSeal`); absent on older documents, signed again at each render */
+  seal?: string;
 }
 
 const euros = (cents: number) => new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100);
 
 export function summaryPdf(c: SummaryContent, verifyUrl: string): Promise<Buffer> {
   return officialDocumentPdf(
-    { title: `${DOCUMENT_TITLES.recapitulatif} : ${c.procedure}`, fileNumber: c.fileNumber, issuedAt: c.issuedAt, qrUrl: verifyUrl, footer: verifyFooter(verifyUrl), seal: sealFor('recapitulatif', c, tokenOf(verifyUrl)) },
+    { title: `${DOCUMENT_TITLES.recapitulatif} : ${c.procedure}`, fileNumber: c.fileNumber, issuedAt: c.issuedAt, qrUrl: verifyUrl, footer: verifyFooter(verifyUrl), seal: { ...sealFor('recapitulatif', c, tokenOf(verifyUrl)), signed: c.seal } },
     (page) => {
       page.fields([
         { label: 'Numéro de dossier', value: c.fileNumber },

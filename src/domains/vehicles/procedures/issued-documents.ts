@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../../platform/db/database.ts';
 import { measuredPdfSize } from '../../../platform/pdf/measured-size.ts';
-import { cpiPdf, saleDocumentPdf, summaryPdf, type CpiContent, type SaleDocumentContent, type SummaryContent } from './documents.ts';
+import { cpiPdf, saleDocumentPdf, summaryPdf, withSignedSeal, type CpiContent, type SaleDocumentContent, type SummaryContent } from './documents.ts';
 import type { IssuedDocumentKind } from '../tables.ts';
 import type { TaxLine } from '../taxes/model.ts';
 
@@ -19,6 +19,22 @@ export async function issueSummary(
     issuedAt: new Date().toISOString(),
   };
   await trx.insertInto('issued_documents').values({ token: randomBytes(16).toString('base64url'), kind: 'recapitulatif', procedure_id: opts.procedureId, plate: opts.plate, content: JSON.stringify(content) }).execute();
+}
+
+/**
+ * A document about to be issued, as its `issued_documents` row: a new verification token, the
+ * content with its seal signed once, and the size of the PDF every later render gives (drawn now,
+ * before the caller's transaction: no connection is held while it is drawn). Also returns the PDF.
+ */
+export async function prepareIssuedDocument<C extends SaleDocumentContent | CpiContent | SummaryContent>(
+  kind: IssuedDocumentKind,
+  content: C,
+  opts: { procedureId: number; plate: string; publicUrl: string },
+): Promise<{ row: { token: string; kind: IssuedDocumentKind; procedure_id: number; plate: string; content: string; pdf_bytes: number }; content: C & { seal: string }; pdf: Buffer }> {
+  const token = randomBytes(16).toString('base64url');
+  const sealed = withSignedSeal(kind, content, token);
+  const pdf = await renderIssuedDocument({ kind, token, content: sealed }, opts.publicUrl);
+  return { row: { token, kind, procedure_id: opts.procedureId, plate: opts.plate, content: JSON.stringify(sealed), pdf_bytes: pdf.length }, content: sealed, pdf };
 }
 
 /** Renders an issued document again, identically, from what was stored when it was issued. */
@@ -39,12 +55,16 @@ export const issuedDocuments = (db: Db, procedureId: number) =>
   db.selectFrom('issued_documents').select(['kind', 'token', 'issued_at']).where('procedure_id', '=', procedureId).orderBy('issued_at').execute();
 
 /**
- * The documents issued for a procedure with the size of each one's PDF, for download links stating
- * « (PDF – 45 Ko) »: the latest of each kind, measured once per issued document (its token names an
- * immutable content, so the size kept under it never goes stale).
+ * The size of an issued document's PDF: recorded when it was issued, or, for a document issued
+ * without it, measured once per token (a token names an immutable content: the size kept under it
+ * never goes stale; within a few hundred bytes, its seal being signed again at each render).
  */
+export const issuedDocumentSize = (doc: { kind: IssuedDocumentKind; token: string; content: unknown; pdf_bytes: number | null }, publicUrl: string): Promise<number | null> =>
+  doc.pdf_bytes !== null ? Promise.resolve(doc.pdf_bytes) : measuredPdfSize(`issued:${doc.token}`, () => renderIssuedDocument(doc, publicUrl));
+
+/** The documents issued for a procedure with the size of each one's PDF, for download links stating « (PDF – 45 Ko) »: the latest of each kind. */
 export async function issuedDocumentsWithSizes(db: Db, procedureId: number, publicUrl: string): Promise<{ kind: IssuedDocumentKind; bytes: number | null }[]> {
-  const rows = await db.selectFrom('issued_documents').select(['kind', 'token', 'content']).where('procedure_id', '=', procedureId).orderBy('issued_at').execute();
+  const rows = await db.selectFrom('issued_documents').select(['kind', 'token', 'content', 'pdf_bytes']).where('procedure_id', '=', procedureId).orderBy('issued_at').execute();
   const latest = new Map(rows.map((r) => [r.kind, r]));
-  return Promise.all([...latest.values()].map(async (doc) => ({ kind: doc.kind, bytes: await measuredPdfSize(`issued:${doc.token}`, () => renderIssuedDocument(doc, publicUrl)) })));
+  return Promise.all([...latest.values()].map(async (doc) => ({ kind: doc.kind, bytes: await issuedDocumentSize(doc, publicUrl) })));
 }

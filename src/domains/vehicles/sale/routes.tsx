@@ -56,12 +56,11 @@ export function registerSaleRoutes(scope: FastifyInstance, sales: SaleService, r
         const code = request.session.get<string>(key) ?? null;
         request.session.set(key, undefined); // shown once
         const documents = await sales.documents(p);
-        // each link states the size of the very PDF it serves, measured once per version of the request
-        // (drawn from the documents just read: the download routes read the same rows)
-        const version = `${p.file_number}:${p.updated_at.toISOString()}`;
-        const sizes = await Promise.all(documents.map((d) => measuredPdfSize(`sale:${version}:${d.kind}`, () => sales.documentPdf(d))));
+        // each link states the size of the very PDF it serves, recorded when the sale was confirmed
+        // (a declaration confirmed before sizes were recorded: measured once per document)
+        const sizes = await Promise.all(documents.map((d) => sales.documentSize(d)));
         const certificate = p.status === 'completed' ? documents.find((d) => d.kind === 'certificat_cession') : undefined; // the accusé's own rule (receipt.ts)
-        const receiptBytes = await measuredPdfSize(`sale:${version}:accuse`, async () => (certificate ? receipts.pdfOfCertificate(certificate) : null));
+        const receiptBytes = certificate ? (sale.receiptBytes ?? (await measuredPdfSize(`accuse:${certificate.token}`, () => receipts.pdfOfCertificate(certificate)))) : null;
         return reply.render(<SaleDonePage fileNumber={p.file_number} plate={plate} code={code} documents={documents.map((d, i) => ({ token: d.token, kind: d.kind, bytes: sizes[i] ?? null }))} receiptBytes={receiptBytes} />);
       }
     }

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Config } from '../../../config.ts';
 import { audit, type Actor } from '../../../platform/audit.ts';
@@ -7,6 +7,8 @@ import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
 import { vehicleSituation } from '../registry/situation.ts';
 import { saleDocumentPdf, type SaleDocumentContent } from '../procedures/documents.ts';
+import { issuedDocumentSize, prepareIssuedDocument } from '../procedures/issued-documents.ts';
+import { saleReceiptPdf } from './receipt.ts';
 import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
@@ -18,6 +20,8 @@ export interface SaleState {
   declaration?: Declaration;
   /** what was last typed on the buyer and declaration pages, checked or not (nothing typed is lost) */
   draft?: Record<string, string>;
+  /** the size of the accusé d'enregistrement's PDF, measured when the sale was confirmed (its documents' sizes are on their rows) */
+  receiptBytes?: number;
 }
 
 /** The typed values worth keeping from a posted declaration page: its own fields, as text. */
@@ -189,12 +193,17 @@ export function createSaleService(deps: { db: Db; config: Config }) {
 
     /**
      * Confirms the sale in one transaction: the vehicle is marked sold, the code de cession is made
-     * (returned once, stored hashed), the certificate of sale and the CSA are issued.
+     * (returned once, stored hashed), the certificate of sale and the CSA are issued. Their PDFs and
+     * the accusé's are drawn first, outside the transaction, once: each one's size is recorded with
+     * it, so the last page states them without drawing anything (and the downloads give those bytes).
      */
     async confirm(p: VehicleProcedure, actor: Actor): Promise<Outcome<{ code: string }>> {
       const sale = stateOf(p);
       if (sale.step !== 'summary' || !sale.declaration) return { ok: false, errors: { form: 'La déclaration n’est pas complète.' } };
       const content = await documentContent(p, sale.declaration);
+      const issued = await Promise.all((['certificat_cession', 'csa'] as const).map((kind) => prepareIssuedDocument(kind, content, { procedureId: p.id, plate: content.plate, publicUrl: config.publicUrl })));
+      const certificate = issued[0]!;
+      const receiptBytes = (await saleReceiptPdf(certificate.content, `${config.publicUrl}/verification/${certificate.row.token}`)).length;
       const code = newCessionCode();
       const result = await db.transaction().execute(async (trx) => {
         const sold = await trx.updateTable('vehicles').set({ sold_at: new Date(content.saleAt) }).where('id', '=', p.vehicle_id).where('sold_at', 'is', null).executeTakeFirst();
@@ -205,11 +214,8 @@ export function createSaleService(deps: { db: Db; config: Config }) {
           .insertInto('cession_codes')
           .values({ vehicle_id: p.vehicle_id!, procedure_id: p.id, code_hash: hashCode(code), expires_at: sql<Date>`now() + make_interval(days => ${CESSION_CODE_VALID_DAYS})` })
           .execute();
-        await trx
-          .insertInto('issued_documents')
-          .values((['certificat_cession', 'csa'] as const).map((kind) => ({ token: randomBytes(16).toString('base64url'), kind, procedure_id: p.id, plate: content.plate, content: JSON.stringify(content) })))
-          .execute();
-        const moved = await applyTransition(trx, config, p, 'complete_free', actor, { set: { data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done' } }) } });
+        await trx.insertInto('issued_documents').values(issued.map((d) => d.row)).execute();
+        const moved = await applyTransition(trx, config, p, 'complete_free', actor, { set: { data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done', receiptBytes } }) } });
         if (!moved.ok) throw new TransitionRefused(); // the vehicle stays unsold, no code, no document
         await audit(trx, actor, 'vehicle.sale_declared', { kind: 'vehicle', id: p.vehicle_id! }, { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind });
         return true;
@@ -224,12 +230,11 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       return { ok: true, value: { code } };
     },
 
-    /** The documents issued for the procedure, with what they state (their PDFs are drawn from it). */
-    documents: (p: VehicleProcedure) => db.selectFrom('issued_documents').select(['token', 'kind', 'content']).where('procedure_id', '=', p.id).orderBy('kind').execute(),
+    /** The documents issued for the procedure, with what they state (their PDFs are drawn from it) and their size. */
+    documents: (p: VehicleProcedure) => db.selectFrom('issued_documents').select(['token', 'kind', 'content', 'pdf_bytes']).where('procedure_id', '=', p.id).orderBy('kind').execute(),
 
-    /** The PDF of a document already read (`documents`). */
-    documentPdf: (doc: { kind: IssuedDocumentKind; token: string; content: unknown }): Promise<Buffer> =>
-      saleDocumentPdf(doc.kind, doc.content as SaleDocumentContent, `${config.publicUrl}/verification/${doc.token}`),
+    /** The size of a document already read (`documents`): recorded when issued (measured once for a document issued before). */
+    documentSize: (doc: { kind: IssuedDocumentKind; token: string; content: unknown; pdf_bytes: number | null }): Promise<number | null> => issuedDocumentSize(doc, config.publicUrl),
 
     /** A document's PDF, for its owner (the procedure's account). */
     async pdf(account: Account, fileNumber: string, kind: IssuedDocumentKind): Promise<Buffer | null> {
