@@ -1,8 +1,11 @@
 /**
  * Links to a document state its format and size, as DSFR's download links do: « PDF – 45 Ko ».
- * Most of the portal's PDFs are made on request, so their size is measured by rendering the very
- * document the link serves, once per version of what it prints (the key names the document and
- * that version, e.g. its request's `updated_at`): a page drawn again reads the size kept here.
+ * An issued document records its size when it is issued (issued_documents.pdf_bytes: its seal
+ * signed once, every render gives the same bytes). The PDFs made on request from data that change
+ * (summaries of a request in progress, licence documents…), and documents issued before sizes were
+ * recorded, are measured here by rendering the very document the link serves, once per version of
+ * what it prints (the key names the document and that version, e.g. its request's `updated_at`): a
+ * page drawn again reads the size kept here, in this process.
  */
 const MAX_KEPT = 2_000;
 const sizes = new Map<string, number>();
