@@ -11,12 +11,20 @@
  *    tabs, confirmation) with BENCH_CLIENTS (16) signed-in clients, on 1 node then on 2 nodes
  *    (portal processes `node scripts/start.mjs` on the same database, client i on node i mod n);
  * 3. the SQL statements per signed-in page are counted by test/integration/request-cost.test.ts.
- * BENCH_TRACE=1 prints each request's method, path, status and time.
+ * BENCH_TRACE=1 prints each request's method, path, status and time. Each phase prints the CPU time
+ * the portal processes spent per sale (/proc/<pid>/stat, which the machine's load does not inflate)
+ * and that of the bench database's PostgreSQL backends, with the load average.
+ * BENCH_CPU_PROF=<folder> runs the portal processes under `node --cpu-prof` (a .cpuprofile each, written
+ * at their exit; `npx tsx test/bench/profile-top.ts <file>` lists its top entries).
+ * A sign-in sent to the waiting room (503, the node's limit lowered after slow pages) waits the
+ * Retry-After it was given and tries again, as the waiting page does in a browser; the waits are counted.
  * Each sale needs a vehicle of the demo registry (≈ 200 plain ones): each run sells BENCH_SALES (80).
  * Called by test/bench/run.ts (helper 4) when present; runnable alone. Not part of npm test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +61,8 @@ class Client {
   private cookies = new Map<string, string>();
   html = '';
   requests = 0;
+  /** times this client was sent to the waiting room (and came back after its Retry-After) */
+  waited = 0;
   /** `ip`: the visitor's address, as a load balancer forwards it (per-address throttles see 16 people, not one) */
   constructor(
     private readonly base: string,
@@ -68,7 +78,13 @@ class Client {
       body = new URLSearchParams(fields).toString();
     }
     const t0 = performance.now();
-    const res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
+    let res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
+    for (let tries = 0; res.status === 503 && res.headers.get('x-admission') === 'waiting-room' && tries < 30; tries++) {
+      await res.text();
+      this.waited++;
+      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
+      res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
+    }
     this.requests++;
     if (process.env.BENCH_TRACE) console.log(`${method} ${url.replace(/[0-9A-Z]{6,}/g, ':id')} ${res.status} ${(performance.now() - t0).toFixed(1)} ms`);
     for (const cookie of res.headers.getSetCookie()) {
@@ -119,12 +135,30 @@ async function sell(c: Client, v: Vehicle): Promise<void> {
   if (!/id="code-de-cession">[A-Z0-9]{11}</.test(done.body)) throw new Error(`no code de cession for ${v.plate}`);
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving the bench database (the server runs on this machine). */
+async function backendPids(admin: pg.Client, name: string): Promise<number[]> {
+  return (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name])).rows.map((r) => r.pid);
+}
+
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
 /** A portal process on the bench database. */
 async function startNode(dbUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const { APP_CLOCK_START: _moved, ...env } = process.env;
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'scripts', 'start.mjs')], {
     cwd: ROOT,
     env: { ...env, NODE_ENV: 'development', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '10', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, SESSION_SECRET, DEMO_DATA: 'false', LOG_LEVEL: 'warn', JOBS_WORKER: 'true', TRUST_PROXY: '1' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -142,7 +176,21 @@ async function startNode(dbUrl: string): Promise<{ url: string; child: ChildProc
 
 const failures: string[] = [];
 
-async function salesPerSecond(urls: string[], vehicles: Vehicle[]): Promise<{ sales: number; seconds: number; perSecond: number; requestsPerSecond: number }> {
+interface SalesFigure {
+  sales: number;
+  seconds: number;
+  perSecond: number;
+  requestsPerSecond: number;
+  /** CPU ms of the portal processes per sale, all nodes together */
+  portalCpuPerSale: number;
+  /** CPU ms of the bench database's backends per sale (those alive at both ends of the run) */
+  databaseCpuPerSale: number;
+  /** sign-ins sent to the waiting room first */
+  waited: number;
+  load: string;
+}
+
+async function salesPerSecond(urls: string[], vehicles: Vehicle[], pids: number[], backends: () => Promise<number[]>): Promise<SalesFigure> {
   const clients = await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
       const c = new Client(urls[i % urls.length]!, `198.51.100.${(i % 200) + 1 + (urls.length - 1) * 30}`);
@@ -155,6 +203,8 @@ async function salesPerSecond(urls: string[], vehicles: Vehicle[]): Promise<{ sa
   );
   const pool = [...vehicles];
   let sales = 0;
+  const portalBefore = pids.map(cpuMs);
+  const backendsBefore = new Map((await backends()).map((pid) => [pid, cpuMs(pid)]));
   const started = performance.now();
   await Promise.all(
     clients.map(async (c) => {
@@ -169,8 +219,19 @@ async function salesPerSecond(urls: string[], vehicles: Vehicle[]): Promise<{ sa
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const portalCpu = pids.reduce((n, pid, i) => n + cpuMs(pid) - portalBefore[i]!, 0);
+  const databaseCpu = (await backends()).reduce((n, pid) => n + (backendsBefore.has(pid) ? cpuMs(pid) - backendsBefore.get(pid)! : 0), 0);
   const requests = clients.reduce((n, c) => n + c.requests, 0);
-  return { sales, seconds, perSecond: sales / seconds, requestsPerSecond: requests / seconds };
+  return {
+    sales,
+    seconds,
+    perSecond: sales / seconds,
+    requestsPerSecond: requests / seconds,
+    portalCpuPerSale: Math.round(portalCpu / Math.max(1, sales)),
+    databaseCpuPerSale: Math.round(databaseCpu / Math.max(1, sales)),
+    waited: clients.reduce((n, c) => n + c.waited, 0),
+    load: load(),
+  };
 }
 
 /** 64 transactions at once, each appending one audit row and holding its transaction 20 ms. */
@@ -221,14 +282,17 @@ async function main(): Promise<void> {
       .map((e) => ({ plate: e.plate, code: e.confidentialCode!, certificateDate: e.certificateDate! }));
     const half = Math.min(Number(process.env.BENCH_SALES ?? 80), Math.floor(vehicles.length / 2));
 
+    const backends = () => backendPids(admin, name);
+    const line = (f: SalesFigure) =>
+      `${f.sales} in ${f.seconds.toFixed(1)} s = ${f.perSecond.toFixed(1)} sales/s (${f.requestsPerSecond.toFixed(0)} req/s); CPU per sale: portal ${f.portalCpuPerSale} ms, PostgreSQL ${f.databaseCpuPerSale} ms; sign-ins sent to wait first: ${f.waited}; load ${f.load}`;
     const first = await startNode(dbUrl);
     nodes.push(first.child);
-    const one = await salesPerSecond([first.url], vehicles.slice(0, half));
-    console.log(`Sales, 1 node, ${CLIENTS} clients: ${one.sales} in ${one.seconds.toFixed(1)} s = ${one.perSecond.toFixed(1)} sales/s (${one.requestsPerSecond.toFixed(0)} req/s)`);
+    const one = await salesPerSecond([first.url], vehicles.slice(0, half), [first.child.pid!], backends);
+    console.log(`Sales, 1 node, ${CLIENTS} clients: ${line(one)}`);
     const second = await startNode(dbUrl);
     nodes.push(second.child);
-    const two = await salesPerSecond([first.url, second.url], vehicles.slice(half, 2 * half));
-    console.log(`Sales, 2 nodes, ${CLIENTS} clients: ${two.sales} in ${two.seconds.toFixed(1)} s = ${two.perSecond.toFixed(1)} sales/s (${two.requestsPerSecond.toFixed(0)} req/s): ×${(two.perSecond / one.perSecond).toFixed(2)}`);
+    const two = await salesPerSecond([first.url, second.url], vehicles.slice(half, 2 * half), [first.child.pid!, second.child.pid!], backends);
+    console.log(`Sales, 2 nodes, ${CLIENTS} clients: ${line(two)}: ×${(two.perSecond / one.perSecond).toFixed(2)}`);
     if (failures.length) console.log(`Sales refused (not counted): ${failures.length}, e.g. ${failures.slice(0, 3).join('; ')}`);
     const after = await verifyAuditChain(database.db);
     console.log(`Audit chain after the sales: ${after.ok ? `intact, ${after.rows} rows sealed` : `BROKEN: ${after.message}`}`);

@@ -1,0 +1,149 @@
+/**
+ * Citizens' pages while 20 agents search (issue 20: « unaffected, ±20 % »). Needs a PostgreSQL server:
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres npx tsx test/bench/citizens-while-agents.ts
+ *
+ * Creates a fresh database on that server (dropped at the end), with the demo data grown by the
+ * scale seed (BENCH_VEHICLES vehicles, 200,000 by default, a fifth as many waiting requests, a tenth
+ * as many accounts), starts one portal process (`node scripts/start.mjs`, its default pools: the
+ * citizens' pool of DATABASE_POOL_SIZE and the back office's own, DATABASE_BACKOFFICE_POOL_SIZE),
+ * then measures, BENCH_SECONDS (15) each, 8 signed-in citizens reading « Mon espace véhicule »
+ * (closed loop):
+ * 1. alone; 2. while 20 agents' searches by a common surname run at the same time (closed loop, one
+ * agent's session signed in with password and TOTP); 3. alone again (the machine is shared: the two
+ * « alone » runs bracket the noise). Prints each rate and the ratio, with the load average.
+ * Not part of npm test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
+import { DEMO_TOTP_SECRET } from '../../src/demo/agents-totp.ts';
+import { seedAtScale } from '../../src/demo/scale-seed.ts';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
+import { totpAt } from '../../src/domains/agents/totp.ts';
+import { openDatabase } from '../../src/platform/db/database.ts';
+import { migrate } from '../../src/platform/db/migrate.ts';
+import { runLoad, type LoadResult } from './load.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ADMIN_URL = process.env.DATABASE_URL;
+const VEHICLES = Number(process.env.BENCH_VEHICLES ?? 200_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CITIZENS = 8;
+const AGENTS = 20;
+const SESSION_SECRET = 'bench-citizens-agents-secret-0123456789';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Posts forms as a browser does (cookies kept, the CSRF token read from the form's page); returns the cookie header. */
+async function signIn(base: string, steps: { path: string; fields: Record<string, string> }[]): Promise<string> {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) =>
+    res.headers.getSetCookie().forEach((c) => {
+      const [kv] = c.split(';');
+      const [k, ...v] = kv!.split('=');
+      jar.set(k!.trim(), v.join('='));
+    });
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  for (const step of steps) {
+    const page = await fetch(`${base}${step.path}`, { headers: { cookie: cookie() } });
+    keep(page);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    if (!csrf) throw new Error(`${step.path}: no form (${page.status})`);
+    const res = await fetch(`${base}${step.path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookie(), origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, ...step.fields }).toString(),
+    });
+    keep(res);
+    if (res.status !== 303) throw new Error(`${step.path}: ${res.status}`);
+  }
+  return cookie();
+}
+
+async function main(): Promise<void> {
+  if (!ADMIN_URL?.startsWith('postgres')) throw new Error('test/bench/citizens-while-agents.ts needs DATABASE_URL=postgres://…');
+  const name = `bench_agents_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const dbUrl = url.toString();
+  let child: ChildProcess | null = null;
+  try {
+    const database = await openDatabase({ kind: 'postgres', url: dbUrl, poolSize: 8 });
+    try {
+      await migrate(database);
+      await seedDemoData(database.db, loadConfig({ NODE_ENV: 'development', DATABASE_URL: dbUrl, SESSION_SECRET, DEMO_DATA: 'false' }));
+      const seeded = performance.now();
+      await seedAtScale(database, { vehicles: VEHICLES, requests: Math.round(VEHICLES / 5), accounts: Math.round(VEHICLES / 10) });
+      console.log(`Données : démo + ${VEHICLES} véhicules, ${Math.round(VEHICLES / 5)} demandes en attente (${((performance.now() - seeded) / 1000).toFixed(0)} s)`);
+    } finally {
+      await database.close();
+    }
+
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const { APP_CLOCK_START: _moved, ...env } = process.env;
+    child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
+      cwd: ROOT,
+      env: { ...env, NODE_ENV: 'development', DATABASE_URL: dbUrl, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: base, SESSION_SECRET, DEMO_DATA: 'false', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    for (let i = 0; ; i++) {
+      if (i > 600) throw new Error('the portal did not start');
+      const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+      if (up) break;
+      await sleep(200);
+    }
+
+    const citizen = await signIn(base, [{ path: '/connexion', fields: { email: 'demo.particulier@example.fr', password: DEMO_PASSWORD } }]);
+    const agent = await signIn(base, [
+      { path: '/agents/connexion', fields: { email: 'agent.cert@example.fr', password: DEMO_PASSWORD } },
+      { path: '/agents/connexion/code', fields: { code: totpAt(DEMO_TOTP_SECRET, Date.now()) } },
+    ]);
+    const citizens = () => runLoad({ url: `${base}/vehicules`, durationMs: SECONDS * 1000, cookie: citizen, mode: 'closed', concurrency: CITIZENS, timeoutMs: 30_000 });
+    const searches = () => runLoad({ url: `${base}/agents/vehicules?q=martin`, durationMs: SECONDS * 1000, cookie: agent, mode: 'closed', concurrency: AGENTS, timeoutMs: 30_000 });
+    const line = (what: string, r: LoadResult) => `${what}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, errors ${r.errors + r.timeouts}, waiting room ${r.waiting}`;
+
+    await citizens(); // warm-up (JIT, caches), not counted
+    const alone = await citizens();
+    console.log(`${line(`Citoyens seuls (${CITIZENS})`, alone)}; load ${load()}`);
+    const [during, agentsResult] = await Promise.all([citizens(), searches()]);
+    console.log(`${line(`Citoyens pendant ${AGENTS} recherches d’agents`, during)}; load ${load()}`);
+    console.log(line(`Recherches des ${AGENTS} agents (q=martin)`, agentsResult));
+    const again = await citizens();
+    console.log(`${line('Citoyens seuls, de nouveau', again)}; load ${load()}`);
+    const reference = (alone.rps + again.rps) / 2;
+    console.log(`Rapport pendant / seuls : ×${(during.rps / reference).toFixed(2)} (cible : 0,80 à 1,20)`);
+    console.log(JSON.stringify({ vehicles: VEHICLES, alone, during, agents: agentsResult, again, ratio: during.rps / reference }));
+  } finally {
+    if (child && child.exitCode === null) await new Promise((resolve) => (child!.once('exit', resolve), child!.kill('SIGTERM')));
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
