@@ -65,13 +65,43 @@ const BLUE = '#000091';
 const RED = '#e1000f';
 const BAND = '#eeeeee';
 
-const frDate = (d: Date) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' }).format(d);
+const FR_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' }); // made once: building one costs more than formatting
+const frDate = (d: Date) => FR_DATE.format(d);
 
-/** The DataMatrix of a 2D-Doc message, as a PNG (GS and US written as bwip-js escapes). */
-export async function dataMatrixPng(message: string): Promise<Buffer> {
+/** The modules of a 2D code: `dark(row, column)`, row 0 on top. */
+interface Modules {
+  columns: number;
+  rows: number;
+  dark: (row: number, column: number) => boolean;
+}
+
+/** The DataMatrix of a 2D-Doc message, as modules (GS and US written as bwip-js escapes). */
+async function dataMatrixModules(message: string): Promise<Modules> {
   const text = message.replace(/\^/g, '^094').replace(/\u001D/g, '^029').replace(/\u001F/g, '^031');
   const { bwipjs } = await pdfLibraries();
-  return bwipjs.toBuffer({ bcid: 'datamatrix', text, parse: true, scale: 4, paddingwidth: 4, paddingheight: 4, backgroundcolor: 'FFFFFF' });
+  const [symbol] = bwipjs.raw({ bcid: 'datamatrix', text, parse: true }) as { pixs: number[]; pixx: number; pixy: number }[];
+  return { columns: symbol!.pixx, rows: symbol!.pixy, dark: (row, column) => symbol!.pixs[row * symbol!.pixx + column] === 1 };
+}
+
+/**
+ * Draws a 2D code as black squares on white (`quiet` modules of white around), one filled path of
+ * each row's runs: vector, so no picture is rasterised, encoded as PNG, decoded by pdfkit and
+ * compressed again (a large share of a document's CPU), and it stays sharp at any zoom. (The QR
+ * code stays a picture: the tests read it from the embedded image.)
+ */
+function drawModules(doc: PDFKit.PDFDocument, m: Modules, x: number, y: number, size: number, quiet: number): void {
+  const cell = size / (Math.max(m.columns, m.rows) + 2 * quiet);
+  doc.save();
+  doc.rect(x, y, size, size).fill('#ffffff');
+  for (let row = 0; row < m.rows; row++)
+    for (let column = 0; column < m.columns; column++) {
+      if (!m.dark(row, column)) continue;
+      const start = column;
+      while (column + 1 < m.columns && m.dark(row, column + 1)) column++;
+      doc.rect(x + (quiet + start) * cell, y + (quiet + row) * cell, (column - start + 1) * cell, cell);
+    }
+  doc.fill('#000000');
+  doc.restore();
 }
 
 /**
@@ -91,7 +121,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
   const { PDFDocument, QRCode } = await pdfLibraries();
   const qr = await QRCode.toBuffer(opts.qrUrl, { type: 'png', margin: 1, width: Math.max(240, qrWidth * 3), errorCorrectionLevel: 'M' });
   const sealMessage = opts.seal ? (opts.seal.signed ?? createSeal(documentSigner(), opts.seal.type, opts.seal.fields, issuedAt)) : null;
-  const seal = sealMessage ? await dataMatrixPng(sealMessage) : null;
+  const seal = sealMessage ? await dataMatrixModules(sealMessage) : null;
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
@@ -155,7 +185,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
       tag(
         'Figure',
         () => {
-          doc.image(seal, sealX, top, { width: sealSize, height: sealSize });
+          drawModules(doc, seal, sealX, top, sealSize, 1);
           doc.font(FONT.regular).fontSize(6.5).fillColor(GREY).text('2D-Doc', sealX, top + sealSize + 2, { width: sealSize, align: 'center' }).fillColor(INK);
         },
         { alt: 'Code 2D-Doc : cachet électronique signé par l’agence, qui reprend les données du document' },
