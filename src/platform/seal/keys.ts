@@ -2,7 +2,6 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { certificateIdOf, type SealSigner } from './two-d-doc.ts';
-import { issueDemoSealCertificate } from './demo-authority.ts';
 
 /** The certification authority id the portal's seals name (the agency's own, for this portal). */
 export const SEAL_CA_ID = 'FR00';
@@ -53,6 +52,8 @@ export async function loadSealIdentity(opts: { sealPrivateKey: string | null; se
     const pem = readFileSync(file, 'utf8');
     if (certifies(pem, publicKey)) return { signer, certificate: pem };
   }
+  // the demo authority (and @peculiar/x509, ~0.15 s of CPU to load) only when a certificate must be issued, not at every start
+  const { issueDemoSealCertificate } = await import('./demo-authority.ts');
   const pem = await issueDemoSealCertificate(opts.dataDir, signer.privateKey, writeOnce);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, pem);
