@@ -1,6 +1,6 @@
 import type { Actor } from '../../../platform/audit.ts';
 import type { Account } from '../../../schema.ts';
-import { unreadCounts } from '../../instruction/threads.ts';
+import { unreadCountColumn } from '../../instruction/threads.ts';
 import { enterCode, requestNewCode } from '../confidential-code/service.ts';
 import type { VehicleDeps } from '../deps.ts';
 import { isOwnAccount } from '../registry/ownership.ts';
@@ -14,16 +14,15 @@ import { applyTransition } from './transitions.ts';
 /** "Mon espace véhicule": the account's procedures, grouped as the "panier" shows them. */
 export async function listProcedures(deps: Pick<VehicleDeps, 'db'>, account: Account) {
   const { db } = deps;
-  const found = await db
+  const rows = await db
     .selectFrom('vehicle_procedures')
     .leftJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
     .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.submitted_at', 'vehicle_procedures.updated_at', 'vehicles.plate'])
+    .select(unreadCountColumn('vehicle_procedure', 'vehicle_procedures.id', 'user').as('unread')) // the agents' unread messages, in the same query
     .where('vehicle_procedures.account_id', '=', account.id)
     .orderBy('vehicle_procedures.updated_at', 'desc')
     .limit(200)
     .execute();
-  const unread = await unreadCounts(db, 'vehicle_procedure', found.map((r) => r.id), 'user');
-  const rows = found.map((r) => ({ ...r, unread: unread.get(r.id) ?? 0 }));
   return Object.fromEntries(
     Object.entries(STATUS_GROUPS).map(([key, group]) => [key, rows.filter((r) => (group.statuses as readonly string[]).includes(r.status))]),
   ) as Record<keyof typeof STATUS_GROUPS, typeof rows>;
