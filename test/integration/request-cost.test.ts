@@ -114,6 +114,14 @@ describe('what one request costs the database', () => {
     expect(untimed(three).length - untimed(none).length, three.join('\n')).toBeLessThanOrEqual(1); // the unread messages of all the rows, in one query
   });
 
+  it('"Mon espace véhicule" reads the session with its account, then the procedures with their unread messages: two statements', async () => {
+    const client = await signInUser(app, 'demo.particulier@example.fr');
+    await client.get('/vehicules'); // a first view may touch the session's last_seen_at (once a minute)
+    const statements = untimed(await recorder.during(async () => expect((await client.get('/vehicules')).statusCode).toBe(200)));
+    expect(statements, statements.join('\n')).toHaveLength(2);
+    expect(statements.filter((s) => /from "vehicle_procedures"/.test(s) && /from request_messages/.test(s)), statements.join('\n')).toHaveLength(1);
+  });
+
   it('anonymous pages (home, sign-in form) read no session and write nothing: at most the maintenance notices, cached 5 s', async () => {
     for (const url of ['/', '/connexion', '/inscription']) {
       const visitor = new TestClient(app);
