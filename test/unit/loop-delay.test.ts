@@ -14,7 +14,7 @@ describe('LoopDelay', () => {
   });
 
   it('sees the turn in progress: a loop busy for 300 ms reads at least 250 ms late before any timer could run', async () => {
-    delay = new LoopDelay(10);
+    delay = new LoopDelay(200, 1000, 10);
     delay.start();
     await turns(2);
     holdEventLoop(300);
@@ -22,7 +22,7 @@ describe('LoopDelay', () => {
   });
 
   it('keeps the last turn’s lateness once the timer has run, then forgets it when the loop keeps up', async () => {
-    delay = new LoopDelay(10);
+    delay = new LoopDelay(200, 1000, 10);
     delay.start();
     await turns(2);
     holdEventLoop(300);
@@ -31,5 +31,18 @@ describe('LoopDelay', () => {
     expect(afterTimer).toBeGreaterThanOrEqual(250);
     await turns(5);
     expect(delay.current()).toBeLessThan(250);
+  });
+
+  it('counts as overloaded while late, and for the hold time after (a starved node drains its backlog first)', async () => {
+    delay = new LoopDelay(400, 1000, 10);
+    delay.start();
+    await turns(2);
+    holdEventLoop(600);
+    expect(delay.overloaded()).toBe(true);
+    await turns(3); // the loop keeps up again, within the hold time
+    expect(delay.current()).toBeLessThan(400);
+    expect(delay.overloaded()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(delay.overloaded()).toBe(false);
   });
 });

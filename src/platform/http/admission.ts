@@ -43,7 +43,7 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  *
  * **An overloaded node** (the count above never sees it: under overload each request waits in the
  * sockets and the event loop *before* Fastify, then takes a few milliseconds): while the event loop
- * runs more than `maxLoopDelayMs` late (loop-delay.ts), newcomers are not let in either. Those
+ * runs more than `maxLoopDelayMs` late (loop-delay.ts), and for a second after, newcomers are not let in either. Those
  * without a validly signed session cookie are answered in the HTTP server's own request listener
  * (admission-server.ts), before any routing, hook or body read, with the waiting page prepared once
  * when the server starts listening (the very answer Fastify gives, headers included, the asked URL
@@ -153,6 +153,9 @@ export function mustWaitForAddress(inFlight: number, limit: number, heldByAddres
 
 /** The adaptive limit never goes under this many requests at once (nor over maxConcurrent). */
 const LIMIT_FLOOR = 4;
+
+/** How long newcomers keep waiting after the event loop was last seen too late (loop-delay.ts: drains the backlog of a starved node). */
+const OVERLOAD_HOLD_MS = 1000;
 
 /** Seconds of history behind the waiting-time estimate. */
 const WINDOW_SECONDS = 30;
@@ -279,13 +282,13 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000, opts.queuePerAddress);
   const keptSeconds = Math.max(60, 3 * opts.retrySeconds);
   // the event loop's delay: watched only when the waiting room is on
-  const loopDelay = new LoopDelay();
+  const loopDelay = new LoopDelay(opts.maxLoopDelayMs, OVERLOAD_HOLD_MS);
   const watchLoop = opts.maxConcurrent > 0 && opts.maxLoopDelayMs > 0;
   if (watchLoop) {
     loopDelay.start();
     app.addHook('onClose', async () => loopDelay.stop());
   }
-  const overloaded = () => watchLoop && loopDelay.current() > opts.maxLoopDelayMs;
+  const overloaded = () => watchLoop && loopDelay.overloaded();
   let waitedEarly = 0;
   const templateToken = randomBytes(24).toString('base64url');
 

@@ -10,13 +10,24 @@
  * - the time since that timer ran, past its period (the turn in progress, when a request is read
  *   in the middle of a long batch: the later requests of a burst see the work done before them).
  * The timer is unref'd (it never keeps the process alive) and costs a few microseconds a period.
+ *
+ * `overloaded` also stays true for `holdMs` after the loop was last seen more than `lateMs` late: a
+ * node that was starved (a long turn, or no CPU for a while) has a backlog of requests that waited
+ * all that time — in the accept queue, in the sockets — and one quick turn afterwards does not mean
+ * they are fresh. Sending them to wait for a moment drains that backlog cheaply before letting
+ * newcomers in again.
  */
 export class LoopDelay {
   private lastRun = performance.now();
   private lateness = 0;
+  private lastLateAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly periodMs = 10) {}
+  constructor(
+    private readonly lateMs: number,
+    private readonly holdMs = 1000,
+    private readonly periodMs = 10,
+  ) {}
 
   start(): void {
     if (this.timer) return;
@@ -24,6 +35,7 @@ export class LoopDelay {
     const tick = () => {
       const now = performance.now();
       this.lateness = Math.max(0, now - this.lastRun - this.periodMs);
+      if (this.lateness > this.lateMs) this.lastLateAt = now;
       this.lastRun = now;
       this.timer = setTimeout(tick, this.periodMs).unref();
     };
@@ -38,5 +50,15 @@ export class LoopDelay {
   /** Milliseconds the loop is running late now. */
   current(): number {
     return Math.max(this.lateness, performance.now() - this.lastRun - this.periodMs);
+  }
+
+  /** Late by more than `lateMs` now, or within the last `holdMs`. */
+  overloaded(): boolean {
+    const now = performance.now();
+    if (this.current() > this.lateMs) {
+      this.lastLateAt = now;
+      return true;
+    }
+    return now - this.lastLateAt < this.holdMs;
   }
 }
