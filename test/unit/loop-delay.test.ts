@@ -14,7 +14,7 @@ describe('LoopDelay', () => {
   });
 
   it('sees the turn in progress: a loop busy for 300 ms reads at least 250 ms late before any timer could run', async () => {
-    delay = new LoopDelay(200, 1000, 10);
+    delay = new LoopDelay(200);
     delay.start();
     await turns(2);
     holdEventLoop(300);
@@ -22,7 +22,7 @@ describe('LoopDelay', () => {
   });
 
   it('keeps the last turn’s lateness once the timer has run, then forgets it when the loop keeps up', async () => {
-    delay = new LoopDelay(200, 1000, 10);
+    delay = new LoopDelay(200);
     delay.start();
     await turns(2);
     holdEventLoop(300);
@@ -33,16 +33,22 @@ describe('LoopDelay', () => {
     expect(delay.current()).toBeLessThan(250);
   });
 
-  it('counts as overloaded while late, and for the hold time after (a starved node drains its backlog first)', async () => {
-    delay = new LoopDelay(400, 1000, 10);
+  it('lets no newcomer in while late, then an even share of them that grows back while the loop keeps up', async () => {
+    delay = new LoopDelay(400, 0.01, 10);
     delay.start();
     await turns(2);
+    expect(delay.admitNewcomer()).toBe(true); // on time: everyone
     holdEventLoop(600);
-    expect(delay.overloaded()).toBe(true);
-    await turns(3); // the loop keeps up again, within the hold time
-    expect(delay.current()).toBeLessThan(400);
-    expect(delay.overloaded()).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1300));
-    expect(delay.overloaded()).toBe(false);
+    expect(delay.admitNewcomer()).toBe(false); // late now: nobody
+    await turns(2); // the late timer halved the share; a few timers on time since
+    const share = delay.admittedFraction();
+    expect(share).toBeGreaterThan(0.4);
+    expect(share).toBeLessThan(0.7);
+    const admitted = Array.from({ length: 100 }, () => delay.admitNewcomer()).filter(Boolean).length;
+    expect(admitted).toBeGreaterThanOrEqual(Math.floor(share * 100) - 1);
+    expect(admitted).toBeLessThanOrEqual(Math.ceil(share * 100) + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // ≥ 50 timers on time: back to everyone
+    expect(delay.admittedFraction()).toBe(1);
+    expect(Array.from({ length: 100 }, () => delay.admitNewcomer()).every(Boolean)).toBe(true);
   });
 });

@@ -43,7 +43,9 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  *
  * **An overloaded node** (the count above never sees it: under overload each request waits in the
  * sockets and the event loop *before* Fastify, then takes a few milliseconds): while the event loop
- * runs more than `maxLoopDelayMs` late (loop-delay.ts), and for a second after, newcomers are not let in either. Those
+ * runs more than `maxLoopDelayMs` late (loop-delay.ts), newcomers are not let in either, then only a
+ * share of them while the loop stays on time (halved at each late timer, grown back at each timer on
+ * time). Those
  * without a validly signed session cookie are answered in the HTTP server's own request listener
  * (admission-server.ts), before any routing, hook or body read, with the waiting page prepared once
  * when the server starts listening (the very answer Fastify gives, headers included, the asked URL
@@ -153,9 +155,6 @@ export function mustWaitForAddress(inFlight: number, limit: number, heldByAddres
 
 /** The adaptive limit never goes under this many requests at once (nor over maxConcurrent). */
 const LIMIT_FLOOR = 4;
-
-/** How long newcomers keep waiting after the event loop was last seen too late (loop-delay.ts: drains the backlog of a starved node). */
-const OVERLOAD_HOLD_MS = 1000;
 
 /** Seconds of history behind the waiting-time estimate. */
 const WINDOW_SECONDS = 30;
@@ -282,14 +281,17 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000, opts.queuePerAddress);
   const keptSeconds = Math.max(60, 3 * opts.retrySeconds);
   // the event loop's delay: watched only when the waiting room is on
-  const loopDelay = new LoopDelay(opts.maxLoopDelayMs, OVERLOAD_HOLD_MS);
+  const loopDelay = new LoopDelay(opts.maxLoopDelayMs);
   const watchLoop = opts.maxConcurrent > 0 && opts.maxLoopDelayMs > 0;
   if (watchLoop) {
     loopDelay.start();
     app.addHook('onClose', async () => loopDelay.stop());
   }
-  const overloaded = () => watchLoop && loopDelay.overloaded();
+  // one newcomer asking (signed cookie or not): false while the loop is late, then for a share of them (loop-delay.ts)
+  const overloaded = () => watchLoop && !loopDelay.admitNewcomer();
   let waitedEarly = 0;
+  /** newcomers the early answer already let in (their share of the admissions is taken) */
+  const letInEarly = new WeakSet<IncomingMessage>();
   const templateToken = randomBytes(24).toString('base64url');
 
   app.decorate('admission', {
@@ -342,11 +344,15 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   }
 
   function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: { page: PreparedAnswer; pausedPage: PreparedAnswer; plain: PreparedAnswer }): boolean {
-    if (!overloaded()) return false;
+    if (loopDelay.admittedFraction() >= 1) return false; // the common case: nothing more to read
     const url = request.url ?? '/';
     if (ALWAYS_SERVED.test(url)) return false;
     // a signed session cookie may be signed in: the hooks below ask the database
     if (request.headers.cookie !== undefined && signedSessionId(request.headers.cookie) !== null) return false;
+    if (!overloaded()) {
+      letInEarly.add(request); // counted once: the hooks below do not ask again
+      return false;
+    }
     waited++;
     waitedEarly++;
     rates.wait(Date.now());
@@ -381,7 +387,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       group = addressGroup(request.ip);
     }
     // an overloaded node lets no newcomer in (those without a signed cookie were mostly answered earlier, in the server's listener)
-    if (key !== null && overloaded()) mustWait = overloadedNode = true;
+    if (key !== null && !letInEarly.has(request.raw) && overloaded()) mustWait = overloadedNode = true;
     else if (key !== null && group !== null) {
       const free = limit.current() - inFlight;
       const position = queue.position(key);

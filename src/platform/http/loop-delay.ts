@@ -11,21 +11,24 @@
  *   in the middle of a long batch: the later requests of a burst see the work done before them).
  * The timer is unref'd (it never keeps the process alive) and costs a few microseconds a period.
  *
- * `overloaded` also stays true for `holdMs` after the loop was last seen more than `lateMs` late: a
- * node that was starved (a long turn, or no CPU for a while) has a backlog of requests that waited
- * all that time — in the accept queue, in the sockets — and one quick turn afterwards does not mean
- * they are fresh. Sending them to wait for a moment drains that backlog cheaply before letting
- * newcomers in again.
+ * `admitNewcomer` decides for each newcomer: never while the loop is more than `lateMs` late; then
+ * for a fraction of them only, halved at each timer found late and grown back by `recovery` at each
+ * timer on time (as TCP's window: multiplicative decrease, additive increase). A node that was
+ * starved (a long turn, or no CPU for a while) has a backlog of requests that waited all that time —
+ * in the accept queue, in the sockets — and one quick turn does not make them fresh: most of them get
+ * the waiting page, cheaply, while the fraction grows back; and under a load that keeps the loop
+ * late, the fraction settles where it keeps the loop about on time, instead of letting nobody in.
  */
 export class LoopDelay {
   private lastRun = performance.now();
   private lateness = 0;
-  private lastLateAt = -Infinity;
+  private fraction = 1;
+  private credit = 0;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly lateMs: number,
-    private readonly holdMs = 1000,
+    private readonly recovery = 0.02,
     private readonly periodMs = 10,
   ) {}
 
@@ -35,7 +38,7 @@ export class LoopDelay {
     const tick = () => {
       const now = performance.now();
       this.lateness = Math.max(0, now - this.lastRun - this.periodMs);
-      if (this.lateness > this.lateMs) this.lastLateAt = now;
+      this.fraction = this.lateness > this.lateMs ? Math.max(MIN_FRACTION, this.fraction / 2) : Math.min(1, this.fraction + this.recovery);
       this.lastRun = now;
       this.timer = setTimeout(tick, this.periodMs).unref();
     };
@@ -52,13 +55,21 @@ export class LoopDelay {
     return Math.max(this.lateness, performance.now() - this.lastRun - this.periodMs);
   }
 
-  /** Late by more than `lateMs` now, or within the last `holdMs`. */
-  overloaded(): boolean {
-    const now = performance.now();
-    if (this.current() > this.lateMs) {
-      this.lastLateAt = now;
-      return true;
-    }
-    return now - this.lastLateAt < this.holdMs;
+  /** The share of newcomers let in now (1: all). */
+  admittedFraction(): number {
+    return this.current() > this.lateMs ? 0 : this.fraction;
+  }
+
+  /** Whether this newcomer may come in (each call is one newcomer: they are let in evenly, at the fraction's rate). */
+  admitNewcomer(): boolean {
+    if (this.current() > this.lateMs) return false;
+    if (this.fraction >= 1) return true;
+    this.credit += this.fraction;
+    if (this.credit < 1) return false;
+    this.credit -= 1;
+    return true;
   }
 }
+
+/** Even after many late timers, one newcomer in a hundred still comes in (a node never stops admitting altogether). */
+const MIN_FRACTION = 0.01;
