@@ -36,6 +36,9 @@ export const DEMO_AGENTS: { email: string; display_name: string; role: AgentRole
  * Returns false when the demo data already exists.
  */
 export async function seedDemoData(db: Db, config: Pick<Config, 'sessionSecret'>): Promise<boolean> {
+  // already seeded (every start but the first): no argon2 hash of the demo password, no transaction
+  const seeded = await db.selectFrom('jobs').select('id').where('dedupe_key', '=', 'demo-data').executeTakeFirst();
+  if (seeded) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const terms = currentTerms();
   return db.transaction().execute(async (trx) => {
