@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { createTestApp, multipartBody, type TestApp, TestClient, textOf } from '../helpers/app.ts';
+import { checkRecord, parseUrlEncoded } from '../../src/platform/http/input.ts';
 import { signInUser } from '../helpers/users.ts';
 import { startRequest } from '../integration/licence-helpers.ts';
 
@@ -179,6 +180,23 @@ describe('malformed input at the boundary', () => {
     // the form still works: the right password signs in
     const retry = await client.post('/connexion', { email: 'demo.particulier@example.fr', password: DEMO_PASSWORD });
     expect(retry.statusCode).toBe(303);
+  });
+
+  it('refuses at once a body or a query string of one key repeated tens of thousands of times (a 256 kB body held a node for minutes), then serves the next visitor', async () => {
+    const client = new TestClient(t.app);
+    await client.get('/agents/connexion');
+    const body = `_csrf=${encodeURIComponent(client.csrfToken())}&${'a=b&'.repeat(64_000)}`;
+    const res = await raw(client, 'POST', '/agents/connexion', body, 'application/x-www-form-urlencoded');
+    expect(res.statusCode).toBe(413);
+    expect(textOf(res.body)).toContain('Le formulaire contient plus de champs que ce service n’en attend');
+    const query = await raw(clients.anonymous, 'GET', `/aide?${'q=a&'.repeat(3_700)}`);
+    expect(query.statusCode).toBe(413);
+    expect(textOf(query.body)).toContain('plus de champs que ce service n’en attend');
+    // a form of ordinary size with a checkbox group sent several times is still read whole
+    expect(parseUrlEncoded(`${'c=B&'.repeat(499)}d=1`)).toEqual({ c: Array(499).fill('B'), d: '1' });
+    expect(() => checkRecord(parseUrlEncoded('x=1&'.repeat(501)), 100, ['x'])).toThrow(/too_many_fields/);
+    const next = await raw(clients.anonymous, 'GET', '/');
+    expect(next.statusCode).toBe(200);
   });
 
   it('shows the error page with a link back when a refused form has no page of its own', async () => {

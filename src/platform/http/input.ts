@@ -26,6 +26,8 @@ export const INPUT_LIMITS = {
   field: 20_000,
   /** characters of a field name */
   name: 100,
+  /** name=value pairs of one query string or urlencoded body (the largest form sends ~40) */
+  pairs: 500,
 } as const;
 
 export class InvalidInputError extends Error {
@@ -65,6 +67,8 @@ export class InvalidInputError extends Error {
 
 /** Values decoded from percent-encoding that were not valid UTF-8, by parsed object. */
 const badEncoding = new WeakMap<object, string>();
+/** Parsed objects whose text held more than INPUT_LIMITS.pairs pairs (the rest was not read). */
+const tooManyPairs = new WeakSet<object>();
 
 function decode(text: string): string | null {
   try {
@@ -77,12 +81,24 @@ function decode(text: string): string | null {
 /**
  * `a=1&b=2&b=3` as `{ a: '1', b: ['2', '3'] }` (the shape of Fastify's own parser), on an object
  * without prototype; an undecodable name or value is kept raw and recorded, for the hook to refuse.
+ * Past INPUT_LIMITS.pairs pairs the rest is not read and the object is recorded as too large: a
+ * 256 kB body of one key repeated 64,000 times is refused at once (it held a node for minutes when
+ * each repeat copied the list of values).
  */
 export function parseUrlEncoded(text: string): Record<string, string | string[]> {
   const out = Object.create(null) as Record<string, string | string[]>;
   if (!text) return out;
-  for (const pair of text.split('&')) {
+  let pairs = 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = text.length;
+    const pair = text.slice(start, end);
+    start = end + 1;
     if (!pair) continue;
+    if (++pairs > INPUT_LIMITS.pairs) {
+      tooManyPairs.add(out);
+      break;
+    }
     const eq = pair.indexOf('=');
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
     const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
@@ -92,7 +108,9 @@ export function parseUrlEncoded(text: string): Record<string, string | string[]>
     if ((name === null || value === null) && !badEncoding.has(out)) badEncoding.set(out, key);
     const current = out[key];
     const v = value ?? rawValue;
-    out[key] = current === undefined ? v : Array.isArray(current) ? [...current, v] : [current, v];
+    if (current === undefined) out[key] = v;
+    else if (Array.isArray(current)) current.push(v);
+    else out[key] = [current, v];
   }
   return out;
 }
@@ -114,6 +132,7 @@ function problemOf(value: string, limit: number): InputProblem | null {
 export function checkRecord(record: unknown, limit: number, multiValued: readonly string[] = []): void {
   if (record === undefined || record === null) return;
   if (typeof record !== 'object' || Array.isArray(record)) throw new InvalidInputError('(corps)', 'not_text');
+  if (tooManyPairs.has(record)) throw new InvalidInputError('(formulaire)', 'too_many_fields');
   const encoding = badEncoding.get(record);
   if (encoding !== undefined) throw new InvalidInputError(encoding, 'encoding');
   for (const [name, value] of Object.entries(record)) {
