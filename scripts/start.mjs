@@ -7,7 +7,9 @@ import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, DIST, ROOT, isStale } from './build.mjs';
+import { stopWithParent } from './stop-with-parent.mjs';
 
+if (process.env.npm_lifecycle_event) stopWithParent(); // run by `npm start`: stop when npm is stopped
 if (isStale()) await build();
 module.enableCompileCache?.(path.join(ROOT, 'node_modules', '.cache', 'portail-titres', 'compile'));
 await import(pathToFileURL(path.join(DIST, 'server.js')).href);
