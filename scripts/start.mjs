@@ -10,6 +10,11 @@ import { build, DIST, ROOT, isStale } from './build.mjs';
 import { stopWithParent } from './stop-with-parent.mjs';
 
 if (process.env.npm_lifecycle_event) stopWithParent(); // run by `npm start`: stop when npm is stopped
-if (isStale()) await build();
+if (isStale()) {
+  await build();
+  // the build is the start's first phase (src/platform/startup/phases.ts), not part of « modules »
+  const cpu = process.cpuUsage();
+  globalThis[Symbol.for('portail-titres.build-ended')] = { wall: performance.now(), cpu: (cpu.user + cpu.system) / 1000 };
+}
 module.enableCompileCache?.(path.join(ROOT, 'node_modules', '.cache', 'portail-titres', 'compile'));
 await import(pathToFileURL(path.join(DIST, 'server.js')).href);

@@ -25,11 +25,23 @@ const cpuNow = () => {
   return (u.user + u.system) / 1000;
 };
 
+/**
+ * Where `npm start` (scripts/start.mjs) leaves the end of the build it ran in this same process
+ * before loading the server: the build is then its own phase, not part of « modules ».
+ */
+export const BUILD_ENDED = Symbol.for('portail-titres.build-ended');
+
 export function startupPhases(): StartupPhases {
   const phases: Phase[] = [];
   // Everything before the first call (Node's own start, loading the modules) is the first phase.
   let wall = 0;
   let cpu = 0;
+  const build = (globalThis as { [BUILD_ENDED]?: { wall: number; cpu: number } })[BUILD_ENDED];
+  if (build) {
+    phases.push({ name: 'construction', ms: Math.round(build.wall), cpuMs: Math.round(build.cpu) });
+    wall = build.wall;
+    cpu = build.cpu;
+  }
   return {
     phases,
     end(name) {
