@@ -23,6 +23,9 @@ type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 const ctx = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 
+/** Seconds until `until` (at least 1), for a Retry-After header. */
+const retryAfter = (until: Date): string => String(Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)));
+
 /** French message for a refused sign-in (other than a wrong password or a lock). */
 export function refusalMessage(result: Exclude<SignInResult, { ok: true }>): string | null {
   switch (result.reason) {
@@ -58,7 +61,8 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
     const outcome = await accounts.signUp(profile, form, actorOf(request));
     if (!outcome.ok) {
       const { password: _password, ...kept } = form;
-      return reply.render(<SignUpPage profile={profile} values={kept} errors={outcome.errors} />, 400);
+      if ('limitedUntil' in outcome) reply.header('retry-after', retryAfter(outcome.limitedUntil));
+      return reply.render(<SignUpPage profile={profile} values={kept} errors={outcome.errors} />, 'limitedUntil' in outcome ? 429 : 400);
     }
     if (form.idempotency_key) request.session.set('signUps', { ...done, [form.idempotency_key]: outcome.value.email });
     request.session.set('signUpEmail', outcome.value.email);
@@ -86,7 +90,11 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
 
   app.post('/activation/renvoyer', async (request, reply) => {
     const email = body(request).email ?? '';
-    const outcome = await accounts.resendActivation(email);
+    const outcome = await accounts.resendActivation(email, actorOf(request));
+    if (!outcome.ok && 'limitedUntil' in outcome) {
+      reply.header('retry-after', retryAfter(outcome.limitedUntil));
+      return reply.render(<BadActivationLinkPage reason="expired" errors={outcome.errors} email={email} />, 429);
+    }
     if (!outcome.ok) return reply.render(<BadActivationLinkPage reason="expired" errors={outcome.errors} email={email} />, 400);
     return reply.render(<ResentPage />);
   });

@@ -1,19 +1,32 @@
 import { sql } from 'kysely';
 import { audit, type Actor } from '../../platform/audit.ts';
+import { formatDateTime } from '../../platform/format-date.ts';
 import { queueMessage } from '../../platform/mail/messages.ts';
 import type { Profile } from '../../schema.ts';
 import { currentTerms } from '../site/terms.ts';
 import { publicLink, type AccountsDeps } from './deps.ts';
 import * as emails from './emails.ts';
 import { emailField, SIGN_UP_SCHEMAS, type SelfServiceProfile } from './model.ts';
-import { zodErrors, type Outcome } from './outcome.ts';
+import { zodErrors, type FieldErrors, type Outcome } from './outcome.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 import * as repo from './repository.ts';
+import { resendLimits, signUpLimits } from './sign-up-limits.ts';
+import { throttle } from './throttle.ts';
 import { consumeToken, issueToken, type TokenCheck } from './tokens.ts';
 import { transitionAccount } from './transitions.ts';
 
+/** A form refused by a sign-up limit: the message for the email field, and when to try again. */
+export type Limited = { ok: false; errors: FieldErrors; limitedUntil: Date };
+
+/** The refusal of a limited sign-up or resend, audited (no address stored: only what was refused). */
+async function refuse(db: AccountsDeps['db'], actor: Actor, action: string, details: Record<string, unknown>, lockedUntil: Date | null, message: string): Promise<Limited> {
+  const until = lockedUntil ?? new Date(Date.now() + 60_000);
+  await audit(db, actor, action, null, details);
+  return { ok: false, errors: { email: `${message} : réessayez après le ${formatDateTime(until)}.` }, limitedUntil: until };
+}
+
 /** Self-service sign-up: the account waits for activation, the link goes by email. */
-export async function signUp(deps: Pick<AccountsDeps, 'db' | 'config'>, profile: SelfServiceProfile, input: Record<string, unknown>, actor: Actor): Promise<Outcome<{ email: string }>> {
+export async function signUp(deps: Pick<AccountsDeps, 'db' | 'config'>, profile: SelfServiceProfile, input: Record<string, unknown>, actor: Actor): Promise<Outcome<{ email: string }> | Limited> {
   const { db } = deps;
   const parsed = SIGN_UP_SCHEMAS[profile].safeParse(input);
   const errors = parsed.success ? {} : zodErrors(parsed.error);
@@ -26,6 +39,10 @@ export async function signUp(deps: Pick<AccountsDeps, 'db' | 'config'>, profile:
   const data = parsed.data as Record<string, string>;
   if (await repo.findAccountByEmail(db, data.email!))
     return { ok: false, errors: { email: 'Un compte existe déjà avec cette adresse électronique : connectez-vous, ou choisissez « Mot de passe oublié »' } };
+  // Counted before the hash: a refused sign-up costs one statement, neither a hash nor an email.
+  const attempt = await throttle(db, signUpLimits(data.email!, actor.ip ?? 'unknown'));
+  if (!attempt.admitted)
+    return refuse(db, actor, 'account.sign_up_limited', { profile }, attempt.lockedUntil, 'Trop de comptes ont été créés depuis votre connexion ou pour cette boîte aux lettres');
   const passwordHash = await hashPassword(data.password!);
   const t = currentTerms();
   try {
@@ -72,9 +89,13 @@ export async function activate(deps: Pick<AccountsDeps, 'db'>, token: string, ac
 }
 
 /** Same answer whatever the address: a new link goes out only to an account waiting for activation. */
-export async function resendActivation(deps: Pick<AccountsDeps, 'db' | 'config'>, rawEmail: string): Promise<Outcome<null>> {
+export async function resendActivation(deps: Pick<AccountsDeps, 'db' | 'config'>, rawEmail: string, actor: Actor): Promise<Outcome<null> | Limited> {
   const email = emailField.safeParse(rawEmail);
   if (!email.success) return { ok: false, errors: { email: email.error.issues[0]!.message } };
+  // Counted whether or not an account waits at this address: the answer must not tell which.
+  const attempt = await throttle(deps.db, resendLimits(email.data, actor.ip ?? 'unknown'));
+  if (!attempt.admitted)
+    return refuse(deps.db, actor, 'account.activation_resend_limited', {}, attempt.lockedUntil, 'Trop de liens d’activation ont été demandés depuis votre connexion ou pour cette boîte aux lettres');
   const account = await repo.findAccountByEmail(deps.db, email.data);
   if (account?.status === 'pending_activation') {
     await deps.db.transaction().execute(async (trx) => {
