@@ -6,7 +6,8 @@
  * of the measured pages (the ceiling), 500 connections on the home page at 5× the sustainable load
  * with and without the waiting room, start times (test/bench/start-time.ts), the memory of the
  * PostgreSQL-mode process after the load, and the other helpers' benchmarks when present
- * (test/bench/search-at-scale.ts, test/bench/writes-and-nodes.ts, test/bench/import-at-scale.ts). Not a test; ~10 minutes.
+ * (test/bench/search-at-scale.ts, writes-and-nodes.ts, citizens-while-agents.ts, import-at-scale.ts).
+ * Not a test; ~10 minutes on a quiet machine.
  *   BENCH_MS (default 3000) per scenario, BENCH_CONCURRENCY (16).
  */
 import { fork, spawn } from 'node:child_process';
@@ -219,7 +220,7 @@ async function main(): Promise<void> {
           log('\n# npm run seed:scale');
           others += `\n#### npm run seed:scale\n\n\`\`\`\n${(await runScript('src/cli/seed-scale.ts', { DATABASE_URL: scaleUrl })).trim()}\n\`\`\`\n`;
         }
-        for (const file of ['search-at-scale.ts', 'writes-and-nodes.ts', 'import-at-scale.ts']) {
+        for (const file of ['search-at-scale.ts', 'writes-and-nodes.ts', 'citizens-while-agents.ts', 'import-at-scale.ts']) {
           const full = path.join(ROOT, 'test/bench', file);
           if (!existsSync(full) || !scaleUrl) {
             others += `\n#### ${file}\n\nNot run: ${scaleUrl ? 'not present in this checkout' : 'no data at scale'} when the benchmark ran.\n`;
