@@ -42,6 +42,7 @@ import type { Database } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
 import { admissionPlugin } from './platform/http/admission.ts';
 import { AdmissionServer } from './platform/http/admission-server.ts';
+import { proxyMatcher } from './platform/http/socket-guard.ts';
 import { createAttachments, type Attachments } from './platform/files/attachments.ts';
 import { multipartPlugin } from './platform/files/multipart.ts';
 import { localStorage, s3Storage } from './platform/files/storage.ts';
@@ -91,7 +92,13 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
  */
 export async function buildApp(config: Config, database: Database): Promise<FastifyInstance> {
   // the HTTP server, whose request listener lets the waiting room answer an overloaded node's newcomers first
-  const server = new AdmissionServer();
+  // and which caps the sockets one direct peer keeps open, and the total under the fd limit (socket-guard.ts)
+  const server = new AdmissionServer({
+    perAddress: config.httpSockets.perAddress,
+    isProxy: proxyMatcher(config.trustProxy),
+    maxConnections: config.httpSockets.maxConnections,
+    busyKeepAliveMs: 1000,
+  });
   const app = Fastify({
     serverFactory: server.serverFactory,
     logger: {

@@ -55,6 +55,10 @@ const envSchema = z.object({
   /** once the node is half full, places one address may hold among requests in progress of people not signed in */
   ADMISSION_ACTIVE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(4),
   ADMISSION_MAX_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /** sockets one direct peer (not a trusted proxy) may keep open at once; the next ones are closed at once */
+  HTTP_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** open sockets in all (0: read from the process's file-descriptor limit, with headroom) */
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(0),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** the whole body of a POST from someone not signed in must arrive within this time (a trickled body holds a place) */
   HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
@@ -143,6 +147,8 @@ export interface Config {
    * long is closed too. Slow senders cannot hold connections (nor, through them, the waiting room's places).
    */
   readonly httpTimeouts: { readonly requestSeconds: number; readonly headersSeconds: number };
+  /** open sockets: per direct peer (a trusted proxy is not capped per address), and in all (null: from the fd limit) */
+  readonly httpSockets: { readonly perAddress: number; readonly maxConnections: number | null };
   readonly metricsToken: string | null;
   /**
    * Card payments: a PayFiP-style provider when PAYFIP_WS_URL is set; otherwise the built-in
@@ -273,6 +279,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxLoopDelayMs: e.ADMISSION_MAX_LOOP_DELAY_MS,
       anonymousBodySeconds: Math.min(e.HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
     },
+    httpSockets: { perAddress: e.HTTP_SOCKETS_PER_ADDRESS, maxConnections: e.HTTP_MAX_CONNECTIONS || null },
     httpTimeouts: {
       requestSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
       headersSeconds: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),

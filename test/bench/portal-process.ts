@@ -41,7 +41,8 @@ export function processCpuMs(pid: number): number {
 }
 
 export async function startPortal(port: number, env: Record<string, string | undefined>): Promise<Portal> {
-  const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env };
+  // the load generator is one address standing for many visitors: the per-address socket cap (socket-guard.ts) is lifted
+  const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', HTTP_SOCKETS_PER_ADDRESS: '1000000', ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import { guardSockets, type SocketGuardOptions, type SocketGuardStats } from './socket-guard.ts';
 
 /**
  * Answers a request before Fastify sees it (true: answered; false: Fastify handles it as usual).
@@ -23,6 +24,15 @@ interface FastifyServerOptions {
  */
 export class AdmissionServer {
   private answer: EarlyAnswer | null = null;
+  private socketStats: (() => SocketGuardStats) | null = null;
+
+  /** sockets: the cap of open connections per direct peer and in all (socket-guard.ts); absent: none */
+  constructor(private readonly sockets?: SocketGuardOptions) {}
+
+  /** Open sockets, those refused for their address, and the total allowed (null before the server is made). */
+  socketsStats(): SocketGuardStats | null {
+    return this.socketStats?.() ?? null;
+  }
 
   /** The waiting room's early answer (one; set when the admission plugin is registered). */
   answerEarly(answer: EarlyAnswer | null): void {
@@ -39,6 +49,7 @@ export class AdmissionServer {
     if (options.requestTimeout !== undefined) server.requestTimeout = options.requestTimeout;
     if (options.connectionTimeout !== undefined) server.setTimeout(options.connectionTimeout);
     if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+    if (this.sockets) this.socketStats = guardSockets(server, this.sockets);
     return server;
   };
 }
