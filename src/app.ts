@@ -4,6 +4,7 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import { fastifyTrustProxy, type Config } from './config.ts';
 import { displayName } from './domains/accounts/model.ts';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
@@ -169,7 +170,15 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     server,
     sessionCookie: sessionCookieName(config),
     waitingPage: (wait) => renderWaitingRoom({ ...wait, stylesheet: assets.dsfrCss }),
-    isSignedIn: async (id) => !!(await db.selectFrom('sessions').select('user_id').where('id_hash', '=', hashId(id)).where('user_id', 'is not', null).where('expires_at', '>', new Date()).executeTakeFirst()),
+    // a user (user_id) or an agent past both factors (agentId in the session's data)
+    isSignedIn: async (id) =>
+      !!(await db
+        .selectFrom('sessions')
+        .select('user_id')
+        .where('id_hash', '=', hashId(id))
+        .where((eb) => eb.or([eb('user_id', 'is not', null), eb(sql<string | null>`data->>'agentId'`, 'is not', null)]))
+        .where('expires_at', '>', new Date())
+        .executeTakeFirst()),
   });
   registerHttpMetrics(app, metrics, config.metricsToken);
   app.get('/healthz', async (_request, reply) => {

@@ -160,6 +160,17 @@ describe('the waiting room of an overloaded node', () => {
     expect(elsewhere!.body).toContain('<a class="fr-btn" href="/">Réessayer maintenant</a>');
   });
 
+  it('sheds a flood of the back office’s sign-in page from one address (ten served at once, then one a second)', async () => {
+    const flood = await whileOverloaded(Array.from({ length: 30 }, () => ({ path: '/agents/connexion', headers: { accept: 'text/html' } })));
+    const served = flood.filter((r) => r.status === 200).length;
+    expect(served).toBeGreaterThanOrEqual(1);
+    expect(served).toBeLessThanOrEqual(12);
+    for (const res of flood.filter((r) => r.status !== 200)) {
+      expect(res.status).toBe(503);
+      expect(res.headers['x-admission']).toBe('waiting-room');
+    }
+  });
+
   it('lets newcomers in again once the event loop keeps up', async () => {
     // on a loaded test machine the loop can run late by itself for a moment: a few tries
     let res: RawResponse | undefined;

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { AddressBudget } from './address-budget.ts';
 import { AdaptiveLimit } from './admission-limit.ts';
 import type { AdmissionServer } from './admission-server.ts';
 import { LoopDelay } from './loop-delay.ts';
@@ -134,6 +135,15 @@ declare module 'fastify' {
 }
 
 const ALWAYS_SERVED = /^\/(assets\/|healthz$|metrics$|favicon\.ico$|agents(?:[/?]|$)|paiement(?:[/?-]|$))/;
+const BACK_OFFICE = /^\/agents(?:[/?]|$)/;
+
+/**
+ * While the node is busy (overloaded, or full), the back office's requests from people not signed in
+ * (its sign-in pages) spend a budget per address group: an agent's sign-in takes four requests, so
+ * ten at once then one a second let agents in, while a flood from one machine is shed.
+ */
+const BACK_OFFICE_BURST = 10;
+const BACK_OFFICE_PER_SECOND = 1;
 
 const COUNTED = Symbol('admission.counted');
 const ADMITTED_AT = Symbol('admission.admittedAt');
@@ -293,6 +303,9 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   /** newcomers the early answer already let in (their share of the admissions is taken) */
   const letInEarly = new WeakSet<IncomingMessage>();
   const templateToken = randomBytes(24).toString('base64url');
+  const backOfficeBudget = new AddressBudget(BACK_OFFICE_BURST, BACK_OFFICE_PER_SECOND);
+  /** overloaded (the loop late, or only a share of newcomers let in) or full */
+  const busy = () => (watchLoop && loopDelay.admittedFraction() < 1) || (opts.maxConcurrent > 0 && inFlight >= limit.current());
 
   app.decorate('admission', {
     stats: () => ({ inFlight, limit: limit.current(), admitted, waited, waitedEarly, loopDelayMs: watchLoop ? loopDelay.current() : 0, queued: queue.size }),
@@ -402,6 +415,14 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     }
     // when someone must wait, only a signed-in session goes in (a signed cookie alone proves nothing:
     // anyone gets one from the sign-in form, and can keep it)
+    // the back office of a busy node: someone not signed in (its sign-in pages) spends their address's budget
+    if (always && BACK_OFFICE.test(path) && opts.maxConcurrent > 0 && busy() && !(sessionId !== null && (await isSignedIn()))) {
+      if (!backOfficeBudget.take(addressGroup(request.ip), now)) {
+        waited++;
+        rates.wait(now);
+        return sendWaitingPage(request, reply, null, true, now);
+      }
+    }
     const exempt = always || (mustWait ? await isSignedIn() : sessionId !== null);
     if (mustWait && !exempt) {
       waited++;
