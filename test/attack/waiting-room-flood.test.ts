@@ -111,8 +111,10 @@ describe('queue stuffing from one address', () => {
       }
       expect(stuffing.every((r) => r.statusCode === 503)).toBe(true);
       // the first few get a place; the others the waiting page without one
-      expect(textOf(stuffing[3]!.body)).toContain('Votre position dans la file d’attente : 4');
-      expect(textOf(stuffing[4]!.body)).not.toContain('position dans la file');
+      expect(textOf(stuffing[3]!.body)).toContain('Une place vous est gardée dans la file d’attente');
+      expect(app.admission.queuePosition({ ip: '198.51.100.7', userAgent: 'Robot/3' })).toBe(4);
+      expect(textOf(stuffing[4]!.body)).not.toContain('Une place vous est gardée');
+      expect(app.admission.queuePosition({ ip: '198.51.100.7', userAgent: 'Robot/4' })).toBeNull();
       expect(textOf(stuffing[4]!.body)).toContain('Aucune place ne vous est encore attribuée dans la file');
       expect(textOf(stuffing[299]!.body)).toContain('Salle d’attente');
       expect(app.admission.stats().queued).toBe(4);
@@ -125,7 +127,8 @@ describe('queue stuffing from one address', () => {
 
       const visitor = await app.inject({ url: '/', remoteAddress: '203.0.113.9', headers: { accept: 'text/html', 'user-agent': 'Mozilla/5.0 (Élise)' } });
       expect(visitor.statusCode).toBe(503);
-      expect(textOf(visitor.body)).toContain('Votre position dans la file d’attente : 9 (8 personnes avant vous).');
+      expect(textOf(visitor.body)).toContain('Une place vous est gardée dans la file d’attente');
+      expect(app.admission.queuePosition({ ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (Élise)' })).toBe(9);
     } finally {
       for (const open of gates.splice(0)) open();
       await Promise.all(held);

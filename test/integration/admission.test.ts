@@ -66,7 +66,9 @@ describe('waiting room', () => {
       expect(res.headers['content-security-policy']).toContain("script-src 'self'");
       expect(res.body).toContain('<h1>Salle d’attente</h1>');
       expect(res.body).toContain('toutes les 7 secondes');
-      expect(res.body).toMatch(/Temps d’attente estimé : moins d’une minute\.|pas encore estimer le temps d’attente/);
+      // only what is known: a place kept, the automatic reload; no rank, no time (issue 20)
+      expect(res.body).toContain('Une place vous est gardée dans la file d’attente');
+      expect(res.body).not.toMatch(/position|tête de la file|estimé|minute/);
       // "Réessayer maintenant" reloads the very page asked for; the other link stops the reload
       expect(res.body).toContain('<a class="fr-btn" href="/vehicules?tri=date">Réessayer maintenant</a>');
       expect(res.body).toContain('href="/vehicules?tri=date&amp;attente=manuelle">Arrêter le rechargement automatique</a>');

@@ -30,6 +30,7 @@ const until = async (check: () => boolean) => {
 };
 
 /** A visitor's browser: recognised across reloads by its address, User-Agent and languages (no cookie). */
+const rank = (browser: string) => app.admission.queuePosition({ ip: '127.0.0.1', userAgent: `Mozilla/5.0 (${browser})`, acceptLanguage: 'fr-FR' });
 const visit = (browser: string, url = '/') => app.inject({ url, headers: { accept: 'text/html', 'user-agent': `Mozilla/5.0 (${browser})`, 'accept-language': 'fr-FR' } });
 
 describe('waiting room queue', () => {
@@ -42,24 +43,28 @@ describe('waiting room queue', () => {
     const chloe = await visit('Chloé');
     expect([anna, basile, chloe].map((r) => r.statusCode)).toEqual([503, 503, 503]);
     expect(anna.headers['refresh']).toBe('7'); // reloads itself without JavaScript
-    expect(textOf(anna.body)).toContain('Vous êtes en tête de la file d’attente');
-    expect(textOf(basile.body)).toContain('Votre position dans la file d’attente : 2 (1 personne avant vous).');
-    expect(textOf(chloe.body)).toContain('Votre position dans la file d’attente : 3 (2 personnes avant vous).');
+    // the page says a place is kept, never a rank nor a time (issue 20); the rank is read from the node
+    for (const res of [anna, basile, chloe]) {
+      expect(textOf(res.body)).toContain('Une place vous est gardée dans la file d’attente');
+      expect(textOf(res.body)).not.toMatch(/position|tête de la file|minute/);
+    }
+    expect([rank('Anna'), rank('Basile'), rank('Chloé')]).toEqual([1, 2, 3]);
     expect(app.admission.stats().queued).toBe(3);
 
     // reloading keeps one's place: Chloé is still third, not sent to the end
-    expect(textOf((await visit('Chloé')).body)).toContain('Votre position dans la file d’attente : 3');
+    expect((await visit('Chloé')).statusCode).toBe(503);
+    expect(rank('Chloé')).toBe(3);
 
     // one place frees up: it is Anna's, even though Basile reloads first
     gates.shift()!();
     await until(() => app.admission.stats().inFlight === 1);
     const basileAgain = await visit('Basile');
     expect(basileAgain.statusCode).toBe(503);
-    expect(textOf(basileAgain.body)).toContain('Votre position dans la file d’attente : 2');
+    expect(rank('Basile')).toBe(2);
     // a newcomer does not take it either: behind Anna, Basile and Chloé
     const david = await visit('David');
     expect(david.statusCode).toBe(503);
-    expect(textOf(david.body)).toContain('Votre position dans la file d’attente : 4 (3 personnes avant vous).');
+    expect(rank('David')).toBe(4);
 
     const annaIn = await visit('Anna');
     expect(annaIn.statusCode).toBe(200);
@@ -71,7 +76,7 @@ describe('waiting room queue', () => {
     const davidPaused = await visit('David', '/?attente=manuelle');
     expect(davidPaused.statusCode).toBe(503);
     expect(davidPaused.headers['refresh']).toBeUndefined();
-    expect(textOf(davidPaused.body)).toContain('Votre position dans la file d’attente : 2 (1 personne avant vous).');
+    expect(rank('David')).toBe(2);
     expect(textOf(davidPaused.body)).toContain('Votre place est gardée 60 secondes');
     expect(app.admission.stats().queued).toBe(2);
 

@@ -33,8 +33,8 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * `onRequestAbort`): each node protects itself, and a
  * load balancer spreads the newcomers. See docs/decisions/0023-start-memory-and-admission.md.
  *
- * Those sent to wait are queued in arrival order (waiting-queue.ts, per node, in memory) and shown
- * their position. A place that frees up goes to the front of the queue: a visitor is let in when
+ * Those sent to wait are queued in arrival order (waiting-queue.ts, per node, in memory); the page
+ * says only whether a place is kept for them, never a rank nor a time (ui/pages/waiting-room.tsx). A place that frees up goes to the front of the queue: a visitor is let in when
  * fewer people wait before them than the places free now plus those expected to free up before
  * their next reload (admissions per second × reload delay), so that places are not left empty
  * while the front reloads, and newcomers wait behind the queue. A visitor is recognised across
@@ -94,15 +94,13 @@ export interface WaitingPageView {
   /** the page the visitor asked for (path and query), reloaded when a place frees up */
   url: string;
   retrySeconds: number;
-  /** null while there is no admission to estimate it from */
-  estimatedWaitSeconds: number | null;
-  /** the visitor's place in this node's queue (1: next to enter); null when the queue is full */
-  position: number | null;
+  /** whether this node's queue keeps a place for the visitor (not when the queue or their address's share is full) */
+  hasPlace: boolean;
   /** how long a place is kept without a reload */
   keptSeconds: number;
   /** the visitor stopped the automatic reload (PAUSE_PARAMETER in the URL) */
   paused: boolean;
-  /** the node is overloaded (its event loop runs late): no place, no estimate is given */
+  /** the node is overloaded (its event loop runs late): no place is given */
   overloaded: boolean;
 }
 
@@ -130,7 +128,11 @@ export interface AdmissionStats {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    admission: { stats(): AdmissionStats & { queued: number }; estimatedWaitSeconds(): number | null };
+    admission: {
+      stats(): AdmissionStats & { queued: number };
+      /** the rank of this visitor (address, User-Agent, languages) in this node's queue (1: next), null when not queued: for operators and tests, never shown */
+      queuePosition(visitor: { ip: string; userAgent?: string; acceptLanguage?: string }): number | null;
+    };
   }
 }
 
@@ -166,7 +168,7 @@ export function mustWaitForAddress(inFlight: number, limit: number, heldByAddres
 /** The adaptive limit never goes under this many requests at once (nor over maxConcurrent). */
 const LIMIT_FLOOR = 4;
 
-/** Seconds of history behind the waiting-time estimate. */
+/** Seconds of history behind the rate of admissions (how many places free up before a reload). */
 const WINDOW_SECONDS = 30;
 
 /** Per-second counters over the last WINDOW_SECONDS seconds: newcomers admitted and newcomers sent to wait. */
@@ -202,14 +204,9 @@ class RateWindow {
   }
 }
 
-/** Seconds before the visitor at this position gets in, at the recent rate of admissions (null: no admission to judge from). */
-function estimateFor(position: number, admittedPerSecond: number): number | null {
-  return admittedPerSecond === 0 ? null : Math.round(position / admittedPerSecond);
-}
-
 /** Who is waiting, across reloads, without a cookie: address, browser and languages. */
-function visitorKey(request: FastifyRequest): string {
-  return createHash('sha256').update(`${request.ip}\n${request.headers['user-agent'] ?? ''}\n${request.headers['accept-language'] ?? ''}`).digest('base64url').slice(0, 22);
+function visitorKey(ip: string, userAgent: string | undefined, acceptLanguage: string | undefined): string {
+  return createHash('sha256').update(`${ip}\n${userAgent ?? ''}\n${acceptLanguage ?? ''}`).digest('base64url').slice(0, 22);
 }
 
 function wantsHtml(accept: string | string[] | undefined): boolean {
@@ -309,10 +306,10 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
 
   app.decorate('admission', {
     stats: () => ({ inFlight, limit: limit.current(), admitted, waited, waitedEarly, loopDelayMs: watchLoop ? loopDelay.current() : 0, queued: queue.size }),
-    estimatedWaitSeconds: () => estimateFor(queue.size + 1, rates.admittedPerSecond(Date.now())),
+    queuePosition: (visitor: { ip: string; userAgent?: string; acceptLanguage?: string }) => queue.position(visitorKey(visitor.ip, visitor.userAgent, visitor.acceptLanguage)),
   });
 
-  function sendWaitingPage(request: FastifyRequest, reply: FastifyReply, position: number | null, overloadedNode: boolean, now: number) {
+  function sendWaitingPage(request: FastifyRequest, reply: FastifyReply, position: number | null, overloadedNode: boolean) {
     const retry = String(opts.retrySeconds);
     reply.code(503).header('retry-after', retry).header('cache-control', 'no-store').header('x-admission', 'waiting-room');
     if (!wantsHtml(request.headers.accept)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
@@ -321,9 +318,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const page = opts.waitingPage({
       url: localUrl(request.url),
       retrySeconds: opts.retrySeconds,
-      position,
+      hasPlace: position !== null,
       keptSeconds,
-      estimatedWaitSeconds: overloadedNode ? null : estimateFor(position ?? queue.size + 1, rates.admittedPerSecond(now)),
       paused,
       overloaded: overloadedNode,
     });
@@ -385,7 +381,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const now = Date.now();
     const always = ALWAYS_SERVED.test(path);
     // the plugin preparing its early answer (the token is this process's secret)
-    if (request.headers[TEMPLATE_HEADER] === templateToken) return sendWaitingPage(request, reply, null, true, now);
+    if (request.headers[TEMPLATE_HEADER] === templateToken) return sendWaitingPage(request, reply, null, true);
     const sessionId = sessionIdOf(request, opts.sessionCookie);
     // whether the cookie's session is signed in: asked (one indexed read) only when it decides something
     let signedIn = (sessionId === null ? false : null) as boolean | null;
@@ -396,7 +392,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     let overloadedNode = false;
     if (!always && opts.maxConcurrent > 0) {
       queue.prune(now);
-      key = visitorKey(request);
+      key = visitorKey(request.ip, request.headers['user-agent'], request.headers['accept-language']);
       group = addressGroup(request.ip);
     }
     // an overloaded node lets no newcomer in (those without a signed cookie were mostly answered earlier, in the server's listener)
@@ -420,7 +416,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       if (!backOfficeBudget.take(addressGroup(request.ip), now)) {
         waited++;
         rates.wait(now);
-        return sendWaitingPage(request, reply, null, true, now);
+        return sendWaitingPage(request, reply, null, true);
       }
     }
     const exempt = always || (mustWait ? await isSignedIn() : sessionId !== null);
@@ -429,7 +425,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       rates.wait(now);
       // an overloaded node gives no place in the queue (it cannot say when one frees up)
       const position = overloadedNode ? null : queue.wait(key!, request.ip, now);
-      return sendWaitingPage(request, reply, position, overloadedNode, now);
+      return sendWaitingPage(request, reply, position, overloadedNode);
     }
     if (always) return; // served without taking a place
     const counted = request as Counted;

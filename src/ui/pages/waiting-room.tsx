@@ -5,19 +5,17 @@ export interface WaitingRoomProps extends WaitingPageView {
   stylesheet: string;
 }
 
-function estimate(seconds: number | null): string {
-  if (seconds === null) return 'Nous ne pouvons pas encore estimer le temps d’attente : la page vous le dira au prochain rechargement.';
-  if (seconds < 60) return 'Temps d’attente estimé : moins d’une minute.';
-  const minutes = Math.round(seconds / 60);
-  return `Temps d’attente estimé : environ ${minutes} minute${minutes > 1 ? 's' : ''}.`;
-}
-
-function place(position: number | null): string {
+/**
+ * What the page can say of the visitor's place, and only that: whether the queue keeps one for them.
+ * Neither a rank nor a waiting time: a rank counts one browser's many requests as one visitor, the
+ * places that free up go to signed-in people first, and behind a load balancer the next reload may
+ * reach another node; a time would extrapolate a past rate of admissions.
+ */
+function place(hasPlace: boolean): string {
   // the queue is full, or the visitor's address already holds its share of places (admission.ts)
-  if (position === null)
+  if (!hasPlace)
     return 'Aucune place ne vous est encore attribuée dans la file : trop de personnes attendent déjà, ou depuis votre connexion. La page vous en donnera une dès que possible.';
-  if (position === 1) return 'Vous êtes en tête de la file d’attente : vous entrerez dès qu’une place se libère.';
-  return `Votre position dans la file d’attente : ${position} (${position - 1} personne${position > 2 ? 's' : ''} avant vous).`;
+  return 'Une place vous est gardée dans la file d’attente : les places qui se libèrent sont attribuées dans l’ordre d’arrivée. Nous ne pouvons pas prévoir la durée de l’attente.';
 }
 
 function WaitingRoom(props: WaitingRoomProps) {
@@ -62,14 +60,11 @@ function WaitingRoom(props: WaitingRoomProps) {
           <div class="fr-alert fr-alert--info fr-mb-4w">
             {props.overloaded ? (
               <p>
-                Le portail est saturé en ce moment : aucune place ne peut être attribuée dans la file et le temps d’attente ne
-                peut pas être estimé. Vous entrerez dès que la charge baissera.
+                Le portail est saturé en ce moment : aucune place ne peut être attribuée dans la file et la durée de l’attente ne
+                peut pas être prévue. Vous entrerez dès que la charge baissera.
               </p>
             ) : (
-              <>
-                <p>{place(props.position)}</p>
-                <p>{estimate(props.estimatedWaitSeconds)}</p>
-              </>
+              <p>{place(props.hasPlace)}</p>
             )}
           </div>
           {props.paused ? (
