@@ -68,6 +68,7 @@ import { registerOutboxRoutes } from './web/dev-outbox-routes.tsx';
 import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { redactUrl } from './platform/observability/redact.ts';
 import { processLogStream } from './platform/observability/log-stream.ts';
+import { logTurnedAway, OneLinePerRequest } from './platform/observability/request-log.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,6 +111,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
       },
     },
+    // one line per request, at its end; the waiting room's answers counted per interval (request-log.ts)
+    logController: new OneLinePerRequest(),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -180,6 +183,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
         .where('expires_at', '>', new Date())
         .executeTakeFirst()),
   });
+  logTurnedAway(app, config.logTurnedAwaySeconds);
   registerHttpMetrics(app, metrics, config.metricsToken);
   app.get('/healthz', async (_request, reply) => {
     try {

@@ -55,6 +55,8 @@ const envSchema = z.object({
   /** once the node is half full, places one address may hold among requests in progress of people not signed in */
   ADMISSION_ACTIVE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(4),
   ADMISSION_MAX_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /** how often the count of requests turned away by the waiting room is logged (one line per interval, not per request) */
+  LOG_TURNED_AWAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** sockets one direct peer (not a trusted proxy) may keep open at once; the next ones are closed at once */
   HTTP_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** open sockets in all (0: read from the process's file-descriptor limit, with headroom) */
@@ -115,6 +117,8 @@ export interface Config {
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
   readonly logLevel: string;
+  /** seconds between two lines counting the requests the waiting room turned away */
+  readonly logTurnedAwaySeconds: number;
   /** Fastify's trustProxy: false, a hop count or a list of proxy addresses/CIDRs (true only outside production) */
   readonly trustProxy: TrustProxy;
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
@@ -265,6 +269,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     logLevel: e.LOG_LEVEL,
+    logTurnedAwaySeconds: e.LOG_TURNED_AWAY_SECONDS,
     trustProxy: trustProxy!,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     map: map!,
