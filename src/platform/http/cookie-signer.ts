@@ -1,4 +1,5 @@
 import { signerFactory, type UnsignResult } from '@fastify/cookie';
+import { setKeepingAtMost } from '../bounded-map.ts';
 
 /** What @fastify/cookie asks of a signer (its `secret` option). */
 export interface CookieSigner {
@@ -23,8 +24,7 @@ export function rememberingSigner(secret: string, max = 10_000): CookieSigner {
       if (known) return { ...known };
       const result = signer.unsign(input);
       if (result.valid) {
-        if (valid.size >= max) valid.delete(valid.keys().next().value!);
-        valid.set(input, { ...result });
+        setKeepingAtMost(valid, input, { ...result }, max);
       }
       return result;
     },

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Account } from '../../schema.ts';
+import { setKeepingAtMost } from '../bounded-map.ts';
 
 export type FlashKind = 'success' | 'info' | 'warning' | 'error';
 export interface Flash {
@@ -34,8 +35,7 @@ export function csrfTokenOf(sessionId: string, secret: string): string {
   let token = tokens.get(sessionId);
   if (token === undefined) {
     token = createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
-    if (tokens.size >= CSRF_TOKENS_KEPT) tokens.delete(tokens.keys().next().value!); // the oldest first
-    tokens.set(sessionId, token);
+    setKeepingAtMost(tokens, sessionId, token, CSRF_TOKENS_KEPT);
   }
   return token;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { setKeepingAtMost } from '../bounded-map.ts';
 
 /** Invalid notifications an address may send in a window before it is refused (429) until the window ends. */
 export const INVALID_NOTIFICATION_LIMIT = 20;
@@ -18,8 +19,7 @@ export function createNotificationLimiter(db: Db, opts: { limit?: number; window
   const refused = new Map<string, number>(); // address → refused until (this process's clock)
 
   function remember(ip: string, secondsLeft: number): void {
-    if (refused.size >= CACHE_SIZE) refused.delete(refused.keys().next().value!);
-    refused.set(ip, Date.now() + Math.max(0, secondsLeft) * 1000);
+    setKeepingAtMost(refused, ip, Date.now() + Math.max(0, secondsLeft) * 1000, CACHE_SIZE);
   }
 
   return {

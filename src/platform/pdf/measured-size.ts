@@ -1,3 +1,4 @@
+import { setKeepingAtMost } from '../bounded-map.ts';
 /**
  * Links to a document state its format and size, as DSFR's download links do: « PDF – 45 Ko ».
  * An issued document records its size when it is issued (issued_documents.pdf_bytes: its seal
@@ -16,8 +17,7 @@ export async function measuredPdfSize(key: string, render: () => Promise<Buffer 
   if (known !== undefined) return known;
   const bytes = await render();
   if (!bytes) return null;
-  if (sizes.size >= MAX_KEPT) sizes.delete(sizes.keys().next().value!);
-  sizes.set(key, bytes.length);
+  setKeepingAtMost(sizes, key, bytes.length, MAX_KEPT);
   return bytes.length;
 }
 
