@@ -251,11 +251,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     handlers: {
       [PRE_APPLICATION_REMINDERS_JOB]: async () => {
         const reminded = await preApplications.remindExpiring();
-        if (reminded) app.log.info({ reminded }, 'pre-application expiry reminders');
+        if (reminded) app.log.info({ reminded }, 'pré-demandes : rappels de fin de validité envoyés');
       },
       [LICENCE_PURGE_JOB]: async () => {
         const done = await licences.purge();
-        app.log.info(done, 'licence requests purge');
+        app.log.info(done, 'demandes de permis : purge des demandes de plus de 6 mois');
       },
       [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }),
       [PRODUCE_LETTER_JOB]: createProduceLetterHandler(db),
@@ -274,10 +274,10 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       await enqueueDailyAuditHead(db); // once per day across nodes (dedupe key)
       await notificationLimiter.purge();
       const expired = await payments?.expire();
-      if (expired) app.log.info({ expired }, 'payment attempts expired');
+      if (expired) app.log.info({ expired }, 'paiements : tentatives expirées closes');
       await purgeExpiredOidcPayloads(db); // the FranceConnect simulator's expired codes, sessions and grants
       const purged = await purgeExpiredSessions(db, config);
-      if (purged) app.log.info({ purged }, 'expired sessions purged');
+      if (purged) app.log.info({ purged }, 'sessions expirées supprimées');
     },
   });
   app.decorate('worker', worker);

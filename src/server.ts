@@ -51,10 +51,10 @@ async function main(): Promise<void> {
   timer.end('migrations');
   const app = await buildApp(config, database);
   timer.end('application');
-  if (applied.length) app.log.info({ applied }, 'migrations applied');
+  if (applied.length) app.log.info({ applied }, 'migrations appliquées');
   if (config.demoData) {
     const seeded = await seedDemoData(database.db, config);
-    if (seeded) app.log.info('demo data created');
+    if (seeded) app.log.info('données de démonstration créées');
     timer.end('données de démo');
   }
   if (config.jobs.worker) app.worker.start();
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
+    app.log.info({ signal }, 'arrêt du portail');
     await app.close();
     await database.close();
     process.exit(0);
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: config.host, port: config.port, listenTextResolver: (address) => `Serveur à l’écoute sur ${address}` });
   timer.end('écoute');
   app.log.info({ startup: timer.phases, startupMs: timer.total() }, timer.summary());
   app.log.info(`Portail disponible sur ${config.publicUrl} (base ${database.kind})`);

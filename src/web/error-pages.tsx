@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { isDatabaseOverload } from '../platform/db/database.ts';
 import { CsrfError } from '../platform/http/csrf.ts';
 import { InvalidInputError } from '../platform/http/input.ts';
+import { addToRequestLine } from '../platform/observability/request-log.ts';
 import { ProcedureFiledMeanwhile } from '../domains/vehicles/procedures/step-data.ts';
 import { formWithInputError } from './keep-form.tsx';
 import { renderWithoutDatabase } from './page-document.tsx';
@@ -35,22 +36,23 @@ export function registerErrorPages(app: FastifyInstance): void {
     if ((error as Error) instanceof ProcedureFiledMeanwhile) return reply.redirect(`/vehicules/demandes/${encodeURIComponent((error as unknown as ProcedureFiledMeanwhile).fileNumber)}`, 303);
     if (isDatabaseOverload(error)) {
       // no free connection in time, or a statement past statement_timeout: say so in French, at once, without the database
-      request.log.warn({ err: error }, 'database overloaded');
+      request.log.warn({ err: error }, 'base de données surchargée : page « Service momentanément surchargé » envoyée');
       reply.header('retry-after', String(OVERLOAD_RETRY_SECONDS)).header('cache-control', 'no-store');
       if (!wantsHtml(request.headers.accept)) return reply.code(503).type('text/plain; charset=utf-8').send(`Service momentanément surchargé : réessayez dans ${OVERLOAD_RETRY_SECONDS} secondes.\n`);
       renderWithoutDatabase(request);
       return reply.render(<ServiceUnavailablePage />, 503);
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status, code: error.code }, 'request refused');
+    // a server error has its own line, with the stack; a refused request (4xx) only its code, in its one line
+    if (status >= 500) request.log.error({ err: error }, 'requête en échec : erreur interne');
+    else addToRequestLine(request, { code: error.code });
     if (error instanceof InvalidInputError) {
       if (!wantsHtml(request.headers.accept)) return reply.code(error.statusCode).send({ error: `Requête invalide : ${error.frenchMessage}` });
       // back to the form: the page at the same address, when there is one (never the query sent)
       const path = request.url.split('?')[0]!;
       const back = request.method !== 'GET' && request.routeOptions.url && app.hasRoute({ method: 'GET', url: request.routeOptions.url }) ? path : null;
       // the form itself, with the problem at the top and the text typed kept, when its page can be shown again
-      const form = back ? await formWithInputError(app, request, back, error).catch((err: unknown) => (request.log.warn({ err }, 'form not shown again'), null)) : null;
+      const form = back ? await formWithInputError(app, request, back, error).catch((err: unknown) => (request.log.warn({ err }, 'formulaire non réaffiché avec son erreur'), null)) : null;
       if (form) return reply.code(error.statusCode).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(form);
       return reply.render(<InvalidInputPage message={error.frenchMessage} back={back} code={error.statusCode} />, error.statusCode);
     }
@@ -60,7 +62,7 @@ export function registerErrorPages(app: FastifyInstance): void {
     try {
       return await reply.render(page, status);
     } catch (renderError) {
-      request.log.error({ err: renderError }, 'error page failed to render');
+      request.log.error({ err: renderError }, 'page d’erreur impossible à afficher');
       return reply.code(status).type('text/plain; charset=utf-8').send('Erreur inattendue. Réessayez plus tard.');
     }
   });

@@ -397,7 +397,7 @@ export async function registerFranceConnectSimulator(app: FastifyInstance, confi
       },
     });
     provider.proxy = config.trustProxy !== false; // the simulator reads only the protocol and host behind a proxy
-    provider.on('server_error', (_ctx, error) => app.log.error({ err: error }, 'franceconnect simulator error'));
+    provider.on('server_error', (_ctx, error) => app.log.error({ err: error }, 'simulateur FranceConnect : erreur'));
 
     const sessionCookie = /(?:^|;\s*)fc_sim_session(?:\.sig)?=[^;]*/g;
     provider.use(async (ctx, next) => {

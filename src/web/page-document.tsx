@@ -26,7 +26,7 @@ export async function buildPageContext(request: FastifyRequest, opts: PageDocume
   const session = request.session;
   const noExtras = (request as FastifyRequest & { [NO_EXTRAS]?: true })[NO_EXTRAS];
   const extras = await (noExtras ? Promise.resolve({ banners: [], user: null }) : opts.pageExtras(request)).catch((error: unknown) => {
-    request.log.error({ err: error }, 'page extras unavailable');
+    request.log.error({ err: error }, 'bandeaux et nom de l’utilisateur indisponibles pour la page');
     return { banners: [], user: null };
   });
   return {

@@ -24,6 +24,9 @@ beforeAll(async () => {
       await gate;
       return 'fini';
     });
+    a.get('/test/refus', async () => {
+      throw Object.assign(new Error('conflit de test'), { statusCode: 409, code: 'TEST_CONFLIT' });
+    });
   });
   app = t.app;
 });
@@ -43,12 +46,29 @@ describe('request logs', () => {
     expect(res.statusCode).toBe(200);
     const mine = ofRequest(res.headers['x-request-id']);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ msg: 'request', method: 'GET', route: '/cgu', status: 200 });
+    expect(mine[0]).toMatchObject({ msg: 'requête', method: 'GET', route: '/cgu', status: 200 });
     expect(typeof mine[0]!.ms).toBe('number');
     const text = JSON.stringify(lines);
     expect(text).not.toContain('s3cr3t-jeton');
     expect(text).not.toContain('biscuit-secret');
     expect(text).not.toContain('incoming request');
+  });
+
+  it('writes one line for a refused request (4xx), with the error’s code: the error page adds no line of its own', async () => {
+    const res = await app.inject({ url: '/test/refus', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('<html'); // the error page was rendered
+    const mine = ofRequest(res.headers['x-request-id']);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ msg: 'requête', level: 30, route: '/test/refus', status: 409, code: 'TEST_CONFLIT' });
+  });
+
+  it('writes one line, at warn, for a form refused for its CSRF token', async () => {
+    const res = await app.inject({ method: 'POST', url: '/connexion', payload: 'email=a%40example.fr', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.statusCode).toBe(403);
+    const mine = ofRequest(res.headers['x-request-id']);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ msg: 'requête', level: 40, route: '/connexion', status: 403, event: 'csrf_rejected' });
   });
 
   it('logs a route’s pattern, never its values, and an unknown path without its query string', async () => {
@@ -72,7 +92,7 @@ describe('request logs', () => {
       expect(turned.map((r) => r.statusCode)).toEqual([503, 503, 503, 503, 503]);
       for (const r of turned) expect(ofRequest(r.headers['x-request-id'])).toEqual([]);
       // one line per interval (the five may straddle two of them)
-      const counts = () => lines.filter((l) => l.msg === 'waiting room: requests turned away');
+      const counts = () => lines.filter((l) => l.msg === 'salle d’attente : requêtes renvoyées vers la page d’attente');
       const total = () => counts().reduce((sum, l) => sum + Number(l.turnedAway), 0);
       for (let i = 0; i < 300 && total() < 5; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(total()).toBe(5);

@@ -32,7 +32,7 @@ export function registerFranceConnectRoutes(app: FastifyInstance, client: France
       request.session.set('fcLogin', { state: start.state, nonce: start.nonce, codeVerifier: start.codeVerifier });
       return reply.redirect(start.url, 303);
     } catch (error) {
-      request.log.warn({ err: error }, 'franceconnect start failed');
+      request.log.warn({ err: error }, 'FranceConnect : échec au lancement de la connexion');
       const message = error instanceof FranceConnectError ? error.message : 'FranceConnect est momentanément indisponible. Réessayez dans quelques minutes.';
       return reply.render(<FranceConnectFailurePage message={message} />, 503);
     }
@@ -46,7 +46,7 @@ export function registerFranceConnectRoutes(app: FastifyInstance, client: France
     try {
       result = await client.finishLogin(new URL(request.url, app.config.publicUrl), expected);
     } catch (error) {
-      request.log.warn({ err: error, code: (error as FranceConnectError).code }, 'franceconnect callback refused');
+      request.log.warn({ err: error, code: (error as FranceConnectError).code }, 'FranceConnect : retour de connexion refusé');
       const message = error instanceof FranceConnectError ? error.message : 'La connexion avec FranceConnect a échoué. Réessayez ou connectez-vous avec votre adresse électronique.';
       return reply.render(<FranceConnectFailurePage message={message} />, 400);
     }

@@ -58,4 +58,4 @@ for (const c of communes) {
 }
 const file = new URL('./communes-geo.json', import.meta.url);
 writeFileSync(file, `${JSON.stringify(out)}\n`);
-console.log(`${Object.keys(out).length} communes placed → ${file.pathname}`);
+console.log(`${Object.keys(out).length} communes placées → ${file.pathname}`);

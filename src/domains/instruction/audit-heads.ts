@@ -56,7 +56,7 @@ export function createRecordAuditHeadHandler(deps: { db: Db; log: FastifyBaseLog
     const day = (payload as { day?: unknown }).day;
     if (typeof day !== 'string') throw new Error('Tâche record-audit-head sans jour');
     const head = await recordAuditHead(deps.db, day);
-    if (head) deps.log.info({ auditHead: head }, 'audit chain head recorded');
-    else deps.log.info({ day }, 'audit chain empty at the end of the day: no head recorded');
+    if (head) deps.log.info({ auditHead: head }, 'journal d’audit : empreinte de tête du jour enregistrée');
+    else deps.log.info({ day }, 'journal d’audit vide en fin de journée : aucune empreinte enregistrée');
   };
 }

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { CsrfError, originMatchesHost } from '../http/csrf.ts';
 import { INPUT_LIMITS, InvalidInputError } from '../http/input.ts';
 import { cleanFilename, MAX_UPLOAD_BYTES, type Upload } from './validation.ts';
+import { addToRequestLine } from '../observability/request-log.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -88,7 +89,7 @@ export const multipartPlugin = fp(async (app: FastifyInstance) => {
       const code = (error as { code?: string }).code;
       if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new InvalidInputError('(formulaire)', 'too_many_files', maxFiles);
       if (code === 'FST_FIELDS_LIMIT') throw new InvalidInputError('(formulaire)', 'too_many_fields');
-      request.log.info({ err: error }, 'multipart body refused');
+      addToRequestLine(request, { event: 'multipart_refused', detail: (error as Error).message });
       throw new InvalidInputError('(formulaire)', 'multipart');
     }
     if (first) return refuse(request, reply, 'multipart_without_csrf');
@@ -98,7 +99,7 @@ export const multipartPlugin = fp(async (app: FastifyInstance) => {
 
 /** 403 "Formulaire expiré"; the connection is closed after the answer, so the unread body is not received either. */
 function refuse(request: FastifyRequest, reply: FastifyReply, event: string): never {
-  request.log.warn({ event, url: request.url }, 'multipart body refused before reading it');
+  addToRequestLine(request, { event }, 'warn'); // in the request's one line, at warn
   reply.header('connection', 'close');
   throw new CsrfError('Formulaire refusé avant lecture');
 }

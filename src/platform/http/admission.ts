@@ -474,7 +474,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       if (sessionId !== null && (await opts.isSignedIn(sessionId).catch(() => false))) return;
       const socket = raw.socket;
       if (raw.complete || socket.destroyed) return;
-      request.log.info({ afterSeconds: opts.anonymousBodySeconds }, 'anonymous request body too slow: connection closed');
+      request.log.info({ afterSeconds: opts.anonymousBodySeconds }, 'corps de requête anonyme trop lent : connexion fermée');
       socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', () => socket.destroy());
     }, opts.anonymousBodySeconds * 1000);
     timer.unref();

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { addToRequestLine } from '../observability/request-log.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,9 +37,9 @@ export const csrfPlugin = fp(async (app: FastifyInstance, opts: { keepRefusedFor
     const body = request.body as Record<string, unknown> | undefined;
     const token = (body && typeof body === 'object' ? body._csrf : undefined) ?? request.headers['x-csrf-token'];
     if (!originMatchesHost(request) || !request.session?.verifyCsrf(token)) {
-      request.log.warn({ event: 'csrf_rejected', url: request.url }, 'CSRF token rejected');
+      addToRequestLine(request, { event: 'csrf_rejected' }, 'warn'); // in the request's one line, at warn
       const error = new CsrfError('Jeton CSRF invalide');
-      error.keptAt = (await opts.keepRefusedForm?.(request).catch((err: unknown) => (request.log.warn({ err }, 'refused form not kept'), null))) ?? null;
+      error.keptAt = (await opts.keepRefusedForm?.(request).catch((err: unknown) => (request.log.warn({ err }, 'formulaire refusé non conservé pour son auteur'), null))) ?? null;
       throw error;
     }
   });

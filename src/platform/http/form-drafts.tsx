@@ -11,6 +11,7 @@ import type { Json, Timestamp } from '../db/column-types.ts';
 import { originMatchesHost } from './csrf.ts';
 import { INPUT_LIMITS } from './input.ts';
 import { csrfTokenOf, hashId } from './session.ts';
+import { addToRequestLine } from '../observability/request-log.ts';
 
 /**
  * "Nothing typed is lost" (issue 16): a form posted after its session expired is still refused (the
@@ -100,7 +101,7 @@ export async function keepExpiredForm(app: FastifyInstance, db: Db, config: Conf
       .values({ user_id: owner.user_id!, path, field_values: JSON.stringify(values), expires_at: sql<Date>`now() + make_interval(days => ${DRAFT_KEPT_DAYS})` })
       .execute();
   });
-  request.log.info({ event: 'expired_form_kept', path }, 'values of a form posted after the session expired kept for its owner');
+  addToRequestLine(request, { formKeptFor: path }); // a form posted after the session expired, kept for its owner
   return path;
 }
 

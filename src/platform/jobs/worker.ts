@@ -44,7 +44,7 @@ export function createWorker(opts: {
       } catch (error) {
         const outcome = await failJob(opts.db, job, error);
         opts.metrics.jobsProcessed.inc({ kind: job.kind, outcome });
-        opts.log.warn({ err: error, jobId: job.id, kind: job.kind, outcome }, 'job failed');
+        opts.log.warn({ err: error, jobId: job.id, kind: job.kind, outcome }, outcome === 'retry' ? 'tâche en échec : nouvel essai prévu' : 'tâche en échec définitif : plus d’essai');
       }
     }
     return jobs.length;
@@ -72,7 +72,7 @@ export function createWorker(opts: {
         await opts.periodic();
       }
     } catch (error) {
-      opts.log.error({ err: error }, 'job worker tick failed');
+      opts.log.error({ err: error }, 'tâches : tour du traitement en échec');
     }
     if (!stopped) timer = setTimeout(loop, opts.pollMs);
   }

@@ -46,8 +46,8 @@ export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentSer
   /** An invalid notification is logged (while the address is under its limit), counted, and dropped. */
   const dropInvalid = async (request: FastifyRequest, reply: FastifyReply, reason: string, facts: { reference?: string; bytes: number }, code = 400) => {
     const rank = await limiter.countInvalid(request.ip);
-    if (rank <= limiter.limit) request.log.warn({ ip: request.ip, url: request.url, reason, rank, reference: facts.reference?.replace(/[^A-Za-z0-9_-]/g, '?').slice(0, 64), bytes: facts.bytes }, 'payment notification dropped');
-    if (rank === limiter.limit) request.log.warn({ ip: request.ip, limit: limiter.limit }, 'payment notifications from this address refused until its window ends');
+    if (rank <= limiter.limit) request.log.warn({ ip: request.ip, url: request.url, reason, rank, reference: facts.reference?.replace(/[^A-Za-z0-9_-]/g, '?').slice(0, 64), bytes: facts.bytes }, 'notification de paiement ignorée');
+    if (rank === limiter.limit) request.log.warn({ ip: request.ip, limit: limiter.limit }, 'notifications de paiement de cette adresse refusées jusqu’à la fin de sa fenêtre');
     return reply.code(code).send({ error: code === 404 ? 'paiement inconnu' : 'notification invalide' });
   };
 
@@ -60,7 +60,7 @@ export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentSer
     try {
       status = await payments.refresh(idOp);
     } catch (error) {
-      request.log.error({ err: error, idOp }, 'payment provider unreachable for a notification');
+      request.log.error({ err: error, idOp }, 'prestataire de paiement injoignable pour une notification');
       return reply.code(503).send({ error: 'prestataire de paiement injoignable : renvoyez la notification plus tard' });
     }
     if (!status) return dropInvalid(request, reply, 'unknown_idop', { reference: idOp, bytes: idOp.length }, 404);
