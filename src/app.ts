@@ -64,6 +64,7 @@ import { createWorker, type Worker } from './platform/jobs/worker.ts';
 import { registerFranceConnectSimulator } from './web/franceconnect-simulator.tsx';
 import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
+import { createDemoQueueHandler, DEMO_QUEUE_JOB } from './demo/vehicle-queue.ts';
 import { registerOutboxRoutes } from './web/dev-outbox-routes.tsx';
 import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { redactUrl } from './platform/observability/redact.ts';
@@ -260,6 +261,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }),
       [PRODUCE_LETTER_JOB]: createProduceLetterHandler(db),
       [RECORD_AUDIT_HEAD_JOB]: createRecordAuditHeadHandler({ db, log: app.log }),
+      // the instruction centre's demo queue, filed once per database after a start with demo data (server.ts)
+      ...(config.demoData ? { [DEMO_QUEUE_JOB]: createDemoQueueHandler({ db, config, attachments }) } : {}),
       // The simulated provider's signed notification, delivered to our own endpoint.
       [NOTIFY_JOB]: createNotifyHandler({
         key: notificationKey,

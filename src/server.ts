@@ -5,6 +5,7 @@ import { openNewPgliteFromTemplate } from './platform/db/pglite-template.ts';
 import { openFromDemoTemplate } from './demo/template-variant.ts';
 import { startClockAt } from './platform/time.ts';
 import { startupPhases } from './platform/startup/phases.ts';
+import { enqueueDemoVehicleQueue } from './demo/vehicle-queue-job.ts';
 
 /**
  * The database as the server starts it: a new embedded data folder as a copy of the template made by
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port, listenTextResolver: (address) => `Serveur à l’écoute sur ${address}` });
   timer.end('écoute');
+  // the instruction centre's demo queue: its requests carry files, kept outside the database (and so outside
+  // the demo template): the worker files them once per database, after listening (src/demo/vehicle-queue.ts)
+  if (config.demoData) await enqueueDemoVehicleQueue(database.db);
   app.log.info({ startup: timer.phases, startupMs: timer.total() }, timer.summary());
   app.log.info(`Portail disponible sur ${config.publicUrl} (base ${database.kind})`);
 }

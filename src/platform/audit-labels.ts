@@ -144,6 +144,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'news.created': 'Actualité rédigée',
   'news.published': 'Actualité publiée',
   'news.withdrawn': 'Actualité retirée',
+
+  // demo data (src/demo/)
+  'demo.vehicle_queue_filled': 'Demandes de démonstration déposées dans la file du centre d’instruction',
 };
 
 /** The French name of an action code; an unknown code (never expected: see the test) reads as a generic operation. */
