@@ -262,7 +262,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       [PRODUCE_LETTER_JOB]: createProduceLetterHandler(db),
       [RECORD_AUDIT_HEAD_JOB]: createRecordAuditHeadHandler({ db, log: app.log }),
       // the instruction centre's demo queue, filed once per database after a start with demo data (server.ts)
-      ...(config.demoData ? { [DEMO_QUEUE_JOB]: createDemoQueueHandler({ db, config, attachments }) } : {}),
+      ...(config.demoData ? { [DEMO_QUEUE_JOB]: createDemoQueueHandler({ db, config, attachments, log: app.log }) } : {}),
       // The simulated provider's signed notification, delivered to our own endpoint.
       [NOTIFY_JOB]: createNotifyHandler({
         key: notificationKey,

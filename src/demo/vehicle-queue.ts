@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
 import { createVehicleInstruction } from '../domains/instruction/vehicle-instruction.ts';
 import { enterCode } from '../domains/vehicles/confidential-code/service.ts';
@@ -272,7 +273,7 @@ function demoRequests(): ((ctx: Context) => Promise<VehicleProcedure>)[] {
  * The job: files the six requests, letting the event loop serve pages between two of them, then
  * writes one audit row naming them (once, even when the job is run again).
  */
-export function createDemoQueueHandler(deps: { db: Db; config: Config; attachments: Attachments; pauseMs?: number }): JobHandler {
+export function createDemoQueueHandler(deps: { db: Db; config: Config; attachments: Attachments; log?: FastifyBaseLogger; pauseMs?: number }): JobHandler {
   const { db, config, attachments } = deps;
   return async () => {
     const agent = await db.selectFrom('agents').selectAll().where('email', '=', CERT_AGENT).executeTakeFirst();
@@ -287,11 +288,13 @@ export function createDemoQueueHandler(deps: { db: Db; config: Config; attachmen
       instruction: createVehicleInstruction({ db, config, attachments }),
     };
     const filed: string[] = [];
+    const started = performance.now();
     for (const file of demoRequests()) {
       filed.push((await file(ctx)).file_number);
       await sleep(deps.pauseMs ?? 50); // the pages first: the next request a little later
     }
     const recorded = await db.selectFrom('audit_events').select('id').where('action', '=', DEMO_QUEUE_FILLED).executeTakeFirst();
     if (!recorded) await audit(db, SYSTEM, DEMO_QUEUE_FILLED, null, { file_numbers: filed });
+    deps.log?.info({ filed, ms: Math.round(performance.now() - started) }, 'données de démonstration : demandes déposées dans la file du centre d’instruction');
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_QUEUE_FILLED, DEMO_QUEUE_JOB, enqueueDemoVehicleQueue } from '../../src/demo/vehicle-queue-job.ts';
+import { sql } from 'kysely';
+import { DEMO_QUEUE_DELAY_SECONDS, DEMO_QUEUE_FILLED, DEMO_QUEUE_JOB, enqueueDemoVehicleQueue } from '../../src/demo/vehicle-queue-job.ts';
 import { createDemoQueueHandler, demoQueueVehicles } from '../../src/demo/vehicle-queue.ts';
 import { startProcedure } from '../../src/domains/vehicles/procedures/start.ts';
 import { sealAuditEvents, verifyAuditChain } from '../../src/platform/audit.ts';
@@ -29,6 +30,13 @@ describe('demo queue of the instruction centre', () => {
     await enqueueDemoVehicleQueue(db);
     await enqueueDemoVehicleQueue(db); // a second start before the worker ran: still one job
     expect(await db.selectFrom('jobs').select('id').where('kind', '=', DEMO_QUEUE_JOB).execute()).toHaveLength(1);
+    // due a few seconds after the start: the first visitors of the node are served first
+    await t.app.worker.drain();
+    expect(await requests()).toEqual([]);
+    const due = await sql<{ seconds: number }>`select extract(epoch from run_at - now())::float8 as seconds from jobs where kind = ${DEMO_QUEUE_JOB}`.execute(db);
+    expect(due.rows[0]!.seconds).toBeGreaterThan(DEMO_QUEUE_DELAY_SECONDS - 5);
+    expect(due.rows[0]!.seconds).toBeLessThanOrEqual(DEMO_QUEUE_DELAY_SECONDS);
+    await sql`update jobs set run_at = now() where kind = ${DEMO_QUEUE_JOB}`.execute(db); // the delay over
     await t.app.worker.drain();
     const job = await db.selectFrom('jobs').select(['done_at', 'failed_at', 'last_error']).where('kind', '=', DEMO_QUEUE_JOB).executeTakeFirstOrThrow();
     expect(job.last_error).toBeNull();
