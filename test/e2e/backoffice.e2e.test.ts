@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
+import { createDemoQueueHandler } from '../../src/demo/vehicle-queue.ts';
 import { totpNow } from '../../src/domains/agents/totp.ts';
 import { parisDay } from '../../src/platform/time.ts';
 import { signInAgentInBrowser } from '../helpers/agents.ts';
@@ -72,6 +73,27 @@ describe('back office in Chromium, JavaScript off, 375 px', () => {
     await page.getByRole('button', { name: 'Activer et me connecter' }).click();
     expect(await page.locator('h1').textContent()).toBe('Espace agent');
     expect(await page.locator('.fr-alert--success').textContent()).toContain('La double authentification est activée');
+    await page.context().close();
+  });
+
+  it('the demo queue of the instruction centre: agent.cert finds the urgent request and opens its police report', async () => {
+    // what the job does ten seconds after a start with demo data (src/demo/vehicle-queue.ts)
+    await createDemoQueueHandler({ db: e2e.database.db, config: e2e.app.config, attachments: e2e.app.attachments, pauseMs: 0 })({}, { jobId: 0, attempt: 1 });
+    const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
+    await signInAgentInBrowser(page, e2e.baseUrl, 'agent.cert@example.fr');
+    await page.goto(`${e2e.baseUrl}/agents/vehicules`);
+    await pageChecks(page);
+    const rows = page.locator('table tbody tr');
+    expect(await rows.count()).toBe(5); // six filed, one « À compléter » (another tab)
+    const urgent = await e2e.database.db.selectFrom('vehicle_procedures').select('file_number').where('idempotency_key', '=', 'demo-file-2').executeTakeFirstOrThrow();
+    await page.getByRole('link', { name: urgent.file_number }).click();
+    expect(await page.locator('main').textContent()).toContain('Urgent : le véhicule de notre client');
+    await pageChecks(page);
+    const report = page.locator('a[href*="/pieces/"]').first();
+    const response = await page.context().request.get(new URL((await report.getAttribute('href'))!, e2e.baseUrl).toString());
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('application/pdf');
+    expect((await response.body()).subarray(0, 5).toString()).toBe('%PDF-');
     await page.context().close();
   });
 });
