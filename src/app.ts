@@ -40,6 +40,7 @@ import {
 import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/letters/letters.ts';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
+import { prepareQuery } from './platform/db/prepared.ts';
 import { registerAssets } from './platform/http/assets.ts';
 import { admissionPlugin } from './platform/http/admission.ts';
 import { AdmissionServer } from './platform/http/admission-server.ts';
@@ -168,21 +169,22 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorate('attachments', attachments);
 
   const assets = await registerAssets(app);
+  // a user (user_id) or an agent past both factors (agentId in the session's data)
+  const signedInSession = prepareQuery(db, (idHash: string, now: Date) =>
+    db
+      .selectFrom('sessions')
+      .select('user_id')
+      .where('id_hash', '=', idHash)
+      .where((eb) => eb.or([eb('user_id', 'is not', null), eb(sql<string | null>`data->>'agentId'`, 'is not', null)]))
+      .where('expires_at', '>', now),
+  );
   // the waiting room: after the cookies (signed session cookie) and before the session is read from the database
   await app.register(admissionPlugin, {
     ...config.admission,
     server,
     sessionCookie: sessionCookieName(config),
     waitingPage: (wait) => renderWaitingRoom({ ...wait, stylesheet: assets.dsfrCss }),
-    // a user (user_id) or an agent past both factors (agentId in the session's data)
-    isSignedIn: async (id) =>
-      !!(await db
-        .selectFrom('sessions')
-        .select('user_id')
-        .where('id_hash', '=', hashId(id))
-        .where((eb) => eb.or([eb('user_id', 'is not', null), eb(sql<string | null>`data->>'agentId'`, 'is not', null)]))
-        .where('expires_at', '>', new Date())
-        .executeTakeFirst()),
+    isSignedIn: async (id) => (await signedInSession.execute(hashId(id), new Date())).length > 0,
   });
   logTurnedAway(app, config.logTurnedAwaySeconds);
   registerHttpMetrics(app, metrics, config.metricsToken);

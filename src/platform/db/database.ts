@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Config } from '../../config.ts';
 import { pgBulkTransaction, pgliteBulkTransaction, type BulkTransactionRunner } from './bulk.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { statementNameOf } from './prepared.ts';
 import { ClientGoneError, currentQueryScope, type QueryScope } from './query-scope.ts';
 import type { DB } from '../../schema.ts';
 
@@ -113,7 +114,7 @@ function trackingPool(pool: pg.Pool): PostgresPool {
       const scope = currentQueryScope();
       if (scope?.cancelled) throw new ClientGoneError();
       const client = await pool.connect();
-      if (!scope) return client;
+      if (!scope) return { query: namingQuery(client), release: (destroy?: boolean) => client.release(destroy) };
       if (scope.cancelled) {
         client.release();
         throw new ClientGoneError();
@@ -121,7 +122,7 @@ function trackingPool(pool: pg.Pool): PostgresPool {
       const pid = (client as unknown as { processID: number }).processID;
       scope.pids.add(pid);
       return {
-        query: client.query.bind(client) as PostgresPoolClient['query'],
+        query: namingQuery(client),
         release(destroy?: boolean) {
           scope.pids.delete(pid);
           client.release(destroy);
@@ -130,6 +131,18 @@ function trackingPool(pool: pg.Pool): PostgresPool {
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A connection's `query` as Kysely calls it (SQL text and parameters), sending the prepared queries'
+ * texts (prepared.ts) as named statements: PostgreSQL parses and plans each once per connection, and
+ * the client sends only its name and values afterwards.
+ */
+function namingQuery(client: pg.PoolClient): PostgresPoolClient['query'] {
+  return ((text: unknown, values?: unknown[]) => {
+    const name = typeof text === 'string' ? statementNameOf(text) : undefined;
+    return name ? client.query({ name, text: text as string, values }) : client.query(text as never, values);
+  }) as unknown as PostgresPoolClient['query'];
 }
 
 /**

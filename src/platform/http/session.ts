@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Account } from '../../schema.ts';
 import { setKeepingAtMost } from '../bounded-map.ts';
+import { prepareQuery } from '../db/prepared.ts';
 
 export type FlashKind = 'success' | 'info' | 'warning' | 'error';
 export interface Flash {
@@ -209,32 +210,36 @@ export function sessionCookieName(config: Config): string {
 
 /**
  * The session of a signed cookie's id, its signed-in account and whether a kept form waits for that
- * account, in one query: the session, or
+ * account, in one query (prepared once per process: prepared.ts): the session, or
  * 'expired' when its row outlived its end (kept for form-drafts.ts), or null when no row holds
  * the id (an anonymous visitor's cookie-only id, or a row purged since).
  */
-export async function loadSession(db: Db, config: Config, cookieId: string): Promise<Session | 'expired' | null> {
-  const row = await db
-    .selectFrom('sessions as s')
-    .leftJoin('accounts as a', 'a.id', 's.user_id')
-    .selectAll('a')
-    .select([
-      's.data as session_data',
-      's.user_id as session_user_id',
-      's.last_seen_at as session_last_seen_at',
-      sql<boolean>`s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ${config.sessionIdleMinutes})`.as('session_live'),
-      // whether a form of this account is waiting to be put back (form-drafts.tsx): its pages look only then
-      sql<boolean>`s.user_id is not null and exists (select 1 from form_drafts d where d.user_id = s.user_id and d.expires_at > now())`.as('session_kept_forms'),
-    ])
-    .where('s.id_hash', '=', hashId(cookieId))
-    .executeTakeFirst();
-  if (!row) return null;
-  const { session_data, session_user_id, session_last_seen_at, session_live, session_kept_forms, ...account } = row;
-  if (!session_live) return 'expired';
-  const session = new Session(cookieId, session_data as SessionData, true, session_user_id, session_last_seen_at, config.sessionSecret);
-  session.attachAccount(account.id === null ? null : (account as Account));
-  session.hasKeptForms = session_kept_forms;
-  return session;
+export function sessionLoader(db: Db, config: Config): (cookieId: string) => Promise<Session | 'expired' | null> {
+  const query = prepareQuery(db, (idHash: string) =>
+    db
+      .selectFrom('sessions as s')
+      .leftJoin('accounts as a', 'a.id', 's.user_id')
+      .selectAll('a')
+      .select([
+        's.data as session_data',
+        's.user_id as session_user_id',
+        's.last_seen_at as session_last_seen_at',
+        sql<boolean>`s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ${config.sessionIdleMinutes})`.as('session_live'),
+        // whether a form of this account is waiting to be put back (form-drafts.tsx): its pages look only then
+        sql<boolean>`s.user_id is not null and exists (select 1 from form_drafts d where d.user_id = s.user_id and d.expires_at > now())`.as('session_kept_forms'),
+      ])
+      .where('s.id_hash', '=', idHash),
+  );
+  return async (cookieId) => {
+    const row = (await query.execute(hashId(cookieId)))[0];
+    if (!row) return null;
+    const { session_data, session_user_id, session_last_seen_at, session_live, session_kept_forms, ...account } = row;
+    if (!session_live) return 'expired';
+    const session = new Session(cookieId, session_data as SessionData, true, session_user_id, session_last_seen_at, config.sessionSecret);
+    session.attachAccount(account.id === null ? null : (account as Account));
+    session.hasKeptForms = session_kept_forms;
+    return session;
+  };
 }
 
 export async function purgeExpiredSessions(db: Db, config: Config): Promise<number> {
@@ -277,6 +282,7 @@ export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; con
   sessionTiming.idleMinutes = config.sessionIdleMinutes;
 
   const cookieName = sessionCookieName(config);
+  const loadSession = sessionLoader(db, config);
   const cookieOptions = {
     path: '/',
     httpOnly: true,
@@ -294,7 +300,7 @@ export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; con
     if (raw) {
       const unsigned = request.unsignCookie(raw);
       if (unsigned.valid && unsigned.value) {
-        const loaded = await loadSession(db, config, unsigned.value);
+        const loaded = await loadSession(unsigned.value);
         if (loaded === 'expired') request.expiredSessionId = unsigned.value;
         else session = loaded ?? Session.cookieOnly(unsigned.value, config.sessionSecret);
       }

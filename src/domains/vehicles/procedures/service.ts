@@ -1,4 +1,6 @@
 import type { Actor } from '../../../platform/audit.ts';
+import type { Db } from '../../../platform/db/database.ts';
+import { prepareQuery } from '../../../platform/db/prepared.ts';
 import type { Account } from '../../../schema.ts';
 import { unreadCountColumn } from '../../instruction/threads.ts';
 import { enterCode, requestNewCode } from '../confidential-code/service.ts';
@@ -11,21 +13,27 @@ import { PROCEDURE_LABELS } from './requirements.ts';
 import { startProcedure } from './start.ts';
 import { applyTransition } from './transitions.ts';
 
-/** "Mon espace véhicule": the account's procedures, grouped as the "panier" shows them. */
-export async function listProcedures(deps: Pick<VehicleDeps, 'db'>, account: Account) {
-  const { db } = deps;
-  const rows = await db
-    .selectFrom('vehicle_procedures')
-    .leftJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
-    .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.submitted_at', 'vehicle_procedures.updated_at', 'vehicles.plate'])
-    .select(unreadCountColumn('vehicle_procedure', 'vehicle_procedures.id', 'user').as('unread')) // the agents' unread messages, in the same query
-    .where('vehicle_procedures.account_id', '=', account.id)
-    .orderBy('vehicle_procedures.updated_at', 'desc')
-    .limit(200)
-    .execute();
-  return Object.fromEntries(
-    Object.entries(STATUS_GROUPS).map(([key, group]) => [key, rows.filter((r) => (group.statuses as readonly string[]).includes(r.status))]),
-  ) as Record<keyof typeof STATUS_GROUPS, typeof rows>;
+/**
+ * "Mon espace véhicule": the account's procedures, grouped as the "panier" shows them (its query
+ * prepared once per process: every signed-in visit of the space runs it).
+ */
+export function procedureLister(db: Db) {
+  const query = prepareQuery(db, (accountId: number) =>
+    db
+      .selectFrom('vehicle_procedures')
+      .leftJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
+      .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.submitted_at', 'vehicle_procedures.updated_at', 'vehicles.plate'])
+      .select(unreadCountColumn('vehicle_procedure', 'vehicle_procedures.id', 'user').as('unread')) // the agents' unread messages, in the same query
+      .where('vehicle_procedures.account_id', '=', accountId)
+      .orderBy('vehicle_procedures.updated_at', 'desc')
+      .limit(200),
+  );
+  return async (account: Account) => {
+    const rows = await query.execute(account.id);
+    return Object.fromEntries(
+      Object.entries(STATUS_GROUPS).map(([key, group]) => [key, rows.filter((r) => (group.statuses as readonly string[]).includes(r.status))]),
+    ) as Record<keyof typeof STATUS_GROUPS, typeof rows>;
+  };
 }
 
 /** "Abandonner la démarche": the `cancel` transition of the state machine, refused from a finished status. */
@@ -61,7 +69,7 @@ export const issuedDocument = (deps: Pick<VehicleDeps, 'db'>, procedure: Vehicle
 /** Vehicle procedures, as the routes call them: each use case bound to its dependencies. */
 export function createVehiclesService(deps: Pick<VehicleDeps, 'db' | 'config'>) {
   return {
-    list: (account: Account) => listProcedures(deps, account),
+    list: procedureLister(deps.db),
     procedure: (account: Account, fileNumber: string) => ownProcedure(deps.db, account, fileNumber),
     start: (account: Account, input: Record<string, unknown>, actor: Actor) => startProcedure(deps, account, input, actor),
     enterCode: (account: Account, fileNumber: string, code: string, actor: Actor) => enterCode(deps, account, fileNumber, code, actor),
