@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 // @ts-expect-error fontkit (pdfkit's font parser) ships no types: only `create` is used here
 import * as fontkit from 'fontkit';
+import { presetSubset, reuseAcrossDocuments, type EmbeddedFont, type Face } from './font-reuse.ts';
 
 /**
  * The fonts of every issued document: Marianne, the State's typeface, from the DSFR package
@@ -10,15 +11,13 @@ import * as fontkit from 'fontkit';
  * Marianne has no narrow no-break space (U+202F): text goes through `printable` (text.ts) first.
  * Each face is parsed once per process and handed to every document as a fontkit font: parsing the
  * WOFF files again for each document cost ~100 ms of CPU per PDF; each document still embeds its own
- * subset.
+ * subset, made from the same first glyphs (font-reuse.ts: layouts and subsets reused across documents).
  */
 const require = createRequire(import.meta.url);
 const FONTS_DIR = path.dirname(require.resolve('@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff'));
 
 export const FONT = { regular: 'Marianne', bold: 'Marianne-Bold', italic: 'Marianne-Italic' } as const;
 
-/** A parsed font, as pdfkit's `registerFont` accepts it in place of a file. */
-type Face = { layout(text: string): unknown };
 const open = (file: string): Face => (fontkit as { create(bytes: Buffer): Face }).create(readFileSync(path.join(FONTS_DIR, file)));
 
 let cache: Record<keyof typeof FONT, Face> | null = null;
@@ -29,11 +28,26 @@ export function fontFaces(): Record<keyof typeof FONT, Face> {
     bold: open('Marianne-Bold.woff'),
     italic: open('Marianne-Regular_Italic.woff'),
   };
+  presetSubset(cache.regular, 'french');
+  presetSubset(cache.bold, 'french');
+  presetSubset(cache.italic, 'Liberté Égalité Fraternité');
   return cache;
 }
 
-/** Registers the three faces on a document; the standard font names used by older code map to them too. */
+/**
+ * Registers the three faces on a document and selects the regular one; the standard font names used
+ * by older code map to them too. The document is made with no font (`font: null`): a face given
+ * there was a font under no name, so each later `font('Marianne')` made pdfkit build its font (a
+ * subset, a glyph read) again and compare the two by their name tables before using the first.
+ */
 export function registerFonts(doc: PDFKit.PDFDocument): void {
+  const select = doc.font.bind(doc);
+  doc.font = ((...args: Parameters<typeof select>) => {
+    select(...args);
+    const current = (doc as unknown as { _font?: Partial<EmbeddedFont> })._font;
+    if (current?.layoutRun && current.subset) reuseAcrossDocuments(current as EmbeddedFont);
+    return doc;
+  }) as typeof doc.font;
   const f = fontFaces() as unknown as Record<keyof typeof FONT, string>; // pdfkit takes a fontkit font where its types say a path
   doc.registerFont(FONT.regular, f.regular);
   doc.registerFont(FONT.bold, f.bold);
@@ -41,4 +55,5 @@ export function registerFonts(doc: PDFKit.PDFDocument): void {
   doc.registerFont('Helvetica', f.regular);
   doc.registerFont('Helvetica-Bold', f.bold);
   doc.registerFont('Helvetica-Oblique', f.italic);
+  doc.font(FONT.regular);
 }

@@ -1,6 +1,6 @@
 import { formatDate } from '../format-date.ts';
 import { pdfLibraries } from './libraries.ts';
-import { FONT, fontFaces, registerFonts } from './fonts.ts';
+import { FONT, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
 
 /**
@@ -21,7 +21,7 @@ export async function letterPdf(opts: { recipient: string[]; subject: string; bo
       displayTitle: true,
       pdfVersion: '1.7',
       subset: 'PDF/A-2b',
-      font: fontFaces().regular,
+      font: null, // no font made before ours are registered (registerFonts selects Marianne)
       info: { Title: printable(opts.subject), Author: 'Agence nationale des titres sécurisés', CreationDate: opts.date, ModDate: opts.date },
     } as unknown as PDFKit.PDFDocumentOptions);
     const chunks: Buffer[] = [];

@@ -1,8 +1,9 @@
 import { pdfLibraries } from './libraries.ts';
 import { documentSigner } from '../seal/keys.ts';
 import { createSeal, type SealDocumentType, type SealFields } from '../seal/two-d-doc.ts';
-import { FONT, fontFaces, registerFonts } from './fonts.ts';
+import { FONT, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
+import { qrCodePng } from './qr-image.ts';
 
 export const AGENCY = 'Agence nationale des titres sécurisés';
 
@@ -118,8 +119,8 @@ function drawModules(doc: PDFKit.PDFDocument, m: Modules, x: number, y: number, 
 export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (page: OfficialPage) => void): Promise<Buffer> {
   const issuedAt = opts.issuedAt ? new Date(opts.issuedAt) : new Date();
   const qrWidth = opts.qrWidth ?? 80;
-  const { PDFDocument, QRCode } = await pdfLibraries();
-  const qr = await QRCode.toBuffer(opts.qrUrl, { type: 'png', margin: 1, width: Math.max(240, qrWidth * 3), errorCorrectionLevel: 'M' });
+  const { PDFDocument } = await pdfLibraries();
+  const qr = await qrCodePng(opts.qrUrl, { minWidth: Math.max(240, qrWidth * 3) });
   const sealMessage = opts.seal ? (opts.seal.signed ?? createSeal(documentSigner(), opts.seal.type, opts.seal.fields, issuedAt)) : null;
   const seal = sealMessage ? await dataMatrixModules(sealMessage) : null;
   return new Promise((resolve, reject) => {
@@ -132,7 +133,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
       pdfVersion: '1.7',
       subset: 'PDF/A-2b',
       bufferPages: true,
-      font: fontFaces().regular,
+      font: null, // no font made before ours are registered (registerFonts selects Marianne)
       info: { Title: printable(opts.title), Author: AGENCY, Subject: opts.fileNumber ? `Dossier ${opts.fileNumber}` : opts.title, Creator: 'Portail des titres sécurisés', CreationDate: issuedAt, ModDate: issuedAt },
     } as unknown as PDFKit.PDFDocumentOptions);
     const chunks: Buffer[] = [];
