@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 /**
  * The embedded reference of French communes (@etalab/decoupage-administratif, INSEE data): postcode
  * → official commune names. Loaded on first use (about 37,000 communes). A production adapter for
- * the national address base (BAN) can replace it behind `checkAddress`.
+ * the national address base (BAN) can replace it behind `checkAddress`. The file (8.6 MB of JSON, ~16 MB
+ * once parsed) is read and parsed here rather than `require`d: the module cache would keep the whole
+ * array for the life of the process, where only this index is needed.
  */
 interface Commune {
   nom: string;
@@ -14,8 +17,8 @@ let byPostcode: Map<string, string[]> | null = null;
 
 function index(): Map<string, string[]> {
   if (byPostcode) return byPostcode;
-  const require = createRequire(import.meta.url);
-  const communes = require('@etalab/decoupage-administratif/data/communes.json') as Commune[];
+  const file = createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/data/communes.json');
+  const communes = JSON.parse(readFileSync(file, 'utf8')) as Commune[];
   byPostcode = new Map();
   for (const c of communes) {
     if (c.type !== 'commune-actuelle') continue;
