@@ -40,11 +40,21 @@ export function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-export async function startPortal(port: number, env: Record<string, string | undefined>): Promise<Portal> {
+export interface PortalOptions {
+  /** Node's own arguments before the script (e.g. `--import` of a probe) */
+  nodeArgs?: string[];
+  /** another build's entry, relative to the repository (a copy of dist/ kept beside it): `dist/server.js` by default */
+  server?: string;
+  /** an IPC channel to the portal (for a probe preloaded with `nodeArgs`) */
+  ipc?: boolean;
+}
+
+export async function startPortal(port: number, env: Record<string, string | undefined>, options: PortalOptions = {}): Promise<Portal> {
   // the load generator is one address standing for many visitors: the per-address socket cap (socket-guard.ts) is lifted
   const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', HTTP_SOCKETS_PER_ADDRESS: '1000000', ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const child = spawn(process.execPath, ['dist/server.js'], { cwd: ROOT, env: merged, stdio: ['ignore', 'ignore', 'inherit'] });
+  const stdio: ('ignore' | 'inherit' | 'ipc')[] = ['ignore', 'ignore', 'inherit', ...(options.ipc ? (['ipc'] as const) : [])];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.server ?? 'dist/server.js'], { cwd: ROOT, env: merged, stdio });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error('the portal stopped at start');
