@@ -263,8 +263,9 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       [SEND_MESSAGE_JOB]: createSendMessageHandler({ db, config, metrics }),
       [PRODUCE_LETTER_JOB]: createProduceLetterHandler(db),
       [RECORD_AUDIT_HEAD_JOB]: createRecordAuditHeadHandler({ db, log: app.log }),
-      // the instruction centre's demo queue, filed once per database after a start with demo data (server.ts)
-      ...(config.demoData ? { [DEMO_QUEUE_JOB]: createDemoQueueHandler({ db, config, attachments, log: app.log }) } : {}),
+      // the instruction centre's demo queue, enqueued once per database by a start with demo data (server.ts);
+      // handled whatever DEMO_DATA says now (a folder restarted without it before the job ran: nothing to file, no failure)
+      [DEMO_QUEUE_JOB]: createDemoQueueHandler({ db, config, attachments, log: app.log }),
       // The simulated provider's signed notification, delivered to our own endpoint.
       [NOTIFY_JOB]: createNotifyHandler({
         key: notificationKey,

@@ -108,4 +108,11 @@ describe('demo queue of the instruction centre', () => {
     expect(await db.selectFrom('vehicle_procedures').select('id').where('account_id', '=', camille.id).execute()).toHaveLength(2);
   });
 
+
+  it('files nothing in a database without the demo data (a job left by an earlier start): done, not failed', async () => {
+    await t.database.reset();
+    await createDemoQueueHandler({ db: t.database.db, config: t.app.config, attachments: t.app.attachments, pauseMs: 0 })({}, { jobId: 0, attempt: 1 });
+    expect(await t.database.db.selectFrom('vehicle_procedures').select('id').execute()).toEqual([]);
+    expect(await t.database.db.selectFrom('audit_events').select('id').where('action', '=', DEMO_QUEUE_FILLED).execute()).toEqual([]);
+  });
 });
