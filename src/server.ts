@@ -1,23 +1,22 @@
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, serverDatabaseOptions, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { openNewPgliteFromTemplate } from './platform/db/pglite-template.ts';
-import { openFromDemoTemplate } from './demo/template-variant.ts';
 import { startClockAt } from './platform/time.ts';
 import { startupPhases } from './platform/startup/phases.ts';
 import { enqueueDemoVehicleQueue } from './demo/vehicle-queue-job.ts';
 
 /**
  * The database as the server starts it: a new embedded data folder as a copy of the template made by
- * `npm run build` (migrated, with the demo data when asked), else the configured database.
+ * `npm run build` (migrated, with the demo data when asked), else the configured database. The
+ * template's modules import PGlite: they are loaded in embedded mode only.
  */
 async function openServerDatabase(config: Config): Promise<{ database: Database; fromTemplate: boolean }> {
   const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : null;
   const fromTemplate = !dataDir
     ? null
     : config.demoData
-      ? await openFromDemoTemplate(dataDir, config)
-      : ((await openNewPgliteFromTemplate(dataDir))?.database ?? null);
+      ? await (await import('./demo/template-variant.ts')).openFromDemoTemplate(dataDir, config)
+      : ((await (await import('./platform/db/pglite-template.ts')).openNewPgliteFromTemplate(dataDir))?.database ?? null);
   return fromTemplate ? { database: fromTemplate, fromTemplate: true } : { database: await openDatabase(serverDatabaseOptions(config)), fromTemplate: false };
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { openDatabase, PGLITE_OPTIONS, wrapPglite, type Database, type DatabaseOptions } from '../../src/platform/db/database.ts';
+import { openDatabase, type Database, type DatabaseOptions } from '../../src/platform/db/database.ts';
+import { PGLITE_OPTIONS, wrapPglite } from '../../src/platform/db/pglite.ts';
 import { migrate, readMigrations } from '../../src/platform/db/migrate.ts';
 import { clockOffsetMs } from '../../src/platform/time.ts';
 

@@ -8,7 +8,8 @@ import { DEMO_ACCOUNTS } from '../../src/demo/seed.ts';
 import { demoTemplateVariant } from '../../src/demo/template.ts';
 import { confidentialCodeMatches } from '../../src/domains/vehicles/confidential-code/code.ts';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
-import { openDatabase, PGLITE_SHARED_BUFFERS } from '../../src/platform/db/database.ts';
+import { openDatabase } from '../../src/platform/db/database.ts';
+import { PGLITE_SHARED_BUFFERS } from '../../src/platform/db/pglite.ts';
 import { ensurePgliteTemplate, TEMPLATE_DIR } from '../../src/platform/db/pglite-template.ts';
 import { TEST_CLOCK_START } from '../setup/clock.ts';
 

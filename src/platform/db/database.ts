@@ -1,10 +1,7 @@
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config.ts';
-import { pgBulkTransaction, pgliteBulkTransaction, type BulkTransactionRunner } from './bulk.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { pgBulkTransaction, type BulkTransactionRunner } from './bulk.ts';
 import { statementNameOf } from './prepared.ts';
 import { ClientGoneError, currentQueryScope, type QueryScope } from './query-scope.ts';
 import type { DB } from '../../schema.ts';
@@ -99,8 +96,10 @@ export async function openDatabase(database: DatabaseOptions): Promise<Database>
     };
   }
 
-  const pglite = await PGlite.create({ dataDir: database.dataDir ?? undefined, ...PGLITE_OPTIONS });
-  return wrapPglite(pglite);
+  // PGlite (its JavaScript, then its WebAssembly and file-system image) is loaded only in embedded mode:
+  // a portal on PostgreSQL never imports it (~7 MB of resident memory)
+  const { openPglite } = await import('./pglite.ts');
+  return openPglite(database.dataDir ?? undefined);
 }
 
 /**
@@ -143,45 +142,4 @@ function namingQuery(client: pg.PoolClient): PostgresPoolClient['query'] {
     const name = typeof text === 'string' ? statementNameOf(text) : undefined;
     return name ? client.query({ name, text: text as string, values }) : client.query(text as never, values);
   }) as unknown as PostgresPoolClient['query'];
-}
-
-/**
- * PostgreSQL's shared buffers inside PGlite. Its default (128 MB, from initdb) is zeroed page by page
- * in WebAssembly at every open: ~0.7 s of CPU of the ~1.7 s an open took (docs/decisions/0023). The
- * embedded database is a single session on a small data folder (the demo's is ~40 MB) whose files
- * stay in the operating system's cache: 16 MB holds its working set.
- */
-export const PGLITE_SHARED_BUFFERS = '16MB';
-
-/** Every PGlite instance of the portal: bigint as numbers, pg_trgm for the back office's search (migration 0019), small shared buffers. */
-export const PGLITE_OPTIONS = {
-  parsers: { [pgliteTypes.INT8]: (v: string) => Number(v) },
-  extensions: { pg_trgm },
-  startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
-};
-
-/** Kysely and scripts over one PGlite instance; closing the Database closes the instance. */
-export function wrapPglite(pglite: PGlite): Database {
-  const dialect = new PGliteDialect(pglite);
-  const db = new Kysely<DB>({ dialect });
-  return {
-    kind: 'pglite',
-    db,
-    backOffice: db,
-    cancel: async () => undefined,
-    execScript: (script) =>
-      dialect.driver.withConnection(async (conn) => {
-        try {
-          await conn.exec(script);
-        } catch (error) {
-          await conn.exec('rollback').catch(() => undefined);
-          throw error;
-        }
-      }),
-    bulkTransaction: (work) => pgliteBulkTransaction(pglite, db, work),
-    async close() {
-      await db.destroy();
-      await pglite.close();
-    },
-  };
 }

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLITE_OPTIONS, wrapPglite, type Database } from './database.ts';
+import type { Database } from './database.ts';
+import { PGLITE_OPTIONS, wrapPglite } from './pglite.ts';
 import { migrate, readMigrations } from './migrate.ts';
 
 /**
