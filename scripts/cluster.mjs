@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { build, isStale, ROOT } from './build.mjs';
+import { PORTAL_NODE_FLAGS } from './node-flags.mjs';
 
 const count = Number(process.argv[2] ?? 2);
 if (!Number.isInteger(count) || count < 1 || count > 32) {
@@ -29,7 +30,7 @@ if (isStale()) await build();
 const children = [];
 function startNode(i) {
   const nodePort = port + i + 1;
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
+  const child = spawn(process.execPath, [...PORTAL_NODE_FLAGS, path.join(ROOT, 'scripts', 'start.mjs')], {
     // every node: the same public address, the proxy's X-Forwarded-For trusted (per-IP limits see the visitor)
     env: { ...process.env, PORT: String(nodePort), HOST: '127.0.0.1', PUBLIC_URL: publicUrl, TRUST_PROXY: '1' },
     stdio: ['ignore', 'inherit', 'inherit'],

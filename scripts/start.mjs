@@ -7,7 +7,10 @@ import module from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, DIST, ROOT, isStale } from './build.mjs';
+import { withPortalFlags } from './node-flags.mjs';
 import { stopWithParent } from './stop-with-parent.mjs';
+
+withPortalFlags(); // V8's sizing (node-flags.mjs): started without it, this process is replaced by one with it
 
 if (process.env.npm_lifecycle_event) stopWithParent(); // run by `npm start`: stop when npm is stopped
 if (isStale()) {

@@ -15,7 +15,8 @@
  * BENCH_HEAP_SNAPSHOTS=<folder>: heap snapshots (after a full collection) before and after the load,
  * to compare in Chrome's DevTools (Memory, « Comparison »). BENCH_SERVER=<file>: another build (a copy
  * of dist/ beside it) to compare two builds in one window. BENCH_NODE_ARGS: Node flags for the portal
- * (e.g. `--max-semi-space-size=2`), to try V8's sizing. BENCH_WAITING_ROOM=on keeps the loop-delay
+ * instead of production's (scripts/node-flags.mjs), to try V8's sizing; `BENCH_NODE_ARGS=` (empty):
+ * V8's defaults. BENCH_WAITING_ROOM=on keeps the loop-delay
  * waiting room (off by default: every request is computed, the worst case for memory). Not part of
  * npm test.
  */
@@ -31,7 +32,7 @@ import { totpAt } from '../../src/domains/agents/totp.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import type { LoadResult } from './load.ts';
-import { createDatabase, dropDatabase, load, loadAverage, startPortal } from './portal-process.ts';
+import { createDatabase, dropDatabase, load, loadAverage, PORTAL_NODE_FLAGS, startPortal } from './portal-process.ts';
 import { Client, SELLER, sell, sellableVehicles, type SaleVehicle } from './sale-client.ts';
 
 const ADMIN_URL = process.env.DATABASE_URL;
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     }
 
     const base = `http://127.0.0.1:${PORT}`;
-    const nodeArgs = ['--import', PROBE, ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])];
+    const nodeArgs = ['--import', PROBE, ...(process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? PORTAL_NODE_FLAGS)];
     portal = await startPortal(
       PORT,
       {
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
     const { peak: vmHwm } = portal.rssMb();
 
     const line = (what: string, r: LoadResult) => `  ${what}: ${r.count} requêtes (${r.rps}/s), p50 ${r.p50} ms, p99 ${r.p99} ms, erreurs ${r.errors + r.timeouts}, salle d’attente ${r.waiting}`;
-    console.log(`Mémoire après charge, PostgreSQL (${process.env.BENCH_SERVER ?? 'dist/server.js'}${process.env.BENCH_NODE_ARGS ? ` ${process.env.BENCH_NODE_ARGS}` : ''}), charge de ${SECONDS} s :`);
+    console.log(`Mémoire après charge, PostgreSQL (node ${nodeArgs.slice(2).join(' ')} ${process.env.BENCH_SERVER ?? 'dist/server.js'}), charge de ${SECONDS} s :`);
     console.log(line('accueil, anonyme (16 clients)', home));
     console.log(line('page de connexion, anonyme (16)', signIn));
     console.log(line('Mon espace véhicule, connecté (4)', myVehicles));

@@ -6,11 +6,14 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { LoadResult, LoadSpec } from './load.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Node's flags of a portal process in production (scripts/node-flags.mjs): the benchmarks run the portal with them. */
+export const PORTAL_NODE_FLAGS = ((await import(pathToFileURL(`${ROOT}scripts/node-flags.mjs`).href)) as { PORTAL_NODE_FLAGS: string[] }).PORTAL_NODE_FLAGS;
 
 /** One load from a child process (tsx), so that it never shares the server's event loop. */
 export function load(spec: LoadSpec): Promise<LoadResult> {
@@ -41,7 +44,7 @@ export function processCpuMs(pid: number): number {
 }
 
 export interface PortalOptions {
-  /** Node's own arguments before the script (e.g. `--import` of a probe) */
+  /** Node's own arguments before the script (e.g. `--import` of a probe): PORTAL_NODE_FLAGS by default */
   nodeArgs?: string[];
   /** another build's entry, relative to the repository (a copy of dist/ kept beside it): `dist/server.js` by default */
   server?: string;
@@ -54,7 +57,7 @@ export async function startPortal(port: number, env: Record<string, string | und
   const merged: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', HTTP_SOCKETS_PER_ADDRESS: '1000000', ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const stdio: ('ignore' | 'inherit' | 'ipc')[] = ['ignore', 'ignore', 'inherit', ...(options.ipc ? (['ipc'] as const) : [])];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.server ?? 'dist/server.js'], { cwd: ROOT, env: merged, stdio });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? PORTAL_NODE_FLAGS), options.server ?? 'dist/server.js'], { cwd: ROOT, env: merged, stdio });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error('the portal stopped at start');
