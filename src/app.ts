@@ -4,7 +4,6 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import { fastifyTrustProxy, type Config } from './config.ts';
 import { displayName } from './domains/accounts/model.ts';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
@@ -40,7 +39,6 @@ import {
 import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/letters/letters.ts';
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
-import { prepareQuery } from './platform/db/prepared.ts';
 import { registerAssets } from './platform/http/assets.ts';
 import { admissionPlugin } from './platform/http/admission.ts';
 import { AdmissionServer } from './platform/http/admission-server.ts';
@@ -58,7 +56,7 @@ import { renderPlugin } from './platform/http/render.ts';
 import { pageDocument } from './web/page-document.tsx';
 import { renderWaitingRoom } from './ui/pages/waiting-room.tsx';
 import { SimulatedPaymentDonePage, SimulatedPaymentPage } from './ui/pages/payment.tsx';
-import { hashId, purgeExpiredSessions, registerSessionRoutes, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
+import { isSignedInSession, purgeExpiredSessions, registerSessionRoutes, requestSessionReader, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
 import { securityHeadersPlugin } from './platform/http/security-headers.ts';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
@@ -169,22 +167,15 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.decorate('attachments', attachments);
 
   const assets = await registerAssets(app);
-  // a user (user_id) or an agent past both factors (agentId in the session's data)
-  const signedInSession = prepareQuery(db, (idHash: string, now: Date) =>
-    db
-      .selectFrom('sessions')
-      .select('user_id')
-      .where('id_hash', '=', idHash)
-      .where((eb) => eb.or([eb('user_id', 'is not', null), eb(sql<string | null>`data->>'agentId'`, 'is not', null)]))
-      .where('expires_at', '>', now),
-  );
+  // the session of the request's cookie, read once for the waiting room (when the node is full) and the session plugin
+  const readSession = requestSessionReader(db, config);
   // the waiting room: after the cookies (signed session cookie) and before the session is read from the database
   await app.register(admissionPlugin, {
     ...config.admission,
     server,
     sessionCookie: sessionCookieName(config),
     waitingPage: (wait) => renderWaitingRoom({ ...wait, stylesheet: assets.dsfrCss }),
-    isSignedIn: async (id) => (await signedInSession.execute(hashId(id), new Date())).length > 0,
+    isSignedIn: async (id, request) => isSignedInSession(await readSession(request, id)),
   });
   logTurnedAway(app, config.logTurnedAwaySeconds);
   registerHttpMetrics(app, metrics, config.metricsToken);
@@ -197,7 +188,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     }
   });
 
-  await app.register(sessionPlugin, { db, config });
+  await app.register(sessionPlugin, { db, config, read: readSession });
   await app.register(renderPlugin, {
     document: pageDocument({
       assets,

@@ -81,9 +81,10 @@ export interface AdmissionOptions {
   waitingPage: (wait: WaitingPageView) => string;
   /**
    * Whether the session of this cookie id is signed in (asked only when the node is full): a
-   * signed cookie alone proves nothing, since every visitor of the sign-in form gets one.
+   * signed cookie alone proves nothing, since every visitor of the sign-in form gets one. Given the
+   * request, so that the session read may serve the rest of it (app.ts).
    */
-  isSignedIn: (sessionId: string) => Promise<boolean>;
+  isSignedIn: (sessionId: string, request: FastifyRequest) => Promise<boolean>;
 }
 
 /** The query parameter that stops the automatic reload (RGAA 13.1.1: the user controls a refresh). */
@@ -385,7 +386,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const sessionId = sessionIdOf(request, opts.sessionCookie);
     // whether the cookie's session is signed in: asked (one indexed read) only when it decides something
     let signedIn = (sessionId === null ? false : null) as boolean | null;
-    const isSignedIn = async () => (signedIn ??= await opts.isSignedIn(sessionId!));
+    const isSignedIn = async () => (signedIn ??= await opts.isSignedIn(sessionId!, request));
     let key: string | null = null;
     let group: string | null = null;
     let mustWait = false;
@@ -471,7 +472,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const raw = request.raw;
     const timer = setTimeout(async () => {
       if (raw.complete) return;
-      if (sessionId !== null && (await opts.isSignedIn(sessionId).catch(() => false))) return;
+      if (sessionId !== null && (await opts.isSignedIn(sessionId, request).catch(() => false))) return;
       const socket = raw.socket;
       if (raw.complete || socket.destroyed) return;
       request.log.info({ afterSeconds: opts.anonymousBodySeconds }, 'corps de requête anonyme trop lent : connexion fermée');

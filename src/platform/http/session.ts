@@ -242,6 +242,30 @@ export function sessionLoader(db: Db, config: Config): (cookieId: string) => Pro
   };
 }
 
+const READ = Symbol('sessionRead');
+type ReadRequest = FastifyRequest & { [READ]?: { cookieId: string; result: Promise<Session | 'expired' | null> } };
+
+/**
+ * The session of a request's signed cookie id (sessionLoader's answer), read once per request: the
+ * waiting room, when it must know whether the visitor is signed in, and the session plugin share
+ * the one query. Kept on the request object itself, for its own cookie id: never another's.
+ */
+export function requestSessionReader(db: Db, config: Config): (request: FastifyRequest, cookieId: string) => Promise<Session | 'expired' | null> {
+  const load = sessionLoader(db, config);
+  return (request, cookieId) => {
+    const held = (request as ReadRequest)[READ];
+    if (held?.cookieId === cookieId) return held.result;
+    const result = load(cookieId);
+    (request as ReadRequest)[READ] = { cookieId, result };
+    return result;
+  };
+}
+
+/** Whether a session read is someone signed in: a user (user_id), or an agent past both factors (agentId in its data). */
+export function isSignedInSession(read: Session | 'expired' | null): boolean {
+  return read instanceof Session && (read.userId !== null || read.get('agentId') != null);
+}
+
 export async function purgeExpiredSessions(db: Db, config: Config): Promise<number> {
   const result = await db
     .deleteFrom('sessions')
@@ -277,12 +301,12 @@ export function registerSessionRoutes(app: FastifyInstance, config: Pick<Config,
   });
 }
 
-export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config }) => {
+export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; config: Config; read?: ReturnType<typeof requestSessionReader> }) => {
   const { db, config } = opts;
   sessionTiming.idleMinutes = config.sessionIdleMinutes;
 
   const cookieName = sessionCookieName(config);
-  const loadSession = sessionLoader(db, config);
+  const readSession = opts.read ?? requestSessionReader(db, config);
   const cookieOptions = {
     path: '/',
     httpOnly: true,
@@ -300,7 +324,7 @@ export const sessionPlugin = fp(async (app: FastifyInstance, opts: { db: Db; con
     if (raw) {
       const unsigned = request.unsignCookie(raw);
       if (unsigned.valid && unsigned.value) {
-        const loaded = await loadSession(unsigned.value);
+        const loaded = await readSession(request, unsigned.value);
         if (loaded === 'expired') request.expiredSessionId = unsigned.value;
         else session = loaded ?? Session.cookieOnly(unsigned.value, config.sessionSecret);
       }
