@@ -1,6 +1,8 @@
 /**
  * A browser-like client of the benchmarks (cookies kept, the CSRF token read from the last page,
- * the waiting room's Retry-After waited as its page does) and a complete declaration of sale with it.
+ * the waiting room's Retry-After waited as its page does) and a complete declaration of sale with it
+ * (writes-and-nodes.ts, memory-after-load.ts). BENCH_TRACE=1 prints each request's method, path,
+ * status and time.
  */
 import type { Database } from '../../src/platform/db/database.ts';
 import { DEMO_ACCOUNTS } from '../../src/demo/seed.ts';
@@ -36,6 +38,7 @@ export class Client {
       headers.origin = this.base;
       body = new URLSearchParams(fields).toString();
     }
+    const t0 = performance.now();
     let res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
     for (let tries = 0; res.status === 503 && res.headers.get('x-admission') === 'waiting-room' && tries < 30; tries++) {
       await res.arrayBuffer();
@@ -44,6 +47,7 @@ export class Client {
       res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
     }
     this.requests++;
+    if (process.env.BENCH_TRACE) console.log(`${method} ${url.replace(/[0-9A-Z]{6,}/g, ':id')} ${res.status} ${(performance.now() - t0).toFixed(1)} ms`);
     for (const cookie of res.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
       const [name, ...value] = pair!.split('=');

@@ -31,20 +31,16 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
-import { demoRegistry } from '../../src/domains/vehicles/registry/demo-registry.ts';
+import { DEMO_PASSWORD, seedDemoData } from '../../src/demo/seed.ts';
 import { audit, SYSTEM, verifyAuditChain } from '../../src/platform/audit.ts';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
+import { Client, SELLER, sell, sellableVehicles, type SaleVehicle as Vehicle } from './sale-client.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN_URL = process.env.DATABASE_URL;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SESSION_SECRET = 'bench-writes-and-nodes-secret-0123456789';
-const SELLER = 'demo.particulier@example.fr';
-const BUYER = { buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03', buyer_address_line1: '2 place Bellecour', buyer_postcode: '69002', buyer_commune: 'Lyon', buyer_country: 'FRANCE', sale_time: '00:00', mileage: '60000' };
-const SALE_DATE = '2026-11-21';
-const LAST_CERTIFICATE_DATE = '2026-11-30';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const freePort = () =>
@@ -55,85 +51,6 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-
-/** A browser-like client over fetch: keeps cookies, reads the CSRF token of its pages. */
-class Client {
-  private cookies = new Map<string, string>();
-  html = '';
-  requests = 0;
-  /** times this client was sent to the waiting room (and came back after its Retry-After) */
-  waited = 0;
-  /** `ip`: the visitor's address, as a load balancer forwards it (per-address throttles see 16 people, not one) */
-  constructor(
-    private readonly base: string,
-    private readonly ip: string,
-  ) {}
-  async request(method: 'GET' | 'POST', url: string, fields?: Record<string, string>) {
-    const headers: Record<string, string> = { accept: 'text/html', 'x-forwarded-for': this.ip };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (fields) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = this.base;
-      body = new URLSearchParams(fields).toString();
-    }
-    const t0 = performance.now();
-    let res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
-    for (let tries = 0; res.status === 503 && res.headers.get('x-admission') === 'waiting-room' && tries < 30; tries++) {
-      await res.text();
-      this.waited++;
-      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
-      res = await fetch(this.base + url, { method, headers, body, redirect: 'manual' });
-    }
-    this.requests++;
-    if (process.env.BENCH_TRACE) console.log(`${method} ${url.replace(/[0-9A-Z]{6,}/g, ':id')} ${res.status} ${(performance.now() - t0).toFixed(1)} ms`);
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (value.join('=') === '') this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
-    }
-    const text = await res.text();
-    if (res.headers.get('content-type')?.startsWith('text/html')) this.html = text;
-    return { status: res.status, location: (res.headers.get('location') ?? '').replace(/^https?:\/\/[^/]+/, ''), body: text };
-  }
-  get(url: string) {
-    return this.request('GET', url);
-  }
-  post(url: string, fields: Record<string, string>) {
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(this.html)?.[1] ?? '';
-    return this.request('POST', url, { _csrf: csrf, ...fields });
-  }
-}
-
-interface Vehicle {
-  plate: string;
-  code: string;
-  certificateDate: string;
-}
-
-/** One complete declaration of sale, 13 requests; throws when a step is not acknowledged. */
-async function sell(c: Client, v: Vehicle): Promise<void> {
-  await c.get('/vehicules/demandes/nouvelle');
-  const key = /name="idempotency_key" value="([^"]+)"/.exec(c.html)![1]!;
-  const created = await c.post('/vehicules/demandes/nouvelle', { idempotency_key: key, kind: 'sale_declaration', initiator: 'other', plate: v.plate });
-  if (created.status !== 303) throw new Error(`new procedure: ${created.status}`);
-  const page = created.location;
-  await c.get(page);
-  await c.post(`${page}/code`, { code: v.code });
-  const base = `${page}/cession`;
-  await c.get(base);
-  await c.post(`${base}/commencer`, { understood: 'oui' });
-  await c.post(`${base}/documents`, {});
-  await c.get(base);
-  const declared = await c.post(`${base}/declaration`, { ...BUYER, sale_date: v.certificateDate > SALE_DATE ? v.certificateDate : SALE_DATE });
-  if (declared.status !== 303) throw new Error(`declaration of ${v.plate}: ${declared.status}`);
-  await c.get(base);
-  const confirmed = await c.post(`${base}/confirmer`, { certify: 'oui' });
-  if (confirmed.status !== 303) throw new Error(`confirmation of ${v.plate}: ${confirmed.status}`);
-  const done = await c.get(confirmed.location || base);
-  if (!/id="code-de-cession">[A-Z0-9]{11}</.test(done.body)) throw new Error(`no code de cession for ${v.plate}`);
-}
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
 function cpuMs(pid: number): number {
@@ -273,13 +190,7 @@ async function main(): Promise<void> {
     const check = await verifyAuditChain(database.db);
     console.log(`Audit chain after the bursts: ${check.ok ? `intact, ${check.rows} rows sealed` : `BROKEN: ${check.message}`}`);
 
-    const ids = Object.fromEntries((await database.db.selectFrom('accounts').select(['id', 'email']).execute()).map((a) => [a.email, a.id]));
-    const individual = ids[DEMO_ACCOUNTS.find((a) => a.profile === 'individual')!.email]!;
-    const legalEntity = ids[DEMO_ACCOUNTS.find((a) => a.profile === 'legal_entity')!.email]!;
-    const vehicles = demoRegistry({ individual, legalEntity })
-      .filter((e) => !e.holderEmail && e.plateKind === 'siv' && e.holder.kind === 'natural' && !e.coHolders && !e.encumbrances && !e.longTermLease && e.certificateNumber && e.confidentialCode)
-      .filter((e) => e.certificateDate! <= LAST_CERTIFICATE_DATE)
-      .map((e) => ({ plate: e.plate, code: e.confidentialCode!, certificateDate: e.certificateDate! }));
+    const vehicles = await sellableVehicles(database);
     const half = Math.min(Number(process.env.BENCH_SALES ?? 80), Math.floor(vehicles.length / 2));
 
     const backends = () => backendPids(admin, name);
