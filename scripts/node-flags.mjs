@@ -4,11 +4,11 @@
  * scripts/cluster.mjs and the benchmarks too, and scripts/start.mjs run without them (a supervisor's
  * `node scripts/start.mjs`) re-executes itself once with them.
  *
- * --max-semi-space-size=16: the young generation (where every request's garbage is born) is at most
+ * --max-semi-space-size=8: the young generation (where every request's garbage is born) is at most
  * 3 × 16 MB. Node 24's default on this machine lets it grow to ~128 MB under load, and V8 keeps those
  * pages resident after the load; 16 MB was Node 18's default.
  */
-export const PORTAL_NODE_FLAGS = ['--max-semi-space-size=16'];
+export const PORTAL_NODE_FLAGS = ['--max-semi-space-size=8'];
 
 const flagName = (flag) => flag.split('=')[0];
 

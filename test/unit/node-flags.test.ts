@@ -11,8 +11,8 @@ const PROBE = fileURLToPath(new URL('../helpers/young-generation-probe.mjs', imp
 const MB = 1024 * 1024;
 
 describe('V8 sizing of a portal process (issue 20, memory after load)', () => {
-  it('caps the young generation at three semi-spaces of 16 MB', () => {
-    expect(PORTAL_NODE_FLAGS).toEqual(['--max-semi-space-size=16']);
+  it('caps the young generation at three semi-spaces of 8 MB', () => {
+    expect(PORTAL_NODE_FLAGS).toEqual(['--max-semi-space-size=8']);
   });
 
   it('counts a flag as given on the command line or in NODE_OPTIONS, whatever its value', () => {
@@ -26,20 +26,20 @@ describe('V8 sizing of a portal process (issue 20, memory after load)', () => {
     expect(scripts.start).toBe(`node ${PORTAL_NODE_FLAGS.join(' ')} scripts/start.mjs`);
   });
 
-  it('a process started without them re-executes itself with them, and its young generation stays within 48 MB', () => {
+  it('a process started without them re-executes itself with them, and its young generation stays within 24 MB', () => {
     const { NODE_OPTIONS: _none, ...env } = process.env;
     const run = spawnSync(process.execPath, [PROBE], { env, encoding: 'utf8', timeout: 120_000 });
     expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout) as { execArgv: string[]; youngGenerationBytes: number };
     expect(result.execArgv).toEqual(PORTAL_NODE_FLAGS);
     expect(result.youngGenerationBytes).toBeGreaterThan(0);
-    expect(result.youngGenerationBytes).toBeLessThanOrEqual(48 * MB);
+    expect(result.youngGenerationBytes).toBeLessThanOrEqual(24 * MB);
   });
 
-  it('without them, the same garbage grows the young generation past 48 MB (what the flag prevents)', () => {
+  it('without them, the same garbage grows the young generation past 24 MB (what the flag prevents)', () => {
     const { NODE_OPTIONS: _none, ...env } = process.env;
     const run = spawnSync(process.execPath, ['--max-semi-space-size=64', PROBE], { env, encoding: 'utf8', timeout: 120_000 });
     expect(run.status).toBe(0);
-    expect((JSON.parse(run.stdout) as { youngGenerationBytes: number }).youngGenerationBytes).toBeGreaterThan(48 * MB);
+    expect((JSON.parse(run.stdout) as { youngGenerationBytes: number }).youngGenerationBytes).toBeGreaterThan(24 * MB);
   });
 });
