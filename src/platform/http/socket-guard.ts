@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BlockList, isIPv4, isIPv6, type Socket } from 'node:net';
 import type { Server } from 'node:http';
+import { addressGroup } from './waiting-queue.ts';
 
 /**
  * Open connections per remote address, before any request is read: one machine opening thousands of
@@ -8,7 +9,9 @@ import type { Server } from 'node:http';
  * descriptors, and every new connection would then fail for everyone.
  *
  * - A direct peer (not a trusted proxy) keeps at most `perAddress` sockets open at once; the next one
- *   is destroyed as soon as it is accepted (no byte read, no byte written).
+ *   is destroyed as soon as it is accepted (no byte read, no byte written). A peer is an address
+ *   group as the waiting room counts them (waiting-queue.ts): an IPv4 address, or a whole IPv6 /64,
+ *   which one subscriber usually holds and could otherwise spread its sockets across.
  * - A trusted proxy (TRUST_PROXY) carries everyone's connections: it is not capped per address
  *   (the proxy applies its own per-client limits, see docs/security.md); only the total applies.
  * - The total is `server.maxConnections`, kept under the process's file-descriptor limit with
@@ -17,7 +20,7 @@ import type { Server } from 'node:http';
  *   `busyKeepAliveMs` instead of the usual keep-alive delay.
  */
 export interface SocketGuardOptions {
-  /** sockets one direct peer may keep open at once */
+  /** sockets one direct peer (an IPv4 address, an IPv6 /64) may keep open at once */
   perAddress: number;
   /** whether this peer address is a trusted reverse proxy (not capped per address) */
   isProxy: (address: string) => boolean;
@@ -84,8 +87,9 @@ export function guardSockets(server: Server, options: SocketGuardOptions): () =>
     } else if (open <= busyAt / 2 && server.keepAliveTimeout !== usualKeepAlive) server.keepAliveTimeout = usualKeepAlive;
   };
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? '';
-    const capped = !options.isProxy(address);
+    const remote = socket.remoteAddress ?? '';
+    const capped = !options.isProxy(remote);
+    const address = capped ? addressGroup(remote) : remote;
     if (capped) {
       const held = byAddress.get(address) ?? 0;
       if (held >= options.perAddress) {
