@@ -171,6 +171,32 @@ describe('the waiting room of an overloaded node', () => {
     }
   });
 
+  it('sheds, before Fastify, a flood of made-up payment pages (F1: only a payment’s way back with a well-formed id is always served)', async () => {
+    const before = app.admission.stats();
+    const paths = ['/paiement-simule/nope', '/paiement-simule/AAAAAAAAAAAAAAAA/x', '/paiement/autre', '/paiement', '/paiement-simule/AAAAAAAAAAAAAAAAA'];
+    const flood = await whileOverloaded(Array.from({ length: 30 }, (_, i) => ({ path: paths[i % paths.length]!, headers: { accept: 'text/html' } })));
+    expect(flood.map((r) => r.status)).toEqual(new Array(30).fill(503));
+    const after = app.admission.stats();
+    // every one answered in the server's listener: no routing, no hook, no database lookup
+    expect(after.waitedEarly).toBe(before.waitedEarly + 30);
+  });
+
+  it('serves a flood of well-formed payment pages from one address only within its budget, even with a signed-in cookie (ten at once, then one a second)', async () => {
+    const camille = await served(() => signInUser(app, 'demo.particulier@example.fr'), async (c) => (await c.get('/compte')).statusCode === 200);
+    const cookie = camille.cookieHeader();
+    const before = app.admission.stats();
+    const flood = await whileOverloaded(Array.from({ length: 30 }, (_, i) => ({ path: i % 2 ? '/paiement-simule/AAAAAAAAAAAAAAAA' : '/paiement/retour', headers: { accept: 'text/html', cookie } })));
+    const servedCount = flood.filter((r) => r.status !== 503).length;
+    expect(servedCount).toBeGreaterThanOrEqual(1);
+    expect(servedCount).toBeLessThanOrEqual(12);
+    for (const res of flood.filter((r) => r.status === 503)) expect(res.headers['x-admission']).toBe('waiting-room');
+    // the shed ones went past the early answer (a payment's way back) and were shed by the budget
+    expect(app.admission.stats().waited).toBe(before.waited + 30 - servedCount);
+    // the signed-in citizen's own pages are still served
+    const [account] = await whileOverloaded([{ path: '/compte', headers: { accept: 'text/html', cookie } }]);
+    expect(account!.status).toBe(200);
+  });
+
   it('lets newcomers in again once the event loop keeps up', async () => {
     // on a loaded test machine the loop can run late by itself for a moment: a few tries
     let res: RawResponse | undefined;

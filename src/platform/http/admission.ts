@@ -19,7 +19,9 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * Always served, whatever the load:
  * - signed-in users (asked, by the cookie's indexed session id, only when the node is full): a signed
  *   cookie alone is no pass, since anyone gets one from the sign-in form and can keep it;
- * - payment returns and notifications (/paiement/…, the simulated provider's page);
+ * - a payment's way back (isPaymentReturn: the return page, the simulated provider's page of a
+ *   well-formed attempt id, the provider's notifications), within its address's budget while the node
+ *   is busy; anything else under /paiement… follows the usual rules;
  * - the back office (/agents), static assets, /healthz and /metrics.
  *
  * The always-served routes take no place (an outsider could otherwise fill the node with slow
@@ -137,8 +139,33 @@ declare module 'fastify' {
   }
 }
 
-const ALWAYS_SERVED = /^\/(assets\/|healthz$|metrics$|favicon\.ico$|agents(?:[/?]|$)|paiement(?:[/?-]|$))/;
+const ALWAYS_SERVED = /^\/(assets\/|healthz$|metrics$|favicon\.ico$|agents(?:[/?]|$))/;
 const BACK_OFFICE = /^\/agents(?:[/?]|$)/;
+
+/** The simulated provider's page of one attempt: its id is 12 random bytes in base64url (simulated-provider.tsx). */
+const SIMULATED_PAYMENT = /^\/paiement-simule\/[A-Za-z0-9_-]{16}(?:\?|$)/;
+/** Where a provider sends a paying user back (GET), and where it notifies the portal, server to server (POST). */
+const PAYMENT_RETURN = /^\/paiement\/retour(?:\?|$)/;
+const PAYMENT_NOTIFICATION = /^\/paiement\/notification(?:\/payfip)?(?:\?|$)/;
+
+/**
+ * Whether a request is a payment's way back, always served (with its address's budget while the node
+ * is busy): the return page, the simulated provider's page of a well-formed attempt id, the provider's
+ * notifications. Anything else under /paiement… (a made-up id, another path) follows the usual rules.
+ */
+export function isPaymentReturn(method: string | undefined, url: string): boolean {
+  if (method === 'GET' || method === 'HEAD') return PAYMENT_RETURN.test(url) || SIMULATED_PAYMENT.test(url);
+  if (method === 'POST') return SIMULATED_PAYMENT.test(url) || PAYMENT_NOTIFICATION.test(url);
+  return false;
+}
+
+/**
+ * While the node is busy, payments' ways back spend a budget per address group, whoever asks (no
+ * session read): a payment takes three of them (the provider's page, its form, the return), so ten at
+ * once then one a second let payers through, while a flood from one machine is shed.
+ */
+const PAYMENT_BURST = 10;
+const PAYMENT_PER_SECOND = 1;
 
 /**
  * While the node is busy (overloaded, or full), the back office's requests from people not signed in
@@ -302,6 +329,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   const letInEarly = new WeakSet<IncomingMessage>();
   const templateToken = randomBytes(24).toString('base64url');
   const backOfficeBudget = new AddressBudget(BACK_OFFICE_BURST, BACK_OFFICE_PER_SECOND);
+  const paymentBudget = new AddressBudget(PAYMENT_BURST, PAYMENT_PER_SECOND);
   /** overloaded (the loop late, or only a share of newcomers let in) or full */
   const busy = () => (watchLoop && loopDelay.admittedFraction() < 1) || (opts.maxConcurrent > 0 && inFlight >= limit.current());
 
@@ -356,7 +384,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: { page: PreparedAnswer; pausedPage: PreparedAnswer; plain: PreparedAnswer }): boolean {
     if (loopDelay.admittedFraction() >= 1) return false; // the common case: nothing more to read
     const url = request.url ?? '/';
-    if (ALWAYS_SERVED.test(url)) return false;
+    // always served (a payment's way back spends its budget in the hooks, which know the client's address behind a proxy)
+    if (ALWAYS_SERVED.test(url) || isPaymentReturn(request.method, url)) return false;
     // a signed session cookie may be signed in: the hooks below ask the database
     if (request.headers.cookie !== undefined && signedSessionId(request.headers.cookie) !== null) return false;
     if (!overloaded()) {
@@ -380,7 +409,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url;
     const now = Date.now();
-    const always = ALWAYS_SERVED.test(path);
+    const payment = isPaymentReturn(request.method, path);
+    const always = payment || ALWAYS_SERVED.test(path);
     // the plugin preparing its early answer (the token is this process's secret)
     if (request.headers[TEMPLATE_HEADER] === templateToken) return sendWaitingPage(request, reply, null, true);
     const sessionId = sessionIdOf(request, opts.sessionCookie);
@@ -419,6 +449,12 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
         rates.wait(now);
         return sendWaitingPage(request, reply, null, true);
       }
+    }
+    // a payment's way back on a busy node spends its address's budget, whoever asks (no session read)
+    if (payment && opts.maxConcurrent > 0 && busy() && !paymentBudget.take(addressGroup(request.ip), now)) {
+      waited++;
+      rates.wait(now);
+      return sendWaitingPage(request, reply, null, true);
     }
     const exempt = always || (mustWait ? await isSignedIn() : sessionId !== null);
     if (mustWait && !exempt) {
