@@ -58,6 +58,8 @@ import { renderWaitingRoom } from './ui/pages/waiting-room.tsx';
 import { SimulatedPaymentDonePage, SimulatedPaymentPage } from './ui/pages/payment.tsx';
 import { isSignedInSession, purgeExpiredSessions, registerSessionRoutes, requestSessionReader, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
 import { securityHeadersPlugin } from './platform/http/security-headers.ts';
+import { timeBudgetPlugin } from './platform/http/time-budget-plugin.ts';
+import { BackOfficeBusyPage } from './ui/pages/errors.tsx';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
 import { registerFranceConnectSimulator } from './web/franceconnect-simulator.tsx';
@@ -85,6 +87,11 @@ declare module 'fastify' {
     franceConnectLogoutUrl: ((idToken: string) => Promise<string>) | null;
   }
 }
+
+/** The back office's pages, put under its time budget when a signed-in agent asks them. */
+const BACK_OFFICE_PATH = /^\/agents(?:[/?]|$)/;
+/** Back-office requests waiting for their time budget on one node, at most (then sent away at once). */
+const BACK_OFFICE_MAX_QUEUED = 200;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -189,6 +196,21 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
 
   await app.register(sessionPlugin, { db, config, read: readSession });
+  // the back office's share of the node's time (issue 20): a signed-in agent's pages wait their turn
+  // when agents compete; their POSTs never wait (what they typed is never lost) but spend the budget
+  if (config.backOfficeBudget.share > 0) {
+    const retrySeconds = 5;
+    await app.register(timeBudgetPlugin, {
+      share: config.backOfficeBudget.share,
+      burstMs: config.backOfficeBudget.share * 1000,
+      maxWaitMs: config.backOfficeBudget.maxWaitMs,
+      maxQueued: BACK_OFFICE_MAX_QUEUED,
+      retrySeconds,
+      classify: (request) =>
+        BACK_OFFICE_PATH.test(request.url) && request.session?.get<number>('agentId') ? (request.method === 'GET' || request.method === 'HEAD' ? 'wait' : 'spend') : null,
+      busyPage: (request, reply) => reply.render(BackOfficeBusyPage({ retryUrl: request.url, retrySeconds }), 503),
+    });
+  }
   await app.register(renderPlugin, {
     document: pageDocument({
       assets,

@@ -55,6 +55,10 @@ const envSchema = z.object({
   /** once the node is half full, places one address may hold among requests in progress of people not signed in */
   ADMISSION_ACTIVE_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(4),
   ADMISSION_MAX_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /** the share of a node's time the back office's requests may take when agents compete (0: no budget; time-budget.ts) */
+  BACKOFFICE_TIME_SHARE: z.coerce.number().min(0).max(1).default(0.15),
+  /** the longest a back-office request waits for its budget before the « réessayez » page */
+  BACKOFFICE_MAX_WAIT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
   /** how often the count of requests turned away by the waiting room is logged (one line per interval, not per request) */
   LOG_TURNED_AWAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** sockets one direct peer (not a trusted proxy) may keep open at once; the next ones are closed at once */
@@ -152,6 +156,8 @@ export interface Config {
    */
   readonly httpTimeouts: { readonly requestSeconds: number; readonly headersSeconds: number };
   /** open sockets: per direct peer (a trusted proxy is not capped per address), and in all (null: from the fd limit) */
+  /** the back office's time budget per node (platform/http/time-budget.ts): its share of the node's time (0: off), the longest wait (ms) */
+  readonly backOfficeBudget: { readonly share: number; readonly maxWaitMs: number };
   readonly httpSockets: { readonly perAddress: number; readonly maxConnections: number | null };
   readonly metricsToken: string | null;
   /**
@@ -284,6 +290,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxLoopDelayMs: e.ADMISSION_MAX_LOOP_DELAY_MS,
       anonymousBodySeconds: Math.min(e.HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
     },
+    backOfficeBudget: { share: e.BACKOFFICE_TIME_SHARE, maxWaitMs: e.BACKOFFICE_MAX_WAIT_SECONDS * 1000 },
     httpSockets: { perAddress: e.HTTP_SOCKETS_PER_ADDRESS, maxConnections: e.HTTP_MAX_CONNECTIONS || null },
     httpTimeouts: {
       requestSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
@@ -361,6 +368,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ADMISSION_ACTIVE_PER_ADDRESS: '1000',
     // a loaded test machine runs its event loop late: the overload signal is tested on its own
     ADMISSION_MAX_LOOP_DELAY_MS: '0',
+    // tests fire bursts of parallel agents' requests: the back office's time budget is tested on its own
+    BACKOFFICE_TIME_SHARE: '0',
     ...overrides,
   });
   if (base.database.kind === 'pglite') {

@@ -107,6 +107,30 @@ export function InvalidInputPage(props: { message: string; back: string | null; 
   );
 }
 
+/**
+ * The back office has spent its share of the node's time and this request waited its longest
+ * (platform/http/time-budget-plugin.ts): the same address again, query string kept (a search is a GET).
+ */
+export function BackOfficeBusyPage({ retryUrl, retrySeconds }: { retryUrl: string; retrySeconds: number }) {
+  return (
+    <ErrorPage
+      title="Le back-office est très sollicité"
+      code={503}
+      lead="Le back-office est très sollicité en ce moment : votre demande n’a pas pu être traitée à temps. Réessayez dans quelques secondes."
+    >
+      <p>
+        Les agents ne peuvent occuper qu’une part du serveur, pour que les usagers restent servis. Rien n’a été perdu : votre
+        recherche et vos filtres sont gardés dans le lien ci-dessous. Réessayez dans {retrySeconds} secondes environ.
+      </p>
+      <p>
+        <a class="fr-btn fr-btn--secondary" href={retryUrl}>
+          Réessayer
+        </a>
+      </p>
+    </ErrorPage>
+  );
+}
+
 export function TooManyRequestsPage() {
   return (
     <ErrorPage title="Trop de tentatives" code={429} lead="Vous avez fait trop de demandes en peu de temps.">
