@@ -9,7 +9,7 @@ import { Agent, request } from 'node:http';
 export interface LoadResult {
   count: number;
   rps: number;
-  /** answers by status class: 2xx/3xx, the waiting room (503 from the admission control), other errors, time-outs */
+  /** answers by status class: 2xx/3xx, sent away (503 from the waiting room, or from the back office's time budget), other errors, time-outs */
   ok: number;
   waiting: number;
   errors: number;
@@ -93,7 +93,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         res.resume();
         res.on('end', () => {
           const s = res.statusCode ?? 0;
-          finish(s < 400 ? 'ok' : s === 503 && res.headers['x-admission'] === 'waiting-room' ? 'waiting' : 'error');
+          finish(s < 400 ? 'ok' : s === 503 && (res.headers['x-admission'] === 'waiting-room' || res.headers['x-admission'] === 'back-office') ? 'waiting' : 'error');
         });
         res.on('error', () => finish('error'));
       });
