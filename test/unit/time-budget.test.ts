@@ -24,7 +24,7 @@ describe('the back office’s time budget', () => {
       const search = budget.ask(now);
       expect(search.state).toBe('admitted');
       now += 300; // each search longer than the whole bucket
-      expect(budget.finish(search, now)).toEqual([]);
+      expect(budget.finish(search, now)).toEqual({ admitted: [], expired: [] });
       now += 1; // the agent reads the page, then searches again
     }
     expect(budget.stats(now)).toMatchObject({ waited: 0, admitted: 100, tokens: -250 });
@@ -63,7 +63,7 @@ describe('the back office’s time budget', () => {
         if (agent.endsAt !== null && agent.endsAt <= now) {
           busy += 40;
           agent.endsAt = null;
-          admit(budget.finish(agent.entry, now));
+          admit(budget.finish(agent.entry, now).admitted);
           Object.assign(agent, started(budget.ask(now)));
         } else if (agent.entry.state === 'expired') (expired++, Object.assign(agent, started(budget.ask(now))));
       }
@@ -81,17 +81,17 @@ describe('the back office’s time budget', () => {
     const { budget, running: [first, second] } = spentBudget({ ...options, maxQueued: 10 });
     const [a, b, c] = [budget.ask(150), budget.ask(160), budget.ask(170)] as [BudgetEntry, BudgetEntry, BudgetEntry];
     expect(states([a, b, c])).toEqual(['queued', 'queued', 'queued']);
-    expect(budget.finish(first, 300)).toEqual([]); // 250 − 300: in debt, the other still running
-    expect(budget.finish(second, 400)).toEqual([]); // the debt stops at one burst: −250
+    expect(budget.finish(first, 300).admitted).toEqual([]); // 250 − 300: in debt, the other still running
+    expect(budget.finish(second, 400).admitted).toEqual([]); // the debt stops at one burst: −250
     expect(budget.stats(400).tokens).toBe(-250);
     // nothing runs: the queue wakes when the bucket is back out of debt (250 ms at 0.25 ms per ms)
     expect(budget.nextWakeAt(400)).toBe(1400);
     expect(budget.poll(1400).admitted).toEqual([a]);
     expect(states([a, b, c])).toEqual(['admitted', 'queued', 'queued']);
-    expect(budget.finish(a, 1410)).toEqual([]); // 0 + 2.5 − 10
+    expect(budget.finish(a, 1410).admitted).toEqual([]); // 0 + 2.5 − 10
     expect(budget.nextWakeAt(1410)).toBe(1440);
     expect(budget.poll(1440).admitted).toEqual([b]);
-    expect(budget.finish(b, 1450)).toEqual([]);
+    expect(budget.finish(b, 1450).admitted).toEqual([]);
     expect(budget.poll(1480).admitted).toEqual([c]);
   });
 
@@ -105,6 +105,15 @@ describe('the back office’s time budget', () => {
     expect(budget.poll(5201).expired).toEqual(queued.slice(0, 2));
     expect(states(queued)).toEqual(['expired', 'expired', 'queued']);
     expect(budget.stats(5201)).toMatchObject({ queued: 1, expired: 2, refused: 1, waited: 3 });
+  });
+
+  it('hands back, when a request ends, those whose wait ran out meanwhile (none is left waiting forever)', () => {
+    const { budget, running } = spentBudget();
+    const late = budget.ask(200);
+    expect(late.state).toBe('queued');
+    // nobody polled in between: the end of a running request must send the expired one away
+    expect(budget.finish(running[0], 6000)).toEqual({ admitted: [], expired: [late] });
+    expect(late.state).toBe('expired');
   });
 
   it('forgets a waiting request whose client went away', () => {

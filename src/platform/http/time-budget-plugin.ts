@@ -102,7 +102,7 @@ export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudget
   const done = async (request: FastifyRequest) => {
     const entry = (request as Budgeted)[ENTRY];
     if (!entry || entry.state !== 'admitted') return;
-    settle({ admitted: budget.finish(entry, now()), expired: [] });
+    settle(budget.finish(entry, now()));
   };
   app.addHook('onResponse', done);
   app.addHook('onRequestAbort', done);

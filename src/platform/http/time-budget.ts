@@ -87,20 +87,17 @@ export class TimeBudget {
     return entry;
   }
 
-  /** A request admitted earlier is finished: it spends its elapsed time; returns those let in behind it. */
-  finish(entry: BudgetEntry, now: number): BudgetEntry[] {
-    if (entry.state === 'queued') {
-      this.cancel(entry);
-      return [];
-    }
-    if (entry.state !== 'admitted') return [];
+  /** A request admitted earlier is finished: it spends its elapsed time; then `poll` (those let in behind it, those whose wait is over). */
+  finish(entry: BudgetEntry, now: number): { admitted: BudgetEntry[]; expired: BudgetEntry[] } {
+    if (entry.state === 'queued') this.cancel(entry);
+    if (entry.state !== 'admitted') return this.poll(now);
     this.refill(now);
     this.inProgress.delete(entry);
     entry.state = 'done';
     const elapsed = now - entry.admittedAt!;
     this.tokens = Math.max(-this.opts.burstMs, this.tokens - elapsed);
     this.typicalMs += (elapsed - this.typicalMs) / 8;
-    return this.poll(now).admitted;
+    return this.poll(now);
   }
 
   /** A waiting request whose client went away leaves the queue. */
