@@ -307,6 +307,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     if (!session) return null;
     const agentId = session.get<number>('agentId');
     if (agentId) {
+      // the back office's guard read the agent already (agents/routes.tsx)
+      if (request.agent?.id === agentId) return { displayName: request.agent.display_name, kind: 'agent' };
       const agent = await db.selectFrom('agents').select('display_name').where('id', '=', agentId).executeTakeFirst();
       return agent ? { displayName: agent.display_name, kind: 'agent' } : null;
     }

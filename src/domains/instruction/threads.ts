@@ -78,23 +78,8 @@ export async function readThread(db: Db, owner: ThreadOwner, reader: Reader): Pr
 
 /**
  * The unread messages of each listed owner as a column of the list's own query (one round trip for a
- * page, where unreadCounts takes a second): `ownerId` names the owner's id column.
+ * page: "Mes démarches", the agents' queue): `ownerId` names the owner's id column.
  */
 export function unreadCountColumn(ownerKind: string, ownerId: string, reader: Reader): RawBuilder<number> {
   return sql<number>`(select count(*)::int from request_messages m where m.owner_kind = ${ownerKind} and m.owner_id = ${sql.ref(ownerId)} and m.author_kind != ${reader} and m.read_at is null)`;
-}
-
-/** Unread messages per owner id, for lists (the agents' queue). */
-export async function unreadCounts(db: Db, ownerKind: string, ids: number[], reader: Reader): Promise<Map<number, number>> {
-  if (!ids.length) return new Map();
-  const rows = await db
-    .selectFrom('request_messages')
-    .select(['owner_id', sql<number>`count(*)::int`.as('n')])
-    .where('owner_kind', '=', ownerKind)
-    .where('owner_id', 'in', ids)
-    .where('author_kind', '!=', reader)
-    .where('read_at', 'is', null)
-    .groupBy('owner_id')
-    .execute();
-  return new Map(rows.map((r) => [r.owner_id, r.n]));
 }

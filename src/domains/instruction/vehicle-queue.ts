@@ -5,7 +5,7 @@ import type { Agent } from '../../schema.ts';
 import type { VehicleDeps } from '../vehicles/deps.ts';
 import type { ProcedureKind, ProcedureStatus } from '../vehicles/tables.ts';
 import { INSTRUCTED_KINDS } from './vehicle-access.ts';
-import { unreadCounts } from './threads.ts';
+import { unreadCountColumn } from './threads.ts';
 
 /** The instruction centre's queues of vehicle requests: filters, search, keyset pages, oldest first. */
 
@@ -151,19 +151,20 @@ export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
       sql<string>`coalesce(v.plate, '—')`.as('plate'),
       // a complementary request may concern a vehicle not in the registry: its part 2 names the holder
       sql<string>`coalesce(h.company_name, h.given_names || ' ' || h.birth_name, vp.data->'tpc'->'holder'->>'company_name', (vp.data->'tpc'->'holder'->>'given_names') || ' ' || (vp.data->'tpc'->'holder'->>'birth_name'), '—')`.as('holder'),
+      // the users' unread messages, for the page's rows only, in the same statement
+      unreadCountColumn('vehicle_procedure', 'vp.id', 'agent').as('unread'),
     ])
     .orderBy('vp.submitted_at')
     .orderBy('vp.id');
 }
 
-/** One page of a queue, oldest first, with each request's unread messages and the next page's cursor. */
+/** One page of a queue, oldest first, with each request's unread messages and the next page's cursor: one statement. */
 export async function queue(deps: QueueDeps, agent: Agent, f: QueueFilters) {
   const rows = await queueQuery(deps, agent, f).execute();
   const page = rows.slice(0, PAGE_SIZE);
-  const unread = await unreadCounts(deps.searchDb ?? deps.db, 'vehicle_procedure', page.map((r) => r.id), 'agent');
   const last = page.at(-1);
   return {
-    rows: page.map((r) => ({ ...r, unread: unread.get(r.id) ?? 0 })),
+    rows: page,
     next: rows.length > PAGE_SIZE && last?.submitted_at ? encodeCursor(last.submitted_at, last.id) : null,
   };
 }
