@@ -17,6 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -44,6 +45,12 @@ const AGENTS = 20;
 const SESSION_SECRET = 'bench-citizens-agents-secret-0123456789';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+/** CPU time (ms) a process has used so far, from /proc (Linux; clock ticks of 10 ms). */
+const cpuMsOf = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
+};
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -148,25 +155,37 @@ async function main(): Promise<void> {
     const citizens = (base: string) => runLoad({ url: `${base}/vehicules`, durationMs: SECONDS * 1000, cookie: citizen, mode: 'closed', concurrency: CITIZENS, timeoutMs: 30_000 });
     const searches = (base: string, clients = AGENTS) =>
       runLoad({ url: `${base}/agents/vehicules?q=martin`, durationMs: SECONDS * 1000, cookie: agent, mode: 'closed', concurrency: clients, timeoutMs: 30_000 });
-    const line = (what: string, r: LoadResult) =>
-      `${what}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, errors ${r.errors + r.timeouts}, sent away (503) ${r.waiting}`;
+    const line = (what: string, r: LoadResult, portalCpu?: number) =>
+      `${what}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50} ms, p95 ${r.p95} ms, errors ${r.errors + r.timeouts}, sent away (503) ${r.waiting}` +
+      (portalCpu === undefined ? '' : `; portal CPU ${portalCpu} ms/s`);
+    /** what `work` gives, with the CPU the portal process used per second meanwhile (its own, whatever the machine's load) */
+    const measured = async <T>(pid: number, work: () => Promise<T>): Promise<[T, number]> => {
+      const [cpu, wall] = [cpuMsOf(pid), performance.now()];
+      const result = await work();
+      return [result, Math.round(((cpuMsOf(pid) - cpu) / (performance.now() - wall)) * 1000)];
+    };
 
     for (const portal of portals) await citizens(portal.base); // warm-up (JIT, caches), not counted
     const results: Record<string, unknown>[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const portal of portals) {
-        const alone = await citizens(portal.base);
-        console.log(`${line(`[${portal.label}] Citoyens seuls (${CITIZENS})`, alone)}; load ${load()}`);
-        const lone = await searches(portal.base, 1);
-        console.log(`${line(`[${portal.label}] Un agent seul (q=martin)`, lone)}; load ${load()}`);
-        const [during, agentsResult] = await Promise.all([citizens(portal.base), searches(portal.base)]);
-        console.log(`${line(`[${portal.label}] Citoyens pendant ${AGENTS} recherches d’agents`, during)}; load ${load()}`);
+        const pid = portal.child.pid!;
+        const [alone, aloneCpu] = await measured(pid, () => citizens(portal.base));
+        console.log(`${line(`[${portal.label}] Citoyens seuls (${CITIZENS})`, alone, aloneCpu)}; load ${load()}`);
+        const [lone, loneCpu] = await measured(pid, () => searches(portal.base, 1));
+        console.log(`${line(`[${portal.label}] Un agent seul (q=martin)`, lone, loneCpu)}; load ${load()}`);
+        const [[during, agentsResult], duringCpu] = await measured(pid, () => Promise.all([citizens(portal.base), searches(portal.base)]));
+        console.log(`${line(`[${portal.label}] Citoyens pendant ${AGENTS} recherches d’agents`, during, duringCpu)}; load ${load()}`);
         console.log(line(`[${portal.label}] Recherches des ${AGENTS} agents (q=martin)`, agentsResult));
-        const again = await citizens(portal.base);
-        console.log(`${line(`[${portal.label}] Citoyens seuls, de nouveau`, again)}; load ${load()}`);
+        const [again, againCpu] = await measured(pid, () => citizens(portal.base));
+        console.log(`${line(`[${portal.label}] Citoyens seuls, de nouveau`, again, againCpu)}; load ${load()}`);
         const ratio = during.rps / ((alone.rps + again.rps) / 2);
-        console.log(`[${portal.label}] Rapport pendant / seuls : ×${ratio.toFixed(2)} (cible : 0,80 à 1,20)`);
-        results.push({ round, portal: portal.label, alone, lone, during, agents: agentsResult, again, ratio });
+        // the portal's CPU per citizen's page: alone, and during the searches (all the portal's CPU, agents' included, over the citizens' pages)
+        const perPage = (cpu: number, r: LoadResult) => (r.rps ? (cpu / r.rps).toFixed(2) : '—');
+        console.log(
+          `[${portal.label}] Rapport pendant / seuls : ×${ratio.toFixed(2)} (cible : 0,80 à 1,20); CPU du portail par page de citoyen : ${perPage(aloneCpu, alone)} ms seuls, ${perPage(duringCpu, during)} ms pendant les recherches; par recherche d’un agent seul : ${perPage(loneCpu, lone)} ms`,
+        );
+        results.push({ round, portal: portal.label, alone, lone, during, agents: agentsResult, again, ratio, portalCpuMsPerSecond: { alone: aloneCpu, lone: loneCpu, during: duringCpu, again: againCpu } });
       }
     }
     console.log(JSON.stringify({ vehicles: VEHICLES, results }));
