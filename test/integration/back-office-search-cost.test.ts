@@ -16,6 +16,11 @@ import { SqlRecorder } from '../helpers/sql-recorder.ts';
 const SEARCH_PAGE_BUDGET = 3;
 /** the session's last_seen_at touched once a minute, the maintenance notices read once per 5 s: clock-driven, not counted */
 const isTimed = (s: string) => /from "maintenance_notices"/.test(s) || /^update "sessions" set "last_seen_at" = \$1 where/.test(s);
+/** The recorder also sees a subquery built apart (the queue's page of ids) on its own: it is part of the statement that holds it, not sent. */
+const sent = (statements: string[]) => {
+  const shape = (s: string) => s.replace(/\$\d+/g, '$'); // its parameters are numbered differently inside
+  return statements.filter((s) => !statements.some((other) => other !== s && shape(other).includes(`(${shape(s)})`)));
+};
 
 describe('an agent’s search', () => {
   let database: TestDatabase;
@@ -44,7 +49,8 @@ describe('an agent’s search', () => {
         expect(page.body).toContain('Agent du CERT (démo)'); // the header's name, from the agent the guard read
       })
     ).filter((s) => !isTimed(s));
-    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(SEARCH_PAGE_BUDGET);
+    const queries = sent(statements);
+    expect(queries.length, queries.join('\n')).toBeLessThanOrEqual(SEARCH_PAGE_BUDGET);
     expect(statements.filter((s) => /from "agents"/.test(s) && !/join "agents"/.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /from "request_messages"/.test(s) && !/from "vehicle_procedures"/.test(s))).toEqual([]);
   });
