@@ -33,6 +33,23 @@ describe('LoopDelay', () => {
     expect(delay.current()).toBeLessThan(250);
   });
 
+  it('does not count a late turn that kept no newcomer waiting (the node’s own work): the share stays whole', async () => {
+    delay = new LoopDelay(200);
+    delay.start();
+    await turns(2);
+    holdEventLoop(300); // nobody asked meanwhile
+    await turns(2); // the late timer has run, then timers on time
+    expect(delay.admittedFraction()).toBe(1);
+    expect(delay.admitNewcomer()).toBe(true);
+  });
+
+  it('watches nothing before start(): the work of a start is not lateness', () => {
+    delay = new LoopDelay(100);
+    holdEventLoop(200);
+    expect(delay.current()).toBe(0);
+    expect(delay.admitNewcomer()).toBe(true);
+  });
+
   it('lets no newcomer in while late, then an even share of them that grows back while the loop keeps up', async () => {
     delay = new LoopDelay(400, 0.01, 10);
     delay.start();

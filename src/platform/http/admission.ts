@@ -47,8 +47,9 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * **An overloaded node** (the count above never sees it: under overload each request waits in the
  * sockets and the event loop *before* Fastify, then takes a few milliseconds): while the event loop
  * runs more than `maxLoopDelayMs` late (loop-delay.ts), newcomers are not let in either, then only a
- * share of them while the loop stays on time (halved at each late timer, grown back at each timer on
- * time). Those
+ * share of them while the loop stays on time (halved at each late timer that kept a newcomer waiting,
+ * grown back at each timer on time). The loop is watched from when the server listens, with everyone
+ * let in: the node's own start is not overload. Those
  * without a validly signed session cookie are answered in the HTTP server's own request listener
  * (admission-server.ts), before any routing, hook or body read, with the waiting page prepared once
  * when the server starts listening (the very answer Fastify gives, headers included, the asked URL
@@ -315,11 +316,12 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   // a place not reloaded for three reload periods (at least a minute) is given up
   const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000, opts.queuePerAddress);
   const keptSeconds = Math.max(60, 3 * opts.retrySeconds);
-  // the event loop's delay: watched only when the waiting room is on
+  // the event loop's delay: watched only when the waiting room is on, and from when the server
+  // listens (the node's own start — modules, database, routes — keeps no client waiting)
   const loopDelay = new LoopDelay(opts.maxLoopDelayMs);
   const watchLoop = opts.maxConcurrent > 0 && opts.maxLoopDelayMs > 0;
   if (watchLoop) {
-    loopDelay.start();
+    app.addHook('onListen', async () => loopDelay.start());
     app.addHook('onClose', async () => loopDelay.stop());
   }
   // one newcomer asking (signed cookie or not): false while the loop is late, then for a share of them (loop-delay.ts)
@@ -364,7 +366,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   }
 
   // The early answer, in the server's request listener: prepared once the server listens (the
-  // plugin asks itself, through Fastify, for its overloaded page: same headers as any answer)
+  // plugin asks itself, through Fastify, for its overloaded page: same headers as any answer; its
+  // render is the node's own work, nobody waits on it)
   if (watchLoop && opts.server) {
     const server = opts.server;
     app.addHook('onListen', async () => {
@@ -382,10 +385,11 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   }
 
   function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: { page: PreparedAnswer; pausedPage: PreparedAnswer; plain: PreparedAnswer }): boolean {
-    if (loopDelay.admittedFraction() >= 1) return false; // the common case: nothing more to read
     const url = request.url ?? '/';
     // always served (a payment's way back spends its budget in the hooks, which know the client's address behind a proxy)
     if (ALWAYS_SERVED.test(url) || isPaymentReturn(request.method, url)) return false;
+    loopDelay.noteRequest(); // someone asks: a late turn now keeps them waiting
+    if (loopDelay.admittedFraction() >= 1) return false; // the common case: nothing more to read
     // a signed session cookie may be signed in: the hooks below ask the database
     if (request.headers.cookie !== undefined && signedSessionId(request.headers.cookie) !== null) return false;
     if (!overloaded()) {
@@ -426,6 +430,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       key = visitorKey(request.ip, request.headers['user-agent'], request.headers['accept-language']);
       group = addressGroup(request.ip);
     }
+    if (key !== null && watchLoop) loopDelay.noteRequest();
     // an overloaded node lets no newcomer in (those without a signed cookie were mostly answered earlier, in the server's listener)
     if (key !== null && !letInEarly.has(request.raw) && overloaded()) mustWait = overloadedNode = true;
     else if (key !== null && group !== null) {
