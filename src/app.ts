@@ -286,18 +286,22 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
           (await app.inject({ method: 'POST', url: '/paiement/notification', headers: { 'content-type': 'application/json', 'x-signature': signature }, payload: body })).statusCode,
       }),
     },
-    periodic: async () => {
-      await preApplications.enqueueDailyReminders(); // once per day across nodes (dedupe key)
-      await licences.enqueueDailyPurge(); // once per day across nodes (dedupe key)
-      await purgeThrottle(db);
-      await enqueueDailyAuditHead(db); // once per day across nodes (dedupe key)
-      await notificationLimiter.purge();
-      const expired = await payments?.expire();
-      if (expired) app.log.info({ expired }, 'paiements : tentatives expirées closes');
-      await purgeExpiredOidcPayloads(db); // the FranceConnect simulator's expired codes, sessions and grants
-      const purged = await purgeExpiredSessions(db, config);
-      if (purged) app.log.info({ purged }, 'sessions expirées supprimées');
-    },
+    periodic: [
+      () => preApplications.enqueueDailyReminders(), // once per day across nodes (dedupe key)
+      () => licences.enqueueDailyPurge(), // once per day across nodes (dedupe key)
+      () => purgeThrottle(db),
+      () => enqueueDailyAuditHead(db), // once per day across nodes (dedupe key)
+      () => notificationLimiter.purge(),
+      async () => {
+        const expired = await payments?.expire();
+        if (expired) app.log.info({ expired }, 'paiements : tentatives expirées closes');
+      },
+      () => purgeExpiredOidcPayloads(db), // the FranceConnect simulator's expired codes, sessions and grants
+      async () => {
+        const purged = await purgeExpiredSessions(db, config);
+        if (purged) app.log.info({ purged }, 'sessions expirées supprimées');
+      },
+    ],
   });
   app.decorate('worker', worker);
 

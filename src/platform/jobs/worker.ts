@@ -13,6 +13,14 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/**
+ * Lets the event loop read its sockets before the worker's next statement. On the embedded database
+ * (PGlite) a query runs on the main thread and resolves at once, so a chain of awaited statements is
+ * one long turn of the loop: the housekeeping of a tick (~0.1–0.7 s of queries) kept every visitor
+ * waiting and made the waiting room's loop-delay watch see the node as overloaded (issue 20).
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function createWorker(opts: {
   db: Db;
   handlers: JobHandlers;
@@ -20,8 +28,8 @@ export function createWorker(opts: {
   metrics: Metrics;
   pollMs: number;
   batch?: number;
-  /** periodic housekeeping (purges), run at most every `periodicMs` */
-  periodic?: () => Promise<void>;
+  /** periodic housekeeping (purges), run at most every `periodicMs`: steps run one after the other */
+  periodic?: (() => Promise<unknown>)[];
   periodicMs?: number;
   /** short chores run every `everyMs` (e.g. sealing the audit trail), each on its own clock */
   frequent?: { everyMs: number; run: () => Promise<unknown> }[];
@@ -46,6 +54,7 @@ export function createWorker(opts: {
         opts.metrics.jobsProcessed.inc({ kind: job.kind, outcome });
         opts.log.warn({ err: error, jobId: job.id, kind: job.kind, outcome }, outcome === 'retry' ? 'tâche en échec : nouvel essai prévu' : 'tâche en échec définitif : plus d’essai');
       }
+      await nextTurn();
     }
     return jobs.length;
   }
@@ -62,14 +71,19 @@ export function createWorker(opts: {
   async function tick(): Promise<void> {
     try {
       await drain();
+      await nextTurn();
       for (const [i, chore] of (opts.frequent ?? []).entries()) {
         if (Date.now() - (lastFrequent[i] ?? 0) < chore.everyMs) continue;
         lastFrequent[i] = Date.now();
         await chore.run();
+        await nextTurn();
       }
       if (opts.periodic && Date.now() - lastPeriodic > (opts.periodicMs ?? 600_000)) {
         lastPeriodic = Date.now();
-        await opts.periodic();
+        for (const step of opts.periodic) {
+          await step();
+          await nextTurn();
+        }
       }
     } catch (error) {
       opts.log.error({ err: error }, 'tâches : tour du traitement en échec');
@@ -86,7 +100,8 @@ export function createWorker(opts: {
     start() {
       if (!stopped) return;
       stopped = false;
-      timer = setTimeout(loop, 0);
+      // the first tick one poll period later: the node's first visitors are served before its housekeeping
+      timer = setTimeout(loop, opts.pollMs);
     },
     async stop() {
       stopped = true;
