@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const url = new URL(admin);
   url.pathname = `/${name}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'portail-bench-page-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), DEMO_DATA: 'true', DATA_DIR: dataDir, JOBS_WORKER: 'false', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMISSION_MAX_LOOP_DELAY_MS: '0' }; // the page's cost, not the waiting room (a loop late just after start sent the sign-in page to it)
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), DEMO_DATA: 'true', DATA_DIR: dataDir, JOBS_WORKER: 'false', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   delete env.APP_CLOCK_START;
   const profileDir = process.env.BENCH_PROFILE;
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : [];
