@@ -86,15 +86,21 @@ export class LoopDelay {
     return performance.now() - this.lastRun - this.periodMs;
   }
 
-  /** Milliseconds the loop is running late now (0 while not watched: before `start()`, after `stop()`). */
+  /** Milliseconds the loop is running late now: the last timer's lateness or the turn in progress (0 while not watched: before `start()`, after `stop()`). */
   current(): number {
+    if (!this.timer) return 0;
+    return Math.max(this.lateness, this.turnLateness());
+  }
+
+  /** How late a newcomer read now was kept: as `current()`, less the last timer's lateness once the loop went idle since. */
+  private lateForNewcomer(): number {
     if (!this.timer) return 0;
     return Math.max(this.lastTimerLateness(), this.turnLateness());
   }
 
   /** The share of newcomers let in now (1: all). */
   admittedFraction(): number {
-    return this.current() > this.lateMs ? 0 : this.fraction;
+    return this.lateForNewcomer() > this.lateMs ? 0 : this.fraction;
   }
 
   /**
@@ -114,7 +120,7 @@ export class LoopDelay {
   /** Whether this newcomer may come in (each call is one newcomer: they are let in evenly, at the fraction's rate). */
   admitNewcomer(): boolean {
     this.noteRequest();
-    if (this.current() > this.lateMs) return false;
+    if (this.lateForNewcomer() > this.lateMs) return false;
     if (this.fraction >= 1) return true;
     this.credit += this.fraction;
     if (this.credit < 1) return false;
