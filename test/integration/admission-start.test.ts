@@ -10,12 +10,13 @@ import { holdEventLoop, RawConnection, type RawResponse } from '../helpers/raw-h
  * The first visitors of a freshly started node (issue 20): the node's own start work — building
  * the application, then its first turns after listening (job worker, first renders) — must not
  * count as overload and send them to the waiting page, while a node started into a flood still
- * sheds it. Each test starts a node on a real port, its event loop watched as in production
- * (ADMISSION_MAX_LOOP_DELAY_MS 100, the default), and holds the loop to stand for the start's work.
+ * sheds it. Each test starts a node on a real port, its event loop watched as in production (with
+ * ADMISSION_MAX_LOOP_DELAY_MS at 250 rather than 100: a loaded test machine can starve the process
+ * for 100 ms by itself), and holds the loop longer than that to stand for the start's work.
  */
 let database: TestDatabase;
 let app: FastifyInstance | null = null;
-const START_WORK_MS = 400;
+const START_WORK_MS = 600;
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -28,7 +29,7 @@ afterAll(() => database.close());
 
 /** A node as server.ts starts one: the application built, `START_WORK_MS` of start work, then listening. */
 async function startNode(): Promise<number> {
-  app = await buildApp(testConfig({ ADMISSION_MAX_LOOP_DELAY_MS: '100' }), database);
+  app = await buildApp(testConfig({ ADMISSION_MAX_LOOP_DELAY_MS: '250' }), database);
   await seedDemoData(database.db, app.config);
   holdEventLoop(START_WORK_MS); // the rest of the start, before listening: nobody can be waiting yet
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -66,7 +67,7 @@ describe('a freshly started node', () => {
     await sleep(50);
     holdEventLoop(START_WORK_MS); // e.g. the job worker's housekeeping on the embedded database
     await sleep(50); // the late timer has run: had it counted, only half of the newcomers would get in now
-    expect(app!.admission.stats().loopDelayMs).toBeLessThan(100);
+    expect(app!.admission.stats().loopDelayMs).toBeLessThan(250);
     const res = await healthThenSignIn(port);
     expect(res.status).toBe(200);
     expect(res.body).toContain('name="_csrf"');
