@@ -27,8 +27,9 @@ export class RawConnection {
     });
   }
 
-  static async open(port: number): Promise<RawConnection> {
-    const socket = connect({ host: '127.0.0.1', port });
+  /** localAddress: the client's own address (127.0.0.2… on Linux: another peer for the server) */
+  static async open(port: number, localAddress?: string): Promise<RawConnection> {
+    const socket = connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     return new RawConnection(socket);
   }

@@ -26,19 +26,44 @@ async function idle(port: number): Promise<RawConnection> {
   return c;
 }
 
-/** Whether a new connection is closed by the server without an answer. */
-async function refused(port: number): Promise<boolean> {
+interface Exchange {
+  /** the bytes the server wrote before closing the connection (empty: reset or closed unanswered) */
+  raw: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** whether the server ended the connection itself (the client never closes it here) */
+  closedByServer: boolean;
+}
+
+/** One request on a new connection, everything the server writes read until it closes the connection (or 10 s). */
+async function exchange(port: number, path: string, accept: string, connection = 'keep-alive'): Promise<Exchange> {
   const socket = connect({ host: '127.0.0.1', port });
-  return await new Promise<boolean>((resolve) => {
-    let data = false;
-    socket.on('connect', () => socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n'));
-    socket.on('data', () => {
-      data = true;
+  const chunks: Buffer[] = [];
+  const closedByServer = await new Promise<boolean>((resolve) => {
+    const giveUp = setTimeout(() => {
       socket.destroy();
-    });
+      resolve(false);
+    }, 10_000);
+    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: ${accept}\r\nConnection: ${connection}\r\n\r\n`));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => undefined);
-    socket.on('close', () => resolve(!data));
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      resolve(true);
+    });
   });
+  const raw = Buffer.concat(chunks).toString('utf8');
+  const [head = '', ...rest] = raw.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) headers[line.slice(0, line.indexOf(':')).trim().toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+  return { raw, status: Number(statusLine.split(' ')[1] ?? 0), headers, body: rest.join('\r\n\r\n'), closedByServer };
+}
+
+/** Whether this exchange got the whole waiting page (503, its headers, every byte of its body) and then the connection closed. */
+function isWholeWaitingAnswer(e: Exchange): boolean {
+  return e.status === 503 && e.closedByServer && e.headers.connection === 'close' && e.headers['retry-after'] !== undefined && Buffer.byteLength(e.body) === Number(e.headers['content-length']);
 }
 
 beforeAll(async () => {
@@ -51,19 +76,34 @@ afterAll(async () => {
 });
 
 describe('open sockets per address', () => {
-  it('closes at once the connections of one direct peer past its cap, and accepts it again once one is closed', async () => {
+  it('answers the connections of one direct peer past its cap with the waiting page and closes them, and serves it again once one is closed', async () => {
     const port = await listen(direct);
     const held = await Promise.all(Array.from({ length: 5 }, () => idle(port)));
     try {
-      expect(await refused(port)).toBe(true);
-      expect(await refused(port)).toBe(true);
+      // a browser behind the same address (asking to keep the connection): the whole French waiting page, not a reset
+      const browser = await exchange(port, '/demarches?x=1', 'text/html,application/xhtml+xml');
+      expect(isWholeWaitingAnswer(browser)).toBe(true);
+      expect(browser.headers['content-type']).toMatch(/^text\/html/);
+      expect(browser.headers.refresh).toBeDefined();
+      expect(browser.body).toMatch(/<html lang="fr"/);
+      expect(browser.body).toContain('Salle d’attente');
+      expect(browser.body).toContain('href="/demarches?x=1"');
+      // anything else: the short text
+      const script = await exchange(port, '/healthz', 'application/json');
+      expect(isWholeWaitingAnswer(script)).toBe(true);
+      expect(script.body).toBe('Service très demandé : réessayez dans 10 secondes.\n');
       // the held ones still work
       held[0]!.send('/healthz', { accept: 'application/json' });
       expect((await held[0]!.response()).status).toBe(200);
+      // another address (another peer) is served as usual
+      const other = await RawConnection.open(port, '127.0.0.2');
+      other.send('/', { accept: 'text/html' });
+      expect((await other.response()).status).toBe(200);
+      other.close();
       held[4]!.close();
       let accepted = false;
       for (let i = 0; i < 100 && !accepted; i++) {
-        accepted = !(await refused(port));
+        accepted = (await exchange(port, '/healthz', 'application/json', 'close')).status === 200;
         if (!accepted) await new Promise((r) => setTimeout(r, 20));
       }
       expect(accepted).toBe(true);

@@ -1,11 +1,22 @@
 import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
-import { guardSockets, type SocketGuardOptions, type SocketGuardStats } from './socket-guard.ts';
+import { guardSockets, isOverCap, type SocketGuardOptions, type SocketGuardStats } from './socket-guard.ts';
 
 /**
  * Answers a request before Fastify sees it (true: answered; false: Fastify handles it as usual).
  * Called in the server's own 'request' listener: no routing, no hook, no body read.
  */
 export type EarlyAnswer = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+/** Writes the waiting page, with `Connection: close`, to a request on a socket over the cap (socket-guard.ts). */
+export type OverCapAnswer = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Before the waiting room has prepared its page (or without it): the short text, in French. */
+const OVER_CAP_TEXT = Buffer.from('Service très demandé : réessayez dans quelques secondes.\n');
+
+function answerOverCapPlainly(request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'content-length': OVER_CAP_TEXT.length, 'retry-after': '10', 'cache-control': 'no-store', connection: 'close' });
+  response.end(request.method === 'HEAD' ? undefined : OVER_CAP_TEXT);
+}
 
 /** What Fastify passes to a server factory (its own options) that a plain HTTP server needs. */
 interface FastifyServerOptions {
@@ -24,6 +35,7 @@ interface FastifyServerOptions {
  */
 export class AdmissionServer {
   private answer: EarlyAnswer | null = null;
+  private overCapAnswer: OverCapAnswer | null = null;
   private socketStats: (() => SocketGuardStats) | null = null;
 
   /** sockets: the cap of open connections per direct peer and in all (socket-guard.ts); absent: none */
@@ -39,8 +51,15 @@ export class AdmissionServer {
     this.answer = answer;
   }
 
+  /** The waiting room's answer to a socket over the cap (set when the admission plugin's server listens). */
+  answerOverCap(answer: OverCapAnswer | null): void {
+    this.overCapAnswer = answer;
+  }
+
   readonly serverFactory = (handler: (request: IncomingMessage, response: ServerResponse) => void, options: FastifyServerOptions) => {
     const server = createServer(options.http ?? {}, (request, response) => {
+      // a socket over the cap: the waiting page and the connection closed, no body read, Fastify never asked
+      if (isOverCap(request.socket)) return (this.overCapAnswer ?? answerOverCapPlainly)(request, response);
       if (this.answer?.(request, response)) return;
       handler(request, response);
     });

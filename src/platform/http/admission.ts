@@ -289,6 +289,13 @@ function prepareAnswer(status: number, headers: Record<string, unknown>, body: B
   return { status, headers: kept, parts, links };
 }
 
+/** The waiting page for a browser, its paused form, and the short text for anything else. */
+interface PreparedAnswers {
+  page: PreparedAnswer;
+  pausedPage: PreparedAnswer;
+  plain: PreparedAnswer;
+}
+
 /** The prepared page with the asked URL in its links. */
 function fillAnswer(answer: PreparedAnswer, url: string): Buffer {
   if (answer.links.length === 0) return answer.parts[0]!;
@@ -365,10 +372,11 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     return unsigned.valid && unsigned.value ? unsigned.value : null;
   }
 
-  // The early answer, in the server's request listener: prepared once the server listens (the
-  // plugin asks itself, through Fastify, for its overloaded page: same headers as any answer; its
-  // render is the node's own work, nobody waits on it)
-  if (watchLoop && opts.server) {
+  // The early answer, in the server's request listener, and the answer to a socket over the cap
+  // (socket-guard.ts): prepared once the server listens (the plugin asks itself, through Fastify,
+  // for its overloaded page: same headers as any answer; its render is the node's own work, nobody
+  // waits on it)
+  if (opts.server) {
     const server = opts.server;
     app.addHook('onListen', async () => {
       const ask = async (url: string, accept: string) => {
@@ -376,15 +384,20 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
         if (res.statusCode !== 503) throw new Error(`waiting page not prepared (${res.statusCode})`);
         return prepareAnswer(res.statusCode, res.headers, res.rawPayload);
       };
-      const page = await ask(URL_MARK, 'text/html');
-      const pausedPage = await ask(withPause(URL_MARK, true), 'text/html');
-      const plain = await ask(URL_MARK, '*/*');
-      server.answerEarly((request, response) => answerEarly(request, response, { page, pausedPage, plain }));
+      const prepared = { page: await ask(URL_MARK, 'text/html'), pausedPage: await ask(withPause(URL_MARK, true), 'text/html'), plain: await ask(URL_MARK, '*/*') };
+      if (watchLoop) server.answerEarly((request, response) => answerEarly(request, response, prepared));
+      server.answerOverCap((request, response) => {
+        waited++;
+        writePrepared(request, response, prepared, true);
+      });
     });
-    app.addHook('onClose', async () => server.answerEarly(null));
+    app.addHook('onClose', async () => {
+      server.answerEarly(null);
+      server.answerOverCap(null);
+    });
   }
 
-  function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: { page: PreparedAnswer; pausedPage: PreparedAnswer; plain: PreparedAnswer }): boolean {
+  function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: PreparedAnswers): boolean {
     const url = request.url ?? '/';
     // always served (a payment's way back spends its budget in the hooks, which know the client's address behind a proxy)
     if (ALWAYS_SERVED.test(url) || isPaymentReturn(request.method, url)) return false;
@@ -399,15 +412,21 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     waited++;
     waitedEarly++;
     rates.wait(Date.now());
+    writePrepared(request, response, prepared, false);
+    return true;
+  }
+
+  /** The prepared waiting page (HTML for a browser, else the short text), the asked URL in its links; close: then the connection is closed. */
+  function writePrepared(request: IncomingMessage, response: ServerResponse, prepared: PreparedAnswers, close: boolean): void {
+    const url = request.url ?? '/';
     let answer = prepared.plain;
     let body = answer.parts[0]!;
     if (wantsHtml(request.headers.accept)) {
       answer = new URLSearchParams(url.split('?')[1] ?? '').has(PAUSE_PARAMETER) ? prepared.pausedPage : prepared.page;
       body = fillAnswer(answer, localUrl(url));
     }
-    response.writeHead(answer.status, { ...answer.headers, 'content-length': body.length });
+    response.writeHead(answer.status, { ...answer.headers, 'content-length': body.length, ...(close ? { connection: 'close' } : {}) });
     response.end(request.method === 'HEAD' ? undefined : body);
-    return true;
   }
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -8,14 +8,21 @@ import { addressGroup } from './waiting-queue.ts';
  * keep-alive sockets (each `GET /healthz`, then idle) would otherwise use up the process's file
  * descriptors, and every new connection would then fail for everyone.
  *
- * - A direct peer (not a trusted proxy) keeps at most `perAddress` sockets open at once; the next one
- *   is destroyed as soon as it is accepted (no byte read, no byte written). A peer is an address
- *   group as the waiting room counts them (waiting-queue.ts): an IPv4 address, or a whole IPv6 /64,
- *   which one subscriber usually holds and could otherwise spread its sockets across.
+ * - A direct peer (not a trusted proxy) keeps at most `perAddress` sockets open at once. A peer is an
+ *   address group as the waiting room counts them (waiting-queue.ts): an IPv4 address, or a whole
+ *   IPv6 /64, which one subscriber usually holds and could otherwise spread its sockets across.
+ * - A socket over the cap is not reset (a person behind a busy office NAT would see a browser error):
+ *   it is *over the cap* (isOverCap): its first request head is read, within `overCapHeadMs`, and
+ *   answered with the waiting page and `Connection: close` (admission-server.ts), no body read; past
+ *   that deadline it is destroyed, whatever it is doing. One peer has at most `perAddress` such
+ *   sockets at once (so at most twice its cap open, the second half for a second or two); past them,
+ *   and past `overCapReserve` such sockets in all, a socket is destroyed as soon as it is accepted.
  * - A trusted proxy (TRUST_PROXY) carries everyone's connections: it is not capped per address
  *   (the proxy applies its own per-client limits, see docs/security.md); only the total applies.
  * - The total is `server.maxConnections`, kept under the process's file-descriptor limit with
- *   headroom for the database, files and logs (Node refuses connections past it).
+ *   headroom for the database, files and logs: Node closes a connection past it, unanswered (the hard
+ *   limit). Its last `overCapReserve` places are kept for the answers over the cap: past
+ *   `maxConnections - overCapReserve` sockets served, a new one is over the cap whatever its peer.
  * - Once more than half of that total is open, idle keep-alive sockets are closed after
  *   `busyKeepAliveMs` instead of the usual keep-alive delay.
  */
@@ -28,11 +35,30 @@ export interface SocketGuardOptions {
   maxConnections: number | null;
   /** the keep-alive delay once more than half the total is open (ms) */
   busyKeepAliveMs: number;
+  /** how long a socket over the cap has to send its request head and read the answer (ms; default 2000) */
+  overCapHeadMs?: number;
+}
+
+/** Sockets over the cap, answered with the waiting page then closed (admission-server.ts). */
+const overCap = new WeakSet<object>();
+
+/** Whether this socket is over the cap: its first request gets the waiting page with `Connection: close`. */
+export function isOverCap(socket: object): boolean {
+  return overCap.has(socket);
+}
+
+/** The places of the total kept for the answers over the cap (a sixteenth, at most 256). */
+export function overCapReserve(maxConnections: number): number {
+  return Math.min(256, Math.max(1, Math.floor(maxConnections / 16)));
 }
 
 export interface SocketGuardStats {
+  /** sockets served (under the cap) */
   open: number;
+  /** sockets over the cap since the start: answered with the waiting page, or cut */
   refused: number;
+  /** of those, destroyed unanswered (past the answers' own bounds) */
+  cut: number;
   maxConnections: number;
 }
 
@@ -86,30 +112,51 @@ export function guardSockets(server: Server, options: SocketGuardOptions): () =>
       server.keepAliveTimeout = Math.min(usualKeepAlive, options.busyKeepAliveMs);
     } else if (open <= busyAt / 2 && server.keepAliveTimeout !== usualKeepAlive) server.keepAliveTimeout = usualKeepAlive;
   };
+  const reserve = maxConnections > 0 ? overCapReserve(maxConnections) : 0;
+  const servedAt = maxConnections > 0 ? maxConnections - reserve : Infinity;
+  const answeringMax = maxConnections > 0 ? reserve : Infinity;
+  const headMs = options.overCapHeadMs ?? 2000;
+  /** sockets over the cap being answered, per peer and in all */
+  const answeringBy = new Map<string, number>();
+  let answering = 0;
+  let cut = 0;
+  const count = (map: Map<string, number>, key: string, by: number) => {
+    const n = (map.get(key) ?? 0) + by;
+    if (n > 0) map.set(key, n);
+    else map.delete(key);
+  };
+  /** Over the cap: answered within headMs (the waiting page, admission-server.ts), else destroyed. */
+  const overTheCap = (socket: Socket, address: string, capped: boolean) => {
+    refused++;
+    if ((capped && (answeringBy.get(address) ?? 0) >= options.perAddress) || answering >= answeringMax) {
+      cut++;
+      socket.destroy();
+      return;
+    }
+    answering++;
+    count(answeringBy, address, 1);
+    overCap.add(socket);
+    const deadline = setTimeout(() => socket.destroy(), headMs);
+    deadline.unref?.();
+    socket.once('close', () => {
+      clearTimeout(deadline);
+      answering--;
+      count(answeringBy, address, -1);
+    });
+  };
   server.on('connection', (socket: Socket) => {
     const remote = socket.remoteAddress ?? '';
     const capped = !options.isProxy(remote);
     const address = capped ? addressGroup(remote) : remote;
-    if (capped) {
-      const held = byAddress.get(address) ?? 0;
-      if (held >= options.perAddress) {
-        refused++;
-        socket.destroy();
-        return;
-      }
-      byAddress.set(address, held + 1);
-    }
+    if ((capped && (byAddress.get(address) ?? 0) >= options.perAddress) || open >= servedAt) return overTheCap(socket, address, capped);
+    if (capped) count(byAddress, address, 1);
     open++;
     adjustKeepAlive();
     socket.once('close', () => {
       open--;
-      if (capped) {
-        const held = (byAddress.get(address) ?? 1) - 1;
-        if (held > 0) byAddress.set(address, held);
-        else byAddress.delete(address);
-      }
+      if (capped) count(byAddress, address, -1);
       adjustKeepAlive();
     });
   });
-  return () => ({ open, refused, maxConnections });
+  return () => ({ open, refused, cut, maxConnections });
 }
