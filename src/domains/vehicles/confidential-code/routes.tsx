@@ -7,7 +7,14 @@ import { NewCodePage } from './pages.tsx';
 type Body = Record<string, string | undefined>;
 const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 /** The procedure page, shown again with the code's error (procedures/routes.tsx). */
-type ShowProcedure = (request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors?: Record<string, string>, status?: number) => Promise<unknown>;
+type ShowProcedure = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  fileNumber: string,
+  errors?: Record<string, string>,
+  status?: number,
+  refusal?: { message: string; resume?: string },
+) => Promise<unknown>;
 
 /** The confidential code: entering it on the procedure page, asking a new one for the holder. Inside the signed-in user's scope. */
 export function registerConfidentialCodeRoutes(scope: FastifyInstance, vehicles: VehiclesService, showProcedure: ShowProcedure): void {
@@ -15,7 +22,7 @@ export function registerConfidentialCodeRoutes(scope: FastifyInstance, vehicles:
     const result = await vehicles.enterCode(request.account!, request.params.file, body(request).code ?? '', actorOf(request));
     if (!result.ok) {
       if ('throttled' in result) return showProcedure(request, reply, request.params.file, { code: guessLockMessage('confidential_code', result.throttled) }, 429);
-      if ('conflict' in result) return showProcedure(request, reply, request.params.file, { code: result.conflict }, 409);
+      if ('conflict' in result) return showProcedure(request, reply, request.params.file, {}, 409, { message: result.conflict, resume: result.resume });
       return showProcedure(request, reply, request.params.file, 'errors' in result ? result.errors : {}, 'locked' in result ? 429 : 400);
     }
     request.session.flash('success', 'Code confidentiel accepté.');

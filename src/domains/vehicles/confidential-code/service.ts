@@ -9,7 +9,7 @@ import type { Account } from '../../../schema.ts';
 import { zodErrors, type Outcome } from '../../accounts/service.ts';
 import type { VehicleDeps } from '../deps.ts';
 import { guess, guessesLeft, LETTER_INTERVAL_DAYS, VEHICLE_GUESS_CAP, VEHICLE_SUSPENSION_HOURS, wrongCodeMessage } from '../procedures/guess-limits.ts';
-import { holderOf, ownProcedure } from '../procedures/lookup.ts';
+import { holderOf, ownOpenProcedure, ownProcedure } from '../procedures/lookup.ts';
 import { canApply } from '../procedures/model.ts';
 import { codeDelivery, PROCEDURE_LABELS } from '../procedures/requirements.ts';
 import { applyTransition } from '../procedures/transitions.ts';
@@ -30,7 +30,7 @@ const LETTER_SIGNATURE = '\n\nL’Agence nationale des titres sécurisés';
  */
 export async function enterCode(
   deps: Pick<VehicleDeps, 'db' | 'config'>,
-  account: Account, fileNumber: string, code: string, actor: Actor): Promise<Outcome<null> | { ok: false; locked: Date } | { ok: false; throttled: Date } | { ok: false; conflict: string }> {
+  account: Account, fileNumber: string, code: string, actor: Actor): Promise<Outcome<null> | { ok: false; locked: Date } | { ok: false; throttled: Date } | { ok: false; conflict: string; resume?: string }> {
   const { db, config } = deps;
   const procedure = await ownProcedure(db, account, fileNumber);
   if (!procedure || !canApply(procedure.status, 'code_verified')) return { ok: false, errors: { code: 'Cette démarche n’attend pas de code confidentiel.' } };
@@ -81,7 +81,12 @@ export async function enterCode(
       if (isOpenSlotTaken(error)) return 'taken' as const;
       throw error;
     });
-  if (moved === 'taken') return { ok: false, conflict: alreadyOpen(PROCEDURE_LABELS[procedure.kind]) };
+  if (moved === 'taken') {
+    // Refused: this request can never go on, so it is abandoned rather than left among the drafts.
+    await db.transaction().execute((trx) => applyTransition(trx, config, procedure, 'cancel', actor, { details: { reason: 'vehicle_taken' } }));
+    const mine = await ownOpenProcedure(db, account, vehicle.id, procedure.kind);
+    return { ok: false, conflict: alreadyOpen(PROCEDURE_LABELS[procedure.kind]), resume: mine?.file_number };
+  }
   return { ok: true, value: null };
 }
 

@@ -47,7 +47,7 @@ export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATU
   );
 }
 
-export function StartProcedurePage({ values, errors, certified }: { values: Values; errors: FieldErrors; certified: boolean }) {
+export function StartProcedurePage({ values, errors, certified, resume }: { values: Values; errors: FieldErrors; certified: boolean; resume?: string }) {
   const order = ['kind', 'initiator', 'plate'];
   const sorted = Object.fromEntries(order.filter((k) => errors[k]).map((k) => [k, errors[k]!]));
   return (
@@ -55,6 +55,13 @@ export function StartProcedurePage({ values, errors, certified }: { values: Valu
       <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: 'Ajouter une demande' }]} />
       <ErrorSummary errors={sorted} />
       <h1>Ajouter une demande</h1>
+      {resume && (
+        <p>
+          <a class="fr-btn" href={`/vehicules/demandes/${resume}`}>
+            Reprendre la démarche en cours ({resume})
+          </a>
+        </p>
+      )}
       {!certified && (
         <Alert kind="info" small>
           Avec un compte du portail, le code confidentiel du véhicule vous sera demandé. Connecté avec FranceConnect, vous
@@ -105,6 +112,8 @@ export function ProcedurePage(props: {
   lockedUntil: Date | null;
   errors: FieldErrors;
   timeline?: TimelineEntry[];
+  /** a code that proved possession too late: another procedure of this kind took the vehicle, and this one is abandoned */
+  refusal?: { message: string; resume?: string };
 }) {
   const { procedure, vehicle, holder } = props;
   return (
@@ -114,6 +123,17 @@ export function ProcedurePage(props: {
       <h1>
         {props.label} — <span class="app-nowrap">{vehicle.plate}</span>
       </h1>
+      {props.refusal && (
+        <Alert kind="error" title="Cette démarche ne peut pas continuer">
+          <p>{props.refusal.message}</p>
+          <p>Ce dossier est abandonné : il ne reste pas dans vos brouillons.</p>
+          {props.refusal.resume && (
+            <p>
+              <a href={`/vehicules/demandes/${props.refusal.resume}`}>Reprendre la démarche en cours ({props.refusal.resume})</a>
+            </p>
+          )}
+        </Alert>
+      )}
       <SummaryList
         rows={[
           { key: 'Numéro de dossier', value: procedure.file_number },

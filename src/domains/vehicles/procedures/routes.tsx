@@ -58,7 +58,7 @@ export function registerVehicleRoutes(
     scope.addHook('preHandler', loadAccount(accounts));
 
     const timeline = createTimeline({ db: app.database.db });
-    async function showProcedure(request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors: Record<string, string> = {}, status = 200) {
+    async function showProcedure(request: FastifyRequest, reply: FastifyReply, fileNumber: string, errors: Record<string, string> = {}, status = 200, refusal?: { message: string; resume?: string }) {
       const procedure = await vehicles.procedure(request.account!, fileNumber);
       if (!procedure) return reply.callNotFound(); // another user's file number looks like an unknown one
       if (procedure.kind === 'complementary') return reply.redirect(`/vehicules/demandes/${procedure.file_number}/complementaire`, 303);
@@ -68,7 +68,7 @@ export function registerVehicleRoutes(
         { kind: 'user' },
         vehicleDocumentLinks(procedure.file_number),
       );
-      return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} timeline={entries} />, status);
+      return reply.render(<ProcedurePage procedure={procedure} errors={errors} {...details} timeline={entries} refusal={refusal} />, status);
     }
 
     const receipts = createSaleReceipts({ db: app.database.db, config: app.config });
@@ -106,7 +106,10 @@ export function registerVehicleRoutes(
     scope.post('/vehicules/demandes/nouvelle', async (request, reply) => {
       const form = body(request);
       const outcome = await vehicles.start(request.account!, form, actorOf(request));
-      if (!outcome.ok) return reply.render(<StartProcedurePage values={form} errors={outcome.errors} certified={request.account!.certified} />, 400);
+      if (!outcome.ok) {
+        const resume = 'resume' in outcome ? outcome.resume : undefined;
+        return reply.render(<StartProcedurePage values={form} errors={outcome.errors} certified={request.account!.certified} resume={resume} />, resume ? 409 : 400);
+      }
       return reply.redirect(`/vehicules/demandes/${outcome.value.fileNumber}`, 303);
     });
 

@@ -5,16 +5,19 @@ import type { Account } from '../../../schema.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../../accounts/service.ts';
 import type { VehicleDeps } from '../deps.ts';
 import { checkPlate } from '../registry/identifiers.ts';
-import { alreadyOpen, holderChangeRefusal, holderLink, isOpenSlotTaken, NOT_AVAILABLE } from '../registry/ownership.ts';
+import { alreadyOpen, alreadyOpenOwn, holderChangeRefusal, holderLink, isOpenSlotTaken, NOT_AVAILABLE } from '../registry/ownership.ts';
 import type { ProcedureKind } from '../tables.ts';
-import { holderOf } from './lookup.ts';
+import { holderOf, ownOpenProcedure } from './lookup.ts';
 import { newFileNumber, startSchema } from './model.ts';
 import { PROCEDURE_LABELS, requirementsFor } from './requirements.ts';
 
 /** Starting a vehicle procedure: "Ajouter une demande" (the slides' matrix) and the complementary request. */
 
+/** A start refused because this account already has this procedure open on the vehicle: the file to resume. */
+export type StartOutcome = Outcome<{ fileNumber: string }> | { ok: false; errors: FieldErrors; resume: string };
+
 /** "Ajouter une demande": who for, which plate; applies the slides' matrix. */
-export async function startProcedure(deps: Pick<VehicleDeps, 'db'>, account: Account, input: Record<string, unknown>, actor: Actor): Promise<Outcome<{ fileNumber: string }>> {
+export async function startProcedure(deps: Pick<VehicleDeps, 'db'>, account: Account, input: Record<string, unknown>, actor: Actor): Promise<StartOutcome> {
   const { db } = deps;
   if (input.kind === 'complementary') return startComplementary(db, account, input, actor);
   const parsed = startSchema.safeParse(input);
@@ -81,12 +84,16 @@ async function createProcedure(
   input: Record<string, unknown>,
   actor: Actor,
   p: { kind: ProcedureKind; initiator: 'self' | 'other'; vehicleId: number | null; needsCode: boolean; claimed?: boolean; data: Record<string, unknown>; audited: Record<string, unknown> },
-): Promise<Outcome<{ fileNumber: string }>> {
+): Promise<StartOutcome> {
   const key = typeof input.idempotency_key === 'string' && input.idempotency_key ? input.idempotency_key.slice(0, 64) : null;
   const earlier = () =>
     key ? db.selectFrom('vehicle_procedures').select('file_number').where('account_id', '=', account.id).where('idempotency_key', '=', key).executeTakeFirst() : undefined;
   const before = await earlier(); // one index lookup (account_id, idempotency_key)
   if (before) return { ok: true, value: { fileNumber: before.file_number } };
+  // The account's own procedure of this kind already holds the vehicle: say so before any file is
+  // created, with the way back to it (it is theirs: nothing is told about somebody else's).
+  const mine = p.vehicleId === null ? undefined : await ownOpenProcedure(db, account, p.vehicleId, p.kind);
+  if (mine) return { ok: false, errors: { plate: alreadyOpenOwn(PROCEDURE_LABELS[p.kind], mine.file_number) }, resume: mine.file_number };
   const fileNumber = newFileNumber(randomInt);
   const created = await db.transaction().execute(async (trx) => {
     // Two submits at once: the unique index makes the second wait for the first and insert nothing.

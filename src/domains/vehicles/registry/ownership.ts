@@ -115,6 +115,10 @@ export function isOpenSlotTaken(error: unknown): boolean {
 export const alreadyOpen = (label: string): string =>
   `Une démarche « ${label} » est déjà en cours pour ce véhicule : elle doit être terminée ou abandonnée avant qu’une autre commence. Si c’est la vôtre, reprenez-la depuis « Mon espace véhicule ».`;
 
+/** The same, when the procedure in progress is the account's own (the page links to it). */
+export const alreadyOpenOwn = (label: string, fileNumber: string): string =>
+  `Une démarche « ${label} » est déjà en cours pour ce véhicule : votre dossier ${fileNumber}. Reprenez-la, ou abandonnez-la avant d’en commencer une autre.`;
+
 /**
  * A change of holder is the new holder's procedure: the current holder's own account (linked by
  * the registry, or whose identity matches the holder's) cannot start one on the vehicle, for
