@@ -49,6 +49,23 @@ export interface PostalAddress {
 }
 
 /** Checks an address against the reference and proposes its normalised form, or names each problem. */
+/**
+ * A French postcode and the commune typed with it, against the reference: the commune's official
+ * name (the only one of its postcode when none is typed), or a French message per field.
+ */
+export function checkCommune(postcode: string, typedCommune: string): { ok: true; commune: string } | { ok: false; errors: { postcode?: string; commune?: string } } {
+  const errors: { postcode?: string; commune?: string } = {};
+  const candidates = /^\d{5}$/.test(postcode) ? communesForPostcode(postcode) : [];
+  if (!/^\d{5}$/.test(postcode)) errors.postcode = 'Le code postal comporte 5 chiffres';
+  else if (!candidates.length) errors.postcode = 'Ce code postal n’existe pas : vérifiez-le';
+  const typed = postalLine(typedCommune);
+  const commune = candidates.find((c) => postalLine(c) === typed) ?? (candidates.length === 1 && !typed ? candidates[0] : undefined);
+  if (!typed && candidates.length !== 1) errors.commune = 'Saisissez la commune';
+  else if (candidates.length && !commune) errors.commune = `Cette commune ne correspond pas au code postal ${postcode} : ${candidates.slice(0, 6).join(', ')}${candidates.length > 6 ? '…' : ''}`;
+  if (errors.postcode || errors.commune) return { ok: false, errors };
+  return { ok: true, commune: commune! };
+}
+
 export function checkAddress(input: { line1?: string; line2?: string; postcode?: string; commune?: string }):
   | { ok: true; proposed: PostalAddress; corrected: boolean }
   | { ok: false; errors: Record<string, string> } {
@@ -59,15 +76,10 @@ export function checkAddress(input: { line1?: string; line2?: string; postcode?:
   if (!line1) errors.line1 = 'Saisissez le numéro et le nom de la voie';
   else if (line1.length > 38) errors.line1 = 'La ligne d’adresse dépasse 38 caractères : mettez le complément sur la ligne suivante';
   if (line2.length > 38) errors.line2 = 'Le complément d’adresse dépasse 38 caractères';
-  const candidates = /^\d{5}$/.test(postcode) ? communesForPostcode(postcode) : [];
-  if (!/^\d{5}$/.test(postcode)) errors.postcode = 'Le code postal comporte 5 chiffres';
-  else if (!candidates.length) errors.postcode = 'Ce code postal n’existe pas : vérifiez-le';
-  const typed = postalLine(input.commune ?? '');
-  const commune = candidates.find((c) => postalLine(c) === typed) ?? (candidates.length === 1 && !typed ? candidates[0] : undefined);
-  if (!typed && candidates.length !== 1) errors.commune = 'Saisissez la commune';
-  else if (candidates.length && !commune) errors.commune = `Cette commune ne correspond pas au code postal ${postcode} : ${candidates.slice(0, 6).join(', ')}${candidates.length > 6 ? '…' : ''}`;
-  if (Object.keys(errors).length) return { ok: false, errors };
-  const proposed = { line1, line2: line2 || null, postcode, commune: postalLine(commune!) };
+  const place = checkCommune(postcode, input.commune ?? '');
+  if (!place.ok) Object.assign(errors, place.errors);
+  if (!place.ok || Object.keys(errors).length) return { ok: false, errors };
+  const proposed = { line1, line2: line2 || null, postcode, commune: postalLine(place.commune) };
   const corrected = proposed.line1 !== (input.line1 ?? '').trim() || (proposed.line2 ?? '') !== (input.line2 ?? '').trim() || proposed.commune !== (input.commune ?? '').trim();
   return { ok: true, proposed, corrected };
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { isValidSiren } from '../../accounts/identifiers.ts';
 import { birthDateProblem, POSTCODE_UNKNOWN } from '../../../platform/plausible.ts';
-import { communesForPostcode } from '../registry/communes.ts';
+import { checkCommune, communesForPostcode } from '../registry/communes.ts';
 import { readFrenchTime } from '../../../platform/french-time.ts';
 import { parseParisTime } from '../../../platform/time.ts';
 import { dateProblemMessage, frenchDate, readFrenchDate } from '../../../platform/french-date.ts';
@@ -113,6 +113,11 @@ function crossProblems(raw: Record<string, unknown>): Record<string, string> {
   const abroad = v('buyer_country') && v('buyer_country').toUpperCase() !== 'FRANCE';
   if (v('buyer_postcode') && !abroad && !/^\d{5}$/.test(v('buyer_postcode'))) problems.buyer_postcode = 'Le code postal comporte 5 chiffres';
   else if (v('buyer_postcode') && !abroad && !communesForPostcode(v('buyer_postcode')).length) problems.buyer_postcode = POSTCODE_UNKNOWN;
+  else if (v('buyer_postcode') && v('buyer_commune') && !abroad) {
+    // the same reference as the change of address: the commune must be one of the postcode's
+    const place = checkCommune(v('buyer_postcode'), v('buyer_commune'));
+    if (!place.ok && place.errors.commune) problems.buyer_commune = place.errors.commune;
+  }
   const sale = readFrenchDate(v('sale_date'));
   const saleDate = sale.ok ? sale.iso : null;
   if (v('buyer_kind') === 'natural') {
@@ -141,6 +146,10 @@ export function validateDeclaration(raw: Record<string, unknown>): { ok: true; d
   if (!parsed.success || Object.keys(errors).length) return { ok: false, errors };
   // only the fields of the buyer's kind are kept (the other kind's, typed before a change of mind, go)
   const d = parsed.data;
+  // a French commune as the reference spells it (« bordeaux » → « Bordeaux »)
+  const abroad = d.buyer_country && d.buyer_country.toUpperCase() !== 'FRANCE';
+  const place = abroad ? null : checkCommune(d.buyer_postcode, d.buyer_commune);
+  if (place?.ok) d.buyer_commune = place.commune;
   const data: Declaration =
     d.buyer_kind === 'natural'
       ? { ...d, buyer_birth_date: (readFrenchDate(d.buyer_birth_date) as { iso: string }).iso, buyer_company_name: undefined, buyer_siren: undefined }
