@@ -40,6 +40,7 @@ import { createProduceLetterHandler, PRODUCE_LETTER_JOB } from './platform/lette
 import { createMaintenanceService, type MaintenanceService } from './domains/site/maintenance-service.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerAssets } from './platform/http/assets.ts';
+import { accountLimitPlugin } from './platform/http/account-limit.ts';
 import { admissionPlugin } from './platform/http/admission.ts';
 import { AdmissionServer } from './platform/http/admission-server.ts';
 import { proxyMatcher } from './platform/http/socket-guard.ts';
@@ -54,6 +55,7 @@ import { registerErrorPages } from './web/error-pages.tsx';
 import { maintenanceGate } from './web/maintenance-gate.tsx';
 import { renderPlugin } from './platform/http/render.ts';
 import { pageDocument } from './web/page-document.tsx';
+import { renderAccountBusy } from './ui/pages/account-busy.tsx';
 import { renderWaitingRoom } from './ui/pages/waiting-room.tsx';
 import { SimulatedPaymentDonePage, SimulatedPaymentPage } from './ui/pages/payment.tsx';
 import { isSignedInSession, purgeExpiredSessions, registerSessionRoutes, requestSessionReader, sessionCookieName, sessionPlugin } from './platform/http/session.ts';
@@ -196,6 +198,21 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
 
   await app.register(sessionPlugin, { db, config, read: readSession });
+  // one signed-in account cannot fill the node the waiting room lets it into (after the session is read)
+  await app.register(accountLimitPlugin, {
+    perAccount: config.accountLimit.perAccount,
+    retrySeconds: config.admission.retrySeconds,
+    bodyWindowSeconds: config.admission.anonymousBodySeconds,
+    bodyFloorBytesPerSecond: config.accountLimit.bodyFloorBytesPerSecond,
+    accountOf: (request) => {
+      const session = request.session;
+      if (!session) return null;
+      if (session.userId !== null) return `user:${session.userId}`;
+      const agentId = session.get<number>('agentId');
+      return agentId != null ? `agent:${agentId}` : null;
+    },
+    busyPage: (view) => renderAccountBusy({ ...view, stylesheet: assets.dsfrCss }),
+  });
   // the back office's share of the node's time (issue 20): a signed-in agent's pages wait their turn
   // when agents compete; their POSTs never wait (what they typed is never lost) but spend the budget
   if (config.backOfficeBudget.share > 0) {

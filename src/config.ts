@@ -68,6 +68,10 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** the whole body of a POST from someone not signed in must arrive within this time (a trickled body holds a place) */
   HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** requests one signed-in account may have in progress on a node (platform/http/account-limit.ts); 0: no cap */
+  ACCOUNT_ACTIVE_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(4),
+  /** a signed-in body arriving slower than this (bytes per second, over windows of HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS) is cut */
+  HTTP_SIGNED_IN_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).max(10_000_000).default(1024),
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
   FILES_DIR: z.string().min(1).optional(),
@@ -149,6 +153,8 @@ export interface Config {
     /** the event loop's delay (ms) past which the node is overloaded and newcomers wait (0: not watched) */
     readonly maxLoopDelayMs: number;
   };
+  /** per signed-in account (platform/http/account-limit.ts): requests in progress on a node (0: no cap), and the floor rate of its bodies */
+  readonly accountLimit: { readonly perAccount: number; readonly bodyFloorBytesPerSecond: number };
   /**
    * The HTTP server's limits on a slow client: a whole request (headers and body) must arrive within
    * `requestSeconds`, its headers within `headersSeconds` (at most `requestSeconds`); a socket idle that
@@ -290,6 +296,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxLoopDelayMs: e.ADMISSION_MAX_LOOP_DELAY_MS,
       anonymousBodySeconds: Math.min(e.HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
     },
+    accountLimit: { perAccount: e.ACCOUNT_ACTIVE_REQUESTS, bodyFloorBytesPerSecond: e.HTTP_SIGNED_IN_BODY_MIN_BYTES_PER_SECOND },
     backOfficeBudget: { share: e.BACKOFFICE_TIME_SHARE, maxWaitMs: e.BACKOFFICE_MAX_WAIT_SECONDS * 1000 },
     httpSockets: { perAddress: e.HTTP_SOCKETS_PER_ADDRESS, maxConnections: e.HTTP_MAX_CONNECTIONS || null },
     httpTimeouts: {
@@ -366,6 +373,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ADMISSION_TARGET_MS: '0',
     // bursts from one address (127.0.0.1) test the sign-in throttle: the waiting room's per-address cap is tested on its own
     ADMISSION_ACTIVE_PER_ADDRESS: '1000',
+    // tests fire parallel requests as one user: the per-account cap is tested on its own
+    ACCOUNT_ACTIVE_REQUESTS: '1000',
     // a loaded test machine runs its event loop late: the overload signal is tested on its own
     ADMISSION_MAX_LOOP_DELAY_MS: '0',
     // tests fire bursts of parallel agents' requests: the back office's time budget is tested on its own
