@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setKeepingAtMost } from '../../../platform/bounded-map.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import { measuredPdfSize } from '../../../platform/pdf/measured-size.ts';
 import { cpiPdf, saleDocumentPdf, summaryPdf, withSignedSeal, type CpiContent, type SaleDocumentContent, type SummaryContent } from './documents.ts';
@@ -37,8 +38,35 @@ export async function prepareIssuedDocument<C extends SaleDocumentContent | CpiC
   return { row: { token, kind, procedure_id: opts.procedureId, plate: opts.plate, content: JSON.stringify(sealed), pdf_bytes: pdf.length }, content: sealed, pdf };
 }
 
-/** Renders an issued document again, identically, from what was stored when it was issued. */
+/**
+ * The PDFs drawn lately, by verification token (a token names one immutable content: its PDF never
+ * goes stale). Downloading a document again, or many times in a row, costs no new drawing (~30–90 ms
+ * of CPU each); the same token asked while it is being drawn waits for that one drawing. Only a
+ * caller that already checked the document is the asker's may ask (the routes load it through its
+ * owner's procedure): the key is the document, never who asks. Per process, a few MB at most.
+ */
+const DRAWN_KEPT = 64;
+const DRAWN_KEPT_MS = 5 * 60_000;
+const drawn = new Map<string, { pdf: Promise<Buffer>; at: number }>();
+
+/** Renders an issued document again, identically, from what was stored when it was issued (kept a few minutes per process). */
 export function renderIssuedDocument(doc: { kind: IssuedDocumentKind; token: string; content: unknown }, publicUrl: string): Promise<Buffer> {
+  const key = `${publicUrl}\n${doc.kind}\n${doc.token}`;
+  const now = Date.now();
+  const kept = drawn.get(key);
+  if (kept && now - kept.at < DRAWN_KEPT_MS) return kept.pdf;
+  const pdf = drawIssuedDocument(doc, publicUrl);
+  setKeepingAtMost(drawn, key, { pdf, at: now }, DRAWN_KEPT);
+  pdf.catch(() => drawn.get(key)?.pdf === pdf && drawn.delete(key));
+  return pdf;
+}
+
+let drawings = 0;
+/** How many issued documents this process has drawn (not served from the ones kept): for tests and operators. */
+export const issuedDocumentDrawings = (): number => drawings;
+
+function drawIssuedDocument(doc: { kind: IssuedDocumentKind; token: string; content: unknown }, publicUrl: string): Promise<Buffer> {
+  drawings++;
   const verifyUrl = `${publicUrl}/verification/${doc.token}`;
   switch (doc.kind) {
     case 'cpi':
