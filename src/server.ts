@@ -4,6 +4,7 @@ import { migrate } from './platform/db/migrate.ts';
 import { startClockAt } from './platform/time.ts';
 import { startupPhases } from './platform/startup/phases.ts';
 import { enqueueDemoVehicleQueue } from './demo/vehicle-queue-job.ts';
+import { prepareCommunes } from './domains/vehicles/registry/communes.ts';
 
 /**
  * The database as the server starts it: a new embedded data folder as a copy of the template made by
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
   // the instruction centre's demo queue: its requests carry files, kept outside the database (and so outside
   // the demo template): the worker files them once per database, after listening (src/demo/vehicle-queue.ts)
   if (config.demoData) await enqueueDemoVehicleQueue(database.db);
+  // the postcode index of address checks, built in a worker thread: no visitor's first check holds the event loop
+  prepareCommunes().catch((error: unknown) => app.log.warn({ err: error }, 'index des codes postaux non préparé : il sera construit au premier contrôle d’adresse'));
   app.log.info({ startup: timer.phases, startupMs: timer.total() }, timer.summary());
   app.log.info(`Portail disponible sur ${config.publicUrl} (base ${database.kind})`);
 }

@@ -6,6 +6,7 @@ import { enterCode } from '../domains/vehicles/confidential-code/service.ts';
 import { createTpcService } from '../domains/vehicles/complementary/service.ts';
 import { createDuplicateService } from '../domains/vehicles/duplicate/service.ts';
 import { startProcedure } from '../domains/vehicles/procedures/start.ts';
+import { prepareCommunes } from '../domains/vehicles/registry/communes.ts';
 import { demoRegistry } from '../domains/vehicles/registry/demo-registry.ts';
 import type { RegistryEntry } from '../domains/vehicles/registry/registry.ts';
 import type { VehicleProcedure } from '../domains/vehicles/tables.ts';
@@ -53,7 +54,18 @@ const failed = (what: string, outcome: unknown): Error => new Error(`Démo, file
 async function accountOf(db: Db, email: string): Promise<Account> {
   return db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 }
-const reload = (db: Db, p: { id: number }) => db.selectFrom('vehicle_procedures').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+/**
+ * One turn of the event loop given back to the pages: the job's steps chain database answers that
+ * may all resolve as promises (PGlite runs in this thread), so without it a whole request would be
+ * filed in one long turn, which the waiting room reads as overload (loop-delay.ts).
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The request as it is now, after one turn given back to the pages (every step of the job ends here). */
+const reload = async (db: Db, p: { id: number }) => {
+  await nextTurn();
+  return db.selectFrom('vehicle_procedures').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
+};
 
 /** Starts the request once: the same idempotency key gives back the same request on a second run. */
 async function begin(ctx: Context, account: Account, key: string, input: Record<string, string>): Promise<VehicleProcedure> {
@@ -132,6 +144,7 @@ async function askComplement(ctx: Context, p: VehicleProcedure, refuse: Record<s
     const form = refusal ? { decision: 'refused', reason: refusal.reason, note: refusal.note } : { decision: 'accepted' };
     const reviewed = await ctx.instruction.reviewPiece(ctx.agent, p.file_number, piece.id, form, SEED_IP);
     if (!reviewed.ok) throw failed(`l’examen d’une pièce de ${p.file_number}`, reviewed);
+    await nextTurn();
   }
   const decided = await ctx.instruction.decide(ctx.agent, p.file_number, 'ask_complement', { note }, SEED_IP);
   if (!decided.ok) throw failed(`la demande de complément de ${p.file_number}`, decided);
@@ -289,6 +302,8 @@ export function createDemoQueueHandler(deps: { db: Db; config: Config; attachmen
     };
     const filed: string[] = [];
     const started = performance.now();
+    // the postcode index built off the event loop, before the first address the job checks
+    await prepareCommunes();
     for (const file of demoRequests()) {
       filed.push((await file(ctx)).file_number);
       await sleep(deps.pauseMs ?? 50); // the pages first: the next request a little later

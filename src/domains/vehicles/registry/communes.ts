@@ -15,16 +15,66 @@ interface Commune {
 }
 let byPostcode: Map<string, string[]> | null = null;
 
+const communesFile = () => createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/data/communes.json');
+
 function index(): Map<string, string[]> {
   if (byPostcode) return byPostcode;
-  const file = createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/data/communes.json');
-  const communes = JSON.parse(readFileSync(file, 'utf8')) as Commune[];
+  // not prepared yet (prepareCommunes): built here, in one turn of the event loop
+  const communes = JSON.parse(readFileSync(communesFile(), 'utf8')) as Commune[];
   byPostcode = new Map();
   for (const c of communes) {
     if (c.type !== 'commune-actuelle') continue;
     for (const pc of c.codesPostaux ?? []) byPostcode.set(pc, [...(byPostcode.get(pc) ?? []), c.nom]);
   }
   return byPostcode;
+}
+
+/**
+ * Parses the INSEE file in a worker thread and sends back only the index, as lines of tab-separated
+ * fields (postcode, then its communes' names): the ~0.2–2 s of JSON.parse never hold the event loop.
+ */
+const INDEX_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const communes = JSON.parse(require('node:fs').readFileSync(workerData, 'utf8'));
+const byPostcode = new Map();
+for (const c of communes) {
+  if (c.type !== 'commune-actuelle') continue;
+  for (const pc of c.codesPostaux || []) { const names = byPostcode.get(pc); if (names) names.push(c.nom); else byPostcode.set(pc, [c.nom]); }
+}
+parentPort.postMessage([...byPostcode].map(([pc, names]) => pc + '\\t' + names.join('\\t')).join('\\n'));
+`;
+
+/** Lines of the index put in the map per turn of the event loop. */
+const LINES_PER_TURN = 500;
+let preparing: Promise<void> | null = null;
+
+/**
+ * Builds the postcode index without a long turn of the event loop: parsed in a worker, put in the
+ * map a few hundred postcodes per turn. Called once the server listens and by the demo queue's job
+ * before its first address; a check asked before it is done builds the index itself (index()).
+ */
+export function prepareCommunes(): Promise<void> {
+  if (byPostcode) return Promise.resolve();
+  return (preparing ??= (async () => {
+    const { Worker } = await import('node:worker_threads');
+    const text = await new Promise<string>((resolve, reject) => {
+      const worker = new Worker(INDEX_WORKER, { eval: true, workerData: communesFile() });
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`communes: worker ended (${code})`)));
+    });
+    const lines = text.split('\n');
+    const built = new Map<string, string[]>();
+    for (let from = 0; from < lines.length; from += LINES_PER_TURN) {
+      if (byPostcode) return; // built meanwhile by a check that could not wait
+      for (const line of lines.slice(from, from + LINES_PER_TURN)) {
+        const [pc, ...names] = line.split('\t');
+        built.set(pc!, names);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    byPostcode ??= built;
+  })().finally(() => (preparing = null)));
 }
 
 export const communesForPostcode = (postcode: string): string[] => index().get(postcode) ?? [];
