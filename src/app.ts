@@ -202,7 +202,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   await app.register(accountLimitPlugin, {
     perAccount: config.accountLimit.perAccount,
     retrySeconds: config.admission.retrySeconds,
-    bodyWindowSeconds: config.admission.anonymousBodySeconds,
+    bodyWindowSeconds: config.accountLimit.bodyWindowSeconds,
     bodyFloorBytesPerSecond: config.accountLimit.bodyFloorBytesPerSecond,
     accountOf: (request) => {
       const session = request.session;

@@ -70,8 +70,9 @@ const envSchema = z.object({
   HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** requests one signed-in account may have in progress on a node (platform/http/account-limit.ts); 0: no cap */
   ACCOUNT_ACTIVE_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(4),
-  /** a signed-in body arriving slower than this (bytes per second, over windows of HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS) is cut */
+  /** a signed-in body arriving slower than this (bytes per second, over windows of HTTP_SIGNED_IN_BODY_WINDOW_SECONDS) is cut */
   HTTP_SIGNED_IN_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).max(10_000_000).default(1024),
+  HTTP_SIGNED_IN_BODY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   METRICS_TOKEN: z.string().min(16, 'au moins 16 caractères').optional(),
   FILES_DIR: z.string().min(1).optional(),
@@ -154,7 +155,7 @@ export interface Config {
     readonly maxLoopDelayMs: number;
   };
   /** per signed-in account (platform/http/account-limit.ts): requests in progress on a node (0: no cap), and the floor rate of its bodies */
-  readonly accountLimit: { readonly perAccount: number; readonly bodyFloorBytesPerSecond: number };
+  readonly accountLimit: { readonly perAccount: number; readonly bodyFloorBytesPerSecond: number; readonly bodyWindowSeconds: number };
   /**
    * The HTTP server's limits on a slow client: a whole request (headers and body) must arrive within
    * `requestSeconds`, its headers within `headersSeconds` (at most `requestSeconds`); a socket idle that
@@ -296,7 +297,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxLoopDelayMs: e.ADMISSION_MAX_LOOP_DELAY_MS,
       anonymousBodySeconds: Math.min(e.HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),
     },
-    accountLimit: { perAccount: e.ACCOUNT_ACTIVE_REQUESTS, bodyFloorBytesPerSecond: e.HTTP_SIGNED_IN_BODY_MIN_BYTES_PER_SECOND },
+    accountLimit: { perAccount: e.ACCOUNT_ACTIVE_REQUESTS, bodyFloorBytesPerSecond: e.HTTP_SIGNED_IN_BODY_MIN_BYTES_PER_SECOND, bodyWindowSeconds: e.HTTP_SIGNED_IN_BODY_WINDOW_SECONDS },
     backOfficeBudget: { share: e.BACKOFFICE_TIME_SHARE, maxWaitMs: e.BACKOFFICE_MAX_WAIT_SECONDS * 1000 },
     httpSockets: { perAddress: e.HTTP_SOCKETS_PER_ADDRESS, maxConnections: e.HTTP_MAX_CONNECTIONS || null },
     httpTimeouts: {

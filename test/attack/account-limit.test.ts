@@ -24,8 +24,8 @@ beforeAll(async () => {
     ACCOUNT_ACTIVE_REQUESTS: '4',
     ADMISSION_MAX_CONCURRENT: '16',
     HTTP_REQUEST_TIMEOUT_SECONDS: '60',
-    // the window over which a body's rate is judged (anonymous bodies must have arrived within it)
-    HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: '1',
+    // the window over which a signed-in body's rate is judged
+    HTTP_SIGNED_IN_BODY_WINDOW_SECONDS: '2',
   });
   app = t.app;
   await seedDemoData(t.database.db, app.config);
@@ -37,9 +37,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 1000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(check()).toBe(true);
+const until = async (check: () => boolean, seen: () => string = () => '') => {
+  for (let i = 0; i < 2000 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(check(), seen()).toBe(true);
 };
 
 /** A raw connection posting with a 100,000-byte body announced, one byte every 300 ms (as /tmp/att5/slow.mjs, faster). */
@@ -82,7 +82,7 @@ describe('one signed-in citizen with twenty trickling uploads', () => {
     const cookie = citizen.cookieHeader();
     const slow = Array.from({ length: 20 }, () => trickle('/session/prolonger', cookie));
     // sixteen refused without their body being read: a 429 and the connection closed
-    await until(() => slow.filter((s) => statusOf(s.answer()) === 'HTTP/1.1 429 Too Many Requests').length === 16);
+    await until(() => slow.filter((s) => statusOf(s.answer()) === 'HTTP/1.1 429 Too Many Requests').length === 16, () => slow.map((s) => statusOf(s.answer())).join(', '));
     // meanwhile: the same citizen's page is refused with a French page and a link to retry it…
     const own = await get('/vehicules', { cookie });
     expect(own.status).toBe(429);
