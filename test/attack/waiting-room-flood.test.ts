@@ -63,7 +63,7 @@ const slowSignIn = (path: string) =>
 
 describe('slow requests to the always-served routes', () => {
   it('do not put an anonymous visitor in the waiting room, however many are open', async () => {
-    const slow = Array.from({ length: 10 }, (_, i) => trickle(slowSignIn(i % 2 ? '/agents/connexion' : '/paiement-simule/abc')));
+    const slow = Array.from({ length: 10 }, (_, i) => trickle(slowSignIn(i % 2 ? '/agents/connexion' : '/paiement-simule/AAAAAAAAAAAAAAAA')));
     try {
       await new Promise((resolve) => setTimeout(resolve, 300)); // every request has arrived and is sending its body
       expect(app.admission.stats().inFlight).toBe(0);

@@ -38,10 +38,10 @@ async function connection(): Promise<RawConnection> {
 }
 
 /** Sends every request, holds the event loop, then reads the answers: all read by the server while its loop runs late. */
-async function whileOverloaded(requests: { path: string; headers?: Record<string, string> }[]): Promise<RawResponse[]> {
+async function whileOverloaded(requests: { path: string; headers?: Record<string, string>; method?: string }[]): Promise<RawResponse[]> {
   const connections = await Promise.all(requests.map(() => connection()));
   try {
-    requests.forEach((r, i) => connections[i]!.send(r.path, r.headers));
+    requests.forEach((r, i) => connections[i]!.send(r.path, r.headers, r.method));
     holdEventLoop(HELD_MS);
     return await Promise.all(connections.map((c) => c.response()));
   } finally {
@@ -117,7 +117,7 @@ describe('the waiting room of an overloaded node', () => {
     expect(JSON.parse(probe!.body)).toEqual({ status: 'ok' });
   });
 
-  it('does not count a forged cookie, a validly signed made-up session id or the sign-in form’s cookie as signed in', async () => {
+  it('does not count a forged cookie, a validly signed made-up session id or the sign-in form’s cookie as signed in (F2: only an id made at a sign-in is asked to the database)', async () => {
     // a signed cookie whose session has nobody signed in
     const visitor = await served(async () => {
       const client = new TestClient(app);
@@ -125,20 +125,23 @@ describe('the waiting room of an overloaded node', () => {
       return client;
     }, (c) => c.hasCookie('sid'));
     const madeUp = `sid=${encodeURIComponent(app.signCookie(randomBytes(32).toString('base64url')))}`;
+    // a made-up id of a sign-in's kind, signed by the server (as if it had been revoked): the database says no
+    const madeUpSignedInKind = `sid=${encodeURIComponent(app.signCookie(`c~${randomBytes(32).toString('base64url')}`))}`;
     const before = app.admission.stats();
-    const [forged, signedMadeUp, formCookie] = await whileOverloaded([
+    const [forged, signedMadeUp, formCookie, signedInKind] = await whileOverloaded([
       { path: '/compte', headers: { accept: 'text/html', cookie: 'sid=n1mporte-quoi.Zm9yZ2Vk' } },
       { path: '/compte', headers: { accept: 'text/html', cookie: madeUp } },
       { path: '/compte', headers: { accept: 'text/html', cookie: visitor.cookieHeader() } },
+      { path: '/compte', headers: { accept: 'text/html', cookie: madeUpSignedInKind } },
     ]);
-    for (const res of [forged, signedMadeUp, formCookie]) {
+    for (const res of [forged, signedMadeUp, formCookie, signedInKind]) {
       expect(res!.status).toBe(503);
       expect(res!.body).toContain('Le portail est saturé en ce moment');
     }
     const after = app.admission.stats();
-    expect(after.waited).toBe(before.waited + 3);
-    // the forged one without a database read; the two signed ones after asking whether their session is signed in
-    expect(after.waitedEarly).toBe(before.waitedEarly + 1);
+    expect(after.waited).toBe(before.waited + 4);
+    // the forged one and the two anonymous ids before Fastify, without a database read; the sign-in's kind after asking the database
+    expect(after.waitedEarly).toBe(before.waitedEarly + 3);
   });
 
   it('answers machines with the bare 503, keeps a stopped reload stopped, and never links to another site', async () => {

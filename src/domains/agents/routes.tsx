@@ -128,7 +128,7 @@ export function registerAgentRoutes(app: FastifyInstance, agents: AgentsService)
       if (!id) return restart(request, reply);
       const outcome = await agents.verifySecondFactor(id, body(request).code ?? '', request.ip);
       if (outcome.ok) {
-        request.session.rotate(null);
+        request.session.rotate(null, true);
         request.session.set(PENDING_KEY, undefined);
         request.session.set('agentId', outcome.agent.id);
         if (outcome.enrolled) request.session.flash('success', 'La double authentification est activée : à chaque connexion, saisissez le code de votre application.');

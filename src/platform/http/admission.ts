@@ -6,6 +6,7 @@ import { AddressBudget } from './address-budget.ts';
 import { AdaptiveLimit } from './admission-limit.ts';
 import type { AdmissionServer } from './admission-server.ts';
 import { LoopDelay } from './loop-delay.ts';
+import { madeAtSignIn } from './session.ts';
 import { addressGroup, WaitingQueue } from './waiting-queue.ts';
 
 /**
@@ -403,8 +404,10 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     if (ALWAYS_SERVED.test(url) || isPaymentReturn(request.method, url)) return false;
     loopDelay.noteRequest(); // someone asks: a late turn now keeps them waiting
     if (loopDelay.admittedFraction() >= 1) return false; // the common case: nothing more to read
-    // a signed session cookie may be signed in: the hooks below ask the database
-    if (request.headers.cookie !== undefined && signedSessionId(request.headers.cookie) !== null) return false;
+    const cookieId = request.headers.cookie === undefined ? null : signedSessionId(request.headers.cookie);
+    // an id made at a sign-in may still be signed in: the hooks below ask the database
+    if (cookieId !== null && madeAtSignIn(cookieId)) return false;
+    // anyone else, an anonymous session cookie included, is a newcomer
     if (!overloaded()) {
       letInEarly.add(request); // counted once: the hooks below do not ask again
       return false;
@@ -437,8 +440,9 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     // the plugin preparing its early answer (the token is this process's secret)
     if (request.headers[TEMPLATE_HEADER] === templateToken) return sendWaitingPage(request, reply, null, true);
     const sessionId = sessionIdOf(request, opts.sessionCookie);
-    // whether the cookie's session is signed in: asked (one indexed read) only when it decides something
-    let signedIn = (sessionId === null ? false : null) as boolean | null;
+    // whether the cookie's session is signed in: asked (one indexed read) only when it decides something,
+    // and only for an id made at a sign-in (any other is anonymous, whatever its row says)
+    let signedIn = (sessionId === null || !madeAtSignIn(sessionId) ? false : null) as boolean | null;
     const isSignedIn = async () => (signedIn ??= await opts.isSignedIn(sessionId!, request));
     let key: string | null = null;
     let group: string | null = null;
@@ -532,7 +536,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const raw = request.raw;
     const timer = setTimeout(async () => {
       if (raw.complete) return;
-      if (sessionId !== null && (await opts.isSignedIn(sessionId, request).catch(() => false))) return;
+      if (sessionId !== null && madeAtSignIn(sessionId) && (await opts.isSignedIn(sessionId, request).catch(() => false))) return;
       const socket = raw.socket;
       if (raw.complete || socket.destroyed) return;
       request.log.info({ afterSeconds: opts.anonymousBodySeconds }, 'corps de requête anonyme trop lent : connexion fermée');

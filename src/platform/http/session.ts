@@ -21,6 +21,19 @@ interface SessionData {
 
 const TOUCH_EVERY_MS = 60_000;
 
+/**
+ * The mark at the start of an id made at a sign-in (not in base64url's alphabet, so no anonymous id
+ * has it): the waiting room's early answer tells a signed-in visitor's cookie from an anonymous one
+ * without the database. The cookie's signature covers the mark: only this server makes such an id.
+ * The mark proves nothing by itself (a revoked session keeps it): the database still decides.
+ */
+const SIGNED_IN_MARK = 'c~';
+
+/** Whether a session id was made at a sign-in (it may still have been signed out or revoked since). */
+export function madeAtSignIn(sessionId: string): boolean {
+  return sessionId.startsWith(SIGNED_IN_MARK);
+}
+
 export function hashId(id: string): string {
   return createHash('sha256').update(id).digest('hex');
 }
@@ -142,10 +155,13 @@ export class Session {
     return flash;
   }
 
-  /** New id, same data: call on every sign-in and privilege change (prevents session fixation). */
-  rotate(userId: number | null): void {
+  /**
+   * New id, same data: call on every sign-in and privilege change (prevents session fixation).
+   * `signedIn`: the new id is a signed-in one (madeAtSignIn), as for a user; an agent past both factors says so.
+   */
+  rotate(userId: number | null, signedIn = userId !== null): void {
     if (this.persisted) this.previousIdHash = this.idHash;
-    this.id = randomBytes(32).toString('base64url');
+    this.id = (signedIn ? SIGNED_IN_MARK : '') + randomBytes(32).toString('base64url');
     this.persisted = false;
     this.cookieOnly = false;
     this.userIdValue = userId;
