@@ -68,8 +68,12 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** the whole body of a POST from someone not signed in must arrive within this time (a trickled body holds a place) */
   HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
-  /** requests one signed-in account may have in progress on a node (platform/http/account-limit.ts); 0: no cap */
-  ACCOUNT_ACTIVE_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(4),
+  /**
+   * requests one signed-in account may have in progress on a node (platform/http/account-limit.ts); 0: no cap.
+   * Above the 6 connections a browser opens to one host: an agent's page showing a request's scans
+   * (one <img> each, behind the session) must never get a 429 for its own images.
+   */
+  ACCOUNT_ACTIVE_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(8),
   /** a signed-in body arriving slower than this (bytes per second, over windows of HTTP_SIGNED_IN_BODY_WINDOW_SECONDS) is cut */
   HTTP_SIGNED_IN_BODY_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(1).max(10_000_000).default(1024),
   HTTP_SIGNED_IN_BODY_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),

@@ -19,6 +19,12 @@ describe('configuration', () => {
     expect(c.demoData).toBe(false);
   });
 
+  it("lets one browser's six parallel connections of a signed-in account through the per-account cap", () => {
+    // an agent's page shows each scan of a request as an <img> behind the session: Chromium fetches
+    // them over up to 6 connections at once, and none of them may get the 429 page
+    expect(loadConfig(base).accountLimit.perAccount).toBeGreaterThanOrEqual(6);
+  });
+
   it('refuses a bad value and names the variable', () => {
     expect(() => loadConfig({ ...base, PORT: 'soixante' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, PORT: 'soixante' })).toThrow(/PORT/);
