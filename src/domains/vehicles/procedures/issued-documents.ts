@@ -61,6 +61,11 @@ export function renderIssuedDocument(doc: { kind: IssuedDocumentKind; token: str
   return pdf;
 }
 
+/** Forgets the PDFs kept: the next render draws again, as another process or a later one would (tests and benchmarks check that it gives the same bytes). */
+export function forgetDrawnDocuments(): void {
+  drawn.clear();
+}
+
 let drawings = 0;
 /** How many issued documents this process has drawn (not served from the ones kept): for tests and operators. */
 export const issuedDocumentDrawings = (): number => drawings;
