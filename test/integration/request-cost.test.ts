@@ -25,7 +25,7 @@ const SALE_BUDGET = 70;
  */
 const SALE_STEP_BUDGETS: [label: string, budget: number][] = [
   ['GET the new procedure form', 1], // the session and its account
-  ['POST the new procedure', 6], // + the vehicle, its holder, the idempotency key, the insert, its audit row
+  ['POST the new procedure', 7], // + the vehicle, its holder, the idempotency key, the account's own open procedure of this kind on the vehicle (refused before any file is made), the insert, its audit row
   ['GET the procedure page', 8], // + the procedure, vehicle with its code's lock, holder, timeline (audit, messages, attachments, documents)
   ['POST the confidential code', 14], // + procedure, vehicle, holder, code, the account's and the address's guess counts and their refunds, code and procedure updates, two audit rows, the flash
   ['GET the first tab', 4], // + procedure, vehicle with holder and oppositions, the flash taken
