@@ -1,4 +1,5 @@
 import { renderToString } from 'preact-render-to-string';
+import { LightPage } from './light-page.tsx';
 import { withPause, type WaitingPageView } from '../../platform/http/admission.ts';
 
 export interface WaitingRoomProps extends WaitingPageView {
@@ -21,99 +22,51 @@ function place(hasPlace: boolean): string {
 function WaitingRoom(props: WaitingRoomProps) {
   const again = withPause(props.url, false);
   return (
-    <html lang="fr" data-fr-scheme="light">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Salle d’attente — Portail des titres sécurisés</title>
-        <link rel="stylesheet" href={props.stylesheet} />
-      </head>
-      <body>
-        <header role="banner" class="fr-header">
-          <div class="fr-header__body">
-            <div class="fr-container">
-              <div class="fr-header__body-row">
-                <div class="fr-header__brand">
-                  <div class="fr-header__brand-top">
-                    <div class="fr-header__logo">
-                      <p class="fr-logo">
-                        République
-                        <br />
-                        Française
-                      </p>
-                    </div>
-                  </div>
-                  <div class="fr-header__service">
-                    <p class="fr-header__service-title">Portail des titres sécurisés</p>
-                  </div>
-                </div>
-              </div>
-            </div>
-          </div>
-        </header>
-        <main role="main" id="contenu" class="fr-container fr-my-6w">
-          <h1>Salle d’attente</h1>
-          <p class="fr-text--lead">
-            Le portail reçoit en ce moment plus de visites qu’il ne peut en servir rapidement. Pour que chacun garde un service
-            fluide, nous vous faisons patienter quelques instants.
-          </p>
-          <div class="fr-alert fr-alert--info fr-mb-4w">
-            {props.overloaded ? (
-              <p>
-                Le portail est saturé en ce moment : aucune place ne peut être attribuée dans la file et la durée de l’attente ne
-                peut pas être prévue. Vous entrerez dès que la charge baissera.
-              </p>
-            ) : (
-              <p>{place(props.hasPlace)}</p>
-            )}
-          </div>
-          {props.paused ? (
-            <p>
-              Le rechargement automatique est arrêté. Utilisez « Réessayer maintenant » quand vous le souhaitez, ou reprenez le
-              rechargement automatique. Votre place est gardée {props.keptSeconds} secondes après votre dernière visite de cette
-              page ; au-delà, vous reprendrez la file à la fin.
-            </p>
-          ) : (
-            <p>
-              Gardez cette page ouverte : elle se recharge toute seule toutes les {props.retrySeconds} secondes et vous accéderez
-              au portail dès qu’une place se libère. Inutile de la recharger vous-même.
-            </p>
-          )}
+    <LightPage title="Salle d’attente" stylesheet={props.stylesheet}>
+      <h1>Salle d’attente</h1>
+      <p class="fr-text--lead">
+        Le portail reçoit en ce moment plus de visites qu’il ne peut en servir rapidement. Pour que chacun garde un service
+        fluide, nous vous faisons patienter quelques instants.
+      </p>
+      <div class="fr-alert fr-alert--info fr-mb-4w">
+        {props.overloaded ? (
           <p>
-            Les personnes déjà connectées et les retours de paiement ne passent pas par la salle d’attente : une démarche commencée
-            n’est pas perdue. Vous pouvez aussi revenir plus tard, à une heure moins chargée.
+            Le portail est saturé en ce moment : aucune place ne peut être attribuée dans la file et la durée de l’attente ne
+            peut pas être prévue. Vous entrerez dès que la charge baissera.
           </p>
-          <ul class="fr-btns-group fr-btns-group--inline-md">
-            <li>
-              <a class="fr-btn" href={again}>
-                Réessayer maintenant
-              </a>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href={withPause(props.url, !props.paused)}>
-                {props.paused ? 'Reprendre le rechargement automatique' : 'Arrêter le rechargement automatique'}
-              </a>
-            </li>
-          </ul>
-        </main>
-        <footer role="contentinfo" class="fr-footer" id="footer">
-          <div class="fr-container">
-            <div class="fr-footer__body">
-              <div class="fr-footer__brand">
-                <p class="fr-logo">
-                  République
-                  <br />
-                  Française
-                </p>
-              </div>
-              <div class="fr-footer__content">
-                <p class="fr-footer__content-desc">Agence nationale des titres sécurisés</p>
-              </div>
-            </div>
-          </div>
-        </footer>
-      </body>
-    </html>
+        ) : (
+          <p>{place(props.hasPlace)}</p>
+        )}
+      </div>
+      {props.paused ? (
+        <p>
+          Le rechargement automatique est arrêté. Utilisez « Réessayer maintenant » quand vous le souhaitez, ou reprenez le
+          rechargement automatique. Votre place est gardée {props.keptSeconds} secondes après votre dernière visite de cette
+          page ; au-delà, vous reprendrez la file à la fin.
+        </p>
+      ) : (
+        <p>
+          Gardez cette page ouverte : elle se recharge toute seule toutes les {props.retrySeconds} secondes et vous accéderez
+          au portail dès qu’une place se libère. Inutile de la recharger vous-même.
+        </p>
+      )}
+      <p>
+        Les personnes déjà connectées et les retours de paiement ne passent pas par la salle d’attente : une démarche commencée
+        n’est pas perdue. Vous pouvez aussi revenir plus tard, à une heure moins chargée.
+      </p>
+      <ul class="fr-btns-group fr-btns-group--inline-md">
+        <li>
+          <a class="fr-btn" href={again}>
+            Réessayer maintenant
+          </a>
+        </li>
+        <li>
+          <a class="fr-btn fr-btn--secondary" href={withPause(props.url, !props.paused)}>
+            {props.paused ? 'Reprendre le rechargement automatique' : 'Arrêter le rechargement automatique'}
+          </a>
+        </li>
+      </ul>
+    </LightPage>
   );
 }
 
