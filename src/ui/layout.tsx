@@ -3,6 +3,7 @@ import { renderToString } from 'preact-render-to-string';
 import { formatWindow } from './format.ts';
 import { usePage, type PageContext } from './page-context.ts';
 import { SessionTimeout } from './components/session-timeout.tsx';
+import { MarianneBlock } from './components/marianne-block.tsx';
 
 export const SERVICE_NAME = 'Portail des titres sécurisés';
 export const SERVICE_TAGLINE = 'Carte grise, permis de conduire, carte d’identité et passeport';
@@ -94,11 +95,7 @@ function HeaderBrand() {
     <>
       <div class="fr-header__brand-top">
         <div class="fr-header__logo">
-          <p class="fr-logo">
-            République
-            <br />
-            Française
-          </p>
+          <MarianneBlock />
         </div>
         <div class="fr-header__navbar">
           <button
@@ -200,11 +197,7 @@ function FooterContent() {
       <div class="fr-footer__body">
         <div class="fr-footer__brand fr-enlarge-link">
           <a href="/" title={`Retour à l’accueil du site - ${SERVICE_NAME} - République Française`}>
-            <p class="fr-logo">
-              République
-              <br />
-              Française
-            </p>
+            <MarianneBlock />
           </a>
         </div>
         <div class="fr-footer__content">

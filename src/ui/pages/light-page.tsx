@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { MarianneBlock } from '../components/marianne-block.tsx';
 
 export interface LightPageProps {
   /** the page's own title, before « — Portail des titres sécurisés » */
@@ -29,11 +30,7 @@ export function LightPage(props: LightPageProps) {
                 <div class="fr-header__brand">
                   <div class="fr-header__brand-top">
                     <div class="fr-header__logo">
-                      <p class="fr-logo">
-                        République
-                        <br />
-                        Française
-                      </p>
+                      <MarianneBlock />
                     </div>
                   </div>
                   <div class="fr-header__service">
@@ -51,11 +48,7 @@ export function LightPage(props: LightPageProps) {
           <div class="fr-container">
             <div class="fr-footer__body">
               <div class="fr-footer__brand">
-                <p class="fr-logo">
-                  République
-                  <br />
-                  Française
-                </p>
+                <MarianneBlock />
               </div>
               <div class="fr-footer__content">
                 <p class="fr-footer__content-desc">Agence nationale des titres sécurisés</p>
