@@ -36,15 +36,15 @@ export function registerErrorPages(app: FastifyInstance): void {
     if ((error as Error) instanceof ProcedureFiledMeanwhile) return reply.redirect(`/vehicules/demandes/${encodeURIComponent((error as unknown as ProcedureFiledMeanwhile).fileNumber)}`, 303);
     if (isDatabaseOverload(error)) {
       // no free connection in time, or a statement past statement_timeout: say so in French, at once, without the database
-      request.log.warn({ err: error }, 'base de données surchargée : page « Service momentanément surchargé » envoyée');
+      addToRequestLine(request, { event: 'database_overloaded', err: error }, 'warn'); // in the request's one line, at warn
       reply.header('retry-after', String(OVERLOAD_RETRY_SECONDS)).header('cache-control', 'no-store');
       if (!wantsHtml(request.headers.accept)) return reply.code(503).type('text/plain; charset=utf-8').send(`Service momentanément surchargé : réessayez dans ${OVERLOAD_RETRY_SECONDS} secondes.\n`);
       renderWithoutDatabase(request);
       return reply.render(<ServiceUnavailablePage />, 503);
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    // a server error has its own line, with the stack; a refused request (4xx) only its code, in its one line
-    if (status >= 500) request.log.error({ err: error }, 'requête en échec : erreur interne');
+    // in the request's one line: a server error with its stack, at error; a refused request (4xx) only its code
+    if (status >= 500) addToRequestLine(request, { err: error, ...(error.code ? { code: error.code } : {}) }, 'error');
     else addToRequestLine(request, { code: error.code });
     if (error instanceof InvalidInputError) {
       if (!wantsHtml(request.headers.accept)) return reply.code(error.statusCode).send({ error: `Requête invalide : ${error.frenchMessage}` });

@@ -27,6 +27,9 @@ beforeAll(async () => {
     a.get('/test/refus', async () => {
       throw Object.assign(new Error('conflit de test'), { statusCode: 409, code: 'TEST_CONFLIT' });
     });
+    a.get('/test/panne', async () => {
+      throw new Error('panne de test');
+    });
   });
   app = t.app;
 });
@@ -61,6 +64,17 @@ describe('request logs', () => {
     const mine = ofRequest(res.headers['x-request-id']);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ msg: 'requête', level: 30, route: '/test/refus', status: 409, code: 'TEST_CONFLIT' });
+  });
+
+  it('writes one line for a server error (5xx), at error, with the error and its stack: the error page adds no line of its own', async () => {
+    for (const accept of ['text/html', 'application/json']) {
+      const res = await app.inject({ url: '/test/panne', headers: { accept } });
+      expect(res.statusCode).toBe(500);
+      const mine = ofRequest(res.headers['x-request-id']);
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ msg: 'requête', level: 50, route: '/test/panne', status: 500, err: { message: 'panne de test' } });
+      expect((mine[0]!.err as { stack: string }).stack).toContain('request-log.test.ts');
+    }
   });
 
   it('writes one line, at warn, for a form refused for its CSRF token', async () => {

@@ -1,17 +1,22 @@
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { redactUrl } from './redact.ts';
 
+type LineLevel = 'info' | 'warn' | 'error';
+const RANK: Record<LineLevel, number> = { info: 0, warn: 1, error: 2 };
+
 /** What a request's handlers add to its one line (an error's code, a refused token), and the line's level. */
-const additions = new WeakMap<FastifyRequest, { fields: Record<string, unknown>; warn: boolean }>();
+const additions = new WeakMap<FastifyRequest, { fields: Record<string, unknown>; level: LineLevel }>();
 
 /**
  * Facts about a request's outcome written in its one line at its end, instead of a line of their
- * own: a 4xx's error code (error-pages.tsx), a refused CSRF token (csrf.ts). `warn` raises the
- * line to the `warn` level (a security event an operator may alert on).
+ * own: a 4xx's error code and a 5xx's error with its stack (error-pages.tsx), a refused CSRF token
+ * (csrf.ts). `warn` raises the line to the `warn` level (a security event an operator may alert
+ * on), `error` to the `error` level (a server error); a line is never lowered.
  */
-export function addToRequestLine(request: FastifyRequest, fields: Record<string, unknown>, level: 'info' | 'warn' = 'info'): void {
+export function addToRequestLine(request: FastifyRequest, fields: Record<string, unknown>, level: LineLevel = 'info'): void {
   const known = additions.get(request);
-  additions.set(request, { fields: { ...known?.fields, ...fields }, warn: (known?.warn ?? false) || level === 'warn' });
+  const kept = known && RANK[known.level] > RANK[level] ? known.level : level;
+  additions.set(request, { fields: { ...known?.fields, ...fields }, level: kept });
 }
 
 /**
@@ -21,8 +26,8 @@ export function addToRequestLine(request: FastifyRequest, fields: Record<string,
  * pattern (`/activation/:token`), never the path's values nor a query string; a request that matched
  * no route logs its path, with the known secrets masked (redact.ts), without the query string.
  * No header, so no cookie. A refused request (4xx) has no line of its own: its error's code joins
- * this line (`addToRequestLine`). A server error (5xx) keeps its own line, with the stack, at
- * `error`; a request whose response failed has its line at `error` with the error.
+ * this line (`addToRequestLine`). A server error (5xx) neither: its error, with the stack, joins
+ * this line, written at `error`; a request whose response failed has its line at `error` with the error.
  *
  * The waiting room's answers are not logged one by one: they are counted, and `logTurnedAway`
  * writes their number once per interval (those answered before Fastify included).
@@ -56,9 +61,9 @@ export class OneLinePerRequest extends LogController {
       ms: Math.round(reply.elapsedTime * 10) / 10,
       ...additions.get(request)?.fields,
     };
+    const level = additions.get(request)?.level ?? 'info';
     if (error) reply.log.error({ ...line, err: error }, REQUEST_ERRORED);
-    else if (additions.get(request)?.warn) reply.log.warn(line, REQUEST_LINE);
-    else reply.log.info(line, REQUEST_LINE);
+    else reply.log[level](line, REQUEST_LINE);
   }
 }
 
