@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../platform/db/database.ts';
+import { enqueue } from '../platform/jobs/queue.ts';
 
 /**
  * The job that fills the instruction centre's demo queue (src/demo/vehicle-queue.ts), apart so that
@@ -19,13 +19,9 @@ export const DEMO_QUEUE_DELAY_SECONDS = 10;
 
 /**
  * On a start with demo data: the job, unless the queue was already filled (or is being filled) in
- * this database. One INSERT; due in DEMO_QUEUE_DELAY_SECONDS by the database's clock, the one the
- * worker's claim reads.
+ * this database. One INSERT; due in DEMO_QUEUE_DELAY_SECONDS by the app clock, the one the
+ * worker's claim reads (src/platform/jobs/queue.ts).
  */
 export async function enqueueDemoVehicleQueue(db: Db): Promise<void> {
-  await db
-    .insertInto('jobs')
-    .values({ kind: DEMO_QUEUE_JOB, payload: JSON.stringify({}), dedupe_key: DEMO_QUEUE_KEY, run_at: sql<Date>`now() + make_interval(secs => ${DEMO_QUEUE_DELAY_SECONDS})` })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
+  await enqueue(db, DEMO_QUEUE_JOB, {}, { dedupeKey: DEMO_QUEUE_KEY, runAt: new Date(Date.now() + DEMO_QUEUE_DELAY_SECONDS * 1000) });
 }

@@ -11,6 +11,11 @@ export interface EnqueueOptions {
 /**
  * Enqueues a durable job. Pass the transaction of the write that causes it, so the job exists
  * if and only if the write committed.
+ *
+ * **One clock for jobs: the app's** (`Date`, moved by `APP_CLOCK_START`, src/platform/time.ts).
+ * A job is due at `runAt` (default: now) of the app clock, and `claimJobs` compares with the app
+ * clock too, never with the database's `now()`: a PostgreSQL server keeps the real time while the
+ * app clock may be moved, and a job due "in 10 s" would then run at once or not for months.
  */
 export async function enqueue(db: Db, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<void> {
   await db
@@ -36,14 +41,19 @@ export interface ClaimedJob {
 
 const LOCK_SECONDS = 300;
 
-/** Claims up to `limit` ready jobs; `FOR UPDATE SKIP LOCKED` lets several workers share the table. */
+/**
+ * Claims up to `limit` jobs due by the app clock (see `enqueue`); `FOR UPDATE SKIP LOCKED` lets
+ * several workers share the table.
+ */
 export async function claimJobs(db: Db, limit: number): Promise<ClaimedJob[]> {
+  const now = new Date();
+  const lockedUntil = new Date(now.getTime() + LOCK_SECONDS * 1000);
   const result = await sql<ClaimedJob & { run_at: Date }>`
-    update jobs set locked_until = now() + make_interval(secs => ${LOCK_SECONDS}), attempts = attempts + 1
+    update jobs set locked_until = ${lockedUntil}, attempts = attempts + 1
     where id in (
       select id from jobs
-      where done_at is null and failed_at is null and run_at <= now()
-        and (locked_until is null or locked_until < now())
+      where done_at is null and failed_at is null and run_at <= ${now}
+        and (locked_until is null or locked_until < ${now})
       order by run_at, id
       limit ${limit}
       for update skip locked
