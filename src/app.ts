@@ -69,7 +69,7 @@ import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
 import { createDemoQueueHandler, DEMO_QUEUE_JOB } from './demo/vehicle-queue.ts';
 import { registerOutboxRoutes } from './web/dev-outbox-routes.tsx';
-import { createMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
+import { createMetrics, registerBudgetMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { redactUrl } from './platform/observability/redact.ts';
 import { processLogStream } from './platform/observability/log-stream.ts';
 import { logTurnedAway, OneLinePerRequest } from './platform/observability/request-log.ts';
@@ -228,6 +228,13 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       busyPage: (request, reply) => reply.render(BackOfficeBusyPage({ retryUrl: request.url, retrySeconds }), 503),
     });
   }
+  // the budgets' counts in /metrics, read at each scrape
+  registerBudgetMetrics(metrics, {
+    admission: () => app.admission.stats(),
+    accountLimit: () => app.accountLimit.stats(),
+    backOffice: config.backOfficeBudget.share > 0 ? () => app.timeBudget.stats() : null,
+    sockets: () => server.socketsStats(),
+  });
   await app.register(renderPlugin, {
     document: pageDocument({
       assets,

@@ -129,6 +129,8 @@ export interface AdmissionStats {
   waitedEarly: number;
   /** how late the event loop runs now (ms) */
   loopDelayMs: number;
+  /** the share of newcomers let in now (1: all; 0: the loop is late), from the loop's delay */
+  share: number;
 }
 
 declare module 'fastify' {
@@ -344,7 +346,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   const busy = () => (watchLoop && loopDelay.admittedFraction() < 1) || (opts.maxConcurrent > 0 && inFlight >= limit.current());
 
   app.decorate('admission', {
-    stats: () => ({ inFlight, limit: limit.current(), admitted, waited, waitedEarly, loopDelayMs: watchLoop ? loopDelay.current() : 0, queued: queue.size }),
+    stats: () => ({ inFlight, limit: limit.current(), admitted, waited, waitedEarly, loopDelayMs: watchLoop ? loopDelay.current() : 0, share: watchLoop ? loopDelay.admittedFraction() : 1, queued: queue.size }),
     queuePosition: (visitor: { ip: string; userAgent?: string; acceptLanguage?: string }) => queue.position(visitorKey(visitor.ip, visitor.userAgent, visitor.acceptLanguage)),
   });
 
