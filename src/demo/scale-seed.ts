@@ -22,6 +22,7 @@ export const scaleAccountEmail = (n: number) => `usager-${n}@${SCALE_EMAIL_DOMAI
 
 // Surnames and given names frequent in France; holder n gets SURNAMES[n % 60] most of the time, and
 // a rare surname made of syllables (about 8,000 different ones) one time in ten (on vehicles that have a waiting request: one in five).
+// Accounts too, with rare surnames of four syllables (never a holder's, so that a search finds them as filers only).
 const SURNAMES = ['MARTIN', 'BERNARD', 'THOMAS', 'PETIT', 'ROBERT', 'RICHARD', 'DURAND', 'DUBOIS', 'MOREAU', 'LAURENT', 'SIMON', 'MICHEL', 'LEFEBVRE', 'LEROY', 'ROUX', 'DAVID', 'BERTRAND', 'MOREL', 'FOURNIER', 'GIRARD', 'BONNET', 'DUPONT', 'LAMBERT', 'FONTAINE', 'ROUSSEAU', 'VINCENT', 'MULLER', 'LEFEVRE', 'FAURE', 'ANDRE', 'MERCIER', 'BLANC', 'GUERIN', 'BOYER', 'GARNIER', 'CHEVALIER', 'FRANCOIS', 'LEGRAND', 'GAUTHIER', 'GARCIA', 'PERRIN', 'ROBIN', 'CLEMENT', 'MORIN', 'NICOLAS', 'HENRY', 'ROUSSEL', 'MATHIEU', 'GAUTIER', 'MASSON', 'MARCHAND', 'DUVAL', 'DENIS', 'DUMONT', 'MARIE', 'LEMAIRE', 'NOEL', 'MEYER', 'DUFOUR', 'MEUNIER'];
 const GIVEN = ['Marie', 'Jean', 'Camille', 'Louis', 'Léa', 'Hugo', 'Chloé', 'Lucas', 'Inès', 'Gabriel', 'Manon', 'Jules', 'Élise', 'Arthur', 'Zoé', 'Nathan', 'Anaïs', 'Paul', 'Clément', 'Sophie'];
 const SYLLABLES = ['KER', 'LOU', 'BRA', 'MIR', 'TAN', 'VEL', 'GOU', 'RIC', 'SAL', 'PEN', 'DOR', 'FAV', 'QUE', 'NAC', 'BOZ', 'LIN', 'MAU', 'TRE', 'JOS', 'HAR'];
@@ -97,7 +98,9 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
           insert into accounts (id, profile, email, password_hash, status, certified, given_name, family_name, terms_version, terms_sha256, terms_accepted_at, activated_at)
           overriding system value
           select ${sql.lit(base)} + i, 'individual', 'usager-' || (${sql.lit(have.accounts)} + i) || ${`@${SCALE_EMAIL_DOMAIN}`}, ${password}, 'active', i % 3 = 0,
-                 (${textArray(GIVEN)})[1 + i % ${sql.lit(GIVEN.length)}], (${textArray(SURNAMES)})[1 + i % ${sql.lit(SURNAMES.length)}],
+                 (${textArray(GIVEN)})[1 + i % ${sql.lit(GIVEN.length)}],
+                 case when i % 10 = 5 then (${textArray(SYLLABLES)})[1 + i / 10 % 20] || (${textArray(SYLLABLES)})[1 + i / 200 % 20] || (${textArray(SYLLABLES)})[1 + i / 4000 % 20] || (${textArray(SYLLABLES)})[1 + i / 80000 % 20]
+                      else (${textArray(SURNAMES)})[1 + i % ${sql.lit(SURNAMES.length)}] end,
                  '2024-01', 'echelle', now(), now()
             from generate_series(1, ${sql.lit(add.accounts)}) as i`.execute(trx),
       );
@@ -154,7 +157,7 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
       const seededVehicles = Number((await sql<{ n: number }>`select count(*)::int as n from vehicles where vin like 'ZZZ%'`.execute(trx)).rows[0]!.n);
       if (!seededVehicles) throw new Error('Aucun véhicule généré : les demandes ont besoin de véhicules (vehicles > 0).');
       const base = await maxId('vehicle_procedures');
-      // The search columns (migration 0029) are computed here by the trigger's own SQL functions,
+      // The search columns (migrations 0029, 0032) are computed here by the trigger's own SQL functions,
       // one join for all rows, rather than by the row trigger's three lookups per request.
       await sql`alter table vehicle_procedures disable trigger vehicle_procedures_search`.execute(trx);
       await timed(`${add.requests} demandes en attente`, () =>
@@ -163,7 +166,7 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
           insert into vehicle_procedures (id, file_number, account_id, kind, initiator, vehicle_id, status, code_verified, claimed, data, created_at, updated_at, submitted_at, department, search_names, search_email, search_plate)
           overriding system value
           select r.id, r.file_number, r.account_id, r.kind, r.initiator, r.vehicle_id, r.status, r.code_verified, r.claimed, r.data, r.created_at, r.updated_at, r.submitted_at, r.department,
-                 request_search_names(r.holder_key, r.kind, r.data), search_key(a.email), r.plate_key
+                 request_search_names(r.holder_key, r.kind, r.data, account_search_key(a.family_name, a.given_name, a.organisation_name)), search_key(a.email), r.plate_key
             from (
           select ${sql.lit(base)} + i as id, 'V25-' || lpad(upper(to_hex(n)), 8, '0') as file_number, ${sql.lit(first)} + n % ${sql.lit(accountCount)} as account_id,
                  case when tpc then 'complementary' else 'duplicate' end as kind, 'self' as initiator,

@@ -5,8 +5,8 @@
  *   DATABASE_URL=postgres://…/bench npx tsx test/bench/search-at-scale.ts [--explain] [--runs 40] [--legacy]
  *
  * Times the instruction centre's queue query (the service call behind GET /agents/vehicules?q=…,
- * unread counts included) for searches by plate, file number, rare surname, email and a common
- * surname, plus the first page without search, and prints p50/p95/max per scenario. --legacy also
+ * unread counts included) for searches by plate, file number, rare surname, email, the filing
+ * account's rare surname (migration 0032) and a common surname, plus the first page without search, and prints p50/p95/max per scenario. --legacy also
  * times the query of the previous version (ILIKE on the joined rows, copied below) for the
  * before/after figures; --explain prints EXPLAIN ANALYZE of both. Exits 1 when a p95 of the new
  * query is over 100 ms. Not part of `npm test`; helper scripts (test/bench/run.ts) may import
@@ -40,7 +40,12 @@ async function terms(db: Db, runs: number) {
   const rare = await sample(sql<{ name: string }>`
     select h.birth_name as name from vehicle_holders h where h.birth_name is not null
      group by h.birth_name having count(*) between 2 and 40 order by min(h.id) desc limit ${runs}`);
-  if (!requests.length || !rare.length) throw new Error('Base vide : lancez d’abord `npm run seed:scale` sur cette base.');
+  // filers' rare surnames (four syllables: no holder has one), of accounts that filed a waiting request
+  const filers = await sample(sql<{ name: string }>`
+    select a.family_name as name from accounts a
+     where a.family_name ~ '^[A-Z]{12}$' and exists (select from vehicle_procedures p where p.account_id = a.id and p.status = 'awaiting_review' and p.submitted_at is not null)
+     order by a.id desc limit ${runs}`);
+  if (!requests.length || !rare.length || !filers.length) throw new Error('Base vide : lancez d’abord `npm run seed:scale` sur cette base.');
   const pick = <T>(list: T[], i: number) => list[i % list.length]!;
   return {
     plate: (i: number) => pick(requests, i).plate.replace(/-/g, i % 2 ? ' ' : '-').toLowerCase(),
@@ -48,6 +53,7 @@ async function terms(db: Db, runs: number) {
     rareName: (i: number) => pick(rare, i).name.toLowerCase(),
     email: (i: number) => pick(requests, i).email.split('@')[0]!,
     common: (i: number) => pick(['martin', 'dupont', 'bernard', 'moreau'], i),
+    filer: (i: number) => pick(filers, i).name.toLowerCase(),
     none: () => '',
   };
 }
@@ -79,6 +85,7 @@ export async function runSearchBench(db: Db, opts: { runs?: number; legacy?: boo
     { name: 'par numéro de dossier', term: t.file },
     { name: 'par nom rare', term: t.rareName },
     { name: 'par courriel', term: t.email },
+    { name: 'par nom du déposant (rare)', term: t.filer },
     { name: 'par nom courant (martin…)', term: t.common },
     { name: 'première page, sans recherche', term: t.none },
   ];

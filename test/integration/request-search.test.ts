@@ -33,8 +33,11 @@ function matchesBefore(db: Db, text: string) {
   return namesBefore(db, pattern).union(byEmail).union(byPlate);
 }
 
-/** The requests whose holder's names (registry or part 2) hold this like pattern. */
-function namesBefore(db: Db, pattern: ReturnType<typeof sql>) {
+/** The people a request is searched by: its registry holder, its part 2 holder, and (migration 0032) the account that filed it. */
+const PEOPLE = ['holder', 'partTwo', 'filer'] as const;
+
+/** The requests whose holders' names (registry or part 2) or filing account's names hold this like pattern; `only`: that person's names alone. */
+function namesBefore(db: Db, pattern: ReturnType<typeof sql>, only?: (typeof PEOPLE)[number]) {
   const byHolder = db
     .selectFrom('vehicle_holders as h')
     .innerJoin('vehicles as v', 'v.holder_id', 'h.id')
@@ -46,23 +49,31 @@ function namesBefore(db: Db, pattern: ReturnType<typeof sql>) {
     .select('p.id')
     .where('p.kind', '=', 'complementary')
     .where(sql`search_key(coalesce(p.data->'tpc'->'holder'->>'birth_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'company_name', '') || ' ' || coalesce(p.data->'tpc'->'holder'->>'given_names', ''))`, 'like', pattern);
-  return byHolder.union(byPartTwo);
+  const byFiler = db
+    .selectFrom('accounts as a')
+    .innerJoin('vehicle_procedures as p', 'p.account_id', 'a.id')
+    .select('p.id')
+    .where(sql`search_key(coalesce(a.family_name, '') || ' ' || coalesce(a.organisation_name, '') || ' ' || coalesce(a.given_name, ''))`, 'like', pattern);
+  if (only) return { holder: byHolder, partTwo: byPartTwo, filer: byFiler }[only];
+  return byHolder.union(byPartTwo).union(byFiler);
 }
 
 /**
  * Issue 16: a name typed in several words (spaces or hyphens) also finds the requests whose holder's
- * names hold each word, in any order. (The seeded holders never have names on both sides of a
- * request, so the same-holder rule needs no reference here: the last test checks it.)
+ * names hold each word, in any order: all the words in the names of one person (the registry's
+ * holder, the part 2's, or since migration 0032 the filing account), never spread over two.
  */
 function matchesExpected(db: Db, text: string) {
   const compact = text.toUpperCase().replace(/[\s-]/g, '');
   const words = text.split(/[\s-]+/).filter((word) => word.length > 0);
   const searchedByName = !/^V\d{2}[A-Z0-9]{8}$/.test(compact) && !PLATE_SHAPES.some((shape) => shape.test(compact)) && !text.includes('@') && !text.includes('\u001f') && text.replace(/[\s%_\\]/g, '').length >= 3;
   if (!searchedByName || words.length < 2 || !words.some((word) => word.replace(/[%_\\]/g, '').length >= 3)) return matchesBefore(db, text);
-  // each set in its own subquery: SQL's intersect binds tighter than union
-  const [first, ...others] = words.map((word) => db.selectFrom(namesBefore(db, sql`search_key(${likePattern(word)})`).as('word')).select('word.id'));
-  const everyWord = others.reduce((all, next) => all.intersect(next), first!);
-  return matchesBefore(db, text).union(db.selectFrom(everyWord.as('every_word')).select('every_word.id'));
+  // for each person, the requests whose names hold every word; each set in its own subquery (SQL's intersect binds tighter than union)
+  const everyWordOf = (person: (typeof PEOPLE)[number]) => {
+    const [first, ...others] = words.map((word) => db.selectFrom(namesBefore(db, sql`search_key(${likePattern(word)})`, person).as('word')).select('word.id'));
+    return db.selectFrom(others.reduce((all, next) => all.intersect(next), first!).as('every_word')).select('every_word.id');
+  };
+  return PEOPLE.reduce((all, person) => all.union(everyWordOf(person)), matchesBefore(db, text));
 }
 
 /** The first page the queue showed before 0029 for this search and status (same filters, same order). */

@@ -31,6 +31,8 @@ export interface QueueRow {
   assigned_to: string | null;
   plate: string;
   holder: string;
+  /** who filed the request, when filed for someone else */
+  filed_by: string | null;
   unread: number;
 }
 
@@ -75,7 +77,7 @@ export function VehicleQueuePage(props: { agent: Agent; filters: QueueFilters; r
             <DateInput name="au" label="Transmise jusqu’au (facultatif)" example="01/12/2026" value={f.typed?.au ?? f.to ?? ''} error={f.errors?.au} />
           </div>
           <div class="fr-col-12 fr-col-md-4">
-            <TextInput name="q" type="search" label="Rechercher" hint="Numéro de dossier, immatriculation, nom du titulaire ou courriel" value={f.q} />
+            <TextInput name="q" type="search" label="Rechercher" hint="Numéro de dossier, immatriculation, nom du titulaire ou du déposant, ou courriel" value={f.q} />
           </div>
         </div>
         <SubmitButton>Filtrer</SubmitButton>
@@ -91,7 +93,15 @@ export function VehicleQueuePage(props: { agent: Agent; filters: QueueFilters; r
           <a href={`/agents/vehicules/${r.file_number}`}>{r.file_number}</a>,
           PROCEDURE_LABELS[r.kind],
           r.plate,
-          r.holder,
+          r.filed_by ? (
+            <>
+              {r.holder}
+              <br />
+              <span class="fr-text--sm">Déposée par {r.filed_by}</span>
+            </>
+          ) : (
+            r.holder
+          ),
           r.department ?? '—',
           r.submitted_at ? formatShortDateTime(r.submitted_at) : '—',
           r.assigned_to ?? 'Personne',

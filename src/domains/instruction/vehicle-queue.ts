@@ -66,14 +66,14 @@ const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const PLATE_SHAPES = [/^[A-Z]{2}\d{3}[A-Z]{2}$/, /^\d{1,4}[A-Z]{1,3}(\d{2}|2A|2B|97\d)$/];
 /** Fewer letters than a trigram: a name or an email is not searched (it would read every request). */
 export const NAME_SEARCH_MIN = 3;
-/** Separates the registry holder's names from the part 2 holder's in search_names (migration 0029). */
+/** Separates the parts of search_names: the registry holder's names, the part 2 holder's (migration 0029), the filing account's (migration 0032). */
 const NAMES_SEPARATOR = '\u001f';
 
 /**
  * The condition a search puts on the request row, served by the request's own indexes (migration
- * 0029: normalised copies of its holder's names, its account's email and its plate, kept true by
- * triggers): a file number or a plate exactly (b-tree), an email by trigrams, any other text in
- * the holders' names, the email or the plate. Names and emails are compared in their normalised
+ * 0029: normalised copies of its holders' and its filing account's names (0032), its account's
+ * email and its plate, kept true by triggers): a file number or a plate exactly (b-tree), an email
+ * by trigrams, any other text in those names, the email or the plate. Names and emails are compared in their normalised
  * form (lower case, no accents: `search_key`), so both sides always agree.
  */
 function searchCondition(text: string) {
@@ -86,15 +86,16 @@ function searchCondition(text: string) {
   const byEmail = sql<boolean>`vp.search_email like ${pattern}`;
   if (text.includes('@')) return byEmail;
   if (text.replace(/[\s%_\\]/g, '').length < NAME_SEARCH_MIN) return byPlate;
-  // the separator typed would match across the two holders: no name holds it
+  // the separator typed would match across two people: no name holds it
   if (text.includes(NAMES_SEPARATOR)) return sql<boolean>`(${byEmail} or ${byPlate})`;
   return sql<boolean>`(${namesCondition(text)} or ${byEmail} or ${byPlate})`;
 }
 
 /**
  * A name as the user gives it (« Camille Martin », « MARTIN Camille », « jean-pierre durand »):
- * each word, in any order, is found in the names of the same holder (the registry's or the part
- * 2's, either side of the separator). Each word of a trigram or more is its own trigram condition
+ * each word, in any order, is found in the names of the same person (the registry's holder, the
+ * part 2's, or the account that filed: one part of search_names between separators), never some
+ * words in one and the rest in another. Each word of a trigram or more is its own trigram condition
  * on search_names, AND-ed (the index finds the rows); the same-holder check and the shorter words
  * (« le », « de ») are read on those rows only.
  */
@@ -139,6 +140,7 @@ export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
     .leftJoin('vehicles as v', 'v.id', 'vp.vehicle_id')
     .leftJoin('vehicle_holders as h', 'h.id', 'v.holder_id')
     .leftJoin('agents as ag', 'ag.id', 'vp.assigned_agent_id')
+    .innerJoin('accounts as a', 'a.id', 'vp.account_id')
     .select([
       'vp.id',
       'vp.file_number',
@@ -151,6 +153,8 @@ export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
       sql<string>`coalesce(v.plate, '—')`.as('plate'),
       // a complementary request may concern a vehicle not in the registry: its part 2 names the holder
       sql<string>`coalesce(h.company_name, h.given_names || ' ' || h.birth_name, vp.data->'tpc'->'holder'->>'company_name', (vp.data->'tpc'->'holder'->>'given_names') || ' ' || (vp.data->'tpc'->'holder'->>'birth_name'), '—')`.as('holder'),
+      // filed for someone else (« pour quelqu’un d’autre »): who filed it, as the search finds them too
+      sql<string | null>`case when vp.initiator = 'other' then coalesce(a.organisation_name, nullif(trim(coalesce(a.given_name, '') || ' ' || upper(coalesce(a.family_name, ''))), ''), a.email) end`.as('filed_by'),
       // the users' unread messages, for the page's rows only, in the same statement
       unreadCountColumn('vehicle_procedure', 'vp.id', 'agent').as('unread'),
     ])
