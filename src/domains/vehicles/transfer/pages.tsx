@@ -30,7 +30,46 @@ function TransferLayout(props: { fileNumber: string; plate: string; step: Transf
   );
 }
 
-export function TransferCodePage({ fileNumber, plate, fni, accepted, values, errors, lockedUntil }: { fileNumber: string; plate: string; fni: boolean; accepted: boolean; values: Values; errors: FieldErrors; lockedUntil?: string }) {
+export function TransferCodePage({
+  fileNumber,
+  plate,
+  fni,
+  accepted,
+  values,
+  errors,
+  lockedUntil,
+  refusal,
+}: {
+  fileNumber: string;
+  plate: string;
+  fni: boolean;
+  accepted: boolean;
+  values: Values;
+  errors: FieldErrors;
+  lockedUntil?: string;
+  /** a code that proved the sale too late: another change of holder took the vehicle, and this one is abandoned */
+  refusal?: { message: string; resume?: string };
+}) {
+  if (refusal)
+    return (
+      <TransferLayout fileNumber={fileNumber} plate={plate} step="code">
+        <Alert kind="error" title="Cette démarche ne peut pas continuer">
+          <p>{refusal.message}</p>
+          <p>Ce dossier est abandonné : il ne reste pas dans vos brouillons.</p>
+        </Alert>
+        <p class="fr-mt-3w">
+          {refusal.resume ? (
+            <a class="fr-btn" href={`/vehicules/demandes/${refusal.resume}`}>
+              Reprendre la démarche en cours ({refusal.resume})
+            </a>
+          ) : (
+            <a class="fr-btn" href="/vehicules">
+              Retour à mon espace véhicule
+            </a>
+          )}
+        </p>
+      </TransferLayout>
+    );
   if (accepted)
     return (
       <TransferLayout fileNumber={fileNumber} plate={plate} step="code">

@@ -33,14 +33,32 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
     return p;
   }
 
-  async function render(request: FastifyRequest<Params>, reply: FastifyReply, p: VehicleProcedure, step: TransferStep, errors: Record<string, string> = {}, values?: Body, lockedUntil?: Date, conflict = false) {
+  async function render(
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    p: VehicleProcedure,
+    step: TransferStep,
+    errors: Record<string, string> = {},
+    values?: Body,
+    lockedUntil?: Date,
+    refusal?: { message: string; resume?: string },
+  ) {
     const state = transfers.stateOf(p);
     const { vehicle, formerHolder } = await transfers.vehicleFacts(p);
-    const status = lockedUntil ? 429 : conflict ? 409 : Object.keys(errors).length ? 400 : 200;
+    const status = lockedUntil ? 429 : refusal ? 409 : Object.keys(errors).length ? 400 : 200;
     switch (step) {
       case 'code':
         return reply.render(
-          <TransferCodePage fileNumber={p.file_number} plate={vehicle.plate} fni={!vehicle.certificate_number} accepted={state.step !== 'code'} values={values ?? {}} errors={errors} lockedUntil={lockedUntil ? formatDateTime(lockedUntil) : undefined} />,
+          <TransferCodePage
+            fileNumber={p.file_number}
+            plate={vehicle.plate}
+            fni={!vehicle.certificate_number}
+            accepted={state.step !== 'code'}
+            values={values ?? {}}
+            errors={errors}
+            lockedUntil={lockedUntil ? formatDateTime(lockedUntil) : undefined}
+            refusal={refusal}
+          />,
           status,
         );
       case 'holder':
@@ -95,7 +113,8 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
     const form = body(request);
     const result = await transfers.checkCode(request.account!, p, form, actorOf(request));
     if (!result.ok) {
-      if ('conflict' in result) return render(request, reply, p, 'code', { has_code: result.conflict }, form, undefined, true);
+      // abandoned: the page says why, without the form (the file no longer takes a code)
+      if ('conflict' in result) return render(request, reply, p, 'code', {}, form, undefined, { message: result.conflict, resume: result.resume });
       return render(request, reply, p, 'code', 'errors' in result ? result.errors : {}, form, 'locked' in result ? result.locked : undefined);
     }
     return reply.redirect(url(p, 'holder'), 303);

@@ -7,6 +7,7 @@ import type { Outcome } from '../../accounts/service.ts';
 import { cpiPdf, type CpiContent } from '../procedures/documents.ts';
 import { checkAddress } from '../registry/communes.ts';
 import { guess } from '../procedures/guess-limits.ts';
+import { ownOpenProcedure } from '../procedures/lookup.ts';
 import { isValidCertificateNumber } from '../registry/identifiers.ts';
 import { alreadyOpen, buyerLink, isDeclaredBuyer, isOpenSlotTaken } from '../registry/ownership.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
@@ -85,7 +86,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       p: VehicleProcedure,
       input: Record<string, string | undefined>,
       actor: Actor,
-    ): Promise<Outcome<null> | { ok: false; locked: Date } | { ok: false; conflict: string }> {
+    ): Promise<Outcome<null> | { ok: false; locked: Date } | { ok: false; conflict: string; resume?: string }> {
       const state = stateOf(p);
       if (state.step !== 'code') return { ok: true, value: null };
       const vehicle = await db.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
@@ -94,12 +95,17 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
         await audit(db, actor, 'vehicle.holder_change_refused', { kind: 'vehicle_procedure', id: p.id }, { reason, has_code: input.has_code });
         return { ok: false as const, errors: { [field]: message } };
       };
-      const claim = async (next: TransferState): Promise<Outcome<null> | { ok: false; conflict: string }> => {
+      const claim = async (next: TransferState): Promise<Outcome<null> | { ok: false; conflict: string; resume?: string }> => {
         try {
           await save(p, next, { claimed: true });
         } catch (error) {
-          if (isOpenSlotTaken(error)) return { ok: false, conflict: alreadyOpen('Changement de titulaire') };
-          throw error;
+          if (!isOpenSlotTaken(error)) throw error;
+          // Another change of holder holds the vehicle: this one can never go on, so it is abandoned
+          // rather than left among the drafts (as the other procedures refused at their code); the
+          // open one is named only when it is the account's own.
+          await db.transaction().execute((trx) => applyTransition(trx, deps.config, p, 'cancel', actor, { details: { reason: 'vehicle_taken' } }));
+          const mine = await ownOpenProcedure(db, account, vehicle.id, 'holder_change');
+          return { ok: false, conflict: alreadyOpen('Changement de titulaire'), resume: mine?.file_number };
         }
         return { ok: true, value: null };
       };
