@@ -34,10 +34,11 @@ export class RawConnection {
     return new RawConnection(socket);
   }
 
-  /** Writes a GET (HEAD…) request now. */
-  send(path: string, headers: Record<string, string> = {}, method = 'GET'): void {
-    const lines = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''];
-    this.socket.write(lines.join('\r\n'));
+  /** Writes a GET (HEAD…) request now; with a body, its Content-Length too. */
+  send(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): void {
+    const length = body === undefined ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
+    const lines = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), ...length, '', ''];
+    this.socket.write(lines.join('\r\n') + (body ?? ''));
   }
 
   /** The next response on this connection. */

@@ -6,6 +6,7 @@ import { AddressBudget } from './address-budget.ts';
 import { AdaptiveLimit } from './admission-limit.ts';
 import type { AdmissionServer } from './admission-server.ts';
 import { LoopDelay } from './loop-delay.ts';
+import { hasBody, mayEchoPost, readBodyUpTo, REPOST_MAX_BYTES, REPOST_READ_MS, repostForm, type RepostForm } from './repost.ts';
 import { madeAtSignIn } from './session.ts';
 import { addressGroup, WaitingQueue } from './waiting-queue.ts';
 
@@ -107,6 +108,8 @@ export interface WaitingPageView {
   paused: boolean;
   /** the node is overloaded (its event loop runs late): no place is given */
   overloaded: boolean;
+  /** a shed form post: its fields, to post again to `url` when the visitor asks (repost.ts); no automatic reload then */
+  repost?: RepostForm;
 }
 
 /** The URL without, or with, the parameter that stops the automatic reload. */
@@ -187,6 +190,9 @@ const BODY_TIMER = Symbol('admission.bodyTimer');
 type Counted = FastifyRequest & { [COUNTED]?: boolean; [ADMITTED_AT]?: number; [ANONYMOUS_GROUP]?: string; [BODY_TIMER]?: NodeJS.Timeout };
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/** What is read (and dropped, unless echoed) of a body sent on a socket over the cap before the answer closes it. */
+const OVER_CAP_READ_BYTES = 64 * 1024;
 
 /**
  * Whether a newcomer not signed in must wait because their address already holds enough places:
@@ -350,12 +356,16 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     queuePosition: (visitor: { ip: string; userAgent?: string; acceptLanguage?: string }) => queue.position(visitorKey(visitor.ip, visitor.userAgent, visitor.acceptLanguage)),
   });
 
-  function sendWaitingPage(request: FastifyRequest, reply: FastifyReply, position: number | null, overloadedNode: boolean) {
+  async function sendWaitingPage(request: FastifyRequest, reply: FastifyReply, position: number | null, overloadedNode: boolean) {
     const retry = String(opts.retrySeconds);
     reply.code(503).header('retry-after', retry).header('cache-control', 'no-store').header('x-admission', 'waiting-room');
+    // a form posted by a browser: its fields come back in a form posted again on demand (repost.ts)
+    const shedPost = await readShedPost(request.raw);
+    if (shedPost === 'unread') reply.header('connection', 'close'); // its body half read: the connection cannot serve another request
     if (!wantsHtml(request.headers.accept)) return reply.type('text/plain; charset=utf-8').send(`Service très demandé : réessayez dans ${retry} secondes.\n`);
     const paused = new URLSearchParams(request.url.split('?')[1] ?? '').has(PAUSE_PARAMETER);
-    if (!paused) reply.header('refresh', retry);
+    const repost = typeof shedPost === 'object' && shedPost !== null ? shedPost : undefined;
+    if (!paused && !repost) reply.header('refresh', retry);
     const page = opts.waitingPage({
       url: localUrl(request.url),
       retrySeconds: opts.retrySeconds,
@@ -363,8 +373,21 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       keptSeconds,
       paused,
       overloaded: overloadedNode,
+      ...(repost ? { repost } : {}),
     });
     return reply.type('text/html; charset=utf-8').send(page);
+  }
+
+  /**
+   * The body of a shed request, read when it may be echoed (a browser's urlencoded form post from this
+   * site, of at most REPOST_MAX_BYTES, arrived within REPOST_READ_MS): its fields to post again; null
+   * when there is nothing to echo (not such a post: its body is left to Node, which discards it);
+   * 'unread' when it was such a post but too big, too slow or badly encoded (its body half read).
+   */
+  async function readShedPost(raw: IncomingMessage): Promise<RepostForm | null | 'unread'> {
+    if (!mayEchoPost(raw) || !hasBody(raw)) return null;
+    const body = await readBodyUpTo(raw, REPOST_MAX_BYTES, REPOST_READ_MS);
+    return (body && repostForm(body)) ?? 'unread';
   }
 
   /** The session id of a validly signed session cookie in this Cookie header (not whether it is signed in). */
@@ -391,7 +414,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       if (watchLoop) server.answerEarly((request, response) => answerEarly(request, response, prepared));
       server.answerOverCap((request, response) => {
         waited++;
-        writePrepared(request, response, prepared, true);
+        // its body is read (up to OVER_CAP_READ_BYTES) before the answer: closing a socket with unread bytes makes Linux reset it, and the client may lose the page
+        writeWaiting(request, response, prepared, true, OVER_CAP_READ_BYTES);
       });
     });
     app.addHook('onClose', async () => {
@@ -417,8 +441,35 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     waited++;
     waitedEarly++;
     rates.wait(Date.now());
-    writePrepared(request, response, prepared, false);
+    writeWaiting(request, response, prepared, false, REPOST_MAX_BYTES);
     return true;
+  }
+
+  /**
+   * The waiting page for a request answered before Fastify. A browser's form post gets its fields back
+   * in a form posted again on demand (repost.ts: its body read first, up to `readBytes`); on a
+   * connection to be closed, any other body is read and dropped up to `readBytes` too; else the
+   * prepared page at once.
+   */
+  function writeWaiting(request: IncomingMessage, response: ServerResponse, prepared: PreparedAnswers, close: boolean, readBytes: number): void {
+    const echo = mayEchoPost(request);
+    if (!hasBody(request) || (!echo && !close)) return writePrepared(request, response, prepared, close);
+    void readBodyUpTo(request, readBytes, REPOST_READ_MS).then((body) => {
+      if (response.destroyed || request.socket.destroyed) return;
+      const repost = echo && body !== null ? repostForm(body) : null;
+      if (repost) writeRepost(request, response, prepared.page, repost, close);
+      else writePrepared(request, response, prepared, close || body === null); // a body left half read: the connection cannot go on
+    });
+  }
+
+  /** The waiting page of a shed form post, rendered (its fields vary), with the prepared page's headers but no automatic reload. */
+  function writeRepost(request: IncomingMessage, response: ServerResponse, page: PreparedAnswer, repost: RepostForm, close: boolean): void {
+    const html = Buffer.from(
+      opts.waitingPage({ url: localUrl(request.url ?? '/'), retrySeconds: opts.retrySeconds, hasPlace: false, keptSeconds, paused: false, overloaded: true, repost }),
+    );
+    const { refresh: _refresh, ...headers } = page.headers;
+    response.writeHead(page.status, { ...headers, 'content-length': html.length, ...(close ? { connection: 'close' } : {}) });
+    response.end(html);
   }
 
   /** The prepared waiting page (HTML for a browser, else the short text), the asked URL in its links; close: then the connection is closed. */

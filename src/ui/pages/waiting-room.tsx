@@ -1,6 +1,7 @@
 import { renderToString } from 'preact-render-to-string';
 import { LightPage } from './light-page.tsx';
 import { withPause, type WaitingPageView } from '../../platform/http/admission.ts';
+import type { RepostForm } from '../../platform/http/repost.ts';
 
 export interface WaitingRoomProps extends WaitingPageView {
   stylesheet: string;
@@ -19,7 +20,48 @@ function place(hasPlace: boolean): string {
   return 'Une place vous est gardée dans la file d’attente : les places qui se libèrent sont attribuées dans l’ordre d’arrivée. Nous ne pouvons pas prévoir la durée de l’attente.';
 }
 
+/**
+ * A form posted while the node sheds: its fields come back as hidden inputs of a form that posts them
+ * again to the same URL, only when the visitor asks (no automatic reload: a reload would be a GET and
+ * lose them, an automatic re-post would post without them knowing). Secrets were dropped (repost.ts).
+ */
+function Repost(props: WaitingRoomProps & { repost: RepostForm }) {
+  return (
+    <LightPage title="Salle d’attente" stylesheet={props.stylesheet}>
+      <h1>Salle d’attente</h1>
+      <p class="fr-text--lead">
+        Le portail reçoit en ce moment plus de visites qu’il ne peut en servir rapidement : votre demande n’a pas encore été
+        traitée, et rien n’a été enregistré.
+      </p>
+      <div class="fr-alert fr-alert--info fr-mb-4w">
+        <p>
+          Les informations que vous avez saisies sont gardées sur cette page, et nulle part ailleurs. Patientez environ{' '}
+          {props.retrySeconds} secondes, puis utilisez « Renvoyer ma demande » : elle sera envoyée telle que vous l’aviez
+          remplie. Si le portail est encore trop chargé, cette page reviendra et vous pourrez réessayer.
+        </p>
+      </div>
+      {props.repost.dropped.length > 0 && (
+        <div class="fr-alert fr-alert--warning fr-mb-4w">
+          <p>
+            Pour votre sécurité, les mots de passe et les codes ne sont jamais gardés : vous devrez les saisir à nouveau sur le
+            formulaire après l’avoir renvoyé.
+          </p>
+        </div>
+      )}
+      <form method="post" action={props.url}>
+        {props.repost.fields.map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <button type="submit" class="fr-btn">
+          Renvoyer ma demande
+        </button>
+      </form>
+    </LightPage>
+  );
+}
+
 function WaitingRoom(props: WaitingRoomProps) {
+  if (props.repost) return <Repost {...props} repost={props.repost} />;
   const again = withPause(props.url, false);
   return (
     <LightPage title="Salle d’attente" stylesheet={props.stylesheet}>
