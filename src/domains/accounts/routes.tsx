@@ -16,7 +16,7 @@ import {
 } from './pages/tokens.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { profileBySlug, type SelfServiceProfile } from './model.ts';
-import type { AccountsService, SignInResult } from './service.ts';
+import { accountPageWithSession, type AccountsService, type SignInResult } from './service.ts';
 import { checkToken } from './tokens.ts';
 
 type Body = Record<string, string | undefined>;
@@ -181,13 +181,15 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
   app.register(async (scope) => {
     scope.addHook('preHandler', requireUser);
 
-    scope.get('/compte', async (request, reply) => {
+    // the connections and the FranceConnect identity come in the statement that reads the session (one round trip for the page)
+    scope.get('/compte', { config: { readWithSession: accountPageWithSession } }, async (request, reply) => {
       const account = request.session.account ?? (await accounts.findById(request.session.userId!)); // read with the session, usually
       if (!account) {
         request.session.destroy();
         return reply.redirect('/connexion', 303);
       }
-      const [history, fc] = await Promise.all([accounts.history(account.id), accounts.franceConnectIdentity(account.id)]);
+      const read = request.session.readWith(accountPageWithSession);
+      const [history, fc] = read ? [read.history, read.franceConnect] : await Promise.all([accounts.history(account.id), accounts.franceConnectIdentity(account.id)]);
       return reply.render(<AccountPage account={account} history={history} franceConnect={fc ?? null} />);
     });
 

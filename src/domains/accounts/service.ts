@@ -11,6 +11,7 @@ import { activate, resendActivation, signUp } from './sign-up.ts';
 export { zodErrors, type FieldErrors, type Outcome } from './outcome.ts';
 export type { ConnectionContext, SignInResult } from './sign-in.ts';
 export type { FranceConnectResult } from './franceconnect.ts';
+export { accountPageWithSession } from './repository.ts';
 
 /** The accounts use cases, bound to their dependencies. Each write is one transaction with its audit row and emails. */
 export function createAccountsService(deps: AccountsDeps) {

@@ -6,7 +6,8 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Account } from '../../schema.ts';
 import { setKeepingAtMost } from '../bounded-map.ts';
-import { prepareQuery } from '../db/prepared.ts';
+import { prepareQuery, type PreparedQuery } from '../db/prepared.ts';
+import type { SessionCompanion } from './session-companion.ts';
 
 export type FlashKind = 'success' | 'info' | 'warning' | 'error';
 export interface Flash {
@@ -75,6 +76,8 @@ export class Session {
   /** a CSRF token was handed out for an id that has neither row nor cookie: the cookie must be set */
   private needsCookie = false;
   private accountValue: Account | null = null;
+  /** the page's own read that came with the session and its account (session-companion.ts) */
+  private companionRead: { companion: SessionCompanion<unknown>; value: unknown } | null = null;
   /** a form this account posted after a session expired waits to be put back (read with the session) */
   hasKeptForms = false;
 
@@ -107,6 +110,17 @@ export class Session {
   }
   attachAccount(account: Account | null): void {
     this.accountValue = account;
+  }
+
+  /**
+   * The value of a page's companion read in the session's statement: only for the signed-in
+   * account read with it (as `account`), else undefined and the page reads it itself.
+   */
+  readWith<T>(companion: SessionCompanion<T>): T | undefined {
+    return this.companionRead?.companion === companion && this.account ? (this.companionRead.value as T) : undefined;
+  }
+  attachCompanion<T>(companion: SessionCompanion<T>, value: T): void {
+    this.companionRead = { companion, value };
   }
 
   /** neither a row nor a cookie yet (a page showing a cookie-only id's CSRF token is not new: no-store) */
@@ -226,12 +240,13 @@ export function sessionCookieName(config: Config): string {
 
 /**
  * The session of a signed cookie's id, its signed-in account and whether a kept form waits for that
- * account, in one query (prepared once per process: prepared.ts): the session, or
- * 'expired' when its row outlived its end (kept for form-drafts.ts), or null when no row holds
- * the id (an anonymous visitor's cookie-only id, or a row purged since).
+ * account, in one query (prepared once per process: prepared.ts), with the page's own read when its
+ * route names one (session-companion.ts): the session, or 'expired' when its row outlived its end
+ * (kept for form-drafts.ts), or null when no row holds the id (an anonymous visitor's cookie-only
+ * id, or a row purged since).
  */
-export function sessionLoader(db: Db, config: Config): (cookieId: string) => Promise<Session | 'expired' | null> {
-  const query = prepareQuery(db, (idHash: string) =>
+export function sessionLoader(db: Db, config: Config): (cookieId: string, companion?: SessionCompanion<unknown>) => Promise<Session | 'expired' | null> {
+  const sessionQuery = () =>
     db
       .selectFrom('sessions as s')
       .leftJoin('accounts as a', 'a.id', 's.user_id')
@@ -243,17 +258,31 @@ export function sessionLoader(db: Db, config: Config): (cookieId: string) => Pro
         sql<boolean>`s.expires_at > now() and s.last_seen_at > now() - make_interval(mins => ${config.sessionIdleMinutes})`.as('session_live'),
         // whether a form of this account is waiting to be put back (form-drafts.tsx): its pages look only then
         sql<boolean>`s.user_id is not null and exists (select 1 from form_drafts d where d.user_id = s.user_id and d.expires_at > now())`.as('session_kept_forms'),
-      ])
-      .where('s.id_hash', '=', idHash),
-  );
-  return async (cookieId) => {
-    const row = (await query.execute(hashId(cookieId)))[0];
+      ]);
+  const plain = prepareQuery(db, (idHash: string) => sessionQuery().where('s.id_hash', '=', idHash));
+  // one prepared query per companion, made at its first use: a few fixed ones (module constants)
+  const withCompanion = new Map<SessionCompanion<unknown>, PreparedQuery<[string], Awaited<ReturnType<typeof plain.execute>>[number] & { session_companion: unknown }>>();
+  const queryOf = (companion: SessionCompanion<unknown>) => {
+    let query = withCompanion.get(companion);
+    if (!query) {
+      query = prepareQuery(db, (idHash: string) =>
+        sessionQuery()
+          .select(companion.select(db, sql<number | null>`s.user_id`).as('session_companion'))
+          .where('s.id_hash', '=', idHash),
+      );
+      withCompanion.set(companion, query);
+    }
+    return query;
+  };
+  return async (cookieId, companion) => {
+    const row = (await (companion ? queryOf(companion) : plain).execute(hashId(cookieId)))[0];
     if (!row) return null;
-    const { session_data, session_user_id, session_last_seen_at, session_live, session_kept_forms, ...account } = row;
+    const { session_data, session_user_id, session_last_seen_at, session_live, session_kept_forms, session_companion, ...account } = row as typeof row & { session_companion?: unknown };
     if (!session_live) return 'expired';
     const session = new Session(cookieId, session_data as SessionData, true, session_user_id, session_last_seen_at, config.sessionSecret);
     session.attachAccount(account.id === null ? null : (account as Account));
     session.hasKeptForms = session_kept_forms;
+    if (companion && session.account) session.attachCompanion(companion, companion.decode(session_companion));
     return session;
   };
 }
@@ -264,14 +293,15 @@ type ReadRequest = FastifyRequest & { [READ]?: { cookieId: string; result: Promi
 /**
  * The session of a request's signed cookie id (sessionLoader's answer), read once per request: the
  * waiting room, when it must know whether the visitor is signed in, and the session plugin share
- * the one query. Kept on the request object itself, for its own cookie id: never another's.
+ * the one query, with the page's own read when the request's route names one. Kept on the request
+ * object itself, for its own cookie id: never another's.
  */
 export function requestSessionReader(db: Db, config: Config): (request: FastifyRequest, cookieId: string) => Promise<Session | 'expired' | null> {
   const load = sessionLoader(db, config);
   return (request, cookieId) => {
     const held = (request as ReadRequest)[READ];
     if (held?.cookieId === cookieId) return held.result;
-    const result = load(cookieId);
+    const result = load(cookieId, request.routeOptions.config?.readWithSession);
     (request as ReadRequest)[READ] = { cookieId, result };
     return result;
   };

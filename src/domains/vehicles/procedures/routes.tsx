@@ -8,7 +8,7 @@ import { PROCEDURE_LABELS } from './requirements.ts';
 import type { AccountsService } from '../../accounts/service.ts';
 import { registerSaleRoutes } from '../sale/routes.tsx';
 import type { SaleService } from '../sale/service.ts';
-import type { VehiclesService } from './service.ts';
+import { vehicleSpaceWithSession, type VehiclesService } from './service.ts';
 import { registerTransferRoutes } from '../transfer/routes.tsx';
 import type { TransferService } from '../transfer/service.ts';
 import type { PaymentService } from '../../../platform/payment/service.ts';
@@ -98,7 +98,10 @@ export function registerVehicleRoutes(
       return reply.type('application/pdf').header('content-disposition', `inline; filename="recapitulatif-${request.params.file}.pdf"`).send(pdf);
     });
 
-    scope.get('/vehicules', async (request, reply) => reply.render(<VehicleSpacePage groups={await vehicles.list(request.account!)} />));
+    // the list comes in the statement that reads the session and its account (one round trip for the page)
+    scope.get('/vehicules', { config: { readWithSession: vehicleSpaceWithSession } }, async (request, reply) =>
+      reply.render(<VehicleSpacePage groups={request.session.readWith(vehicleSpaceWithSession) ?? (await vehicles.list(request.account!))} />),
+    );
 
     scope.get('/vehicules/demandes/nouvelle', (request, reply) =>
       reply.render(<StartProcedurePage values={{ idempotency_key: randomBytes(16).toString('base64url') }} errors={{}} certified={request.account!.certified} />),

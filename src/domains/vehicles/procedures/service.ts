@@ -1,4 +1,7 @@
+import type { Expression } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Actor } from '../../../platform/audit.ts';
+import { dateOfJson, sessionCompanion } from '../../../platform/http/session-companion.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import { prepareQuery } from '../../../platform/db/prepared.ts';
 import type { Account } from '../../../schema.ts';
@@ -13,28 +16,50 @@ import { PROCEDURE_LABELS } from './requirements.ts';
 import { startProcedure } from './start.ts';
 import { applyTransition } from './transitions.ts';
 
+/** The procedures of "Mon espace véhicule", the latest first, with the agents' unread messages of each. */
+function procedureRows(db: Db, accountId: number | Expression<number | null>) {
+  return db
+    .selectFrom('vehicle_procedures')
+    .leftJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
+    .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.submitted_at', 'vehicle_procedures.updated_at', 'vehicles.plate'])
+    .select(unreadCountColumn('vehicle_procedure', 'vehicle_procedures.id', 'user').as('unread')) // the agents' unread messages, in the same query
+    .where('vehicle_procedures.account_id', '=', accountId)
+    .orderBy('vehicle_procedures.updated_at', 'desc')
+    .limit(200);
+}
+
+type ProcedureRow = Awaited<ReturnType<ReturnType<typeof procedureRows>['execute']>>[number];
+
+/** The rows grouped as the "panier" shows them. */
+function groupProcedures(rows: ProcedureRow[]) {
+  return Object.fromEntries(
+    Object.entries(STATUS_GROUPS).map(([key, group]) => [key, rows.filter((r) => (group.statuses as readonly string[]).includes(r.status))]),
+  ) as Record<keyof typeof STATUS_GROUPS, ProcedureRow[]>;
+}
+
 /**
  * "Mon espace véhicule": the account's procedures, grouped as the "panier" shows them (its query
- * prepared once per process: every signed-in visit of the space runs it).
+ * prepared once per process: every signed-in visit of the space runs it, unless it came with the
+ * session: vehicleSpaceWithSession).
  */
 export function procedureLister(db: Db) {
-  const query = prepareQuery(db, (accountId: number) =>
-    db
-      .selectFrom('vehicle_procedures')
-      .leftJoin('vehicles', 'vehicles.id', 'vehicle_procedures.vehicle_id')
-      .select(['vehicle_procedures.id', 'vehicle_procedures.file_number', 'vehicle_procedures.kind', 'vehicle_procedures.status', 'vehicle_procedures.submitted_at', 'vehicle_procedures.updated_at', 'vehicles.plate'])
-      .select(unreadCountColumn('vehicle_procedure', 'vehicle_procedures.id', 'user').as('unread')) // the agents' unread messages, in the same query
-      .where('vehicle_procedures.account_id', '=', accountId)
-      .orderBy('vehicle_procedures.updated_at', 'desc')
-      .limit(200),
-  );
-  return async (account: Account) => {
-    const rows = await query.execute(account.id);
-    return Object.fromEntries(
-      Object.entries(STATUS_GROUPS).map(([key, group]) => [key, rows.filter((r) => (group.statuses as readonly string[]).includes(r.status))]),
-    ) as Record<keyof typeof STATUS_GROUPS, typeof rows>;
-  };
+  const query = prepareQuery(db, (accountId: number) => procedureRows(db, accountId));
+  return async (account: Account) => groupProcedures(await query.execute(account.id));
 }
+
+/** The same list, read in the statement that reads the session (one round trip for the page: session-companion.ts). */
+export const vehicleSpaceWithSession = sessionCompanion({
+  name: 'Mon espace véhicule',
+  select: (db, userId) => jsonArrayFrom(procedureRows(db, userId)),
+  decode: (value) =>
+    groupProcedures(
+      (value as (Omit<ProcedureRow, 'submitted_at' | 'updated_at'> & { submitted_at: string | null; updated_at: string })[]).map((r) => ({
+        ...r,
+        submitted_at: dateOfJson(r.submitted_at),
+        updated_at: dateOfJson(r.updated_at),
+      })),
+    ),
+});
 
 /** "Abandonner la démarche": the `cancel` transition of the state machine, refused from a finished status. */
 export async function cancelProcedure(deps: Pick<VehicleDeps, 'db' | 'config'>, account: Account, fileNumber: string, actor: Actor): Promise<boolean> {
