@@ -14,12 +14,15 @@
  * `node --cpu-prof` and leaves its .cpuprofile there (written when it stops), with each page's window
  * printed in the profile's clock (monotonic µs) so that start-up can be left out of its reading;
  * BENCH_PAGES=/vehicules,/compte measures only those; BENCH_SERVER=<file> runs another build (a copy
- * of dist/ kept beside it, to compare two builds in one window). Not part of npm test.
+ * of dist/ kept beside it, e.g. `dist-base/server.js`); BENCH_COMPARE=<file> runs a second build
+ * beside the first, each on its own database, and measures them in turn, BENCH_ROUNDS (3) times per
+ * page, each followed by the bare Fastify: two builds compared in the same window of the machine's
+ * load. Not part of npm test.
  */
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
@@ -66,62 +69,106 @@ async function signIn(base: string): Promise<string> {
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
-async function main(): Promise<void> {
-  const admin = process.env.DATABASE_URL;
-  if (!admin?.startsWith('postgres')) throw new Error('test/bench/signed-in-page.ts needs DATABASE_URL=postgres://…');
+interface Portal {
+  label: string;
+  base: string;
+  pid: number;
+  cookie: string;
+  stop(): Promise<void>;
+}
+
+/** One built portal on its own fresh PostgreSQL database with the demo data, the demo individual signed in. */
+async function startPortal(admin: string, client: pg.Client, server: string, port: number, profileDir: string | undefined): Promise<Portal> {
   const name = `bench_page_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
   await client.query(`create database ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'portail-bench-page-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), DEMO_DATA: 'true', DATA_DIR: dataDir, JOBS_WORKER: 'false', PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ACCOUNT_ACTIVE_REQUESTS: '1000' }; // 16 clients of one account: the per-account cap (8) would answer half of them its cheap 429
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), DEMO_DATA: 'true', DATA_DIR: dataDir, JOBS_WORKER: 'false', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ACCOUNT_ACTIVE_REQUESTS: '1000' }; // 16 clients of one account: the per-account cap (8) would answer half of them its cheap 429
   delete env.APP_CLOCK_START;
-  const profileDir = process.env.BENCH_PROFILE;
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : [];
-  const portal = spawn(process.execPath, [...nodeArgs, process.env.BENCH_SERVER ?? 'dist/server.js'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const base = `http://127.0.0.1:${PORT}`;
-  const bare = Fastify();
+  const child = spawn(process.execPath, [...nodeArgs, server], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    await client.query(`drop database if exists ${name} with (force)`);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     while (!(await fetch(`${base}/healthz`).then((r) => r.ok, () => false))) {
-      if (portal.exitCode !== null) throw new Error('the portal stopped at start');
+      if (child.exitCode !== null) throw new Error(`${server} stopped at start`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const cookie = await signIn(base);
+    // right after start, a loaded machine's late loop may send the sign-in page to the waiting room: try again
+    let cookie = '';
+    for (let attempt = 1; !cookie; attempt++) {
+      cookie = await signIn(base).catch((error: unknown) => {
+        if (attempt >= 20) throw error;
+        return new Promise<string>((resolve) => setTimeout(() => resolve(''), 500));
+      });
+    }
+    return { label: server, base, pid: child.pid!, cookie, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin?.startsWith('postgres')) throw new Error('test/bench/signed-in-page.ts needs DATABASE_URL=postgres://…');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  const servers = [process.env.BENCH_SERVER ?? 'dist/server.js', ...(process.env.BENCH_COMPARE ? [process.env.BENCH_COMPARE] : [])];
+  const rounds = Number(process.env.BENCH_ROUNDS ?? (servers.length > 1 ? 3 : 1));
+  const profileDir = process.env.BENCH_PROFILE;
+  const portals: Portal[] = [];
+  const bare = Fastify();
+  try {
+    for (const [i, server] of servers.entries()) portals.push(await startPortal(admin, client, server, PORT + 2 * i, profileDir));
+    const first = portals[0]!;
     const bodies = new Map<string, { body: Buffer; type: string }>();
     for (const p of PAGES) {
-      const sample = await fetch(`${base}${p.path}`, { headers: p.signedIn ? { cookie } : {}, redirect: 'manual' });
+      const sample = await fetch(`${first.base}${p.path}`, { headers: p.signedIn ? { cookie: first.cookie } : {}, redirect: 'manual' });
       if (sample.status !== 200) throw new Error(`${p.path}: ${sample.status}`);
       bodies.set(p.path, { body: Buffer.from(await sample.arrayBuffer()), type: sample.headers.get('content-type') ?? 'text/html' });
     }
     for (const [p, b] of bodies) bare.get(p, (_request, reply) => reply.type(b.type).send(b.body));
     await bare.listen({ port: BARE_PORT, host: '127.0.0.1' });
-    console.log(`${CONCURRENCY} clients, ${DURATION_MS / 1000} s per measure, PostgreSQL; load average at start ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`${CONCURRENCY} clients, ${DURATION_MS / 1000} s per measure, PostgreSQL; load average at start ${loadAverage()}`);
     const only = process.env.BENCH_PAGES?.split(',');
     for (const p of PAGES.filter((page) => !only || only.includes(page.path))) {
-      // the portal, then its ceiling, one after the other: the same window of the machine's load
-      const cpuBefore = cpuMsOf(portal.pid!);
-      const windowStart = process.hrtime.bigint() / 1000n;
-      const portalRun = await load({ url: `${base}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY, cookie: p.signedIn ? cookie : undefined });
-      const cpuAfter = cpuMsOf(portal.pid!);
-      const userPerRequest = (cpuAfter.user - cpuBefore.user) / portalRun.count;
-      const systemPerRequest = (cpuAfter.system - cpuBefore.system) / portalRun.count;
-      if (profileDir) console.log(`${p.path}: profile window ${windowStart}-${process.hrtime.bigint() / 1000n} µs`);
-      const bareRun = await load({ url: `http://127.0.0.1:${BARE_PORT}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY });
-      console.log(
-        `${p.name}: ${portalRun.rps} req/s (p50 ${portalRun.p50} ms, p99 ${portalRun.p99} ms, errors ${portalRun.errors + portalRun.timeouts}) vs bare Fastify ${bareRun.rps} req/s: ${(portalRun.rps / bareRun.rps).toFixed(3)}×; portal CPU ${(userPerRequest + systemPerRequest).toFixed(2)} ms per request (user ${userPerRequest.toFixed(2)}, system ${systemPerRequest.toFixed(2)})`,
-      );
+      for (let round = 1; round <= rounds; round++) {
+        // each portal, then its ceiling, one after the other: the same window of the machine's load
+        for (const portal of portals) {
+          const cpuBefore = cpuMsOf(portal.pid);
+          const windowStart = process.hrtime.bigint() / 1000n;
+          const portalRun = await load({ url: `${portal.base}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY, cookie: p.signedIn ? portal.cookie : undefined });
+          const cpuAfter = cpuMsOf(portal.pid);
+          const userPerRequest = (cpuAfter.user - cpuBefore.user) / portalRun.count;
+          const systemPerRequest = (cpuAfter.system - cpuBefore.system) / portalRun.count;
+          if (profileDir) console.log(`${p.path}: profile window ${windowStart}-${process.hrtime.bigint() / 1000n} µs`);
+          const bareRun = await load({ url: `http://127.0.0.1:${BARE_PORT}${p.path}`, durationMs: DURATION_MS, mode: 'closed', concurrency: CONCURRENCY });
+          const who = portals.length > 1 ? ` [${portal.label}, round ${round}]` : '';
+          console.log(
+            `${p.name}${who}: ${portalRun.rps} req/s (p50 ${portalRun.p50} ms, p99 ${portalRun.p99} ms, errors ${portalRun.errors + portalRun.timeouts}) vs bare Fastify ${bareRun.rps} req/s: ${(portalRun.rps / bareRun.rps).toFixed(3)}×; portal CPU ${(userPerRequest + systemPerRequest).toFixed(2)} ms per request (user ${userPerRequest.toFixed(2)}, system ${systemPerRequest.toFixed(2)}); load ${loadAverage()}`,
+          );
+        }
+      }
     }
-    console.log(`load average at the end ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`load average at the end ${loadAverage()}`);
   } finally {
     await bare.close();
-    portal.kill('SIGTERM');
-    if (portal.exitCode === null) await new Promise((resolve) => portal.once('exit', resolve));
-    await client.query(`drop database if exists ${name} with (force)`);
+    for (const portal of portals) await portal.stop();
     await client.end();
-    rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 }
 
 main().then(
