@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { forgetDrawnDocuments } from '../../src/domains/vehicles/procedures/issued-documents.ts';
+import { forgetDrawnDocuments, issuedDocumentDrawings } from '../../src/domains/vehicles/procedures/issued-documents.ts';
 import { type TestApp, textOf, useSeededApp } from '../helpers/app.ts';
 import { sellCamillesCar } from '../helpers/sales.ts';
 import { signInUser } from '../helpers/users.ts';
@@ -40,6 +40,19 @@ describe('sizes of the documents of a declaration of sale', () => {
     const receipt = await camille.get(`${base}/accuse-enregistrement.pdf`);
     expect(receipt.statusCode).toBe(200);
     expect(receipt.rawPayload.length).toBe(receiptBytes);
+  });
+
+  it('the seller downloads the three documents drawn at the confirmation: three drawings for the whole sale, none at the downloads', async () => {
+    const before = issuedDocumentDrawings();
+    const { camille, sale, documents, base } = await sold();
+    expect(issuedDocumentDrawings() - before, 'the certificate, the CSA and the accusé, each drawn once at the confirmation').toBe(3);
+    const receiptBytes = (sale.data as { sale: { receiptBytes?: number } }).sale.receiptBytes;
+    for (const [url, bytes] of [...documents.map((d) => [`${base}/documents/${d.kind}.pdf`, d.pdf_bytes] as const), [`${base}/accuse-enregistrement.pdf`, receiptBytes] as const]) {
+      const download = await camille.get(url);
+      expect(download.statusCode, url).toBe(200);
+      expect(download.rawPayload.length, url).toBe(bytes);
+    }
+    expect(issuedDocumentDrawings() - before, 'no document drawn again for its download').toBe(3);
   });
 
   it('the last page states the recorded sizes: it draws no document to measure it', async () => {

@@ -48,14 +48,24 @@ export async function prepareIssuedDocument<C extends SaleDocumentContent | CpiC
 const DRAWN_KEPT = 64;
 const DRAWN_KEPT_MS = 5 * 60_000;
 const drawn = new Map<string, { pdf: Promise<Buffer>; at: number }>();
+let drawings = 0;
 
 /** Renders an issued document again, identically, from what was stored when it was issued (kept a few minutes per process). */
 export function renderIssuedDocument(doc: { kind: IssuedDocumentKind; token: string; content: unknown }, publicUrl: string): Promise<Buffer> {
-  const key = `${publicUrl}\n${doc.kind}\n${doc.token}`;
+  return keptDrawing(`${publicUrl}\n${doc.kind}\n${doc.token}`, () => drawIssuedDocument(doc, publicUrl));
+}
+
+/**
+ * A PDF drawn from an immutable content named by `key` (a document's kind and verification token),
+ * kept with the issued documents' drawings: the issued documents above and the accusé of a sale
+ * (drawn from its certificate's content). `draw` runs only when nothing is kept under the key.
+ */
+export function keptDrawing(key: string, draw: () => Promise<Buffer>): Promise<Buffer> {
   const now = Date.now();
   const kept = drawn.get(key);
   if (kept && now - kept.at < DRAWN_KEPT_MS) return kept.pdf;
-  const pdf = drawIssuedDocument(doc, publicUrl);
+  drawings++;
+  const pdf = draw();
   setKeepingAtMost(drawn, key, { pdf, at: now }, DRAWN_KEPT);
   pdf.catch(() => drawn.get(key)?.pdf === pdf && drawn.delete(key));
   return pdf;
@@ -66,12 +76,10 @@ export function forgetDrawnDocuments(): void {
   drawn.clear();
 }
 
-let drawings = 0;
-/** How many issued documents this process has drawn (not served from the ones kept): for tests and operators. */
+/** How many issued documents (and accusés) this process has drawn (not served from the ones kept): for tests and operators. */
 export const issuedDocumentDrawings = (): number => drawings;
 
 function drawIssuedDocument(doc: { kind: IssuedDocumentKind; token: string; content: unknown }, publicUrl: string): Promise<Buffer> {
-  drawings++;
   const verifyUrl = `${publicUrl}/verification/${doc.token}`;
   switch (doc.kind) {
     case 'cpi':

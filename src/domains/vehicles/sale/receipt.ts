@@ -4,6 +4,7 @@ import type { Db } from '../../../platform/db/database.ts';
 import { officialDocumentPdf } from '../../../platform/pdf/official-document.ts';
 import type { Account } from '../../../schema.ts';
 import type { SaleDocumentContent } from '../procedures/documents.ts';
+import { keptDrawing } from '../procedures/issued-documents.ts';
 
 /**
  * The "accusé d'enregistrement" of a declaration of sale (code de cession sheet): at the end of the
@@ -62,6 +63,14 @@ export function saleReceiptPdf(c: SaleDocumentContent, verifyUrl: string): Promi
   );
 }
 
+/**
+ * The accusé of the declaration whose certificate of sale is `certificate`, kept with the issued
+ * documents' drawings under that certificate's token (its content is immutable): drawn when the sale
+ * is confirmed (for its size), the seller's download right after is that drawing, not a new one.
+ */
+export const renderSaleReceipt = (certificate: { token: string; content: unknown }, publicUrl: string): Promise<Buffer> =>
+  keptDrawing(`${publicUrl}\naccuse\n${certificate.token}`, () => saleReceiptPdf(certificate.content as SaleDocumentContent, `${publicUrl}/verification/${certificate.token}`));
+
 /** Which declaration of sale a procedure of this account may show the accusé of, and its PDF. */
 export function createSaleReceipts(deps: { db: Db; config: Config }) {
   const { db, config } = deps;
@@ -83,13 +92,13 @@ export function createSaleReceipts(deps: { db: Db; config: Config }) {
     available: async (account: Account, fileNumber: string): Promise<boolean> => (await declarationOf(account, fileNumber)) !== null,
 
     /** The accusé of a completed declaration whose certificate of sale was already read. */
-    pdfOfCertificate: (doc: { token: string; content: unknown }): Promise<Buffer> => saleReceiptPdf(doc.content as SaleDocumentContent, `${config.publicUrl}/verification/${doc.token}`),
+    pdfOfCertificate: (doc: { token: string; content: unknown }): Promise<Buffer> => renderSaleReceipt(doc, config.publicUrl),
 
     async pdf(account: Account, fileNumber: string): Promise<Buffer | null> {
       const declaration = await declarationOf(account, fileNumber);
       if (declaration === null) return null;
       const doc = await db.selectFrom('issued_documents').select(['token', 'content']).where('procedure_id', '=', declaration).where('kind', '=', 'certificat_cession').executeTakeFirst();
-      return doc ? saleReceiptPdf(doc.content as unknown as SaleDocumentContent, `${config.publicUrl}/verification/${doc.token}`) : null;
+      return doc ? renderSaleReceipt(doc, config.publicUrl) : null;
     },
   };
 }

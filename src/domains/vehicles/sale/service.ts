@@ -6,9 +6,9 @@ import type { Db } from '../../../platform/db/database.ts';
 import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
 import { vehicleSituation } from '../registry/situation.ts';
-import { saleDocumentPdf, type SaleDocumentContent } from '../procedures/documents.ts';
-import { issuedDocumentSize, prepareIssuedDocument } from '../procedures/issued-documents.ts';
-import { saleReceiptPdf } from './receipt.ts';
+import type { SaleDocumentContent } from '../procedures/documents.ts';
+import { issuedDocumentSize, prepareIssuedDocument, renderIssuedDocument } from '../procedures/issued-documents.ts';
+import { renderSaleReceipt } from './receipt.ts';
 import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
@@ -196,6 +196,8 @@ export function createSaleService(deps: { db: Db; config: Config }) {
      * (returned once, stored hashed), the certificate of sale and the CSA are issued. Their PDFs and
      * the accusé's are drawn first, outside the transaction, once: each one's size is recorded with
      * it, so the last page states them without drawing anything (and the downloads give those bytes).
+     * The three drawings are kept a few minutes by this process (issued-documents.ts): the seller's
+     * downloads right after are served from them, not drawn again.
      */
     async confirm(p: VehicleProcedure, actor: Actor): Promise<Outcome<{ code: string }>> {
       const sale = stateOf(p);
@@ -203,7 +205,7 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       const content = await documentContent(p, sale.declaration);
       const issued = await Promise.all((['certificat_cession', 'csa'] as const).map((kind) => prepareIssuedDocument(kind, content, { procedureId: p.id, plate: content.plate, publicUrl: config.publicUrl })));
       const certificate = issued[0]!;
-      const receiptBytes = (await saleReceiptPdf(certificate.content, `${config.publicUrl}/verification/${certificate.row.token}`)).length;
+      const receiptBytes = (await renderSaleReceipt({ token: certificate.row.token, content: certificate.content }, config.publicUrl)).length;
       const code = newCessionCode();
       const result = await db.transaction().execute(async (trx) => {
         const sold = await trx.updateTable('vehicles').set({ sold_at: new Date(content.saleAt) }).where('id', '=', p.vehicle_id).where('sold_at', 'is', null).executeTakeFirst();
@@ -242,7 +244,7 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       if (!p) return null;
       const doc = await db.selectFrom('issued_documents').selectAll().where('procedure_id', '=', p.id).where('kind', '=', kind).executeTakeFirst();
       if (!doc) return null;
-      return saleDocumentPdf(kind, doc.content as unknown as SaleDocumentContent, `${config.publicUrl}/verification/${doc.token}`);
+      return renderIssuedDocument(doc, config.publicUrl); // the drawing of the confirmation when it is still kept
     },
 
     /** The public verification page: what the document states, without personal data beyond what it shows. */
