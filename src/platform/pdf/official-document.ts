@@ -4,6 +4,7 @@ import { createSeal, type SealDocumentType, type SealFields } from '../seal/two-
 import { FONT, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
 import { qrCodePng } from './qr-image.ts';
+import { reuseDeflatedStreams } from './deflate-reuse.ts';
 
 export const AGENCY = 'Agence nationale des titres sécurisés';
 
@@ -140,6 +141,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
+    reuseDeflatedStreams(doc);
     registerFonts(doc);
     const text = doc.text.bind(doc);
     doc.text = ((t: string, ...rest: unknown[]) => text(printable(String(t)), ...(rest as []))) as typeof doc.text;
