@@ -91,8 +91,13 @@ export async function sellableVehicles(database: Database): Promise<SaleVehicle[
     .map((e) => ({ plate: e.plate, code: e.confidentialCode!, certificateDate: e.certificateDate! }));
 }
 
-/** One complete declaration of sale, 13 requests; throws when a step is not acknowledged. Returns its last page. */
-export async function sell(c: Client, v: SaleVehicle): Promise<string> {
+/**
+ * One complete declaration of sale, 13 requests, then the seller's downloads of the documents its last
+ * page links to (the certificate of sale, the CSA, the accusé: 3 more requests), as a seller gives
+ * them to the buyer; BENCH_DOWNLOADS=0 leaves them out (the 13 requests alone, as measured before
+ * 2 Dec 2026 04:00). Throws when a step is not acknowledged. Returns its last page.
+ */
+export async function sell(c: Client, v: SaleVehicle, downloads = process.env.BENCH_DOWNLOADS !== '0'): Promise<string> {
   await c.get('/vehicules/demandes/nouvelle');
   const key = /name="idempotency_key" value="([^"]+)"/.exec(c.html)![1]!;
   const created = await c.post('/vehicules/demandes/nouvelle', { idempotency_key: key, kind: 'sale_declaration', initiator: 'other', plate: v.plate });
@@ -112,5 +117,13 @@ export async function sell(c: Client, v: SaleVehicle): Promise<string> {
   if (confirmed.status !== 303) throw new Error(`confirmation of ${v.plate}: ${confirmed.status}`);
   const done = await c.get(confirmed.location || base);
   if (!/id="code-de-cession">[A-Z0-9]{11}</.test(done.body)) throw new Error(`no code de cession for ${v.plate}`);
+  if (downloads) {
+    const links = [...new Set([...done.body.matchAll(/href="(\/vehicules\/demandes\/[^"]+\.pdf)"/g)].map((m) => m[1]!))];
+    if (links.length !== 3) throw new Error(`${links.length} documents linked for ${v.plate}, 3 expected`);
+    for (const link of links) {
+      const pdf = await c.get(link);
+      if (pdf.status !== 200 || pdf.bytes < 10_000) throw new Error(`download of ${link}: ${pdf.status}, ${pdf.bytes} bytes`);
+    }
+  }
   return done.body;
 }

@@ -8,7 +8,8 @@
  *    transaction 20 ms, as the former code did (an advisory lock before the append) and as it does
  *    now (a plain INSERT, sealed afterwards in batches) — wall time and appends per second;
  * 2. complete declarations of sale per second (13 requests each: new procedure, code, the five
- *    tabs, confirmation) with BENCH_CLIENTS (16) signed-in clients, on 1 node then on 2 nodes
+ *    tabs, confirmation; then the seller's 3 downloads of its documents, unless BENCH_DOWNLOADS=0:
+ *    sale-client.ts) with BENCH_CLIENTS (16) signed-in clients, on 1 node then on 2 nodes
  *    (portal processes `node scripts/start.mjs` on the same database, client i on node i mod n);
  * 3. the SQL statements per signed-in page are counted by test/integration/request-cost.test.ts.
  * BENCH_TRACE=1 prints each request's method, path, status and time. Each phase prints the CPU time
