@@ -51,7 +51,8 @@ export function isStale() {
 /**
  * Packages kept out of the bundle: they find files beside their own code (PGlite's WebAssembly and
  * file-system image, native addons, pdfkit's fonts, pdf.js and zxing's WebAssembly, pino's worker
- * transports) or are loaded on demand only (nodemailer, oidc-provider).
+ * transports) or are loaded on demand only (nodemailer, oidc-provider; fontkit, which pdfkit imports
+ * too: one copy, loaded with it after the start, src/platform/pdf/libraries.ts).
  */
 export const EXTERNAL = [
   '@electric-sql/pglite',
@@ -59,6 +60,7 @@ export const EXTERNAL = [
   '@node-rs/argon2',
   '@napi-rs/canvas',
   'pdfkit',
+  'fontkit',
   'pdfjs-dist',
   'pdfjs-dist/*',
   'zxing-wasm',

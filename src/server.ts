@@ -5,6 +5,7 @@ import { startClockAt } from './platform/time.ts';
 import { startupPhases } from './platform/startup/phases.ts';
 import { enqueueDemoVehicleQueue } from './demo/vehicle-queue-job.ts';
 import { prepareCommunes } from './domains/vehicles/registry/communes.ts';
+import { PDF_PRELOAD_DELAY_MS, preloadPdfLibraries } from './platform/pdf/libraries.ts';
 
 /**
  * The database as the server starts it: a new embedded data folder as a copy of the template made by
@@ -79,6 +80,14 @@ async function main(): Promise<void> {
   if (config.demoData) await enqueueDemoVehicleQueue(database.db);
   // the postcode index of address checks, built in a worker thread: no visitor's first check holds the event loop
   prepareCommunes().catch((error: unknown) => app.log.warn({ err: error }, 'index des codes postaux non préparé : il sera construit au premier contrôle d’adresse'));
+  // pdfkit, fontkit, bwip-js, qrcode and Marianne's faces: not needed by a first page, loaded once the first visitors had theirs
+  setTimeout(() => {
+    const started = performance.now();
+    preloadPdfLibraries().then(
+      () => app.log.info({ ms: Math.round(performance.now() - started) }, 'bibliothèques PDF chargées'),
+      (error: unknown) => app.log.warn({ err: error }, 'bibliothèques PDF non chargées : le premier document les chargera'),
+    );
+  }, PDF_PRELOAD_DELAY_MS).unref();
   app.log.info({ startup: timer.phases, startupMs: timer.total() }, timer.summary());
   app.log.info(`Portail disponible sur ${config.publicUrl} (base ${database.kind})`);
 }

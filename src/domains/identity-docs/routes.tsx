@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
 import type { Account } from '../../schema.ts';
 import { actorOf, loadAccount, requireUser } from '../../platform/http/guards.ts';
 import { ForbiddenPage } from '../../ui/pages/errors.tsx';
@@ -21,6 +20,7 @@ import type { AccountsService } from '../accounts/service.ts';
 import { stampThrottleOf } from '../stamps/routes.tsx';
 import { groupNumber, STEP_SLUGS, STEPS, type PreApplicationStep } from './model.ts';
 import { preApplicationPdf } from './documents.ts';
+import { pdfLibraries } from '../../platform/pdf/libraries.ts';
 import type { PreApplicationService } from './service.ts';
 import { canOpenStep, firstIncompleteStep } from './steps-progress.ts';
 import type { Retrieval } from './town-hall.ts';
@@ -101,6 +101,7 @@ export function registerPreApplicationRoutes(app: FastifyInstance, service: PreA
       const p = await load(request, reply);
       if (!p) return;
       if (p.status === 'draft') return reply.redirect(`/pre-demandes/${p.id}/${STEP_SLUGS[firstIncompleteStep(p)]}`, 303);
+      const { QRCode } = await pdfLibraries(); // loaded after the start (libraries.ts), as for the PDF below
       const qr = await QRCode.toDataURL(service.retrievalUrl(p.number!), { margin: 1, width: 360 });
       const entries = await timeline.of({ kind: 'pre_application', id: p.id, accountId: p.account_id }, { kind: 'user' });
       const recapBytes = await measuredPdfSize(`pre-application:${p.id}:${p.updated_at.toISOString()}`, () => preApplicationPdf(p, service.retrievalUrl(p.number!)));

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-// @ts-expect-error fontkit (pdfkit's font parser) ships no types: only `create` is used here
-import * as fontkit from 'fontkit';
 import { presetSubset, reuseAcrossDocuments, type EmbeddedFont, type Face } from './font-reuse.ts';
+import type { Fontkit } from './libraries.ts';
 
 /**
  * The fonts of every issued document: Marianne, the State's typeface, from the DSFR package
@@ -12,17 +11,17 @@ import { presetSubset, reuseAcrossDocuments, type EmbeddedFont, type Face } from
  * Each face is parsed once per process and handed to every document as a fontkit font: parsing the
  * WOFF files again for each document cost ~100 ms of CPU per PDF; each document still embeds its own
  * subset, made from the same first glyphs (font-reuse.ts: layouts and subsets reused across documents).
+ * fontkit comes from pdfLibraries() (libraries.ts): the same module pdfkit imports, loaded with it.
  */
 const require = createRequire(import.meta.url);
 const FONTS_DIR = path.dirname(require.resolve('@gouvfr/dsfr/dist/fonts/Marianne-Regular.woff'));
 
 export const FONT = { regular: 'Marianne', bold: 'Marianne-Bold', italic: 'Marianne-Italic' } as const;
 
-const open = (file: string): Face => (fontkit as { create(bytes: Buffer): Face }).create(readFileSync(path.join(FONTS_DIR, file)));
-
 let cache: Record<keyof typeof FONT, Face> | null = null;
 /** The three faces, parsed on first use. */
-export function fontFaces(): Record<keyof typeof FONT, Face> {
+export function fontFaces(fontkit: Fontkit): Record<keyof typeof FONT, Face> {
+  const open = (file: string) => fontkit.create(readFileSync(path.join(FONTS_DIR, file))) as Face;
   cache ??= {
     regular: open('Marianne-Regular.woff'),
     bold: open('Marianne-Bold.woff'),
@@ -40,7 +39,7 @@ export function fontFaces(): Record<keyof typeof FONT, Face> {
  * there was a font under no name, so each later `font('Marianne')` made pdfkit build its font (a
  * subset, a glyph read) again and compare the two by their name tables before using the first.
  */
-export function registerFonts(doc: PDFKit.PDFDocument): void {
+export function registerFonts(doc: PDFKit.PDFDocument, fontkit: Fontkit): void {
   const select = doc.font.bind(doc);
   doc.font = ((...args: Parameters<typeof select>) => {
     select(...args);
@@ -48,7 +47,7 @@ export function registerFonts(doc: PDFKit.PDFDocument): void {
     if (current?.layoutRun && current.subset) reuseAcrossDocuments(current as EmbeddedFont);
     return doc;
   }) as typeof doc.font;
-  const f = fontFaces() as unknown as Record<keyof typeof FONT, string>; // pdfkit takes a fontkit font where its types say a path
+  const f = fontFaces(fontkit) as unknown as Record<keyof typeof FONT, string>; // pdfkit takes a fontkit font where its types say a path
   doc.registerFont(FONT.regular, f.regular);
   doc.registerFont(FONT.bold, f.bold);
   doc.registerFont(FONT.italic, f.italic);

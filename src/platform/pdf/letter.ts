@@ -11,7 +11,7 @@ import { printable } from './text.ts';
 const MM = 72 / 25.4;
 
 export async function letterPdf(opts: { recipient: string[]; subject: string; body: string; date: Date }): Promise<Buffer> {
-  const { PDFDocument } = await pdfLibraries();
+  const { PDFDocument, fontkit } = await pdfLibraries();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
@@ -28,7 +28,7 @@ export async function letterPdf(opts: { recipient: string[]; subject: string; bo
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-    registerFonts(doc);
+    registerFonts(doc, fontkit);
     const root = doc.struct('Document');
     doc.addStructure(root);
     const p = (body: () => void, type = 'P') => {

@@ -120,7 +120,7 @@ function drawModules(doc: PDFKit.PDFDocument, m: Modules, x: number, y: number, 
 export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (page: OfficialPage) => void): Promise<Buffer> {
   const issuedAt = opts.issuedAt ? new Date(opts.issuedAt) : new Date();
   const qrWidth = opts.qrWidth ?? 80;
-  const { PDFDocument } = await pdfLibraries();
+  const { PDFDocument, fontkit } = await pdfLibraries();
   const qr = await qrCodePng(opts.qrUrl, { minWidth: Math.max(240, qrWidth * 3) });
   const sealMessage = opts.seal ? (opts.seal.signed ?? createSeal(documentSigner(), opts.seal.type, opts.seal.fields, issuedAt)) : null;
   const seal = sealMessage ? await dataMatrixModules(sealMessage) : null;
@@ -142,7 +142,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
     reuseDeflatedStreams(doc);
-    registerFonts(doc);
+    registerFonts(doc, fontkit);
     const text = doc.text.bind(doc);
     doc.text = ((t: string, ...rest: unknown[]) => text(printable(String(t)), ...(rest as []))) as typeof doc.text;
 
