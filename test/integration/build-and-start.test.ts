@@ -40,6 +40,12 @@ describe('the built portal', () => {
     const code = files.map((f) => readFileSync(path.join(outdir, f), 'utf8')).join('\n');
     for (const name of ['fastify', 'kysely', 'zod', 'preact']) expect(code).not.toMatch(new RegExp(`from\\s*["']${name}["']`));
     expect(code).toMatch(/from\s*["']@electric-sql\/pglite["']/); // kept outside: it reads its WebAssembly beside its code
+    // the PDF libraries are not loaded at start: no static import of them, fontkit left to node_modules (the copy pdfkit imports)
+    for (const name of ['pdfkit', 'fontkit', 'bwip-js', 'qrcode']) {
+      expect(code).not.toMatch(new RegExp(`(from\\s*|import\\s*)["']${name}["']`));
+      expect(code).toContain(`import("${name}")`);
+    }
+    expect(code).not.toContain('UnicodeTrie'); // nor fontkit's code: its Unicode tables were inflated at every start
     // @peculiar/x509 (the demo seal authority) sits in a chunk only ever imported on demand, not read at every start
     const x509 = files.filter((f) => readFileSync(path.join(outdir, f), 'utf8').includes('X509CertificateGenerator'));
     expect(x509).toHaveLength(1);
@@ -82,6 +88,9 @@ describe('the built portal', () => {
       const stylesheets = [...html.matchAll(/href="(\/assets\/[^"]+\.css)"/g)].map((m) => m[1]!);
       expect(stylesheets.some((href) => href.includes('/dsfr/'))).toBe(true);
       for (const href of stylesheets) expect((await fetch(`http://127.0.0.1:${port}${href}`)).status, href).toBe(200);
+      // the PDF libraries, loaded in the background a second after listening (src/platform/pdf/libraries.ts)
+      for (let i = 0; i < 600 && !output.includes('bibliothèques PDF chargées') && child.exitCode === null; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(output, output.slice(-2000)).toContain('bibliothèques PDF chargées');
     } finally {
       child.kill('SIGTERM');
       await exited;
