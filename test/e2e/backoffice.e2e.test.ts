@@ -76,7 +76,7 @@ describe('back office in Chromium, JavaScript off, 375 px', () => {
     await page.context().close();
   });
 
-  it('the demo queue of the instruction centre: agent.cert finds the urgent request and opens its police report', async () => {
+  it('the demo queue of the instruction centre: agent.cert finds the urgent request, opens its police report, and finds a request by its filer’s name', async () => {
     // what the job does ten seconds after a start with demo data (src/demo/vehicle-queue.ts)
     await createDemoQueueHandler({ db: e2e.database.db, config: e2e.app.config, attachments: e2e.app.attachments, pauseMs: 0 })({}, { jobId: 0, attempt: 1 });
     const page = await e2e.newPage({ ...MOBILE, javaScriptEnabled: false });
@@ -94,6 +94,15 @@ describe('back office in Chromium, JavaScript off, 375 px', () => {
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('application/pdf');
     expect((await response.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // the search by the filer's name (migration 0032): Camille Martin filed the first one for her neighbour
+    await page.goto(`${e2e.baseUrl}/agents/vehicules`);
+    await page.getByLabel('Rechercher').fill('Martin');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    const neighbour = await e2e.database.db.selectFrom('vehicle_procedures').select('file_number').where('idempotency_key', '=', 'demo-file-1').executeTakeFirstOrThrow();
+    expect(await page.locator('table tbody tr', { hasText: neighbour.file_number }).textContent()).toContain('Déposée par Camille MARTIN');
+    await expect(page.getByLabel('Rechercher').inputValue()).resolves.toBe('Martin');
+    await pageChecks(page);
     await page.context().close();
   });
 });
