@@ -137,6 +137,7 @@ async function main(): Promise<void> {
     for (const [p, b] of bodies) bare.get(p, (_request, reply) => reply.type(b.type).send(b.body));
     await bare.listen({ port: BARE_PORT, host: '127.0.0.1' });
     console.log(`${CONCURRENCY} clients, ${DURATION_MS / 1000} s per measure, PostgreSQL; load average at start ${loadAverage()}`);
+    console.log(`pages: ${[...bodies].map(([p, b]) => `${p} ${b.body.length} bytes`).join(', ')}`);
     const only = process.env.BENCH_PAGES?.split(',');
     for (const p of PAGES.filter((page) => !only || only.includes(page.path))) {
       for (let round = 1; round <= rounds; round++) {
