@@ -554,6 +554,11 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       counted[ANONYMOUS_GROUP] = group;
       anonymousHeld.set(group, (anonymousHeld.get(group) ?? 0) + 1);
     }
+    // given back exactly once: when the answer is sent (onResponse), when the client goes away while the
+    // body arrives (onRequestAbort), or when the connection closes before the answer could be written
+    // (a client gone after sending its whole body: neither hook runs then)
+    reply.raw.once('close', () => release(request, reply.raw.writableFinished));
+    if (request.raw.socket?.destroyed) release(request, false);
     if (key) queue.leave(key);
     if (!exempt) {
       admitted++;
@@ -561,10 +566,16 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     }
     if (signedIn !== true && HAS_BODY.has(request.method)) cutSlowBody(request, sessionId);
   });
+  // a body's arrival is the client's time, not the node's: the service time of a post starts once its body is read
+  app.addHook('preValidation', async (request) => {
+    const counted = request as Counted;
+    if (counted[COUNTED] && HAS_BODY.has(request.method)) counted[ADMITTED_AT] = performance.now();
+  });
   // the place is freed once the response is sent, or when the client goes away before it (counted once)
-  app.addHook('onResponse', async (request) => release(request));
-  app.addHook('onRequestAbort', async (request) => release(request));
-  function release(request: FastifyRequest): void {
+  app.addHook('onResponse', async (request) => release(request, true));
+  app.addHook('onRequestAbort', async (request) => release(request, false));
+  /** Gives a counted request's place back (once); only an answer sent whole tells the limit how long the node took. */
+  function release(request: FastifyRequest, answered: boolean): void {
     const counted = request as Counted;
     clearTimeout(counted[BODY_TIMER]);
     if (!counted[COUNTED]) return;
@@ -576,7 +587,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       if (held > 0) anonymousHeld.set(group, held);
       else anonymousHeld.delete(group);
     }
-    limit.record(performance.now() - counted[ADMITTED_AT]!, Date.now());
+    if (answered) limit.record(performance.now() - counted[ADMITTED_AT]!, Date.now());
   }
 
   /**
