@@ -10,6 +10,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   // accounts
   'account.created': 'Compte créé',
   'account.sign_up_limited': 'Inscription refusée : trop de comptes depuis la même connexion ou pour la même boîte aux lettres',
+  'account.password_reset_limited': 'Lien pour choisir un nouveau mot de passe refusé : trop de demandes depuis la même connexion ou pour la même boîte aux lettres',
   'account.activation_resend_limited': 'Nouveau lien d’activation refusé : trop de demandes depuis la même connexion ou pour la même boîte aux lettres',
   'account.activated': 'Compte activé',
   'account.signed_in': 'Connexion au compte',

@@ -8,16 +8,23 @@ import { emailField } from './model.ts';
 import type { FieldErrors, Outcome } from './outcome.ts';
 import { hashPassword, passwordProblem } from './passwords.ts';
 import * as repo from './repository.ts';
-import { forgetKeys } from './throttle.ts';
+import { resetLimits } from './sign-up-limits.ts';
+import { refuse, type Limited } from './sign-up.ts';
+import { forgetKeys, throttle } from './throttle.ts';
 import { checkToken, consumeToken, issueToken, type TokenCheck } from './tokens.ts';
 import { transitionAccount } from './transitions.ts';
 
 type PasswordPurpose = 'password_reset' | 'set_password';
 
 /** Same answer whatever the address; only an existing, usable account gets a link (valid 1 h). */
-export async function requestPasswordReset(deps: Pick<AccountsDeps, 'db' | 'config'>, rawEmail: string, actor: Actor): Promise<Outcome<null>> {
+export async function requestPasswordReset(deps: Pick<AccountsDeps, 'db' | 'config'>, rawEmail: string, actor: Actor): Promise<Outcome<null> | Limited> {
   const email = emailField.safeParse(rawEmail);
   if (!email.success) return { ok: false, errors: { email: email.error.issues[0]!.message } };
+  // Counted whether or not an account has this address (the answer must not tell which): a mailbox
+  // cannot be flooded with reset emails, nor the portal's mail sending from one address.
+  const attempt = await throttle(deps.db, resetLimits(email.data, actor.ip ?? 'unknown'));
+  if (!attempt.admitted)
+    return refuse(deps.db, actor, 'account.password_reset_limited', {}, attempt.lockedUntil, 'Trop de liens pour choisir un nouveau mot de passe ont été demandés depuis votre connexion ou pour cette boîte aux lettres');
   const account = await repo.findAccountByEmail(deps.db, email.data);
   if (account && account.status !== 'deactivated') {
     await deps.db.transaction().execute(async (trx) => {

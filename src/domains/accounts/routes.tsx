@@ -150,7 +150,8 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
   app.post('/mot-de-passe-oublie', async (request, reply) => {
     const email = body(request).email ?? '';
     const outcome = await accounts.requestPasswordReset(email, actorOf(request));
-    if (!outcome.ok) return reply.render(<ForgotPasswordPage email={email} errors={outcome.errors} />, 400);
+    if (!outcome.ok && 'limitedUntil' in outcome) reply.header('retry-after', retryAfter(outcome.limitedUntil));
+    if (!outcome.ok) return reply.render(<ForgotPasswordPage email={email} errors={outcome.errors} />, 'limitedUntil' in outcome ? 429 : 400);
     return reply.render(<ResetRequestedPage />);
   });
 

@@ -1,7 +1,8 @@
 import { addressKey, limit, type Limit, type ThrottlePolicy } from './throttle.ts';
 
 /**
- * Limits on what an anonymous visitor can make the portal do with a sign-up form: each account
+ * Limits on what an anonymous visitor can make the portal do with a sign-up form (and with the
+ * « mot de passe oublié » form, which also sends an email to an address the visitor chooses): each account
  * costs an argon2id hash (19 MiB) and sends an activation email to an address the visitor chooses.
  * Counted by the shared throttle (`throttle.ts`) *before* the password is hashed; a sign-up or a
  * resend that goes through stays counted (nothing is given back).
@@ -16,6 +17,10 @@ export const SIGN_UP_ADDRESS_POLICY: ThrottlePolicy = { free: 4, maxLockMinutes:
 export const ACTIVATION_MAILBOX_POLICY: ThrottlePolicy = { free: 2, maxLockMinutes: 24 * 60, onSuccess: 'refund' };
 /** Resend requests from one address, whatever the mailbox. */
 export const RESEND_ADDRESS_POLICY: ThrottlePolicy = { free: 4, maxLockMinutes: 60, onSuccess: 'refund' };
+/** Password-reset emails to one mailbox: 3 at once, then one after each lock, an hour at most (a person locked out must not wait a day). */
+export const RESET_MAILBOX_POLICY: ThrottlePolicy = { free: 2, maxLockMinutes: 60, onSuccess: 'refund' };
+/** Password-reset requests from one address, whatever the mailbox. */
+export const RESET_ADDRESS_POLICY: ThrottlePolicy = { free: 4, maxLockMinutes: 60, onSuccess: 'refund' };
 
 /**
  * The mailbox an address delivers to: lower case, without the `+tag` of its local part
@@ -38,4 +43,9 @@ export function signUpLimits(email: string, ip: string): Limit[] {
 /** The keys of an activation link resent: the same mailbox as the sign-ups, and the address asking. */
 export function resendLimits(email: string, ip: string): Limit[] {
   return [limit(`activation-resend:ip:${addressKey(ip)}`, RESEND_ADDRESS_POLICY), limit(`activation:mailbox:${mailboxKey(email)}`, ACTIVATION_MAILBOX_POLICY)];
+}
+
+/** The keys of a password reset asked: the address asking, and the mailbox the link goes to (whether or not an account has it). */
+export function resetLimits(email: string, ip: string): Limit[] {
+  return [limit(`password-reset:ip:${addressKey(ip)}`, RESET_ADDRESS_POLICY), limit(`password-reset:mailbox:${mailboxKey(email)}`, RESET_MAILBOX_POLICY)];
 }

@@ -18,8 +18,8 @@ import { transitionAccount } from './transitions.ts';
 /** A form refused by a sign-up limit: the message for the email field, and when to try again. */
 export type Limited = { ok: false; errors: FieldErrors; limitedUntil: Date };
 
-/** The refusal of a limited sign-up or resend, audited (no address stored: only what was refused). */
-async function refuse(db: AccountsDeps['db'], actor: Actor, action: string, details: Record<string, unknown>, lockedUntil: Date | null, message: string): Promise<Limited> {
+/** The refusal of a limited sign-up, resend or password reset, audited (no address stored: only what was refused). */
+export async function refuse(db: AccountsDeps['db'], actor: Actor, action: string, details: Record<string, unknown>, lockedUntil: Date | null, message: string): Promise<Limited> {
   const until = lockedUntil ?? new Date(Date.now() + 60_000);
   await audit(db, actor, action, null, details);
   return { ok: false, errors: { email: `${message} : réessayez après le ${formatDateTime(until)}.` }, limitedUntil: until };
