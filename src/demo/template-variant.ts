@@ -57,6 +57,8 @@ export function demoTemplateVariant(): TemplateVariant {
  * null when the folder already holds a database or no template is ready (then initdb and the seed).
  */
 export async function openFromDemoTemplate(dataDir: string, config: Pick<Config, 'sessionSecret'>, templateDir?: string): Promise<Database | null> {
+  // a folder that holds a database (every start but the first) is opened as it is: no need of the seed's key, which reads its sources
+  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return null;
   const copy = await openNewPgliteFromTemplate(dataDir, templateDir, demoTemplateVariant());
   if (!copy) return null;
   const { rekeyDemoData } = await import('./template.ts');
