@@ -64,6 +64,7 @@ import { timeBudgetPlugin } from './platform/http/time-budget-plugin.ts';
 import { BackOfficeBusyPage } from './ui/pages/errors.tsx';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
+import { gracefulStop, type StopReport } from './platform/http/graceful-stop.ts';
 import { registerFranceConnectSimulator } from './web/franceconnect-simulator.tsx';
 import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
@@ -80,6 +81,8 @@ declare module 'fastify' {
     database: Database;
     metrics: Metrics;
     worker: Worker;
+    /** SIGTERM's bounded stop (platform/http/graceful-stop.ts): the caller closes the database after it */
+    stopGracefully: () => Promise<StopReport>;
     maintenance: MaintenanceService;
     accounts: AccountsService;
     attachments: Attachments;
@@ -128,6 +131,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     bodyLimit: 1024 * 1024,
+    // a request arriving on an open socket while the node stops is answered (with Connection: close), not sent a 503 (graceful-stop.ts)
+    return503OnClosing: false,
     // a slow client (headers or body trickled byte by byte) is cut: it holds no connection for long
     requestTimeout: config.httpTimeouts.requestSeconds * 1000,
     connectionTimeout: config.httpTimeouts.requestSeconds * 1000,
@@ -347,5 +352,6 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   app.addHook('onClose', async () => {
     await worker.stop();
   });
+  app.decorate('stopGracefully', gracefulStop(app, { graceMs: config.shutdownGraceSeconds * 1000, stopWorker: () => worker.stop() }));
   return app;
 }

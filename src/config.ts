@@ -61,6 +61,7 @@ const envSchema = z.object({
   BACKOFFICE_MAX_WAIT_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
   /** how often the count of requests turned away by the waiting room is logged (one line per interval, not per request) */
   LOG_TURNED_AWAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   /** sockets one direct peer (not a trusted proxy) may keep open at once; the next ones are closed at once */
   HTTP_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** open sockets in all (0: read from the process's file-descriptor limit, with headroom) */
@@ -132,6 +133,8 @@ export interface Config {
   readonly logLevel: string;
   /** seconds between two lines counting the requests the waiting room turned away */
   readonly logTurnedAwaySeconds: number;
+  /** on SIGTERM, how long the requests in progress get before their sockets are cut (platform/http/graceful-stop.ts) */
+  readonly shutdownGraceSeconds: number;
   /** Fastify's trustProxy: false, a hop count or a list of proxy addresses/CIDRs (true only outside production) */
   readonly trustProxy: TrustProxy;
   readonly mail: { readonly smtpUrl: string | null; readonly from: string };
@@ -287,6 +290,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionMaxHours: e.SESSION_MAX_HOURS,
     logLevel: e.LOG_LEVEL,
     logTurnedAwaySeconds: e.LOG_TURNED_AWAY_SECONDS,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     trustProxy: trustProxy!,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     map: map!,

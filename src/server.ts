@@ -65,9 +65,11 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'arrêt du portail');
-    await app.close();
+    const signalled = performance.now();
+    app.log.info({ signal, graceSeconds: config.shutdownGraceSeconds }, 'arrêt du portail : plus de nouvelle connexion, les requêtes en cours reçoivent leur réponse');
+    const stopped = await app.stopGracefully();
     await database.close();
+    app.log.info({ ...stopped, ms: Math.round(performance.now() - signalled) }, stopped.cut ? 'portail arrêté : connexions coupées au délai de grâce' : 'portail arrêté');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -40,6 +40,8 @@ const SEED_IP = '127.0.0.1';
 
 interface Context {
   db: Db;
+  /** aborted when the worker stops: the job ends at its next step (and resumes there when run again) */
+  signal: AbortSignal | undefined;
   config: Config;
   duplicates: ReturnType<typeof createDuplicateService>;
   tpc: ReturnType<typeof createTpcService>;
@@ -61,9 +63,14 @@ async function accountOf(db: Db, email: string): Promise<Account> {
  */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Thrown between two steps when the worker stops (SIGTERM): the job is released and resumes there. */
+const stoppedMeanwhile = () => new Error('Démo, file du centre d’instruction : interrompue par l’arrêt du portail');
+
 /** The request as it is now, after one turn given back to the pages (every step of the job ends here). */
-const reload = async (db: Db, p: { id: number }) => {
+const reload = async (ctx: Pick<Context, 'db' | 'signal'>, p: { id: number }) => {
   await nextTurn();
+  if (ctx.signal?.aborted) throw stoppedMeanwhile();
+  const db = ctx.db;
   return db.selectFrom('vehicle_procedures').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
 };
 
@@ -81,17 +88,17 @@ async function duplicateAfterTheft(ctx: Context, spec: { email: string; key: str
   if (p.status === 'awaiting_code') {
     const entered = await enterCode({ db: ctx.db, config: ctx.config }, account, p.file_number, spec.vehicle.confidentialCode, userActor(account));
     if (!entered.ok) throw failed(`le code confidentiel de ${p.file_number}`, entered);
-    p = await reload(ctx.db, p);
+    p = await reload(ctx, p);
   }
   if (p.status === 'in_progress' && !ctx.duplicates.stateOf(p).reason) {
     const chosen = await ctx.duplicates.chooseReason(p, { reason: 'theft' });
     if (!chosen.ok) throw failed(`le motif de ${p.file_number}`, chosen.errors);
-    p = await reload(ctx.db, p);
+    p = await reload(ctx, p);
   }
   if (p.status === 'in_progress' && !(await ctx.duplicates.reports(p)).length) {
     const sent = await ctx.duplicates.sendReport(p, [spec.report], spec.comment, userActor(account));
     if (!sent.ok) throw failed(`l’envoi de ${p.file_number}`, sent.errors);
-    p = await reload(ctx.db, p);
+    p = await reload(ctx, p);
   }
   return p;
 }
@@ -107,7 +114,7 @@ async function complementary(
   const step = async (what: string, outcome: Promise<{ ok: boolean; errors?: unknown }>) => {
     const done = await outcome;
     if (!done.ok) throw failed(`${what} de ${p.file_number}`, done.errors);
-    p = await reload(ctx.db, p);
+    p = await reload(ctx, p);
   };
   const state = ctx.tpc.stateOf(p);
   if (state.category !== spec.category) await step('la catégorie', ctx.tpc.chooseCategory(p, spec.category));
@@ -127,7 +134,7 @@ async function take(ctx: Context, p: VehicleProcedure): Promise<VehicleProcedure
   if (p.assigned_agent_id === ctx.agent.id) return p;
   const taken = await ctx.instruction.take(ctx.agent, p.file_number, SEED_IP);
   if (!taken.ok) throw failed(`la prise de ${p.file_number}`, taken);
-  return reload(ctx.db, p);
+  return reload(ctx, p);
 }
 
 /**
@@ -148,7 +155,7 @@ async function askComplement(ctx: Context, p: VehicleProcedure, refuse: Record<s
   }
   const decided = await ctx.instruction.decide(ctx.agent, p.file_number, 'ask_complement', { note }, SEED_IP);
   if (!decided.ok) throw failed(`la demande de complément de ${p.file_number}`, decided);
-  return reload(ctx.db, p);
+  return reload(ctx, p);
 }
 
 /** The registry's generated vehicles the demo requests are about (never the six of the README, kept for trying the procedures). */
@@ -239,7 +246,7 @@ function demoRequests(): ((ctx: Context) => Promise<VehicleProcedure>)[] {
         const account = await accountOf(ctx.db, 'demo.garage@example.fr');
         const answered = await ctx.tpc.answer(p, [upload('piece_other', 'mandat-13757-signe.pdf', mandate(true, client))], 'Voici le mandat signé par notre client.', userActor(account));
         if (!answered.ok) throw failed(`la réponse à ${p.file_number}`, answered.errors);
-        p = await reload(ctx.db, p);
+        p = await reload(ctx, p);
       }
       return p;
     },
@@ -288,12 +295,13 @@ function demoRequests(): ((ctx: Context) => Promise<VehicleProcedure>)[] {
  */
 export function createDemoQueueHandler(deps: { db: Db; config: Config; attachments: Attachments; log?: FastifyBaseLogger; pauseMs?: number }): JobHandler {
   const { db, config, attachments } = deps;
-  return async () => {
+  return async (_payload, job) => {
     const agent = await db.selectFrom('agents').selectAll().where('email', '=', CERT_AGENT).executeTakeFirst();
     if (!agent) return; // a database without the demo data: nothing to file for
     const taxes = createTaxService(db);
     const ctx: Context = {
       db,
+      signal: job?.signal,
       config,
       agent,
       duplicates: createDuplicateService({ db, config, taxes, attachments }),
@@ -305,6 +313,7 @@ export function createDemoQueueHandler(deps: { db: Db; config: Config; attachmen
     // the postcode index built off the event loop, before the first address the job checks
     await prepareCommunes();
     for (const file of demoRequests()) {
+      if (ctx.signal?.aborted) throw stoppedMeanwhile();
       filed.push((await file(ctx)).file_number);
       await sleep(deps.pauseMs ?? 50); // the pages first: the next request a little later
     }

@@ -55,6 +55,11 @@ export class RawConnection {
     this.socket.destroy();
   }
 
+  /** Whether the connection is closed (by the server, or by `close`). */
+  isClosed(): boolean {
+    return this.closed;
+  }
+
   private parse(): RawResponse | null {
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0) return null;

@@ -65,6 +65,16 @@ export async function claimJobs(db: Db, limit: number): Promise<ClaimedJob[]> {
     .map(({ run_at: _runAt, ...job }) => job);
 }
 
+/** Gives a claimed job back to the queue at once, its attempt not counted (the worker stopped before or during it). */
+export async function releaseJob(db: Db, id: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set((eb) => ({ locked_until: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', '=', id)
+    .where('done_at', 'is', null)
+    .execute();
+}
+
 export async function completeJob(db: Db, id: number): Promise<void> {
   await db.updateTable('jobs').set({ done_at: new Date(), locked_until: null, last_error: null }).where('id', '=', id).execute();
 }

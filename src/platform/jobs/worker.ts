@@ -1,15 +1,23 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { claimJobs, completeJob, failJob } from './queue.ts';
+import { claimJobs, completeJob, failJob, releaseJob } from './queue.ts';
 
-export type JobHandler = (payload: unknown, ctx: { jobId: number; attempt: number }) => Promise<void>;
+/**
+ * A job's work. `signal` (when given) is aborted when the worker stops (SIGTERM): a long job may
+ * check it between its steps and throw, and is then released, to be run again from where it stands.
+ */
+export type JobHandler = (payload: unknown, ctx: { jobId: number; attempt: number; signal?: AbortSignal }) => Promise<void>;
 export type JobHandlers = Record<string, JobHandler>;
 
 export interface Worker {
   /** Runs every ready job once; returns how many ran. Used by the loop and by tests. */
   drain(): Promise<number>;
   start(): void;
+  /**
+   * Claims no more job, aborts the running one's signal and waits for it (a job that heeds the
+   * signal stops at its next step and is released, its attempt not counted).
+   */
   stop(): Promise<void>;
 }
 
@@ -39,17 +47,31 @@ export function createWorker(opts: {
   let stopped = true;
   let lastPeriodic = 0;
   const lastFrequent: number[] = [];
+  /** aborted by stop(): the running job may end at its next step */
+  let stopping = new AbortController();
 
   async function runOnce(): Promise<number> {
     const jobs = await claimJobs(opts.db, opts.batch ?? 10);
-    for (const job of jobs) {
+    const signal = stopping.signal;
+    for (const [i, job] of jobs.entries()) {
+      if (signal.aborted) {
+        // stopped: the jobs claimed but not begun go back to the queue at once, their attempt not counted
+        for (const left of jobs.slice(i)) await releaseJob(opts.db, left.id);
+        return i;
+      }
       const handler = opts.handlers[job.kind];
       try {
         if (!handler) throw new Error(`Aucun traitement pour les tâches « ${job.kind} »`);
-        await handler(job.payload, { jobId: job.id, attempt: job.attempts });
+        await handler(job.payload, { jobId: job.id, attempt: job.attempts, signal });
         await completeJob(opts.db, job.id);
         opts.metrics.jobsProcessed.inc({ kind: job.kind, outcome: 'done' });
       } catch (error) {
+        if (signal.aborted) {
+          // stopped during the job: it and those claimed with it go back to the queue, their attempt not counted
+          for (const left of jobs.slice(i)) await releaseJob(opts.db, left.id);
+          opts.log.info({ jobId: job.id, kind: job.kind }, 'tâche interrompue par l’arrêt : elle reprendra au prochain passage');
+          return i;
+        }
         const outcome = await failJob(opts.db, job, error);
         opts.metrics.jobsProcessed.inc({ kind: job.kind, outcome });
         opts.log.warn({ err: error, jobId: job.id, kind: job.kind, outcome }, outcome === 'retry' ? 'tâche en échec : nouvel essai prévu' : 'tâche en échec définitif : plus d’essai');
@@ -64,7 +86,7 @@ export function createWorker(opts: {
     for (;;) {
       const n = await runOnce();
       total += n;
-      if (n === 0) return total;
+      if (n === 0 || stopping.signal.aborted) return total;
     }
   }
 
@@ -73,14 +95,16 @@ export function createWorker(opts: {
       await drain();
       await nextTurn();
       for (const [i, chore] of (opts.frequent ?? []).entries()) {
+        if (stopped) break;
         if (Date.now() - (lastFrequent[i] ?? 0) < chore.everyMs) continue;
         lastFrequent[i] = Date.now();
         await chore.run();
         await nextTurn();
       }
-      if (opts.periodic && Date.now() - lastPeriodic > (opts.periodicMs ?? 600_000)) {
+      if (!stopped && opts.periodic && Date.now() - lastPeriodic > (opts.periodicMs ?? 600_000)) {
         lastPeriodic = Date.now();
         for (const step of opts.periodic) {
+          if (stopped) break;
           await step();
           await nextTurn();
         }
@@ -105,8 +129,10 @@ export function createWorker(opts: {
     },
     async stop() {
       stopped = true;
+      stopping.abort();
       if (timer) clearTimeout(timer);
       await running;
+      stopping = new AbortController(); // a drain asked by hand afterwards (tests, a CLI) runs the jobs
     },
   };
 }
