@@ -65,6 +65,7 @@ import { BackOfficeBusyPage } from './ui/pages/errors.tsx';
 import { injectFetch } from './platform/http/inject-fetch.ts';
 import { createWorker, type Worker } from './platform/jobs/worker.ts';
 import { gracefulStop, type StopReport } from './platform/http/graceful-stop.ts';
+import { watchQuiet } from './platform/http/quiet-watch.ts';
 import { registerFranceConnectSimulator } from './web/franceconnect-simulator.tsx';
 import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
@@ -99,6 +100,8 @@ const BACK_OFFICE_PATH = /^\/agents(?:[/?]|$)/;
 const BACK_OFFICE_MAX_QUEUED = 200;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** How long the node's visitors must leave it alone before each step of the demo queue's job. */
+const DEMO_QUEUE_QUIET_MS = 1500;
 
 /**
  * Builds the portal's HTTP application on an open, migrated database. No side effect at import;
@@ -287,6 +290,10 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const licences = registerLicences(app, { db, config, attachments, stamps, accounts });
   if (config.devOutbox) registerOutboxRoutes(app, db);
 
+  const quiet = watchQuiet(app, DEMO_QUEUE_QUIET_MS, () => {
+    const seen = app.admission.stats();
+    return seen.admitted + seen.waited; // the waiting room's answers are visitors too
+  });
   const worker = createWorker({
     db,
     log: app.log,
@@ -307,7 +314,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
       [RECORD_AUDIT_HEAD_JOB]: createRecordAuditHeadHandler({ db, log: app.log }),
       // the instruction centre's demo queue, enqueued once per database by a start with demo data (server.ts);
       // handled whatever DEMO_DATA says now (a folder restarted without it before the job ran: nothing to file, no failure)
-      [DEMO_QUEUE_JOB]: createDemoQueueHandler({ db, config, attachments, log: app.log }),
+      // it files step by step in the gaps between visitors: a new node's first visitors never meet it (issue 20)
+      [DEMO_QUEUE_JOB]: createDemoQueueHandler({ db, config, attachments, log: app.log, untilQuiet: (opts) => quiet.untilQuiet(opts) }),
       // The simulated provider's signed notification, delivered to our own endpoint.
       [NOTIFY_JOB]: createNotifyHandler({
         key: notificationKey,

@@ -42,6 +42,8 @@ interface Context {
   db: Db;
   /** aborted when the worker stops: the job ends at its next step (and resumes there when run again) */
   signal: AbortSignal | undefined;
+  /** waits for a gap between the node's visitors (platform/http/quiet-watch.ts) before each step; none in tests */
+  untilQuiet: (opts: { signal?: AbortSignal }) => Promise<void>;
   config: Config;
   duplicates: ReturnType<typeof createDuplicateService>;
   tpc: ReturnType<typeof createTpcService>;
@@ -67,8 +69,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const stoppedMeanwhile = () => new Error('Démo, file du centre d’instruction : interrompue par l’arrêt du portail');
 
 /** The request as it is now, after one turn given back to the pages (every step of the job ends here). */
-const reload = async (ctx: Pick<Context, 'db' | 'signal'>, p: { id: number }) => {
+const reload = async (ctx: Pick<Context, 'db' | 'signal' | 'untilQuiet'>, p: { id: number }) => {
   await nextTurn();
+  await ctx.untilQuiet({ signal: ctx.signal });
   if (ctx.signal?.aborted) throw stoppedMeanwhile();
   const db = ctx.db;
   return db.selectFrom('vehicle_procedures').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
@@ -293,7 +296,15 @@ function demoRequests(): ((ctx: Context) => Promise<VehicleProcedure>)[] {
  * The job: files the six requests, letting the event loop serve pages between two of them, then
  * writes one audit row naming them (once, even when the job is run again).
  */
-export function createDemoQueueHandler(deps: { db: Db; config: Config; attachments: Attachments; log?: FastifyBaseLogger; pauseMs?: number }): JobHandler {
+export function createDemoQueueHandler(deps: {
+  db: Db;
+  config: Config;
+  attachments: Attachments;
+  log?: FastifyBaseLogger;
+  pauseMs?: number;
+  /** waits for a gap between the node's visitors before each step (the server's); without it, no wait */
+  untilQuiet?: (opts: { signal?: AbortSignal }) => Promise<void>;
+}): JobHandler {
   const { db, config, attachments } = deps;
   return async (_payload, job) => {
     const agent = await db.selectFrom('agents').selectAll().where('email', '=', CERT_AGENT).executeTakeFirst();
@@ -302,6 +313,7 @@ export function createDemoQueueHandler(deps: { db: Db; config: Config; attachmen
     const ctx: Context = {
       db,
       signal: job?.signal,
+      untilQuiet: deps.untilQuiet ?? (async () => undefined),
       config,
       agent,
       duplicates: createDuplicateService({ db, config, taxes, attachments }),
@@ -313,6 +325,7 @@ export function createDemoQueueHandler(deps: { db: Db; config: Config; attachmen
     // the postcode index built off the event loop, before the first address the job checks
     await prepareCommunes();
     for (const file of demoRequests()) {
+      await ctx.untilQuiet({ signal: ctx.signal });
       if (ctx.signal?.aborted) throw stoppedMeanwhile();
       filed.push((await file(ctx)).file_number);
       await sleep(deps.pauseMs ?? 50); // the pages first: the next request a little later
