@@ -138,7 +138,6 @@ describe('a form posted to a full node', () => {
       expect(res.body).not.toContain('<form');
       expect(res.body.length).toBeLessThan(8_000);
     }
-    expect(big!.headers.connection).toBe('close'); // its body left unread
   });
 });
 

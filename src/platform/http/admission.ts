@@ -6,7 +6,7 @@ import { AddressBudget } from './address-budget.ts';
 import { AdaptiveLimit } from './admission-limit.ts';
 import type { AdmissionServer } from './admission-server.ts';
 import { LoopDelay } from './loop-delay.ts';
-import { hasBody, mayEchoPost, readBodyUpTo, REPOST_MAX_BYTES, REPOST_READ_MS, repostForm, type RepostForm } from './repost.ts';
+import { announcesMoreThan, hasBody, mayEchoPost, readBodyUpTo, REPOST_MAX_BYTES, REPOST_READ_MS, repostForm, type RepostForm } from './repost.ts';
 import { madeAtSignIn } from './session.ts';
 import { addressGroup, WaitingQueue } from './waiting-queue.ts';
 
@@ -381,11 +381,12 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   /**
    * The body of a shed request, read when it may be echoed (a browser's urlencoded form post from this
    * site, of at most REPOST_MAX_BYTES, arrived within REPOST_READ_MS): its fields to post again; null
-   * when there is nothing to echo (not such a post: its body is left to Node, which discards it);
+   * when there is nothing to echo (not such a post, or one announcing a longer body: its body is left
+   * to Node, which discards it and keeps the connection);
    * 'unread' when it was such a post but too big, too slow or badly encoded (its body half read).
    */
   async function readShedPost(raw: IncomingMessage): Promise<RepostForm | null | 'unread'> {
-    if (!mayEchoPost(raw) || !hasBody(raw)) return null;
+    if (!mayEchoPost(raw) || !hasBody(raw) || announcesMoreThan(raw, REPOST_MAX_BYTES)) return null;
     const body = await readBodyUpTo(raw, REPOST_MAX_BYTES, REPOST_READ_MS);
     return (body && repostForm(body)) ?? 'unread';
   }
@@ -453,7 +454,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
    */
   function writeWaiting(request: IncomingMessage, response: ServerResponse, prepared: PreparedAnswers, close: boolean, readBytes: number): void {
     const echo = mayEchoPost(request);
-    if (!hasBody(request) || (!echo && !close)) return writePrepared(request, response, prepared, close);
+    if (!hasBody(request) || (!echo && !close) || announcesMoreThan(request, readBytes)) return writePrepared(request, response, prepared, close);
     void readBodyUpTo(request, readBytes, REPOST_READ_MS).then((body) => {
       if (response.destroyed || request.socket.destroyed) return;
       const repost = echo && body !== null ? repostForm(body) : null;

@@ -93,6 +93,11 @@ export function mayEchoPost(request: IncomingMessage): boolean {
   }
 }
 
+/** Whether a request announces a body longer than `maxBytes` (then it is not read at all: Node discards it after the answer, as for any unread body). */
+export function announcesMoreThan(request: IncomingMessage, maxBytes: number): boolean {
+  return Number(request.headers['content-length']) > maxBytes;
+}
+
 /** Whether a request has a body to read (a length, or chunks). */
 export function hasBody(request: IncomingMessage): boolean {
   const length = request.headers['content-length'];
