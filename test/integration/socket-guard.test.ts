@@ -1,8 +1,10 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData } from '../../src/demo/seed.ts';
 import { connectionsUnder, openFilesLimit, proxyMatcher } from '../../src/platform/http/socket-guard.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { RawConnection } from '../helpers/raw-http.ts';
+import { signInUser } from '../helpers/users.ts';
 
 /**
  * Idle keep-alive sockets from one address (issue 20): an attacker opening thousands of connections,
@@ -13,7 +15,7 @@ let direct: TestApp;
 let proxied: TestApp;
 
 async function listen(t: TestApp): Promise<number> {
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  if (!t.app.server.listening) await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   return typeof address === 'object' && address ? address.port : 0;
 }
@@ -68,6 +70,7 @@ function isWholeWaitingAnswer(e: Exchange): boolean {
 
 beforeAll(async () => {
   direct = await createTestApp({ HTTP_SOCKETS_PER_ADDRESS: '5' });
+  await seedDemoData(direct.database.db, direct.app.config);
   proxied = await createTestApp({ HTTP_SOCKETS_PER_ADDRESS: '5', TRUST_PROXY: '127.0.0.1' });
 });
 afterAll(async () => {
@@ -109,6 +112,58 @@ describe('open sockets per address', () => {
       expect(accepted).toBe(true);
     } finally {
       for (const c of held) c.close();
+    }
+  });
+
+  it('serves a signed-in citizen behind a flooded address (the office NAT case), within a small reserve, and never someone without a sign-in mark', async () => {
+    const port = await listen(direct);
+    const citizen = await signInUser(direct.app, 'demo.particulier@example.fr');
+    const cookie = citizen.cookieHeader();
+    expect(cookie).toMatch(/(^|; )sid=c~/);
+    // the flood: the address's 5 places held, and more sockets over the cap being answered
+    const held = await Promise.all(Array.from({ length: 5 }, () => idle(port)));
+    const opened: RawConnection[] = [];
+    try {
+      const flood = await exchange(port, '/connexion', 'text/html');
+      expect(isWholeWaitingAnswer(flood)).toBe(true);
+      // the signed-in citizen, on a new socket from the same address: their pages, not the waiting room
+      const first = await RawConnection.open(port);
+      opened.push(first);
+      first.send('/vehicules/demandes/nouvelle', { accept: 'text/html', cookie });
+      const page = await first.response();
+      expect(page.status).toBe(200);
+      expect(page.headers['x-admission']).toBeUndefined();
+      // the same socket kept: the next signed-in request is served too
+      first.send('/mes-demarches', { accept: 'text/html', cookie });
+      expect((await first.response()).status).toBe(200);
+      // a socket of the reserve that then asks without the mark: the waiting page, and closed
+      first.send('/connexion', { accept: 'text/html' });
+      const unmarked = await first.response();
+      expect(unmarked.status).toBe(503);
+      expect(unmarked.headers.connection).toBe('close');
+      // an anonymous session cookie (validly signed, no sign-in mark) is no pass
+      const anonymous = new (citizen.constructor as typeof import('../helpers/app.ts').TestClient)(direct.app);
+      await anonymous.get('/connexion');
+      const anonymousSocket = await RawConnection.open(port);
+      opened.push(anonymousSocket);
+      anonymousSocket.send('/vehicules', { accept: 'text/html', cookie: anonymous.cookieHeader() });
+      expect((await anonymousSocket.response()).status).toBe(503);
+      // a forged mark (the cookie's signature broken) is no pass either
+      const forged = await RawConnection.open(port);
+      opened.push(forged);
+      forged.send('/vehicules', { accept: 'text/html', cookie: cookie.replace(/(^|; )sid=([^;]+)/, (_m, before: string, value: string) => `${before}sid=${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`) });
+      expect((await forged.response()).status).toBe(503);
+      // one account cannot open unlimited sockets: past the reserve (here 2 per address), the waiting page
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await RawConnection.open(port);
+        opened.push(c);
+        c.send('/vehicules', { accept: 'text/html', cookie });
+        statuses.push((await c.response()).status);
+      }
+      expect(statuses).toEqual([200, 200, 503]);
+    } finally {
+      for (const c of [...held, ...opened]) c.close();
     }
   });
 

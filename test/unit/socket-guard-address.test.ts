@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
-import { guardSockets, isOverCap } from '../../src/platform/http/socket-guard.ts';
+import { admitSignedIn, guardSockets, isOverCap, signedInReserve } from '../../src/platform/http/socket-guard.ts';
 
 /** Whether a socket is served as usual (neither over the cap, to be answered and closed, nor destroyed). */
 const served = (s: FakeSocket) => !s.destroyed && !isOverCap(s);
@@ -103,5 +103,45 @@ describe('sockets over the cap', () => {
     expect(stats()).toMatchObject({ open: 30, refused: 3, cut: 1 });
     held[0]!.destroy();
     expect(served(accept('203.0.113.3'))).toBe(true);
+  });
+
+  it('move into their peer’s reserve for signed-in requests, a tenth of the cap (at least 2), kept past the deadline, given back on close; never over the total', () => {
+    vi.useFakeTimers();
+    try {
+      expect(signedInReserve(200)).toBe(20);
+      expect(signedInReserve(5)).toBe(2);
+      const { accept, stats } = guarded(2, () => false, 32);
+      accept('198.51.100.7');
+      accept('198.51.100.7');
+      const [a, b, c] = [accept('198.51.100.7'), accept('198.51.100.7'), accept('198.51.100.8')];
+      expect(isOverCap(a) && isOverCap(b)).toBe(true);
+      expect(admitSignedIn(a)).toBe(true);
+      expect(admitSignedIn(a)).toBe(true); // already there
+      expect(stats()).toMatchObject({ open: 4, reserved: 1 });
+      vi.advanceTimersByTime(5000);
+      expect(a.destroyed).toBe(false); // served as usual: no deadline
+      expect(b.destroyed).toBe(true);
+      const d = accept('198.51.100.7');
+      expect(admitSignedIn(d)).toBe(true);
+      // the reserve of 2 is full: a third socket with a sign-in mark is answered with the waiting page
+      const e = accept('198.51.100.7');
+      expect(admitSignedIn(e)).toBe(false);
+      expect(isOverCap(e) && !e.destroyed).toBe(true);
+      a.destroy();
+      expect(stats()).toMatchObject({ open: 4, reserved: 1 });
+      expect(admitSignedIn(accept('198.51.100.7'))).toBe(true);
+      // a socket served as usual is not over the cap: nothing to admit
+      expect(admitSignedIn(c)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('over the total, a sign-in mark does not move a socket into a reserve', () => {
+    const { accept } = guarded(100, () => false, 32);
+    Array.from({ length: 30 }, (_, i) => accept(`198.51.100.${i}`));
+    const over = accept('203.0.113.1');
+    expect(isOverCap(over)).toBe(true);
+    expect(admitSignedIn(over)).toBe(false);
   });
 });

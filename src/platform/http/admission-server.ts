@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
-import { guardSockets, isOverCap, type SocketGuardOptions, type SocketGuardStats } from './socket-guard.ts';
+import { admitSignedIn, guardSockets, isOverCap, type SocketGuardOptions, type SocketGuardStats } from './socket-guard.ts';
 
 /**
  * Answers a request before Fastify sees it (true: answered; false: Fastify handles it as usual).
@@ -36,6 +36,7 @@ interface FastifyServerOptions {
 export class AdmissionServer {
   private answer: EarlyAnswer | null = null;
   private overCapAnswer: OverCapAnswer | null = null;
+  private signInMark: ((request: IncomingMessage) => boolean) | null = null;
   private socketStats: (() => SocketGuardStats) | null = null;
 
   /** sockets: the cap of open connections per direct peer and in all (socket-guard.ts); absent: none */
@@ -56,10 +57,16 @@ export class AdmissionServer {
     this.overCapAnswer = answer;
   }
 
+  /** Whether a request carries a validly signed sign-in mark (set with the waiting room): served on a socket over the cap, within its peer's reserve. */
+  passSignedIn(hasMark: ((request: IncomingMessage) => boolean) | null): void {
+    this.signInMark = hasMark;
+  }
+
   readonly serverFactory = (handler: (request: IncomingMessage, response: ServerResponse) => void, options: FastifyServerOptions) => {
     const server = createServer(options.http ?? {}, (request, response) => {
-      // a socket over the cap: the waiting page and the connection closed, no body read, Fastify never asked
-      if (isOverCap(request.socket)) return (this.overCapAnswer ?? answerOverCapPlainly)(request, response);
+      // a socket over the cap: the waiting page and the connection closed, no body read, Fastify never asked;
+      // unless the request carries a sign-in mark and its peer's reserve has room (socket-guard.ts)
+      if (isOverCap(request.socket) && !(this.signInMark?.(request) && admitSignedIn(request.socket))) return (this.overCapAnswer ?? answerOverCapPlainly)(request, response);
       if (this.answer?.(request, response)) return;
       handler(request, response);
     });

@@ -413,6 +413,11 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       };
       const prepared = { page: await ask(URL_MARK, 'text/html'), pausedPage: await ask(withPause(URL_MARK, true), 'text/html'), plain: await ask(URL_MARK, '*/*') };
       if (watchLoop) server.answerEarly((request, response) => answerEarly(request, response, prepared));
+      // a signed-in person behind a flooded address: their requests go on to the hooks (the session checked in the database)
+      server.passSignedIn((request) => {
+        const cookieId = request.headers.cookie === undefined ? null : signedSessionId(request.headers.cookie);
+        return cookieId !== null && madeAtSignIn(cookieId);
+      });
       server.answerOverCap((request, response) => {
         waited++;
         // its body is read (up to OVER_CAP_READ_BYTES) before the answer: closing a socket with unread bytes makes Linux reset it, and the client may lose the page
@@ -422,6 +427,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     app.addHook('onClose', async () => {
       server.answerEarly(null);
       server.answerOverCap(null);
+      server.passSignedIn(null);
     });
   }
 

@@ -17,6 +17,13 @@ import { addressGroup } from './waiting-queue.ts';
  *   that deadline it is destroyed, whatever it is doing. One peer has at most `perAddress` such
  *   sockets at once (so at most twice its cap open, the second half for a second or two); past them,
  *   and past `overCapReserve` such sockets in all, a socket is destroyed as soon as it is accepted.
+ * - A request with a validly signed sign-in mark (session.ts, madeAtSignIn) on a socket over its
+ *   peer's cap moves the socket into the peer's reserve (`signedInReserve`: a tenth of the cap, at
+ *   least 2): it is then served as usual (admission-server.ts), the session checked in the database
+ *   and the per-account cap applied, so a signed-in person behind a flooded address (an office NAT)
+ *   keeps their pages. Every request on such a socket must carry the mark, else it gets the waiting
+ *   page and the socket is closed; past the reserve, the waiting page as before. One account cannot
+ *   open more sockets than the reserve.
  * - A trusted proxy (TRUST_PROXY) carries everyone's connections: it is not capped per address
  *   (the proxy applies its own per-client limits, see docs/security.md); only the total applies.
  * - The total is `server.maxConnections`, kept under the process's file-descriptor limit with
@@ -39,12 +46,33 @@ export interface SocketGuardOptions {
   overCapHeadMs?: number;
 }
 
-/** Sockets over the cap, answered with the waiting page then closed (admission-server.ts). */
-const overCap = new WeakSet<object>();
+/**
+ * Sockets over the cap, answered with the waiting page then closed (admission-server.ts), each with
+ * what moves it into its peer's reserve for signed-in requests (true: moved, or already there).
+ */
+const overCap = new WeakMap<object, () => boolean>();
+/** Sockets over the cap moved into their peer's reserve: each request on them must carry a sign-in mark. */
+const reserved = new WeakSet<object>();
 
-/** Whether this socket is over the cap: its first request gets the waiting page with `Connection: close`. */
+/** Whether this socket is over the cap (or in its peer's reserve): a request on it without a sign-in mark gets the waiting page with `Connection: close`. */
 export function isOverCap(socket: object): boolean {
-  return overCap.has(socket);
+  return overCap.has(socket) || reserved.has(socket);
+}
+
+/**
+ * A request with a validly signed sign-in mark arrived on this socket over the cap: moves it into its
+ * peer's reserve (signedInReserve), where it is served as usual (the session then checked in the
+ * database, the per-account cap applied). False when the reserve is full, or when the socket is over
+ * the total rather than over its peer's cap.
+ */
+export function admitSignedIn(socket: object): boolean {
+  if (reserved.has(socket)) return true;
+  return overCap.get(socket)?.() ?? false;
+}
+
+/** The sockets one peer may open past its cap for requests carrying a sign-in mark: a tenth of the cap, at least 2. */
+export function signedInReserve(perAddress: number): number {
+  return Math.max(2, Math.ceil(perAddress / 10));
 }
 
 /** The places of the total kept for the answers over the cap (a sixteenth, at most 256). */
@@ -59,6 +87,8 @@ export interface SocketGuardStats {
   refused: number;
   /** of those, destroyed unanswered (past the answers' own bounds) */
   cut: number;
+  /** sockets over their peer's cap served now for signed-in requests (the peer's reserve) */
+  reserved: number;
   maxConnections: number;
 }
 
@@ -120,6 +150,9 @@ export function guardSockets(server: Server, options: SocketGuardOptions): () =>
   const answeringBy = new Map<string, number>();
   let answering = 0;
   let cut = 0;
+  /** sockets moved into their peer's reserve for signed-in requests, per peer */
+  const reservedBy = new Map<string, number>();
+  const reserveMax = signedInReserve(options.perAddress);
   const count = (map: Map<string, number>, key: string, by: number) => {
     const n = (map.get(key) ?? 0) + by;
     if (n > 0) map.set(key, n);
@@ -135,13 +168,33 @@ export function guardSockets(server: Server, options: SocketGuardOptions): () =>
     }
     answering++;
     count(answeringBy, address, 1);
-    overCap.add(socket);
+    let inReserve = false;
     const deadline = setTimeout(() => socket.destroy(), headMs);
     deadline.unref?.();
-    socket.once('close', () => {
+    overCap.set(socket, () => {
+      // only a peer over its own cap has a reserve (over the total, nobody does), and it is small
+      if (!capped || open >= servedAt || (reservedBy.get(address) ?? 0) >= reserveMax) return false;
       clearTimeout(deadline);
+      overCap.delete(socket);
+      reserved.add(socket);
+      inReserve = true;
       answering--;
       count(answeringBy, address, -1);
+      count(reservedBy, address, 1);
+      open++;
+      adjustKeepAlive();
+      return true;
+    });
+    socket.once('close', () => {
+      clearTimeout(deadline);
+      if (inReserve) {
+        count(reservedBy, address, -1);
+        open--;
+        adjustKeepAlive();
+      } else {
+        answering--;
+        count(answeringBy, address, -1);
+      }
     });
   };
   server.on('connection', (socket: Socket) => {
@@ -158,5 +211,5 @@ export function guardSockets(server: Server, options: SocketGuardOptions): () =>
       adjustKeepAlive();
     });
   });
-  return () => ({ open, refused, cut, maxConnections });
+  return () => ({ open, refused, cut, maxConnections, reserved: [...reservedBy.values()].reduce((a, b) => a + b, 0) });
 }

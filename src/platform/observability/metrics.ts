@@ -125,6 +125,7 @@ export function registerBudgetMetrics(metrics: Metrics, sources: BudgetSources):
 
   const sockets = sources.sockets;
   gauge('portal_sockets_open', 'Client sockets open under the cap', () => sockets()?.open ?? null);
+  gauge('portal_sockets_signed_in_reserve', 'Sockets over their address\'s cap served for signed-in requests (the reserve)', () => sockets()?.reserved ?? null);
   gauge('portal_sockets_max', 'Client sockets allowed in all (0: no cap)', () => sockets()?.maxConnections ?? null);
   counter('portal_sockets_over_cap_total', 'Sockets over the cap (per address or in all): answered with the waiting page, or cut', () => sockets()?.refused ?? null);
   counter('portal_sockets_cut_total', 'Of those, destroyed unanswered', () => sockets()?.cut ?? null);
