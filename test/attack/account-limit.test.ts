@@ -102,6 +102,40 @@ describe('one signed-in citizen with twenty trickling uploads', () => {
   }, 120_000);
 });
 
+/**
+ * A whole POST sent on a raw connection from 127.0.0.9 (its wrong passwords counted against that
+ * address, not the one the other tests sign in from), the connection dropped `dropAfterMs` later.
+ */
+function postAndLeave(path: string, cookie: string, body: string, dropAfterMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.9' });
+    socket.on('error', () => undefined);
+    socket.on('data', () => undefined);
+    socket.on('close', () => resolve());
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nCookie: ${cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    setTimeout(() => socket.destroy(), dropAfterMs);
+  });
+}
+
+describe('a signed-in citizen whose requests are left before their answer', () => {
+  // the place of a request whose client sent its whole body, then left while it was served (a password
+  // being checked), was given back neither by onResponse nor by onRequestAbort: four of them, and the
+  // account was refused everything until the node restarted (the waiting room's F1, 2 December)
+  it('gets every place back: afterwards nothing is held and the citizen is served', async () => {
+    const citizen = await signInUser(app, 'demo.garage@example.fr');
+    await citizen.get('/compte/mot-de-passe');
+    const body = `_csrf=${encodeURIComponent(citizen.csrfToken())}&current_password=pas-le-bon-mot-de-passe&new_password=cheval%20batterie%20agrafe%20rouge`;
+    const cookie = citizen.cookieHeader();
+    for (let round = 0; round < 2; round++) await Promise.all(Array.from({ length: 8 }, (_, i) => postAndLeave('/compte/mot-de-passe', cookie, body, 5 + i * 7)));
+    await until(() => app.accountLimit.stats().accounts === 0, () => JSON.stringify(app.accountLimit.stats()));
+    const page = await get('/vehicules', { cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Mon espace véhicule');
+  }, 120_000);
+});
+
 describe('the same CSA asked for again and again', () => {
   async function csaOf(client: TestClient): Promise<string> {
     const page = await client.follow(await postNewProcedure(client, { kind: 'duplicate', initiator: 'self', plate: '1234 AB 75' }));

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
@@ -24,6 +25,10 @@ let writer: TestClient;
 beforeAll(async () => {
   t = await createTestApp({ BACKOFFICE_TIME_SHARE: '0.1', BACKOFFICE_MAX_WAIT_SECONDS: '4' }, (a) => {
     a.get('/agents/test/occupe', async () => {
+      await gate;
+      return 'fini';
+    });
+    a.post('/agents/test/occupe', async () => {
       await gate;
       return 'fini';
     });
@@ -123,5 +128,25 @@ describe('the back office’s time budget', () => {
     } finally {
       await release();
     }
+  });
+
+  it('counts an agent’s form whose client left before the answer as finished: the budget is not held for good', async () => {
+    await holder.get('/agents'); // a page with the CSRF token
+    const body = `_csrf=${encodeURIComponent(holder.csrfToken())}&note=essai`;
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    await sleep(1100);
+    gate = new Promise((resolve) => (openGate = resolve));
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /agents/test/occupe HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nCookie: ${holder.cookieHeader()}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await until(() => app.timeBudget.stats().inProgress === 1);
+    socket.destroy(); // the agent's tab closed while the whole form was being handled
+    await sleep(100);
+    openGate(); // its answer is written to a closed connection: neither onResponse nor onRequestAbort runs
+    await until(() => app.timeBudget.stats().inProgress === 0);
   });
 });

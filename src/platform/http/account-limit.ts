@@ -82,6 +82,10 @@ export const accountLimitPlugin = fp(async (app: FastifyInstance, opts: AccountL
       }
       held.set(account, count + 1);
       (request as Held)[HELD] = account;
+      // given back once: on the answer (onResponse), on a client gone while its body arrived
+      // (onRequestAbort), or on a connection closed before the answer was written (a client gone
+      // after sending its whole body: neither hook runs then, and the place would be held for good)
+      reply.raw.once('close', () => release(request));
     }
     if (HAS_BODY.has(request.method) && !request.raw.complete) watchBodyRate(request);
   });

@@ -98,7 +98,8 @@ export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudget
     return opts.busyPage(request, reply);
   });
 
-  // the time is spent once the response is sent, or when the client goes away before it (once)
+  // the time is spent once the response is sent, or when the client goes away before it, or when the
+  // connection closes before the answer could be written (neither hook runs then) — once
   const done = async (request: FastifyRequest) => {
     const entry = (request as Budgeted)[ENTRY];
     if (!entry || entry.state !== 'admitted') return;
@@ -106,4 +107,7 @@ export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudget
   };
   app.addHook('onResponse', done);
   app.addHook('onRequestAbort', done);
+  app.addHook('preHandler', async (request, reply) => {
+    if ((request as Budgeted)[ENTRY]?.state === 'admitted') reply.raw.once('close', () => void done(request));
+  });
 });
