@@ -13,6 +13,21 @@ describe('the fields a shed form post gets back', () => {
       expect(isSecretField(name), name).toBe(false);
   });
 
+  it('names the secrets whatever their case or spelling (issue 20, F4): the tester’s names and the portal’s own sensitive fields', () => {
+    // what the outside tester saw echoed as hidden inputs
+    for (const name of ['password2', 'motdepasse', 'CESSIONCODE', 'stamp_number', 'iban', 'rib', 'nir'])
+      expect(isSecretField(name), name).toBe(true);
+    // the portal's own sensitive fields, read from its forms
+    for (const name of ['password', 'current_password', 'new_password', 'code', 'cession_code', 'photo_code', 'has_code', 'card_number', 'cvc', 'stamp', 'stamp_number', 'iban', 'rib'])
+      expect(isSecretField(name), name).toBe(true);
+    // other usual names, any case
+    for (const name of ['PASSWORD', 'Password_Confirm', 'newPassword', 'userPassword', 'pwd', 'MDP', 'mdp_confirmation', 'MotDePasse', 'pincode', 'PIN', 'pin2', 'otp_code', 'TOTP', 'api_key_secret', 'clientSecret', 'access_token', 'csrftoken', 'bic', 'BIC', 'iban_fr', 'Iban', 'rib_titulaire', 'nir_assure', 'secu', 'numero_timbre', 'timbre_fiscal', 'card', 'cardNumber', 'carte_bancaire', 'cvv', 'CVV2', 'apikey'])
+      expect(isSecretField(name), name).toBe(true);
+    // ordinary fields of the portal stay echoed
+    for (const name of ['_csrf', 'idempotency_key', 'email', 'postcode', 'buyer_postcode', 'zipcode', 'passport_number', 'given_names', 'birth_place', 'transaction_ref', 'account_holder', 'neph', 'numero', 'clu', 'message', 'photo_mode', 'plate', 'key', 'departement', 'description', 'subcategory', 'approval_number'])
+      expect(isSecretField(name), name).toBe(false);
+  });
+
   it('keeps the fields in order, repeated names included, decodes them, and lists the dropped secrets once', () => {
     const form = repostForm(Buffer.from('_csrf=abc%2Bd&email=camille%40example.fr&password=s3cret&code=123456&password=autre&pieces=a&pieces=b&note=deux+mots%0D%0Aligne'));
     expect(form).toEqual({

@@ -26,22 +26,42 @@ export const REPOST_MAX_FIELDS = 64;
 export const REPOST_READ_MS = 2000;
 
 /**
- * Words (parts of a field's name, split on `_`, `-`, `.`, brackets and camelCase) that make a field a
- * secret, never echoed: the portal's password fields (`password`, `current_password`,
- * `new_password`), its codes (`code`: sign-in and agents' second factor; `cession_code`,
- * `photo_code`, `has_code`), the simulated card payment (`card_number`, `cvc`), and the usual names
- * of other forms (`mot_de_passe`, `mdp`, `otp`, `pin`, `secret`, `token`…).
+ * What makes a field a secret, never echoed. Its name (any case) is cut into words on `_`, `-`, `.`,
+ * brackets, digits and camelCase, then each word, and the name run together, are compared:
+ *
+ * - words that are secrets as a prefix (`password2`, `pincode`, `stamp_number`): passwords and
+ *   their usual names (`pass`, `passe`, `pwd`, `mdp`), codes (`code`: the citizen's and agents'
+ *   second factor; `cession_code`, `photo_code`, `has_code`), one-time codes (`otp`, `totp`),
+ *   `pin`, `secret`, `token`, an `apikey`, a card (`card_number`, `cvc`, `cvv`, `carte`), a
+ *   bank account (`iban`, `rib`, `bic`), the social security number (`nir`, `secu`), a fiscal stamp
+ *   (`stamp`, `stamp_number`, `timbre`);
+ * - stems found anywhere in a word (`motdepasse`, `CESSIONCODE`, `userpassword`): `pass`, `pwd`,
+ *   `mdp`, `code`, `secret`, `token`, `iban`, `stamp`, `timbre`, `cvc`, `cvv`, `otp`;
+ * - except the few ordinary words these stems hide: `passport`, `postcode`, `zipcode`, `passager`.
+ *
+ * The portal's own sensitive fields (read from its forms): `password`, `current_password`,
+ * `new_password`, `code`, `cession_code`, `photo_code`, `has_code`, `card_number`, `cvc`,
+ * `stamp`, `stamp_number`, `iban`, `rib`. An idempotency key and the CSRF token are echoed: the
+ * re-post must carry them.
  */
-const SECRET_WORDS = new Set(['password', 'passwd', 'pass', 'passe', 'mdp', 'code', 'otp', 'totp', 'pin', 'cvc', 'cvv', 'cvv2', 'card', 'secret', 'token']);
+const SECRET_PREFIXES = ['pass', 'pwd', 'mdp', 'code', 'otp', 'totp', 'pin', 'secret', 'token', 'apikey', 'cvc', 'cvv', 'card', 'carte', 'iban', 'rib', 'bic', 'nir', 'secu', 'stamp', 'timbre'];
+const SECRET_STEMS = /pass|pwd|mdp|code|secret|token|iban|stamp|timbre|cvc|cvv|otp/;
+/** Ordinary words hiding a stem, blanked before the stems are looked for. */
+const ORDINARY = /passports?|passagers?|postcodes?|zipcodes?|idempotency_?key/g;
+/** Echoed whatever their names: the re-post needs them. */
+const ALWAYS_ECHOED = new Set(['_csrf', 'idempotency_key']);
 
-/** Whether a field must never come back on a page (see SECRET_WORDS); the CSRF token is not a secret from its own sender. */
+/** Whether a field must never come back on a page (see SECRET_PREFIXES); the CSRF token is not a secret from its own sender. */
 export function isSecretField(name: string): boolean {
-  if (name === '_csrf') return false;
+  if (ALWAYS_ECHOED.has(name)) return false;
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
-    .split(/[^a-z0-9]+/);
-  return words.some((w) => SECRET_WORDS.has(w));
+    .replace(ORDINARY, ' ')
+    .split(/[^a-z]+/)
+    .filter(Boolean);
+  if (words.some((w) => SECRET_PREFIXES.some((p) => w.startsWith(p)))) return true;
+  return words.some((w) => SECRET_STEMS.test(w));
 }
 
 /** What a shed form's page posts again: the fields kept in their order, and the names of those dropped. */
