@@ -24,7 +24,8 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * - a payment's way back (isPaymentReturn: the return page, the simulated provider's page of a
  *   well-formed attempt id, the provider's notifications), within its address's budget while the node
  *   is busy; anything else under /paiement… follows the usual rules;
- * - the back office (/agents), static assets, /healthz and /metrics.
+ * - the back office (/agents), static assets, /healthz and /metrics; but not the agents' password
+ *   post (isAgentSignInPost), which takes a place like the citizens' sign-in.
  *
  * The always-served routes take no place (an outsider could otherwise fill the node with slow
  * requests to /agents/connexion); signed-in users do, being the load the waiting room protects.
@@ -33,8 +34,8 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * is half full, one address holds at most `activePerAddress` places among requests not known to be
  * signed in: slow requests from one machine cannot fill the node.
  *
- * The count is per node (a process's own requests in progress, freed on `onResponse` or
- * `onRequestAbort`): each node protects itself, and a
+ * The count is per node (a process's own requests in progress, freed on `onResponse`,
+ * `onRequestAbort` or the response's `close`, once): each node protects itself, and a
  * load balancer spreads the newcomers. See docs/decisions/0023-start-memory-and-admission.md.
  *
  * Those sent to wait are queued in arrival order (waiting-queue.ts, per node, in memory); the page
@@ -148,6 +149,24 @@ declare module 'fastify' {
 
 const ALWAYS_SERVED = /^\/(assets\/|healthz$|metrics$|favicon\.ico$|agents(?:[/?]|$))/;
 const BACK_OFFICE = /^\/agents(?:[/?]|$)/;
+const AGENT_SIGN_IN = /^\/agents\/connexion(?:\?|$)/;
+
+/**
+ * The agents' password post (its argon2 hash takes tens of milliseconds of a core) is no
+ * always-served request: like the citizens' sign-in it takes a place, once its body has arrived (a
+ * slow body holds no place), and is sent to wait on a full or overloaded node unless signed in.
+ * Only one such post from someone not signed in goes in at a time past a full node, within its
+ * address's back-office budget: agents can still sign in while citizens fill the node, and a flood
+ * of it hashes one password at a time.
+ */
+function isAgentSignInPost(method: string | undefined, url: string): boolean {
+  return method === 'POST' && AGENT_SIGN_IN.test(url);
+}
+
+/** Served whatever the load, without taking a place (see the plugin's comment). */
+function isAlwaysServed(method: string | undefined, url: string): boolean {
+  return ALWAYS_SERVED.test(url) && !isAgentSignInPost(method, url);
+}
 
 /** The simulated provider's page of one attempt: its id is 12 random bytes in base64url (simulated-provider.tsx). */
 const SIMULATED_PAYMENT = /^\/paiement-simule\/[A-Za-z0-9_-]{16}(?:\?|$)/;
@@ -187,7 +206,18 @@ const ADMITTED_AT = Symbol('admission.admittedAt');
 /** the address group whose count of places held by people not signed in this request adds to */
 const ANONYMOUS_GROUP = Symbol('admission.anonymousGroup');
 const BODY_TIMER = Symbol('admission.bodyTimer');
-type Counted = FastifyRequest & { [COUNTED]?: boolean; [ADMITTED_AT]?: number; [ANONYMOUS_GROUP]?: string; [BODY_TIMER]?: NodeJS.Timeout };
+/** the place an agents' sign-in post takes once its body has arrived */
+const TAKE_ONCE_READ = Symbol('admission.takeOnceRead');
+/** an agents' sign-in post from someone not signed in, let in past a full node (one at a time) */
+const AGENT_LANE = Symbol('admission.agentLane');
+type Counted = FastifyRequest & {
+  [COUNTED]?: boolean;
+  [ADMITTED_AT]?: number;
+  [ANONYMOUS_GROUP]?: string;
+  [BODY_TIMER]?: NodeJS.Timeout;
+  [TAKE_ONCE_READ]?: () => void;
+  [AGENT_LANE]?: boolean;
+};
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -434,7 +464,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: PreparedAnswers): boolean {
     const url = request.url ?? '/';
     // always served (a payment's way back spends its budget in the hooks, which know the client's address behind a proxy)
-    if (ALWAYS_SERVED.test(url) || isPaymentReturn(request.method, url)) return false;
+    if (isAlwaysServed(request.method, url) || isPaymentReturn(request.method, url)) return false;
     loopDelay.noteRequest(); // someone asks: a late turn now keeps them waiting
     if (loopDelay.admittedFraction() >= 1) return false; // the common case: nothing more to read
     const cookieId = request.headers.cookie === undefined ? null : signedSessionId(request.headers.cookie);
@@ -496,7 +526,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const path = request.url;
     const now = Date.now();
     const payment = isPaymentReturn(request.method, path);
-    const always = payment || ALWAYS_SERVED.test(path);
+    const agentSignIn = isAgentSignInPost(request.method, path);
+    const always = payment || isAlwaysServed(request.method, path);
     // the plugin preparing its early answer (the token is this process's secret)
     if (request.headers[TEMPLATE_HEADER] === templateToken) return sendWaitingPage(request, reply, null, true);
     const sessionId = sessionIdOf(request, opts.sessionCookie);
@@ -545,7 +576,10 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       return sendWaitingPage(request, reply, null, true);
     }
     const exempt = always || (mustWait ? await isSignedIn() : sessionId !== null);
-    if (mustWait && !exempt) {
+    // past a full node, one agents' sign-in at a time within its address's budget (an overloaded node lets none in)
+    const agentLane = mustWait && !exempt && agentSignIn && !overloadedNode && agentLaneFree && backOfficeBudget.take(group!, now);
+    if (agentLane) agentLaneFree = false;
+    if (mustWait && !exempt && !agentLane) {
       waited++;
       rates.wait(now);
       // an overloaded node gives no place in the queue (it cannot say when one frees up)
@@ -553,11 +587,28 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       return sendWaitingPage(request, reply, position, overloadedNode);
     }
     if (always) return; // served without taking a place
+    if (signedIn !== true && HAS_BODY.has(request.method)) cutSlowBody(request, sessionId);
+    if (key) queue.leave(key);
+    if (!exempt) {
+      admitted++;
+      rates.admit(now);
+    }
+    const counted = request as Counted;
+    counted[AGENT_LANE] = agentLane;
+    if (agentSignIn) counted[TAKE_ONCE_READ] = () => takePlace(request, reply, group, signedIn === true);
+    else takePlace(request, reply, group, signedIn === true);
+  });
+
+  /** Whether no agents' sign-in post let in past a full node is in progress. */
+  let agentLaneFree = true;
+
+  /** A request takes a place on the node (signedIn: known to be signed in, else counted for its address group too). */
+  function takePlace(request: FastifyRequest, reply: FastifyReply, group: string | null, signedIn: boolean): void {
     const counted = request as Counted;
     inFlight++;
     counted[COUNTED] = true;
     counted[ADMITTED_AT] = performance.now();
-    if (group !== null && signedIn !== true) {
+    if (group !== null && !signedIn) {
       counted[ANONYMOUS_GROUP] = group;
       anonymousHeld.set(group, (anonymousHeld.get(group) ?? 0) + 1);
     }
@@ -566,17 +617,16 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     // (a client gone after sending its whole body: neither hook runs then)
     reply.raw.once('close', () => release(request, reply.raw.writableFinished));
     if (request.raw.socket?.destroyed) release(request, false);
-    if (key) queue.leave(key);
-    if (!exempt) {
-      admitted++;
-      rates.admit(now);
-    }
-    if (signedIn !== true && HAS_BODY.has(request.method)) cutSlowBody(request, sessionId);
-  });
-  // a body's arrival is the client's time, not the node's: the service time of a post starts once its body is read
+  }
+  // a body's arrival is the client's time, not the node's: the service time of a post starts once its
+  // body is read, and an agents' sign-in post takes its place only then
   app.addHook('preValidation', async (request) => {
     const counted = request as Counted;
-    if (counted[COUNTED] && HAS_BODY.has(request.method)) counted[ADMITTED_AT] = performance.now();
+    const take = counted[TAKE_ONCE_READ];
+    if (take) {
+      counted[TAKE_ONCE_READ] = undefined;
+      take();
+    } else if (counted[COUNTED] && HAS_BODY.has(request.method)) counted[ADMITTED_AT] = performance.now();
   });
   // the place is freed once the response is sent, or when the client goes away before it (counted once)
   app.addHook('onResponse', async (request) => release(request, true));
@@ -585,6 +635,11 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   function release(request: FastifyRequest, answered: boolean): void {
     const counted = request as Counted;
     clearTimeout(counted[BODY_TIMER]);
+    counted[TAKE_ONCE_READ] = undefined;
+    if (counted[AGENT_LANE]) {
+      counted[AGENT_LANE] = false;
+      agentLaneFree = true;
+    }
     if (!counted[COUNTED]) return;
     counted[COUNTED] = false;
     inFlight--;
