@@ -18,15 +18,26 @@ import { postNewProcedure, signInUser } from '../helpers/users.ts';
 let t: TestApp;
 let app: FastifyInstance;
 let port = 0;
+let gate: Promise<void> = Promise.resolve();
+let openGate: () => void = () => undefined;
 
 beforeAll(async () => {
-  t = await createTestApp({
-    ACCOUNT_ACTIVE_REQUESTS: '4',
-    ADMISSION_MAX_CONCURRENT: '16',
-    HTTP_REQUEST_TIMEOUT_SECONDS: '60',
-    // the window over which a signed-in body's rate is judged
-    HTTP_SIGNED_IN_BODY_WINDOW_SECONDS: '2',
-  });
+  t = await createTestApp(
+    {
+      ACCOUNT_ACTIVE_REQUESTS: '4',
+      ADMISSION_MAX_CONCURRENT: '16',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '60',
+      // the window over which a signed-in body's rate is judged
+      HTTP_SIGNED_IN_BODY_WINDOW_SECONDS: '2',
+    },
+    // a form whose handler runs until the test lets it answer
+    (a) => {
+      a.post('/test/occupe', async () => {
+        await gate;
+        return 'fini';
+      });
+    },
+  );
   app = t.app;
   await seedDemoData(t.database.db, app.config);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -133,6 +144,20 @@ describe('a signed-in citizen whose requests are left before their answer', () =
     const page = await get('/vehicules', { cookie });
     expect(page.status).toBe(200);
     expect(page.body).toContain('Mon espace véhicule');
+  }, 120_000);
+
+  it('keeps the place of a request whose client left while its handler still runs, until it answers', async () => {
+    const citizen = await signInUser(app, 'demo.entreprise@example.fr');
+    await citizen.get('/compte/mot-de-passe');
+    const body = `_csrf=${encodeURIComponent(citizen.csrfToken())}&note=essai`;
+    gate = new Promise((resolve) => (openGate = resolve));
+    const left = postAndLeave('/test/occupe', citizen.cookieHeader(), body, 50);
+    await until(() => app.accountLimit.stats().accounts === 1);
+    await left; // the connection is closed; the handler still waits
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(app.accountLimit.stats().accounts).toBe(1); // closing a connection does not free the place of work still running
+    openGate();
+    await until(() => app.accountLimit.stats().accounts === 0);
   }, 120_000);
 });
 

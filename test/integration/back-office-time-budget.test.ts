@@ -146,6 +146,7 @@ describe('the back office’s time budget', () => {
     await until(() => app.timeBudget.stats().inProgress === 1);
     socket.destroy(); // the agent's tab closed while the whole form was being handled
     await sleep(100);
+    expect(app.timeBudget.stats().inProgress).toBe(1); // its handler still runs: its time is still being spent
     openGate(); // its answer is written to a closed connection: neither onResponse nor onRequestAbort runs
     await until(() => app.timeBudget.stats().inProgress === 0);
   });

@@ -50,7 +50,11 @@ declare module 'fastify' {
 
 const HELD = Symbol('accountLimit.held');
 const BODY_TIMER = Symbol('accountLimit.bodyTimer');
-type Held = FastifyRequest & { [HELD]?: string; [BODY_TIMER]?: NodeJS.Timeout };
+/** the handler has produced its answer (onSend ran) */
+const ANSWERED = Symbol('accountLimit.answered');
+/** the connection closed before the answer was written */
+const GONE = Symbol('accountLimit.gone');
+type Held = FastifyRequest & { [HELD]?: string; [BODY_TIMER]?: NodeJS.Timeout; [ANSWERED]?: boolean; [GONE]?: boolean };
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -83,11 +87,24 @@ export const accountLimitPlugin = fp(async (app: FastifyInstance, opts: AccountL
       held.set(account, count + 1);
       (request as Held)[HELD] = account;
       // given back once: on the answer (onResponse), on a client gone while its body arrived
-      // (onRequestAbort), or on a connection closed before the answer was written (a client gone
-      // after sending its whole body: neither hook runs then, and the place would be held for good)
-      reply.raw.once('close', () => release(request));
+      // (onRequestAbort), or — for a client gone after sending its whole body, when neither hook runs
+      // and the place would be held for good — once both its connection has closed and its handler has
+      // answered (onSend): closing a connection must not free the place of work still running
+      const counted = request as Held;
+      const gone = () => {
+        counted[GONE] = true;
+        if (counted[ANSWERED]) release(request);
+      };
+      if (request.raw.socket?.destroyed) gone(); // already gone while its session was read: 'close' has been emitted
+      else reply.raw.once('close', gone);
     }
     if (HAS_BODY.has(request.method) && !request.raw.complete) watchBodyRate(request);
+  });
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const counted = request as Held;
+    counted[ANSWERED] = true;
+    if (counted[GONE]) release(request);
+    return payload;
   });
   app.addHook('onResponse', async (request) => release(request));
   app.addHook('onRequestAbort', async (request) => release(request));

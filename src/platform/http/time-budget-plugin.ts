@@ -27,7 +27,11 @@ declare module 'fastify' {
 }
 
 const ENTRY = Symbol('timeBudget.entry');
-type Budgeted = FastifyRequest & { [ENTRY]?: BudgetEntry };
+/** the handler has produced its answer (onSend ran) */
+const ANSWERED = Symbol('timeBudget.answered');
+/** the connection closed before the answer was written */
+const GONE = Symbol('timeBudget.gone');
+type Budgeted = FastifyRequest & { [ENTRY]?: BudgetEntry; [ANSWERED]?: boolean; [GONE]?: boolean };
 
 /** The header naming the answer of a request sent away by the budget (the load generators count it apart). */
 export const TIME_BUDGET_HEADER = 'x-admission';
@@ -98,8 +102,9 @@ export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudget
     return opts.busyPage(request, reply);
   });
 
-  // the time is spent once the response is sent, or when the client goes away before it, or when the
-  // connection closes before the answer could be written (neither hook runs then) — once
+  // the time is spent once the response is sent, or when the client goes away before it (once); for a
+  // client gone after sending its whole form, when neither hook runs, once both its connection has
+  // closed and its handler has answered (onSend): the time of work still running is still spent
   const done = async (request: FastifyRequest) => {
     const entry = (request as Budgeted)[ENTRY];
     if (!entry || entry.state !== 'admitted') return;
@@ -108,6 +113,19 @@ export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudget
   app.addHook('onResponse', done);
   app.addHook('onRequestAbort', done);
   app.addHook('preHandler', async (request, reply) => {
-    if ((request as Budgeted)[ENTRY]?.state === 'admitted') reply.raw.once('close', () => void done(request));
+    const budgeted = request as Budgeted;
+    if (budgeted[ENTRY]?.state !== 'admitted') return;
+    const gone = () => {
+      budgeted[GONE] = true;
+      if (budgeted[ANSWERED]) void done(request);
+    };
+    if (request.raw.socket?.destroyed) gone(); // already gone: 'close' has been emitted
+    else reply.raw.once('close', gone);
+  });
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const budgeted = request as Budgeted;
+    budgeted[ANSWERED] = true;
+    if (budgeted[GONE]) await done(request);
+    return payload;
   });
 });
