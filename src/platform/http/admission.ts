@@ -24,6 +24,9 @@ import { addressGroup, WaitingQueue } from './waiting-queue.ts';
  * - a payment's way back (isPaymentReturn: the return page, the simulated provider's page of a
  *   well-formed attempt id, the provider's notifications), within its address's budget while the node
  *   is busy; anything else under /paiement… follows the usual rules;
+ * - a well-formed return from FranceConnect (isFranceConnectReturn: a person in the middle of signing
+ *   in) and the built-in simulator's pages and endpoints (isFranceConnectWay), the same way, with
+ *   their own budget;
  * - the back office (/agents), static assets, /healthz and /metrics; but not the agents' password
  *   post (isAgentSignInPost), which takes a place like the citizens' sign-in.
  *
@@ -185,6 +188,36 @@ export function isPaymentReturn(method: string | undefined, url: string): boolea
   return false;
 }
 
+/** Where FranceConnect sends a person back in the middle of signing in (GET). */
+const FRANCECONNECT_RETURN = /^\/connexion\/franceconnect\/retour\?/;
+/** The portal's state is 32 random bytes in base64url (franceconnect-client.ts); a code or an error is a short token. */
+const FRANCECONNECT_STATE = /^[A-Za-z0-9_-]{43}$/;
+const FRANCECONNECT_TOKEN = /^[A-Za-z0-9._~+/=-]{1,512}$/;
+
+/**
+ * Whether a request is a well-formed return from FranceConnect (a GET with a state of the portal's
+ * shape, and a code or an error): a person in the middle of signing in, served like a payment's way
+ * back (with its address's budget while the node is busy). Anything else follows the usual rules.
+ */
+export function isFranceConnectReturn(method: string | undefined, url: string): boolean {
+  if ((method !== 'GET' && method !== 'HEAD') || !FRANCECONNECT_RETURN.test(url)) return false;
+  const params = new URLSearchParams(url.slice(url.indexOf('?') + 1));
+  const answer = params.get('code') ?? params.get('error');
+  return FRANCECONNECT_STATE.test(params.get('state') ?? '') && answer !== null && FRANCECONNECT_TOKEN.test(answer);
+}
+
+/**
+ * The built-in FranceConnect simulator (outside production, web/franceconnect-simulator.tsx): the
+ * pages a person signing in goes through, and the endpoints the portal itself calls (its token,
+ * keys, user info), which would otherwise be shed on a busy node and fail the sign-in.
+ */
+const FRANCECONNECT_SIMULATOR = /^\/fc-simulateur\//;
+
+/** A sign-in under way through FranceConnect: its well-formed return, or the built-in simulator. */
+export function isFranceConnectWay(method: string | undefined, url: string): boolean {
+  return isFranceConnectReturn(method, url) || FRANCECONNECT_SIMULATOR.test(url);
+}
+
 /**
  * While the node is busy, payments' ways back spend a budget per address group, whoever asks (no
  * session read): a payment takes three of them (the provider's page, its form, the return), so ten at
@@ -192,6 +225,13 @@ export function isPaymentReturn(method: string | undefined, url: string): boolea
  */
 const PAYMENT_BURST = 10;
 const PAYMENT_PER_SECOND = 1;
+
+/**
+ * The same for a sign-in through FranceConnect (its return, and the built-in simulator's pages and
+ * endpoints: about nine requests for one sign-in with the simulator, one with the real provider).
+ */
+const FRANCECONNECT_BURST = 20;
+const FRANCECONNECT_PER_SECOND = 2;
 
 /**
  * While the node is busy (overloaded, or full), the back office's requests from people not signed in
@@ -378,6 +418,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   const templateToken = randomBytes(24).toString('base64url');
   const backOfficeBudget = new AddressBudget(BACK_OFFICE_BURST, BACK_OFFICE_PER_SECOND);
   const paymentBudget = new AddressBudget(PAYMENT_BURST, PAYMENT_PER_SECOND);
+  const franceConnectBudget = new AddressBudget(FRANCECONNECT_BURST, FRANCECONNECT_PER_SECOND);
   /** overloaded (the loop late, or only a share of newcomers let in) or full */
   const busy = () => (watchLoop && loopDelay.admittedFraction() < 1) || (opts.maxConcurrent > 0 && inFlight >= limit.current());
 
@@ -464,7 +505,7 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   function answerEarly(request: IncomingMessage, response: ServerResponse, prepared: PreparedAnswers): boolean {
     const url = request.url ?? '/';
     // always served (a payment's way back spends its budget in the hooks, which know the client's address behind a proxy)
-    if (isAlwaysServed(request.method, url) || isPaymentReturn(request.method, url)) return false;
+    if (isAlwaysServed(request.method, url) || isPaymentReturn(request.method, url) || isFranceConnectWay(request.method, url)) return false;
     loopDelay.noteRequest(); // someone asks: a late turn now keeps them waiting
     if (loopDelay.admittedFraction() >= 1) return false; // the common case: nothing more to read
     const cookieId = request.headers.cookie === undefined ? null : signedSessionId(request.headers.cookie);
@@ -527,7 +568,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     const now = Date.now();
     const payment = isPaymentReturn(request.method, path);
     const agentSignIn = isAgentSignInPost(request.method, path);
-    const always = payment || isAlwaysServed(request.method, path);
+    const franceConnect = !payment && isFranceConnectWay(request.method, path);
+    const always = payment || franceConnect || isAlwaysServed(request.method, path);
     // the plugin preparing its early answer (the token is this process's secret)
     if (request.headers[TEMPLATE_HEADER] === templateToken) return sendWaitingPage(request, reply, null, true);
     const sessionId = sessionIdOf(request, opts.sessionCookie);
@@ -569,8 +611,9 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
         return sendWaitingPage(request, reply, null, true);
       }
     }
-    // a payment's way back on a busy node spends its address's budget, whoever asks (no session read)
-    if (payment && opts.maxConcurrent > 0 && busy() && !paymentBudget.take(addressGroup(request.ip), now)) {
+    // a way back (a payment's, FranceConnect's) on a busy node spends its address's budget, whoever asks (no session read)
+    const wayBackBudget = payment ? paymentBudget : franceConnect ? franceConnectBudget : null;
+    if (wayBackBudget && opts.maxConcurrent > 0 && busy() && !wayBackBudget.take(addressGroup(request.ip), now)) {
       waited++;
       rates.wait(now);
       return sendWaitingPage(request, reply, null, true);
