@@ -612,7 +612,9 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       }
     }
     // a way back (a payment's, FranceConnect's) on a busy node spends its address's budget, whoever asks (no session read)
-    const wayBackBudget = payment ? paymentBudget : franceConnect ? franceConnectBudget : null;
+    // (the portal's own calls to its built-in simulator, through app.inject, spend nothing: shed, they failed the sign-in and used up its state)
+    const ownCall = franceConnect && FRANCECONNECT_SIMULATOR.test(path) && '_lightMyRequest' in request.raw;
+    const wayBackBudget = payment ? paymentBudget : franceConnect && !ownCall ? franceConnectBudget : null;
     if (wayBackBudget && opts.maxConcurrent > 0 && busy() && !wayBackBudget.take(addressGroup(request.ip), now)) {
       waited++;
       rates.wait(now);
