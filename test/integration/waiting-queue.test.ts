@@ -86,4 +86,22 @@ describe('waiting room queue', () => {
     for (const who of ['Chloé', 'David']) expect((await visit(who)).statusCode).toBe(200);
     expect(app.admission.stats().queued).toBe(0);
   });
+
+  it('lets a newcomer into an idle node even while places of visitors who stopped reloading are kept (helper H, issue 20 F1)', async () => {
+    const held = [app.inject('/test/occupe'), app.inject('/test/occupe')];
+    await until(() => app.admission.stats().inFlight === 2 && gates.length === 2);
+    // a burst from six addresses is queued, then its clients go away (they never reload)
+    for (let i = 1; i <= 6; i++) {
+      const res = await app.inject({ url: '/', remoteAddress: `192.0.2.${i}`, headers: { accept: 'text/html', 'user-agent': `Robot/${i}` } });
+      expect(res.statusCode).toBe(503);
+    }
+    for (const open of gates.splice(0)) open();
+    await Promise.all(held);
+    await until(() => app.admission.stats().inFlight === 0);
+    expect(app.admission.stats().queued).toBe(6);
+    // nothing is in progress: the places the queue's front does not come back for are not left empty
+    const newcomer = await visit('Élodie');
+    expect(newcomer.statusCode).toBe(200);
+    expect(newcomer.headers['x-admission']).toBeUndefined();
+  });
 });

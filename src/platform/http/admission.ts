@@ -595,7 +595,10 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       const ahead = position === null ? queue.size : position - 1;
       // the places free now, and those expected to free up before the next reload of the waiting page
       const window = free + Math.floor(rates.admittedPerSecond(now) * opts.retrySeconds);
-      mustWait = free <= 0 || ahead >= window;
+      // an idle node (nothing in progress) lets a newcomer in whatever the queue: the visitors ahead,
+      // had they reloaded, would have taken these places (after a burst whose clients left, their
+      // places, kept a minute, would otherwise hold every newcomer back on an empty node)
+      mustWait = free <= 0 || (ahead >= window && inFlight > 0);
       if (mustWait) limit.full();
       // once the node is half full, one address (IPv6: one /64) holds at most activePerAddress places
       // for people not signed in: slow requests from one machine cannot fill the node
