@@ -257,7 +257,13 @@ type Counted = FastifyRequest & {
   [BODY_TIMER]?: NodeJS.Timeout;
   [TAKE_ONCE_READ]?: () => void;
   [AGENT_LANE]?: boolean;
+  [ANSWERED]?: boolean;
+  [GONE]?: boolean;
 };
+/** the handler has produced its answer (onSend ran) */
+const ANSWERED = Symbol('admission.answered');
+/** the connection closed before the answer was written */
+const GONE = Symbol('admission.gone');
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -661,10 +667,15 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       anonymousHeld.set(group, (anonymousHeld.get(group) ?? 0) + 1);
     }
     // given back exactly once: when the answer is sent (onResponse), when the client goes away while the
-    // body arrives (onRequestAbort), or when the connection closes before the answer could be written
-    // (a client gone after sending its whole body: neither hook runs then)
-    reply.raw.once('close', () => release(request, reply.raw.writableFinished));
-    if (request.raw.socket?.destroyed) release(request, false);
+    // body arrives (onRequestAbort), or — for a client gone after sending its whole body, when neither
+    // hook runs — once both its connection has closed and its handler has answered (onSend): closing a
+    // connection must not free the place of work still running (a password being hashed)
+    const gone = () => {
+      counted[GONE] = true;
+      if (counted[ANSWERED]) release(request, false);
+    };
+    if (request.raw.socket?.destroyed) gone(); // already gone: 'close' has been emitted
+    else reply.raw.once('close', gone);
   }
   // a body's arrival is the client's time, not the node's: the service time of a post starts once its
   // body is read, and an agents' sign-in post takes its place only then
@@ -675,6 +686,12 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       counted[TAKE_ONCE_READ] = undefined;
       take();
     } else if (counted[COUNTED] && HAS_BODY.has(request.method)) counted[ADMITTED_AT] = performance.now();
+  });
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const counted = request as Counted;
+    counted[ANSWERED] = true;
+    if (counted[GONE]) release(request, false);
+    return payload;
   });
   // the place is freed once the response is sent, or when the client goes away before it (counted once)
   app.addHook('onResponse', async (request) => release(request, true));
