@@ -49,7 +49,7 @@ describe('contact requests', () => {
     expect(text).toContain(`L’agence vous répondra au plus tard le ${formatDay(due)} (15 jours ouvrés après sa réception)`);
     expect(text).toContain('Objet Étiquette non reçue');
     expect(text).toContain('je n’ai pas reçu l’étiquette de changement d’adresse.');
-    expect(text).toMatch(/courrier\.pdf \(\d+ ko\)/);
+    expect(text).toMatch(/courrier\.pdf \(\d+ Ko\)/);
     const download = /href="(\/contact\/demandes\/[^"]+\/pieces\/\d+)"/.exec(page.body)![1]!;
     const file = await client.get(download);
     expect(file.headers['content-type']).toBe('application/pdf');

@@ -41,8 +41,8 @@ describe('attachment names follow the detected type', () => {
     expect(res.statusCode).toBe(303);
     const page = await client.follow(res);
     const text = textOf(page.body);
-    expect(text).toMatch(/x\.pdf \(\d+ ko\)/);
-    expect(text).toMatch(/image\.png \(\d+ ko\)/);
+    expect(text).toMatch(/x\.pdf \(\d+ Ko\)/);
+    expect(text).toMatch(/image\.png \(\d+ Ko\)/);
     expect(page.body).not.toContain('x.html');
     const stored = await t.database.db.selectFrom('attachments').select(['filename', 'mime']).orderBy('id').execute();
     expect(stored).toEqual([

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { FileStorage } from './storage.ts';
 import type { Attachment, ReviewStatus } from './tables.ts';
 import { checkUpload, filenameForType, type Upload } from './validation.ts';
+import { fileSize } from '../pdf/measured-size.ts';
 
 export interface AttachmentOwner {
   kind: string;
@@ -21,8 +22,8 @@ export const REFUSAL_REASONS = {
 } as const;
 export type RefusalReason = keyof typeof REFUSAL_REASONS;
 
-export const formatSize = (bytes: number): string =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo` : `${Math.max(1, Math.round(bytes / 1024))} ko`;
+/** A file's size as every download link states it (« 45 Ko », « 1,2 Mo »: pdf/measured-size.ts). */
+export const formatSize = fileSize;
 
 /**
  * Attachments: bytes in the file storage (written first, under a random key), facts in the

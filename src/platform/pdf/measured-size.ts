@@ -21,10 +21,15 @@ export async function measuredPdfSize(key: string, render: () => Promise<Buffer 
   return bytes.length;
 }
 
+/** « 45 Ko », « 1,2 Mo »: a file's size as the DSFR writes it, for every link and file listed. */
+export function fileSize(bytes: number): string {
+  const ko = bytes / 1024;
+  if (ko < 1024) return `${Math.max(1, Math.round(ko))} Ko`;
+  return `${(ko / 1024).toFixed(1).replace('.', ',').replace(/,0$/, '')} Mo`;
+}
+
 /** « PDF – 45 Ko », « PDF – 1,2 Mo »; « PDF » alone when the size is unknown (a document on another site). */
 export function fileDetail(bytes: number | null | undefined, format = 'PDF'): string {
   if (bytes === null || bytes === undefined) return format;
-  const ko = bytes / 1024;
-  if (ko < 1024) return `${format} – ${Math.max(1, Math.round(ko))} Ko`;
-  return `${format} – ${(ko / 1024).toFixed(1).replace('.', ',').replace(/,0$/, '')} Mo`;
+  return `${format} – ${fileSize(bytes)}`;
 }

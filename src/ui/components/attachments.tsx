@@ -1,4 +1,5 @@
-import { formatSize, REFUSAL_REASONS, type RefusalReason } from '../../platform/files/attachments.ts';
+import { fileDetail } from '../../platform/pdf/measured-size.ts';
+import { REFUSAL_REASONS, type RefusalReason } from '../../platform/files/attachments.ts';
 import type { Attachment } from '../../platform/files/tables.ts';
 import type { ThreadMessage } from '../../domains/instruction/threads.ts';
 import { formatShortDateTime } from '../format.ts';
@@ -24,7 +25,7 @@ export function AttachmentList(props: { items: Attachment[]; hrefFor: (a: Attach
               <span class="fr-sr-only"> (ouvre un nouvel onglet)</span>
             </a>{' '}
             <span class="fr-hint-text">
-              {a.mime === 'application/pdf' ? 'PDF' : a.mime.replace('image/', '').toUpperCase()}, {formatSize(a.size_bytes)}, envoyée le {formatShortDateTime(a.created_at)}
+              {fileDetail(a.size_bytes, a.mime === 'application/pdf' ? 'PDF' : a.mime.replace('image/', '').toUpperCase())}, envoyée le {formatShortDateTime(a.created_at)}
             </span>
             <p class={`fr-badge fr-badge--sm ${badge} fr-mt-1v`}>{label}</p>
             {a.review_status === 'refused' && (
