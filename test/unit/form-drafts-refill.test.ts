@@ -28,5 +28,7 @@ describe('a kept form put back in its page', () => {
   it('never keeps a password, a code, a token, the CSRF token or a file; keeps a postcode', () => {
     const kept = keepableValues({ _csrf: 't', password: 'p', new_password: 'p', code: 'c', cession_code: 'c', idempotency_key: 'k', intent: 'later', buyer_postcode: '33000', name: ['first', 'second'], file: { filename: 'x' } });
     expect(kept).toEqual({ buyer_postcode: '33000', name: 'first' });
+    // a payment card is never written to the database, even as a draft (helper H, 2 December)
+    expect(keepableValues({ card_number: '4970101122334455', expiry: '12/28', cvc: '123', pin: '0000', buyer_commune: 'Lyon' })).toEqual({ expiry: '12/28', buyer_commune: 'Lyon' });
   });
 });

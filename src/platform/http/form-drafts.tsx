@@ -33,8 +33,8 @@ export interface FormDraftsTable {
 
 export const DRAFT_KEPT_DAYS = 7;
 const MAX_FIELDS = 80;
-/** Names whose value is never kept: secrets, codes, one-time keys, the form's own machinery. */
-const NEVER_KEPT = /pass|(^|_)code($|_)|token|csrf|secret|idempotency|otp|^intent$|^retour$/i;
+/** Names whose value is never kept: secrets, codes, one-time keys, a payment card's number and cryptogram, the form's own machinery. */
+const NEVER_KEPT = /pass|(^|_)code($|_)|token|csrf|secret|idempotency|otp|card|carte|cvc|cvv|(^|_)pin($|_)|^intent$|^retour$/i;
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\uFFFD]|[\uD800-\uDFFF]/g;
 
 const draftsDb = (db: Db) => db.withTables<{ form_drafts: FormDraftsTable }>();
