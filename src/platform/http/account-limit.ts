@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { trackAnswers, whenLeftEarly } from './left-early.ts';
 
 /**
  * Requests in progress per signed-in account, and a floor on the rate of a signed-in body.
@@ -50,11 +51,7 @@ declare module 'fastify' {
 
 const HELD = Symbol('accountLimit.held');
 const BODY_TIMER = Symbol('accountLimit.bodyTimer');
-/** the handler has produced its answer (onSend ran) */
-const ANSWERED = Symbol('accountLimit.answered');
-/** the connection closed before the answer was written */
-const GONE = Symbol('accountLimit.gone');
-type Held = FastifyRequest & { [HELD]?: string; [BODY_TIMER]?: NodeJS.Timeout; [ANSWERED]?: boolean; [GONE]?: boolean };
+type Held = FastifyRequest & { [HELD]?: string; [BODY_TIMER]?: NodeJS.Timeout };
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -65,6 +62,7 @@ function localUrl(url: string): string {
 
 /** Registered after the session plugin (the account is read from the request's session). */
 export const accountLimitPlugin = fp(async (app: FastifyInstance, opts: AccountLimitOptions) => {
+  trackAnswers(app);
   const held = new Map<string, number>();
   let refused = 0;
   let slowBodiesCut = 0;
@@ -87,24 +85,10 @@ export const accountLimitPlugin = fp(async (app: FastifyInstance, opts: AccountL
       held.set(account, count + 1);
       (request as Held)[HELD] = account;
       // given back once: on the answer (onResponse), on a client gone while its body arrived
-      // (onRequestAbort), or — for a client gone after sending its whole body, when neither hook runs
-      // and the place would be held for good — once both its connection has closed and its handler has
-      // answered (onSend): closing a connection must not free the place of work still running
-      const counted = request as Held;
-      const gone = () => {
-        counted[GONE] = true;
-        if (counted[ANSWERED]) release(request);
-      };
-      if (request.raw.socket?.destroyed) gone(); // already gone while its session was read: 'close' has been emitted
-      else reply.raw.once('close', gone);
+      // (onRequestAbort), or for a client gone after sending its whole body (left-early.ts)
+      whenLeftEarly(request, reply, () => release(request));
     }
     if (HAS_BODY.has(request.method) && !request.raw.complete) watchBodyRate(request);
-  });
-  app.addHook('onSend', async (request, _reply, payload) => {
-    const counted = request as Held;
-    counted[ANSWERED] = true;
-    if (counted[GONE]) release(request);
-    return payload;
   });
   app.addHook('onResponse', async (request) => release(request));
   app.addHook('onRequestAbort', async (request) => release(request));

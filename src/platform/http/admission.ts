@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { AddressBudget } from './address-budget.ts';
 import { AdaptiveLimit } from './admission-limit.ts';
 import type { AdmissionServer } from './admission-server.ts';
+import { trackAnswers, whenLeftEarly } from './left-early.ts';
 import { LoopDelay } from './loop-delay.ts';
 import { announcesMoreThan, hasBody, mayEchoPost, readBodyUpTo, REPOST_MAX_BYTES, REPOST_READ_MS, repostForm, type RepostForm } from './repost.ts';
 import { madeAtSignIn } from './session.ts';
@@ -257,13 +258,7 @@ type Counted = FastifyRequest & {
   [BODY_TIMER]?: NodeJS.Timeout;
   [TAKE_ONCE_READ]?: () => void;
   [AGENT_LANE]?: boolean;
-  [ANSWERED]?: boolean;
-  [GONE]?: boolean;
 };
-/** the handler has produced its answer (onSend ran) */
-const ANSWERED = Symbol('admission.answered');
-/** the connection closed before the answer was written */
-const GONE = Symbol('admission.gone');
 
 const HAS_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -398,6 +393,7 @@ function sessionIdOf(request: FastifyRequest, cookieName: string): string | null
 
 /** Registered after @fastify/cookie (signed cookies) and helmet (the waiting page's headers). */
 export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOptions) => {
+  trackAnswers(app);
   let inFlight = 0;
   /** address group → places held by requests in progress not known to be signed in */
   const anonymousHeld = new Map<string, number>();
@@ -667,15 +663,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       anonymousHeld.set(group, (anonymousHeld.get(group) ?? 0) + 1);
     }
     // given back exactly once: when the answer is sent (onResponse), when the client goes away while the
-    // body arrives (onRequestAbort), or — for a client gone after sending its whole body, when neither
-    // hook runs — once both its connection has closed and its handler has answered (onSend): closing a
-    // connection must not free the place of work still running (a password being hashed)
-    const gone = () => {
-      counted[GONE] = true;
-      if (counted[ANSWERED]) release(request, false);
-    };
-    if (request.raw.socket?.destroyed) gone(); // already gone: 'close' has been emitted
-    else reply.raw.once('close', gone);
+    // body arrives (onRequestAbort), or for a client gone after sending its whole body (left-early.ts)
+    whenLeftEarly(request, reply, () => release(request, false));
   }
   // a body's arrival is the client's time, not the node's: the service time of a post starts once its
   // body is read, and an agents' sign-in post takes its place only then
@@ -686,12 +675,6 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
       counted[TAKE_ONCE_READ] = undefined;
       take();
     } else if (counted[COUNTED] && HAS_BODY.has(request.method)) counted[ADMITTED_AT] = performance.now();
-  });
-  app.addHook('onSend', async (request, _reply, payload) => {
-    const counted = request as Counted;
-    counted[ANSWERED] = true;
-    if (counted[GONE]) release(request, false);
-    return payload;
   });
   // the place is freed once the response is sent, or when the client goes away before it (counted once)
   app.addHook('onResponse', async (request) => release(request, true));

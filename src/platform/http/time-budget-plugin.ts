@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { trackAnswers, whenLeftEarly } from './left-early.ts';
 import { TimeBudget, type BudgetEntry, type TimeBudgetOptions, type TimeBudgetStats } from './time-budget.ts';
 
 /**
@@ -27,17 +28,14 @@ declare module 'fastify' {
 }
 
 const ENTRY = Symbol('timeBudget.entry');
-/** the handler has produced its answer (onSend ran) */
-const ANSWERED = Symbol('timeBudget.answered');
-/** the connection closed before the answer was written */
-const GONE = Symbol('timeBudget.gone');
-type Budgeted = FastifyRequest & { [ENTRY]?: BudgetEntry; [ANSWERED]?: boolean; [GONE]?: boolean };
+type Budgeted = FastifyRequest & { [ENTRY]?: BudgetEntry };
 
 /** The header naming the answer of a request sent away by the budget (the load generators count it apart). */
 export const TIME_BUDGET_HEADER = 'x-admission';
 export const TIME_BUDGET_HEADER_VALUE = 'back-office';
 
 export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudgetPluginOptions) => {
+  trackAnswers(app);
   const now = opts.now ?? (() => performance.now());
   const budget = new TimeBudget(opts, now());
   /** what each waiting request's hook awaits: resolved with true (let in) or false (sent away) */
@@ -102,9 +100,8 @@ export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudget
     return opts.busyPage(request, reply);
   });
 
-  // the time is spent once the response is sent, or when the client goes away before it (once); for a
-  // client gone after sending its whole form, when neither hook runs, once both its connection has
-  // closed and its handler has answered (onSend): the time of work still running is still spent
+  // the time is spent once the response is sent, or when the client goes away before it, or for a
+  // client gone after sending its whole form (left-early.ts) — once
   const done = async (request: FastifyRequest) => {
     const entry = (request as Budgeted)[ENTRY];
     if (!entry || entry.state !== 'admitted') return;
@@ -113,19 +110,6 @@ export const timeBudgetPlugin = fp(async (app: FastifyInstance, opts: TimeBudget
   app.addHook('onResponse', done);
   app.addHook('onRequestAbort', done);
   app.addHook('preHandler', async (request, reply) => {
-    const budgeted = request as Budgeted;
-    if (budgeted[ENTRY]?.state !== 'admitted') return;
-    const gone = () => {
-      budgeted[GONE] = true;
-      if (budgeted[ANSWERED]) void done(request);
-    };
-    if (request.raw.socket?.destroyed) gone(); // already gone: 'close' has been emitted
-    else reply.raw.once('close', gone);
-  });
-  app.addHook('onSend', async (request, _reply, payload) => {
-    const budgeted = request as Budgeted;
-    budgeted[ANSWERED] = true;
-    if (budgeted[GONE]) await done(request);
-    return payload;
+    if ((request as Budgeted)[ENTRY]?.state === 'admitted') whenLeftEarly(request, reply, () => void done(request));
   });
 });
