@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
 import { createTestApp, TestClient, type TestApp } from '../helpers/app.ts';
+import { HeldRoute } from '../helpers/held-route.ts';
 import { signInAgent } from '../helpers/agents.ts';
 
 /**
@@ -13,31 +14,16 @@ import { signInAgent } from '../helpers/agents.ts';
  */
 let t: TestApp;
 let app: FastifyInstance;
-let openGate: () => void = () => undefined;
-let gate: Promise<void> = Promise.resolve();
+const held = new HeldRoute();
 
 beforeAll(async () => {
-  t = await createTestApp({ ADMISSION_MAX_CONCURRENT: '2', TRUST_PROXY: '127.0.0.1' }, (a) => {
-    a.get('/test/occupe', async () => {
-      await gate;
-      return 'fini';
-    });
-  });
+  t = await createTestApp({ ADMISSION_MAX_CONCURRENT: '2', TRUST_PROXY: '127.0.0.1' }, held.register);
   app = t.app;
   await seedDemoData(t.database.db, app.config);
 });
 afterAll(() => t.close());
 
-async function fillTheNode(): Promise<() => Promise<void>> {
-  gate = new Promise((resolve) => (openGate = resolve));
-  const held = [app.inject('/test/occupe'), app.inject('/test/occupe')];
-  for (let i = 0; i < 500 && app.admission.stats().inFlight < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(app.admission.stats().inFlight).toBe(2);
-  return async () => {
-    openGate();
-    for (const res of await Promise.all(held)) expect(res.body).toBe('fini');
-  };
-}
+const fillTheNode = () => held.fill(app, 2);
 
 const signInPage = (address: string) => app.inject({ url: '/agents/connexion', headers: { accept: 'text/html', 'x-forwarded-for': address } });
 

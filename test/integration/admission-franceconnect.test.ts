@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
 import { isFranceConnectReturn } from '../../src/platform/http/admission.ts';
 import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.ts';
+import { HeldRoute } from '../helpers/held-route.ts';
 
 /**
  * The return from FranceConnect on a busy node (issue 20): a person coming back from FranceConnect is
@@ -12,31 +13,16 @@ import { createTestApp, TestClient, textOf, type TestApp } from '../helpers/app.
  */
 let t: TestApp;
 let app: FastifyInstance;
-let openGate: () => void = () => undefined;
-let gate: Promise<void> = Promise.resolve();
+const held = new HeldRoute();
 
 beforeAll(async () => {
-  t = await createTestApp({ ADMISSION_MAX_CONCURRENT: '1' }, (a) => {
-    a.get('/test/occupe', async () => {
-      await gate;
-      return 'fini';
-    });
-  });
+  t = await createTestApp({ ADMISSION_MAX_CONCURRENT: '1' }, held.register);
   app = t.app;
   await seedDemoData(t.database.db, app.config);
 });
 afterAll(() => t.close());
 
-async function fillTheNode(): Promise<() => Promise<void>> {
-  gate = new Promise((resolve) => (openGate = resolve));
-  const held = app.inject('/test/occupe');
-  for (let i = 0; i < 500 && app.admission.stats().inFlight < 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(app.admission.stats().inFlight).toBe(1);
-  return async () => {
-    openGate();
-    expect((await held).body).toBe('fini');
-  };
-}
+const fillTheNode = () => held.fill(app, 1);
 
 /** Up to the simulator's identity chosen: the URL of the return to the portal (not followed). */
 async function returnFromFranceConnect(client: TestClient, identity: string): Promise<string> {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
 import { createTestApp, TestClient, type TestApp } from '../helpers/app.ts';
+import { HeldRoute } from '../helpers/held-route.ts';
 import { signInUser } from '../helpers/users.ts';
 
 /**
@@ -11,16 +12,10 @@ import { signInUser } from '../helpers/users.ts';
  */
 let t: TestApp;
 let app: FastifyInstance;
-let openGate: () => void = () => undefined;
-let gate: Promise<void> = Promise.resolve();
+const held = new HeldRoute();
 
 beforeAll(async () => {
-  t = await createTestApp({ ADMISSION_MAX_CONCURRENT: '2', ADMISSION_RETRY_SECONDS: '7' }, (a) => {
-    a.get('/test/occupe', async () => {
-      await gate;
-      return 'fini';
-    });
-  });
+  t = await createTestApp({ ADMISSION_MAX_CONCURRENT: '2', ADMISSION_RETRY_SECONDS: '7' }, held.register);
   app = t.app;
   await seedDemoData(t.database.db, app.config);
 });
@@ -33,12 +28,9 @@ const until = async (check: () => boolean) => {
 
 /** Holds two requests in progress until the returned function is called. */
 async function fillTheNode(): Promise<() => Promise<void>> {
-  gate = new Promise((resolve) => (openGate = resolve));
-  const held = [app.inject('/test/occupe'), app.inject('/test/occupe')];
-  await until(() => app.admission.stats().inFlight === 2);
+  const release = await held.fill(app, 2);
   return async () => {
-    openGate();
-    for (const res of await Promise.all(held)) expect(res.body).toBe('fini');
+    await release();
     await until(() => app.admission.stats().inFlight === 0);
   };
 }
@@ -187,7 +179,7 @@ describe('waiting room', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    gate = new Promise((resolve) => (openGate = resolve));
+    held.close();
     const req = httpRequest({ host: '127.0.0.1', port, path: '/test/occupe' });
     req.on('error', () => undefined);
     req.end();
@@ -196,6 +188,6 @@ describe('waiting room', () => {
     expect(app.admission.stats().inFlight).toBe(1); // a request still being answered keeps its place
     req.destroy();
     await until(() => app.admission.stats().inFlight === 0);
-    openGate();
+    held.open();
   });
 });
