@@ -9,6 +9,7 @@ import { displayName } from './domains/accounts/model.ts';
 import { createAccountsService, type AccountsService } from './domains/accounts/service.ts';
 import { purgeThrottle } from './domains/accounts/throttle.ts';
 import { registerProfileGuard } from './domains/accounts/profile-routes.tsx';
+import { sharedHealthProbe } from './platform/http/health-probe.ts';
 import { cancelQueriesOnDisconnect } from './platform/http/cancel-on-disconnect.ts';
 import { createRecordAuditHeadHandler, enqueueDailyAuditHead, RECORD_AUDIT_HEAD_JOB } from './domains/instruction/audit-heads.ts';
 import { registerSiteRoutes } from './domains/site/routes.tsx';
@@ -196,13 +197,10 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   });
   logTurnedAway(app, config.logTurnedAwaySeconds);
   registerHttpMetrics(app, metrics, config.metricsToken);
+  const databaseAnswers = sharedHealthProbe(() => database.execScript('select 1'));
   app.get('/healthz', async (_request, reply) => {
-    try {
-      await database.execScript('select 1');
-      return { status: 'ok' };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable' });
-    }
+    if (await databaseAnswers()) return { status: 'ok' };
+    return reply.code(503).send({ status: 'unavailable' });
   });
 
   await app.register(sessionPlugin, { db, config, read: readSession });
