@@ -65,7 +65,6 @@ export const EXTERNAL = [
   'pdfjs-dist/*',
   'zxing-wasm',
   'zxing-wasm/*',
-  'bwip-js',
   'qrcode',
   'pino',
   'nodemailer',

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   if (config.demoData) await enqueueDemoVehicleQueue(database.db);
   // the postcode index of address checks, built in a worker thread: no visitor's first check holds the event loop
   prepareCommunes().catch((error: unknown) => app.log.warn({ err: error }, 'index des codes postaux non préparé : il sera construit au premier contrôle d’adresse'));
-  // pdfkit, fontkit, bwip-js, qrcode and Marianne's faces: not needed by a first page, loaded once the first visitors had theirs
+  // pdfkit, fontkit, qrcode and Marianne's faces: not needed by a first page, loaded once the first visitors had theirs
   setTimeout(() => {
     const started = performance.now();
     preloadPdfLibraries().then(

@@ -41,7 +41,7 @@ describe('the built portal', () => {
     for (const name of ['fastify', 'kysely', 'zod', 'preact']) expect(code).not.toMatch(new RegExp(`from\\s*["']${name}["']`));
     expect(code).toMatch(/from\s*["']@electric-sql\/pglite["']/); // kept outside: it reads its WebAssembly beside its code
     // the PDF libraries are not loaded at start: no static import of them, fontkit left to node_modules (the copy pdfkit imports)
-    for (const name of ['pdfkit', 'fontkit', 'bwip-js', 'qrcode']) {
+    for (const name of ['pdfkit', 'fontkit', 'qrcode']) {
       expect(code).not.toMatch(new RegExp(`(from\\s*|import\\s*)["']${name}["']`));
       expect(code).toContain(`import("${name}")`);
     }

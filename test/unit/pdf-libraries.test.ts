@@ -4,7 +4,7 @@ import { pdfLibraries, pdfLibrariesLoaded, preloadPdfLibraries } from '../../src
 import { pdfObjects, pdfText } from '../helpers/pdf.ts';
 
 /**
- * pdfkit, fontkit, bwip-js and qrcode are not loaded with the application (a first page never
+ * pdfkit, fontkit and qrcode are not loaded with the application (a first page never
  * needs them: src/platform/pdf/libraries.ts); the server loads them a second after listening. A
  * document asked before that loads them itself, and either way it embeds Marianne through the one
  * fontkit that pdfkit imports. The tests run in order: the first one finds nothing loaded.

@@ -1,5 +1,5 @@
 /**
- * pdfkit, fontkit (its font parser: Marianne's faces), bwip-js and qrcode (~0.4 s of CPU to load
+ * pdfkit, fontkit (its font parser: Marianne's faces) and qrcode (~0.4 s of CPU to load
  * together) are not loaded at start: a first page never needs them. The server loads them in the
  * background once it listens (`preloadPdfLibraries`), so that a first document does not wait for
  * them either; a document asked before that loads them itself.
@@ -9,7 +9,6 @@ import { fontFaces } from './fonts.ts';
 export type Libraries = {
   PDFDocument: typeof import('pdfkit');
   fontkit: Fontkit;
-  bwipjs: typeof import('bwip-js');
   QRCode: typeof import('qrcode');
 };
 
@@ -23,12 +22,10 @@ export function pdfLibraries(): Promise<Libraries> {
     import('pdfkit'),
     // @ts-expect-error fontkit ships no types: only `create` is used (Fontkit above)
     import('fontkit') as Promise<Fontkit>,
-    import('bwip-js'),
     import('qrcode'),
-  ]).then(([pdfkit, fontkit, bwip, qrcode]) => ({
+  ]).then(([pdfkit, fontkit, qrcode]) => ({
     PDFDocument: pdfkit.default,
     fontkit,
-    bwipjs: bwip.default,
     QRCode: qrcode.default,
   }));
   return loaded;

@@ -1,3 +1,4 @@
+import { dataMatrix, type Modules } from './datamatrix.ts';
 import { pdfLibraries } from './libraries.ts';
 import { documentSigner } from '../seal/keys.ts';
 import { createSeal, type SealDocumentType, type SealFields } from '../seal/two-d-doc.ts';
@@ -70,21 +71,6 @@ const BAND = '#eeeeee';
 const FR_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' }); // made once: building one costs more than formatting
 const frDate = (d: Date) => FR_DATE.format(d);
 
-/** The modules of a 2D code: `dark(row, column)`, row 0 on top. */
-interface Modules {
-  columns: number;
-  rows: number;
-  dark: (row: number, column: number) => boolean;
-}
-
-/** The DataMatrix of a 2D-Doc message, as modules (GS and US written as bwip-js escapes). */
-async function dataMatrixModules(message: string): Promise<Modules> {
-  const text = message.replace(/\^/g, '^094').replace(/\u001D/g, '^029').replace(/\u001F/g, '^031');
-  const { bwipjs } = await pdfLibraries();
-  const [symbol] = bwipjs.raw({ bcid: 'datamatrix', text, parse: true }) as { pixs: number[]; pixx: number; pixy: number }[];
-  return { columns: symbol!.pixx, rows: symbol!.pixy, dark: (row, column) => symbol!.pixs[row * symbol!.pixx + column] === 1 };
-}
-
 /**
  * Draws a 2D code as black squares on white (`quiet` modules of white around), one filled path of
  * each row's runs: vector, so no picture is rasterised, encoded as PNG, decoded by pdfkit and
@@ -123,7 +109,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
   const { PDFDocument, fontkit } = await pdfLibraries();
   const qr = await qrCodePng(opts.qrUrl, { minWidth: Math.max(240, qrWidth * 3) });
   const sealMessage = opts.seal ? (opts.seal.signed ?? createSeal(documentSigner(), opts.seal.type, opts.seal.fields, issuedAt)) : null;
-  const seal = sealMessage ? await dataMatrixModules(sealMessage) : null;
+  const seal = sealMessage ? dataMatrix(sealMessage) : null;
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
