@@ -86,9 +86,14 @@ export function fromBase32(text: string): Buffer {
 }
 
 const EPOCH = Date.UTC(2000, 0, 1);
+// made once: building a DateTimeFormat costs more than formatting with it (each seal formats 3 to 5 dates)
+const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }); // YYYY-MM-DD
+const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
+const PARIS_DATE_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 /** A date as 4 hexadecimal digits: days since 1 January 2000 (Paris calendar day). */
 export function hexDate(d: Date): string {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(d); // YYYY-MM-DD
+  const day = PARIS_DAY.format(d);
   return Math.round((Date.parse(`${day}T00:00:00Z`) - EPOCH) / 86_400_000).toString(16).toUpperCase().padStart(4, '0');
 }
 export function dateFromHex(hex: string): string {
@@ -197,14 +202,10 @@ export function certificateIdOf(publicKey: KeyObject): string {
 /** dd/mm/yyyy → "DDMMYYYY" (a fixed 8-character date field) from an ISO instant or day, Paris time. */
 export function sealDate(isoOrDate: string | Date): string {
   const d = typeof isoOrDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(isoOrDate) ? new Date(`${isoOrDate}T12:00:00Z`) : new Date(isoOrDate);
-  return new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' }).format(d).replace(/\//g, '');
+  return PARIS_DATE.format(d).replace(/\//g, '');
 }
 /** "DDMMYYYYHHMM", Paris time. */
 export function sealDateTime(iso: string | Date): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((x) => [x.type, x.value]),
-  );
+  const p = Object.fromEntries(PARIS_DATE_TIME.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
   return `${p.day}${p.month}${p.year}${p.hour}${p.minute}`;
 }
