@@ -72,6 +72,7 @@ import { purgeExpiredOidcPayloads } from './platform/oidc/database-adapter.ts';
 import { createSendMessageHandler, SEND_MESSAGE_JOB } from './platform/mail/messages.ts';
 import { createDemoQueueHandler, DEMO_QUEUE_JOB } from './demo/vehicle-queue.ts';
 import { registerOutboxRoutes } from './web/dev-outbox-routes.tsx';
+import { mayReadOutbox, outboxToken } from './web/dev-outbox-access.ts';
 import { createMetrics, registerBudgetMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { redactUrl } from './platform/observability/redact.ts';
 import { processLogStream } from './platform/observability/log-stream.ts';
@@ -241,10 +242,11 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     backOffice: config.backOfficeBudget.share > 0 ? () => app.timeBudget.stats() : null,
     sockets: () => server.socketsStats(),
   });
+  const outboxReader = outboxToken(config.sessionSecret);
   await app.register(renderPlugin, {
     document: pageDocument({
       assets,
-      devOutbox: config.devOutbox,
+      devOutbox: (request) => config.devOutbox && mayReadOutbox(request, outboxReader),
       pageExtras: async (request) => {
         const state = await maintenance.state();
         return { banners: state.banners, user: await currentUserName(request) };
@@ -286,7 +288,7 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   registerStamps(app, { db, config, stamps, agents, attachments });
   const preApplications = registerIdentityDocs(app, { db, config, stamps, accounts });
   const licences = registerLicences(app, { db, config, attachments, stamps, accounts });
-  if (config.devOutbox) registerOutboxRoutes(app, db);
+  if (config.devOutbox) registerOutboxRoutes(app, db, config);
 
   const quiet = watchQuiet(app, DEMO_QUEUE_QUIET_MS, () => {
     const seen = app.admission.stats();

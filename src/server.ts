@@ -92,6 +92,13 @@ async function main(): Promise<void> {
   }, PDF_PRELOAD_DELAY_MS).unref();
   app.log.info({ startup: timer.phases, startupMs: timer.total() }, timer.summary());
   app.log.info(`Portail disponible sur ${config.publicUrl} (base ${database.kind})`);
+  if (config.devOutbox) {
+    const { outboxToken } = await import('./web/dev-outbox-access.ts');
+    app.log.info(
+      `Boîte d’envoi de développement : ${config.publicUrl}/dev/outbox depuis cette machine ; depuis un autre poste, ce lien (à ne donner qu’aux testeurs : ` +
+        `il ouvre les liens d’activation et de réinitialisation des mots de passe) : ${config.publicUrl}/dev/outbox?jeton=${outboxToken(config.sessionSecret)}`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,13 +1,30 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import type { Db } from '../platform/db/database.ts';
-import { OutboxListPage, OutboxMessagePage } from '../ui/pages/outbox.tsx';
+import { OutboxListPage, OutboxMessagePage, OutboxRefusedPage } from '../ui/pages/outbox.tsx';
+import { isOutboxToken, mayReadOutbox, OUTBOX_COOKIE, outboxToken } from './dev-outbox-access.ts';
 
 const PAGE_SIZE = 25;
 
-/** /dev/outbox: every email and SMS stored by the embedded mode. Never registered in production. */
-export function registerOutboxRoutes(app: FastifyInstance, db: Db): void {
-  app.get('/dev/outbox', async (request, reply) => {
+/**
+ * /dev/outbox: every email and SMS stored by the embedded mode. Never registered in production; read
+ * from this machine only, or with the token link printed at start (dev-outbox-access.ts).
+ */
+export function registerOutboxRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'sessionSecret' | 'publicUrl'>): void {
+  const token = outboxToken(config.sessionSecret);
+  const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+    const presented = (request.query as { jeton?: unknown } | undefined)?.jeton;
+    if (request.routeOptions.url === '/dev/outbox' && isOutboxToken(presented, token)) {
+      // the token link: kept in a cookie, and out of the address bar (history, Referer) at once
+      reply.setCookie(OUTBOX_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: config.publicUrl.startsWith('https:') });
+      return reply.redirect('/dev/outbox', 303);
+    }
+    if (!mayReadOutbox(request, token)) return reply.render(<OutboxRefusedPage />, 403);
+  };
+
+  app.get('/dev/outbox', { onRequest }, async (request, reply) => {
     const q = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1) }).parse(request.query);
     const [{ count }] = (await db
       .selectFrom('outgoing_messages')
@@ -31,7 +48,7 @@ export function registerOutboxRoutes(app: FastifyInstance, db: Db): void {
     );
   });
 
-  app.get<{ Params: { id: string } }>('/dev/outbox/courriers/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/dev/outbox/courriers/:id', { onRequest }, async (request, reply) => {
     const id = z.coerce.number().int().positive().safeParse(request.params.id.replace(/\.pdf$/, ''));
     if (!id.success) return reply.callNotFound();
     const letter = await db.selectFrom('postal_letters').select(['pdf']).where('id', '=', id.data).executeTakeFirst();
@@ -40,7 +57,7 @@ export function registerOutboxRoutes(app: FastifyInstance, db: Db): void {
   });
 
   // The HTML part as a mail client shows it: its inline styles are allowed on this response only.
-  app.get<{ Params: { id: string } }>('/dev/outbox/:id/html', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/dev/outbox/:id/html', { onRequest }, async (request, reply) => {
     const id = z.coerce.number().int().positive().safeParse(request.params.id);
     if (!id.success) return reply.callNotFound();
     const message = await db.selectFrom('outgoing_messages').select(['body_html']).where('id', '=', id.data).executeTakeFirst();
@@ -51,7 +68,7 @@ export function registerOutboxRoutes(app: FastifyInstance, db: Db): void {
       .send(message.body_html);
   });
 
-  app.get<{ Params: { id: string } }>('/dev/outbox/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/dev/outbox/:id', { onRequest }, async (request, reply) => {
     const id = z.coerce.number().int().positive().safeParse(request.params.id);
     if (!id.success) return reply.callNotFound();
     const message = await db.selectFrom('outgoing_messages').selectAll().where('id', '=', id.data).executeTakeFirst();

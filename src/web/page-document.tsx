@@ -6,7 +6,8 @@ import { type PageContext, PageContextValue } from '../ui/page-context.ts';
 
 export interface PageDocumentOptions {
   assets: AssetUrls;
-  devOutbox: boolean;
+  /** whether this request's page links to the dev outbox (on, and readable by this reader) */
+  devOutbox: (request: FastifyRequest) => boolean;
   /** maintenance banners and the signed-in user's name, looked up per request */
   pageExtras: (request: FastifyRequest) => Promise<Pick<PageContext, 'banners' | 'user'>>;
 }
@@ -34,7 +35,7 @@ export async function buildPageContext(request: FastifyRequest, opts: PageDocume
     assets: opts.assets,
     csrfToken: () => (session ? session.csrfToken() : ''),
     flash: session ? session.takeFlash() : [],
-    devOutbox: opts.devOutbox,
+    devOutbox: opts.devOutbox(request),
     requestId: request.id,
     ...extras,
   };
