@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startClockAt } from '../../src/platform/time.ts';
 import { createTestApp, textOf, type TestApp } from '../helpers/app.ts';
 
 /**
@@ -103,5 +104,35 @@ describe('waiting room queue', () => {
     const newcomer = await visit('Élodie');
     expect(newcomer.statusCode).toBe(200);
     expect(newcomer.headers['x-admission']).toBeUndefined();
+  });
+
+  it('gives a free place to a newcomer when those ahead stopped reloading, while someone still reloading keeps their turn (issue 20)', async () => {
+    startClockAt(new Date(Date.now() + 61_000)); // the places of the tests above are given up (kept a minute)
+    const held = [app.inject('/test/occupe'), app.inject('/test/occupe')];
+    await until(() => app.admission.stats().inFlight === 2 && gates.length === 2);
+    // a burst from six addresses is queued; its clients go away without reloading
+    for (let i = 1; i <= 6; i++) {
+      const res = await app.inject({ url: '/', remoteAddress: `198.51.100.${i}`, headers: { accept: 'text/html', 'user-agent': `Robot/${i}` } });
+      expect(res.statusCode).toBe(503);
+    }
+    const robot = (i: number) => app.inject({ url: '/', remoteAddress: `198.51.100.${i}`, headers: { accept: 'text/html', 'user-agent': `Robot/${i}` } });
+    // two reload periods (7 s each here) later, their places are still kept (a minute), but nobody came back for them…
+    startClockAt(new Date(Date.now() + 14_500));
+    // …except the third, whose page reloaded while the node was still full: it waits again, in its place
+    expect((await robot(3)).statusCode).toBe(503);
+    expect(app.admission.queuePosition({ ip: '198.51.100.3', userAgent: 'Robot/3' })).toBe(3);
+    gates.shift()!();
+    await until(() => app.admission.stats().inFlight === 1);
+    expect(app.admission.stats().queued).toBe(6);
+    // one place is free and a request is still in progress: the third, who is still there, has it before a newcomer
+    expect((await visit('Fanny')).statusCode).toBe(503);
+    expect((await robot(3)).statusCode).toBe(200);
+    // then the newcomer gets in: the five places ahead of her are kept for visitors who stopped reloading
+    const fanny = await visit('Fanny');
+    expect(fanny.statusCode).toBe(200);
+    expect(fanny.body).toContain('<h1>Portail des titres sécurisés</h1>');
+    expect(app.admission.stats().queued).toBe(5);
+    for (const open of gates.splice(0)) open();
+    await Promise.all(held);
   });
 });

@@ -404,6 +404,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
   // a place not reloaded for three reload periods (at least a minute) is given up
   const queue = new WaitingQueue(Math.max(60, 3 * opts.retrySeconds) * 1000, opts.queuePerAddress);
   const keptSeconds = Math.max(60, 3 * opts.retrySeconds);
+  // a place whose visitor has not reloaded within a reload period and a half: free places do not wait for it
+  const liveMs = 1.5 * opts.retrySeconds * 1000;
   // the event loop's delay: watched only when the waiting room is on, and from when the server
   // listens (the node's own start — modules, database, routes — keeps no client waiting)
   const loopDelay = new LoopDelay(opts.maxLoopDelayMs);
@@ -593,8 +595,8 @@ export const admissionPlugin = fp(async (app: FastifyInstance, opts: AdmissionOp
     if (key !== null && !letInEarly.has(request.raw) && overloaded()) mustWait = overloadedNode = true;
     else if (key !== null && group !== null) {
       const free = limit.current() - inFlight;
-      const position = queue.position(key);
-      const ahead = position === null ? queue.size : position - 1;
+      // those ahead who still reload their page (a place kept for a visitor gone quiet is not held empty for them)
+      const ahead = queue.liveAhead(key, now - liveMs);
       // the places free now, and those expected to free up before the next reload of the waiting page
       const window = free + Math.floor(rates.admittedPerSecond(now) * opts.retrySeconds);
       // an idle node (nothing in progress) lets a newcomer in whatever the queue: the visitors ahead,

@@ -41,6 +41,21 @@ export class WaitingQueue {
   }
 
   /**
+   * How many visitors before this one (before everyone, for a visitor not waiting) were seen since
+   * `since`: the places of those who still reload their page. A place not reloaded for a while stays
+   * kept (its visitor finds it on coming back, until `ttlMs`), but a place that frees up meanwhile
+   * goes to whoever is there.
+   */
+  liveAhead(key: string, since: number): number {
+    let live = 0;
+    for (const [k, entry] of this.entries) {
+      if (k === key) break;
+      if (entry.seen >= since) live++;
+    }
+    return live;
+  }
+
+  /**
    * The visitor waits (again): a newcomer joins at the end, someone already waiting keeps their place.
    * Null when the queue is full, or when the visitor's address already holds `perAddress` places.
    */
