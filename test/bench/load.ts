@@ -5,6 +5,7 @@
  * Plain node:http without Accept-Encoding, so that the portal and the bare Fastify send the same bytes.
  */
 import { Agent, request } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface LoadResult {
   count: number;
@@ -30,6 +31,27 @@ export interface LoadResult {
   timeline?: { second: number; ok: number; waiting: number; timeouts: number; errors: number; maxMs: number }[];
   /** CPU time (ms) the load generator itself used: near the wall time, it measured its own delay too */
   generatorCpuMs: number;
+  /**
+   * Where an admitted answer's time went (a request's time = connect + the rest): connections the
+   * generator opened, their connect times (from the request made to the socket connected: the TCP
+   * handshake, including SYNs the server's kernel dropped and the client sent again after 1, 3, 7 s),
+   * and the admitted answers' time after their socket was ready (the wait in the server's socket and
+   * event loop, plus its service). `slowAdmitted`: admitted answers over 1 s, of which
+   * `slowByConnect` spent more than half their time connecting.
+   */
+  split: {
+    newConnections: number;
+    connectP50: number;
+    connectP99: number;
+    connectMax: number;
+    admittedAfterConnectP99: number;
+    slowAdmitted: number;
+    slowByConnect: number;
+  };
+  /** when the load began (milliseconds since the epoch), to place the portal's own records in the run */
+  startedAt: number;
+  /** the generator's own event-loop delay (ms): a late generator reads its answers late, and counts that as the server's */
+  generatorLag: { p99: number; max: number };
 }
 
 export interface LoadSpec {
@@ -53,6 +75,12 @@ const pct = (sorted: number[], q: number) => (sorted.length ? Math.round(sorted[
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const cpuAtStart = process.cpuUsage();
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const connects: number[] = [];
+  const admittedAfterConnect: number[] = [];
+  let slowAdmitted = 0;
+  let slowByConnect = 0;
   const agent = new Agent({ keepAlive: true, maxSockets: spec.concurrency });
   const url = new URL(spec.url);
   const timeoutMs = spec.timeoutMs ?? 10_000;
@@ -65,6 +93,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let timeouts = 0;
   const headers: Record<string, string> = { accept: spec.accept ?? 'text/html' };
   const loadStart = performance.now();
+  const startedAt = Date.now();
   const timeline: NonNullable<LoadResult['timeline']> = [];
   if (spec.cookie) headers.cookie = spec.cookie;
 
@@ -72,11 +101,20 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       let done = false;
+      /** when the request's socket was ready: at once for a reused one, once connected for a new one */
+      let ready = t0;
       const finish = (kind: 'ok' | 'waiting' | 'error' | 'timeout') => {
         if (done) return;
         done = true;
         const ms = performance.now() - t0;
         all.push(ms);
+        if (kind === 'ok') {
+          admittedAfterConnect.push(performance.now() - ready);
+          if (ms > 1000) {
+            slowAdmitted++;
+            if (ready - t0 > ms / 2) slowByConnect++;
+          }
+        }
         if (spec.timeline) {
           const second = Math.floor((t0 - loadStart) / 1000);
           const row = (timeline[second] ??= { second, ok: 0, waiting: 0, timeouts: 0, errors: 0, maxMs: 0 });
@@ -96,6 +134,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           finish(s < 400 ? 'ok' : s === 503 && (res.headers['x-admission'] === 'waiting-room' || res.headers['x-admission'] === 'back-office') ? 'waiting' : 'error');
         });
         res.on('error', () => finish('error'));
+      });
+      req.once('socket', (socket) => {
+        if (!socket.connecting) return;
+        socket.once('connect', () => {
+          ready = performance.now();
+          connects.push(ready - t0);
+        });
       });
       req.setTimeout(timeoutMs, () => {
         finish('timeout');
@@ -134,10 +179,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     await Promise.all(pending);
   }
   agent.destroy();
+  lag.disable();
   const sorted = (a: number[]) => a.sort((x, y) => x - y);
   sorted(all);
   sorted(admitted);
   sorted(waitingTimes);
+  sorted(connects);
+  sorted(admittedAfterConnect);
   return {
     count: all.length,
     rps: Math.round(all.length / (spec.durationMs / 1000)),
@@ -154,6 +202,17 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     admittedMax: pct(admitted, 1),
     waitingP99: pct(waitingTimes, 0.99),
     generatorCpuMs: cpuMs(process.cpuUsage(cpuAtStart)),
+    split: {
+      newConnections: connects.length,
+      connectP50: pct(connects, 0.5),
+      connectP99: pct(connects, 0.99),
+      connectMax: pct(connects, 1),
+      admittedAfterConnectP99: pct(admittedAfterConnect, 0.99),
+      slowAdmitted,
+      slowByConnect,
+    },
+    startedAt,
+    generatorLag: { p99: Math.round(lag.percentile(99) / 1e5) / 10, max: Math.round(lag.max / 1e5) / 10 },
     ...(spec.timeline ? { timeline: timeline.filter(Boolean) } : {}),
     ...(spec.mode === 'open' ? { offeredRps: Math.round(offered / (spec.durationMs / 1000)), capped } : {}),
   };

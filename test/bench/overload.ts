@@ -11,12 +11,12 @@
  * each: served, admitted p50/p99/max, waiting pages, time-outs (10 s), the portal's CPU time over
  * the run, and the load average. Not a test.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './load.ts';
-import { createDatabase, dropDatabase, load, loadAverage, startPortal } from './portal-process.ts';
+import { createDatabase, dropDatabase, load, loadAverage, sampleSocketQueues, startPortal, tcpCounters, tcpCountersSince, PORTAL_NODE_FLAGS, type PortalOptions } from './portal-process.ts';
 
 const PORT = 3906;
 const DURATION_MS = 10_000;
@@ -29,6 +29,14 @@ export interface OverloadRun {
   /** the portal's CPU time over the run (ms) */
   cpuMs: number;
   loadAverage: string;
+  /** the kernel's listen-queue and SYN counters over the run (the whole machine's) */
+  tcp: string;
+  /** with OVERLOAD_PROBE=1 (loop-probe.mjs): the portal's turns over 40 ms during the run, from its start (ms), and its CPU in them */
+  longTurns?: { at: number; lateMs: number; cpuMs: number; modules: number; gcMs: number }[];
+  /** with OVERLOAD_PROBE=1: by second of the run, the requests the portal read and its main thread's CPU (ms) */
+  bySecond?: { requests: number; cpuMs: number }[];
+  /** the portal's accept queue and connections with an unread request, sampled every 100 ms */
+  queues: ReturnType<ReturnType<typeof sampleSocketQueues>['stop']>;
 }
 
 export interface OverloadFigures {
@@ -37,11 +45,17 @@ export interface OverloadFigures {
 }
 
 /** Sustainable rate of `/`, then each multiple with and without the waiting room, on portals started with `env`. */
-export async function measureOverload(env: Record<string, string | undefined>, multiples: number[], log: (line: string) => void = console.log): Promise<OverloadFigures> {
+export async function measureOverload(
+  env: Record<string, string | undefined>,
+  multiples: number[],
+  log: (line: string) => void = console.log,
+  options: { rooms?: boolean[]; portal?: PortalOptions; rate?: number; probe?: boolean } = {},
+): Promise<OverloadFigures> {
   let sustainable: LoadResult;
-  {
+  if (options.rate) sustainable = { rps: options.rate } as LoadResult; // given (to compare builds at the same offered rate)
+  else {
     // the portal's own capacity: measured without the waiting room (with it, a loaded machine sends some to wait, and those fast 503s would count)
-    const portal = await startPortal(PORT, { ...env, ADMISSION_MAX_CONCURRENT: '0' });
+    const portal = await startPortal(PORT, { ...env, ADMISSION_MAX_CONCURRENT: '0' }, options.portal);
     try {
       await load({ url: `${portal.base}/`, durationMs: 1000, mode: 'closed', concurrency: 4 }); // warm-up
       sustainable = await load({ url: `${portal.base}/`, durationMs: 3000, mode: 'closed', concurrency: 16 });
@@ -49,22 +63,43 @@ export async function measureOverload(env: Record<string, string | undefined>, m
       await portal.stop();
     }
   }
-  log(`  sustainable rate of / : ${sustainable.rps} req/s (p99 ${sustainable.p99} ms, ${sustainable.ok} pages served), load average ${loadAverage()}`);
+  if (!options.rate) log(`  sustainable rate of / : ${sustainable.rps} req/s (p99 ${sustainable.p99} ms, ${sustainable.ok} pages served), load average ${loadAverage()}`);
   const runs: OverloadRun[] = [];
   for (const multiple of multiples) {
     const rate = Math.max(1, Math.round(sustainable.rps * multiple));
-    for (const room of [true, false]) {
-      const portal = await startPortal(PORT, room ? env : { ...env, ADMISSION_MAX_CONCURRENT: '0' });
+    for (const room of options.rooms ?? [true, false]) {
+      const probeFile = options.probe ? path.join(tmpdir(), `overload-probe-${process.pid}-${multiple}-${room}.json`) : null;
+      const portalOptions: PortalOptions = { ...options.portal, ...(probeFile ? { nodeArgs: [...PORTAL_NODE_FLAGS, '--import', fileURLToPath(new URL('./loop-probe.mjs', import.meta.url))] } : {}) };
+      const portal = await startPortal(PORT, { ...(room ? env : { ...env, ADMISSION_MAX_CONCURRENT: '0' }), ...(probeFile ? { LOOP_PROBE_FILE: probeFile } : {}) }, portalOptions);
+      let run: OverloadRun | null = null;
       try {
         await load({ url: `${portal.base}/`, durationMs: 500, mode: 'closed', concurrency: 2 }); // warm-up
         const cpuBefore = portal.cpuMs();
-        const result = await load({ url: `${portal.base}/`, durationMs: DURATION_MS, mode: 'open', rate, concurrency: CONNECTIONS, timeoutMs: 10_000 });
-        const run: OverloadRun = { multiple, room, result, cpuMs: portal.cpuMs() - cpuBefore, loadAverage: loadAverage() };
-        runs.push(run);
-        log(`  ${describeRun(run)}`);
+        const tcpBefore = tcpCounters();
+        const sampler = sampleSocketQueues(PORT);
+        const result = await load({ url: `${portal.base}/`, durationMs: DURATION_MS, mode: 'open', rate, concurrency: CONNECTIONS, timeoutMs: 10_000, timeline: true });
+        run = { multiple, room, result, cpuMs: portal.cpuMs() - cpuBefore, loadAverage: loadAverage(), tcp: tcpCountersSince(tcpBefore), queues: sampler.stop() };
       } finally {
         await portal.stop();
       }
+      if (probeFile && existsSync(probeFile)) {
+        const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as {
+          turns: { end: number; lateMs: number; cpuMs: number; modules: number; gcMs: number }[];
+          bins: { at: number; requests: number }[];
+          cpuBySecond: { at: number; ms: number }[];
+        };
+        rmSync(probeFile, { force: true });
+        const from = run.result.startedAt;
+        // seconds of the epoch, from the load's first whole second
+        const first = Math.ceil(run.result.startedAt / 1000) * 1000;
+        run.bySecond = Array.from({ length: DURATION_MS / 1000 - 1 }, (_, i) => ({
+          requests: probe.bins.filter((b) => b.at >= first + i * 1000 && b.at < first + (i + 1) * 1000).reduce((n, b) => n + b.requests, 0),
+          cpuMs: probe.cpuBySecond.find((c) => c.at === first + i * 1000)?.ms ?? 0,
+        }));
+        run.longTurns = probe.turns.filter((t) => t.end >= from - 1000 && t.end <= from + DURATION_MS + 1000).map((t) => ({ at: t.end - t.lateMs - 10 - from, lateMs: t.lateMs, cpuMs: t.cpuMs, modules: t.modules, gcMs: t.gcMs }));
+      }
+      runs.push(run);
+      log(`  ${describeRun(run)}\n    ${describeSplit(run)}`);
     }
   }
   return { sustainable, runs };
@@ -73,6 +108,19 @@ export async function measureOverload(env: Record<string, string | undefined>, m
 export function describeRun(r: OverloadRun): string {
   const x = r.result;
   return `${r.multiple}× (${x.offeredRps}/s offered), waiting room ${r.room ? 'on ' : 'off'}: ${x.ok} served (p50 ${x.admittedP50} ms, p99 ${x.admittedP99} ms, max ${x.admittedMax} ms), ${x.waiting} waiting pages (p99 ${x.waitingP99} ms), ${x.timeouts} time-outs, ${x.errors} errors, ${x.capped} not sent (500 connections busy); portal CPU ${Math.round(r.cpuMs)} ms, load generator CPU ${x.generatorCpuMs} ms; load average ${r.loadAverage}`;
+}
+
+/** Where the admitted answers' time went: connections, the generator's own lag, the kernel's counters, the slowest answer by second of arrival. */
+export function describeSplit(r: OverloadRun): string {
+  const s = r.result.split;
+  return [
+    `connections opened ${s.newConnections} (connect p50 ${s.connectP50} ms, p99 ${s.connectP99} ms, max ${s.connectMax} ms); admitted after connect p99 ${s.admittedAfterConnectP99} ms; admitted over 1 s: ${s.slowAdmitted}, of which ${s.slowByConnect} mostly connecting`,
+    `load generator's event-loop lag p99 ${r.result.generatorLag.p99} ms, max ${r.result.generatorLag.max} ms; kernel: ${r.tcp}`,
+    `accept queue max ${r.queues.acceptMax} (by second ${r.queues.acceptBySecond.join(' ')}); connections with an unread request max ${r.queues.unreadMax} (by second ${r.queues.unreadBySecond.join(' ')})`,
+    ...(r.bySecond ? [`portal main thread by second (requests read / CPU ms / CPU ms per request): ${r.bySecond.map((b) => `${b.requests}/${b.cpuMs}/${b.requests ? (b.cpuMs / b.requests).toFixed(2) : '-'}`).join(' ')}`] : []),
+    ...(r.longTurns ? [`portal's turns over 40 ms (start in ms from the load's start: wall ms / CPU ms, +modules loaded, GC ms): ${r.longTurns.map((t) => `${t.at}:${t.lateMs}/${t.cpuMs}${t.modules ? `+${t.modules}m` : ''}${t.gcMs ? `,gc${t.gcMs}` : ''}`).join(' ') || 'none'}`] : []),
+    `slowest by second of arrival (served/waiting/ms): ${(r.result.timeline ?? []).map((t) => `${t.second}:${t.ok}/${t.waiting}/${t.maxMs}`).join(' ')}`,
+  ].join('\n    ');
 }
 
 /** The figures as a Markdown table. */
@@ -99,7 +147,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       ? { DATABASE_URL: await createDatabase(adminUrl, dbName), DATA_DIR: dataDir, JOBS_WORKER: 'false' }
       : { DATABASE_URL: undefined, DATA_DIR: dataDir, JOBS_WORKER: 'false' };
     console.log(`Overload of the home page (${adminUrl ? 'PostgreSQL' : 'PGlite'}), load average ${loadAverage()}`);
-    const figures = await measureOverload(env, multiples.length ? multiples : [5, 2]);
+    // OVERLOAD_ROOM=on: only the runs with the waiting room; OVERLOAD_SERVER=dist-old/server.js: another build;
+    // OVERLOAD_RATE=N: this rate as the sustainable one (no measure: two builds compared at the same offered rate)
+    const rooms = process.env.OVERLOAD_ROOM === 'on' ? [true] : undefined;
+    const server = process.env.OVERLOAD_SERVER;
+    const rate = Number(process.env.OVERLOAD_RATE) || undefined;
+    const probe = process.env.OVERLOAD_PROBE === '1';
+    const figures = await measureOverload(env, multiples.length ? multiples : [5, 2], console.log, { rooms, ...(server ? { portal: { server } } : {}), rate, probe });
     console.log(`\n${overloadTable(figures)}`);
   } finally {
     if (adminUrl) await dropDatabase(adminUrl, dbName);

@@ -99,5 +99,76 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   await admin.end();
 }
 
+/**
+ * The kernel's TCP counters of listen queues and handshakes (Linux, /proc/net/netstat; null elsewhere):
+ * ListenOverflows (a connection's last ACK, or its SYN, dropped because a listen socket's accept queue
+ * was full), ListenDrops, TCPSynRetrans (SYNs sent again: 1 s, then 3 s, 7 s after the first). They
+ * count the whole machine: read them around a run on a quiet machine.
+ */
+export function tcpCounters(): Record<string, number> | null {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    const header = lines.find((l) => l.startsWith('TcpExt:'))!.split(/\s+/);
+    const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]!.split(/\s+/);
+    const pick = ['ListenOverflows', 'ListenDrops', 'TCPSynRetrans', 'TCPReqQFullDoCookies', 'TCPReqQFullDrop'];
+    return Object.fromEntries(pick.map((k) => [k, Number(values[header.indexOf(k)])]));
+  } catch {
+    return null;
+  }
+}
+
+/** The difference of two readings of tcpCounters, as text. */
+export function tcpCountersSince(before: Record<string, number> | null): string {
+  const after = tcpCounters();
+  if (!before || !after) return 'TCP counters unavailable';
+  return Object.entries(after)
+    .map(([k, v]) => `${k} +${v - (before[k] ?? 0)}`)
+    .join(', ');
+}
+
+/**
+ * Samples, every `everyMs`, where requests to `port` wait before the portal reads them (Linux,
+ * /proc/net/tcp): the listen socket's accept queue (connections the kernel completed that the
+ * process has not accepted yet: its rx_queue) and the established connections holding unread bytes
+ * (a request sent that the event loop has not read yet). `stop()` returns the highest of each, and
+ * per second of the run, the highest accept queue.
+ */
+export function sampleSocketQueues(port: number, everyMs = 100): { stop(): { acceptMax: number; unreadMax: number; acceptBySecond: number[]; unreadBySecond: number[] } } {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const start = performance.now();
+  const acceptBySecond: number[] = [];
+  const unreadBySecond: number[] = [];
+  const read = () => {
+    let accept = 0;
+    let unread = 0;
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const line of text.split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f.length < 5 || !f[1]!.endsWith(hexPort)) continue; // local address is the portal's port
+        const rx = parseInt(f[4]!.split(':')[1]!, 16);
+        if (f[3] === '0A') accept = Math.max(accept, rx); // LISTEN: rx_queue is the accept queue's length
+        else if (f[3] === '01' && rx > 0) unread++;
+      }
+    }
+    const second = Math.floor((performance.now() - start) / 1000);
+    acceptBySecond[second] = Math.max(acceptBySecond[second] ?? 0, accept);
+    unreadBySecond[second] = Math.max(unreadBySecond[second] ?? 0, unread);
+  };
+  const timer = setInterval(read, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      const fill = (a: number[]) => Array.from(a, (v) => v ?? 0);
+      return { acceptMax: Math.max(0, ...fill(acceptBySecond)), unreadMax: Math.max(0, ...fill(unreadBySecond)), acceptBySecond: fill(acceptBySecond), unreadBySecond: fill(unreadBySecond) };
+    },
+  };
+}
+
 /** The machine's load average over 1, 5 and 15 minutes, printed next to every figure. */
 export const loadAverage = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
