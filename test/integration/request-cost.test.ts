@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
+import { startClockAt } from '../../src/platform/time.ts';
 import { testConfig } from '../../src/config.ts';
 import { seedDemoData } from '../../src/demo/seed.ts';
 import type { FastifyInstance } from 'fastify';
@@ -130,6 +131,16 @@ describe('what one request costs the database', () => {
       expect(statements.filter((s) => !/from "maintenance_notices"/.test(s)), url).toEqual([]);
       expect(statements.length, url).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('reads the maintenance notices once when many pages find them expired together (no read per request at each refresh)', async () => {
+    await app.inject('/');
+    startClockAt(new Date(Date.now() + 6_000)); // past the 5 s the notices are kept
+    const statements = await recorder.during(async () => {
+      const pages = await Promise.all(Array.from({ length: 40 }, () => app.inject({ url: '/', headers: { accept: 'text/html' } })));
+      for (const page of pages) expect(page.statusCode).toBe(200);
+    });
+    expect(statements.filter((s) => /from "maintenance_notices"/.test(s))).toHaveLength(1);
   });
 
   it('each request of a declaration of sale stays within its own SQL budget', async () => {

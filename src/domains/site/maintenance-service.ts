@@ -5,18 +5,31 @@ import * as repo from './maintenance-repository.ts';
 
 /**
  * Reads the maintenance state for every request. The notices are cached `cacheSeconds` per process
- * (every node converges within that delay); the state itself is recomputed from them at each call.
+ * (every node converges within that delay), read once when many requests find them expired together;
+ * the state itself is recomputed from them at each call.
  * Scheduling and cancelling are audited (by an agent from the back office, by `system` from the command).
  */
 export function createMaintenanceService(db: Db, cacheSeconds: number) {
   let cached: { at: number; notices: Notice[] } | null = null;
+  /** the read in progress: the requests that find the cache expired together share it (a node at peak reads once, not once per request) */
+  let reading: Promise<Notice[]> | null = null;
 
   async function notices(): Promise<Notice[]> {
     const now = Date.now();
     if (cached && cacheSeconds > 0 && now - cached.at < cacheSeconds * 1000) return cached.notices;
-    const fresh = await repo.listCurrentAndFutureNotices(db);
-    cached = { at: now, notices: fresh };
-    return fresh;
+    if (cacheSeconds <= 0) return repo.listCurrentAndFutureNotices(db);
+    reading ??= repo.listCurrentAndFutureNotices(db).then(
+      (fresh) => {
+        cached = { at: now, notices: fresh };
+        reading = null;
+        return fresh;
+      },
+      (error: unknown) => {
+        reading = null;
+        throw error;
+      },
+    );
+    return reading;
   }
 
   return {
@@ -36,6 +49,7 @@ export function createMaintenanceService(db: Db, cacheSeconds: number) {
         return created;
       });
       cached = null;
+      reading = null;
       return notice;
     },
     async cancel(id: number, actor: Actor = SYSTEM): Promise<boolean> {
@@ -45,6 +59,7 @@ export function createMaintenanceService(db: Db, cacheSeconds: number) {
         return true;
       });
       cached = null;
+      reading = null;
       return done;
     },
     list: () => repo.listCurrentAndFutureNotices(db),
