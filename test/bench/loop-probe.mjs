@@ -6,7 +6,7 @@
  * accepted and requests read are counted per 100 ms. Written to LOOP_PROBE_FILE as JSON when the
  * process exits. Not part of the portal.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -21,6 +21,26 @@ function threadCpuMs() {
   } catch {
     return 0;
   }
+}
+
+/** CPU time of each thread of this process, with its name (Linux). */
+function tasksCpuMs() {
+  const tasks = new Map();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        tasks.set(tid, { name, ms: (Number(f[11]) + Number(f[12])) * 10 });
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  } catch {
+    // not Linux
+  }
+  return tasks;
 }
 
 if (file) {
@@ -54,28 +74,47 @@ if (file) {
     row[i]++;
     bins.set(bin, row);
   };
-  // the main thread's CPU time per second of the epoch (the portal's own work, whatever the machine's load)
+  // the main thread's CPU time per second of the epoch (the portal's own work, whatever the machine's load),
+  // and the other threads' (V8's compilers and GC helpers, libuv's pool, worker threads), by thread name
   const cpuBySecond = new Map();
+  const othersBySecond = new Map();
   let cpuSecond = Math.floor(Date.now() / 1000);
   let cpuAtSecond = threadCpuMs();
+  let tasksAtSecond = tasksCpuMs();
   const everySecond = () => {
     const now = Math.floor(Date.now() / 1000);
     if (now !== cpuSecond) {
       const cpuNow = threadCpuMs();
       cpuBySecond.set(cpuSecond, Math.round(cpuNow - cpuAtSecond));
+      const tasksNow = tasksCpuMs();
+      const others = {};
+      for (const [tid, { name, ms }] of tasksNow) {
+        if (tid === String(process.pid)) continue;
+        const used = ms - (tasksAtSecond.get(tid)?.ms ?? 0);
+        if (used > 0) others[name] = (others[name] ?? 0) + used;
+      }
+      othersBySecond.set(cpuSecond, others);
       cpuSecond = now;
       cpuAtSecond = cpuNow;
+      tasksAtSecond = tasksNow;
     }
     setTimeout(everySecond, 20).unref();
   };
   everySecond();
+  // each request's time inside the process: from its 'request' event (its head read) to its answer written
+  const services = [];
   const emit = Server.prototype.emit;
   Server.prototype.emit = function (event, ...args) {
     if (event === 'connection') count(0);
-    else if (event === 'request') count(1);
+    else if (event === 'request') {
+      count(1);
+      const t0 = performance.now();
+      const res = args[1];
+      res.once('finish', () => services.push([Math.round(performance.timeOrigin + t0), Math.round(performance.now() - t0), res.statusCode]));
+    }
     return emit.call(this, event, ...args);
   };
   const write = () =>
-    writeFileSync(file, JSON.stringify({ turns, bins: [...bins].map(([bin, [c, r]]) => ({ at: bin * 100, connections: c, requests: r })), cpuBySecond: [...cpuBySecond].map(([s, ms]) => ({ at: s * 1000, ms })) }));
+    writeFileSync(file, JSON.stringify({ turns, bins: [...bins].map(([bin, [c, r]]) => ({ at: bin * 100, connections: c, requests: r })), cpuBySecond: [...cpuBySecond].map(([s, ms]) => ({ at: s * 1000, ms, others: othersBySecond.get(s) ?? {} })), services }));
   process.once('exit', write);
 }

@@ -33,8 +33,12 @@ export interface OverloadRun {
   tcp: string;
   /** with OVERLOAD_PROBE=1 (loop-probe.mjs): the portal's turns over 40 ms during the run, from its start (ms), and its CPU in them */
   longTurns?: { at: number; lateMs: number; cpuMs: number; modules: number; gcMs: number }[];
+  /** with OVERLOAD_PROBE=1: the time inside the portal (from a request's head read to its answer written), ms */
+  inside?: { admittedP99: number; admittedMax: number; over250: number; over1s: number; waitingP99: number };
   /** with OVERLOAD_PROBE=1: by second of the run, the requests the portal read and its main thread's CPU (ms) */
-  bySecond?: { requests: number; cpuMs: number }[];
+  bySecond?: { requests: number; cpuMs: number; others: Record<string, number> }[];
+  /** with OVERLOAD_PROBE=1: the other threads' CPU (ms) by name, in each of the 5 seconds before the load */
+  othersBefore?: Record<string, number>[];
   /** the portal's accept queue and connections with an unread request, sampled every 100 ms */
   queues: ReturnType<ReturnType<typeof sampleSocketQueues>['stop']>;
 }
@@ -86,7 +90,8 @@ export async function measureOverload(
         const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as {
           turns: { end: number; lateMs: number; cpuMs: number; modules: number; gcMs: number }[];
           bins: { at: number; requests: number }[];
-          cpuBySecond: { at: number; ms: number }[];
+          cpuBySecond: { at: number; ms: number; others: Record<string, number> }[];
+          services: [number, number, number][];
         };
         rmSync(probeFile, { force: true });
         const from = run.result.startedAt;
@@ -95,7 +100,15 @@ export async function measureOverload(
         run.bySecond = Array.from({ length: DURATION_MS / 1000 - 1 }, (_, i) => ({
           requests: probe.bins.filter((b) => b.at >= first + i * 1000 && b.at < first + (i + 1) * 1000).reduce((n, b) => n + b.requests, 0),
           cpuMs: probe.cpuBySecond.find((c) => c.at === first + i * 1000)?.ms ?? 0,
+          others: probe.cpuBySecond.find((c) => c.at === first + i * 1000)?.others ?? {},
         }));
+        // the seconds before the load too (the warm-up, the end of the start): what the other threads did
+        run.othersBefore = probe.cpuBySecond.filter((c) => c.at < first && c.at >= first - 5000).map((c) => c.others);
+        const inRun = probe.services.filter(([at]) => at >= from && at < from + DURATION_MS);
+        const admittedTimes = inRun.filter(([, , status]) => status < 400).map(([, ms]) => ms).sort((a, b) => a - b);
+        const waitingTimes = inRun.filter(([, , status]) => status === 503).map(([, ms]) => ms).sort((a, b) => a - b);
+        const q = (a: number[], f: number) => (a.length ? a[Math.min(a.length - 1, Math.floor(f * a.length))]! : 0);
+        run.inside = { admittedP99: q(admittedTimes, 0.99), admittedMax: q(admittedTimes, 1), over250: admittedTimes.filter((ms) => ms > 250).length, over1s: admittedTimes.filter((ms) => ms > 1000).length, waitingP99: q(waitingTimes, 0.99) };
         run.longTurns = probe.turns.filter((t) => t.end >= from - 1000 && t.end <= from + DURATION_MS + 1000).map((t) => ({ at: t.end - t.lateMs - 10 - from, lateMs: t.lateMs, cpuMs: t.cpuMs, modules: t.modules, gcMs: t.gcMs }));
       }
       runs.push(run);
@@ -110,6 +123,12 @@ export function describeRun(r: OverloadRun): string {
   return `${r.multiple}× (${x.offeredRps}/s offered), waiting room ${r.room ? 'on ' : 'off'}: ${x.ok} served (p50 ${x.admittedP50} ms, p99 ${x.admittedP99} ms, max ${x.admittedMax} ms), ${x.waiting} waiting pages (p99 ${x.waitingP99} ms), ${x.timeouts} time-outs, ${x.errors} errors, ${x.capped} not sent (500 connections busy); portal CPU ${Math.round(r.cpuMs)} ms, load generator CPU ${x.generatorCpuMs} ms; load average ${r.loadAverage}`;
 }
 
+const describeThreads = (others: Record<string, number>) =>
+  Object.entries(others)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name.trim()} ${ms}`)
+    .join(', ') || '0';
+
 /** Where the admitted answers' time went: connections, the generator's own lag, the kernel's counters, the slowest answer by second of arrival. */
 export function describeSplit(r: OverloadRun): string {
   const s = r.result.split;
@@ -117,7 +136,9 @@ export function describeSplit(r: OverloadRun): string {
     `connections opened ${s.newConnections} (connect p50 ${s.connectP50} ms, p99 ${s.connectP99} ms, max ${s.connectMax} ms); admitted after connect p99 ${s.admittedAfterConnectP99} ms; admitted over 1 s: ${s.slowAdmitted}, of which ${s.slowByConnect} mostly connecting`,
     `load generator's event-loop lag p99 ${r.result.generatorLag.p99} ms, max ${r.result.generatorLag.max} ms; kernel: ${r.tcp}`,
     `accept queue max ${r.queues.acceptMax} (by second ${r.queues.acceptBySecond.join(' ')}); connections with an unread request max ${r.queues.unreadMax} (by second ${r.queues.unreadBySecond.join(' ')})`,
+    ...(r.inside ? [`inside the portal (head read → answer written): admitted p99 ${r.inside.admittedP99} ms, max ${r.inside.admittedMax} ms, ${r.inside.over250} over 250 ms, ${r.inside.over1s} over 1 s; waiting pages p99 ${r.inside.waitingP99} ms`] : []),
     ...(r.bySecond ? [`portal main thread by second (requests read / CPU ms / CPU ms per request): ${r.bySecond.map((b) => `${b.requests}/${b.cpuMs}/${b.requests ? (b.cpuMs / b.requests).toFixed(2) : '-'}`).join(' ')}`] : []),
+    ...(r.bySecond ? [`portal's other threads by second (CPU ms by thread name), 5 s before the load: ${(r.othersBefore ?? []).map(describeThreads).join(' | ')}; during it: ${r.bySecond.map((b) => describeThreads(b.others)).join(' | ')}`] : []),
     ...(r.longTurns ? [`portal's turns over 40 ms (start in ms from the load's start: wall ms / CPU ms, +modules loaded, GC ms): ${r.longTurns.map((t) => `${t.at}:${t.lateMs}/${t.cpuMs}${t.modules ? `+${t.modules}m` : ''}${t.gcMs ? `,gc${t.gcMs}` : ''}`).join(' ') || 'none'}`] : []),
     `slowest by second of arrival (served/waiting/ms): ${(r.result.timeline ?? []).map((t) => `${t.second}:${t.ok}/${t.waiting}/${t.maxMs}`).join(' ')}`,
   ].join('\n    ');

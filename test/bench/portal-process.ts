@@ -102,16 +102,22 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 /**
  * The kernel's TCP counters of listen queues and handshakes (Linux, /proc/net/netstat; null elsewhere):
  * ListenOverflows (a connection's last ACK, or its SYN, dropped because a listen socket's accept queue
- * was full), ListenDrops, TCPSynRetrans (SYNs sent again: 1 s, then 3 s, 7 s after the first). They
+ * was full), ListenDrops, TCPSynRetrans (SYNs sent again: 1 s, then 3 s, 7 s after the first),
+ * TCPTimeouts and RetransSegs (segments sent again after a loss: 200 ms and more on loopback). They
  * count the whole machine: read them around a run on a quiet machine.
  */
 export function tcpCounters(): Record<string, number> | null {
   try {
-    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
-    const header = lines.find((l) => l.startsWith('TcpExt:'))!.split(/\s+/);
-    const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]!.split(/\s+/);
-    const pick = ['ListenOverflows', 'ListenDrops', 'TCPSynRetrans', 'TCPReqQFullDoCookies', 'TCPReqQFullDrop'];
-    return Object.fromEntries(pick.map((k) => [k, Number(values[header.indexOf(k)])]));
+    const read = (file: string, prefix: string, pick: string[]) => {
+      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith(prefix));
+      const header = lines[0]!.split(/\s+/);
+      const values = lines[1]!.split(/\s+/);
+      return pick.map((k) => [k, Number(values[header.indexOf(k)])] as const);
+    };
+    return Object.fromEntries([
+      ...read('/proc/net/netstat', 'TcpExt:', ['ListenOverflows', 'ListenDrops', 'TCPSynRetrans', 'TCPReqQFullDoCookies', 'TCPTimeouts']),
+      ...read('/proc/net/snmp', 'Tcp:', ['RetransSegs']),
+    ]);
   } catch {
     return null;
   }
