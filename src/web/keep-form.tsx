@@ -38,16 +38,27 @@ export function refill(html: string, values: Record<string, string>): string {
     .replace(/(<textarea\b[^>]*\sname="([^"]*)"[^>]*>)[\s\S]*?(<\/textarea>)/g, (whole, open: string, name: string, close: string) => (name in values ? `${open}${escapeHtml(values[name]!)}${close}` : whole));
 }
 
+/** What the page shown again keeps of the visitor's request: who they are, and through which proxy. */
+const VISITOR_HEADERS = ['cookie', 'host', 'user-agent', 'accept-language', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'] as const;
+
+const pick = (headers: FastifyRequest['headers'], names: readonly string[]) =>
+  Object.fromEntries(names.flatMap((name) => (headers[name] === undefined ? [] : [[name, headers[name]]]))) as Record<string, string | string[]>;
+
 /**
  * The form a refused POST came from, shown again: the page at the same address (rendered by its own
  * GET route, with the visitor's session), the problem in the error summary at the top, the text
  * typed put back in its fields. Null when there is no such page (the caller shows the error page).
  */
 export async function formWithInputError(app: FastifyInstance, request: FastifyRequest, path: string, error: InvalidInputError): Promise<string | null> {
+  // the same address only: the router takes `/a/..\b` as one parameter where the internal request
+  // would normalise it to `/b` (another page, the dev outbox: test/attack/form-error-rerender-path.test.ts)
+  if (new URL(path, 'http://portail.invalid').pathname !== path) return null;
   const page = await app.inject({
     method: 'GET',
     url: path,
-    headers: { accept: 'text/html', ...(request.headers.cookie ? { cookie: request.headers.cookie } : {}), ...(request.headers.host ? { host: request.headers.host } : {}) },
+    // seen as the same visitor: their socket's address and any proxy's headers, never as this machine
+    remoteAddress: request.socket.remoteAddress,
+    headers: { accept: 'text/html', ...pick(request.headers, VISITOR_HEADERS) },
   });
   if (page.statusCode !== 200 || !String(page.headers['content-type']).startsWith('text/html') || page.body.includes('id="error-summary"')) return null;
   const main = page.body.indexOf('<main');
