@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './load.ts';
 import { createDatabase, dropDatabase, load, loadAverage, sampleSocketQueues, startPortal, tcpCounters, tcpCountersSince, PORTAL_NODE_FLAGS, type PortalOptions } from './portal-process.ts';
 
-const PORT = 3906;
+/** OVERLOAD_PORT: another port, when someone else runs this benchmark on the same machine */
+const PORT = Number(process.env.OVERLOAD_PORT) || 3906;
 const DURATION_MS = 10_000;
 const CONNECTIONS = 500;
 
