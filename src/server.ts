@@ -102,6 +102,17 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  const listenError = error as (NodeJS.ErrnoException & { port?: number }) | null;
+  if (listenError?.code === 'EADDRINUSE' || listenError?.code === 'EACCES') {
+    // a new user's commonest first failure: said in French, with what to do, without a stack
+    const port = listenError.port ?? process.env.PORT ?? '';
+    console.error(
+      listenError.code === 'EADDRINUSE'
+        ? `Le portail ne peut pas démarrer : le port ${port} est déjà utilisé par un autre programme (un autre portail déjà démarré ?). Arrêtez-le, ou choisissez un autre port, par exemple : PORT=3001 npm start`
+        : `Le portail ne peut pas démarrer : le port ${port} est réservé (les ports sous 1024 demandent des droits d’administration). Choisissez un autre port, par exemple : PORT=3001 npm start`,
+    );
+    process.exit(1);
+  }
   console.error(error);
   process.exit(1);
 });

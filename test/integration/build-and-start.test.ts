@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -116,6 +117,26 @@ describe('the built portal', () => {
       expect(confidentialCodeMatches(secret, car.code_hash, car.id, car.certificate_number, DEMO_VEHICLE_CODES['AB-123-CD'])).toBe(true);
     } finally {
       await database.close();
+    }
+  });
+  it('says in French, without a stack, that its port is taken, and stops', { timeout: 600_000 }, async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: secret, LOG_LEVEL: 'warn' };
+    delete env.DATABASE_URL;
+    try {
+      const child = spawn(process.execPath, [path.join(outdir, 'server.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let errors = '';
+      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+      const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      expect(exitCode).toBe(1);
+      expect(errors).toContain(`le port ${port} est déjà utilisé par un autre programme`);
+      expect(errors).toContain('PORT=3001 npm start');
+      expect(errors).not.toContain('EADDRINUSE');
+      expect(errors).not.toMatch(/\n\s+at /); // no stack
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 });
