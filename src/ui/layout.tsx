@@ -1,5 +1,7 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import { setKeepingAtMost } from '../platform/bounded-map.ts';
+import type { AssetUrls } from '../platform/http/assets.ts';
 import { formatWindow } from './format.ts';
 import { usePage, type PageContext } from './page-context.ts';
 import { SessionTimeout } from './components/session-timeout.tsx';
@@ -17,6 +19,20 @@ const renderedOnce = new Map<() => VNode, { __html: string }>();
 function staticHtml(Part: () => VNode): { __html: string } {
   let html = renderedOnce.get(Part);
   if (!html) renderedOnce.set(Part, (html = { __html: renderToString(<Part />) }));
+  return html;
+}
+
+/**
+ * The parts that depend on a few values of the request only (the head on the page's title, the menu
+ * on the signed-in profile and the current page), rendered once per value and kept: at most
+ * RENDERED_BY_KEY_KEPT of each, the first kept forgotten first. The key is every value the part is
+ * made of, so two requests with the same key are sent the very same HTML; no name, token or id is
+ * ever in one.
+ */
+const RENDERED_BY_KEY_KEPT = 500;
+function htmlFor(memo: Map<string, { __html: string }>, key: string, Part: () => VNode): { __html: string } {
+  let html = memo.get(key);
+  if (!html) setKeepingAtMost(memo, key, (html = { __html: renderToString(<Part />) }), RENDERED_BY_KEY_KEPT);
   return html;
 }
 
@@ -57,21 +73,23 @@ export function navigationFor(user: PageContext['user']): NavItem[] {
   return PUBLIC_NAV;
 }
 
-/** The account and sign-in/out buttons: in the header's tools at desktop width, in the menu on mobile. */
-function ToolsLinks() {
-  const page = usePage();
+/**
+ * The account and sign-in/out buttons: in the header's tools at desktop width, in the menu on mobile
+ * (the same HTML in both places, rendered once per request: toolsHtml).
+ */
+function ToolsLinks({ user, csrfToken }: { user: PageContext['user']; csrfToken: () => string }) {
   return (
     <ul class="fr-btns-group">
-      {page.user ? (
+      {user ? (
         <>
           <li>
-            <a class="fr-btn fr-icon-account-circle-line" href={page.user.kind === 'agent' ? '/agents' : '/compte'}>
-              {page.user.displayName}
+            <a class="fr-btn fr-icon-account-circle-line" href={user.kind === 'agent' ? '/agents' : '/compte'}>
+              {user.displayName}
             </a>
           </li>
           <li>
-            <form method="post" action={page.user.kind === 'agent' ? '/agents/deconnexion' : '/deconnexion'}>
-              <input type="hidden" name="_csrf" value={page.csrfToken()} />
+            <form method="post" action={user.kind === 'agent' ? '/agents/deconnexion' : '/deconnexion'}>
+              <input type="hidden" name="_csrf" value={csrfToken()} />
               <button type="submit" class="fr-btn fr-icon-logout-box-r-line">
                 Se déconnecter
               </button>
@@ -130,6 +148,8 @@ function HeaderBrand() {
  * `#menu-principal`, and public/app.css shows the targeted menu in place (see decision 0026).
  */
 function Header() {
+  const page = usePage();
+  const tools = { __html: renderToString(<ToolsLinks user={page.user} csrfToken={page.csrfToken} />) };
   return (
     <header role="banner" class="fr-header">
       <div class="fr-header__body">
@@ -137,23 +157,39 @@ function Header() {
           <div class="fr-header__body-row">
             <div class="fr-header__brand fr-enlarge-link" dangerouslySetInnerHTML={staticHtml(HeaderBrand)} />
             <div class="fr-header__tools">
-              <div class="fr-header__tools-links">
-                <ToolsLinks />
-              </div>
+              <div class="fr-header__tools-links" dangerouslySetInnerHTML={tools} />
             </div>
           </div>
         </div>
       </div>
-      <MainNavigation />
+      <MainNavigation tools={tools} />
     </header>
   );
 }
 
-function MainNavigation() {
+const DEV_OUTBOX_ITEM: NavItem = { href: '/dev/outbox', label: 'Boîte d’envoi (dév.)' };
+/** The menu's entries by what they depend on (the profile's entries, the dev outbox's), each rendered once per current page. */
+const navigationMemo = new Map<string, { __html: string }>();
+
+function MainNavigation({ tools }: { tools: { __html: string } }) {
   const page = usePage();
   const current = (item: NavItem) =>
     [item.href, ...(item.also ?? [])].some((href) => (href === '/' ? page.path === '/' : page.path === href || page.path.startsWith(`${href}/`)));
-  const items = [...navigationFor(page.user), ...(page.devOutbox ? [{ href: '/dev/outbox', label: 'Boîte d’envoi (dév.)' }] : [])];
+  const entries = navigationFor(page.user);
+  const items = page.devOutbox ? [...entries, DEV_OUTBOX_ITEM] : entries;
+  const marks = items.map((item) => (current(item) ? '1' : '0')).join('');
+  const key = `${entries === PUBLIC_NAV ? 'public' : entries === TOWN_HALL_NAV ? 'town-hall' : 'user'}|${page.devOutbox}|${marks}`;
+  const list = htmlFor(navigationMemo, key, () => (
+    <ul class="fr-nav__list">
+      {items.map((item, i) => (
+        <li class="fr-nav__item" key={item.href}>
+          <a class="fr-nav__link" href={item.href} aria-current={marks[i] === '1' ? 'page' : undefined}>
+            {item.label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  ));
   return (
     <div class="fr-header__menu fr-modal" id="menu-principal" aria-labelledby="bouton-menu">
       <div class="fr-container">
@@ -164,20 +200,8 @@ function MainNavigation() {
           Fermer
         </a>
         {/* DSFR's script copies the tools here for the mobile menu; rendered already, for the menu without JavaScript */}
-        <div class="fr-header__menu-links">
-          <ToolsLinks />
-        </div>
-        <nav class="fr-nav" id="navigation" role="navigation" aria-label="Menu principal">
-          <ul class="fr-nav__list">
-            {items.map((item) => (
-              <li class="fr-nav__item" key={item.href}>
-                <a class="fr-nav__link" href={item.href} aria-current={current(item) ? 'page' : undefined}>
-                  {item.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <div class="fr-header__menu-links" dangerouslySetInnerHTML={tools} />
+        <nav class="fr-nav" id="navigation" role="navigation" aria-label="Menu principal" dangerouslySetInnerHTML={list} />
       </div>
     </div>
   );
@@ -332,23 +356,34 @@ export interface LayoutProps {
   feed?: { href: string; title: string };
 }
 
+/** The head's content by page title and feed, per set of asset URLs (one per process; a test may build apps with others). */
+const headMemo = new WeakMap<AssetUrls, Map<string, { __html: string }>>();
+
+function headHtml(assets: AssetUrls, fullTitle: string, feed: LayoutProps['feed']): { __html: string } {
+  let memo = headMemo.get(assets);
+  if (!memo) headMemo.set(assets, (memo = new Map()));
+  return htmlFor(memo, feed ? `${fullTitle}\n${feed.href}\n${feed.title}` : fullTitle, () => (
+    <>
+      <meta charSet="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
+      <meta name="format-detection" content="telephone=no" />
+      <title>{fullTitle}</title>
+      <link rel="stylesheet" href={assets.dsfrCss} />
+      <link rel="stylesheet" href={assets.dsfrIconsCss} />
+      <link rel="stylesheet" href={assets.own['app.css']} />
+      <link rel="icon" href={assets.dsfr('favicon/favicon.svg')} type="image/svg+xml" />
+      <link rel="apple-touch-icon" href={assets.dsfr('favicon/apple-touch-icon.png')} />
+      {feed && <link rel="alternate" type="application/atom+xml" href={feed.href} title={feed.title} />}
+    </>
+  ));
+}
+
 export function Layout({ title, hasErrors, children, wide, feed }: LayoutProps) {
   const page = usePage();
   const fullTitle = `${hasErrors ? 'Erreur : ' : ''}${title} - ${SERVICE_NAME}`;
   return (
     <html lang="fr" data-fr-scheme="light">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
-        <meta name="format-detection" content="telephone=no" />
-        <title>{fullTitle}</title>
-        <link rel="stylesheet" href={page.assets.dsfrCss} />
-        <link rel="stylesheet" href={page.assets.dsfrIconsCss} />
-        <link rel="stylesheet" href={page.assets.own['app.css']} />
-        <link rel="icon" href={page.assets.dsfr('favicon/favicon.svg')} type="image/svg+xml" />
-        <link rel="apple-touch-icon" href={page.assets.dsfr('favicon/apple-touch-icon.png')} />
-        {feed && <link rel="alternate" type="application/atom+xml" href={feed.href} title={feed.title} />}
-      </head>
+      <head dangerouslySetInnerHTML={headHtml(page.assets, fullTitle, feed)} />
       <body>
         <div class="fr-skiplinks" dangerouslySetInnerHTML={staticHtml(SkipLinks)} />
         <Header />

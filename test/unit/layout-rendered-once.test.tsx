@@ -22,7 +22,7 @@ function pageFor(user: PageContext['user'], token: string, path: string): string
   );
 }
 
-describe('the layout’s parts rendered once per process (skip links, header’s brand, footer)', () => {
+describe('the layout’s parts rendered once per process (skip links, header’s brand, footer) or once per title and menu', () => {
   it('never carry one user’s name, token or page into another’s page', () => {
     const camille = pageFor({ displayName: 'Camille Martin', kind: 'user', profile: 'individual' }, 'JETON-DE-CAMILLE', '/vehicules');
     const julien = pageFor({ displayName: 'Julien Petit', kind: 'user', profile: 'individual' }, 'JETON-DE-JULIEN', '/compte');
@@ -41,6 +41,37 @@ describe('the layout’s parts rendered once per process (skip links, header’s
     // the current page is marked in the menu, per request
     expect(camille).toContain('<a class="fr-nav__link" href="/mes-demarches" aria-current="page">');
     expect(julien).not.toContain('aria-current="page"');
+  });
+
+  it('keep the head per title and the menu per profile and current page: each page gets its own', () => {
+    const render = (title: string, user: PageContext['user'], path: string, feed?: { href: string; title: string }) =>
+      renderDocument(
+        <Layout title={title} feed={feed}>
+          <p>Contenu</p>
+        </Layout>,
+        { path, assets, csrfToken: () => 'jeton', user, banners: [], flash: [], devOutbox: false, requestId: 'r' },
+      );
+    const camille = { displayName: 'Camille Martin', kind: 'user' as const, profile: 'individual' };
+    const townHall = { displayName: 'Mairie de Lyon', kind: 'user' as const, profile: 'town_hall' };
+    for (let round = 0; round < 2; round++) {
+      // the second round is answered from what the first one kept
+      const vehicles = render('Mon espace véhicule', camille, '/vehicules');
+      const account = render('Mon compte', camille, '/compte');
+      const news = render('Actualités', null, '/actualites', { href: '/actualites/flux.xml', title: 'Actualités « du portail »' });
+      const desk = render('Pré-demandes à recueillir', townHall, '/mairie/pre-demandes');
+      expect(vehicles).toContain('<title>Mon espace véhicule - Portail des titres sécurisés</title>');
+      expect(account).toContain('<title>Mon compte - Portail des titres sécurisés</title>');
+      expect(account).not.toContain('Mon espace véhicule');
+      expect(vehicles).not.toContain('application/atom+xml');
+      expect(news).toContain('<link rel="alternate" type="application/atom+xml" href="/actualites/flux.xml" title="Actualités « du portail »"/>');
+      expect(vehicles).toContain('<a class="fr-nav__link" href="/mes-demarches" aria-current="page">Mes démarches</a>');
+      expect(account).toContain('<a class="fr-nav__link" href="/mes-demarches">Mes démarches</a>');
+      expect(account).not.toContain('aria-current="page"');
+      expect(news).not.toContain('Mes démarches');
+      expect(desk).toContain('<a class="fr-nav__link" href="/mairie/pre-demandes" aria-current="page">Pré-demandes à recueillir</a>');
+      expect(desk).not.toContain('href="/demarches/carte-grise"');
+      expect(render('Erreur', camille, '/vehicules')).toContain('<title>Erreur - Portail des titres sécurisés</title>');
+    }
   });
 
   it('are the very HTML of the skip links, the header’s brand and the footer, on every page', () => {
