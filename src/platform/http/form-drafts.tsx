@@ -165,10 +165,12 @@ export const formDraftsPlugin = fp(async (app: FastifyInstance, opts: { db: Db }
     if ([route.method].flat().includes('GET') && !route.url.includes('*')) pages.push(routePattern(route.url));
   });
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
-    if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (request.method !== 'GET' || reply.statusCode !== 200) return payload;
     const userId = request.session?.userId;
     if (!userId || !request.session.hasKeptForms || request.session.get('agentId') || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
-    if (!payload.includes('<form')) return payload;
+    // a rendered page comes as its bytes (render.ts): read as text only here, for an account with a kept form
+    const html = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    if (html === null || !html.includes('<form')) return payload;
     const path = request.url.split('?')[0]!;
     const draft = await drafts
       .deleteFrom('form_drafts')
@@ -178,8 +180,8 @@ export const formDraftsPlugin = fp(async (app: FastifyInstance, opts: { db: Db }
       .returning(['field_values', 'created_at'])
       .executeTakeFirst();
     if (!draft) return payload;
-    const h1 = payload.indexOf('<h1', payload.indexOf('<main'));
-    const filled = refillForm(payload, draft.field_values as Record<string, string>);
+    const h1 = html.indexOf('<h1', html.indexOf('<main'));
+    const filled = refillForm(html, draft.field_values as Record<string, string>);
     if (h1 === -1) return filled;
     const at = filled.indexOf('<h1', filled.indexOf('<main'));
     return `${filled.slice(0, at)}${renderToString(<KeptNotice at={draft.created_at} />)}${filled.slice(at)}`;
