@@ -12,7 +12,10 @@
  * portal process's own CPU time per request (user + system, read from /proc/<pid>/stat around the
  * run: it does not depend on the machine's load). BENCH_PROFILE=<folder> runs the portal under
  * `node --cpu-prof` and leaves its .cpuprofile there (written when it stops), with each page's window
- * printed in the profile's clock (monotonic µs) so that start-up can be left out of its reading;
+ * printed in the profile's clock (monotonic µs) so that start-up can be left out of its reading
+ * (`profile-top.ts <file> 40 <window>`); BENCH_NODE_ARGS adds Node flags to the portal's command line
+ * (e.g. `--max-semi-space-size=8`, `--trace-deopt`) and BENCH_PORTAL_OUTPUT=<file> keeps its standard
+ * output in <file>.<port>;
  * BENCH_PAGES=/vehicules,/compte measures only those; BENCH_SERVER=<file> runs another build (a copy
  * of dist/ kept beside it, e.g. `dist-base/server.js`); BENCH_COMPARE=<file> runs a second build
  * beside the first, each on its own database, and measures them in turn, BENCH_ROUNDS (3) times per
@@ -21,7 +24,7 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,8 +89,9 @@ async function startPortal(admin: string, client: pg.Client, server: string, por
   const dataDir = mkdtempSync(path.join(tmpdir(), 'portail-bench-page-'));
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url.toString(), DEMO_DATA: 'true', DATA_DIR: dataDir, JOBS_WORKER: 'false', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ACCOUNT_ACTIVE_REQUESTS: '1000' }; // 16 clients of one account: the per-account cap (8) would answer half of them its cheap 429
   delete env.APP_CLOCK_START;
-  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : [];
-  const child = spawn(process.execPath, [...nodeArgs, server], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const nodeArgs = [...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  const output = process.env.BENCH_PORTAL_OUTPUT ? openSync(`${process.env.BENCH_PORTAL_OUTPUT}.${port}`, 'w') : 'ignore';
+  const child = spawn(process.execPath, [...nodeArgs, server], { cwd: ROOT, env, stdio: ['ignore', output, 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   const stop = async () => {
     child.kill('SIGTERM');
@@ -130,7 +134,12 @@ async function main(): Promise<void> {
     const first = portals[0]!;
     const bodies = new Map<string, { body: Buffer; type: string }>();
     for (const p of PAGES) {
-      const sample = await fetch(`${first.base}${p.path}`, { headers: p.signedIn ? { cookie: first.cookie } : {}, redirect: 'manual' });
+      let sample = await fetch(`${first.base}${p.path}`, { headers: p.signedIn ? { cookie: first.cookie } : {}, redirect: 'manual' });
+      // a loaded machine's late loop may send an anonymous visitor to the waiting room right after start: try again
+      for (let attempt = 1; sample.status === 503 && attempt < 20; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        sample = await fetch(`${first.base}${p.path}`, { headers: p.signedIn ? { cookie: first.cookie } : {}, redirect: 'manual' });
+      }
       if (sample.status !== 200) throw new Error(`${p.path}: ${sample.status}`);
       bodies.set(p.path, { body: Buffer.from(await sample.arrayBuffer()), type: sample.headers.get('content-type') ?? 'text/html' });
     }
