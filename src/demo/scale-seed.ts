@@ -157,16 +157,16 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
       const seededVehicles = Number((await sql<{ n: number }>`select count(*)::int as n from vehicles where vin like 'ZZZ%'`.execute(trx)).rows[0]!.n);
       if (!seededVehicles) throw new Error('Aucun véhicule généré : les demandes ont besoin de véhicules (vehicles > 0).');
       const base = await maxId('vehicle_procedures');
-      // The search columns (migrations 0029, 0032) are computed here by the trigger's own SQL functions,
-      // one join for all rows, rather than by the row trigger's three lookups per request.
+      // The search columns (migrations 0029, 0033) are computed here by the trigger's own SQL functions,
+      // one join for all rows, rather than by the row trigger's lookups per request.
       await sql`alter table vehicle_procedures disable trigger vehicle_procedures_search`.execute(trx);
       await timed(`${add.requests} demandes en attente`, () =>
         // seeded vehicle m is the m-th seeded plate by id (plates and ids both grow with n)
         sql`
-          insert into vehicle_procedures (id, file_number, account_id, kind, initiator, vehicle_id, status, code_verified, claimed, data, created_at, updated_at, submitted_at, department, search_names, search_email, search_plate)
+          insert into vehicle_procedures (id, file_number, account_id, kind, initiator, vehicle_id, status, code_verified, claimed, data, created_at, updated_at, submitted_at, department, search_names, search_plate)
           overriding system value
           select r.id, r.file_number, r.account_id, r.kind, r.initiator, r.vehicle_id, r.status, r.code_verified, r.claimed, r.data, r.created_at, r.updated_at, r.submitted_at, r.department,
-                 request_search_names(r.holder_key, r.kind, r.data, account_search_key(a.family_name, a.given_name, a.organisation_name)), search_key(a.email), r.plate_key
+                 request_search_names(r.holder_key, r.kind, r.data), r.plate_key
             from (
           select ${sql.lit(base)} + i as id, 'V25-' || lpad(upper(to_hex(n)), 8, '0') as file_number, ${sql.lit(first)} + n % ${sql.lit(accountCount)} as account_id,
                  case when tpc then 'complementary' else 'duplicate' end as kind, 'self' as initiator,
@@ -184,7 +184,7 @@ export async function seedAtScale(database: Database, targets: ScaleTargets = DE
                  lateral (select ${sql.lit(have.requests)} + i - 1 as n, (${sql.lit(have.requests)} + i - 1) * 5 % ${sql.lit(seededVehicles)} as m, (${sql.lit(have.requests)} + i - 1) % 10 = 7 as tpc) as k
                  left join (select id, holder_id, plate, (row_number() over (order by id) - 1)::int as rank from vehicles where vin like 'ZZZ%') as v on v.rank = k.m
                  left join vehicle_holders h on h.id = v.holder_id
-            ) as r join accounts a on a.id = r.account_id`.execute(trx),
+            ) as r`.execute(trx),
       );
       await sql`alter table vehicle_procedures enable trigger vehicle_procedures_search`.execute(trx);
       await sql`select setval(pg_get_serial_sequence('vehicle_procedures', 'id'), (select max(id) from vehicle_procedures))`.execute(trx);

@@ -29,7 +29,7 @@ describe('issue 20: the back-office search through its indexes, the scale seed, 
           or (p.kind = 'duplicate' and (v.plate not like 'Z_-___-__' or p.department <> case when h.postcode = '20100' then '2A' else left(h.postcode, 2) end)))`.execute(t.database.db);
     expect(wrong.rows[0]!.n).toBe(0);
     // the indexes and foreign keys set aside during the load are all back
-    const indexes = await sql<{ name: string }>`select indexname as name from pg_indexes where indexname in ('vehicle_procedures_search_names', 'vehicle_procedures_search_plate', 'vehicle_procedures_search_email', 'vehicle_procedures_queue')`.execute(t.database.db);
+    const indexes = await sql<{ name: string }>`select indexname as name from pg_indexes where indexname in ('vehicle_procedures_search_names', 'vehicle_procedures_search_plate', 'accounts_search_email', 'vehicle_procedures_queue')`.execute(t.database.db);
     expect(indexes.rows).toHaveLength(4);
     const fks = await sql<{ n: number }>`select count(*)::int as n from pg_constraint where contype = 'f' and conrelid = 'vehicles'::regclass`.execute(t.database.db);
     expect(fks.rows[0]!.n).toBeGreaterThan(0);

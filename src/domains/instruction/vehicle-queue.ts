@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { dateProblemMessage, readFrenchDate } from '../../platform/french-date.ts';
 import type { Agent } from '../../schema.ts';
@@ -6,6 +6,7 @@ import type { VehicleDeps } from '../vehicles/deps.ts';
 import type { ProcedureKind, ProcedureStatus } from '../vehicles/tables.ts';
 import { INSTRUCTED_KINDS } from './vehicle-access.ts';
 import { unreadCountColumn } from './threads.ts';
+import { type AccountSearchLimits, searchedIds, searchPlan } from './vehicle-search.ts';
 
 /** The instruction centre's queues of vehicle requests: filters, search, keyset pages, oldest first. */
 
@@ -60,80 +61,40 @@ function decodeCursor(cursor: string): { at: Date; id: number } | null {
   const date = new Date(at ?? '');
   return Number.isNaN(date.getTime()) || !Number.isSafeInteger(Number(id)) ? null : { at: date, id: Number(id) };
 }
-const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/** A plate without separators: SIV (AB123CD) or FNI (1234AB75, 123ABC2A). */
-const PLATE_SHAPES = [/^[A-Z]{2}\d{3}[A-Z]{2}$/, /^\d{1,4}[A-Z]{1,3}(\d{2}|2A|2B|97\d)$/];
-/** Fewer letters than a trigram: a name or an email is not searched (it would read every request). */
-export const NAME_SEARCH_MIN = 3;
-/** Separates the parts of search_names: the registry holder's names, the part 2 holder's (migration 0029), the filing account's (migration 0032). */
-const NAMES_SEPARATOR = '\u001f';
-
-/**
- * The condition a search puts on the request row, served by the request's own indexes (migration
- * 0029: normalised copies of its holders' and its filing account's names (0032), its account's
- * email and its plate, kept true by triggers): a file number or a plate exactly (b-tree), an email
- * by trigrams, any other text in those names, the email or the plate. Names and emails are compared in their normalised
- * form (lower case, no accents: `search_key`), so both sides always agree.
- */
-function searchCondition(text: string) {
-  const compact = text.toUpperCase().replace(/[\s-]/g, '');
-  // What the text looks like decides where to look: each kind of search is one index.
-  if (/^V\d{2}[A-Z0-9]{8}$/.test(compact)) return sql<boolean>`vp.file_number = ${`${compact.slice(0, 3)}-${compact.slice(3)}`}`;
-  const byPlate = sql<boolean>`vp.search_plate = plate_key(${text})`;
-  if (PLATE_SHAPES.some((shape) => shape.test(compact))) return byPlate;
-  const pattern = sql`search_key(${likePattern(text)})`;
-  const byEmail = sql<boolean>`vp.search_email like ${pattern}`;
-  if (text.includes('@')) return byEmail;
-  if (text.replace(/[\s%_\\]/g, '').length < NAME_SEARCH_MIN) return byPlate;
-  // the separator typed would match across two people: no name holds it
-  if (text.includes(NAMES_SEPARATOR)) return sql<boolean>`(${byEmail} or ${byPlate})`;
-  return sql<boolean>`(${namesCondition(text)} or ${byEmail} or ${byPlate})`;
-}
-
-/**
- * A name as the user gives it (« Camille Martin », « MARTIN Camille », « jean-pierre durand »):
- * each word, in any order, is found in the names of the same person (the registry's holder, the
- * part 2's, or the account that filed: one part of search_names between separators), never some
- * words in one and the rest in another. Each word of a trigram or more is its own trigram condition
- * on search_names, AND-ed (the index finds the rows); the same-holder check and the shorter words
- * (« le », « de ») are read on those rows only.
- */
-function namesCondition(text: string) {
-  const words = text.split(/[\s-]+/).filter((word) => word.length > 0);
-  const indexed = words.filter((word) => word.replace(/[%_\\]/g, '').length >= NAME_SEARCH_MIN);
-  // one word, or no word long enough to use the index alone: the text as typed, as one piece
-  if (words.length < 2 || indexed.length === 0) return sql<boolean>`vp.search_names like search_key(${likePattern(text)})`;
-  const like = (word: string) => sql<boolean>`vp.search_names like search_key(${likePattern(word)})`;
-  const sameHolder = sql<boolean>`exists (select from unnest(string_to_array(vp.search_names, chr(31))) as holder(names)
-    where ${sql.join(words.map((word) => sql`holder.names like search_key(${likePattern(word)})`), sql` and `)})`;
-  return sql<boolean>`(${sql.join(indexed.map(like), sql` and `)} and ${sameHolder})`;
-}
-
 /**
  * The queue's query for these filters (also read by the search benchmark's EXPLAIN): the page's
  * ids first (filters, search, keyset, order, limit), then the joins for those 21 rows only.
  */
-/** `searchDb`: the back office's own pool (database.backOffice), so that queues and searches never take citizens' connections. */
-export type QueueDeps = Pick<VehicleDeps, 'db'> & { searchDb?: Db };
+/**
+ * `searchDb`: the back office's own pool (database.backOffice), so that queues and searches never take citizens' connections;
+ * `accountSearch`: how the matching accounts' requests are read (vehicle-search.ts; tests set it to reach each way).
+ */
+export type QueueDeps = Pick<VehicleDeps, 'db'> & { searchDb?: Db; accountSearch?: AccountSearchLimits };
+
+type PageId = { id: number; submitted_at: Date | null };
 
 export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
   const db = deps.searchDb ?? deps.db;
-  let ids = db
-    .selectFrom('vehicle_procedures as vp')
-    .select(['vp.id', 'vp.submitted_at'])
-    .where('vp.submitted_at', 'is not', null)
-    .where('vp.kind', 'in', INSTRUCTED_KINDS)
-    .where('vp.status', '=', f.status);
-  if (agent.scope) ids = ids.where('vp.department', '=', agent.scope);
-  else if (f.department) ids = ids.where('vp.department', '=', f.department);
-  if (f.kind) ids = ids.where('vp.kind', '=', f.kind);
-  if (f.from) ids = ids.where('vp.submitted_at', '>=', new Date(`${f.from}T00:00:00Z`));
-  if (f.to) ids = ids.where('vp.submitted_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000));
-  if (f.q) ids = ids.where(searchCondition(f.q));
   const cursor = f.after ? decodeCursor(f.after) : null;
-  if (cursor) ids = ids.where(sql<boolean>`(vp.submitted_at, vp.id) > (${cursor.at}, ${cursor.id})`);
-  const page = ids.orderBy('vp.submitted_at').orderBy('vp.id').limit(PAGE_SIZE + 1);
+  /** The queue's first page (its filters, keyset, order, limit) of the requests meeting a search's condition. */
+  const firstPage = (condition?: RawBuilder<boolean>) => {
+    let ids = db
+      .selectFrom('vehicle_procedures as vp')
+      .select(['vp.id', 'vp.submitted_at'])
+      .where('vp.submitted_at', 'is not', null)
+      .where('vp.kind', 'in', INSTRUCTED_KINDS)
+      .where('vp.status', '=', f.status);
+    if (agent.scope) ids = ids.where('vp.department', '=', agent.scope);
+    else if (f.department) ids = ids.where('vp.department', '=', f.department);
+    if (f.kind) ids = ids.where('vp.kind', '=', f.kind);
+    if (f.from) ids = ids.where('vp.submitted_at', '>=', new Date(`${f.from}T00:00:00Z`));
+    if (f.to) ids = ids.where('vp.submitted_at', '<', new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000));
+    if (condition) ids = ids.where(condition);
+    if (cursor) ids = ids.where(sql<boolean>`(vp.submitted_at, vp.id) > (${cursor.at}, ${cursor.id})`);
+    return ids.orderBy('vp.submitted_at').orderBy('vp.id').limit(PAGE_SIZE + 1);
+  };
+  // a search gathers the first pages of the places its text may be found (vehicle-search.ts)
+  const page = f.q ? searchedIds(searchPlan(f.q), firstPage, PAGE_SIZE + 1, deps.accountSearch) : sql<PageId>`${firstPage()}`;
   return db
     .selectFrom(page.as('page'))
     .innerJoin('vehicle_procedures as vp', 'vp.id', 'page.id')

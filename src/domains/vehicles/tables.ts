@@ -122,9 +122,8 @@ export interface VehicleProceduresTable {
   claimed: Generated<boolean>;
   /** the form's key: one request per account and key, whatever the number of submits (0019) */
   idempotency_key: Generated<string | null>;
-  /** what the back office's search reads, normalised, written by triggers only (0029): holders' names, account's email, plate */
+  /** what the back office's search reads, normalised, written by triggers only (0029): holders' names, plate (the filing account is searched in accounts: 0033) */
   search_names: ColumnType<string | null, never, never>;
-  search_email: ColumnType<string | null, never, never>;
   search_plate: ColumnType<string | null, never, never>;
 }
 
