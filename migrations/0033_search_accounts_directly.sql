@@ -76,6 +76,10 @@ update vehicle_procedures
  where search_names is not null;
 create index vehicle_procedures_search_names on vehicle_procedures using gin (search_names gin_trgm_ops) where submitted_at is not null;
 
--- the planner chooses between the queue's order and these indexes from their statistics
+-- The planner chooses between the queue's order and these indexes from their statistics. Without the
+-- filer's part, a common surname is in ~0.4 % of search_names: a histogram of 100 values mostly holds
+-- none of it (« martin » estimated at 65 rows for 4,170 at 1 M requests, and read through the index
+-- and sorted instead of walking the queue); 1,000 values see it (4,245 estimated).
+alter table vehicle_procedures alter column search_names set statistics 1000;
 analyze accounts;
 analyze vehicle_procedures;

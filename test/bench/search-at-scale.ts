@@ -6,7 +6,8 @@
  *
  * Times the instruction centre's queue query (the service call behind GET /agents/vehicules?q=…,
  * unread counts included) for searches by plate, file number, rare surname, email, the filing
- * account's rare surname (migration 0032) and a common surname, plus the first page without search, and prints p50/p95/max per scenario. --legacy also
+ * account's rare surname (migration 0032) and a common surname, plus the first page without search (and, once
+ * test/bench/account-rename.ts has made it, a garage filing 25,000 requests by its name), and prints p50/p95/max per scenario. --legacy also
  * times the query of the previous version (ILIKE on the joined rows, copied below) for the
  * before/after figures; --explain prints EXPLAIN ANALYZE of both. Exits 1 when a p95 of the new
  * query is over 100 ms. Not part of `npm test`; helper scripts (test/bench/run.ts) may import
@@ -45,6 +46,8 @@ async function terms(db: Db, runs: number) {
     select a.family_name as name from accounts a
      where a.family_name ~ '^[A-Z]{12}$' and exists (select from vehicle_procedures p where p.account_id = a.id and p.status = 'awaiting_review' and p.submitted_at is not null)
      order by a.id desc limit ${runs}`);
+  // the large garage of test/bench/account-rename.ts (25,000 requests), when that bench has created it
+  const garage = await sample(sql<{ name: string }>`select organisation_name as name from accounts where email = 'contact@grand-garage.exemple.fr'`);
   if (!requests.length || !rare.length || !filers.length) throw new Error('Base vide : lancez d’abord `npm run seed:scale` sur cette base.');
   const pick = <T>(list: T[], i: number) => list[i % list.length]!;
   return {
@@ -54,6 +57,7 @@ async function terms(db: Db, runs: number) {
     email: (i: number) => pick(requests, i).email.split('@')[0]!,
     common: (i: number) => pick(['martin', 'dupont', 'bernard', 'moreau'], i),
     filer: (i: number) => pick(filers, i).name.toLowerCase(),
+    garage: garage[0] ? (i: number) => (i % 2 ? garage[0]!.name : garage[0]!.name.split(' ')[1]!).toLowerCase() : null,
     none: () => '',
   };
 }
@@ -88,6 +92,7 @@ export async function runSearchBench(db: Db, opts: { runs?: number; legacy?: boo
     { name: 'par nom du déposant (rare)', term: t.filer },
     { name: 'par nom courant (martin…)', term: t.common },
     { name: 'première page, sans recherche', term: t.none },
+    ...(t.garage ? [{ name: 'par nom d’un garage de 25 000 demandes', term: t.garage }] : []),
   ];
   const figures: SearchFigure[] = [];
   const measure = async (name: string, run: (i: number) => Promise<number>) => {

@@ -71,8 +71,6 @@ function decodeCursor(cursor: string): { at: Date; id: number } | null {
  */
 export type QueueDeps = Pick<VehicleDeps, 'db'> & { searchDb?: Db; accountSearch?: AccountSearchLimits };
 
-type PageId = { id: number; submitted_at: Date | null };
-
 export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
   const db = deps.searchDb ?? deps.db;
   const cursor = f.after ? decodeCursor(f.after) : null;
@@ -94,7 +92,7 @@ export function queueQuery(deps: QueueDeps, agent: Agent, f: QueueFilters) {
     return ids.orderBy('vp.submitted_at').orderBy('vp.id').limit(PAGE_SIZE + 1);
   };
   // a search gathers the first pages of the places its text may be found (vehicle-search.ts)
-  const page = f.q ? searchedIds(searchPlan(f.q), firstPage, PAGE_SIZE + 1, deps.accountSearch) : sql<PageId>`${firstPage()}`;
+  const page = f.q ? searchedIds(searchPlan(f.q), firstPage, PAGE_SIZE + 1, deps.accountSearch) : sql<{ id: number; submitted_at: Date | null }>`${firstPage()}`;
   return db
     .selectFrom(page.as('page'))
     .innerJoin('vehicle_procedures as vp', 'vp.id', 'page.id')

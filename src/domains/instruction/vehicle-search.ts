@@ -79,11 +79,13 @@ function filerCondition(text: string) {
  * How the requests of the matching accounts are read, by how many accounts match (counted once per
  * search, up to `hashUpTo` + 1):
  * - up to `eachUpTo` (a rare name, an email, a garage however many requests it has): each account's
- *   own first page through (account_id, status, submitted_at, id), then the best of those pages;
- * - up to `hashUpTo` (a common name): the queue walked in its order, each row checked against a
- *   hash of the matching accounts, until the page is full;
- * - more (a text nearly every account holds, as a mail domain): the queue walked, each row's account
- *   looked up by its key; so many accounts match that the page fills within a few rows.
+ *   own first page through (account_id, status, submitted_at, id), beside the request rows' own
+ *   search (walk or indexes, the planner's choice);
+ * - up to `hashUpTo` (a common name): one walk of the queue in its order, each row kept if the row
+ *   matches or its account is in a hash of the matching ones, until the page is full;
+ * - more (a text nearly every account holds, as a mail domain): the same walk, each row's account
+ *   looked up by its key instead of hashing them all; so many accounts match that the page fills
+ *   within a few rows.
  * The thresholds come from measures at 1 M requests and 100 k accounts (docs/performance.md, helper
  * E, 2 December); each way gives the same page (test/integration/request-search-accounts.test.ts).
  */
@@ -95,28 +97,27 @@ export const ACCOUNT_SEARCH: AccountSearchLimits = { eachUpTo: 500, hashUpTo: 20
 
 /** A first page of the queue (its filters, keyset, order and limit) of the requests meeting a condition on `vp`. */
 export type FirstPage = (condition: RawBuilder<boolean>) => Expression<unknown>;
+type PageId = { id: number; submitted_at: Date | null };
 
 /**
- * The page's ids (and submission times) for a search: the first page of each place that may hold
- * a match, gathered, ordered, cut to the page. One statement; the count of matching accounts
- * (`matched`, read once) chooses which of the three account branches runs — the other two stop at
- * their one-time filter without reading anything.
+ * The page's ids (and submission times) for a search: the first page of each way that may hold a
+ * match, gathered, ordered, cut to the page. One statement; the count of matching accounts
+ * (`matched`, read once) chooses which branches run — the others stop at their one-time filter
+ * without reading anything.
  */
 export function searchedIds(plan: SearchPlan, firstPage: FirstPage, pageSize: number, limits: AccountSearchLimits = ACCOUNT_SEARCH) {
-  const branches: RawBuilder<unknown>[] = [];
-  if (plan.row) branches.push(sql`${firstPage(plan.row)}`);
-  if (plan.account) {
-    const matching = sql<number>`(select count(*) from matched)`;
-    branches.push(
-      sql`(select own.id, own.submitted_at from matched cross join lateral ${firstPage(sql<boolean>`vp.account_id = matched.id`)} as own where ${matching} <= ${sql.lit(limits.eachUpTo)})`,
-      // coalesce keeps the test out of a semi-join: a hash of the matched ids, checked on each row walked
-      sql`${firstPage(sql<boolean>`coalesce(vp.account_id in (select matched.id from matched), false) and ${matching} > ${sql.lit(limits.eachUpTo)} and ${matching} <= ${sql.lit(limits.hashUpTo)}`)}`,
-      sql`${firstPage(sql<boolean>`coalesce(exists (select from accounts a where a.id = vp.account_id and ${plan.account}), false) and ${matching} > ${sql.lit(limits.hashUpTo)}`)}`,
-    );
-  }
-  const gathered = sql.join(branches, sql` union `);
-  const ids = sql<{ id: number; submitted_at: Date | null }>`select found.id, found.submitted_at from (${gathered}) as found order by found.submitted_at, found.id limit ${sql.lit(pageSize)}`;
-  return plan.account
-    ? sql<{ id: number; submitted_at: Date | null }>`(with matched as materialized (select a.id from accounts a where ${plan.account} limit ${sql.lit(limits.hashUpTo + 1)}) ${ids})`
-    : sql<{ id: number; submitted_at: Date | null }>`(${ids})`;
+  if (!plan.account) return sql<PageId>`${firstPage(plan.row!)}`;
+  const matching = sql<number>`(select count(*) from matched)`;
+  const few = sql<boolean>`${matching} <= ${sql.lit(limits.eachUpTo)}`;
+  const orRow = (byAccount: RawBuilder<boolean>) => (plan.row ? sql<boolean>`(${plan.row} or ${byAccount})` : byAccount);
+  const branches = [
+    sql`(select own.id, own.submitted_at from matched cross join lateral ${firstPage(sql<boolean>`vp.account_id = matched.id`)} as own where ${few})`,
+    // each account test is read on the rows of the queue's walk: a hash of the matched ids (coalesce keeps it out of
+    // a semi-join), or the row's account by its key (a scalar subquery: never turned into a hash of every matching account)
+    sql`${firstPage(sql<boolean>`${orRow(sql<boolean>`coalesce(vp.account_id in (select matched.id from matched), false)`)} and ${matching} > ${sql.lit(limits.eachUpTo)} and ${matching} <= ${sql.lit(limits.hashUpTo)}`)}`,
+    sql`${firstPage(sql<boolean>`${orRow(sql<boolean>`coalesce((select true from accounts a where a.id = vp.account_id and ${plan.account}), false)`)} and ${matching} > ${sql.lit(limits.hashUpTo)}`)}`,
+  ];
+  if (plan.row) branches.unshift(sql`${firstPage(sql<boolean>`${plan.row} and ${few}`)}`);
+  return sql<PageId>`(with matched as materialized (select a.id from accounts a where ${plan.account} limit ${sql.lit(limits.hashUpTo + 1)})
+    select found.id, found.submitted_at from (${sql.join(branches, sql` union `)}) as found order by found.submitted_at, found.id limit ${sql.lit(pageSize)})`;
 }
