@@ -76,6 +76,7 @@ import { mayReadOutbox, outboxToken } from './web/dev-outbox-access.ts';
 import { createMetrics, registerBudgetMetrics, registerHttpMetrics, type Metrics } from './platform/observability/metrics.ts';
 import { redactUrl } from './platform/observability/redact.ts';
 import { processLogStream } from './platform/observability/log-stream.ts';
+import { readableLogStream } from './platform/observability/readable-log.ts';
 import { logTurnedAway, OneLinePerRequest } from './platform/observability/request-log.ts';
 
 declare module 'fastify' {
@@ -122,7 +123,8 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
     serverFactory: server.serverFactory,
     logger: {
       level: config.logLevel,
-      stream: processLogStream(), // asynchronous: written off the event loop, flushed at exit
+      // asynchronous: written off the event loop, flushed at exit; readable at a terminal (readable-log.ts)
+      stream: config.logFormat === 'lisible' ? readableLogStream(processLogStream()) : processLogStream(),
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       serializers: {
         req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),

@@ -35,6 +35,8 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `lisible` (a line a person reads, readable-log.ts) or `json`; by default `lisible` only at a terminal outside production */
+  LOG_FORMAT: z.enum(['json', 'lisible']).optional(),
   /**
    * Which hops in front of the portal may set the client's address (X-Forwarded-For): a number of
    * hops (1: the load balancer) or a comma-separated list of proxy addresses/CIDRs. `true` (trust
@@ -131,6 +133,8 @@ export interface Config {
   readonly sessionIdleMinutes: number;
   readonly sessionMaxHours: number;
   readonly logLevel: string;
+  /** pino's lines as JSON, or readable by a person at a terminal (readable-log.ts) */
+  readonly logFormat: 'json' | 'lisible';
   /** seconds between two lines counting the requests the waiting room turned away */
   readonly logTurnedAwaySeconds: number;
   /** on SIGTERM, how long the requests in progress get before their sockets are cut (platform/http/graceful-stop.ts) */
@@ -289,6 +293,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (process.stdout.isTTY && !isProduction ? 'lisible' : 'json'),
     logTurnedAwaySeconds: e.LOG_TURNED_AWAY_SECONDS,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     trustProxy: trustProxy!,
@@ -371,6 +376,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   const base = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
+    LOG_FORMAT: 'json', // whether or not the tests run at a terminal: tests read the JSON lines
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     DATABASE_URL: process.env.DATABASE_URL,
     DATA_DIR: process.env.TEST_DATA_DIR ?? './.tmp/test-data',
