@@ -10,13 +10,20 @@
  * the files of src/ that are not code where they are, and is not meant to move without src/.
  *
  * Then the caches the server reads at start: the DSFR's brotli and gzip versions, and the migrated
- * PGlite template with the demo data that a new data folder starts from. `npm start` runs it when
- * src/ changed. Plain JavaScript on purpose: it runs before anything is compiled.
+ * PGlite template with the demo data that a new data folder starts from, made from the empty cluster
+ * of PGlite's initdb (src/platform/db/pglite-base.ts: most of a first start), which a worker thread
+ * starts making at once, beside the bundling and the compression. `npm start` runs it when src/,
+ * the migrations or the installed packages changed. Plain JavaScript on purpose: it runs before
+ * anything is compiled (the worker runs its TypeScript module as Node 24 does, types stripped).
+ *
+ * It says what it does from its first second, one line per step with its duration: a first start
+ * takes tens of seconds, and must not look hung.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SRC = path.join(ROOT, 'src');
@@ -30,12 +37,16 @@ function walk(dir) {
   });
 }
 
-/** What the build depends on: every file of src/ (name, size, date) and this script. */
-export function sourceFingerprint() {
+/**
+ * What the build depends on: every file of src/ and of migrations/ (the template is migrated) (name,
+ * size, date), the installed packages' lock and this script.
+ */
+export function sourceFingerprint(root = ROOT) {
   const hash = createHash('sha256');
-  for (const file of [...walk(SRC), fileURLToPath(import.meta.url), path.join(ROOT, 'package-lock.json')]) {
+  const migrations = path.join(root, 'migrations');
+  for (const file of [...walk(path.join(root, 'src')), ...(existsSync(migrations) ? walk(migrations) : []), fileURLToPath(import.meta.url), path.join(root, 'package-lock.json')]) {
     const s = statSync(file, { throwIfNoEntry: false });
-    if (s) hash.update(`${path.relative(ROOT, file)}\0${s.size}\0${s.mtimeMs}\n`);
+    if (s) hash.update(`${path.relative(root, file)}\0${s.size}\0${s.mtimeMs}\n`);
   }
   return hash.digest('hex');
 }
@@ -87,45 +98,92 @@ const importMetaUrlOfSource = (outdir) => ({
   },
 });
 
-/** Bundles the portal into `outdir` (dist/ by default); `caches: false` skips the DSFR compression and the PGlite template. */
-export async function build({ quiet = false, outdir = DIST, caches = true } = {}) {
+/** Seconds in French, to a tenth: « 7,9 s ». */
+const seconds = (ms) => `${(ms / 1000).toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
+
+/**
+ * Prints one line per step: its name at once (« … »), its duration when it ends. Two steps never
+ * overlap on the screen: the only step run beside the others (initdb) is reported when awaited.
+ */
+function stepPrinter(out) {
+  return async (label, work) => {
+    const started = performance.now();
+    out.write(`  ${label}… `);
+    try {
+      const result = await work();
+      out.write(`${seconds(performance.now() - started)}\n`);
+      return result;
+    } catch (error) {
+      out.write('échec\n');
+      throw error;
+    }
+  };
+}
+
+/** The module of the empty cluster (src/platform/db/pglite-base.ts), run by Node as it is (types stripped). */
+const BASE_MODULE = pathToFileURL(path.join(SRC, 'platform', 'db', 'pglite-base.ts')).href;
+
+/** PGlite's initdb in a worker thread, started now; its promise never rejects (the template step makes the base itself if this failed). */
+function startBaseInWorker() {
+  const worker = new Worker(
+    `import(${JSON.stringify(BASE_MODULE)}).then((m) => m.ensurePgliteBase()).then((r) => require('node:worker_threads').parentPort.postMessage(r))`,
+    { eval: true, stdout: false, stderr: false },
+  );
+  return new Promise((resolve) => {
+    worker.once('message', resolve);
+    worker.once('error', () => resolve(null));
+    worker.once('exit', () => resolve(null));
+  });
+}
+
+/**
+ * Bundles the portal into `outdir` (dist/ by default); `caches: false` skips the DSFR compression and
+ * the PGlite template. `out`: where the steps are told (nothing when `quiet`).
+ */
+export async function build({ quiet = false, outdir = DIST, caches = true, out = process.stdout } = {}) {
   const t0 = performance.now();
   const fingerprint = sourceFingerprint();
-  const { build: esbuild, stop } = await import('esbuild');
-  rmSync(outdir, { recursive: true, force: true });
-  await esbuild({
-    entryPoints: { server: path.join(SRC, 'server.ts'), 'build-caches': path.join(SRC, 'build-caches.ts') },
-    outdir,
-    chunkNames: 'chunk-[hash]', // beside the entries: import.meta.url is rewritten relative to outdir
-    bundle: true,
-    splitting: true,
-    external: EXTERNAL,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    // the CommonJS packages inside the bundle call require(): Node's own, from the output's URL
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    minifyWhitespace: true, // less to read and parse at start; names are kept for stack traces
-    minifySyntax: true,
-    plugins: [importMetaUrlOfSource(outdir)],
-    logLevel: 'warning',
+  const firstTime = caches && !(await import(BASE_MODULE)).isBaseReady((await import(BASE_MODULE)).baseFolder());
+  const base = firstTime ? startBaseInWorker() : null; // at once: it overlaps the bundling and the compression
+  const sink = quiet ? { write: () => true } : out;
+  const step = stepPrinter(sink);
+  sink.write(
+    firstTime
+      ? 'Premier démarrage : construction du portail et de sa base de démonstration, une seule fois (environ 30 s sur une machine peu chargée, plus si elle est occupée).\n'
+      : 'Construction du portail (le code, les migrations ou les paquets ont changé depuis la dernière)…\n',
+  );
+  await step('Construction du portail en JavaScript', async () => {
+    const { build: esbuild, stop } = await import('esbuild');
+    rmSync(outdir, { recursive: true, force: true });
+    await esbuild({
+      entryPoints: { server: path.join(SRC, 'server.ts'), 'build-caches': path.join(SRC, 'build-caches.ts') },
+      outdir,
+      chunkNames: 'chunk-[hash]', // beside the entries: import.meta.url is rewritten relative to outdir
+      bundle: true,
+      splitting: true,
+      external: EXTERNAL,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      // the CommonJS packages inside the bundle call require(): Node's own, from the output's URL
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      minifyWhitespace: true, // less to read and parse at start; names are kept for stack traces
+      minifySyntax: true,
+      plugins: [importMetaUrlOfSource(outdir)],
+      logLevel: 'warning',
+    });
+    await stop(); // esbuild's service process would otherwise live on beside the server
   });
-  await stop(); // esbuild's service process would otherwise live on beside the server
-  const compiled = performance.now();
   if (!caches) return;
   // The caches the server reads at start, filled with the code just built.
-  const { fillBuildCaches } = await import(pathToFileURL(path.join(outdir, 'build-caches.js')).href);
-  const { templateCreated, compressedAt } = await fillBuildCaches();
+  const { compressAssets, makeDemoTemplate } = await import(pathToFileURL(path.join(outdir, 'build-caches.js')).href);
+  await step('Compression des ressources du DSFR (brotli et gzip)', async () => compressAssets());
+  if (base) await step('Base PostgreSQL vide (initdb de PGlite, commencée en parallèle, une seule fois)', () => base);
+  const template = await step('Préparation des données de démonstration (migrations et données, environ 5 s)', () => makeDemoTemplate());
   writeFileSync(path.join(outdir, '.build-stamp'), fingerprint);
-  if (!quiet) {
-    const ms = (a, b) => `${Math.round(b - a)} ms`;
-    console.log(
-      `Construction : le portail en JavaScript ${ms(t0, compiled)} · ressources DSFR compressées ${ms(compiled, compressedAt)} · ` +
-        `modèle de base avec les données de démo ${templateCreated ? 'créé' : 'déjà à jour'} ${ms(compressedAt, performance.now())}`,
-    );
-  }
+  sink.write(`Construction terminée en ${seconds(performance.now() - t0)}${template.created ? '' : ' (modèle de base déjà à jour)'}.\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await build();

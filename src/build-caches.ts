@@ -4,12 +4,16 @@ import { precompressed } from './platform/http/precompressed.ts';
 import { ensurePgliteTemplate } from './platform/db/pglite-template.ts';
 
 /**
- * What `npm run build` (scripts/build.mjs) fills after bundling, with the code just built: the
- * DSFR's brotli and gzip versions, then the migrated PGlite template with the demo data.
+ * What `npm run build` (scripts/build.mjs) fills after bundling, with the code just built, one step
+ * at a time so that it can say what it is doing: the DSFR's brotli and gzip versions, then the
+ * migrated PGlite template with the demo data (from the empty cluster of pglite-base.ts, which the
+ * build started making in parallel).
  */
-export async function fillBuildCaches(): Promise<{ templateCreated: boolean; compressedAt: number }> {
+export function compressAssets(): void {
   for (const file of precompressedFiles()) precompressed(file);
-  const compressedAt = performance.now();
+}
+
+export async function makeDemoTemplate(): Promise<{ created: boolean }> {
   const template = await ensurePgliteTemplate(undefined, demoTemplateVariant());
-  return { templateCreated: template.created, compressedAt };
+  return { created: template.created };
 }

@@ -1,25 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from './database.ts';
 import { PGLITE_OPTIONS, wrapPglite } from './pglite.ts';
 import { migrate, readMigrations } from './migrate.ts';
+import { BASE_ONLY_FILES, ensurePgliteBase, PGLITE_CACHE_DIR, pgliteVersion } from './pglite-base.ts';
 
 /**
  * A migrated PGlite data folder kept ready, so that the first start on a new data folder copies it
  * (a plain folder copy, ~0.1 s) and opens it like an existing one, instead of running initdb in
- * WebAssembly (~12 s of CPU on this machine) and the demo seed (~6 s of CPU). Made by `npm run
- * build` (which `npm start` runs when the code changed); keyed by the migrations, the PGlite version,
- * its extensions and the variant's own key (the demo seed's code), so a stale template is never used.
+ * WebAssembly (~10 s of CPU on this machine) and the demo seed (~3 s of CPU). Made by `npm run
+ * build` (which `npm start` runs when the code or the migrations changed), from a copy of the empty
+ * cluster initdb made once per PGlite version (pglite-base.ts); keyed by the migrations, the PGlite
+ * version, its extensions and the variant's own key (the demo seed's code), so a stale template is never used.
  *
  * A variant adds rows after the migrations (the demo data: src/demo/template.ts). Those rows were
  * written with the template's own secret, kept beside it: the caller re-keys what depends on the
  * secret for the new folder's (`TemplateCopy.templateSecret`).
  */
-export const TEMPLATE_DIR = fileURLToPath(new URL('../../../node_modules/.cache/portail-titres/pglite/', import.meta.url));
+export const TEMPLATE_DIR = PGLITE_CACHE_DIR;
 
 export interface TemplateVariant {
   /** the folder's name prefix ("demo") */
@@ -37,14 +37,6 @@ const META = 'portail-template.json';
 interface TemplateMeta {
   secret: string;
   createdAt: string;
-}
-
-function pgliteVersion(): string {
-  const require = createRequire(import.meta.url);
-  const main = require.resolve('@electric-sql/pglite');
-  // …/node_modules/@electric-sql/pglite/dist/index.cjs → its package.json
-  const root = main.slice(0, main.lastIndexOf(`${path.sep}dist${path.sep}`));
-  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** The template's folder for the current migrations, PGlite version, extensions and variant. */
@@ -81,9 +73,11 @@ function usable(folder: string, variant?: TemplateVariant): TemplateMeta | null 
 export async function ensurePgliteTemplate(dir = TEMPLATE_DIR, variant?: TemplateVariant): Promise<{ folder: string; created: boolean }> {
   const folder = templateFolder(dir, variant);
   if (usable(folder, variant)) return { folder, created: false };
+  const base = await ensurePgliteBase(dir);
   const partial = `${folder}.${process.pid}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  cpSync(base.folder, partial, { recursive: true, filter: (source) => path.dirname(source) !== base.folder || !BASE_ONLY_FILES.includes(path.basename(source)) });
   const database = wrapPglite(await PGlite.create({ dataDir: partial, ...PGLITE_OPTIONS }));
   const meta: TemplateMeta = { secret: randomBytes(32).toString('base64url'), createdAt: new Date(realNow()).toISOString() };
   try {
