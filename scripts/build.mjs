@@ -123,17 +123,27 @@ function stepPrinter(out) {
 /** The module of the empty cluster (src/platform/db/pglite-base.ts), run by Node as it is (types stripped). */
 const BASE_MODULE = pathToFileURL(path.join(SRC, 'platform', 'db', 'pglite-base.ts')).href;
 
-/** PGlite's initdb in a worker thread, started now; its promise never rejects (the template step makes the base itself if this failed). */
+/**
+ * PGlite's initdb in a worker thread, started now (it returns at once when the cluster is already
+ * made). `done` is set once it settled; `result` never rejects: should the worker fail, the template
+ * step makes the cluster itself.
+ */
 function startBaseInWorker() {
   const worker = new Worker(
     `import(${JSON.stringify(BASE_MODULE)}).then((m) => m.ensurePgliteBase()).then((r) => require('node:worker_threads').parentPort.postMessage(r))`,
     { eval: true, stdout: false, stderr: false },
   );
-  return new Promise((resolve) => {
-    worker.once('message', resolve);
-    worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
+  const base = { done: false, result: null };
+  base.result = new Promise((resolve) => {
+    const settle = (value) => {
+      base.done = true;
+      resolve(value);
+    };
+    worker.once('message', settle);
+    worker.once('error', () => settle(null));
+    worker.once('exit', () => settle(null));
   });
+  return base;
 }
 
 /**
@@ -142,16 +152,12 @@ function startBaseInWorker() {
  */
 export async function build({ quiet = false, outdir = DIST, caches = true, out = process.stdout } = {}) {
   const t0 = performance.now();
-  const fingerprint = sourceFingerprint();
-  const firstTime = caches && !(await import(BASE_MODULE)).isBaseReady((await import(BASE_MODULE)).baseFolder());
-  const base = firstTime ? startBaseInWorker() : null; // at once: it overlaps the bundling and the compression
   const sink = quiet ? { write: () => true } : out;
+  // first, before anything slow: a first start must not look hung
+  sink.write('Construction du portail (premier démarrage, ou le code a changé depuis la dernière construction) :\n');
+  const base = caches ? startBaseInWorker() : null; // at once: initdb overlaps the bundling and the compression
+  const fingerprint = sourceFingerprint();
   const step = stepPrinter(sink);
-  sink.write(
-    firstTime
-      ? 'Premier démarrage : construction du portail et de sa base de démonstration, une seule fois (environ 30 s sur une machine peu chargée, plus si elle est occupée).\n'
-      : 'Construction du portail (le code, les migrations ou les paquets ont changé depuis la dernière)…\n',
-  );
   await step('Construction du portail en JavaScript', async () => {
     const { build: esbuild, stop } = await import('esbuild');
     rmSync(outdir, { recursive: true, force: true });
@@ -180,7 +186,9 @@ export async function build({ quiet = false, outdir = DIST, caches = true, out =
   // The caches the server reads at start, filled with the code just built.
   const { compressAssets, makeDemoTemplate } = await import(pathToFileURL(path.join(outdir, 'build-caches.js')).href);
   await step('Compression des ressources du DSFR (brotli et gzip)', async () => compressAssets());
-  if (base) await step('Base PostgreSQL vide (initdb de PGlite, commencée en parallèle, une seule fois)', () => base);
+  // still running: the cluster is being made (a first start, or a new PGlite); else it was there, or made during the steps above
+  if (base && !base.done) await step('Base PostgreSQL vide (initdb de PGlite, commencée en parallèle ; une seule fois, environ 15 s)', () => base.result);
+  else await base?.result;
   const template = await step('Préparation des données de démonstration (migrations et données, environ 5 s)', () => makeDemoTemplate());
   writeFileSync(path.join(outdir, '.build-stamp'), fingerprint);
   sink.write(`Construction terminée en ${seconds(performance.now() - t0)}${template.created ? '' : ' (modèle de base déjà à jour)'}.\n`);
