@@ -124,26 +124,56 @@ function stepPrinter(out) {
 const BASE_MODULE = pathToFileURL(path.join(SRC, 'platform', 'db', 'pglite-base.ts')).href;
 
 /**
- * PGlite's initdb in a worker thread, started now (it returns at once when the cluster is already
- * made). `done` is set once it settled; `result` never rejects: should the worker fail, the template
- * step makes the cluster itself.
+ * Every PGlite step of the build in one worker thread, started first: initdb's empty cluster (at
+ * once, beside the bundling: it returns at once when the cluster is made), then, once the bundle is
+ * written, the demo template from the bundle's build-caches.js (beside the DSFR's compression). One
+ * thread for both: PGlite's WebAssembly is compiled once (~7 s of CPU here), not once per thread.
+ * `base` and `template` never reject: null when the worker failed (the main thread then makes the
+ * template itself, as before).
  */
-function startBaseInWorker() {
-  const worker = new Worker(
-    `import(${JSON.stringify(BASE_MODULE)}).then((m) => m.ensurePgliteBase()).then((r) => require('node:worker_threads').parentPort.postMessage(r))`,
-    { eval: true, stdout: false, stderr: false },
-  );
-  const base = { done: false, result: null };
-  base.result = new Promise((resolve) => {
-    const settle = (value) => {
-      base.done = true;
-      resolve(value);
-    };
-    worker.once('message', settle);
-    worker.once('error', () => settle(null));
-    worker.once('exit', () => settle(null));
+const PGLITE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const base = await (await import(workerData.baseModule)).ensurePgliteBase();
+  parentPort.postMessage({ kind: 'base', created: base.created });
+  const caches = await new Promise((resolve) => parentPort.once('message', resolve));
+  if (!caches) return parentPort.close();
+  const template = await (await import(caches)).makeDemoTemplate();
+  parentPort.postMessage({ kind: 'template', created: template.created });
+  parentPort.close();
+})().catch((error) => parentPort.postMessage({ kind: 'error', message: String((error && error.stack) || error) }));
+`;
+
+function startPgliteWorker() {
+  const worker = new Worker(PGLITE_WORKER, { eval: true, workerData: { baseModule: BASE_MODULE } });
+  const state = { baseDone: false, failure: null };
+  let onBase;
+  let onTemplate;
+  const base = new Promise((resolve) => (onBase = resolve));
+  const template = new Promise((resolve) => (onTemplate = resolve));
+  const fail = (message) => {
+    state.failure ??= message;
+    state.baseDone = true;
+    onBase(null);
+    onTemplate(null);
+  };
+  worker.on('message', (message) => {
+    if (message.kind === 'base') {
+      state.baseDone = true;
+      onBase(message);
+    } else if (message.kind === 'template') onTemplate(message);
+    else fail(message.message);
   });
-  return base;
+  worker.once('error', (error) => fail(String(error)));
+  worker.once('exit', () => fail('fin du fil de PGlite'));
+  return {
+    state,
+    base,
+    template,
+    /** the bundle is written: make the template from it (null: stop) */
+    go: (buildCachesUrl) => worker.postMessage(buildCachesUrl),
+    stop: () => void worker.terminate(),
+  };
 }
 
 /**
@@ -155,43 +185,48 @@ export async function build({ quiet = false, outdir = DIST, caches = true, out =
   const sink = quiet ? { write: () => true } : out;
   // first, before anything slow: a first start must not look hung
   sink.write('Construction du portail (premier démarrage, ou le code a changé depuis la dernière construction) :\n');
-  const base = caches ? startBaseInWorker() : null; // at once: initdb overlaps the bundling and the compression
-  const fingerprint = sourceFingerprint();
-  const step = stepPrinter(sink);
-  await step('Construction du portail en JavaScript', async () => {
-    const { build: esbuild, stop } = await import('esbuild');
-    rmSync(outdir, { recursive: true, force: true });
-    await esbuild({
-      entryPoints: { server: path.join(SRC, 'server.ts'), 'build-caches': path.join(SRC, 'build-caches.ts') },
-      outdir,
-      chunkNames: 'chunk-[hash]', // beside the entries: import.meta.url is rewritten relative to outdir
-      bundle: true,
-      splitting: true,
-      external: EXTERNAL,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      jsx: 'automatic',
-      jsxImportSource: 'preact',
-      // the CommonJS packages inside the bundle call require(): Node's own, from the output's URL
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-      minifyWhitespace: true, // less to read and parse at start; names are kept for stack traces
-      minifySyntax: true,
-      plugins: [importMetaUrlOfSource(outdir)],
-      logLevel: 'warning',
+  const pglite = caches ? startPgliteWorker() : null; // at once: initdb overlaps the bundling and the compression
+  try {
+    const fingerprint = sourceFingerprint();
+    const step = stepPrinter(sink);
+    await step('Construction du portail en JavaScript', async () => {
+      const { build: esbuild, stop } = await import('esbuild');
+      rmSync(outdir, { recursive: true, force: true });
+      await esbuild({
+        entryPoints: { server: path.join(SRC, 'server.ts'), 'build-caches': path.join(SRC, 'build-caches.ts') },
+        outdir,
+        chunkNames: 'chunk-[hash]', // beside the entries: import.meta.url is rewritten relative to outdir
+        bundle: true,
+        splitting: true,
+        external: EXTERNAL,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        jsx: 'automatic',
+        jsxImportSource: 'preact',
+        // the CommonJS packages inside the bundle call require(): Node's own, from the output's URL
+        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+        minifyWhitespace: true, // less to read and parse at start; names are kept for stack traces
+        minifySyntax: true,
+        plugins: [importMetaUrlOfSource(outdir)],
+        logLevel: 'warning',
+      });
+      await stop(); // esbuild's service process would otherwise live on beside the server
     });
-    await stop(); // esbuild's service process would otherwise live on beside the server
-  });
-  if (!caches) return;
-  // The caches the server reads at start, filled with the code just built.
-  const { compressAssets, makeDemoTemplate } = await import(pathToFileURL(path.join(outdir, 'build-caches.js')).href);
-  await step('Compression des ressources du DSFR (brotli et gzip)', async () => compressAssets());
-  // still running: the cluster is being made (a first start, or a new PGlite); else it was there, or made during the steps above
-  if (base && !base.done) await step('Base PostgreSQL vide (initdb de PGlite, commencée en parallèle ; une seule fois, environ 15 s)', () => base.result);
-  else await base?.result;
-  const template = await step('Préparation des données de démonstration (migrations et données, environ 5 s)', () => makeDemoTemplate());
-  writeFileSync(path.join(outdir, '.build-stamp'), fingerprint);
-  sink.write(`Construction terminée en ${seconds(performance.now() - t0)}${template.created ? '' : ' (modèle de base déjà à jour)'}.\n`);
+    if (!pglite) return;
+    // The caches the server reads at start, filled with the code just built.
+    const buildCaches = pathToFileURL(path.join(outdir, 'build-caches.js')).href;
+    pglite.go(buildCaches); // the worker makes the template once its cluster is there, while this thread compresses
+    const { compressAssets, makeDemoTemplate } = await import(buildCaches);
+    await step('Compression des ressources du DSFR (brotli et gzip)', async () => compressAssets());
+    // still running: the cluster is being made (a first start, or a new PGlite); else it was there, or made meanwhile
+    if (!pglite.state.baseDone) await step('Base PostgreSQL vide (initdb de PGlite, commencée en parallèle ; une seule fois, environ 15 s)', () => pglite.base);
+    const template = await step('Préparation des données de démonstration (migrations et données, environ 5 s)', async () => (await pglite.template) ?? makeDemoTemplate());
+    writeFileSync(path.join(outdir, '.build-stamp'), fingerprint);
+    sink.write(`Construction terminée en ${seconds(performance.now() - t0)}${template.created ? '' : ' (modèle de base déjà à jour)'}.\n`);
+  } finally {
+    pglite?.stop();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await build();

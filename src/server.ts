@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, serverDatabaseOptions, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -14,12 +16,28 @@ import { PDF_PRELOAD_DELAY_MS, preloadPdfLibraries } from './platform/pdf/librar
  */
 async function openServerDatabase(config: Config): Promise<{ database: Database; fromTemplate: boolean }> {
   const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : null;
+  if (dataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await prepareTemplate(config);
   const fromTemplate = !dataDir
     ? null
     : config.demoData
       ? await (await import('./demo/template-variant.ts')).openFromDemoTemplate(dataDir, config)
       : ((await (await import('./platform/db/pglite-template.ts')).openNewPgliteFromTemplate(dataDir))?.database ?? null);
   return fromTemplate ? { database: fromTemplate, fromTemplate: true } : { database: await openDatabase(serverDatabaseOptions(config)), fromTemplate: false };
+}
+
+/**
+ * A new embedded data folder whose template is not ready (older than a week, migrations changed
+ * without a build, or `dist/` run by hand): the template is made first, saying so, and the folder
+ * copied from it, rather than initdb and the seed in the folder itself in silence.
+ */
+async function prepareTemplate(config: Config): Promise<void> {
+  const { ensurePgliteTemplate, isTemplateReady } = await import('./platform/db/pglite-template.ts');
+  const variant = config.demoData ? (await import('./demo/template-variant.ts')).demoTemplateVariant() : undefined;
+  if (isTemplateReady(undefined, variant)) return;
+  const started = performance.now();
+  console.log(`Préparation de la base${variant ? ' de démonstration' : ''} (une seule fois ; environ 5 s, 15 s si PGlite n’a encore jamais créé de base ici)…`);
+  await ensurePgliteTemplate(undefined, variant);
+  console.log(`Base${variant ? ' de démonstration' : ''} prête en ${((performance.now() - started) / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s.`);
 }
 
 /** Entry point: config from the environment, database opened and migrated, demo data, listen. */

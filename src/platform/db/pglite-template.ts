@@ -69,6 +69,11 @@ function usable(folder: string, variant?: TemplateVariant): TemplateMeta | null 
   return meta;
 }
 
+/** Whether the template for the current migrations (and variant) is made and young enough to be copied. */
+export function isTemplateReady(dir = TEMPLATE_DIR, variant?: TemplateVariant): boolean {
+  return usable(templateFolder(dir, variant), variant) !== null;
+}
+
 /** Makes the template when missing or too old; returns its folder and whether it was made now. */
 export async function ensurePgliteTemplate(dir = TEMPLATE_DIR, variant?: TemplateVariant): Promise<{ folder: string; created: boolean }> {
   const folder = templateFolder(dir, variant);
