@@ -13,7 +13,8 @@
  * run: it does not depend on the machine's load). BENCH_PROFILE=<folder> runs the portal under
  * `node --cpu-prof` and leaves its .cpuprofile there (written when it stops), with each page's window
  * printed in the profile's clock (monotonic µs) so that start-up can be left out of its reading
- * (`profile-top.ts <file> 40 <window>`); BENCH_NODE_ARGS adds Node flags to the portal's command line
+ * (`profile-top.ts <file> 40 <window>`); BENCH_WARMUP_MS (0) runs each page that long on each portal
+ * before its measures, unmeasured (the JIT's first seconds left out: a steady state); BENCH_NODE_ARGS adds Node flags to the portal's command line
  * (e.g. `--max-semi-space-size=8`, `--trace-deopt`) and BENCH_PORTAL_OUTPUT=<file> keeps its standard
  * output in <file>.<port>;
  * BENCH_PAGES=/vehicules,/compte measures only those; BENCH_SERVER=<file> runs another build (a copy
@@ -148,7 +149,12 @@ async function main(): Promise<void> {
     console.log(`${CONCURRENCY} clients, ${DURATION_MS / 1000} s per measure, PostgreSQL; load average at start ${loadAverage()}`);
     console.log(`pages: ${[...bodies].map(([p, b]) => `${p} ${b.body.length} bytes`).join(', ')}`);
     const only = process.env.BENCH_PAGES?.split(',');
+    const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 0);
     for (const p of PAGES.filter((page) => !only || only.includes(page.path))) {
+      // a process serving for hours has compiled its code: the first seconds of a page (the JIT's work) left out when asked
+      if (warmupMs > 0) {
+        for (const portal of portals) await load({ url: `${portal.base}${p.path}`, durationMs: warmupMs, mode: 'closed', concurrency: CONCURRENCY, cookie: p.signedIn ? portal.cookie : undefined });
+      }
       for (let round = 1; round <= rounds; round++) {
         // each portal, then its ceiling, one after the other: the same window of the machine's load
         for (const portal of portals) {
