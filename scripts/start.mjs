@@ -3,14 +3,19 @@
  * runs dist/server.js in this same process: plain JavaScript, no transpiler at start, and V8's
  * compiled code kept between starts (Node's module compile cache).
  */
-import module from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, DIST, ROOT, isStale } from './build.mjs';
 import { withPortalFlags } from './node-flags.mjs';
-import { stopWithParent } from './stop-with-parent.mjs';
 
-withPortalFlags(); // V8's sizing (node-flags.mjs): started without it, this process is replaced by one with it
+// V8's sizing (node-flags.mjs): started without it (`node scripts/start.mjs`), this process is replaced by
+// one with it, before it loads anything else; `npm start` passes it, so nothing is started twice
+withPortalFlags();
+
+const [{ default: module }, { default: path }, { pathToFileURL }, { build, DIST, ROOT, isStale }, { stopWithParent }] = await Promise.all([
+  import('node:module'),
+  import('node:path'),
+  import('node:url'),
+  import('./build.mjs'),
+  import('./stop-with-parent.mjs'),
+]);
 
 if (process.env.npm_lifecycle_event) stopWithParent(); // run by `npm start`: stop when npm is stopped
 if (isStale()) {

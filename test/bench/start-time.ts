@@ -1,6 +1,7 @@
 /**
- * Start to first page: spawns the portal as `npm start` runs it (`node scripts/start.mjs`: the
- * up-to-date check, Node's compile cache, the bundle of `npm run build`), or through tsx as before
+ * Start to first page: spawns the portal as `npm start` runs it (`node --max-semi-space-size=8
+ * scripts/start.mjs`, the flags of scripts/node-flags.mjs: the up-to-date check, Node's compile
+ * cache, the bundle of `npm run build`), or through tsx as before
  * the build step, polls `/` until it answers 200, and reads the phases the server prints. Cold = a
  * new PGlite data folder, warm = the same folder again.
  * Run alone: `npx tsx test/bench/start-time.ts` (also part of `npm run bench`).
@@ -10,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PORTAL_NODE_FLAGS } from './portal-process.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = process.execPath;
@@ -69,8 +71,9 @@ export async function startFigures(port = 3904): Promise<StartFigures> {
   const dir = mkdtempSync(path.join(tmpdir(), 'portail-start-'));
   try {
     const dataDir = path.join(dir, 'data');
-    const cold = await measureStart([NODE, 'scripts/start.mjs'], dataDir, port);
-    const warm = await measureStart([NODE, 'scripts/start.mjs'], dataDir, port);
+    // with the flags npm start gives Node: without them, start.mjs would start Node a second time (node-flags.mjs)
+    const cold = await measureStart([NODE, ...PORTAL_NODE_FLAGS, 'scripts/start.mjs'], dataDir, port);
+    const warm = await measureStart([NODE, ...PORTAL_NODE_FLAGS, 'scripts/start.mjs'], dataDir, port);
     const tsxWarm = await measureStart([NODE, '--import', 'tsx', 'src/server.ts'], dataDir, port);
     return { built: { cold, warm }, tsx: { warm: tsxWarm } };
   } finally {

@@ -26,6 +26,14 @@ describe('V8 sizing of a portal process (issue 20, memory after load)', () => {
     expect(scripts.start).toBe(`node ${PORTAL_NODE_FLAGS.join(' ')} scripts/start.mjs`);
   });
 
+  it('scripts/start.mjs checks them before it loads anything else: a process started without them is replaced before any other work', () => {
+    const source = readFileSync(`${ROOT}scripts/start.mjs`, 'utf8');
+    const staticImports = [...source.matchAll(/^import\s[^;]*?from\s*'([^']+)'|^import\s*'([^']+)'/gm)].map((m) => m[1] ?? m[2]);
+    expect(staticImports).toEqual(['./node-flags.mjs']);
+    const firstStatement = source.replace(/\/\*[\s\S]*?\*\//g, '').split('\n').filter((line) => line.trim() && !line.trim().startsWith('//') && !line.startsWith('import '))[0];
+    expect(firstStatement).toBe('withPortalFlags();');
+  });
+
   it('a process started without them re-executes itself with them, and its young generation stays within 24 MB', () => {
     const { NODE_OPTIONS: _none, ...env } = process.env;
     const run = spawnSync(process.execPath, [PROBE], { env, encoding: 'utf8', timeout: 120_000 });
