@@ -4,7 +4,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../src/platform/db/migrate.ts';
+import { openPglite } from '../../src/platform/db/pglite.ts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { SqlRecorder } from '../helpers/sql-recorder.ts';
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -21,6 +23,30 @@ describe('migrations', () => {
 
   it('apply nothing the second time', async () => {
     expect(await migrate(database)).toEqual([]);
+  });
+
+  it('only read the list of applied migrations when the database is up to date: no script, nothing written', async () => {
+    const recorder = new SqlRecorder();
+    const scripts: string[] = [];
+    const watched = { ...recorder.database(database), execScript: async (script: string) => void scripts.push(script) };
+    expect(await migrate(watched)).toEqual([]);
+    expect(scripts).toEqual([]);
+    expect(recorder.statements).toHaveLength(1);
+    expect(recorder.statements[0]).toMatch(/^\s*select version, name, checksum from schema_migrations/);
+  });
+
+  it('create the list of applied migrations in a new database, then apply every file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
+    writeFileSync(path.join(dir, '0001_first.sql'), 'create table probe_first (id int);');
+    const fresh = await openPglite(undefined);
+    try {
+      expect(await migrate(fresh, dir)).toEqual(['0001_first']);
+      const applied = await sql<{ name: string }>`select name from schema_migrations`.execute(fresh.db);
+      expect(applied.rows).toEqual([{ name: '0001_first' }]);
+      expect(await migrate(fresh, dir)).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('apply a new file once, and roll back a failing one entirely', async () => {

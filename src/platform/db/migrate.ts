@@ -33,13 +33,20 @@ export function readMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
 }
 
 const ALREADY_APPLIED = 'migration-already-applied';
+const UNDEFINED_TABLE = '42P01';
 
 /**
- * Applies the numbered SQL migrations not yet applied, each in its own transaction under an
- * advisory lock, so that several nodes starting together apply each migration once.
- * Returns the names applied. Refuses to run if an applied migration's file was edited.
+ * The migrations already applied. The table that lists them is created (under the lock) only when it
+ * is missing: the start of a database already migrated reads it and writes nothing.
  */
-export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
+async function appliedMigrations(database: Database): Promise<{ version: number; name: string; checksum: string }[]> {
+  const read = () => sql<{ version: number; name: string; checksum: string }>`
+    select version, name, checksum from schema_migrations order by version`.execute(database.db);
+  try {
+    return (await read()).rows;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNDEFINED_TABLE) throw error;
+  }
   await database.execScript(`
     begin;
     select pg_advisory_xact_lock(${LOCK_KEY});
@@ -50,16 +57,24 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
       applied_at timestamptz not null default now()
     );
     commit;`);
-  const applied = await sql<{ version: number; name: string; checksum: string }>`
-    select version, name, checksum from schema_migrations order by version`.execute(database.db);
+  return (await read()).rows;
+}
+
+/**
+ * Applies the numbered SQL migrations not yet applied, each in its own transaction under an
+ * advisory lock, so that several nodes starting together apply each migration once.
+ * Returns the names applied. Refuses to run if an applied migration's file was edited.
+ */
+export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const applied = await appliedMigrations(database);
   const files = readMigrations(dir);
-  for (const row of applied.rows) {
+  for (const row of applied) {
     const file = files.find((f) => f.version === row.version);
     if (!file) throw new Error(`Migration ${row.name} appliquée mais absente du dossier migrations/`);
     if (file.checksum !== row.checksum)
       throw new Error(`Migration ${row.name} modifiée après application : créez une nouvelle migration`);
   }
-  const done = new Set(applied.rows.map((r) => r.version));
+  const done = new Set(applied.map((r) => r.version));
   const ran: string[] = [];
   for (const m of files.filter((f) => !done.has(f.version))) {
     try {
