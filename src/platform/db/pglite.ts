@@ -17,7 +17,7 @@ import type { DB } from '../../schema.ts';
  * embedded database is a single session on a small data folder (the demo's is ~40 MB) whose files
  * stay in the operating system's cache: 16 MB holds its working set.
  */
-export const PGLITE_SHARED_BUFFERS = '16MB';
+export const PGLITE_SHARED_BUFFERS = '8MB';
 
 /** Every PGlite instance of the portal: bigint as numbers, pg_trgm for the back office's search (migration 0019), small shared buffers. */
 export const PGLITE_OPTIONS = {
