@@ -15,7 +15,9 @@ import type { DB } from '../../schema.ts';
  * PostgreSQL's shared buffers inside PGlite. Its default (128 MB, from initdb) is zeroed page by page
  * in WebAssembly at every open: ~0.7 s of CPU of the ~1.7 s an open took (docs/decisions/0023). The
  * embedded database is a single session on a small data folder (the demo's is ~40 MB) whose files
- * stay in the operating system's cache: 16 MB holds its working set.
+ * stay in the operating system's cache: 8 MB holds its working set (the demo's signed-in pages and
+ * sales read no more blocks from files than with 16 MB: test/bench/pglite-buffers.ts), and 9 MB less
+ * shared memory is touched at every open (decision 0023, amended 2 Dec).
  */
 export const PGLITE_SHARED_BUFFERS = '8MB';
 
