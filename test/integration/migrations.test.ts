@@ -4,7 +4,6 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../src/platform/db/migrate.ts';
-import { openPglite } from '../../src/platform/db/pglite.ts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { SqlRecorder } from '../helpers/sql-recorder.ts';
 
@@ -35,17 +34,20 @@ describe('migrations', () => {
     expect(recorder.statements[0]).toMatch(/^\s*select version, name, checksum from schema_migrations/);
   });
 
-  it('create the list of applied migrations in a new database, then apply every file', async () => {
+  it('create the list of applied migrations in a database without it, then apply every file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
     writeFileSync(path.join(dir, '0001_first.sql'), 'create table probe_first (id int);');
-    const fresh = await openPglite(undefined);
+    // this file's database as a new one would be: its list of applied migrations set aside meanwhile
+    await sql`alter table schema_migrations rename to schema_migrations_kept`.execute(database.db);
     try {
-      expect(await migrate(fresh, dir)).toEqual(['0001_first']);
-      const applied = await sql<{ name: string }>`select name from schema_migrations`.execute(fresh.db);
+      expect(await migrate(database, dir)).toEqual(['0001_first']);
+      const applied = await sql<{ name: string }>`select name from schema_migrations`.execute(database.db);
       expect(applied.rows).toEqual([{ name: '0001_first' }]);
-      expect(await migrate(fresh, dir)).toEqual([]);
+      expect(await migrate(database, dir)).toEqual([]);
     } finally {
-      await fresh.close();
+      await sql`drop table if exists schema_migrations`.execute(database.db);
+      await sql`drop table if exists probe_first`.execute(database.db);
+      await sql`alter table schema_migrations_kept rename to schema_migrations`.execute(database.db);
     }
   });
 
