@@ -51,8 +51,9 @@ describe('the back office of a busy node', () => {
       // an agent at another address (127.0.0.1) signs in through both factors, the node still full
       const agent = await signInAgent(new TestClient(app), 'agent.operateur@example.fr');
       // then its own address floods too: the signed-in agent is still served (its session is asked)
-      await Promise.all(Array.from({ length: 20 }, () => app.inject({ url: '/agents/connexion', headers: { accept: 'text/html' } })));
-      expect((await app.inject({ url: '/agents/connexion', headers: { accept: 'text/html' } })).statusCode).toBe(503);
+      // (40 at once: the budget, ten then one a second, is spent whatever time the agent's sign-in took on a loaded machine)
+      const ownFlood = await Promise.all(Array.from({ length: 40 }, () => app.inject({ url: '/agents/connexion', headers: { accept: 'text/html' } })));
+      expect(ownFlood.filter((r) => r.statusCode === 503).length).toBeGreaterThanOrEqual(20);
       const desk = await agent.get('/agents');
       expect(desk.statusCode).toBe(200);
       expect(desk.body).toContain('Espace agent');
