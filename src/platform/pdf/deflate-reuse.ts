@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { streamBytes } from './text-writes.ts';
 
 /**
  * The streams every document embeds identically (the subsets of the Marianne faces, which start with
@@ -38,7 +39,7 @@ export const streamCompressions = (): number => compressions;
 /** pdfkit's PDFReference: an object of the file, with its stream (chunks) compressed when it is finalized. */
 interface Reference {
   compress: boolean;
-  buffer: Uint8Array[] | Uint8Array;
+  buffer: (Uint8Array | string)[] | Uint8Array;
   finalize(): void;
 }
 
@@ -57,7 +58,7 @@ export function reuseDeflatedStreams(doc: PDFKit.PDFDocument): void {
   const finalize = proto.finalize;
   proto.finalize = function (this: Reference) {
     if (this.compress && Array.isArray(this.buffer) && this.buffer.length) {
-      this.buffer = [deflateStream(Buffer.concat(this.buffer))];
+      this.buffer = [deflateStream(streamBytes(this.buffer))]; // its lines of text too (text-writes.ts)
       this.compress = false;
     }
     finalize.call(this);

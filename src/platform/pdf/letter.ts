@@ -2,6 +2,7 @@ import { formatDate } from '../format-date.ts';
 import { pdfLibraries } from './libraries.ts';
 import { FONT, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
+import { keepTextWrites } from './text-writes.ts';
 
 /**
  * A letter as a PDF (A4): sender block, the recipient's address block placed for a window
@@ -28,6 +29,7 @@ export async function letterPdf(opts: { recipient: string[]; subject: string; bo
     doc.on('data', (c: Buffer) => chunks.push(c));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
+    keepTextWrites(doc);
     registerFonts(doc, fontkit);
     const root = doc.struct('Document');
     doc.addStructure(root);

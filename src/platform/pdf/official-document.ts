@@ -6,6 +6,7 @@ import { FONT, registerFonts } from './fonts.ts';
 import { printable } from './text.ts';
 import { qrCodePng } from './qr-image.ts';
 import { reuseDeflatedStreams } from './deflate-reuse.ts';
+import { keepTextWrites } from './text-writes.ts';
 
 export const AGENCY = 'Agence nationale des titres sécurisés';
 
@@ -128,6 +129,7 @@ export async function officialDocumentPdf(opts: OfficialDocumentOptions, draw: (
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
     reuseDeflatedStreams(doc);
+    keepTextWrites(doc);
     registerFonts(doc, fontkit);
     const text = doc.text.bind(doc);
     doc.text = ((t: string, ...rest: unknown[]) => text(printable(String(t)), ...(rest as []))) as typeof doc.text;
