@@ -1,4 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
+import { setKeepingAtMost } from '../bounded-map.ts';
 import { pdfLibraries } from './libraries.ts';
 
 /**
@@ -11,10 +12,27 @@ import { pdfLibraries } from './libraries.ts';
  * embedded by pdfkit as it is (its compressed rows become the image stream), so the rows are
  * compressed once, here. Each pixel row repeats the one above it inside a module: PNG's "Up" filter
  * makes it all zeros.
+ *
+ * The text is one segment in byte mode: qrcode's search for the shortest mix of modes (a graph and
+ * Dijkstra's path at each call) took half of its time, for an address that is bytes anyway (its
+ * lower-case letters). The last pictures are kept (a few KB each): the accusé of a sale prints the
+ * same address as its certificate of sale, drawn just before it.
  */
+const KEPT = 16;
+const kept = new Map<string, Buffer>();
+
 export async function qrCodePng(text: string, opts: { minWidth: number; margin?: number }): Promise<Buffer> {
+  const key = `${opts.minWidth} ${opts.margin ?? 1} ${text}`;
+  const found = kept.get(key);
+  if (found) return found;
+  const png = await drawQrCodePng(text, opts);
+  setKeepingAtMost(kept, key, png, KEPT);
+  return png;
+}
+
+async function drawQrCodePng(text: string, opts: { minWidth: number; margin?: number }): Promise<Buffer> {
   const { QRCode } = await pdfLibraries();
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { modules } = QRCode.create([{ data: Buffer.from(text, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   const margin = opts.margin ?? 1;
   const count = modules.size + 2 * margin;
   const scale = Math.ceil(opts.minWidth / count);
