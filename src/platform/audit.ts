@@ -52,6 +52,13 @@ export function auditRowHash(prevHash: string, row: ChainedFields): string {
   return createHash('sha256').update(canonicalAuditRow(prevHash, row), 'utf8').digest('hex');
 }
 
+/** One row of the audit trail to write: what was done to which subject, with what details. */
+export interface AuditEntry {
+  action: string;
+  subject: { kind: string; id: number } | null;
+  details?: Record<string, unknown>;
+}
+
 /**
  * One row of the audit trail: who did what to which subject, from where. Call it inside the
  * transaction of the change it records, so that both commit or neither. One INSERT, no lock: the
@@ -65,17 +72,25 @@ export async function audit(
   subject: { kind: string; id: number } | null,
   details: Record<string, unknown> = {},
 ): Promise<void> {
+  await auditAll(db, actor, [{ action, subject, details }]);
+}
+
+/** Several rows of one actor in one INSERT (one round trip), in their order: a change and what it completes (`applyTransition`'s `alsoAudit`). */
+export async function auditAll(db: Db, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
   await db
     .insertInto('audit_events')
-    .values({
-      actor_kind: actor.kind,
-      actor_id: actor.id,
-      action,
-      subject_kind: subject?.kind ?? null,
-      subject_id: subject?.id ?? null,
-      ip: actor.ip,
-      details: JSON.stringify(details),
-    })
+    .values(
+      entries.map((e) => ({
+        actor_kind: actor.kind,
+        actor_id: actor.id,
+        action: e.action,
+        subject_kind: e.subject?.kind ?? null,
+        subject_id: e.subject?.id ?? null,
+        ip: actor.ip,
+        details: JSON.stringify(e.details ?? {}),
+      })),
+    )
     .execute();
 }
 

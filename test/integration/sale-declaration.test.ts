@@ -192,4 +192,50 @@ describe('declaration of sale', () => {
     expect(await t.database.db.selectFrom('cession_codes').select('id').execute()).toHaveLength(1);
     expect(await t.database.db.selectFrom('issued_documents').select('token').execute()).toHaveLength(2);
   });
+  /** Camille's sale of AB-123-CD up to its summary (the last page before « Valider »). */
+  async function atTheSummary() {
+    const sale = await saleOfCamillesCar();
+    await sale.client.get(sale.base);
+    await sale.client.post(`${sale.base}/commencer`, { understood: 'oui' });
+    await sale.client.post(`${sale.base}/documents`, {});
+    await sale.client.get(sale.base);
+    await sale.client.post(`${sale.base}/declaration`, BUYER);
+    expect(textOf((await sale.client.get(sale.base)).body)).toContain('Récapitulatif Étape 4 sur 5');
+    return sale;
+  }
+  const nothingIssued = async () => {
+    expect(await t.database.db.selectFrom('cession_codes').select('id').execute()).toEqual([]);
+    expect(await t.database.db.selectFrom('issued_documents').select('token').execute()).toEqual([]);
+    expect(await t.database.db.selectFrom('audit_events').select('id').where('action', 'in', ['vehicle.sale_declared', 'vehicle_procedure.complete_free']).execute()).toEqual([]);
+  };
+
+  it('an opposition registered after the summary refuses the confirmation: the vehicle stays unsold, no code, no document, no audit row', async () => {
+    const { client, base } = await atTheSummary();
+    const vehicle = await t.database.db.selectFrom('vehicles').select('id').where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow();
+    await t.database.db.insertInto('vehicle_encumbrances').values({ vehicle_id: vehicle.id, kind: 'otci_tresor', registered_at: '2026-11-30' }).execute();
+    const refused = await client.post(`${base}/confirmer`, { certify: 'oui' });
+    expect(textOf(refused.body)).toContain('Une opposition au transfert du certificat d’immatriculation empêche la vente.');
+    expect((await t.database.db.selectFrom('vehicles').select('sold_at').where('id', '=', vehicle.id).executeTakeFirstOrThrow()).sold_at).toBeNull();
+    await nothingIssued();
+  });
+
+  it('a vehicle sold meanwhile by another declaration refuses the confirmation as already sold, nothing issued', async () => {
+    const { client, base } = await atTheSummary();
+    await t.database.db.updateTable('vehicles').set({ sold_at: new Date('2026-11-25T10:00:00Z') }).where('plate', '=', 'AB-123-CD').execute();
+    const refused = await client.post(`${base}/confirmer`, { certify: 'oui' });
+    expect(textOf(refused.body)).toContain('Ce véhicule a déjà été déclaré vendu.');
+    expect((await t.database.db.selectFrom('vehicles').select('sold_at').where('plate', '=', 'AB-123-CD').executeTakeFirstOrThrow()).sold_at?.toISOString()).toBe('2026-11-25T10:00:00.000Z');
+    await nothingIssued();
+  });
+
+  it('a confirmed sale writes the transition and the sale in the audit trail, in that order, for the seller', async () => {
+    const { client, base, file } = await atTheSummary();
+    await client.post(`${base}/confirmer`, { certify: 'oui' });
+    const rows = await t.database.db.selectFrom('audit_events').select(['action', 'actor_kind', 'subject_kind', 'details']).where('action', 'in', ['vehicle.sale_declared', 'vehicle_procedure.complete_free']).orderBy('id').execute();
+    expect(rows.map((r) => [r.action, r.actor_kind, r.subject_kind])).toEqual([
+      ['vehicle_procedure.complete_free', 'user', 'vehicle_procedure'],
+      ['vehicle.sale_declared', 'user', 'vehicle'],
+    ]);
+    expect(rows[1]!.details).toEqual({ procedure: file, buyer_kind: 'natural' });
+  });
 });

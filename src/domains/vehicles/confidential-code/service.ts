@@ -73,8 +73,10 @@ export async function enterCode(
         .set({ failed_attempts: 0, ...(current ? { previous_code_hash: null, previous_valid_until: null } : {}) })
         .where('vehicle_id', '=', vehicle.id)
         .execute();
-      const result = await applyTransition(trx, config, procedure, 'code_verified', actor, { set: { code_verified: true, claimed: procedure.kind !== 'complementary' } });
-      if (result.ok) await audit(trx, actor, 'confidential_code.verified', { kind: 'vehicle_procedure', id: procedure.id });
+      const result = await applyTransition(trx, config, procedure, 'code_verified', actor, {
+        set: { code_verified: true, claimed: procedure.kind !== 'complementary' },
+        alsoAudit: [{ action: 'confidential_code.verified', subject: { kind: 'vehicle_procedure', id: procedure.id } }],
+      });
       return result.ok;
     })
     .catch((error: unknown) => {

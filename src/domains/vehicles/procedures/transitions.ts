@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { Config } from '../../../config.ts';
-import { audit, type Actor } from '../../../platform/audit.ts';
+import { auditAll, type Actor, type AuditEntry } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import { notifyUser } from '../../../platform/notify/notify.ts';
 import { canApply, PROCEDURE_TRANSITIONS, type ProcedureAction } from './model.ts';
@@ -32,7 +32,13 @@ export async function applyTransition(
   procedure: Pick<VehicleProcedure, 'id' | 'status' | 'account_id' | 'file_number' | 'kind'>,
   action: ProcedureAction,
   actor: Actor,
-  opts: { set?: Updateable<VehicleProceduresTable>; details?: Record<string, unknown>; agentId?: number } = {},
+  opts: {
+    set?: Updateable<VehicleProceduresTable>;
+    details?: Record<string, unknown>;
+    agentId?: number;
+    /** rows of the audit trail the change completes, written after its own in the same INSERT (only when the transition applies) */
+    alsoAudit?: AuditEntry[];
+  } = {},
 ): Promise<TransitionResult> {
   const t = PROCEDURE_TRANSITIONS[action];
   if (!canApply(procedure.status, action, { kind: procedure.kind, by: actor.kind })) return { ok: false, reason: 'not_allowed' };
@@ -58,7 +64,10 @@ export async function applyTransition(
       dedupeKey: `vehicle-procedure:${procedure.id}:${action}:${updated.updated_at.getTime()}`,
     });
   }
-  // the audit row last: it takes the chain's lock until commit
-  await audit(trx, actor, `vehicle_procedure.${action}`, { kind: 'vehicle_procedure', id: procedure.id }, { file_number: procedure.file_number, from: procedure.status, to: t.to, ...opts.details });
+  // the audit rows last, in one INSERT: the transition's own, then those it completes
+  await auditAll(trx, actor, [
+    { action: `vehicle_procedure.${action}`, subject: { kind: 'vehicle_procedure', id: procedure.id }, details: { file_number: procedure.file_number, from: procedure.status, to: t.to, ...opts.details } },
+    ...(opts.alsoAudit ?? []),
+  ]);
   return { ok: true, procedure: updated };
 }

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Config } from '../../../config.ts';
-import { audit, type Actor } from '../../../platform/audit.ts';
+import type { Actor } from '../../../platform/audit.ts';
 import type { Db } from '../../../platform/db/database.ts';
 import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
@@ -208,18 +208,29 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       const receiptBytes = (await renderSaleReceipt({ token: certificate.row.token, content: certificate.content }, config.publicUrl)).length;
       const code = newCessionCode();
       const result = await db.transaction().execute(async (trx) => {
-        const sold = await trx.updateTable('vehicles').set({ sold_at: new Date(content.saleAt) }).where('id', '=', p.vehicle_id).where('sold_at', 'is', null).executeTakeFirst();
-        if (Number(sold.numUpdatedRows) !== 1) return false;
-        const blocked = await trx.selectFrom('vehicle_encumbrances').select('id').where('vehicle_id', '=', p.vehicle_id).where('lifted_at', 'is', null).where('kind', '!=', 'gage').executeTakeFirst();
-        if (blocked) throw new Error('opposition');
+        // sold only if unsold and under no opposition, in one statement; which one failed is asked only then
+        const sold = await trx
+          .updateTable('vehicles as v')
+          .set({ sold_at: new Date(content.saleAt) })
+          .where('v.id', '=', p.vehicle_id)
+          .where('v.sold_at', 'is', null)
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('vehicle_encumbrances as e').select('e.id').whereRef('e.vehicle_id', '=', 'v.id').where('e.lifted_at', 'is', null).where('e.kind', '!=', 'gage'))))
+          .executeTakeFirst();
+        if (Number(sold.numUpdatedRows) !== 1) {
+          const unsold = await trx.selectFrom('vehicles').select('id').where('id', '=', p.vehicle_id).where('sold_at', 'is', null).executeTakeFirst();
+          if (unsold) throw new Error('opposition');
+          return false;
+        }
         await trx
           .insertInto('cession_codes')
           .values({ vehicle_id: p.vehicle_id!, procedure_id: p.id, code_hash: hashCode(code), expires_at: sql<Date>`now() + make_interval(days => ${CESSION_CODE_VALID_DAYS})` })
           .execute();
         await trx.insertInto('issued_documents').values(issued.map((d) => d.row)).execute();
-        const moved = await applyTransition(trx, config, p, 'complete_free', actor, { set: { data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done', receiptBytes } }) } });
+        const moved = await applyTransition(trx, config, p, 'complete_free', actor, {
+          set: { data: JSON.stringify({ ...(p.data as object), sale: { ...sale, step: 'done', receiptBytes } }) },
+          alsoAudit: [{ action: 'vehicle.sale_declared', subject: { kind: 'vehicle', id: p.vehicle_id! }, details: { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind } }],
+        });
         if (!moved.ok) throw new TransitionRefused(); // the vehicle stays unsold, no code, no document
-        await audit(trx, actor, 'vehicle.sale_declared', { kind: 'vehicle', id: p.vehicle_id! }, { procedure: p.file_number, buyer_kind: sale.declaration!.buyer_kind });
         return true;
       }).catch((error: Error) => {
         if (error.message === 'opposition') return 'opposition' as const;
