@@ -164,8 +164,10 @@ export async function buildApp(config: Config, database: Database): Promise<Fast
   const stamps = createStampService({ db, config });
   app.decorate('stamps', stamps);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // the hooks that run on every request and never wait are callback-style: no promise and no extra turn each
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // a request's queries are cancelled when its client goes away (PostgreSQL)
   cancelQueriesOnDisconnect(app, database);

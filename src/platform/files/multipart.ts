@@ -50,8 +50,9 @@ const signedIn = (request: FastifyRequest) => request.session?.userId != null ||
  */
 export const multipartPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('uploads', null as unknown as Upload[]);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request.uploads = [];
+    done();
   });
   await app.register(multipart, { throwFileSizeLimit: false, limits: { ...PART_LIMITS, fileSize: MAX_UPLOAD_BYTES } });
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {

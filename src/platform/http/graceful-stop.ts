@@ -38,9 +38,9 @@ const STOPPING = Symbol.for('portail-titres.stopping');
  */
 export function gracefulStop(app: FastifyInstance, options: GracefulStopOptions): () => Promise<StopReport> {
   const state = app as FastifyInstance & { [STOPPING]?: boolean };
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (state[STOPPING]) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   return async () => {
     const started = performance.now();

@@ -21,15 +21,19 @@ export function watchQuiet(app: FastifyInstance, quietMs: number, seen: () => nu
   let inProgress = 0;
   let lastSeen = seen();
   // a visitor's request is activity from its arrival to its answer
-  app.addHook('onRequest', async (request) => {
-    if (NOT_A_VISITOR.test(request.url)) return;
-    lastVisitorAt = performance.now();
-    inProgress++;
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!NOT_A_VISITOR.test(request.url)) {
+      lastVisitorAt = performance.now();
+      inProgress++;
+    }
+    done();
   });
-  app.addHook('onResponse', async (request) => {
-    if (NOT_A_VISITOR.test(request.url)) return;
-    lastVisitorAt = performance.now();
-    inProgress = Math.max(0, inProgress - 1);
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (!NOT_A_VISITOR.test(request.url)) {
+      lastVisitorAt = performance.now();
+      inProgress = Math.max(0, inProgress - 1);
+    }
+    done();
   });
   /** the visitors answered before these hooks (the waiting room's pages) count too: `seen` counts them */
   const look = (now: number) => {

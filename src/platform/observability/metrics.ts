@@ -41,11 +41,12 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics, toke
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [metrics.registry],
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     duration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'not_found', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
   // the token compared in constant time (as digests: equal lengths whatever is sent)
   const digest = (value: string) => createHash('sha256').update(value).digest();
