@@ -76,8 +76,8 @@ function filerCondition(text: string) {
 }
 
 /**
- * How the requests of the matching accounts are read, by how many accounts match (counted once per
- * search, up to `hashUpTo` + 1):
+ * How the requests of the matching accounts are read, by how many accounts match (those that have
+ * filed a request; counted once per search, up to `hashUpTo` + 1):
  * - up to `eachUpTo` (a rare name, an email, a garage however many requests it has): each account's
  *   own first page through (account_id, status, submitted_at, id), beside the request rows' own
  *   search (walk or indexes, the planner's choice);
@@ -118,6 +118,7 @@ export function searchedIds(plan: SearchPlan, firstPage: FirstPage, pageSize: nu
     sql`${firstPage(sql<boolean>`${orRow(sql<boolean>`coalesce((select true from accounts a where a.id = vp.account_id and ${plan.account}), false)`)} and ${matching} > ${sql.lit(limits.hashUpTo)}`)}`,
   ];
   if (plan.row) branches.unshift(sql`${firstPage(sql<boolean>`${plan.row} and ${few}`)}`);
-  return sql<PageId>`(with matched as materialized (select a.id from accounts a where ${plan.account} limit ${sql.lit(limits.hashUpTo + 1)})
+  // the accounts that have filed a request at all (the others can add nothing to a page, nor count for the way chosen)
+  return sql<PageId>`(with matched as materialized (select a.id from accounts a where exists (select from vehicle_procedures vp where vp.account_id = a.id and vp.submitted_at is not null) and ${plan.account} limit ${sql.lit(limits.hashUpTo + 1)})
     select found.id, found.submitted_at from (${sql.join(branches, sql` union `)}) as found order by found.submitted_at, found.id limit ${sql.lit(pageSize)})`;
 }
