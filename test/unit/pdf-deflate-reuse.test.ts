@@ -1,29 +1,16 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { saleDocumentPdf, type SaleDocumentContent } from '../../src/domains/vehicles/procedures/documents.ts';
+import { saleDocumentPdf } from '../../src/domains/vehicles/procedures/documents.ts';
 import { deflateStream, streamCompressions } from '../../src/platform/pdf/deflate-reuse.ts';
 import { pdfObjects, pdfText } from '../helpers/pdf.ts';
+import { saleContent } from '../helpers/sale-content.ts';
 
 /**
  * The streams of a PDF compressed once per content (src/platform/pdf/deflate-reuse.ts): the same
  * bytes as pdfkit's own compression, each content compressed from its own bytes, and the streams
  * every document shares (fonts, their maps, the colour profile) not compressed again.
  */
-const sale = (buyer: string, mileage: number): SaleDocumentContent => ({
-  fileNumber: 'VH-2026-000456',
-  plate: 'EF-456-GH',
-  vin: 'VF1RFB00012345678',
-  certificateNumber: '2019AB12345',
-  certificateDate: '2019-03-04',
-  firstRegistrationDate: '2019-03-04',
-  category: 'VP',
-  seller: { name: 'Camille MARTIN', address: ['12 RUE DES LILAS', '69003 LYON'] },
-  buyer: { name: buyer, birthDate: '1990-05-06', address: ['3 QUAI SAINT ANTOINE', '69002 LYON'], professional: false },
-  saleAt: '2026-11-30T14:30:00.000Z',
-  mileage,
-  encumbrances: [],
-  issuedAt: '2026-12-01T09:00:00.000Z',
-});
+const sale = (buyer: string, mileage: number) => saleContent({ fileNumber: 'VH-2026-000456', plate: 'EF-456-GH', buyerName: buyer, mileage });
 const URL = 'https://example.test/verification/AbCdEfGhIjKlMnOpQrStUv';
 
 describe('streams compressed once per content', () => {

@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { saleDocumentPdf, withSignedSeal, type SaleDocumentContent } from '../../src/domains/vehicles/procedures/documents.ts';
+import { saleDocumentPdf, withSignedSeal } from '../../src/domains/vehicles/procedures/documents.ts';
 import { saleReceiptPdf } from '../../src/domains/vehicles/sale/receipt.ts';
 import { decodeQrFromPdf } from '../integration/pre-application-qr.ts';
 import { pdfObjects, pdfText } from '../helpers/pdf.ts';
+import { saleContent } from '../helpers/sale-content.ts';
 
 /**
  * The layouts and font subsets that documents reuse from one another (src/platform/pdf/font-reuse.ts)
  * and the QR code drawn as a greyscale picture (qr-image.ts): what each document prints and embeds
  * stays its own.
  */
-const sale = (buyer: string, mileage = 45210): SaleDocumentContent => ({
-  fileNumber: 'VH-2026-000123',
-  plate: 'AB-123-CD',
-  vin: 'VF1RFB00012345678',
-  certificateNumber: '2019AB12345',
-  certificateDate: '2019-03-04',
-  firstRegistrationDate: '2019-03-04',
-  category: 'VP',
-  seller: { name: 'Camille MARTIN', address: ['12 RUE DES LILAS', '69003 LYON'] },
-  buyer: { name: buyer, birthDate: '1990-05-06', address: ['3 QUAI SAINT ANTOINE', '69002 LYON'], professional: false },
-  saleAt: '2026-11-30T14:30:00.000Z',
-  mileage,
-  encumbrances: [],
-  issuedAt: '2026-12-01T09:00:00.000Z',
-});
+const sale = (buyer: string, mileage = 45210) => saleContent({ buyerName: buyer, mileage });
 const URL = 'https://example.test/verification/AbCdEfGhIjKlMnOpQrStUv';
 
 /** The embedded font program (CFF) of each face of a PDF, by its PostScript name without the subset tag. */

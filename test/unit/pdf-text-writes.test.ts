@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { saleDocumentPdf, type SaleDocumentContent } from '../../src/domains/vehicles/procedures/documents.ts';
+import { saleDocumentPdf } from '../../src/domains/vehicles/procedures/documents.ts';
 import { pdfLibraries } from '../../src/platform/pdf/libraries.ts';
 import { keepTextWrites, streamBytes } from '../../src/platform/pdf/text-writes.ts';
 import { pdfObjects, pdfText } from '../helpers/pdf.ts';
 import { qpdfCheck } from '../helpers/pdf-tools.ts';
+import { saleContent } from '../helpers/sale-content.ts';
 
 /**
  * pdfkit's lines kept as text until bytes are needed (src/platform/pdf/text-writes.ts): the bytes
@@ -11,21 +12,7 @@ import { qpdfCheck } from '../helpers/pdf-tools.ts';
  * table and every stream length still right, and a document leaves pdfkit in a few chunks instead
  * of one per line.
  */
-const sale: SaleDocumentContent = {
-  fileNumber: 'VH-2026-000456',
-  plate: 'EF-456-GH',
-  vin: 'VF1RFB00012345678',
-  certificateNumber: '2019AB12345',
-  certificateDate: '2019-03-04',
-  firstRegistrationDate: '2019-03-04',
-  category: 'VP',
-  seller: { name: 'Camille MARTIN', address: ['12 RUE DES LILAS', '69003 LYON'] },
-  buyer: { name: 'Bérénice L’HÔPITAL', birthDate: '1990-05-06', address: ['3 QUAI SAINT ANTOINE', '69002 LYON'], professional: false },
-  saleAt: '2026-11-30T14:30:00.000Z',
-  mileage: 45_210,
-  encumbrances: [],
-  issuedAt: '2026-12-01T09:00:00.000Z',
-};
+const sale = saleContent({ fileNumber: 'VH-2026-000456', plate: 'EF-456-GH', buyerName: 'Bérénice L’HÔPITAL' });
 
 describe('pdfkit writes kept as text', () => {
   it('turns lines and binary parts into the bytes pdfkit made of them, in order, one byte per character', () => {
