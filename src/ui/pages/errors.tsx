@@ -2,7 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { Layout } from '../layout.tsx';
 import { usePage } from '../page-context.ts';
 
-function ErrorPage(props: { title: string; code: number; lead: string; children?: ComponentChildren }) {
+/** An error page: its title, its code, what happened in a lead, what to do, the request's reference, the way home. */
+export function ErrorPage(props: { title: string; code: number; lead: string; children?: ComponentChildren }) {
   const page = usePage();
   return (
     <Layout title={props.title}>

@@ -2,6 +2,7 @@ import type { OutgoingMessage } from '../../schema.ts';
 import { Alert, Breadcrumb, Pagination, SummaryList, Table } from '../components/content.tsx';
 import { formatShortDateTime } from '../format.ts';
 import { Layout } from '../layout.tsx';
+import { ErrorPage } from './errors.tsx';
 
 const channelLabel = (c: OutgoingMessage['channel']) => (c === 'email' ? 'Courriel' : 'SMS');
 
@@ -82,25 +83,16 @@ export function OutboxMessagePage({ message }: { message: OutgoingMessage }) {
 /** Answered (403) to a reader who is neither on this machine nor holding the token link (src/web/dev-outbox-access.ts). */
 export function OutboxRefusedPage() {
   return (
-    <Layout title="Boîte d’envoi réservée">
-      <h1>Boîte d’envoi réservée</h1>
-      <p class="fr-text--sm fr-mb-3w">Erreur 403</p>
-      <p class="fr-text--lead">
-        La boîte d’envoi de développement contient les liens d’activation et de réinitialisation des mots de passe : elle ne
-        s’ouvre que sur la machine qui fait tourner le portail.
-      </p>
+    <ErrorPage
+      title="Boîte d’envoi réservée"
+      code={403}
+      lead="La boîte d’envoi de développement contient les liens d’activation et de réinitialisation des mots de passe : elle ne s’ouvre que sur la machine qui fait tourner le portail."
+    >
       <p>
         Depuis un autre poste, ouvrez le lien avec le jeton que le portail affiche à son démarrage (« Boîte d’envoi de
         développement : … »).
       </p>
-      <ul class="fr-btns-group fr-btns-group--inline-md">
-        <li>
-          <a class="fr-btn" href="/">
-            Page d’accueil
-          </a>
-        </li>
-      </ul>
-    </Layout>
+    </ErrorPage>
   );
 }
 
