@@ -39,13 +39,16 @@ function actionCodesInSource(): { codes: Set<string>; templates: Set<string> } {
   for (const file of sourceFiles(join(import.meta.dirname, '../../src'))) {
     if (file.endsWith('audit.ts') || file.endsWith('audit-labels.ts')) continue;
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/\baudit\(/g)) {
-      // the whole call, up to its closing parenthesis (details rarely hold a dotted literal: the test would show it)
+    // audit(…) and auditAll(…) calls, and the rows a transition adds to its own (alsoAudit: […])
+    for (const match of text.matchAll(/\b(?:audit|auditAll)\(|\balsoAudit:\s*\[/g)) {
+      // the whole call or list, up to its closing bracket (details rarely hold a dotted literal: the test would show it)
+      const open = match[0].endsWith('[') ? '[' : '(';
+      const close = open === '[' ? ']' : ')';
       let depth = 0;
-      let end = match.index + 'audit'.length;
+      let end = match.index + match[0].length - 1;
       for (; end < text.length; end++) {
-        if (text[end] === '(') depth++;
-        else if (text[end] === ')' && --depth === 0) break;
+        if (text[end] === open) depth++;
+        else if (text[end] === close && --depth === 0) break;
       }
       const head = text.slice(match.index, end);
       for (const literal of head.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) codes.add(literal[1]!);
@@ -62,6 +65,7 @@ describe('French labels of the audit actions', () => {
     expect(codes.has('vehicle_procedure.started')).toBe(true);
     expect(codes.has('account.password_set')).toBe(true); // written as one branch of a ternary
     expect(codes.has('contact.created')).toBe(true);
+    expect(codes.has('vehicle.sale_declared')).toBe(true); // a row a transition adds to its own (alsoAudit)
     expect(templates.has('vehicle_procedure.${action}')).toBe(true);
     expect(codes.size).toBeGreaterThan(60);
   });
