@@ -1,5 +1,6 @@
 import { audit, SYSTEM, type Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { sharedRead } from '../../platform/shared-read.ts';
 import { maintenanceStateAt, noticeInput, type MaintenanceState, type Notice } from './maintenance-model.ts';
 import * as repo from './maintenance-repository.ts';
 
@@ -10,27 +11,9 @@ import * as repo from './maintenance-repository.ts';
  * Scheduling and cancelling are audited (by an agent from the back office, by `system` from the command).
  */
 export function createMaintenanceService(db: Db, cacheSeconds: number) {
-  let cached: { at: number; notices: Notice[] } | null = null;
-  /** the read in progress: the requests that find the cache expired together share it (a node at peak reads once, not once per request) */
-  let reading: Promise<Notice[]> | null = null;
-
-  async function notices(): Promise<Notice[]> {
-    const now = Date.now();
-    if (cached && cacheSeconds > 0 && now - cached.at < cacheSeconds * 1000) return cached.notices;
-    if (cacheSeconds <= 0) return repo.listCurrentAndFutureNotices(db);
-    reading ??= repo.listCurrentAndFutureNotices(db).then(
-      (fresh) => {
-        cached = { at: now, notices: fresh };
-        reading = null;
-        return fresh;
-      },
-      (error: unknown) => {
-        reading = null;
-        throw error;
-      },
-    );
-    return reading;
-  }
+  // the notices kept by the app clock (a test moves it), read once by the requests that find them expired together
+  const kept = sharedRead(() => repo.listCurrentAndFutureNotices(db), cacheSeconds * 1000, () => Date.now());
+  const notices = (): Promise<Notice[]> => (cacheSeconds > 0 ? kept.get() : repo.listCurrentAndFutureNotices(db));
 
   return {
     async state(now = new Date()): Promise<MaintenanceState> {
@@ -48,8 +31,7 @@ export function createMaintenanceService(db: Db, cacheSeconds: number) {
         });
         return created;
       });
-      cached = null;
-      reading = null;
+      kept.forget();
       return notice;
     },
     async cancel(id: number, actor: Actor = SYSTEM): Promise<boolean> {
@@ -58,8 +40,7 @@ export function createMaintenanceService(db: Db, cacheSeconds: number) {
         await audit(trx, actor, 'maintenance.cancelled', { kind: 'maintenance_notice', id });
         return true;
       });
-      cached = null;
-      reading = null;
+      kept.forget();
       return done;
     },
     list: () => repo.listCurrentAndFutureNotices(db),
