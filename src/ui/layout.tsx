@@ -1,40 +1,14 @@
-import type { ComponentChildren, VNode } from 'preact';
+import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { setKeepingAtMost } from '../platform/bounded-map.ts';
 import type { AssetUrls } from '../platform/http/assets.ts';
 import { formatWindow } from './format.ts';
 import { usePage, type PageContext } from './page-context.ts';
+import { htmlFor, staticHtml } from './rendered-once.tsx';
 import { SessionTimeout } from './components/session-timeout.tsx';
 import { MarianneBlock } from './components/marianne-block.tsx';
 
 export const SERVICE_NAME = 'Portail des titres sécurisés';
 export const SERVICE_TAGLINE = 'Carte grise, permis de conduire, carte d’identité et passeport';
-
-/**
- * The parts of the layout that depend on no request (skip links, the header's brand, the footer),
- * rendered once per process and sent as they are: they read no PageContext, so no user's name,
- * token or path can ever be in them.
- */
-const renderedOnce = new Map<() => VNode, { __html: string }>();
-function staticHtml(Part: () => VNode): { __html: string } {
-  let html = renderedOnce.get(Part);
-  if (!html) renderedOnce.set(Part, (html = { __html: renderToString(<Part />) }));
-  return html;
-}
-
-/**
- * The parts that depend on a few values of the request only (the head on the page's title, the menu
- * on the signed-in profile and the current page), rendered once per value and kept: at most
- * RENDERED_BY_KEY_KEPT of each, the first kept forgotten first. The key is every value the part is
- * made of, so two requests with the same key are sent the very same HTML; no name, token or id is
- * ever in one.
- */
-const RENDERED_BY_KEY_KEPT = 500;
-function htmlFor(memo: Map<string, { __html: string }>, key: string, Part: () => VNode): { __html: string } {
-  let html = memo.get(key);
-  if (!html) setKeepingAtMost(memo, key, (html = { __html: renderToString(<Part />) }), RENDERED_BY_KEY_KEPT);
-  return html;
-}
 
 interface NavItem {
   href: string;

@@ -1,6 +1,6 @@
-import { renderToString } from 'preact-render-to-string';
 import { sessionTiming } from '../../platform/http/session.ts';
 import { usePage } from '../page-context.ts';
+import { staticHtml } from '../rendered-once.tsx';
 
 /** The warning's text, the same on every page: rendered once per process. */
 function SessionTimeoutAlert() {
@@ -22,8 +22,6 @@ function SessionTimeoutAlert() {
     </div>
   );
 }
-let alertHtml: { __html: string } | undefined;
-
 /**
  * On every page of a signed-in user (top of main): a warning shown by public/session-timeout.js five minutes before the session
  * ends for lack of activity, with "Rester connecté" (POST /session/prolonger with the CSRF token).
@@ -41,7 +39,7 @@ export function SessionTimeout() {
         data-idle-seconds={String(sessionTiming.idleMinutes * 60)}
         data-csrf={page.csrfToken()}
         tabIndex={-1}
-        dangerouslySetInnerHTML={(alertHtml ??= { __html: renderToString(<SessionTimeoutAlert />) })}
+        dangerouslySetInnerHTML={staticHtml(SessionTimeoutAlert)}
       />
       <script src={page.assets.own['session-timeout.js']} defer></script>
     </>
