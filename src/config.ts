@@ -68,6 +68,8 @@ const envSchema = z.object({
   HTTP_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(200),
   /** open sockets in all (0: read from the process's file-descriptor limit, with headroom) */
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  /** listening sockets sharing the port (Linux, SO_REUSEPORT): each accepts one connection per turn of the event loop (platform/http/acceptors.ts); 1: one socket */
+  HTTP_LISTEN_SOCKETS: z.coerce.number().int().min(1).max(256).default(16),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** the whole body of a POST from someone not signed in must arrive within this time (a trickled body holds a place) */
   HTTP_ANONYMOUS_BODY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
@@ -176,7 +178,7 @@ export interface Config {
   /** open sockets: per direct peer (a trusted proxy is not capped per address), and in all (null: from the fd limit) */
   /** the back office's time budget per node (platform/http/time-budget.ts): its share of the node's time (0: off), the longest wait (ms) */
   readonly backOfficeBudget: { readonly share: number; readonly maxWaitMs: number };
-  readonly httpSockets: { readonly perAddress: number; readonly maxConnections: number | null };
+  readonly httpSockets: { readonly perAddress: number; readonly maxConnections: number | null; readonly listenSockets: number };
   readonly metricsToken: string | null;
   /**
    * Card payments: a PayFiP-style provider when PAYFIP_WS_URL is set; otherwise the built-in
@@ -312,7 +314,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     accountLimit: { perAccount: e.ACCOUNT_ACTIVE_REQUESTS, bodyFloorBytesPerSecond: e.HTTP_SIGNED_IN_BODY_MIN_BYTES_PER_SECOND, bodyWindowSeconds: e.HTTP_SIGNED_IN_BODY_WINDOW_SECONDS },
     backOfficeBudget: { share: e.BACKOFFICE_TIME_SHARE, maxWaitMs: e.BACKOFFICE_MAX_WAIT_SECONDS * 1000 },
-    httpSockets: { perAddress: e.HTTP_SOCKETS_PER_ADDRESS, maxConnections: e.HTTP_MAX_CONNECTIONS || null },
+    httpSockets: { perAddress: e.HTTP_SOCKETS_PER_ADDRESS, maxConnections: e.HTTP_MAX_CONNECTIONS || null, listenSockets: e.HTTP_LISTEN_SOCKETS },
     httpTimeouts: {
       requestSeconds: e.HTTP_REQUEST_TIMEOUT_SECONDS,
       headersSeconds: Math.min(e.HTTP_HEADERS_TIMEOUT_SECONDS, e.HTTP_REQUEST_TIMEOUT_SECONDS),

@@ -120,8 +120,10 @@ describe('the built portal', () => {
     }
   });
   it('says in French, without a stack, that its port is taken, and stops', { timeout: 600_000 }, async () => {
+    // held as another portal holds it: sharing its port (SO_REUSEPORT, platform/http/acceptors.ts), which a
+    // listen with reusePort alone would join silently
     const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => taken.listen({ port: 0, host: '127.0.0.1', reusePort: true }, resolve));
     const port = (taken.address() as { port: number }).port;
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: secret, LOG_LEVEL: 'warn' };
     delete env.DATABASE_URL;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import { DEMO_QUEUE_DELAY_SECONDS, DEMO_QUEUE_FILLED, DEMO_QUEUE_JOB, enqueueDemoVehicleQueue } from '../../src/demo/vehicle-queue-job.ts';
 import { createDemoQueueHandler, demoQueueVehicles } from '../../src/demo/vehicle-queue.ts';
 import { startProcedure } from '../../src/domains/vehicles/procedures/start.ts';
