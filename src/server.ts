@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, serverDatabaseOptions, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { canSharePort, checkPortFree, openAcceptors } from './platform/http/acceptors.ts';
+import { listenOnSharedPort } from './platform/http/acceptors.ts';
 import { startClockAt } from './platform/time.ts';
 import { startupPhases } from './platform/startup/phases.ts';
 import { enqueueDemoVehicleQueue } from './demo/vehicle-queue-job.ts';
@@ -95,11 +94,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  // more listening sockets on the port (platform/http/acceptors.ts): an overloaded node still accepts its newcomers
-  const shared = config.httpSockets.listenSockets > 1 && canSharePort();
-  if (shared) await checkPortFree(config.host, config.port);
-  await app.listen({ host: config.host, port: config.port, ...(shared ? { reusePort: true } : {}), listenTextResolver: (address) => `Serveur à l’écoute sur ${address}` });
-  if (shared) await openAcceptors(app.server, app.server.address() as AddressInfo, config.httpSockets.listenSockets - 1);
+  // several listening sockets on the port (platform/http/acceptors.ts): an overloaded node still accepts its newcomers
+  await listenOnSharedPort(app, { host: config.host, port: config.port, sockets: config.httpSockets.listenSockets });
   timer.end('écoute');
   // the instruction centre's demo queue: its requests carry files, kept outside the database (and so outside
   // the demo template): the worker files them once per database, after listening (src/demo/vehicle-queue.ts)

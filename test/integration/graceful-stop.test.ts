@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimJobs, enqueue } from '../../src/platform/jobs/queue.ts';
 import { createWorker } from '../../src/platform/jobs/worker.ts';
+import { listenOnSharedPort } from '../../src/platform/http/acceptors.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { RawConnection } from '../helpers/raw-http.ts';
 
@@ -27,7 +28,8 @@ async function startNode(graceSeconds: string): Promise<{ t: TestApp; port: numb
       return 'fini';
     });
   });
-  await node.app.listen({ host: '127.0.0.1', port: 0 });
+  // as server.ts listens: 16 sockets sharing the port, most connections accepted by the extra ones
+  await listenOnSharedPort(node.app, { host: '127.0.0.1', port: 0, sockets: 16 });
   const address = node.app.server.address();
   return { t: node, port: typeof address === 'object' && address ? address.port : 0 };
 }

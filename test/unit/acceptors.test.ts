@@ -83,6 +83,34 @@ describe('more listening sockets on the port (Linux)', () => {
     expect(refused).toBe('ECONNREFUSED');
   });
 
+  it('count their connections as the server’s own: its close waits for the requests in progress on every socket', async () => {
+    let answered = 0;
+    const server = createServer((_request, response) => {
+      setTimeout(() => {
+        answered++;
+        response.end('servi');
+      }, 400);
+    });
+    const at = await listening(server, true);
+    await openAcceptors(server, at, 15);
+    // 32 requests in progress: the kernel spreads their connections over the 16 sockets
+    const answers = Promise.all(Array.from({ length: 32 }, () => fetch(`http://127.0.0.1:${at.port}/`, { headers: { connection: 'close' } }).then((r) => r.text())));
+    for (let i = 0; i < 100 && (await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)))) < 32; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await new Promise<number>((resolve) => server.getConnections((_e, n) => resolve(n)))).toBe(32);
+    servers.pop();
+    let answeredAtClose = -1;
+    const closed = new Promise<void>((resolve) =>
+      server.close(() => {
+        answeredAtClose = answered;
+        resolve();
+      }),
+    );
+    server.closeIdleConnections();
+    expect(new Set(await answers)).toEqual(new Set(['servi']));
+    await closed;
+    expect(answeredAtClose).toBe(32); // the close ended only once every request had its answer
+  });
+
   it('refuse a port another program holds, even one that shares it', async () => {
     const other = createNetServer();
     await new Promise<void>((resolve) => other.listen({ port: 0, host: '127.0.0.1', reusePort: true }, resolve));

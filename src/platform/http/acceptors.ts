@@ -1,5 +1,6 @@
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * More listening sockets on the portal's port, each handing its connections to the one HTTP server.
@@ -43,15 +44,51 @@ export async function checkPortFree(host: string, port: number): Promise<void> {
   });
 }
 
+/** Node's count of a server's open connections and a socket's server (lib/net.js: `_onconnection`, `Socket#_destroy`). */
+type Counted = { _connections: number };
+type Owned = { server: unknown; _server: unknown };
+
+/**
+ * Makes a socket accepted by `acceptor` one of `server`'s own, then hands it to the server's
+ * listeners (`server.emit('connection')`, as Node documents). Node counts a server's connections
+ * on the socket (`_server`), and `server.close()` calls back once that count is 0: a socket merely
+ * emitted stayed counted on its acceptor, so the graceful stop ended with requests still running on
+ * it, the process exited and they were lost (15 of 16 sockets: outsider's finding, 2 December). The
+ * server's `maxConnections` applies to them as to its own.
+ */
+function handOver(server: Server, acceptor: NetServer, socket: Socket): void {
+  const from = acceptor as unknown as Counted;
+  const to = server as unknown as Counted;
+  const owned = socket as unknown as Owned;
+  if (typeof from._connections !== 'number' || typeof to._connections !== 'number' || owned._server !== acceptor) {
+    throw new Error('acceptors.ts : la version de Node ne compte plus les connexions comme prévu (lib/net.js)');
+  }
+  from._connections--;
+  to._connections++;
+  owned.server = server;
+  owned._server = server;
+  if (server.maxConnections != null && server.maxConnections > 0 && to._connections > server.maxConnections) {
+    socket.destroy(); // Node's hard limit, as for the server's own sockets
+    return;
+  }
+  server.emit('connection', socket);
+}
+
 /** Opens `count` more listening sockets on the address `server` listens on (SO_REUSEPORT); their connections go to `server`. */
 export async function openAcceptors(server: Server, address: AddressInfo, count: number): Promise<Acceptors> {
   const servers: NetServer[] = [];
   const close = () => {
     for (const s of servers) if (s.listening) s.close();
   };
+  /** the options the server was made with, as net.Server keeps them (lib/net.js) */
+  const own = server as unknown as { allowHalfOpen: boolean; noDelay: boolean; keepAlive: boolean; keepAliveInitialDelay: number; highWaterMark: number; pauseOnConnect: boolean };
   try {
     for (let i = 0; i < count; i++) {
-      const acceptor = createNetServer((socket) => server.emit('connection', socket));
+      // the server's own socket options (an HTTP server's: half-open allowed, no Nagle delay)
+      const acceptor = createNetServer(
+        { allowHalfOpen: own.allowHalfOpen, noDelay: own.noDelay, keepAlive: own.keepAlive, keepAliveInitialDelay: own.keepAliveInitialDelay * 1000, highWaterMark: own.highWaterMark, pauseOnConnect: own.pauseOnConnect },
+        (socket) => handOver(server, acceptor, socket),
+      );
       servers.push(acceptor);
       await new Promise<void>((resolve, reject) => {
         acceptor.once('error', reject);
@@ -72,4 +109,15 @@ export async function openAcceptors(server: Server, address: AddressInfo, count:
     return closeServer(callback);
   }) as Server['close'];
   return { servers, close };
+}
+
+/**
+ * Listens as the portal does (server.ts): on Linux with `sockets` > 1, the port checked free, then
+ * the server and `sockets − 1` acceptors sharing it; else one socket.
+ */
+export async function listenOnSharedPort(app: FastifyInstance, options: { host: string; port: number; sockets: number }): Promise<Acceptors | null> {
+  const shared = options.sockets > 1 && canSharePort();
+  if (shared) await checkPortFree(options.host, options.port);
+  await app.listen({ host: options.host, port: options.port, ...(shared ? { reusePort: true } : {}), listenTextResolver: (address) => `Serveur à l’écoute sur ${address}` });
+  return shared ? openAcceptors(app.server, app.server.address() as AddressInfo, options.sockets - 1) : null;
 }
