@@ -217,7 +217,7 @@ describe('nobody can take a vehicle that is not theirs', () => {
       await helper.post(`${forJulien.url}/titulaire/code`, { has_code: 'oui', cession_code: code });
       await helper.get(`${forJulien.url}/titulaire`);
       const other = await helper.post(`${forJulien.url}/titulaire/nouveau-titulaire`, { use: 'personnel', birth_name: 'Durand', given_names: 'Paul', birth_date: '1970-05-05', birth_place: 'Lyon', address_line1: '4 quai de la Gare', postcode: '69003', commune: 'Lyon' });
-      expect(textOf(other.body)).toContain('Le nouveau titulaire doit être l’acheteur déclaré par le vendeur');
+      expect(textOf(other.body)).toContain('Ce nom de naissance n’est pas celui de l’acheteur déclaré par le vendeur');
       expect(other.body).toContain('value="Durand"');
       // done for Julien: the final page names him, not the person who did it
       await helper.post(`${forJulien.url}/titulaire/nouveau-titulaire`, { use: 'personnel', birth_name: 'Leroy', given_names: 'Julien', birth_date: '1985-02-03', birth_place: 'Lyon', address_line1: '2 place Bellecour', postcode: '69002', commune: 'Lyon' });

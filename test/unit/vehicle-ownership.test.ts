@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeclaredBuyer, isOpenSlotTaken, pivotMatches, sameGivenNames } from '../../src/domains/vehicles/registry/ownership.ts';
+import { declaredBuyerMismatches, isDeclaredBuyer, isOpenSlotTaken, pivotMatches, sameGivenNames } from '../../src/domains/vehicles/registry/ownership.ts';
 import type { Declaration } from '../../src/domains/vehicles/sale/model.ts';
 
 describe('who is the holder or the declared buyer (issue 14)', () => {
@@ -26,11 +26,18 @@ describe('who is the holder or the declared buyer (issue 14)', () => {
     expect(sameGivenNames('', 'Jean')).toBe(false);
   });
 
-  it('the new holder of a change of holder is the declared buyer; a company buyer is not compared on a person', () => {
+  it('the new holder of a change of holder is the declared buyer: a person by names and birth date, a company by SIREN and name', () => {
     const buyer = { buyer_kind: 'natural', buyer_birth_name: 'Leroy', buyer_given_names: 'Julien', buyer_birth_date: '1985-02-03' } as Declaration;
-    expect(isDeclaredBuyer(buyer, { birthName: 'LEROY', givenNames: 'Julien Paul', birthDate: '1985-02-03' })).toBe(true);
-    expect(isDeclaredBuyer(buyer, { birthName: 'Durand', givenNames: 'Paul', birthDate: '1970-05-05' })).toBe(false);
-    expect(isDeclaredBuyer({ ...buyer, buyer_kind: 'legal' } as Declaration, { birthName: 'Durand', givenNames: 'Paul', birthDate: '1970-05-05' })).toBe(true);
+    const person = (birthName: string, givenNames: string, birthDate: string) => ({ kind: 'natural' as const, birthName, givenNames, birthDate });
+    expect(isDeclaredBuyer(buyer, person('LEROY', 'Julien Paul', '1985-02-03'))).toBe(true);
+    expect(declaredBuyerMismatches(buyer, person('Durand', 'Paul', '1970-05-05'))).toEqual(['birth_name', 'given_names', 'birth_date']);
+    expect(declaredBuyerMismatches(buyer, person('Leroy', 'Julien', '1985-03-02'))).toEqual(['birth_date']);
+    const company = { buyer_kind: 'legal', buyer_company_name: 'GARAGE TEST SARL', buyer_siren: '732829320' } as Declaration;
+    // the outsider's finding: a person was accepted for a company buyer
+    expect(isDeclaredBuyer(company, person('Durand', 'Paul', '1970-05-05'))).toBe(false);
+    expect(isDeclaredBuyer(company, { kind: 'legal', companyName: 'Garage Test S.A.R.L.', siren: '732 829 320' })).toBe(true);
+    expect(declaredBuyerMismatches(company, { kind: 'legal', companyName: 'GARAGE TEST SARL', siren: '356000000' })).toEqual(['siren']);
+    expect(declaredBuyerMismatches(company, { kind: 'legal', companyName: 'AUTRE SOCIETE', siren: '732829320' })).toEqual(['company_name']);
   });
 
   it('recognises the unique index of one open procedure per vehicle and kind, and only it', () => {

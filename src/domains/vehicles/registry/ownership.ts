@@ -92,11 +92,36 @@ export async function buyerLink(db: Db, account: Account, buyer: Declaration): P
   return (await sirenChecked(db, account)) ? 'proven' : 'declared';
 }
 
-/** The new holder typed in the change of holder is the declared buyer (a person; a company buyer is not compared here). */
-export function isDeclaredBuyer(buyer: Declaration, person: PersonIdentity): boolean {
-  if (buyer.buyer_kind !== 'natural') return true;
-  return sameName(buyer.buyer_birth_name ?? null, person.birthName) && sameGivenNames(buyer.buyer_given_names, person.givenNames) && buyer.buyer_birth_date === person.birthDate;
+/** The new holder typed in a change of holder: a person, or a company. */
+export type NewHolderIdentity = ({ kind: 'natural' } & PersonIdentity) | { kind: 'legal'; companyName: string; siren: string };
+export type DeclaredBuyerField = 'birth_name' | 'given_names' | 'birth_date' | 'company_name' | 'siren';
+
+/** A company's name, spelling aside: accents, case, dots (S.A.R.L. is SARL) and other punctuation. */
+const companyName = (s: string | null | undefined): string => norm((s ?? '').replace(/\./g, '')).replace(/[^A-Z0-9]+/g, ' ').trim();
+
+/**
+ * The fields on which the new holder of a change of holder differs from the buyer the seller
+ * declared: a person's birth name, given names and birth date; a company's SIREN and name. A holder
+ * of the other kind than the declared buyer differs on every field of the buyer's kind.
+ */
+export function declaredBuyerMismatches(buyer: Declaration, holder: NewHolderIdentity): DeclaredBuyerField[] {
+  if (buyer.buyer_kind === 'natural') {
+    if (holder.kind !== 'natural') return ['birth_name', 'given_names', 'birth_date'];
+    const wrong: DeclaredBuyerField[] = [];
+    if (!sameName(buyer.buyer_birth_name ?? null, holder.birthName)) wrong.push('birth_name');
+    if (!sameGivenNames(buyer.buyer_given_names, holder.givenNames)) wrong.push('given_names');
+    if (!buyer.buyer_birth_date || buyer.buyer_birth_date !== holder.birthDate) wrong.push('birth_date');
+    return wrong;
+  }
+  if (holder.kind !== 'legal') return ['company_name', 'siren'];
+  const wrong: DeclaredBuyerField[] = [];
+  if (!companyName(buyer.buyer_company_name) || companyName(buyer.buyer_company_name) !== companyName(holder.companyName)) wrong.push('company_name');
+  const siren = (buyer.buyer_siren ?? '').replace(/\s/g, '');
+  if (!siren || siren !== holder.siren.replace(/\s/g, '')) wrong.push('siren');
+  return wrong;
 }
+
+export const isDeclaredBuyer = (buyer: Declaration, holder: NewHolderIdentity): boolean => declaredBuyerMismatches(buyer, holder).length === 0;
 
 /**
  * The one answer to a start that cannot go on before any proof — no such plate, not the holder's

@@ -40,10 +40,33 @@ export const salePageOfSlug = (slug: string): SalePage | undefined => SALE_PAGES
 export const DECLARATION_FIELDS = ['buyer_kind', 'buyer_birth_name', 'buyer_given_names', 'buyer_birth_date', 'buyer_company_name', 'buyer_siren', 'buyer_is_professional', 'buyer_address_line1', 'buyer_postcode', 'buyer_commune', 'buyer_country', 'sale_date', 'sale_time', 'mileage'] as const;
 
 export const CESSION_CODE_VALID_DAYS = 15;
-const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-/** 11 letters and digits, like 4KFNTNJJL1L. */
-export const newCessionCode = (): string => Array.from({ length: 11 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
-export const normalizeCessionCode = (s: string): string => s.toUpperCase().replace(/[\s-]/g, '');
+/**
+ * Crockford's base 32: the digits and the letters but I, L, O and U. I, L and O are the ones read
+ * or copied as 1 and 0 (a code shown as MS8OZZ6R6MO was typed MS80ZZ6R6M0); U goes with them in
+ * Crockford's choice (no accidental words), which leaves 32 signs, drawn uniformly. 11 of them are
+ * still 55 bits, far beyond what the guess limits let anyone try.
+ */
+export const CESSION_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** 11 letters and digits, like 4KFNTNJJ7P2. */
+export const newCessionCode = (): string => Array.from({ length: 11 }, () => CESSION_CODE_ALPHABET[randomInt(CESSION_CODE_ALPHABET.length)]).join('');
+/** A code as typed, read: upper case, without spaces or hyphens, O as 0, I and L as 1 (as Crockford decodes them). */
+export const normalizeCessionCode = (s: string): string => s.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+
+/**
+ * The spellings a read code may have been issued with before the alphabet above (every 0 may have
+ * been an O, every 1 an I or an L): the codes already issued are stored as the hash of their own
+ * spelling. At most `max` of them (3^6: six ambiguous signs); beyond, the code as read only. The
+ * older codes expire 15 days after this change, after which only the first spelling can match.
+ */
+export function issuedSpellings(read: string, max = 729): string[] {
+  let spellings = [''];
+  for (const c of read) {
+    const options = c === '0' ? ['0', 'O'] : c === '1' ? ['1', 'I', 'L'] : [c];
+    if (spellings.length * options.length > max) return [read];
+    spellings = spellings.flatMap((s) => options.map((o) => s + o));
+  }
+  return spellings;
+}
 
 /**
  * A number of kilometres as people write it: "84500", "84 500" (a space, a no-break or a narrow

@@ -9,7 +9,7 @@ import { vehicleSituation } from '../registry/situation.ts';
 import type { SaleDocumentContent } from '../procedures/documents.ts';
 import { issuedDocumentSize, prepareIssuedDocument, renderIssuedDocument } from '../procedures/issued-documents.ts';
 import { renderSaleReceipt } from './receipt.ts';
-import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
+import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCessionCode, normalizeCessionCode, issuedSpellings, parisInstant, SALE_STEPS, type Declaration, type SalePage, type SaleStep } from './model.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
 import { saveStepData } from '../procedures/step-data.ts';
@@ -38,7 +38,12 @@ export function draftOf(input: Record<string, unknown>): Record<string, string> 
 export function createSaleService(deps: { db: Db; config: Config }) {
   const { db, config } = deps;
   const codeKey = Buffer.from(hkdfSync('sha256', config.sessionSecret, 'cession-code', 'portail-titres', 32));
-  const hashCode = (code: string) => createHmac('sha256', codeKey).update(normalizeCessionCode(code)).digest('hex');
+  /** The stored form of one exact spelling of a code. */
+  const hashSpelling = (spelling: string) => createHmac('sha256', codeKey).update(spelling).digest('hex');
+  /** The stored form of a new code (drawn without I, L, O: its spelling is the code as read). */
+  const hashCode = (code: string) => hashSpelling(normalizeCessionCode(code));
+  /** The stored forms a typed code may match: the code as read, and the spellings older codes were issued with. */
+  const codeHashes = (typed: string): string[] => issuedSpellings(normalizeCessionCode(typed)).map(hashSpelling);
 
   async function load(account: Account, fileNumber: string): Promise<VehicleProcedure | null> {
     const p = await db.selectFrom('vehicle_procedures').selectAll().where('file_number', '=', fileNumber).where('account_id', '=', account.id).executeTakeFirst();
@@ -263,6 +268,8 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       /^[A-Za-z0-9_-]{22}$/.test(token) ? db.selectFrom('issued_documents').select(['kind', 'plate', 'issued_at', 'content']).where('token', '=', token).executeTakeFirst() : Promise.resolve(undefined),
 
     hashCode,
+    hashSpelling,
+    codeHashes,
   };
 }
 export type SaleService = ReturnType<typeof createSaleService>;

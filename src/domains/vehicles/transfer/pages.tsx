@@ -1,7 +1,7 @@
 import { DownloadLink } from '../../../ui/components/download-link.tsx';
 import { NewCodeNotice } from '../confidential-code/pages.tsx';
 import type { ComponentChildren } from 'preact';
-import { HOLDER_FIELDS, TRANSFER_STEP_SLUGS, TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from './model.ts';
+import { COMPANY_HOLDER_FIELDS, HOLDER_FIELDS, holderName, isCompanyHolder, spacedSiren, TRANSFER_STEP_SLUGS, TRANSFER_STEP_TITLES, TRANSFER_STEPS, USES, type NewHolder, type TransferStep } from './model.ts';
 import { Accordion, Alert, SummaryList } from '../../../ui/components/content.tsx';
 import { Checkbox, Form, RadioGroup, SubmitButton, TextInput, type FieldErrors } from '../../../ui/components/form.tsx';
 import { ProcedureStepsLayout } from '../procedures/step-pages.tsx';
@@ -99,7 +99,7 @@ export function TransferCodePage({
             { value: 'non', label: 'Non' },
           ]}
         />
-        <TextInput name="cession_code" label="Si oui : code de cession" hint="11 lettres et chiffres, par exemple 4KFNTNJJL1L" value={values.cession_code} error={errors.cession_code} spellcheck={false} autocomplete="off" />
+        <TextInput name="cession_code" label="Si oui : code de cession" hint="11 lettres et chiffres, par exemple 4KFNTNJJ7P2" value={values.cession_code} error={errors.cession_code} spellcheck={false} autocomplete="off" />
         {fni ? (
           <DateInput name="certificate_date" label="Si non : date du certificat d’immatriculation (repère I)" example="21/06/2018" value={values.certificate_date} error={errors.certificate_date} />
         ) : (
@@ -120,9 +120,24 @@ export function TransferCodePage({
 
 
 
-export function TransferHolderPage({ fileNumber, plate, formerHolder, values, errors }: { fileNumber: string; plate: string; formerHolder: string; values: Values; errors: FieldErrors }) {
+export function TransferHolderPage({
+  fileNumber,
+  plate,
+  formerHolder,
+  company,
+  values,
+  errors,
+}: {
+  fileNumber: string;
+  plate: string;
+  formerHolder: string;
+  /** the seller declared a company as the buyer: the company's fields instead of a person's */
+  company: boolean;
+  values: Values;
+  errors: FieldErrors;
+}) {
   return (
-    <TransferLayout fileNumber={fileNumber} plate={plate} step="holder" previous="code" errors={errors} order={[...HOLDER_FIELDS]}>
+    <TransferLayout fileNumber={fileNumber} plate={plate} step="holder" previous="code" errors={errors} order={[...(company ? COMPANY_HOLDER_FIELDS : HOLDER_FIELDS)]}>
       <p>
         Ancien titulaire : <strong>{formerHolder}</strong>
       </p>
@@ -130,12 +145,26 @@ export function TransferHolderPage({ fileNumber, plate, formerHolder, values, er
         <a href={`/vehicules/demandes/${fileNumber}/accuse-enregistrement.pdf`}>Accusé d’enregistrement de la déclaration de cession (PDF)</a> : à
         signer par le vendeur et par vous, puis à envoyer au service administratif compétent.
       </p>
+      <p class="fr-hint-text">
+        {company
+          ? 'Le vendeur a déclaré une entreprise comme acheteur : le nouveau titulaire est cette entreprise, avec sa raison sociale et son numéro SIREN tels qu’ils figurent sur le certificat de cession.'
+          : 'Le nouveau titulaire est l’acheteur déclaré par le vendeur : saisissez son nom de naissance, ses prénoms et sa date de naissance tels qu’ils figurent sur le certificat de cession.'}
+      </p>
       <Form action={`/vehicules/demandes/${fileNumber}/titulaire/nouveau-titulaire`}>
         <RadioGroup name="use" label="Usage du véhicule" value={values.use} error={errors.use} options={USES.map((u) => ({ value: u.value, label: u.label }))} />
-        <TextInput name="birth_name" label="Nom de naissance" autocomplete="family-name" value={values.birth_name} error={errors.birth_name} />
-        <TextInput name="given_names" label="Prénoms" autocomplete="given-name" value={values.given_names} error={errors.given_names} />
-        <DateInput name="birth_date" label="Date de naissance" autocomplete="bday" value={values.birth_date} error={errors.birth_date} />
-        <TextInput name="birth_place" label="Commune de naissance" value={values.birth_place} error={errors.birth_place} />
+        {company ? (
+          <>
+            <TextInput name="company_name" label="Raison sociale" autocomplete="organization" value={values.company_name} error={errors.company_name} />
+            <TextInput name="siren" label="Numéro SIREN" hint="9 chiffres, par exemple 732 829 320" inputMode="numeric" value={values.siren} error={errors.siren} />
+          </>
+        ) : (
+          <>
+            <TextInput name="birth_name" label="Nom de naissance" autocomplete="family-name" value={values.birth_name} error={errors.birth_name} />
+            <TextInput name="given_names" label="Prénoms" autocomplete="given-name" value={values.given_names} error={errors.given_names} />
+            <DateInput name="birth_date" label="Date de naissance" autocomplete="bday" value={values.birth_date} error={errors.birth_date} />
+            <TextInput name="birth_place" label="Commune de naissance" value={values.birth_place} error={errors.birth_place} />
+          </>
+        )}
         <TextInput name="address_line1" label="Numéro et voie" autocomplete="street-address" value={values.address_line1} error={errors.address_line1} />
         <TextInput name="postcode" label="Code postal" autocomplete="postal-code" inputMode="numeric" value={values.postcode} error={errors.postcode} />
         <TextInput name="commune" label="Commune" autocomplete="address-level2" value={values.commune} error={errors.commune} />
@@ -152,14 +181,22 @@ export function TransferSummaryPage({ fileNumber, plate, formerHolder, holder, t
         rows={[
           { key: 'Véhicule', value: plate },
           { key: 'Ancien titulaire', value: formerHolder },
-          { key: 'Nouveau titulaire', value: `${holder.given_names} ${holder.birth_name.toUpperCase()}` },
+          { key: 'Nouveau titulaire', value: holderName(holder) },
           { key: 'Usage', value: USES.find((u) => u.value === holder.use)?.label ?? holder.use },
           ...(taxes ? [{ key: 'Montant à payer', value: formatEuros(taxes.at(-1)!.amountCents) }] : []),
         ]}
       />
       <Accordion title="Détail de l’identité et de l’adresse">
         <p>
-          {holder.given_names} {holder.birth_name.toUpperCase()}, né(e) le {holder.birth_date.split('-').reverse().join('/')} à {holder.birth_place}
+          {isCompanyHolder(holder) ? (
+            <>
+              {holder.company_name.toUpperCase()}, SIREN {spacedSiren(holder.siren)}
+            </>
+          ) : (
+            <>
+              {holder.given_names} {holder.birth_name.toUpperCase()}, né(e) le {holder.birth_date.split('-').reverse().join('/')} à {holder.birth_place}
+            </>
+          )}
           <br />
           {holder.address_line1}, {holder.postcode} {holder.commune.toUpperCase()}
         </p>

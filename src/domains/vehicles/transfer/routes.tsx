@@ -5,7 +5,7 @@ import type { PaymentService } from '../../../platform/payment/service.ts';
 import { actorOf } from '../../../platform/http/guards.ts';
 import { formatDateTime } from '../../../ui/format.ts';
 import { TransferCodePage, TransferHolderPage, TransferPaymentPage, transferStepUrl, TransferSummaryPage } from './pages.tsx';
-import { transferCanShow, transferStepOfSlug, type TransferStep } from './model.ts';
+import { holderName, transferCanShow, transferStepOfSlug, type TransferStep } from './model.ts';
 import { draftsHome } from '../procedures/drafts-home.ts';
 import type { VehicleProcedure } from '../tables.ts';
 import type { TransferService } from './service.ts';
@@ -61,8 +61,13 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
           />,
           status,
         );
-      case 'holder':
-        return reply.render(<TransferHolderPage fileNumber={p.file_number} plate={vehicle.plate} formerHolder={formerHolder} values={values ?? (await transfers.prefill(request.account!, p))} errors={errors} />, status);
+      case 'holder': {
+        const kind = await transfers.holderKind(p);
+        return reply.render(
+          <TransferHolderPage fileNumber={p.file_number} plate={vehicle.plate} formerHolder={formerHolder} company={kind === 'legal'} values={values ?? (await transfers.prefill(request.account!, p, kind))} errors={errors} />,
+          status,
+        );
+      }
       case 'summary':
         return reply.render(<TransferSummaryPage fileNumber={p.file_number} plate={vehicle.plate} formerHolder={formerHolder} holder={state.holder!} taxes={await transfers.taxLines(p)} errors={errors} />, status);
       case 'payment': {
@@ -84,7 +89,7 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
             lastAttempt={last?.status ?? null}
             idempotencyKey={randomBytes(16).toString('base64url')}
             documents={documents}
-            newHolder={p.initiator === 'other' && state.holder ? `${state.holder.given_names} ${state.holder.birth_name.toUpperCase()}` : undefined}
+            newHolder={p.initiator === 'other' && state.holder ? holderName(state.holder) : undefined}
           />,
         );
       }
@@ -131,7 +136,7 @@ export function registerTransferRoutes(scope: FastifyInstance, transfers: Transf
       request.session.flash('success', `Votre demande de changement de titulaire ${p.file_number} est enregistrée en brouillon, avec ce que vous avez saisi. Vous la retrouverez dans « ${home.label} », pour la reprendre où vous l’avez laissée.`);
       return reply.redirect(home.href, 303);
     }
-    const outcome = await transfers.saveHolder(p, form);
+    const outcome = await transfers.saveHolder(request.account!, p, form, actorOf(request));
     if (!outcome.ok) {
       await transfers.saveDraft(p, form);
       return render(request, reply, p, 'holder', outcome.errors, form);

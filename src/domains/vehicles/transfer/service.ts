@@ -6,10 +6,10 @@ import type { Account } from '../../../schema.ts';
 import type { Outcome } from '../../accounts/service.ts';
 import { cpiPdf, type CpiContent } from '../procedures/documents.ts';
 import { checkAddress } from '../registry/communes.ts';
-import { guess } from '../procedures/guess-limits.ts';
+import { guess, guessLockMessage } from '../procedures/guess-limits.ts';
 import { ownOpenProcedure } from '../procedures/lookup.ts';
 import { isValidCertificateNumber } from '../registry/identifiers.ts';
-import { alreadyOpen, buyerLink, isDeclaredBuyer, isOpenSlotTaken } from '../registry/ownership.ts';
+import { alreadyOpen, buyerLink, declaredBuyerMismatches, isOpenSlotTaken, type DeclaredBuyerField } from '../registry/ownership.ts';
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { Declaration } from '../sale/model.ts';
 import { issueNewCertificate } from '../registry/new-certificate.ts';
@@ -18,7 +18,7 @@ import type { CessionCodesTable, VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
 import { regionOfPostcode, type TaxLine } from '../taxes/model.ts';
 import { pendingSummaryPdf } from './documents.ts';
-import { HOLDER_FIELDS, newHolderSchema, USES, type NewHolder, type TransferStep } from './model.ts';
+import { companyHolderSchema, DRAFT_FIELDS, holderName, isCompanyHolder, newHolderSchema, spacedSiren, USES, type NewHolder, type TransferStep } from './model.ts';
 import { dateProblemMessage, readFrenchDate } from '../../../platform/french-date.ts';
 import { saveStepData } from '../procedures/step-data.ts';
 
@@ -35,6 +35,16 @@ export interface TransferState {
 }
 
 /** Without the code: only the buyer the seller declared (neutral: says nothing of whether the vehicle was sold at all). */
+/** A new holder who is not the declared buyer: the message next to each field that differs. */
+const NOT_THE_DECLARED_BUYER: Record<DeclaredBuyerField, string> = {
+  birth_name: 'Ce nom de naissance n’est pas celui de l’acheteur déclaré par le vendeur',
+  given_names: 'Ces prénoms ne sont pas ceux de l’acheteur déclaré par le vendeur',
+  birth_date: 'Cette date de naissance n’est pas celle de l’acheteur déclaré par le vendeur',
+  company_name: 'Cette raison sociale n’est pas celle de l’acheteur déclaré par le vendeur',
+  siren: 'Ce numéro SIREN n’est pas celui de l’acheteur déclaré par le vendeur',
+};
+const DECLARED_BUYER_HELP = ' : le nouveau titulaire est l’acheteur déclaré dans la cession. Vérifiez sur le certificat de cession ; si la déclaration comporte une erreur, le vendeur doit la corriger.';
+
 const NO_CODE_REFUSED =
   'Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente à votre nom (votre identité FranceConnect, ou le SIREN de votre entreprise). Demandez le code de cession au vendeur, ou vérifiez avec lui sa déclaration de cession.';
 
@@ -62,6 +72,12 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
     const row = await db.selectFrom('cession_codes').select(['id', 'procedure_id']).where('vehicle_id', '=', vehicleId).where('used_at', 'is', null).orderBy('id', 'desc').executeTakeFirst();
     const declaration = row ? await declarationOf(row.procedure_id) : null;
     return row && declaration ? { cessionId: row.id, declaration } : null;
+  }
+  /** The buyer declared in the sale this change of holder relies on (its code, or its declaration without code). */
+  async function declaredBuyer(state: TransferState): Promise<Declaration | null> {
+    if (!state.cessionCodeId) return null;
+    const row = await db.selectFrom('cession_codes').select('procedure_id').where('id', '=', state.cessionCodeId).executeTakeFirst();
+    return row ? declarationOf(row.procedure_id) : null;
   }
 
   return {
@@ -111,10 +127,12 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       };
       if (input.has_code === 'oui') {
         const code = (input.cession_code ?? '').toUpperCase().replace(/[\s-]/g, '');
-        if (!/^[A-Z0-9]{11}$/.test(code)) return { ok: false, errors: { cession_code: 'Le code de cession comporte 11 lettres et chiffres, par exemple 4KFNTNJJL1L' } };
+        if (!/^[A-Z0-9]{11}$/.test(code)) return { ok: false, errors: { cession_code: 'Le code de cession comporte 11 lettres et chiffres, par exemple 4KFNTNJJ7P2' } };
         let row: Selectable<CessionCodesTable> | undefined;
         const attempt = await guess(db, account, actor, {}, async (trx) => {
-          row = await trx.selectFrom('cession_codes').selectAll().where('code_hash', '=', sales.hashCode(code)).executeTakeFirst();
+          // one answer, whatever the spellings it is compared with (O/0, I/L/1 of the codes issued before)
+          const rows = await trx.selectFrom('cession_codes').selectAll().where('code_hash', 'in', sales.codeHashes(code)).execute();
+          row = rows.find((r) => r.vehicle_id === vehicle.id) ?? rows[0];
           return row?.vehicle_id === vehicle.id;
         });
         if (!attempt.admitted) return { ok: false, locked: attempt.lockedUntil };
@@ -157,20 +175,34 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       return claim({ step: 'holder', via: 'certificate', cessionCodeId: sale.cessionId });
     },
 
-    /** Prefill for "pour moi-même": the FranceConnect identity. */
-    async prefill(account: Account, p: VehicleProcedure): Promise<Partial<Record<keyof NewHolder, string>>> {
+    /** Whether the new holder's page asks for a company (the seller declared a company as the buyer) or a person. */
+    async holderKind(p: VehicleProcedure): Promise<'natural' | 'legal'> {
+      return (await declaredBuyer(stateOf(p)))?.buyer_kind === 'legal' ? 'legal' : 'natural';
+    },
+
+    /** Prefill for "pour moi-même": the FranceConnect identity (a person's page only). */
+    async prefill(account: Account, p: VehicleProcedure, kind: 'natural' | 'legal'): Promise<Record<string, string | undefined>> {
       const { holder: saved, draft } = stateOf(p);
-      if (draft) return { ...(saved ?? {}), ...draft };
-      if (saved) return saved;
-      if (p.initiator !== 'self') return {};
+      const typed = saved ? (isCompanyHolder(saved) ? { ...saved, siren: spacedSiren(saved.siren) } : saved) : undefined;
+      if (draft) return { ...(typed ?? {}), ...draft };
+      if (typed) return typed;
+      if (p.initiator !== 'self' || kind === 'legal') return {};
       const fc = await db.selectFrom('franceconnect_identities').selectAll().where('account_id', '=', account.id).executeTakeFirst();
       return fc ? { birth_name: fc.family_name, given_names: fc.given_name, birth_date: /^\d{4}-\d{2}-\d{2}$/.test(fc.birthdate) && !fc.birthdate.endsWith('-00') ? fc.birthdate : '' } : {};
     },
 
-    async saveHolder(p: VehicleProcedure, input: Record<string, unknown>): Promise<Outcome<null>> {
+    /**
+     * The new holder's page: the buyer the seller declared, whoever files it (the buyer, or someone
+     * acting for them): a person by birth name, given names and birth date, a company by SIREN and
+     * name, each differing field refused with its message. A refusal counts as a wrong answer in the
+     * guess limits (the identity of the declared buyer is not to be read by trying).
+     */
+    async saveHolder(account: Account, p: VehicleProcedure, input: Record<string, unknown>, actor: Actor): Promise<Outcome<null>> {
       const state = stateOf(p);
       if (state.step !== 'holder' && state.step !== 'summary') return { ok: false, errors: { form: 'Cette étape est déjà validée.' } };
-      const parsed = newHolderSchema.safeParse(input);
+      const buyer = await declaredBuyer(state);
+      const company = buyer?.buyer_kind === 'legal';
+      const parsed = company ? companyHolderSchema.safeParse(input) : newHolderSchema.safeParse(input);
       const errors: Record<string, string> = {};
       if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
       // the address is checked like a change of address: INSEE commune reference, postal norm
@@ -178,15 +210,28 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       const address = checkAddress({ line1: text('address_line1'), postcode: text('postcode'), commune: text('commune') });
       if (!address.ok) for (const [k, m] of Object.entries(address.errors)) errors[k === 'line1' ? 'address_line1' : k === 'line2' ? 'address_line1' : k] ??= m;
       if (!parsed.success || !address.ok) return { ok: false, errors };
-      const buyer = state.cessionCodeId ? await db.selectFrom('cession_codes').select('procedure_id').where('id', '=', state.cessionCodeId).executeTakeFirst().then((r) => (r ? declarationOf(r.procedure_id) : null)) : null;
-      const h = parsed.data;
-      if (buyer && !isDeclaredBuyer(buyer, { birthName: h.birth_name, givenNames: h.given_names, birthDate: h.birth_date }))
-        return {
-          ok: false,
-          errors: { birth_name: 'Le nouveau titulaire doit être l’acheteur déclaré par le vendeur : saisissez son nom de naissance, ses prénoms et sa date de naissance tels que le vendeur les a déclarés.' },
-        };
       const a = address.proposed;
-      await save(p, { ...state, step: 'summary', draft: undefined, holder: { ...h, address_line1: [a.line1, a.line2].filter(Boolean).join(' '), postcode: a.postcode, commune: a.commune } });
+      const place = { address_line1: [a.line1, a.line2].filter(Boolean).join(' '), postcode: a.postcode, commune: a.commune };
+      let holder: NewHolder;
+      const typedName = 'company_name' in parsed.data ? parsed.data.company_name : '';
+      if ('company_name' in parsed.data) {
+        // the registry takes the company's name as the seller declared it (the same, spelling aside)
+        holder = { kind: 'legal', ...parsed.data, company_name: buyer?.buyer_company_name?.trim() || parsed.data.company_name, ...place };
+      } else holder = { kind: 'natural', ...parsed.data, ...place };
+      if (buyer) {
+        const wrong = declaredBuyerMismatches(
+          buyer,
+          isCompanyHolder(holder) ? { kind: 'legal', companyName: typedName, siren: holder.siren } : { kind: 'natural', birthName: holder.birth_name, givenNames: holder.given_names, birthDate: holder.birth_date },
+        );
+        const attempt = await guess(db, account, actor, {}, () => wrong.length === 0);
+        const first = company ? 'company_name' : 'birth_name';
+        if (!attempt.admitted) return { ok: false, errors: { [first]: guessLockMessage('identity', attempt.lockedUntil) } };
+        if (wrong.length) {
+          await audit(db, actor, 'vehicle.holder_change_refused', { kind: 'vehicle_procedure', id: p.id }, { reason: 'not_declared_buyer', fields: wrong });
+          return { ok: false, errors: Object.fromEntries(wrong.map((f, i) => [f, NOT_THE_DECLARED_BUYER[f] + (i === 0 ? DECLARED_BUYER_HELP : '')])) };
+        }
+      }
+      await save(p, { ...state, step: 'summary', draft: undefined, holder });
       return { ok: true, value: null };
     },
 
@@ -221,11 +266,9 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       const holder = await trx
         .insertInto('vehicle_holders')
         .values({
-          kind: 'natural',
-          birth_name: h.birth_name.toUpperCase(),
-          given_names: h.given_names,
-          birth_date: h.birth_date,
-          birth_place: h.birth_place.toUpperCase(),
+          ...(isCompanyHolder(h)
+            ? { kind: 'legal' as const, company_name: h.company_name.toUpperCase(), siren: h.siren }
+            : { kind: 'natural' as const, birth_name: h.birth_name.toUpperCase(), given_names: h.given_names, birth_date: h.birth_date, birth_place: h.birth_place.toUpperCase() }),
           address_line1: h.address_line1.toUpperCase(),
           postcode: h.postcode,
           commune: h.commune.toUpperCase(),
@@ -238,7 +281,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
       await issueNewCertificate(trx, deps.config.sessionSecret, {
         vehicle,
         procedure: { id: p.id, fileNumber: p.file_number },
-        holder: `${h.given_names} ${h.birth_name.toUpperCase()}`,
+        holder: isCompanyHolder(h) ? h.company_name.toUpperCase() : holderName(h),
         address: [h.address_line1, `${h.postcode} ${h.commune.toUpperCase()}`],
         changes: { holder_id: holder.id, sold_at: null, long_term_lease: false, previous_title_address: null },
         publicUrl: deps.config.publicUrl,
@@ -260,7 +303,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
     async saveDraft(p: VehicleProcedure, input: Record<string, unknown>): Promise<void> {
       const state = stateOf(p);
       if (state.step !== 'holder' && state.step !== 'summary') return;
-      const draft = Object.fromEntries(HOLDER_FIELDS.filter((k) => typeof input[k] === 'string').map((k) => [k, (input[k] as string).slice(0, 200)]));
+      const draft = Object.fromEntries(DRAFT_FIELDS.filter((k) => typeof input[k] === 'string').map((k) => [k, (input[k] as string).slice(0, 200)]));
       await save(p, { ...state, draft });
     },
 
@@ -310,7 +353,7 @@ export function createTransferService(deps: { db: Db; config: Config; sales: Sal
           category: vehicle.category,
           vin: vehicle.vin,
           formerHolder,
-          newHolder: `${h.given_names} ${h.birth_name.toUpperCase()}, né(e) le ${h.birth_date.split('-').reverse().join('/')} à ${h.birth_place}`,
+          newHolder: isCompanyHolder(h) ? `${h.company_name.toUpperCase()}, SIREN ${spacedSiren(h.siren)}` : `${holderName(h)}, né(e) le ${h.birth_date.split('-').reverse().join('/')} à ${h.birth_place}`,
           address: `${h.address_line1}, ${h.postcode} ${h.commune.toUpperCase()}`,
           use: USES.find((u) => u.value === h.use)?.label ?? h.use,
           state: p.status === 'completed' ? 'Payée, certificat provisoire délivré' : 'En attente de paiement',
