@@ -36,7 +36,7 @@ describe('duplicate and complementary procedure in Chromium, JavaScript off, 375
     await page.getByLabel('Date d’expiration').fill('12/30');
     await page.getByLabel('Cryptogramme').fill('123');
     await page.getByRole('button', { name: 'Valider' }).click();
-    await page.getByRole('link', { name: 'Cliquer ici pour enregistrer votre paiement' }).click();
+    await page.getByRole('link', { name: /^(Cliquer ici pour enregistrer votre paiement|Revenir sur le portail)$/ }).click();
     expect(await page.locator('main').textContent()).toContain(expected);
   }
 

@@ -42,8 +42,20 @@ describe('on a narrow screen: plates and file numbers on one line, the timeline 
         expect(m.marker).toBe('none');
         expect(m.left).toBeGreaterThanOrEqual(0);
       }
-      // a summary's values break between words, not inside one
+      // a summary's values break between words, not inside one; the file number it shows, not at all
       expect(await page.locator('.app-summary-list__value').first().evaluate((el) => getComputedStyle(el).overflowWrap)).toBe('break-word');
+      expect(await page.locator('.app-summary-list__value .app-nowrap').first().textContent()).toBe(file);
+      expect(await linesOf(page, '.app-summary-list__value .app-nowrap')).toBe(1);
+      await pageChecks(page);
+    }
+
+    // a step of the procedure: its title names the plate, kept whole, and nothing scrolls sideways
+    await page.goto(`${e2e.baseUrl}/vehicules/demandes/${file}/cession`);
+    for (const width of [375, 320]) {
+      await page.setViewportSize({ width, height: 700 });
+      expect(await page.locator('h1 .app-nowrap').textContent()).toBe('AB-123-CD');
+      expect(await linesOf(page, 'h1 .app-nowrap')).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth)).toBe(false);
       await pageChecks(page);
     }
 

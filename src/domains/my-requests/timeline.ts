@@ -68,6 +68,7 @@ const MESSAGE_ROWS = new Set(['agent.messaged_user', 'vehicle_procedure.user_mes
 const ISSUED_LABELS: Record<string, string> = {
   certificat_cession: 'Certificat de cession délivré',
   csa: 'Certificat de situation administrative délivré',
+  accuse_enregistrement: 'Accusé d’enregistrement délivré',
   cpi: 'Certificat provisoire d’immatriculation (CPI) délivré',
   recapitulatif: 'Récapitulatif de la démarche délivré',
 };
@@ -175,7 +176,9 @@ export function createTimeline(deps: { db: Db }) {
 
       if (owner.kind === 'vehicle_procedure') {
         const issued = await db.selectFrom('issued_documents').select(['kind', 'issued_at']).where('procedure_id', '=', owner.id).orderBy('issued_at').execute();
-        for (const d of issued)
+        // the accusé d'enregistrement is drawn from the certificat de cession's row (sale/receipt.ts): issued with it
+        const kinds = issued.flatMap((d) => (d.kind === 'certificat_cession' ? [d, { ...d, kind: 'accuse_enregistrement' }] : [d]));
+        for (const d of kinds)
           entries.push({
             at: new Date(d.issued_at),
             order: Number.MAX_SAFE_INTEGER,

@@ -8,6 +8,15 @@ import { notificationSignatureValid } from './simulated-provider.tsx';
 
 const STATUSES: ProviderStatus[] = ['pending', 'paid', 'declined', 'error', 'cancelled'];
 
+const RETURN_MESSAGES: Record<string, ['success' | 'error' | 'info' | 'warning', string]> = {
+  success: ['success', 'Votre paiement est enregistré.'],
+  failed: ['error', 'Le paiement a été refusé par la banque. Votre demande est conservée : vous pouvez payer de nouveau.'],
+  error: ['error', 'Le prestataire de paiement a rencontré une erreur. Votre demande est conservée : vous pouvez payer de nouveau.'],
+  cancelled: ['info', 'Vous avez annulé le paiement. Votre demande est conservée : vous pouvez payer quand vous voulez.'],
+  to_refund: ['warning', 'Votre démarche était déjà payée : ce second paiement vous sera remboursé sur votre carte bancaire. Vous n’avez rien à faire.'],
+};
+const RETURN_TEXTS = new Set([...Object.values(RETURN_MESSAGES).map(([, text]) => text), 'Votre paiement est déjà enregistré.', 'Le paiement est en cours de traitement.']);
+
 /**
  * The provider sends the user back to /paiement/retour (no reference in the URL: the session knows
  * the attempt) and notifies /paiement/notification server to server, signed with HMAC (PayFiP:
@@ -18,23 +27,23 @@ const STATUSES: ProviderStatus[] = ['pending', 'paid', 'declined', 'error', 'can
 export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentService, deps: { notificationKey: Buffer; limiter: NotificationLimiter; procedureUrl: (procedureId: number) => Promise<string> }): void {
   const { limiter } = deps;
   app.get('/paiement/retour', async (request, reply) => {
-    const reference = request.session.get<string>('paymentRef');
+    const pending = request.session.get<string>('paymentRef');
+    // Back a second time (another tab on the same provider page, a double click): the attempt this
+    // session already came back from is shown again, not "no payment in progress".
+    const reference = pending ?? request.session.get<string>('paymentReturnedRef');
     if (!reference) {
       request.session.flash('warning', 'Aucun paiement en cours dans cette session. Retrouvez vos démarches dans « Mon espace véhicule ».');
       return reply.redirect('/vehicules', 303);
     }
     const payment = await payments.returned(reference, actorOf(request));
     request.session.set('paymentRef', undefined);
+    request.session.set('paymentReturnedRef', reference);
     if (!payment) return reply.redirect('/vehicules', 303);
-    const messages: Record<string, [('success' | 'error' | 'info' | 'warning'), string]> = {
-      success: ['success', 'Votre paiement est enregistré.'],
-      failed: ['error', 'Le paiement a été refusé par la banque. Votre demande est conservée : vous pouvez payer de nouveau.'],
-      error: ['error', 'Le prestataire de paiement a rencontré une erreur. Votre demande est conservée : vous pouvez payer de nouveau.'],
-      cancelled: ['info', 'Vous avez annulé le paiement. Votre demande est conservée : vous pouvez payer quand vous voulez.'],
-      to_refund: ['warning', 'Votre démarche était déjà payée : ce second paiement vous sera remboursé sur votre carte bancaire. Vous n’avez rien à faire.'],
-    };
-    const [kind, text] = messages[payment.status] ?? ['info', 'Le paiement est en cours de traitement.'];
-    request.session.flash(kind, text);
+    const [kind, text] = RETURN_MESSAGES[payment.status] ?? ['info', 'Le paiement est en cours de traitement.'];
+    const again = pending ? null : payment.status === 'success' ? 'Votre paiement est déjà enregistré.' : text;
+    // a double click: the first answer's notice, never shown, is still waiting; the second says nothing more
+    const waiting = request.session.get<{ message: string }[]>('flash') ?? [];
+    if (!waiting.some((f) => RETURN_TEXTS.has(f.message))) request.session.flash(kind, again ?? text);
     return reply.redirect(await deps.procedureUrl(payment.procedure_id), 303);
   });
 

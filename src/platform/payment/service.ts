@@ -76,8 +76,9 @@ export function createPaymentService(deps: { db: Db; provider: PaymentProvider; 
         return 'to_refund';
       }
       const updated = await trx.updateTable('payments').set({ status: 'success', failure_reason: null, updated_at: new Date() }).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow();
-      await deps.onPaid(trx, updated);
+      // the payment first, then what it causes: the timeline tells them in the audit's order
       await audit(trx, actor, 'payment.success', subject, { reference: current.reference, amount_cents: current.amount_cents, ...(OPEN.includes(current.status) ? {} : { was: current.status }) });
+      await deps.onPaid(trx, updated);
       return 'success';
     });
   }

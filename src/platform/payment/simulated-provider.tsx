@@ -9,8 +9,8 @@ import type { PaymentProvider, ProviderStatus } from './port.ts';
 /**
  * A card-payment provider for the embedded mode, served by the same process under
  * /paiement-simule: a hosted page (card number with Luhn, expiry, CVC), test cards that succeed,
- * decline or fail, the mandatory "Cliquer ici pour enregistrer votre paiement" step back to the
- * portal, and an HMAC-signed notification sent to the portal by a durable job.
+ * decline or fail, the mandatory step back to the portal ("Cliquer ici pour enregistrer votre paiement"
+ * once paid, "Revenir sur le portail" otherwise), and an HMAC-signed notification sent to the portal by a durable job.
  */
 export const TEST_CARDS: Record<string, { outcome: 'paid' | 'declined' | 'error'; label: string }> = {
   '4242424242424242': { outcome: 'paid', label: 'paiement accepté' },

@@ -53,7 +53,7 @@ export function SummaryList({ rows }: { rows: SummaryRow[] }) {
       {rows.map((row) => (
         <div class="app-summary-list__row" key={row.key}>
           <dt class="app-summary-list__key">{row.key}</dt>
-          <dd class="app-summary-list__value">{row.value}</dd>
+          <dd class="app-summary-list__value">{typeof row.value === 'string' ? <Unbroken text={row.value} /> : row.value}</dd>
           {row.changeHref && (
             <dd class="app-summary-list__actions">
               <a class="fr-link" href={row.changeHref}>
@@ -68,7 +68,8 @@ export function SummaryList({ rows }: { rows: SummaryRow[] }) {
 }
 
 export function Table(props: {
-  caption: string;
+  /** null: the heading just before the table names it (a caption would say it a second time, to the eye and to a screen reader) */
+  caption: string | null;
   headers: string[];
   rows: ComponentChildren[][];
   empty?: string;
@@ -77,7 +78,7 @@ export function Table(props: {
   return (
     <div class="fr-table fr-table--no-scroll app-table">
       <table>
-        <caption>{props.caption}</caption>
+        {props.caption !== null && <caption>{props.caption}</caption>}
         <thead>
           <tr>
             {props.headers.map((h) => (

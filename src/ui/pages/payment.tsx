@@ -35,25 +35,35 @@ export function SimulatedPaymentPage({ id, amountCents, values, errors }: { id: 
   );
 }
 
-const OUTCOME: Record<string, { kind: 'success' | 'error' | 'info'; title: string }> = {
-  paid: { kind: 'success', title: 'Paiement accepté' },
-  declined: { kind: 'error', title: 'Paiement refusé par la banque' },
-  error: { kind: 'error', title: 'Erreur technique du prestataire' },
-  cancelled: { kind: 'info', title: 'Paiement annulé' },
+const OUTCOME: Record<string, { kind: 'success' | 'error' | 'info'; title: string; text: string; link: string }> = {
+  paid: { kind: 'success', title: 'Paiement accepté', text: 'Pour finaliser, revenez sur le portail : votre démarche y est enregistrée.', link: 'Cliquer ici pour enregistrer votre paiement' },
+  declined: {
+    kind: 'error',
+    title: 'Paiement refusé par la banque',
+    text: 'Aucune somme n’a été débitée. Votre demande est conservée sur le portail : vous pouvez payer de nouveau, avec une autre carte si besoin.',
+    link: 'Revenir sur le portail',
+  },
+  error: {
+    kind: 'error',
+    title: 'Erreur technique du prestataire',
+    text: 'Aucune somme n’a été débitée. Votre demande est conservée sur le portail : vous pouvez payer de nouveau dans quelques minutes.',
+    link: 'Revenir sur le portail',
+  },
+  cancelled: { kind: 'info', title: 'Paiement annulé', text: 'Aucune somme n’a été débitée. Votre demande est conservée sur le portail : vous pouvez payer quand vous voulez.', link: 'Revenir sur le portail' },
 };
 
+/** The attempt's outcome: only a payment that happened is "recorded" on the way back. */
 export function SimulatedPaymentDonePage({ status, returnUrl }: { status: string; returnUrl: string }) {
-  const o = OUTCOME[status] ?? { kind: 'info' as const, title: 'Paiement en cours' };
+  const o = OUTCOME[status] ?? { kind: 'info' as const, title: 'Paiement en cours', text: 'Revenez sur le portail : il vous dira où en est votre paiement.', link: 'Revenir sur le portail' };
   return (
     <Layout title={o.title}>
       <h1>{o.title}</h1>
-      <Alert kind={o.kind}>Pour finaliser, revenez sur le portail : votre démarche y est enregistrée.</Alert>
+      <Alert kind={o.kind}>{o.text}</Alert>
       <p>
         <a class="fr-btn" href={returnUrl}>
-          Cliquer ici pour enregistrer votre paiement
+          {o.link}
         </a>
       </p>
     </Layout>
   );
 }
-

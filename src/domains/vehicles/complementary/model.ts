@@ -289,6 +289,6 @@ export const holderSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('legal'),
     company_name: text('Saisissez la raison sociale', 200),
-    siren: z.string({ error: 'Saisissez le numéro SIREN' }).trim().regex(/^\d{3}\s?\d{3}\s?\d{3}$/, 'Le numéro SIREN comporte 9 chiffres'),
+    siren: z.string({ error: 'Saisissez le numéro SIREN' }).trim().min(1, { error: 'Saisissez le numéro SIREN', abort: true }).regex(/^\d{3}\s?\d{3}\s?\d{3}$/, 'Le numéro SIREN comporte 9 chiffres'),
   }),
 ], { error: 'Indiquez si le titulaire est une personne physique ou une personne morale' });

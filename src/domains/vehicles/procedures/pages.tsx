@@ -26,7 +26,7 @@ export function VehicleSpacePage({ groups }: { groups: Record<keyof typeof STATU
         <section class="fr-mt-4w" key={key}>
           <h2>{STATUS_GROUPS[key].label}</h2>
           <Table
-            caption={STATUS_GROUPS[key].label}
+            caption={null}
             headers={['Numéro de dossier', 'Démarche', 'Immatriculation', 'État', 'Mise à jour']}
             empty="Aucune démarche."
             rows={groups[key].map((r) => [

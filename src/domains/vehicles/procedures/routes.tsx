@@ -37,7 +37,8 @@ declare module 'fastify' {
 /** The user's links to a vehicle procedure's pieces and issued documents, for its timeline. */
 export const vehicleDocumentLinks = (file: string) => ({
   pieceHref: (id: number) => `/vehicules/demandes/${file}/pieces/${id}`,
-  documentHref: (kind: string) => (kind === 'recapitulatif' ? `/vehicules/demandes/${file}/recapitulatif.pdf` : kind === 'cpi' ? `/vehicules/demandes/${file}/cpi.pdf` : null),
+  documentHref: (kind: string) =>
+    kind === 'recapitulatif' || kind === 'cpi' ? `/vehicules/demandes/${file}/${kind}.pdf` : kind === 'accuse_enregistrement' ? `/vehicules/demandes/${file}/accuse-enregistrement.pdf` : null,
 });
 
 /** "Mon espace véhicule": the user's vehicle procedures, starting one, the confidential code, each procedure's routes. */

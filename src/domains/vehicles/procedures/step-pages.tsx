@@ -35,7 +35,7 @@ export function ProcedureStepsLayout<S extends string>(props: {
       <Breadcrumb items={[{ href: '/vehicules', label: 'Mon espace véhicule' }, { label: `${props.procedure} ${props.fileNumber}` }]} />
       <ErrorSummary errors={sorted} />
       <h1>
-        {props.procedure} — {props.plate}
+        {props.procedure} — <span class="app-nowrap">{props.plate}</span>
       </h1>
       <Stepper steps={props.steps.map((s) => props.titles[s])} current={props.steps.indexOf(props.step)} nextKnown={props.nextKnown} />
       {props.previous && <PreviousStepLink href={props.previous} />}

@@ -152,7 +152,8 @@ function crossProblems(raw: Record<string, unknown>): Record<string, string> {
     else if (ageAt(birth.iso, saleDate ?? new Date().toISOString().slice(0, 10)) < 18) problems.buyer_birth_date = 'L’acheteur doit être majeur à la date de la vente';
   } else if (v('buyer_kind') === 'legal') {
     if (!v('buyer_company_name')) problems.buyer_company_name = 'Saisissez la raison sociale de l’acheteur';
-    if (!isValidSiren(v('buyer_siren').replace(/\s/g, ''))) problems.buyer_siren = 'Le numéro SIREN comporte 9 chiffres et doit être valide';
+    if (!v('buyer_siren')) problems.buyer_siren = 'Saisissez le numéro SIREN de l’acheteur';
+    else if (!isValidSiren(v('buyer_siren').replace(/\s/g, ''))) problems.buyer_siren = 'Le numéro SIREN comporte 9 chiffres et doit être valide';
   }
   const reading = readFrenchTime(v('sale_time'));
   const time = reading.ok ? reading.hhmm : '00:00';

@@ -167,7 +167,9 @@ export function SaleDonePage({ fileNumber, plate, code, documents, receiptBytes 
   return (
     <SaleLayout fileNumber={fileNumber} plate={plate} step="done">
       <Alert kind="success" title="Votre déclaration est terminée">
-        <p>Numéro de dossier : {fileNumber}</p>
+        <p>
+          Numéro de dossier : <span class="app-nowrap">{fileNumber}</span>
+        </p>
       </Alert>
       {code ? (
         <div class="fr-callout app-cession-code">
@@ -193,9 +195,11 @@ export function SaleDonePage({ fileNumber, plate, code, documents, receiptBytes 
           </li>
         ))}
         <li>
-          <DownloadLink href={`/vehicules/demandes/${fileNumber}/accuse-enregistrement.pdf`} label="Accusé d’enregistrement de la déclaration de cession" bytes={receiptBytes} /> : à signer
-          par vous et par l’acheteur, puis à envoyer au service administratif compétent. L’acheteur le télécharge aussi depuis sa demande de
-          changement de titulaire.
+          <DownloadLink href={`/vehicules/demandes/${fileNumber}/accuse-enregistrement.pdf`} label="Accusé d’enregistrement de la déclaration de cession" bytes={receiptBytes} />
+          <p class="fr-text--sm fr-mb-0">
+            À signer par vous et par l’acheteur, puis à envoyer au service administratif compétent. L’acheteur le télécharge aussi depuis sa
+            demande de changement de titulaire.
+          </p>
         </li>
       </ul>
       <BackToMyRequests />
