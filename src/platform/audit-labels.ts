@@ -76,6 +76,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'vehicle_procedure.cancel': 'Démarche abandonnée',
   'vehicle_procedure.cancelled': 'Démarche abandonnée',
   'vehicle_procedure.superseded': 'Démarche close : le véhicule a un nouveau certificat',
+  'vehicle_procedure.vehicle_sold': 'Démarche close : le véhicule a été déclaré vendu',
+  'vehicle_procedure.sold_refused': 'Démarche refusée et abandonnée : le véhicule a été déclaré vendu',
   'vehicle_procedure.user_message': 'Message envoyé au centre d’instruction',
   'confidential_code.verified': 'Code confidentiel accepté',
   'confidential_code.failed': 'Code confidentiel erroné',

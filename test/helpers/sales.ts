@@ -10,8 +10,13 @@ export const JULIEN_BUYER = { buyer_kind: 'natural', buyer_birth_name: 'Leroy', 
  * tabs, and reads the code de cession shown once at the end.
  */
 export async function sellCamillesCar(seller: TestClient, buyer: Record<string, string> = JULIEN_BUYER): Promise<string> {
-  const page = await seller.follow(await postNewProcedure(seller, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' }));
-  await seller.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+  return sellDemoVehicle(seller, 'AB-123-CD', buyer);
+}
+
+/** The same for any of Camille's demo vehicles (its confidential code typed), sold on 21 November 2026. */
+export async function sellDemoVehicle(seller: TestClient, plate: keyof typeof DEMO_VEHICLE_CODES, buyer: Record<string, string> = JULIEN_BUYER): Promise<string> {
+  const page = await seller.follow(await postNewProcedure(seller, { kind: 'sale_declaration', initiator: 'self', plate }));
+  await seller.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES[plate] });
   const base = `${page.url}/cession`;
   await seller.get(base);
   await seller.post(`${base}/commencer`, { understood: 'oui' });

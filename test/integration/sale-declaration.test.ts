@@ -171,10 +171,12 @@ describe('declaration of sale', () => {
     const second = await signInUser(t.app, 'demo.particulier@example.fr');
     const page = await second.follow(await postNewProcedure(second, { kind: 'sale_declaration', initiator: 'self', plate: 'AB-123-CD' }));
     expect(textOf(page.body)).not.toContain('vendu');
-    await second.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
-    const res = await second.get(`${page.url}/cession`);
+    // refused where the code is accepted, and abandoned: no « Démarche à terminer » left behind
+    const res = await second.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
+    expect(res.statusCode).toBe(409);
     expect(textOf(res.body)).toContain('Ce véhicule a déjà été déclaré vendu');
     expect(res.body).not.toContain('cession/commencer');
+    expect((await second.get(`${page.url}/cession`)).statusCode).toBe(404);
   });
 
   it('a double click on "Valider" issues one code and one pair of documents', async () => {

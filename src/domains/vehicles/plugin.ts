@@ -41,11 +41,11 @@ export function registerVehicles(
   const addresses = createAddressService({ db, config, taxes });
   const duplicates = createDuplicateService({ db, config, taxes, attachments });
   const tpc = createTpcService({ db, config, attachments, taxes });
-  const onPaid = async (trx: Db, payment: { procedure_id: number }) => {
-    // each finalizer acts only on its own kind of procedure
+  const onPaid = async (trx: Db, payment: { procedure_id: number }): Promise<void | 'refused'> => {
+    // each finalizer acts only on its own kind of procedure; one that refuses (vehicle sold meanwhile) closed it
     await transfers.finalizePaid(trx, payment.procedure_id);
-    await addresses.finalizePaid(trx, payment.procedure_id);
-    await duplicates.finalizePaid(trx, payment.procedure_id);
+    if ((await addresses.finalizePaid(trx, payment.procedure_id)) === 'refused') return 'refused';
+    if ((await duplicates.finalizePaid(trx, payment.procedure_id)) === 'refused') return 'refused';
     await tpc.finalizePaid(trx, payment.procedure_id);
   };
   const payments = deps.provider ? createPaymentService({ db, provider: deps.provider, onPaid }) : null;

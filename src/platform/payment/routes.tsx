@@ -15,7 +15,9 @@ const RETURN_MESSAGES: Record<string, ['success' | 'error' | 'info' | 'warning',
   cancelled: ['info', 'Vous avez annulé le paiement. Votre demande est conservée : vous pouvez payer quand vous voulez.'],
   to_refund: ['warning', 'Votre démarche était déjà payée : ce second paiement vous sera remboursé sur votre carte bancaire. Vous n’avez rien à faire.'],
 };
-const RETURN_TEXTS = new Set([...Object.values(RETURN_MESSAGES).map(([, text]) => text), 'Votre paiement est déjà enregistré.', 'Le paiement est en cours de traitement.']);
+/** A charge for a request closed meanwhile (its vehicle declared sold): refunded too, but not "already paid". */
+const NOT_PAYABLE: ['warning', string] = ['warning', 'Cette démarche ne pouvait plus être payée : elle a été close entre-temps (le motif est indiqué sur sa page). Ce paiement vous sera remboursé sur votre carte bancaire. Vous n’avez rien à faire.'];
+const RETURN_TEXTS = new Set([...Object.values(RETURN_MESSAGES).map(([, text]) => text), NOT_PAYABLE[1], 'Votre paiement est déjà enregistré.', 'Le paiement est en cours de traitement.']);
 
 /**
  * The provider sends the user back to /paiement/retour (no reference in the URL: the session knows
@@ -39,7 +41,7 @@ export function registerPaymentRoutes(app: FastifyInstance, payments: PaymentSer
     request.session.set('paymentRef', undefined);
     request.session.set('paymentReturnedRef', reference);
     if (!payment) return reply.redirect('/vehicules', 303);
-    const [kind, text] = RETURN_MESSAGES[payment.status] ?? ['info', 'Le paiement est en cours de traitement.'];
+    const [kind, text] = (payment.status === 'to_refund' && payment.failure_reason === 'not_payable' ? NOT_PAYABLE : RETURN_MESSAGES[payment.status]) ?? ['info', 'Le paiement est en cours de traitement.'];
     const again = pending ? null : payment.status === 'success' ? 'Votre paiement est déjà enregistré.' : text;
     // a double click: the first answer's notice, never shown, is still waiting; the second says nothing more
     const waiting = request.session.get<{ message: string }[]>('flash') ?? [];

@@ -15,8 +15,12 @@ const FINAL: PaymentStatus[] = ['success', 'failed', 'cancelled', 'error', 'expi
 const SETTLED: PaymentStatus[] = ['success', 'to_refund', 'refunded'];
 const FROM_PROVIDER: Record<ProviderStatus, PaymentStatus | null> = { pending: null, paid: 'success', declined: 'failed', cancelled: 'cancelled', error: 'error' };
 
-/** What a paid procedure does, in the transaction that records the success (once). */
-export type OnPaid = (trx: Db, payment: Payment) => Promise<void>;
+/**
+ * What a paid procedure does, in the transaction that records the success (once). `'refused'`: the
+ * procedure could not be delivered after all (its vehicle was declared sold meanwhile) and wrote
+ * nothing but its own closing; the charge is then kept `to_refund`, as for a procedure no longer payable.
+ */
+export type OnPaid = (trx: Db, payment: Payment) => Promise<void | 'refused'>;
 
 export type StartOutcome = { redirectUrl: string; reference: string } | { error: string };
 const OPENING = 'Un paiement est en cours d’ouverture pour cette démarche : patientez quelques secondes, puis réessayez.';
@@ -64,8 +68,7 @@ export function createPaymentService(deps: { db: Db; provider: PaymentProvider; 
       if (SETTLED.includes(current.status)) return current.status;
       const subject = { kind: 'vehicle_procedure', id: payment.procedure_id };
       const paidBy = await trx.selectFrom('payments').select('reference').where('procedure_id', '=', payment.procedure_id).where('status', '=', 'success').executeTakeFirst();
-      if (paidBy || procedure?.status !== 'awaiting_payment') {
-        const reason = paidBy ? 'already_paid' : 'not_payable';
+      const toRefund = async (reason: 'already_paid' | 'not_payable') => {
         await trx.updateTable('payments').set({ status: 'to_refund', failure_reason: reason, updated_at: new Date() }).where('id', '=', current.id).execute();
         await trx
           .insertInto('payment_refunds')
@@ -73,12 +76,14 @@ export function createPaymentService(deps: { db: Db; provider: PaymentProvider; 
           .onConflict((oc) => oc.column('payment_id').doNothing())
           .execute();
         await audit(trx, actor, 'payment.to_refund', subject, { reference: current.reference, amount_cents: current.amount_cents, reason, was: current.status, ...(paidBy ? { paid_by: paidBy.reference } : {}) });
-        return 'to_refund';
-      }
+        return 'to_refund' as const;
+      };
+      if (paidBy || procedure?.status !== 'awaiting_payment') return toRefund(paidBy ? 'already_paid' : 'not_payable');
       const updated = await trx.updateTable('payments').set({ status: 'success', failure_reason: null, updated_at: new Date() }).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow();
       // the payment first, then what it causes: the timeline tells them in the audit's order
       await audit(trx, actor, 'payment.success', subject, { reference: current.reference, amount_cents: current.amount_cents, ...(OPEN.includes(current.status) ? {} : { was: current.status }) });
-      await deps.onPaid(trx, updated);
+      // the procedure refused the delivery (its vehicle declared sold meanwhile) and closed itself: the charge is to refund
+      if ((await deps.onPaid(trx, updated)) === 'refused') return toRefund('not_payable');
       return 'success';
     });
   }

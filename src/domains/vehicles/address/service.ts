@@ -8,6 +8,7 @@ import type { Outcome } from '../../accounts/service.ts';
 import { checkAddress, type PostalAddress } from '../registry/communes.ts';
 import { issueSummary } from '../procedures/issued-documents.ts';
 import { issueNewCertificate, newSivPlate } from '../registry/new-certificate.ts';
+import { closeAsSold, lockUnsold, refuseIfSold, REFUSED_ONCE_SOLD, soldRefusal } from '../registry/sold.ts';
 import { applyTransition, TransitionRefused, refusedAsFalse } from '../procedures/transitions.ts';
 import type { VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
@@ -15,6 +16,7 @@ import { issuesCertificate, type TaxLine } from '../taxes/model.ts';
 import { ADDRESS_FIELDS } from './model.ts';
 import { saveStepData } from '../procedures/step-data.ts';
 
+const SOLD = { ok: false as const, errors: { form: REFUSED_ONCE_SOLD.address_change } };
 const CHANGED = { ok: false as const, errors: { form: 'Cette demande a changé entre-temps : rechargez la page.' } };
 
 export interface AddressState {
@@ -60,6 +62,8 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
   return {
     load,
     stateOf,
+    /** The user's step on a vehicle declared sold meanwhile: the request is refused and abandoned (registry/sold.ts); the message, or null. */
+    refuseIfSold: (p: VehicleProcedure, actor: Actor) => refuseIfSold(db, deps.config, p, actor),
     facts,
 
     async enter(p: VehicleProcedure, input: Record<string, string | undefined>): Promise<Outcome<null>> {
@@ -88,6 +92,7 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
       const state = stateOf(p);
       if (p.status !== 'in_progress' || state.step !== 'summary' || !state.proposed) return { ok: false, errors: { form: 'La demande n’est pas complète.' } };
       const { vehicle, holder, name, current } = await facts(p);
+      if (soldRefusal('address_change', vehicle)) return SOLD;
       const certificate = issuesCertificate({ procedure: 'address_change', category: vehicle.category, fiscalPower: vehicle.fiscal_power, energy: vehicle.energy, firstRegistrationDate: '', fni: vehicle.plate_kind === 'fni', addressChangesSinceSiv: vehicle.address_changes_since_siv, region: '', at: '' });
       if (certificate.issued) {
         const filed = await db.transaction().execute(async (trx) => {
@@ -98,6 +103,8 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
       }
       const a = state.proposed;
       const done = await db.transaction().execute(async (trx) => {
+        // first write: only while the vehicle is unsold (a sale confirmed meanwhile stops the label)
+        if (!(await lockUnsold(trx, vehicle.id))) return 'sold' as const;
         await trx.updateTable('vehicle_holders').set({ address_line1: a.line1, address_line2: a.line2, postcode: a.postcode, commune: a.commune }).where('id', '=', holder.id).execute();
         await trx.updateTable('vehicles').set({ address_changes_since_siv: vehicle.address_changes_since_siv + 1 }).where('id', '=', vehicle.id).execute();
         await queueLetter(trx, {
@@ -120,15 +127,23 @@ export function createAddressService(deps: { db: Db; config: Config; taxes: TaxS
         });
         await move(trx, p, 'complete_free', { ...state, step: 'done', previous: current, outcome: 'label' }, actor);
         await audit(trx, actor, 'vehicle.address_changed', { kind: 'vehicle', id: vehicle.id }, { outcome: 'label', procedure: p.file_number });
-      }).then(() => true, refusedAsFalse);
+        return true;
+      }).then((r) => r, refusedAsFalse);
+      if (done === 'sold') return SOLD;
       return done ? { ok: true, value: { paymentDue: false } } : CHANGED;
     },
 
     /** Paid: new certificate (an FNI vehicle moves to a SIV number), CPI, the cycle of labels restarts. */
-    async finalizePaid(trx: Db, procedureId: number): Promise<void> {
+    async finalizePaid(trx: Db, procedureId: number): Promise<void | 'refused'> {
       const p = await trx.selectFrom('vehicle_procedures').selectAll().where('id', '=', procedureId).executeTakeFirst();
       const state = p ? stateOf(p) : null;
       if (!p || p.kind !== 'address_change' || p.status !== 'awaiting_payment' || !state?.proposed) return;
+      // first write: the vehicle still unsold, locked (a sale declared meanwhile stops it: nothing
+      // changed or issued, the request closed, the charge refunded by the payment service)
+      if (!(await lockUnsold(trx, p.vehicle_id!))) {
+        await closeAsSold(trx, deps.config, p, { at: 'payment' });
+        return 'refused';
+      }
       const a = state.proposed;
       const vehicle = await trx.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
       const holder = await trx.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();

@@ -15,6 +15,7 @@ import { codeDelivery, PROCEDURE_LABELS } from '../procedures/requirements.ts';
 import { applyTransition } from '../procedures/transitions.ts';
 import { alreadyOpen, holderLink, isOpenSlotTaken, isOwnAccount, NOT_AVAILABLE } from '../registry/ownership.ts';
 import { holderAddress } from '../registry/holder-address.ts';
+import { soldRefusal } from '../registry/sold.ts';
 import type { Vehicle, VehicleHolder } from '../tables.ts';
 import { confidentialCodeMatches, hashConfidentialCode, isCodeShape, newConfidentialCode } from './code.ts';
 import { codeRequestSchema, isHolderIdentity, missingIdentityFields, PREVIOUS_CODE_DAYS } from './model.ts';
@@ -65,6 +66,9 @@ export async function enterCode(
     // how many tries are left before a wait, or until when this wrong code makes the account wait
     return { ok: false, errors: { code: wrongCodeMessage(attempt.lockedUntil ? { until: attempt.lockedUntil } : { left: await guessesLeft(db, account, actor, { own }) }) } };
   }
+  // Possession proven: now, and only now, a vehicle declared sold is told — and the request, which
+  // can never go on, is abandoned rather than left among the drafts (registry/sold.ts).
+  const sold = soldRefusal(procedure.kind, vehicle);
   const moved = await db
     .transaction()
     .execute(async (trx) => {
@@ -73,6 +77,10 @@ export async function enterCode(
         .set({ failed_attempts: 0, ...(current ? { previous_code_hash: null, previous_valid_until: null } : {}) })
         .where('vehicle_id', '=', vehicle.id)
         .execute();
+      if (sold) {
+        await applyTransition(trx, config, procedure, 'sold_refused', actor, { alsoAudit: [{ action: 'confidential_code.verified', subject: { kind: 'vehicle_procedure', id: procedure.id } }] });
+        return 'sold' as const;
+      }
       const result = await applyTransition(trx, config, procedure, 'code_verified', actor, {
         set: { code_verified: true, claimed: procedure.kind !== 'complementary' },
         alsoAudit: [{ action: 'confidential_code.verified', subject: { kind: 'vehicle_procedure', id: procedure.id } }],
@@ -83,6 +91,7 @@ export async function enterCode(
       if (isOpenSlotTaken(error)) return 'taken' as const;
       throw error;
     });
+  if (moved === 'sold') return { ok: false, conflict: sold! };
   if (moved === 'taken') {
     // Refused: this request can never go on, so it is abandoned rather than left among the drafts.
     await db.transaction().execute((trx) => applyTransition(trx, config, procedure, 'cancel', actor, { details: { reason: 'vehicle_taken' } }));

@@ -92,6 +92,15 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     }
   }
 
+  /** A vehicle declared sold meanwhile (another tab): the request is abandoned and the user told why, on its page. */
+  async function refusedAsSold(request: FastifyRequest, reply: FastifyReply, p: VehicleProcedure): Promise<boolean> {
+    const refusal = await duplicates.refuseIfSold(p, actorOf(request));
+    if (!refusal) return false;
+    request.session.flash('error', refusal);
+    await reply.redirect(`/vehicules/demandes/${p.file_number}`, 303);
+    return true;
+  }
+
   /** "Reprendre plus tard": what was typed is kept (never a file), and the user is told where the draft is. */
   async function saveForLater(request: FastifyRequest, reply: FastifyReply, p: VehicleProcedure, form: Body) {
     await duplicates.saveDraft(p, form);
@@ -123,6 +132,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     if (!duplicateCanShow(await duplicates.progress(p), 'reason')) return reply.redirect(await current(p), 303); // a report sent meanwhile
     const form = body(request);
     if (form.intent === 'later') return saveForLater(request, reply, p, form);
+    if (await refusedAsSold(request, reply, p)) return;
     const outcome = await duplicates.chooseReason(p, form);
     if (!outcome.ok) {
       await duplicates.saveDraft(p, form);
@@ -149,6 +159,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     if (p.status !== 'in_progress') return reply.redirect(await current(p), 303); // double click: already sent
     const form = body(request);
     if (form.intent === 'later') return saveForLater(request, reply, p, form);
+    if (await refusedAsSold(request, reply, p)) return;
     const outcome = await duplicates.sendReport(p, request.uploads, form.comment ?? '', actorOf(request));
     if (!outcome.ok) {
       await duplicates.saveDraft(p, form);
@@ -183,6 +194,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     const p = await load(request, reply);
     if (!p) return;
     if (p.status !== 'in_progress' || duplicateCurrentStep(await duplicates.progress(p)) !== 'summary') return reply.redirect(await current(p), 303); // double click, or nothing to validate yet
+    if (await refusedAsSold(request, reply, p)) return;
     if (body(request).clu !== 'oui') return render(reply, p, 'summary', { clu: 'Cochez la case pour accepter les conditions légales d’utilisation' });
     const outcome = await duplicates.confirm(p, actorOf(request));
     if (!outcome.ok) return render(reply, p, 'summary', outcome.errors);
@@ -193,6 +205,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     const p = await load(request, reply);
     if (!p) return;
     if (!payments || p.status !== 'awaiting_payment') return reply.redirect(await current(p), 303);
+    if (await refusedAsSold(request, reply, p)) return; // before the provider: no money taken
     const key = body(request).idempotency_key ?? '';
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(key)) return reply.redirect(url(p, 'done'), 303);
     const amount = (await duplicates.taxLines(p)).at(-1)!.amountCents;

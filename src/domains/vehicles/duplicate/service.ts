@@ -13,6 +13,7 @@ import type { SaleDocumentContent } from '../procedures/documents.ts';
 import { vehicleSituation } from '../registry/situation.ts';
 import { randomBytes } from 'node:crypto';
 import { issueNewCertificate } from '../registry/new-certificate.ts';
+import { closeAsSold, lockUnsold, refuseIfSold, REFUSED_ONCE_SOLD, soldRefusalNow } from '../registry/sold.ts';
 import { applyTransition } from '../procedures/transitions.ts';
 import type { ProcedureStatus, VehicleProcedure } from '../tables.ts';
 import type { TaxService } from '../taxes/service.ts';
@@ -20,6 +21,7 @@ import type { TaxLine } from '../taxes/model.ts';
 import { EDITABLE_STATUS, saveStepData } from '../procedures/step-data.ts';
 
 const SYSTEM: Actor = { kind: 'system', id: null, ip: null };
+const SOLD = REFUSED_ONCE_SOLD.duplicate;
 
 /**
  * The duplicate: reason (loss and damage declared on honour; theft with the police report checked
@@ -85,6 +87,8 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
   return {
     load,
     stateOf,
+    /** The user's step on a vehicle declared sold meanwhile: the request is refused and abandoned (registry/sold.ts); the message, or null. */
+    refuseIfSold: (p: VehicleProcedure, actor: Actor) => refuseIfSold(db, config, p, actor),
     facts,
     reports,
     pieces,
@@ -180,6 +184,7 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     async confirm(p: VehicleProcedure, actor: Actor): Promise<Outcome<null>> {
       const state = stateOf(p);
       if (!(p.status === 'in_progress' && (await ready(p)))) return { ok: false, errors: { form: 'La demande n’est pas complète.' } };
+      if (await soldRefusalNow(db, 'duplicate', p.vehicle_id)) return { ok: false, errors: { form: SOLD } };
       const moved = await db.transaction().execute(async (trx) => {
         await save(trx, p, { ...state, step: 'summary' });
         if (state.reason === 'theft' && state.theftRecordedOn) await issueTheftCsa(trx, p, { recordedOn: state.theftRecordedOn, reportSentAt: null });
@@ -189,9 +194,15 @@ export function createDuplicateService(deps: { db: Db; config: Config; taxes: Ta
     },
 
     /** Paid: a new certificate (the old number invalid in the registry), the CPI and the summary. */
-    async finalizePaid(trx: Db, procedureId: number): Promise<void> {
+    async finalizePaid(trx: Db, procedureId: number): Promise<void | 'refused'> {
       const p = await trx.selectFrom('vehicle_procedures').selectAll().where('id', '=', procedureId).executeTakeFirst();
       if (!p || p.kind !== 'duplicate' || p.status !== 'awaiting_payment') return;
+      // first write: the vehicle still unsold, locked (a sale declared meanwhile, in another tab,
+      // stops it here: nothing issued, the request closed, the charge refunded by the payment service)
+      if (!(await lockUnsold(trx, p.vehicle_id!))) {
+        await closeAsSold(trx, config, p, { at: 'payment' });
+        return 'refused';
+      }
       const state = stateOf(p);
       const vehicle = await trx.selectFrom('vehicles').selectAll().where('id', '=', p.vehicle_id).executeTakeFirstOrThrow();
       const holder = await trx.selectFrom('vehicle_holders').selectAll().where('id', '=', vehicle.holder_id).executeTakeFirstOrThrow();

@@ -119,6 +119,20 @@ export const PROCEDURE_TRANSITIONS = {
       text: 'Un nouveau certificat d’immatriculation a été établi pour ce véhicule (changement de titulaire, duplicata ou changement d’adresse). Les démarches ouvertes auparavant sur ce véhicule sont closes. Si vous en êtes le titulaire, faites une nouvelle demande avec le code confidentiel envoyé avec le nouveau certificat.',
     },
   },
+  // The vehicle was declared sold: its seller's request that would change it (a new sale, a
+  // duplicate, a change of address) can never go on; only the buyer's change of holder moves it on.
+  // Fired by the system (payment, sale confirmed meanwhile) or at the user's own step (`sold_refused`).
+  vehicle_sold: {
+    from: ['in_progress', 'awaiting_review', 'to_complete', 'awaiting_payment'],
+    to: 'cancelled',
+    by: 'system',
+    kinds: ['sale_declaration', 'duplicate', 'address_change'],
+    notify: {
+      subject: 'Votre démarche est close : le véhicule a été déclaré vendu',
+      text: 'Ce véhicule a été déclaré vendu : sa vente, son duplicata ou le changement d’adresse de sa carte grise ne peuvent plus être demandés par son ancien titulaire. C’est l’acheteur qui demande le changement de titulaire. Si vous aviez payé cette démarche, le paiement vous est remboursé sur votre carte bancaire : vous n’avez rien à faire.',
+    },
+  },
+  sold_refused: { from: ['awaiting_code', 'in_progress', 'awaiting_payment'], to: 'cancelled', by: 'user', kinds: ['sale_declaration', 'duplicate', 'address_change'] },
 } as const satisfies Record<string, Transition>;
 export type ProcedureAction = keyof typeof PROCEDURE_TRANSITIONS;
 

@@ -5,6 +5,7 @@ import type { Account } from '../../../schema.ts';
 import { zodErrors, type FieldErrors, type Outcome } from '../../accounts/service.ts';
 import type { VehicleDeps } from '../deps.ts';
 import { checkPlate } from '../registry/identifiers.ts';
+import { soldRefusal } from '../registry/sold.ts';
 import { alreadyOpen, alreadyOpenOwn, holderChangeRefusal, holderLink, isOpenSlotTaken, NOT_AVAILABLE } from '../registry/ownership.ts';
 import type { ProcedureKind } from '../tables.ts';
 import { holderOf, ownOpenProcedure } from './lookup.ts';
@@ -41,8 +42,10 @@ export async function startProcedure(deps: Pick<VehicleDeps, 'db'>, account: Acc
   // A holder whose identity is only declared (uncertified account) proves possession by the code.
   const needsCode = needs.confidentialCode || (asHolder && link !== 'proven');
   // Sold, opposition: told only to whoever has proven possession; the others learn it after the code.
+  // A vehicle declared sold admits no new sale, duplicate or change of address from its seller (registry/sold.ts).
+  const sold = needsCode ? null : soldRefusal(kind, vehicle);
+  if (sold) return { ok: false, errors: { plate: sold } };
   if (kind === 'sale_declaration' && !needsCode) {
-    if (vehicle.sold_at) return { ok: false, errors: { plate: 'Ce véhicule a déjà été déclaré vendu' } };
     const blocking = await db.selectFrom('vehicle_encumbrances').select('kind').where('vehicle_id', '=', vehicle.id).where('lifted_at', 'is', null).where('kind', '!=', 'gage').executeTakeFirst();
     if (blocking) return { ok: false, errors: { plate: 'Une opposition au transfert du certificat d’immatriculation (OTCI) empêche la vente de ce véhicule tant qu’elle n’est pas levée' } };
   }

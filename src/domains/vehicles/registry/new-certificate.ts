@@ -6,6 +6,7 @@ import { holderAddress } from './holder-address.ts';
 import { applyTransition } from '../procedures/transitions.ts';
 import { hashConfidentialCode, newConfidentialCode } from '../confidential-code/code.ts';
 import { characteristicsOf } from './characteristics.ts';
+import { VehicleSold } from './sold.ts';
 import type { CpiContent } from '../procedures/documents.ts';
 import type { Updateable } from 'kysely';
 import type { VehiclesTable } from '../tables.ts';
@@ -54,11 +55,16 @@ export async function issueNewCertificate(
   }
   const plate = changes.plate ?? opts.vehicle.plate;
   // the theft recorded in the SIV was the old certificate's: the new one is not stolen
-  await trx
+  // A vehicle declared sold gets a new certificate only for its buyer (the change of holder clears
+  // `sold_at`); for anyone else the write applies only while it is unsold (a sale confirmed
+  // meanwhile, in another tab, stops it: the caller's whole transaction rolls back).
+  let update = trx
     .updateTable('vehicles')
     .set({ ...changes, certificate_number: certificate, certificate_date: new Date().toISOString().slice(0, 10), address_changes_since_siv: 0, certificate_theft_recorded_on: null })
-    .where('id', '=', opts.vehicle.id)
-    .execute();
+    .where('id', '=', opts.vehicle.id);
+  if (changes.sold_at !== null) update = update.where('sold_at', 'is', null);
+  const written = await update.executeTakeFirst();
+  if (Number(written.numUpdatedRows) !== 1) throw new VehicleSold();
   await endFormerPossession(trx, { vehicleId: opts.vehicle.id, keepProcedureId: opts.procedure.id, publicUrl: opts.publicUrl ?? '' });
   const code = newConfidentialCode();
   await trx

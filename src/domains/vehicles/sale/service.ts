@@ -13,6 +13,7 @@ import { CESSION_CODE_VALID_DAYS, DECLARATION_FIELDS, validateDeclaration, newCe
 import { applyTransition, TransitionRefused } from '../procedures/transitions.ts';
 import type { IssuedDocumentKind, VehicleProcedure } from '../tables.ts';
 import { saveStepData } from '../procedures/step-data.ts';
+import { closeRequestsEndedBySale } from '../registry/sold.ts';
 
 export interface SaleState {
   /** the furthest tab reached: every page up to it can be shown again */
@@ -245,6 +246,8 @@ export function createSaleService(deps: { db: Db; config: Config }) {
       if (result === 'opposition') return { ok: false, errors: { form: 'Une opposition au transfert du certificat d’immatriculation empêche la vente.' } };
       if (result === 'changed') return { ok: false, errors: { form: 'Cette démarche a changé entre-temps (abandonnée ou déjà déclarée) : rechargez la page.' } };
       if (!result) return { ok: false, errors: { form: 'Ce véhicule a déjà été déclaré vendu.' } };
+      // the seller's other open requests on the vehicle (a duplicate, a change of address) can never go on
+      await closeRequestsEndedBySale(db, config, p.vehicle_id!, p.id);
       return { ok: true, value: { code } };
     },
 
