@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, type TestClient, textOf, useSeededApp } from '../helpers/app.ts';
@@ -200,5 +201,29 @@ describe('a vehicle declared sold: its seller can no longer change it', () => {
     expect(textOf(page.body)).toContain('son ancien titulaire ne peut plus en demander le duplicata');
     expect((await procedure(file)).status).toBe('cancelled');
     expect(await db().selectFrom('payments').select('id').execute()).toEqual([]);
+  });
+  it('the holder proven by FranceConnect (no code asked) is told at once, on the plate field: no request created', async () => {
+    const account = await db().selectFrom('accounts').select('id').where('email', '=', USER).executeTakeFirstOrThrow();
+    await db()
+      .insertInto('franceconnect_identities')
+      .values({ sub: `sub-${account.id}`, account_id: account.id, family_name: 'MARTIN', given_name: 'Camille', birthdate: '1988-06-02', gender: 'female', birthplace: '75056', birthcountry: '99100', email: USER })
+      .execute();
+    await sql`update accounts set certified = true where id = ${account.id}`.execute(db());
+    const camille = await signInUser(t.app, USER);
+    await sellDemoVehicle(camille, 'AB-123-CD');
+    const count = async () => (await db().selectFrom('vehicle_procedures').select('id').execute()).length;
+    const before = await count();
+    for (const [kind, message] of [
+      ['duplicate', 'son ancien titulaire ne peut plus en demander le duplicata'],
+      ['address_change', 'son ancien titulaire ne peut plus changer l’adresse de sa carte grise'],
+      ['sale_declaration', 'Ce véhicule a déjà été déclaré vendu'],
+    ] as const) {
+      const res = await postNewProcedure(camille, { kind, initiator: 'self', plate: 'AB-123-CD' });
+      expect(res.statusCode, kind).toBe(400);
+      expect(textOf(res.body)).toContain(message);
+      expect(res.body).toContain('<a href="#champ-plate">');
+      expect(res.body).toContain('value="AB-123-CD"');
+    }
+    expect(await count()).toBe(before);
   });
 });
