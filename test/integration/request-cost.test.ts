@@ -35,7 +35,7 @@ const SALE_STEP_BUDGETS: [label: string, budget: number][] = [
   ['GET the declaration tab', 3], // + procedure, vehicle with holder
   ['POST the declaration', 5], // + procedure, buyer's kind saved, certificate date, the declaration saved
   ['GET the summary', 3], // + procedure, vehicle with holder and oppositions (the documents' content)
-  ['POST the confirmation', 9], // + procedure, situation, sold unless opposed, code, both documents, transition, the two audit rows in one insert, the code kept for the next page
+  ['POST the confirmation', 10], // + procedure, situation, sold unless opposed, code, both documents, transition, the two audit rows in one insert, the seller's other open requests the sale ends (registry/sold.ts), the code kept for the next page
   ['GET the code de cession', 5], // + procedure, vehicle with holder, documents (their PDFs measured from these rows), the code taken out of the session
 ];
 
