@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { type TestApp, textOf, useSeededApp } from '../helpers/app.ts';
 import { sellCamillesCar } from '../helpers/sales.ts';
+import { duplicateReadyToPay } from '../helpers/duplicates.ts';
 import { postNewProcedure, signInUser } from '../helpers/users.ts';
 
 const CAMILLE = 'demo.particulier@example.fr';
@@ -26,19 +27,12 @@ describe('an outsider’s findings on the demo data', () => {
   /** Camille's duplicate after a loss, filed and awaiting payment; then on the card page, card paid. */
   async function duplicatePaidOnProvider(card = '4242424242424242') {
     const client = await signInUser(t.app, CAMILLE);
-    const page = await client.follow(await postNewProcedure(client, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' }));
-    await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
-    const base = `${page.url}/duplicata`;
-    await client.get(base);
-    await client.post(base, { reason: 'loss', declaration: 'oui' });
-    await client.get(base);
-    await client.post(`${base}/confirmer`, { clu: 'oui' });
-    await client.get(base);
+    const { url, base, file } = await duplicateReadyToPay(client);
     const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
     await client.follow(await client.post(`${base}/payer`, { idempotency_key: key }));
     const providerPage = client.lastHtml.match(/action="(\/paiement-simule\/[^"]+)"/)![1]!;
     const done = await client.submit(/paiement-simule/, { card_number: card, expiry: '12/30', cvc: '123', action: 'valider' });
-    return { client, file: page.url.split('/').pop()!, requestUrl: page.url, providerPage, done };
+    return { client, file, requestUrl: url, providerPage, done };
   }
 
   it('coming back from the payment a second time (another tab, a double click) lands on the request, saying the payment is already recorded', async () => {

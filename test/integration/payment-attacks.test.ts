@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { notificationKey, NOTIFY_JOB, signNotification } from '../../src/platform/payment/simulated-provider.tsx';
 import { createTestApp, type TestApp, TestClient, textOf, useSeededApp } from '../helpers/app.ts';
 import { signInAgent } from '../helpers/agents.ts';
 import { startFakePayfip, type FakePayfip } from '../helpers/payfip-fake.ts';
-import { postNewProcedure, signInUser } from '../helpers/users.ts';
+import { duplicateReadyToPay } from '../helpers/duplicates.ts';
+import { signInUser } from '../helpers/users.ts';
 
 const USER = 'demo.particulier@example.fr';
 const CARD = { card_number: '4242424242424242', expiry: '12/30', cvc: '123', action: 'valider' };
@@ -16,16 +16,9 @@ const keyOf = (html: string) => /name="idempotency_key" value="([^"]+)"/.exec(ht
 /** A duplicate (loss) confirmed and awaiting payment: the page that shows "Payer par carte bancaire". */
 async function readyToPay(app: FastifyInstance) {
   const client = await signInUser(app, USER);
-  const page = await client.follow(await postNewProcedure(client, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' }));
-  await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
-  const base = `${page.url}/duplicata`;
-  await client.get(base);
-  await client.post(base, { reason: 'loss', declaration: 'oui' });
-  await client.get(base);
-  await client.post(`${base}/confirmer`, { clu: 'oui' });
-  await client.get(base);
+  const { base, file } = await duplicateReadyToPay(client);
   expect(textOf(client.lastHtml)).toContain('Payer par carte bancaire');
-  return { client, base, file: page.url.split('/').pop()! };
+  return { client, base, file };
 }
 
 /** The operator's list of payments to refund, as the operator reads it (the operator's client stays on that page). */

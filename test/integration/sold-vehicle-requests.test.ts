@@ -95,8 +95,8 @@ describe('a vehicle declared sold: its seller can no longer change it', () => {
     expect(await db().selectFrom('cession_codes').select('id').execute()).toHaveLength(1);
   });
 
-  /** Camille's duplicate of `plate` after a loss, filed, and sent to the card page (the provider's page shown). */
-  async function duplicateAtTheCardPage(client: TestClient, plate: 'AB-123-CD' | 'VW-654-XY') {
+  /** Camille's duplicate of `plate` after a loss, through its reason and confirmation, up to « Payer »: its payment form's key. */
+  async function duplicateConfirmed(client: TestClient, plate: 'AB-123-CD' | 'VW-654-XY') {
     const { coded, file, url } = await askWithCode(client, 'duplicate', plate);
     expect(coded.statusCode).toBe(303);
     const base = `${url}/duplicata`;
@@ -106,6 +106,12 @@ describe('a vehicle declared sold: its seller can no longer change it', () => {
     await client.post(`${base}/confirmer`, { clu: 'oui' });
     await client.get(base);
     const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
+    return { file, url, base, key };
+  }
+
+  /** The same, sent to the card page (the provider's page shown). */
+  async function duplicateAtTheCardPage(client: TestClient, plate: 'AB-123-CD' | 'VW-654-XY') {
+    const { file, base, key } = await duplicateConfirmed(client, plate);
     const provider = await client.follow(await client.post(`${base}/payer`, { idempotency_key: key }));
     expect(provider.url).toMatch(/paiement-simule/);
     return { file, base };
@@ -185,15 +191,7 @@ describe('a vehicle declared sold: its seller can no longer change it', () => {
 
   it('« Payer » on a request whose vehicle was sold meanwhile: refused before the card page, no payment opened, the request abandoned', async () => {
     const client = await signInUser(t.app, USER);
-    const { coded, file, url } = await askWithCode(client, 'duplicate', 'AB-123-CD');
-    expect(coded.statusCode).toBe(303);
-    const base = `${url}/duplicata`;
-    await client.get(base);
-    await client.post(`${base}/motif`, { reason: 'loss', declaration: 'oui', comment: '' });
-    await client.get(base);
-    await client.post(`${base}/confirmer`, { clu: 'oui' });
-    await client.get(base);
-    const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
+    const { file, url, base, key } = await duplicateConfirmed(client, 'AB-123-CD');
     await db().updateTable('vehicles').set({ sold_at: new Date('2026-11-30T09:00:00Z') }).where('plate', '=', 'AB-123-CD').execute();
     const pay = await client.post(`${base}/payer`, { idempotency_key: key });
     expect(pay.headers.location).toBe(url);
