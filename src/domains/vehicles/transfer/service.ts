@@ -34,7 +34,6 @@ export interface TransferState {
   draft?: Record<string, string>;
 }
 
-/** Without the code: only the buyer the seller declared (neutral: says nothing of whether the vehicle was sold at all). */
 /** A new holder who is not the declared buyer: the message next to each field that differs. */
 const NOT_THE_DECLARED_BUYER: Record<DeclaredBuyerField, string> = {
   birth_name: 'Ce nom de naissance n’est pas celui de l’acheteur déclaré par le vendeur',
@@ -45,6 +44,7 @@ const NOT_THE_DECLARED_BUYER: Record<DeclaredBuyerField, string> = {
 };
 const DECLARED_BUYER_HELP = ' : le nouveau titulaire est l’acheteur déclaré dans la cession. Vérifiez sur le certificat de cession ; si la déclaration comporte une erreur, le vendeur doit la corriger.';
 
+/** Without the code: only the buyer the seller declared (neutral: says nothing of whether the vehicle was sold at all). */
 const NO_CODE_REFUSED =
   'Sans code de cession, la démarche n’est possible que si le vendeur a déclaré la vente à votre nom (votre identité FranceConnect, ou le SIREN de votre entreprise). Demandez le code de cession au vendeur, ou vérifiez avec lui sa déclaration de cession.';
 
