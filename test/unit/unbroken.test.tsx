@@ -15,4 +15,9 @@ describe('identifiers that never break across lines', () => {
     expect(html('Jean-Pierre a vendu sa voiture le 1er décembre')).toBe('Jean-Pierre a vendu sa voiture le 1er décembre');
     expect(html('Mon espace véhicule')).toBe('Mon espace véhicule');
   });
+
+  it('leaves a longer chain of groups free to break (a stamp number, a reference): kept whole, it overflowed a summary at 375 px', () => {
+    expect(html('Timbre 1234-5678-9012-3456')).toBe('Timbre 1234-5678-9012-3456');
+    expect(html('référence AB12-CD34-EF56-GH78-IJ90, plaque AB-123-CD')).toBe('référence AB12-CD34-EF56-GH78-IJ90, plaque <span class="app-nowrap">AB-123-CD</span>');
+  });
 });
