@@ -8,6 +8,7 @@ import { addressCanShow, addressCurrentStep, addressStepOfSlug, type AddressStep
 import type { AddressService } from './service.ts';
 import { issuedDocumentsWithSizes } from '../procedures/issued-documents.ts';
 import type { VehicleProcedure } from '../tables.ts';
+import { refusedAsSold } from '../procedures/refused-as-sold.ts';
 
 type Body = Record<string, string | undefined>;
 type Params = { Params: { file: string } };
@@ -56,15 +57,6 @@ export function registerAddressRoutes(scope: FastifyInstance, addresses: Address
     return reply.render(<AddressFormPage fileNumber={p.file_number} plate={vehicle.plate} holder={name} current={current} values={values ?? state.draft ?? saved} errors={errors} />, status);
   }
 
-  /** A vehicle declared sold meanwhile (another tab): the request is abandoned and the user told why, on its page. */
-  async function refusedAsSold(request: FastifyRequest, reply: FastifyReply, p: VehicleProcedure): Promise<boolean> {
-    const refusal = await addresses.refuseIfSold(p, actorOf(request));
-    if (!refusal) return false;
-    request.session.flash('error', refusal);
-    await reply.redirect(`/vehicules/demandes/${p.file_number}`, 303);
-    return true;
-  }
-
   /** The procedure's entry ("Continuer", "Mes démarches"): the first unfinished step, shown in place. */
   scope.get<Params>('/vehicules/demandes/:file/adresse', async (request, reply) => {
     const p = await load(request, reply);
@@ -85,7 +77,7 @@ export function registerAddressRoutes(scope: FastifyInstance, addresses: Address
     const p = await load(request, reply);
     if (!p) return;
     if (p.status !== 'in_progress') return reply.redirect(url(p), 303); // filed meanwhile (another tab)
-    if (await refusedAsSold(request, reply, p)) return;
+    if (await refusedAsSold(addresses, request, reply, p)) return;
     const form = body(request);
     const outcome = await addresses.enter(p, form);
     if (!outcome.ok) {
@@ -101,7 +93,7 @@ export function registerAddressRoutes(scope: FastifyInstance, addresses: Address
     const p = await load(request, reply);
     if (!p) return;
     if (current(p) !== 'summary') return reply.redirect(url(p), 303); // double click, or nothing to confirm yet
-    if (await refusedAsSold(request, reply, p)) return;
+    if (await refusedAsSold(addresses, request, reply, p)) return;
     if (body(request).clu !== 'oui') return render(reply, p, 'summary', { clu: 'Cochez la case pour accepter les conditions légales d’utilisation' });
     const outcome = await addresses.confirm(p, actorOf(request));
     if (!outcome.ok) return render(reply, p, 'summary', outcome.errors);
@@ -112,7 +104,7 @@ export function registerAddressRoutes(scope: FastifyInstance, addresses: Address
     const p = await load(request, reply);
     if (!p) return;
     if (!payments || p.status !== 'awaiting_payment') return reply.redirect(url(p), 303);
-    if (await refusedAsSold(request, reply, p)) return; // before the provider: no money taken
+    if (await refusedAsSold(addresses, request, reply, p)) return; // before the provider: no money taken
     const amount = (await addresses.taxLines(p)).at(-1)!.amountCents;
     const key = body(request).idempotency_key ?? '';
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(key)) return reply.redirect(url(p), 303);

@@ -10,6 +10,7 @@ import type { DuplicateService } from './service.ts';
 import type { UserMessages } from '../procedures/user-messages.ts';
 import { issuedDocumentsWithSizes, renderIssuedDocument } from '../procedures/issued-documents.ts';
 import type { VehicleProcedure } from '../tables.ts';
+import { refusedAsSold } from '../procedures/refused-as-sold.ts';
 
 type Body = Record<string, string | undefined>;
 type Params = { Params: { file: string } };
@@ -92,15 +93,6 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     }
   }
 
-  /** A vehicle declared sold meanwhile (another tab): the request is abandoned and the user told why, on its page. */
-  async function refusedAsSold(request: FastifyRequest, reply: FastifyReply, p: VehicleProcedure): Promise<boolean> {
-    const refusal = await duplicates.refuseIfSold(p, actorOf(request));
-    if (!refusal) return false;
-    request.session.flash('error', refusal);
-    await reply.redirect(`/vehicules/demandes/${p.file_number}`, 303);
-    return true;
-  }
-
   /** "Reprendre plus tard": what was typed is kept (never a file), and the user is told where the draft is. */
   async function saveForLater(request: FastifyRequest, reply: FastifyReply, p: VehicleProcedure, form: Body) {
     await duplicates.saveDraft(p, form);
@@ -132,7 +124,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     if (!duplicateCanShow(await duplicates.progress(p), 'reason')) return reply.redirect(await current(p), 303); // a report sent meanwhile
     const form = body(request);
     if (form.intent === 'later') return saveForLater(request, reply, p, form);
-    if (await refusedAsSold(request, reply, p)) return;
+    if (await refusedAsSold(duplicates, request, reply, p)) return;
     const outcome = await duplicates.chooseReason(p, form);
     if (!outcome.ok) {
       await duplicates.saveDraft(p, form);
@@ -159,7 +151,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     if (p.status !== 'in_progress') return reply.redirect(await current(p), 303); // double click: already sent
     const form = body(request);
     if (form.intent === 'later') return saveForLater(request, reply, p, form);
-    if (await refusedAsSold(request, reply, p)) return;
+    if (await refusedAsSold(duplicates, request, reply, p)) return;
     const outcome = await duplicates.sendReport(p, request.uploads, form.comment ?? '', actorOf(request));
     if (!outcome.ok) {
       await duplicates.saveDraft(p, form);
@@ -194,7 +186,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     const p = await load(request, reply);
     if (!p) return;
     if (p.status !== 'in_progress' || duplicateCurrentStep(await duplicates.progress(p)) !== 'summary') return reply.redirect(await current(p), 303); // double click, or nothing to validate yet
-    if (await refusedAsSold(request, reply, p)) return;
+    if (await refusedAsSold(duplicates, request, reply, p)) return;
     if (body(request).clu !== 'oui') return render(reply, p, 'summary', { clu: 'Cochez la case pour accepter les conditions légales d’utilisation' });
     const outcome = await duplicates.confirm(p, actorOf(request));
     if (!outcome.ok) return render(reply, p, 'summary', outcome.errors);
@@ -205,7 +197,7 @@ export function registerDuplicateRoutes(scope: FastifyInstance, duplicates: Dupl
     const p = await load(request, reply);
     if (!p) return;
     if (!payments || p.status !== 'awaiting_payment') return reply.redirect(await current(p), 303);
-    if (await refusedAsSold(request, reply, p)) return; // before the provider: no money taken
+    if (await refusedAsSold(duplicates, request, reply, p)) return; // before the provider: no money taken
     const key = body(request).idempotency_key ?? '';
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(key)) return reply.redirect(url(p, 'done'), 303);
     const amount = (await duplicates.taxLines(p)).at(-1)!.amountCents;
