@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData } from '../../src/demo/seed.ts';
-import { DEMO_VEHICLE_CODES } from '../../src/domains/vehicles/registry/demo-registry.ts';
 import { createTestApp, textOf, type TestApp } from '../helpers/app.ts';
-import { postNewProcedure, signInUser } from '../helpers/users.ts';
+import { duplicateReadyToPay } from '../helpers/duplicates.ts';
+import { signInUser } from '../helpers/users.ts';
 
 describe('a PayFiP-style provider configured but not answering', () => {
   let t: TestApp;
@@ -16,14 +16,7 @@ describe('a PayFiP-style provider configured but not answering', () => {
   it('keeps the request payable and says so in French; the attempt is recorded as an error; the simulator is not served', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/paiement-simule/x' })).statusCode).toBe(404);
     const client = await signInUser(t.app, 'demo.particulier@example.fr');
-    const page = await client.follow(await postNewProcedure(client, { kind: 'duplicate', initiator: 'self', plate: 'AB-123-CD' }));
-    await client.post(`${page.url}/code`, { code: DEMO_VEHICLE_CODES['AB-123-CD'] });
-    const base = `${page.url}/duplicata`;
-    await client.get(base);
-    await client.post(base, { reason: 'damage', declaration: 'oui' });
-    await client.get(base);
-    await client.post(`${base}/confirmer`, { clu: 'oui' });
-    await client.get(base);
+    const { base } = await duplicateReadyToPay(client, 'AB-123-CD', 'damage');
     const key = /name="idempotency_key" value="([^"]+)"/.exec(client.lastHtml)![1]!;
     const back = await client.follow(await client.post(`${base}/payer`, { idempotency_key: key }));
     expect(back.url).toBe(`${base}/fin`);
