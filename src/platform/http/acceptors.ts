@@ -14,14 +14,13 @@ import type { FastifyInstance } from 'fastify';
  * same ones for seconds; admitted p99 1–3 s at the client while 4 ms inside the portal).
  *
  * With `SO_REUSEPORT` (Linux), `count` sockets share the port and the kernel spreads new connections
- * among them: each accepts one per turn, `count` in all. They are bound to the addresses the server
+ * among them: each accepts one per turn, `count` in all. They are bound to the address the server
  * listens on; the server must itself listen with `reusePort` (else the port refuses them), which is
- * why `listenExclusively` first checks that no other program holds the port.
+ * why `checkPortFree` first checks that no other program holds the port.
  */
 export interface Acceptors {
-  /** the extra listening sockets */
+  /** the extra listening sockets (closed by the server's own close) */
   servers: NetServer[];
-  close(): void;
 }
 
 /** Whether the platform shares a port between sockets (Node's `reusePort`: Linux here). */
@@ -108,7 +107,7 @@ export async function openAcceptors(server: Server, address: AddressInfo, count:
     close();
     return closeServer(callback);
   }) as Server['close'];
-  return { servers, close };
+  return { servers };
 }
 
 /**
